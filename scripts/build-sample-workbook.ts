@@ -1,0 +1,223 @@
+/**
+ * Writes data/b4b-sample.xlsx, the sample B4B workbook, from the files in data/sample-source/.
+ *
+ * - b4b-data-set.tsv and board-data-tables-for-slide.tsv are the "B4B data set" and "Board Data
+ *   Tables for Slide" sheets exactly as seed 002 prints them (cells separated by two tabs). Their
+ *   figures are copied, never altered; each cell is given the type and number format the real
+ *   workbook has, quirks included (see `cellFor`).
+ * - team-measures.tsv and caseloads.tsv hold the Safeguarding assurance clinic figures of July 2023
+ *   (seed 000, agenda item 7) in the project's own long format; commentary.yaml the October 2023
+ *   progress analysis (seed 000, item 10, Appendix 1); finance.yaml illustrative finance figures.
+ *
+ * Run: npm run sample  (or: npx tsx scripts/build-sample-workbook.ts [OUTPUT.xlsx])
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { parse as parseYaml } from 'yaml';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SOURCE = process.env.B4B_SAMPLE_SOURCE ?? path.join(ROOT, 'data', 'sample-source');
+const FIXED_DATE = new Date(Date.UTC(2023, 10, 1));
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Rows of a sheet as seed 002 prints it: one line a row, cells split on two tabs. */
+export function parseSeedSheet(text: string): string[][] {
+  const rows: string[][] = [];
+  let blankRun = 0;
+  for (const line of text.replace(/\r/g, '').split('\n')) {
+    if (line.trim() === '') {
+      blankRun += 1;
+      continue;
+    }
+    // The text conversion puts one empty line between rows; two or more stand for a blank row.
+    if (rows.length > 0 && blankRun >= 2) rows.push([]);
+    blankRun = 0;
+    rows.push(line.split('\t\t'));
+  }
+  return rows;
+}
+
+interface CellSpec {
+  value: ExcelJS.CellValue;
+  numFmt?: string;
+}
+
+/** The direction-of-travel cells that print as dates in the seed hold -1/0/1 under a stray date format. */
+const SHOWN_AS_DATE: Record<string, number> = { 'Dec-69': -1, 'Dec-99': 1, 'Jan-00': 0 };
+
+/**
+ * The cell the real workbook has for a printed text: numbers are numbers (General, or with their
+ * decimals), percentages are fractions under a % format unless `percentAsText`, month headers are
+ * text or real dates, "-", "TBC" and comparisons such as "<36%" are text.
+ */
+function cellFor(text: string, options: { monthsAsDates: boolean; percentAsText: boolean; isHeader: boolean }): CellSpec | undefined {
+  const t = text.trim() === '' ? '' : text;
+  if (t === '') return undefined;
+  const shown = SHOWN_AS_DATE[t];
+  if (shown !== undefined && !options.isHeader) return { value: shown, numFmt: 'mmm-yy' };
+  const month = /^([A-Z][a-z]{2})-(\d{2})$/.exec(t);
+  if (month?.[1] && month[2] && MONTHS.includes(month[1])) {
+    if (!options.monthsAsDates) return { value: t };
+    return { value: new Date(Date.UTC(2000 + Number(month[2]), MONTHS.indexOf(month[1]), 1)), numFmt: 'mmm-yy' };
+  }
+  const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (isoDate) {
+    return { value: new Date(Date.UTC(Number(isoDate[1]), Number(isoDate[2]) - 1, Number(isoDate[3]))), numFmt: 'yyyy-mm-dd' };
+  }
+  const percent = /^(-?\d+(?:\.(\d+))?)%$/.exec(t);
+  if (percent?.[1]) {
+    if (options.percentAsText) return { value: t };
+    const decimals = percent[2]?.length ?? 0;
+    const value = Math.round((Number(percent[1]) / 100) * 10 ** (decimals + 2)) / 10 ** (decimals + 2);
+    return { value, numFmt: decimals === 0 ? '0%' : `0.${'0'.repeat(decimals)}%` };
+  }
+  const number = /^-?\d+(?:\.(\d+))?$/.exec(t);
+  if (number) {
+    const decimals = number[1]?.length ?? 0;
+    return decimals === 0 ? { value: Number(t) } : { value: Number(t), numFmt: `0.${'0'.repeat(decimals)}` };
+  }
+  return { value: t };
+}
+
+/** The sample keeps this row's percentages typed as text ("26%"), as some rows of the real workbook are. */
+const PERCENT_AS_TEXT_ROWS = [/^Percentage of children open for 6\+ months that have had 2 or more social workers/];
+
+function writeSeedSheet(sheet: ExcelJS.Worksheet, rows: string[][], options: { monthsAsDates: boolean; trendFormulas: boolean }): void {
+  let trendCol: number | undefined;
+  let monthCols: number[] = [];
+  rows.forEach((cells, index) => {
+    const r = index + 1;
+    const isHeader = cells.some((c) => c.trim() === 'Indicator');
+    if (isHeader) {
+      monthCols = cells.flatMap((c, i) => (/^[A-Z][a-z]{2}-\d{2}$/.test(c.trim()) ? [i + 1] : []));
+      const trendIndex = cells.findIndex((c) => c.trim() === 'Trend');
+      trendCol = trendIndex >= 0 ? trendIndex + 1 : undefined;
+    }
+    const name = cells[2] ?? '';
+    const percentAsText = PERCENT_AS_TEXT_ROWS.some((re) => re.test(name));
+    cells.forEach((text, i) => {
+      const spec = cellFor(text, { ...options, percentAsText, isHeader });
+      if (!spec) return;
+      const cell = sheet.getCell(r, i + 1);
+      const lastMonth = monthCols[monthCols.length - 1];
+      const prevMonth = monthCols[monthCols.length - 2];
+      // The Trend column is a formula (this month less last month); its cached result is the printed figure.
+      if (options.trendFormulas && !isHeader && i + 1 === trendCol && lastMonth && prevMonth && typeof spec.value === 'number') {
+        const last = Number(cells[lastMonth - 1]);
+        const prev = Number(cells[prevMonth - 1]);
+        if (last - prev === spec.value) {
+          const col = (n: number): string => sheet.getColumn(n).letter;
+          cell.value = { formula: `${col(lastMonth)}${r}-${col(prevMonth)}${r}`, result: spec.value } as ExcelJS.CellFormulaValue;
+          return;
+        }
+      }
+      cell.value = spec.value;
+      if (spec.numFmt) cell.numFmt = spec.numFmt;
+    });
+  });
+  sheet.getColumn(3).width = 60;
+}
+
+function writeLongSheet(sheet: ExcelJS.Worksheet, header: string[], rows: Array<Array<string | number>>, numFmts: Record<number, string> = {}): void {
+  sheet.addRow(header).font = { bold: true };
+  for (const row of rows) {
+    const added = sheet.addRow(row);
+    for (const [col, fmt] of Object.entries(numFmts)) added.getCell(Number(col)).numFmt = fmt;
+  }
+  header.forEach((_, i) => (sheet.getColumn(i + 1).width = i === header.length - 1 ? 60 : 24));
+}
+
+function readTsv(text: string): { header: string[]; rows: string[][] } {
+  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '');
+  const [header = '', ...rest] = lines;
+  return { header: header.split('\t'), rows: rest.map((l) => l.split('\t')) };
+}
+
+/** A month "2023-07" as the first of the month, shown "Jul-23" (the long sheets hold real dates). */
+function monthDate(key: string): Date {
+  const [y, m] = key.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1, 1));
+}
+
+async function main(): Promise<void> {
+  const output = path.resolve(process.argv[2] ?? path.join(ROOT, 'data', 'b4b-sample.xlsx'));
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'b4b-reports sample builder';
+  workbook.created = FIXED_DATE;
+  workbook.modified = FIXED_DATE;
+
+  const dataSet = parseSeedSheet(await readFile(path.join(SOURCE, 'b4b-data-set.tsv'), 'utf8'));
+  writeSeedSheet(workbook.addWorksheet('B4B data set'), dataSet, { monthsAsDates: false, trendFormulas: false });
+  const board = parseSeedSheet(await readFile(path.join(SOURCE, 'board-data-tables-for-slide.tsv'), 'utf8'));
+  writeSeedSheet(workbook.addWorksheet('Board Data Tables for Slide'), board, { monthsAsDates: true, trendFormulas: true });
+
+  const team = readTsv(await readFile(path.join(SOURCE, 'team-measures.tsv'), 'utf8'));
+  writeLongSheet(
+    workbook.addWorksheet('Team measures'),
+    team.header,
+    team.rows.map(([month = '', measure = '', teamName = '', den = '', num = '']) => [monthDate(month) as unknown as string, measure, teamName, Number(den), Number(num)]),
+    { 1: 'mmm-yy' },
+  );
+  const caseloads = readTsv(await readFile(path.join(SOURCE, 'caseloads.tsv'), 'utf8'));
+  writeLongSheet(
+    workbook.addWorksheet('Caseloads'),
+    caseloads.header,
+    caseloads.rows.map(([month = '', worker = '', status = '', teamName = '', allocations = '']) => [monthDate(month) as unknown as string, worker, status, teamName, Number(allocations)]),
+    { 1: 'mmm-yy' },
+  );
+
+  const commentary = parseYaml(await readFile(path.join(SOURCE, 'commentary.yaml'), 'utf8')) as Array<{
+    month: string; report: string; section: string; kind: string; text: string;
+  }>;
+  writeLongSheet(
+    workbook.addWorksheet('Commentary'),
+    ['Month', 'Report', 'Section', 'Kind', 'Text'],
+    commentary.map((c) => [String(c.month), c.report, c.section, c.kind, c.text.trim()]),
+  );
+
+  const finance = parseYaml(await readFile(path.join(SOURCE, 'finance.yaml'), 'utf8')) as {
+    revenue: Array<{ month: string; serviceArea: string; budget: number; forecastOutturn: number; commentary: string }>;
+    placements: Array<{ month: string; placementType: string; number: number; averageWeeklyCost: number; budgetedNumber: number }>;
+    costReduction: Array<{ month: string; proposal: string; owner: string; target: number; forecastDelivery: number; rag: string; commentary: string }>;
+  };
+  const money = '#,##0';
+  writeLongSheet(
+    workbook.addWorksheet('Finance revenue'),
+    ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+    finance.revenue.map((r) => [String(r.month), r.serviceArea, r.budget, r.forecastOutturn, r.commentary ?? '']),
+    { 3: money, 4: money },
+  );
+  writeLongSheet(
+    workbook.addWorksheet('Finance placements'),
+    ['Month', 'Placement type', 'Number', 'Average weekly cost', 'Budgeted number'],
+    finance.placements.map((r) => [String(r.month), r.placementType, r.number, r.averageWeeklyCost, r.budgetedNumber]),
+    { 4: money },
+  );
+  writeLongSheet(
+    workbook.addWorksheet('Finance cost reduction'),
+    ['Month', 'Proposal', 'Owner', 'Target', 'Forecast delivery', 'RAG', 'Commentary'],
+    finance.costReduction.map((r) => [String(r.month), r.proposal, r.owner, r.target, r.forecastDelivery, r.rag, r.commentary ?? '']),
+    { 4: money, 5: money },
+  );
+
+  const notes = workbook.addWorksheet('Notes');
+  [
+    ['About this sample workbook'],
+    ['Written by scripts/build-sample-workbook.ts from data/sample-source/. Do not edit by hand: change the sources and run npm run sample.'],
+    ["'B4B data set' and 'Board Data Tables for Slide': the council's figures exactly as published in the Children and Families Scrutiny Panel pack of 23 November 2023 (seed 002), in the real layout with its quirks: text and date month headers, a row of month-end dates above some headers, percentages as fractions, as text and as plain points, '-', 'TBC', '<36%', Trend formulas with saved results, and direction-of-travel numbers shown as dates by a stray cell format."],
+    ["'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker."],
+    ["'Commentary': the October 2023 performance report's text (seed 000, agenda item 10, Appendix 1)."],
+    ["'Finance revenue', 'Finance placements', 'Finance cost reduction': ILLUSTRATIVE FIGURES ONLY. No finance figures are public; these are made up to exercise the finance report. Placement numbers for July to October 2023 match the published performance figures."],
+  ].forEach((row) => notes.addRow(row));
+  notes.getColumn(1).width = 140;
+
+  await workbook.xlsx.writeFile(output);
+  process.stdout.write(`Wrote ${path.relative(process.cwd(), output) || output}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../../config/settings.js';
+import { summariseDataset, type DatasetSummary } from '../../dataset/summarise.js';
+import { B4BError, type Finding } from '../../findings/finding.js';
+import { readWorkbookFile } from '../../read-workbook-file.js';
+import { monthLabel } from '../../workbook/month.js';
+import { formatFindingGroups } from '../print-findings.js';
+
+interface ValidateOptions {
+  strict?: boolean;
+  json?: boolean;
+  settings?: string;
+}
+
+function summaryLines(file: string, s: DatasetSummary): string[] {
+  const range = s.firstMonth && s.lastMonth ? `, months ${monthLabel(s.firstMonth)} to ${monthLabel(s.lastMonth)}` : '';
+  return [
+    `Workbook: ${file}`,
+    `Read ${s.tables} indicator tables with ${s.indicatorRows} indicator rows (${s.distinctIndicators} distinct indicators)${range}.`,
+    ...s.sheets.map((sheet) => `  '${sheet.sheet}': ${sheet.tables} tables, ${sheet.indicatorRows} rows`),
+    `Project sheets: ${s.teamMeasureRows} team measure rows, ${s.caseloadRows} caseload rows, ${s.commentaryRows} commentary rows, ` +
+      `finance ${s.financeRows.revenue} revenue / ${s.financeRows.placements} placement / ${s.financeRows.costReduction} cost reduction rows.`,
+  ];
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('Check a workbook and list every problem with its sheet and cell')
+    .argument('[workbook]', 'the .xlsx file to check (default: the workbook in config/b4b.yaml)')
+    .option('--strict', 'fail (exit 1) on warnings as well as errors')
+    .option('--json', 'print the result as JSON for other programs')
+    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no errors (and, with --strict, no warnings); 1 problems found; 2 wrong usage.',
+    )
+    .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
+      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const file = workbookArg ?? loaded.paths.workbook;
+      let findings: Finding[];
+      let summary: DatasetSummary | undefined;
+      try {
+        const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+        findings = checked.findings;
+        summary = summariseDataset(checked.dataset);
+      } catch (error) {
+        if (!(error instanceof B4BError) || error.findings.length === 0) throw error;
+        findings = error.findings;
+      }
+      const errors = findings.filter((f) => f.severity === 'error');
+      const warnings = findings.filter((f) => f.severity === 'warning');
+      const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings }, null, 2)}\n`);
+      } else {
+        const out = [
+          ...(summary ? summaryLines(file, summary) : [`Workbook: ${file}`]),
+          '',
+          formatFindingGroups(errors, 'Errors'),
+          '',
+          formatFindingGroups(warnings, 'Warnings'),
+          '',
+          failed
+            ? `FAILED: ${errors.length} error(s), ${warnings.length} warning(s)${errors.length === 0 ? ' (--strict fails on warnings)' : ''}.`
+            : `OK: no errors, ${warnings.length} warning(s).`,
+        ];
+        (failed ? process.stderr : process.stdout).write(`${out.join('\n')}\n`);
+      }
+      process.exitCode = failed ? 1 : 0;
+    });
+}

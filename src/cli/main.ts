@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { B4BError } from '../findings/finding.js';
+import { registerValidate } from './commands/validate.js';
+
+const program = new Command();
+program
+  .name('b4b-reports')
+  .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerValidate(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof B4BError) {
+    process.stderr.write(`b4b-reports: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`b4b-reports: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}

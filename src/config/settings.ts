@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { B4BError } from '../findings/finding.js';
+import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
+import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
+
+/** The project folder: where config/, data/ and output/ live. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml');
+
+export const settingsSchema = z.object({
+  /** The workbook read when a command is given none. */
+  workbook: z.string().min(1),
+  /** Header and sheet names the reader accepts (config/header-aliases.yaml). */
+  headerAliases: z.string().min(1),
+  /** The indicator catalogue: polarity, tolerance, format and short name of each indicator. */
+  catalogue: z.string().min(1),
+  /** Where packs are written. */
+  outputDir: z.string().min(1).default('output'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** Absolute paths, resolved against the project folder. */
+  paths: { workbook: string; headerAliases: string; catalogue: string; outputDir: string };
+  aliases: HeaderAliases;
+  catalogue: IndicatorCatalogue;
+}
+
+async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (cause) {
+    throw new B4BError(`${file}: the ${what} is not valid YAML: ${(cause as Error).message}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`).join('\n');
+    throw new B4BError(`${file}: the ${what} does not match its schema:\n${problems}`);
+  }
+  return result.data;
+}
+
+/** Reads the settings file (and what it points to), then applies command-line overrides. */
+export async function loadSettings(
+  options: { settingsFile?: string; overrides?: Partial<Settings> } = {},
+): Promise<LoadedSettings> {
+  const settingsFile = path.resolve(options.settingsFile ?? DEFAULT_SETTINGS_FILE);
+  const base = path.dirname(path.dirname(settingsFile));
+  const fromFile = await readYaml(settingsFile, settingsSchema, 'settings file');
+  const settings: Settings = { ...fromFile, ...Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined)) };
+  const resolve = (p: string): string => path.resolve(base, p);
+  const paths = {
+    workbook: resolve(settings.workbook),
+    headerAliases: resolve(settings.headerAliases),
+    catalogue: resolve(settings.catalogue),
+    outputDir: resolve(settings.outputDir),
+  };
+  const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
+  const catalogueFile = await readYaml(paths.catalogue, catalogueSchema, 'indicator catalogue');
+  let catalogue: IndicatorCatalogue;
+  try {
+    catalogue = new IndicatorCatalogue(catalogueFile);
+  } catch (cause) {
+    throw new B4BError(`${paths.catalogue}: ${(cause as Error).message}`);
+  }
+  return { settings, paths, aliases, catalogue };
+}

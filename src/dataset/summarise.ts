@@ -1,0 +1,46 @@
+import type { Dataset } from './types.js';
+import type { MonthKey } from '../workbook/month.js';
+
+export interface DatasetSummary {
+  sheets: Array<{ sheet: string; tables: number; indicatorRows: number }>;
+  tables: number;
+  indicatorRows: number;
+  distinctIndicators: number;
+  firstMonth?: MonthKey;
+  lastMonth?: MonthKey;
+  teamMeasureRows: number;
+  caseloadRows: number;
+  commentaryRows: number;
+  financeRows: { revenue: number; placements: number; costReduction: number };
+}
+
+export function summariseDataset(dataset: Dataset): DatasetSummary {
+  const bySheet = new Map<string, { tables: number; indicatorRows: number }>();
+  const months: MonthKey[] = [];
+  for (const table of dataset.tables) {
+    const entry = bySheet.get(table.sheet) ?? { tables: 0, indicatorRows: 0 };
+    entry.tables += 1;
+    entry.indicatorRows += table.rows.length;
+    bySheet.set(table.sheet, entry);
+    months.push(...table.months);
+  }
+  months.sort();
+  const summary: DatasetSummary = {
+    sheets: [...bySheet].map(([sheet, counts]) => ({ sheet, ...counts })),
+    tables: dataset.tables.length,
+    indicatorRows: dataset.tables.reduce((n, t) => n + t.rows.length, 0),
+    distinctIndicators: new Set(dataset.tables.flatMap((t) => t.rows.map((r) => r.id))).size,
+    teamMeasureRows: dataset.teamMeasures.length,
+    caseloadRows: dataset.caseloads.length,
+    commentaryRows: dataset.commentary.length,
+    financeRows: {
+      revenue: dataset.finance.revenue.length,
+      placements: dataset.finance.placements.length,
+      costReduction: dataset.finance.costReduction.length,
+    },
+  };
+  if (months[0]) summary.firstMonth = months[0];
+  const last = months[months.length - 1];
+  if (last) summary.lastMonth = last;
+  return summary;
+}

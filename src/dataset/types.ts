@@ -1,0 +1,128 @@
+import type { DisplayFormat, ComparisonOp } from '../workbook/cell-value.js';
+import type { MonthKey } from '../workbook/month.js';
+import type { SourceRef } from '../findings/finding.js';
+
+/** One figure read from one cell, with where it came from. The report code only ever sees these. */
+export type Figure =
+  | {
+      kind: 'number';
+      /** Percentages are fractions: 0.26 is 26%. */
+      value: number;
+      format: DisplayFormat;
+      source: SourceRef;
+      /** The number as the cell holds it, where it differs from `value` (18 for a percentage typed as points). */
+      stored?: number | string;
+    }
+  | { kind: 'comparison'; op: ComparisonOp; value: number; format: DisplayFormat; text: string; source: SourceRef }
+  | { kind: 'missing'; reason: 'blank' | 'placeholder' | 'error' | 'no-result'; text?: string; source: SourceRef };
+
+export type BenchmarkKey = 'southamptonLastYear' | 'statisticalNeighbours' | 'southEast' | 'england';
+
+export interface Benchmark {
+  /** The column's own header ("So'ton 21/22"), printed as the column heading. */
+  label: string;
+  figure: Figure;
+}
+
+/** One indicator row of one workbook table. */
+export interface IndicatorRow {
+  /** Catalogue id, or a slug of the name when the catalogue has no entry. */
+  id: string;
+  name: string;
+  refId?: string;
+  catalogued: boolean;
+  /** The indicator is a percentage (catalogue, name or cell formats say so). */
+  percent: boolean;
+  source: SourceRef;
+  values: Partial<Record<MonthKey, Figure>>;
+  target?: Figure;
+  benchmarks: Partial<Record<BenchmarkKey, Benchmark>>;
+  notes: string[];
+}
+
+export interface IndicatorTable {
+  /** "Sheet!C4": the sheet and the Indicator header cell. */
+  id: string;
+  sheet: string;
+  /** The title row above the table, or the title of the table above it on the same sheet. */
+  section?: string;
+  titled: boolean;
+  headerSource: SourceRef;
+  months: MonthKey[];
+  rows: IndicatorRow[];
+}
+
+export interface TeamMeasureRow {
+  month: MonthKey;
+  measure: string;
+  team: string;
+  denominator: number;
+  numerator: number;
+  source: SourceRef;
+}
+
+export type QualifyingStatus = 'SW' | 'NQSW' | 'ASYE';
+
+export interface CaseloadRow {
+  month: MonthKey;
+  /** An opaque reference: never printed in any report. */
+  workerReference: string;
+  qualifyingStatus: QualifyingStatus;
+  team: string;
+  allocations: number;
+  source: SourceRef;
+}
+
+export type CommentaryKind = 'desired-outcome' | 'progress-analysis' | 'action';
+
+export interface CommentaryRow {
+  month: MonthKey;
+  report: string;
+  section: string;
+  kind: CommentaryKind;
+  text: string;
+  source: SourceRef;
+}
+
+export interface RevenueRow {
+  month: MonthKey;
+  serviceArea: string;
+  budget: Figure & { kind: 'number' };
+  forecastOutturn: Figure & { kind: 'number' };
+  commentary: string;
+  source: SourceRef;
+}
+
+export interface PlacementRow {
+  month: MonthKey;
+  placementType: string;
+  number: Figure & { kind: 'number' };
+  averageWeeklyCost: Figure & { kind: 'number' };
+  budgetedNumber: Figure & { kind: 'number' };
+  source: SourceRef;
+}
+
+export interface CostReductionRow {
+  month: MonthKey;
+  proposal: string;
+  owner: string;
+  target: Figure & { kind: 'number' };
+  forecastDelivery: Figure & { kind: 'number' };
+  rag: 'Red' | 'Amber' | 'Green';
+  commentary: string;
+  source: SourceRef;
+}
+
+/** The checked dataset: everything the reports may use, each figure traceable to its cell. */
+export interface Dataset {
+  file: string;
+  tables: IndicatorTable[];
+  teamMeasures: TeamMeasureRow[];
+  caseloads: CaseloadRow[];
+  commentary: CommentaryRow[];
+  finance: {
+    revenue: RevenueRow[];
+    placements: PlacementRow[];
+    costReduction: CostReductionRow[];
+  };
+}

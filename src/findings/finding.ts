@@ -1,0 +1,89 @@
+/** Where a figure or a problem lives: the workbook file, its sheet and cell (A1 notation). */
+export interface SourceRef {
+  file: string;
+  sheet?: string;
+  cell?: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** Finding codes group the findings when they are printed; messages are part of the interface. */
+export type FindingCode =
+  | 'unreadable-file'
+  | 'no-tables'
+  | 'missing-column'
+  | 'unknown-column'
+  | 'not-a-number'
+  | 'not-a-month'
+  | 'formula-without-result'
+  | 'error-value'
+  | 'number-shown-as-date'
+  | 'conflicting-values'
+  | 'gap-in-series'
+  | 'not-in-catalogue'
+  | 'duplicate-row'
+  | 'implausible-value'
+  | 'missing-value'
+  | 'missing-sheet';
+
+export interface Finding {
+  severity: Severity;
+  code: FindingCode;
+  /** The place the finding is about; `also` names a second place (the other copy of a conflicting figure). */
+  source: SourceRef;
+  also?: SourceRef;
+  /** One sentence: what was found and what was expected. */
+  message: string;
+}
+
+export function formatSource(source: SourceRef): string {
+  const fileName = source.file.split(/[\\/]/).pop() ?? source.file;
+  if (source.sheet === undefined) return fileName;
+  const sheet = `'${source.sheet.replace(/'/g, "''")}'`;
+  return source.cell === undefined ? `${fileName} › ${sheet}` : `${fileName} › ${sheet}!${source.cell}`;
+}
+
+export function formatFinding(finding: Finding): string {
+  return `${formatSource(finding.source)}: ${finding.message}`;
+}
+
+/** Collects findings once each (the same message about the same cell is said once). */
+export class FindingList {
+  private readonly seen = new Set<string>();
+  readonly items: Finding[] = [];
+
+  add(finding: Finding): void {
+    const key = `${finding.severity}|${formatSource(finding.source)}|${finding.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(finding);
+  }
+
+  error(code: FindingCode, source: SourceRef, message: string, also?: SourceRef): void {
+    this.add({ severity: 'error', code, source, message, ...(also ? { also } : {}) });
+  }
+
+  warning(code: FindingCode, source: SourceRef, message: string, also?: SourceRef): void {
+    this.add({ severity: 'warning', code, source, message, ...(also ? { also } : {}) });
+  }
+
+  get errors(): Finding[] {
+    return this.items.filter((f) => f.severity === 'error');
+  }
+
+  get warnings(): Finding[] {
+    return this.items.filter((f) => f.severity === 'warning');
+  }
+}
+
+/** A failure that stops a command: carries its findings and the exit code the CLI should use. */
+export class B4BError extends Error {
+  constructor(
+    message: string,
+    readonly findings: Finding[] = [],
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'B4BError';
+  }
+}

@@ -22,8 +22,8 @@ export type CellReading =
       format: DisplayFormat;
       /** Where the value's percent-ness came from: a % number format, or "%" typed in text. */
       percentFrom?: 'format' | 'text';
-      /** Set when the number was typed as text ("18", "26%"). */
-      typedAsText?: boolean;
+      /** Set when the number was typed as text ("18", "26%"): the text as typed. */
+      typedAsText?: string;
       /** Set when a date number format made a plain number display as a date (e.g. "Jan-00"). */
       shownAsDate?: string;
     }
@@ -98,7 +98,7 @@ function parseNumberText(text: string): { value: number; format: DisplayFormat; 
   if (!Number.isFinite(base)) return undefined;
   const suffix = m[3]?.toLowerCase();
   if (suffix === '%') {
-    return { value: base / 100, format: { style: 'percent', decimals }, percent: true };
+    return { value: Number((base / 100).toPrecision(12)), format: { style: 'percent', decimals }, percent: true };
   }
   const scale = suffix === 'k' ? 1_000 : suffix === 'm' ? 1_000_000 : 1;
   const value = base * scale;
@@ -174,8 +174,8 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
   const parsed = parseNumberText(text);
   if (parsed) {
     return parsed.percent
-      ? { kind: 'number', value: parsed.value, format: parsed.format, percentFrom: 'text', typedAsText: true }
-      : { kind: 'number', value: parsed.value, format: parsed.format, typedAsText: true };
+      ? { kind: 'number', value: parsed.value, format: parsed.format, percentFrom: 'text', typedAsText: text }
+      : { kind: 'number', value: parsed.value, format: parsed.format, typedAsText: text };
   }
   return { kind: 'text', text };
 }

@@ -158,8 +158,8 @@ function figureOf(
   if (!reading || reading.kind === 'empty') return { kind: 'missing', reason: 'blank', source };
   switch (reading.kind) {
     case 'number':
-      return reading.typedAsText
-        ? { kind: 'number', value: reading.value, format: reading.format, source, stored: describeReading(reading) }
+      return reading.typedAsText !== undefined
+        ? { kind: 'number', value: reading.value, format: reading.format, source, stored: reading.typedAsText }
         : { kind: 'number', value: reading.value, format: reading.format, source };
     case 'comparison':
       return { kind: 'comparison', op: reading.op, value: reading.value, format: reading.format, text: reading.text, source };

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything b4b-reports needs on a fresh Debian machine with Node.js 20, then builds the
+# sample workbook from data/sample-source/ and produces the sample month's output from it.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: node-canvas builds from source against cairo/pango (charts), and poppler-utils
+# gives pdftotext/pdftoppm, which the tests use to read and render the PDFs.
+packages=(build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+echo "Installing npm packages"
+npm ci --no-fund --no-audit
+
+echo "Writing the sample workbook"
+npm run --silent sample
+
+echo "Checking the sample workbook"
+npx --no-install b4b-reports validate data/b4b-sample.xlsx

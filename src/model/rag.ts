@@ -1,0 +1,76 @@
+import type { CatalogueEntry } from '../config/catalogue.js';
+import type { Figure } from '../dataset/types.js';
+
+export type Polarity = CatalogueEntry['polarity'];
+export type Rag = 'green' | 'amber' | 'red';
+/** Improved, worsened or held since last month, polarity taken into account. */
+export type Direction = 'improved' | 'worsened' | 'same';
+/** The raw rise or fall, polarity ignored (the assurance clinic's Trend column). */
+export type Trend = 'up' | 'down' | 'same';
+
+export interface Tolerance {
+  /** Amber band for percentages, in percentage points (5 = five points). */
+  percentPoints: number;
+  /** Amber band for counts and rates, as a percentage of the target (10 = within 10%). */
+  percentOfTarget: number;
+}
+
+const EPSILON = 1e-9;
+
+/** The amber band in the figure's own units: points become fractions for percentages. */
+export function amberBand(target: number, percent: boolean, tolerance: Tolerance): number {
+  return percent ? tolerance.percentPoints / 100 : (Math.abs(target) * tolerance.percentOfTarget) / 100;
+}
+
+/**
+ * RAG of a figure against its target.
+ * - Green: the target is met (at or beyond it in the good direction; a comparison target such as
+ *   "<36%" is met when the comparison holds).
+ * - Amber: not met, but within the amber band of the target.
+ * - Red: further away than that.
+ * - None: no figure, no target, or an indicator without polarity (unless the target is a comparison,
+ *   which carries its own direction).
+ */
+export function computeRag(
+  value: number | undefined,
+  target: Figure | undefined,
+  polarity: Polarity,
+  percent: boolean,
+  tolerance: Tolerance,
+): Rag | undefined {
+  if (value === undefined || target === undefined) return undefined;
+  let goal: number;
+  let higherIsBetter: boolean;
+  let strict = false;
+  if (target.kind === 'comparison') {
+    goal = target.value;
+    higherIsBetter = target.op === '>' || target.op === '>=';
+    strict = target.op === '<' || target.op === '>';
+  } else if (target.kind === 'number') {
+    if (polarity === 'neutral') return undefined;
+    goal = target.value;
+    higherIsBetter = polarity === 'higher-is-better';
+  } else {
+    return undefined;
+  }
+  const shortfall = higherIsBetter ? goal - value : value - goal; // > 0: the target is missed
+  const met = strict ? shortfall < -EPSILON : shortfall <= EPSILON;
+  if (met) return 'green';
+  return shortfall <= amberBand(goal, percent, tolerance) + EPSILON ? 'amber' : 'red';
+}
+
+/** The raw rise or fall since last month. */
+export function computeTrend(current: number | undefined, previous: number | undefined): Trend | undefined {
+  if (current === undefined || previous === undefined) return undefined;
+  const diff = current - previous;
+  if (Math.abs(diff) < EPSILON) return 'same';
+  return diff > 0 ? 'up' : 'down';
+}
+
+/** Improved or worsened since last month, by the indicator's polarity; none for a neutral indicator. */
+export function computeDirection(current: number | undefined, previous: number | undefined, polarity: Polarity): Direction | undefined {
+  const trend = computeTrend(current, previous);
+  if (trend === undefined || polarity === 'neutral') return undefined;
+  if (trend === 'same') return 'same';
+  return (trend === 'up') === (polarity === 'higher-is-better') ? 'improved' : 'worsened';
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { B4BError } from '../findings/finding.js';
+import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
 
 const program = new Command();
@@ -10,6 +11,7 @@ program
   .exitOverride();
 
 registerValidate(program);
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

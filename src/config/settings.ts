@@ -11,6 +11,22 @@ import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml');
 
+/** One report's template and its place in the agenda. */
+export const reportSettingsSchema = z.object({
+  /** The Handlebars template, relative to the project folder. */
+  template: z.string().min(1),
+  /** The name the report has in the Commentary sheet's Report column. */
+  commentaryReport: z.string().min(1),
+  /** Printed in the PDF's metadata and on the cover. */
+  title: z.string().min(1),
+  /** "Agenda Item 10" stamp on the first page. */
+  agendaItem: z.union([z.number(), z.string()]).optional(),
+  /** "Appendix 1" stamp under the item stamp. */
+  appendix: z.union([z.number(), z.string()]).optional(),
+  /** The pack page number of the report's first page ("Page 117"). */
+  firstPage: z.number().int().positive().optional(),
+});
+
 export const settingsSchema = z.object({
   /** The workbook read when a command is given none. */
   workbook: z.string().min(1),
@@ -20,14 +36,21 @@ export const settingsSchema = z.object({
   catalogue: z.string().min(1),
   /** Where packs are written. */
   outputDir: z.string().min(1).default('output'),
+  /** The council and service, for covers and PDF metadata. */
+  council: z.string().min(1).default('Southampton City Council'),
+  service: z.string().min(1).default('Children & Learning'),
+  /** Each report the program can produce, by the name used with `run --report`. */
+  reports: z.record(z.string(), reportSettingsSchema).default({}),
 });
+
+export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export interface LoadedSettings {
   settings: Settings;
   /** Absolute paths, resolved against the project folder. */
-  paths: { workbook: string; headerAliases: string; catalogue: string; outputDir: string };
+  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; outputDir: string };
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
 }
@@ -63,6 +86,7 @@ export async function loadSettings(
   const settings: Settings = { ...fromFile, ...Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined)) };
   const resolve = (p: string): string => path.resolve(base, p);
   const paths = {
+    root: base,
     workbook: resolve(settings.workbook),
     headerAliases: resolve(settings.headerAliases),
     catalogue: resolve(settings.catalogue),

@@ -1,0 +1,229 @@
+import type { Block, Run } from '../report/template/blocks.js';
+import type { ChartModel, IndicatorTableModel, TableRowModel } from '../report/performance-model.js';
+import type { Direction, Rag } from '../model/rag.js';
+import { CHART_HEIGHT_PT, CHART_WIDTH_PT } from './charts.js';
+import { FONT_FAMILY } from './fonts.js';
+import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
+
+/** pdfmake content nodes: plain objects, built here from blocks and never from template text. */
+type Node = Record<string, unknown> | string;
+
+export const COLOURS = {
+  brand: '#1f4e79',
+  headerFill: '#1f4e79',
+  stripe: '#f2f2f2',
+  green: '#00703c',
+  amber: '#f47738',
+  red: '#d4351c',
+  grey: '#6f777b',
+};
+
+const RAG_STYLE: Record<Rag, { colour: string; letter: string; label: string }> = {
+  green: { colour: COLOURS.green, letter: 'G', label: 'target met' },
+  amber: { colour: COLOURS.amber, letter: 'A', label: 'within tolerance of target' },
+  red: { colour: COLOURS.red, letter: 'R', label: 'outside tolerance' },
+};
+
+const DIRECTION_STYLE: Record<Direction, { arrow: string; colour: string; label: string }> = {
+  improved: { arrow: '↑', colour: COLOURS.green, label: 'improved since last month' },
+  worsened: { arrow: '↓', colour: COLOURS.red, label: 'worsened since last month' },
+  same: { arrow: '→', colour: COLOURS.grey, label: 'no change since last month' },
+};
+
+function runs(list: Run[]): Node[] {
+  return list.map((r) => (r.bold ? { text: r.text, bold: true } : { text: r.text }));
+}
+
+function ragCell(rag: Rag | undefined): Node {
+  if (!rag) return { text: '-', alignment: 'center' };
+  const style = RAG_STYLE[rag];
+  return { text: [{ text: '●', color: style.colour, fontSize: 9 }, { text: ` ${style.letter}`, bold: true }], alignment: 'center', noWrap: true };
+}
+
+function directionCell(direction: Direction | undefined): Node {
+  if (!direction) return { text: '-', alignment: 'center' };
+  const style = DIRECTION_STYLE[direction];
+  return { text: style.arrow, color: style.colour, bold: true, fontSize: 10, alignment: 'center' };
+}
+
+function headerCell(text: string): Node {
+  return { text, style: 'tableHeader' };
+}
+
+function rowCells(row: TableRowModel, table: IndicatorTableModel): Node[] {
+  const name: Node = { text: row.name, style: 'indicatorName' };
+  if (!row.supplied) {
+    const span = table.monthLabels.length + (table.showTarget ? 3 : 0) + table.benchmarkLabels.length;
+    return [name, { text: 'not supplied', italics: true, color: COLOURS.grey, colSpan: span }, ...Array.from({ length: span - 1 }, () => '')];
+  }
+  return [
+    name,
+    ...row.cells.map((text) => ({ text, alignment: 'right' })),
+    ...(table.showTarget ? [{ text: row.target, alignment: 'right' }, ragCell(row.rag), directionCell(row.direction)] : []),
+    ...row.benchmarks.map((text) => ({ text, alignment: 'right' })),
+  ];
+}
+
+function indicatorTable(table: IndicatorTableModel): Node {
+  const headers = [
+    headerCell('Indicator'),
+    ...table.monthLabels.map(headerCell),
+    ...(table.showTarget ? ['Target', 'RAG', 'Direction of travel'].map(headerCell) : []),
+    ...table.benchmarkLabels.map(headerCell),
+  ];
+  const widths = [
+    '*',
+    ...table.monthLabels.map(() => 27),
+    ...(table.showTarget ? [27, 22, 30] : []),
+    ...table.benchmarkLabels.map(() => 34),
+  ];
+  return {
+    table: {
+      headerRows: 1,
+      dontBreakRows: true,
+      keepWithHeaderRows: 1,
+      widths,
+      body: [headers, ...table.rows.map((row) => rowCells(row, table))],
+    },
+    layout: {
+      fillColor: (rowIndex: number) => (rowIndex === 0 ? COLOURS.headerFill : rowIndex % 2 === 0 ? COLOURS.stripe : null),
+      hLineWidth: () => 0.5,
+      vLineWidth: () => 0.5,
+      hLineColor: () => '#bfbfbf',
+      vLineColor: () => '#bfbfbf',
+      paddingLeft: () => 2,
+      paddingRight: () => 2,
+      paddingTop: () => 1.5,
+      paddingBottom: () => 1.5,
+    },
+    style: 'table',
+    margin: [0, 4, 0, 8],
+  };
+}
+
+function chartRow(charts: ChartModel[], images: Map<ChartModel, Buffer>): Node {
+  return {
+    columns: charts.map((chart) => {
+      const image = images.get(chart);
+      return image
+        ? { image: `data:image/jpeg;base64,${image.toString('base64')}`, width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT }
+        : { text: `Chart not drawn: ${chart.title}`, italics: true };
+    }),
+    columnGap: 14,
+    margin: [0, 6, 0, 6],
+    unbreakable: true,
+  };
+}
+
+function keyTable(): Node {
+  const rag = (Object.keys(RAG_STYLE) as Rag[]).map((r) => [ragCell(r), { text: RAG_STYLE[r].label }]);
+  const dir = (Object.keys(DIRECTION_STYLE) as Direction[]).map((d) => [directionCell(d), { text: DIRECTION_STYLE[d].label }]);
+  return {
+    margin: [0, 10, 0, 0],
+    stack: [
+      { text: 'How to read the tables', style: 'h2' },
+      {
+        columns: [
+          { width: 'auto', table: { body: [[{ text: 'RAG', bold: true, colSpan: 2 }, ''], ...rag] }, layout: 'noBorders' },
+          { width: 'auto', table: { body: [[{ text: 'Direction of travel', bold: true, colSpan: 2 }, ''], ...dir] }, layout: 'noBorders' },
+          {
+            width: '*',
+            text:
+              'RAG compares this month with the target, allowing for whether a higher figure is better. Direction of travel compares ' +
+              'this month with last month, in the same way: an upward arrow is an improvement even where the figure fell. ' +
+              '"-" means no target, no figure or no good direction for that indicator.',
+          },
+        ],
+        columnGap: 20,
+      },
+    ],
+  };
+}
+
+export interface DocumentOptions {
+  format: AgendaFormat;
+  title: string;
+  subject: string;
+  author: string;
+}
+
+/** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
+export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer>, options: DocumentOptions): Record<string, unknown> {
+  const content: Node[] = [];
+  let sectionCount = 0;
+  for (const block of blocks) {
+    switch (block.kind) {
+      case 'cover':
+        content.push({
+          stack: [
+            { text: block.title, style: 'coverTitle' },
+            ...block.lines.map((line, i) => ({ text: line, style: i === 0 ? 'coverMonth' : 'coverLine' })),
+          ],
+          margin: [0, 150, 0, 0],
+        });
+        break;
+      case 'contents':
+        content.push({
+          toc: { title: { text: 'Contents', style: 'h1' }, numberStyle: { bold: false } },
+          pageBreak: 'before',
+        });
+        break;
+      case 'heading':
+        if (block.level === 1) {
+          sectionCount += 1;
+          content.push({ text: block.text, style: 'h1', tocItem: true, pageBreak: 'before' });
+        } else {
+          content.push({ text: block.text, style: 'h2' });
+        }
+        break;
+      case 'paragraph':
+        content.push({ text: runs(block.runs), style: 'body' });
+        break;
+      case 'bullets':
+        content.push({
+          ul: block.items.map((item) => ({ text: runs(item.runs), margin: [item.level > 1 ? 14 : 0, 0, 0, 2] })),
+          style: 'body',
+        });
+        break;
+      case 'indicator-table':
+        content.push(indicatorTable(block));
+        break;
+      case 'charts':
+        content.push(chartRow(block.charts, images));
+        break;
+      case 'key':
+        content.push(keyTable());
+        break;
+    }
+  }
+  const stamp = stampLines(options.format);
+  return {
+    pageSize: 'A4',
+    pageOrientation: 'landscape',
+    pageMargins: [36, 48, 36, 40],
+    info: { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' },
+    language: 'en-GB',
+    defaultStyle: { font: FONT_FAMILY, fontSize: 10, lineHeight: 1.15 },
+    header: (currentPage: number) =>
+      currentPage === 1 && stamp.length > 0
+        ? { stack: stamp.map((line) => ({ text: line, bold: true, fontSize: 12 })), alignment: 'right', margin: [0, 16, 36, 0] }
+        : null,
+    footer: (currentPage: number) => {
+      const label = pageLabel(options.format, currentPage);
+      return label ? { text: label, alignment: 'center', fontSize: 9, margin: [0, 12, 0, 0] } : null;
+    },
+    content,
+    styles: {
+      coverTitle: { fontSize: 30, bold: true, color: COLOURS.brand, margin: [0, 0, 0, 24] },
+      coverMonth: { fontSize: 20, bold: true, margin: [0, 0, 0, 12] },
+      coverLine: { fontSize: 14, margin: [0, 0, 0, 6] },
+      h1: { fontSize: 18, bold: true, color: COLOURS.brand, margin: [0, 0, 0, 8] },
+      h2: { fontSize: 12, bold: true, color: COLOURS.brand, margin: [0, 8, 0, 4] },
+      body: { fontSize: 10, margin: [0, 0, 0, 6] },
+      table: { fontSize: 7 },
+      tableHeader: { bold: true, color: '#ffffff', fontSize: 7 },
+      indicatorName: { fontSize: 7 },
+    },
+    sectionCount,
+  };
+}

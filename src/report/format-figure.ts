@@ -1,0 +1,26 @@
+import type { Figure } from '../dataset/types.js';
+import type { DisplayFormat } from '../workbook/cell-value.js';
+
+/** How a figure prints: percentages as "26%", decimals as held ("16.40"), no thousands separators (as the council's tables). */
+export function formatNumber(value: number, format: DisplayFormat): string {
+  if (format.style === 'percent') return `${(value * 100).toFixed(format.decimals)}%`;
+  if (format.style === 'decimal') return value.toFixed(format.decimals);
+  return Number.isInteger(value) ? String(value) : value.toFixed(Math.max(1, format.decimals));
+}
+
+/** The text of a figure in a table cell: blanks stay blank, "-" and "TBC" print as typed. */
+export function formatFigure(figure: Figure | undefined, override?: DisplayFormat): string {
+  if (!figure) return '';
+  switch (figure.kind) {
+    case 'number':
+      return formatNumber(figure.value, override && (override.style === 'percent') === (figure.format.style === 'percent') ? { ...figure.format, ...override } : figure.format);
+    case 'comparison':
+      return figure.text;
+    case 'missing':
+      return figure.reason === 'placeholder' ? (figure.text ?? '') : figure.reason === 'blank' ? '' : '-';
+  }
+}
+
+export function numericValue(figure: Figure | undefined): number | undefined {
+  return figure?.kind === 'number' ? figure.value : undefined;
+}

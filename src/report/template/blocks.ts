@@ -1,0 +1,87 @@
+import type { ChartModel, IndicatorTableModel } from '../performance-model.js';
+
+/** A run of text, bold or not ("**right support**" in a template). */
+export interface Run {
+  text: string;
+  bold?: boolean;
+}
+
+export interface CoverBlock {
+  kind: 'cover';
+  title: string;
+  lines: string[];
+}
+
+/** The report as a list of blocks: what the template says, with figures filled in; no pdfmake here. */
+export type Block =
+  | CoverBlock
+  | { kind: 'contents' }
+  | { kind: 'heading'; level: 1 | 2; text: string }
+  | { kind: 'paragraph'; runs: Run[] }
+  | { kind: 'bullets'; items: Array<{ level: number; runs: Run[] }> }
+  | IndicatorTableModel
+  | { kind: 'charts'; charts: ChartModel[] }
+  | { kind: 'key' };
+
+/** "**bold** plain" → runs. */
+export function parseRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  const parts = text.split(/(\*\*[^*]+\*\*)/g);
+  for (const part of parts) {
+    if (part === '') continue;
+    if (part.startsWith('**') && part.endsWith('**') && part.length > 4) runs.push({ text: part.slice(2, -2), bold: true });
+    else runs.push({ text: part });
+  }
+  return runs;
+}
+
+/**
+ * Turns the template's text output into blocks. Lines: "# " section heading, "## " sub-heading,
+ * "- " bullet (indent for a sub-bullet), blank line between paragraphs, and block markers placed by
+ * the template helpers (tables, charts, cover, contents), which only the helpers can write.
+ */
+export function parseTemplateText(text: string, markers: Map<string, Block>): Block[] {
+  const blocks: Block[] = [];
+  let paragraph: string[] = [];
+  const flushParagraph = (): void => {
+    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', runs: parseRuns(paragraph.join(' ')) });
+    paragraph = [];
+  };
+  for (const rawLine of text.replace(/\r/g, '').split('\n')) {
+    const line = rawLine.trimEnd();
+    const marker = markers.get(line.trim());
+    if (marker) {
+      flushParagraph();
+      const last = blocks[blocks.length - 1];
+      if (marker.kind === 'charts' && last?.kind === 'charts' && last.charts.length + marker.charts.length <= 2) {
+        last.charts.push(...marker.charts);
+      } else {
+        blocks.push(marker.kind === 'charts' ? { kind: 'charts', charts: [...marker.charts] } : marker);
+      }
+      continue;
+    }
+    if (line.trim() === '') {
+      flushParagraph();
+      continue;
+    }
+    const heading = /^(#{1,2})\s+(.*)$/.exec(line);
+    if (heading?.[1] && heading[2] !== undefined) {
+      flushParagraph();
+      blocks.push({ kind: 'heading', level: heading[1].length as 1 | 2, text: heading[2].trim() });
+      continue;
+    }
+    const bullet = /^(\s*)[-•]\s+(.*)$/.exec(line);
+    if (bullet?.[2] !== undefined) {
+      flushParagraph();
+      const level = (bullet[1] ?? '').length >= 1 ? 2 : 1;
+      const last = blocks[blocks.length - 1];
+      const item = { level, runs: parseRuns(bullet[2]) };
+      if (last?.kind === 'bullets') last.items.push(item);
+      else blocks.push({ kind: 'bullets', items: [item] });
+      continue;
+    }
+    paragraph.push(line.trim());
+  }
+  flushParagraph();
+  return blocks;
+}

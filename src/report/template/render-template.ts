@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import Handlebars from 'handlebars';
+import type { CommentaryKind } from '../../dataset/types.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import type { ReportFigures } from '../performance-model.js';
+import { parseTemplateText, type Block } from './blocks.js';
+
+export interface TemplateContext {
+  month: MonthKey;
+  /** The report's name in the commentary sheet ("performance"). */
+  report: string;
+  service: string;
+}
+
+type HashOptions = Handlebars.HelperOptions & { hash: Record<string, unknown> };
+
+function idsFrom(body: string): string[] {
+  return body
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line !== '');
+}
+
+/**
+ * Renders a report template: Handlebars produces text (never pdfmake JSON), and its helpers leave
+ * markers that stand for tables, charts, the cover and the contents. Workbook text (commentary)
+ * is inserted as data, never compiled. Returns the report as blocks.
+ */
+export function renderTemplate(source: string, figures: ReportFigures, context: TemplateContext): Block[] {
+  const hb = Handlebars.create();
+  const nonce = randomBytes(6).toString('hex');
+  const markers = new Map<string, Block>();
+  const mark = (block: Block): string => {
+    const key = `@@block-${nonce}-${markers.size}@@`;
+    markers.set(key, block);
+    return `\n${key}\n`;
+  };
+
+  hb.registerHelper('cover', (options: HashOptions) =>
+    mark({
+      kind: 'cover',
+      title: String(options.hash.title ?? ''),
+      lines: [
+        monthLongLabel(addMonths(context.month, 1)),
+        `Performance to the end of ${monthLongLabel(context.month)}`,
+        context.service,
+      ],
+    }),
+  );
+  hb.registerHelper('contents', () => mark({ kind: 'contents' }));
+  hb.registerHelper('key', () => mark({ kind: 'key' }));
+  hb.registerHelper('indicatorTable', function (this: unknown, options: HashOptions) {
+    const h = options.hash;
+    return mark(
+      figures.table({
+        ...(typeof h.from === 'string' ? { from: h.from } : {}),
+        ids: idsFrom(options.fn(this)),
+        twoYearsBack: h.twoYearsBack === true,
+        benchmarks: h.benchmarks !== false,
+        target: h.target !== false,
+      }),
+    );
+  });
+  hb.registerHelper('chart', (...args: unknown[]) => {
+    const options = args.pop() as HashOptions;
+    const ids = args.map(String);
+    const title = typeof options.hash.title === 'string' ? options.hash.title : undefined;
+    const section = typeof options.hash.from === 'string' ? options.hash.from : undefined;
+    return mark({ kind: 'charts', charts: [figures.chart(ids, title, section)] });
+  });
+  hb.registerHelper('commentary', (section: unknown, ...rest: unknown[]) => {
+    const options = rest.pop() as HashOptions;
+    const kind = (typeof options.hash.kind === 'string' ? options.hash.kind : 'progress-analysis') as CommentaryKind;
+    const text = figures.commentary(context.report, String(section), kind);
+    return text ?? figures.noCommentary(String(section));
+  });
+
+  const template = hb.compile(source, { noEscape: true, strict: false });
+  const text = template({ ...context, monthLong: monthLongLabel(context.month) });
+  return parseTemplateText(text, markers);
+}

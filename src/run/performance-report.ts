@@ -1,0 +1,68 @@
+import { performance } from 'node:perf_hooks';
+import type { IndicatorCatalogue } from '../config/catalogue.js';
+import type { Dataset } from '../dataset/types.js';
+import { ReportFigures, type ChartModel, type ModelWarning } from '../report/performance-model.js';
+import { renderTemplate } from '../report/template/render-template.js';
+import type { Block } from '../report/template/blocks.js';
+import type { AgendaFormat } from '../render/agenda-format.js';
+import { ChartRenderer } from '../render/charts.js';
+import { buildPdfDocument } from '../render/pdf-document.js';
+import { renderPdf } from '../render/pdf-bytes.js';
+import type { MonthKey } from '../workbook/month.js';
+
+export interface ReportInput {
+  dataset: Dataset;
+  catalogue: IndicatorCatalogue;
+  month: MonthKey;
+  templateSource: string;
+  commentaryReport: string;
+  title: string;
+  council: string;
+  service: string;
+  format: AgendaFormat;
+}
+
+export interface ReportOutput {
+  pdf: Buffer;
+  blocks: Block[];
+  warnings: ModelWarning[];
+  /** Milliseconds spent in each stage. */
+  timings: { model: number; charts: number; layout: number };
+  pages?: number;
+}
+
+let sharedRenderer: ChartRenderer | undefined;
+
+/** One renderer for the process: registering fonts and loading Chart.js happen once. */
+export function chartRenderer(): ChartRenderer {
+  sharedRenderer ??= new ChartRenderer();
+  return sharedRenderer;
+}
+
+/** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
+export async function buildReport(input: ReportInput): Promise<ReportOutput> {
+  const t0 = performance.now();
+  const figures = new ReportFigures(input.dataset, input.catalogue, input.month);
+  const blocks = renderTemplate(input.templateSource, figures, {
+    month: input.month,
+    report: input.commentaryReport,
+    service: input.service,
+  });
+  const t1 = performance.now();
+  const images = new Map<ChartModel, Buffer>();
+  const renderer = chartRenderer();
+  for (const block of blocks) {
+    if (block.kind !== 'charts') continue;
+    for (const chart of block.charts) images.set(chart, renderer.render(chart));
+  }
+  const t2 = performance.now();
+  const doc = buildPdfDocument(blocks, images, {
+    format: input.format,
+    title: `${input.title}, ${input.month}`,
+    subject: input.title,
+    author: input.council,
+  });
+  const pdf = await renderPdf(doc);
+  const t3 = performance.now();
+  return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: t2 - t1, layout: t3 - t2 } };
+}

@@ -2,11 +2,15 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** CLI tests run the built program as a user does, so build it once before the suite. */
+/**
+ * Before the suite: build the CLI (its tests run the built program as a user does) and write the
+ * sample workbook from data/sample-source/ (the tests read it as the council's workbook).
+ */
 export default function setup(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const run = (args: string[]): void => {
+    execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  };
+  run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  run([path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build-sample-workbook.ts']);
 }

@@ -61,7 +61,7 @@ export function chartConfiguration(model: ChartModel): ChartConfiguration<'line'
         legend: { display: true, position: 'bottom', labels: { boxWidth: 18, boxHeight: 2, color: '#000000', font: { size: 8 } } },
       },
       scales: {
-        x: { ticks: { color: '#000000', font: { size: 8 } }, grid: { color: '#e0e0e0' } },
+        x: { ticks: { color: '#000000', font: { size: 7 }, maxRotation: 0, autoSkip: false }, grid: { color: '#e0e0e0' } },
         y: {
           ticks: { color: '#000000', font: { size: 8 }, callback: (v) => formatTick(Number(v), percent) },
           grid: { color: '#e0e0e0' },

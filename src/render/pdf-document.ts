@@ -73,8 +73,8 @@ function indicatorTable(table: IndicatorTableModel): Node {
   ];
   const widths = [
     '*',
-    ...table.monthLabels.map(() => 27),
-    ...(table.showTarget ? [27, 22, 30] : []),
+    ...table.monthLabels.map(() => 23),
+    ...(table.showTarget ? [23, 20, 27] : []),
     ...table.benchmarkLabels.map(() => 34),
   ];
   return {
@@ -221,7 +221,7 @@ export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer
       h2: { fontSize: 12, bold: true, color: COLOURS.brand, margin: [0, 8, 0, 4] },
       body: { fontSize: 10, margin: [0, 0, 0, 6] },
       table: { fontSize: 7 },
-      tableHeader: { bold: true, color: '#ffffff', fontSize: 7 },
+      tableHeader: { bold: true, color: '#ffffff', fontSize: 6 },
       indicatorName: { fontSize: 7 },
     },
     sectionCount,

@@ -135,7 +135,7 @@ export class ReportFigures {
       const direction = computeDirection(current, previous, polarity);
       return {
         id,
-        name: row.name,
+        name: entry?.name ?? row.name,
         shortName,
         supplied: true,
         cells: figures.map((f) => formatFigure(f, display && entry?.decimals !== undefined ? display : undefined)),

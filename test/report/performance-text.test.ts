@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/dataset/types.js';
+import type { ReportOutput } from '../../src/run/performance-report.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { performanceReport, sampleDataset } from '../fixtures/sample-report.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+/**
+ * The indicator rows of the seed's performance tables (seed 000, agenda item 10, Appendix 1), copied
+ * verbatim. Each row: name, then 14 months (first table: Oct-21 and Oct-22..Oct-23) or 13, then
+ * Target, RAG, Direction of travel and, for some tables, four benchmarks.
+ */
+const SEED_ROWS = readFileSync(path.join(ROOT, 'test/fixtures/seed-000-appendix-1-table-rows.tsv'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => {
+    const fields = line.split('\t');
+    const months = fields.length === 22 ? 14 : 13;
+    return { name: fields[0]!.trim(), months: fields.slice(1, 1 + months).map((f) => f.trim()), target: fields[1 + months]?.trim() ?? '' };
+  });
+
+const tokens = (text: string): string[] => text.split(/\s+/).filter((t) => t !== '').map((t) => t.replace(/%$/, ''));
+
+let dataset: Dataset;
+let report: ReportOutput;
+let text: string;
+
+beforeAll(async () => {
+  dataset = await sampleDataset();
+  // A commentary line with a pound sign, to see it come through as users will type it.
+  const withPounds: Dataset = {
+    ...dataset,
+    commentary: dataset.commentary.map((c) =>
+      c.section === 'workforce' && c.kind === 'progress-analysis' ? { ...c, text: `${c.text}\n- Agency spend is £1.2m against a £600k target.` } : c,
+    ),
+  };
+  report = await performanceReport('2023-10', withPounds);
+  text = pdfText(report.pdf);
+});
+
+describe('the October 2023 performance report, as text extracted from the PDF', () => {
+  it('has every seed table row, with its figures and target, in the seed order', () => {
+    expect(SEED_ROWS).toHaveLength(67);
+    const all = tokens(text);
+    let from = 0;
+    const problems: string[] = [];
+    for (const row of SEED_ROWS) {
+      const name = tokens(row.name);
+      let at = -1;
+      for (let i = from; i <= all.length - name.length; i++) {
+        if (name.every((t, k) => all[i + k] === t)) {
+          at = i;
+          break;
+        }
+      }
+      if (at < 0) {
+        problems.push(`not found after token ${from}: ${row.name}`);
+        continue;
+      }
+      const expected = [...row.months, row.target].filter((m) => m !== '').map((m) => m.replace(/%$/, ''));
+      const actual = all.slice(at + name.length, at + name.length + expected.length);
+      if (actual.join(' ') !== expected.join(' ')) problems.push(`${row.name}: expected ${expected.join(' ')}, got ${actual.join(' ')}`);
+      from = at + name.length;
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps "C&F", "£" and the arrows intact', () => {
+    expect(text).toContain('Number of C&F assessments completed');
+    expect(text).not.toContain('&amp;');
+    expect(text).toContain('£1.2m against a £600k target');
+    for (const arrow of ['↑', '↓', '→']) expect(text).toContain(arrow);
+    expect(text).toContain('●');
+  });
+
+  it('has the stamp, page numbers from 117 and a contents page with the sections', () => {
+    expect(text).toMatch(/Agenda Item 10\s+Appendix 1/);
+    expect(text).toContain('Page 117');
+    expect(text).toContain('Page 118');
+    for (const heading of ['Purpose', 'Right support at the right time', 'Strong, safe & vibrant localities', 'Children remain within or return to their birth families', 'Promote permanence and placement stability', 'Permanent, stable workforce', 'Embedding practice framework and standards', 'Performance - Visiting', 'Performance - Supervision']) {
+      expect(text, heading).toMatch(new RegExp(`${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\d+`));
+    }
+  });
+
+  it('prints the commentary of the month, and warns of nothing for October 2023', () => {
+    expect(text).toContain('Whilst the number of strategy discussions continued the overall downward trend');
+    expect(report.warnings).toEqual([]);
+  });
+});
+
+describe('when the month has no commentary', () => {
+  it('prints "No commentary supplied for October 2023" and warns', async () => {
+    const output = await performanceReport('2023-10', { ...dataset, commentary: [] });
+    expect(pdfText(output.pdf)).toContain('No commentary supplied for October 2023');
+    expect(output.warnings.map((w) => w.message)).toContain('No commentary supplied for October 2023 (section "right-support")');
+  });
+});
+
+describe('an indicator the template names but the workbook lacks', () => {
+  it('shows "not supplied" in its row and warns', async () => {
+    const template = '{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n';
+    const output = await performanceReport('2023-10', dataset, template);
+    const pdf = pdfText(output.pdf);
+    expect(pdf).toMatch(/number-of-widgets-made not supplied/);
+    expect(output.warnings.map((w) => w.message)).toContain(
+      'number-of-widgets-made: not supplied for Oct-23: no table in the workbook has this indicator for that month',
+    );
+  });
+});

@@ -21,7 +21,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 echo "Installing npm packages"
-npm ci --no-fund --no-audit
+# npm ci refuses this lock file: npm here records only the platform packages it could resolve
+# (rollup's optional binaries), so install from the lock with npm install instead.
+npm install --no-fund --no-audit
 
 echo "Writing the sample workbook"
 npm run --silent sample

@@ -30,3 +30,6 @@ npm run --silent sample
 
 echo "Checking the sample workbook"
 npx --no-install b4b-reports validate data/b4b-sample.xlsx
+
+echo "Producing the sample month's reports (October 2023)"
+npx --no-install b4b-reports run --month 2023-10 --report performance

@@ -3,7 +3,12 @@ import { FONT_FAMILY, FONT_FILES } from './fonts.js';
 
 const require = createRequire(import.meta.url);
 
+interface VirtualFs {
+  writeFileSync(name: string, content: Buffer): void;
+}
+
 interface PdfMake {
+  virtualfs: VirtualFs;
   setFonts(fonts: Record<string, Record<string, string>>): void;
   setUrlAccessPolicy(callback: (url: string) => boolean): void;
   setLocalAccessPolicy(callback: (path: string) => boolean): void;
@@ -24,6 +29,26 @@ function pdfmake(): PdfMake {
   return instance;
 }
 
-export async function renderPdf(doc: Record<string, unknown>): Promise<Buffer> {
-  return pdfmake().createPdf(doc).getBuffer();
+let documentCount = 0;
+
+/**
+ * Renders a pdfmake document. `images` (name → bytes) go through pdfmake's in-memory file system
+ * rather than as base64 data URLs, which pdfmake would decode again; each document's names are its own.
+ */
+export async function renderPdf(doc: Record<string, unknown>, images: Record<string, Buffer> = {}): Promise<Buffer> {
+  const maker = pdfmake();
+  documentCount += 1;
+  const dictionary: Record<string, string> = {};
+  for (const [name, bytes] of Object.entries(images)) {
+    const file = `doc-${documentCount}/${name}`;
+    maker.virtualfs.writeFileSync(file, bytes);
+    dictionary[name] = file;
+  }
+  try {
+    return await maker.createPdf({ ...doc, images: dictionary }).getBuffer();
+  } finally {
+    // Free the image bytes once the document is written: the file system outlives the document.
+    const storage = (maker.virtualfs as unknown as { storage?: Record<string, unknown> }).storage;
+    if (storage) for (const file of Object.values(dictionary)) delete storage[file];
+  }
 }

@@ -101,13 +101,15 @@ function indicatorTable(table: IndicatorTableModel): Node {
   };
 }
 
-function chartRow(charts: ChartModel[], images: Map<ChartModel, Buffer>): Node {
+/** Chart images go in the document's image dictionary as buffers: no base64 round trip. */
+function chartRow(charts: ChartModel[], images: Map<ChartModel, Buffer>, dictionary: Record<string, Buffer>): Node {
   return {
     columns: charts.map((chart) => {
       const image = images.get(chart);
-      return image
-        ? { image: `data:image/jpeg;base64,${image.toString('base64')}`, width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT }
-        : { text: `Chart not drawn: ${chart.title}`, italics: true };
+      if (!image) return { text: `Chart not drawn: ${chart.title}`, italics: true };
+      const key = `chart-${Object.keys(dictionary).length + 1}`;
+      dictionary[key] = image;
+      return { image: key, width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT };
     }),
     columnGap: 14,
     margin: [0, 6, 0, 6],
@@ -148,9 +150,13 @@ export interface DocumentOptions {
 }
 
 /** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
-export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer>, options: DocumentOptions): Record<string, unknown> {
+export function buildPdfDocument(
+  blocks: Block[],
+  images: Map<ChartModel, Buffer>,
+  options: DocumentOptions,
+): { doc: Record<string, unknown>; images: Record<string, Buffer> } {
   const content: Node[] = [];
-  let sectionCount = 0;
+  const imageDictionary: Record<string, Buffer> = {};
   for (const block of blocks) {
     switch (block.kind) {
       case 'cover':
@@ -170,7 +176,6 @@ export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer
         break;
       case 'heading':
         if (block.level === 1) {
-          sectionCount += 1;
           content.push({ text: block.text, style: 'h1', tocItem: true, pageBreak: 'before' });
         } else {
           content.push({ text: block.text, style: 'h2' });
@@ -189,7 +194,7 @@ export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer
         content.push(indicatorTable(block));
         break;
       case 'charts':
-        content.push(chartRow(block.charts, images));
+        content.push(chartRow(block.charts, images, imageDictionary));
         break;
       case 'key':
         content.push(keyTable());
@@ -197,7 +202,7 @@ export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer
     }
   }
   const stamp = stampLines(options.format);
-  return {
+  const doc = {
     pageSize: 'A4',
     pageOrientation: 'landscape',
     pageMargins: [36, 48, 36, 40],
@@ -224,6 +229,6 @@ export function buildPdfDocument(blocks: Block[], images: Map<ChartModel, Buffer
       tableHeader: { bold: true, color: '#ffffff', fontSize: 6 },
       indicatorName: { fontSize: 7 },
     },
-    sectionCount,
   };
+  return { doc, images: imageDictionary };
 }

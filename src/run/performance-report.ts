@@ -56,13 +56,13 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     for (const chart of block.charts) images.set(chart, renderer.render(chart));
   }
   const t2 = performance.now();
-  const doc = buildPdfDocument(blocks, images, {
+  const { doc, images: imageFiles } = buildPdfDocument(blocks, images, {
     format: input.format,
     title: `${input.title}, ${input.month}`,
     subject: input.title,
     author: input.council,
   });
-  const pdf = await renderPdf(doc);
+  const pdf = await renderPdf(doc, imageFiles);
   const t3 = performance.now();
   return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: t2 - t1, layout: t3 - t2 } };
 }

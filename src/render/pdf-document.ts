@@ -171,12 +171,13 @@ export function buildPdfDocument(
       case 'contents':
         content.push({
           toc: { title: { text: 'Contents', style: 'h1' }, numberStyle: { bold: false } },
-          pageBreak: 'before',
+          ...(content.length > 0 ? { pageBreak: 'before' } : {}),
         });
         break;
       case 'heading':
         if (block.level === 1) {
-          content.push({ text: block.text, style: 'h1', tocItem: true, pageBreak: 'before' });
+          // A section starts a page, unless it is the first thing in the document.
+          content.push({ text: block.text, style: 'h1', tocItem: true, ...(content.length > 0 ? { pageBreak: 'before' } : {}) });
         } else {
           content.push({ text: block.text, style: 'h2' });
         }

@@ -4,7 +4,7 @@
  * Run: npm run bench:report [-- --runs 5]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,14 +13,11 @@ import writeFileAtomic from 'write-file-atomic';
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/read-workbook-file.js');
-const { buildReport } = await import('../src/run/performance-report.js');
+const { buildConfiguredReport } = await import('../src/run/configured-report.js');
 const importMs = performance.now() - t0;
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const loaded = await loadSettings();
-const settings = loaded.settings.reports.performance;
-if (!settings) throw new Error('no performance report configured');
-const templateSource = await readFile(path.join(loaded.paths.root, settings.template), 'utf8');
 const dir = await mkdtemp(path.join(tmpdir(), 'b4b-bench-report-'));
 
 type Stage = 'read' | 'model' | 'charts' | 'layout' | 'write' | 'total';
@@ -32,17 +29,7 @@ for (let i = 0; i < runs; i++) {
   const start = performance.now();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const afterRead = performance.now();
-  const output = await buildReport({
-    dataset,
-    catalogue: loaded.catalogue,
-    month: '2023-10',
-    templateSource,
-    commentaryReport: settings.commentaryReport,
-    title: settings.title,
-    council: loaded.settings.council,
-    service: loaded.settings.service,
-    format: { agendaItem: 10, appendix: 1, firstPage: 117 },
-  });
+  const output = await buildConfiguredReport(loaded, 'performance', dataset, '2023-10');
   const beforeWrite = performance.now();
   await writeFileAtomic(path.join(dir, 'performance-2023-10.pdf'), output.pdf);
   const end = performance.now();

@@ -131,7 +131,7 @@ function writeLongSheet(sheet: ExcelJS.Worksheet, header: string[], rows: Array<
 }
 
 function readTsv(text: string): { header: string[]; rows: string[][] } {
-  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '');
+  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const [header = '', ...rest] = lines;
   return { header: header.split('\t'), rows: rest.map((l) => l.split('\t')) };
 }
@@ -155,10 +155,11 @@ async function main(): Promise<void> {
   writeSeedSheet(workbook.addWorksheet('Board Data Tables for Slide'), board, { monthsAsDates: true, trendFormulas: true });
 
   const team = readTsv(await readFile(path.join(SOURCE, 'team-measures.tsv'), 'utf8'));
+  const illustrativeTeams = readTsv(await readFile(path.join(SOURCE, 'team-measures-illustrative.tsv'), 'utf8'));
   writeLongSheet(
     workbook.addWorksheet('Team measures'),
     team.header,
-    team.rows.map(([month = '', measure = '', teamName = '', den = '', num = '']) => [monthDate(month) as unknown as string, measure, teamName, Number(den), Number(num)]),
+    [...team.rows, ...illustrativeTeams.rows].map(([month = '', measure = '', teamName = '', den = '', num = '']) => [monthDate(month) as unknown as string, measure, teamName, Number(den), Number(num)]),
     { 1: 'mmm-yy' },
   );
   const caseloads = readTsv(await readFile(path.join(SOURCE, 'caseloads.tsv'), 'utf8'));
@@ -209,6 +210,7 @@ async function main(): Promise<void> {
     ['Written by scripts/build-sample-workbook.ts from data/sample-source/. Do not edit by hand: change the sources and run npm run sample.'],
     ["'B4B data set' and 'Board Data Tables for Slide': the council's figures exactly as published in the Children and Families Scrutiny Panel pack of 23 November 2023 (seed 002), in the real layout with its quirks: text and date month headers, a row of month-end dates above some headers, percentages as fractions, as text and as plain points, '-', 'TBC', '<36%', Trend formulas with saved results, and direction-of-travel numbers shown as dates by a stray cell format."],
     ["'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker."],
+    ["'Team measures' rows whose Measure starts 'ptc-' (Pathways Through Care, June and July 2023): ILLUSTRATIVE FIGURES ONLY, made up to exercise the second clinic template."],
     ["'Commentary': the October 2023 performance report's text (seed 000, agenda item 10, Appendix 1)."],
     ["'Finance revenue', 'Finance placements', 'Finance cost reduction': ILLUSTRATIVE FIGURES ONLY. No finance figures are public; these are made up to exercise the finance report. Placement numbers for July to October 2023 match the published performance figures."],
   ].forEach((row) => notes.addRow(row));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { B4BError } from '../findings/finding.js';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
+import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 
 /** The project folder: where config/, data/ and output/ live. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,12 +14,16 @@ export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml
 
 /** One report's template and its place in the agenda. */
 export const reportSettingsSchema = z.object({
+  /** performance: indicator tables; clinic: needs the month's team rows, and refuses to run without them. */
+  kind: z.enum(['performance', 'clinic']).default('performance'),
   /** The Handlebars template, relative to the project folder. */
   template: z.string().min(1),
   /** The name the report has in the Commentary sheet's Report column. */
   commentaryReport: z.string().min(1),
   /** Printed in the PDF's metadata and on the cover. */
   title: z.string().min(1),
+  /** The service named on the cover, where it differs from the settings' `service`. */
+  service: z.string().min(1).optional(),
   /** "Agenda Item 10" stamp on the first page. */
   agendaItem: z.union([z.number(), z.string()]).optional(),
   /** "Appendix 1" stamp under the item stamp. */
@@ -34,6 +39,8 @@ export const settingsSchema = z.object({
   headerAliases: z.string().min(1),
   /** The indicator catalogue: polarity, tolerance, format and short name of each indicator. */
   catalogue: z.string().min(1),
+  /** The assurance clinics' team measures: names, targets, monthly series. */
+  teamMeasures: z.string().min(1).default('config/team-measures.yaml'),
   /** Where packs are written. */
   outputDir: z.string().min(1).default('output'),
   /** The council and service, for covers and PDF metadata. */
@@ -50,9 +57,10 @@ export type Settings = z.infer<typeof settingsSchema>;
 export interface LoadedSettings {
   settings: Settings;
   /** Absolute paths, resolved against the project folder. */
-  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; outputDir: string };
+  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; teamMeasures: string; outputDir: string };
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
+  teamMeasures: TeamMeasure[];
 }
 
 async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
@@ -90,6 +98,7 @@ export async function loadSettings(
     workbook: resolve(settings.workbook),
     headerAliases: resolve(settings.headerAliases),
     catalogue: resolve(settings.catalogue),
+    teamMeasures: resolve(settings.teamMeasures),
     outputDir: resolve(settings.outputDir),
   };
   const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
@@ -100,5 +109,6 @@ export async function loadSettings(
   } catch (cause) {
     throw new B4BError(`${paths.catalogue}: ${(cause as Error).message}`);
   }
-  return { settings, paths, aliases, catalogue };
+  const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
+  return { settings, paths, aliases, catalogue, teamMeasures };
 }

@@ -1,6 +1,6 @@
 import type { Block, Run } from '../report/template/blocks.js';
-import type { ChartModel, IndicatorTableModel, TableRowModel } from '../report/performance-model.js';
-import type { Direction, Rag } from '../model/rag.js';
+import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/performance-model.js';
+import type { Direction, Rag, Trend } from '../model/rag.js';
 import { CHART_HEIGHT_PT, CHART_WIDTH_PT } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
@@ -12,6 +12,7 @@ export const COLOURS = {
   brand: '#1f4e79',
   headerFill: '#1f4e79',
   stripe: '#f2f2f2',
+  highlight: '#fbd5cc',
   green: '#00703c',
   amber: '#f47738',
   red: '#d4351c',
@@ -46,6 +47,12 @@ function directionCell(direction: Direction | undefined): Node {
   return { text: style.arrow, color: style.colour, bold: true, fontSize: 10, alignment: 'center' };
 }
 
+const TREND_ARROW: Record<Trend, string> = { up: '↑', down: '↓', same: '→' };
+
+function trendCell(trend: Trend | undefined): Node {
+  return trend ? { text: TREND_ARROW[trend], bold: true, fontSize: 10, alignment: 'center' } : { text: '-', alignment: 'center' };
+}
+
 function headerCell(text: string): Node {
   return { text, style: 'tableHeader' };
 }
@@ -53,27 +60,99 @@ function headerCell(text: string): Node {
 function rowCells(row: TableRowModel, table: IndicatorTableModel): Node[] {
   const name: Node = { text: row.name, style: 'indicatorName' };
   if (!row.supplied) {
-    const span = table.monthLabels.length + (table.showTarget ? 3 : 0) + table.benchmarkLabels.length;
+    const span = table.monthLabels.length + (table.showTarget ? 3 : 0) + (table.showTrend ? 1 : 0) + table.benchmarkLabels.length;
     return [name, { text: 'not supplied', italics: true, color: COLOURS.grey, colSpan: span }, ...Array.from({ length: span - 1 }, () => '')];
   }
   return [
     name,
     ...row.cells.map((text) => ({ text, alignment: 'right' })),
+    ...(table.showTrend ? [trendCell(row.trend)] : []),
     ...(table.showTarget ? [{ text: row.target, alignment: 'right' }, ragCell(row.rag), directionCell(row.direction)] : []),
     ...row.benchmarks.map((text) => ({ text, alignment: 'right' })),
   ];
+}
+
+/** Thin grey grid, dark header row, striped body; `highlighted` rows get a stronger fill. */
+function gridLayout(highlighted: (rowIndex: number) => boolean = () => false): Record<string, unknown> {
+  return {
+    fillColor: (rowIndex: number) =>
+      rowIndex === 0 ? COLOURS.headerFill : highlighted(rowIndex) ? COLOURS.highlight : rowIndex % 2 === 0 ? COLOURS.stripe : null,
+    hLineWidth: () => 0.5,
+    vLineWidth: () => 0.5,
+    hLineColor: () => '#bfbfbf',
+    vLineColor: () => '#bfbfbf',
+    paddingLeft: () => 2,
+    paddingRight: () => 2,
+    paddingTop: () => 1.5,
+    paddingBottom: () => 1.5,
+  };
+}
+
+/** A team table: Team/Locality, Denominator, Numerator, % and Total; a % worse than target is marked. */
+function teamTable(table: TeamTableModel): Node {
+  const cell = (row: TeamTableModel['total'], bold = false): Node[] => [
+    { text: row.team, bold },
+    { text: String(row.denominator), alignment: 'right', bold },
+    { text: String(row.numerator), alignment: 'right', bold },
+    row.worse
+      ? { text: [{ text: '▼ ', color: COLOURS.red, fontSize: 7 }, { text: row.percent, bold: true }], alignment: 'right' }
+      : { text: row.percent, alignment: 'right', bold },
+  ];
+  const body = [
+    ['Team/Locality', 'Denominator', 'Numerator', '%'].map(headerCell),
+    ...table.rows.map((row) => cell(row)),
+    cell(table.total, true),
+  ];
+  return {
+    stack: [
+      { text: table.title, style: 'h2' },
+      ...(table.target ? [{ text: `Target ${table.target}: ▼ marks a team worse than target`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }] : []),
+      {
+        table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [170, 56, 56, 50], body },
+        layout: gridLayout((i) => table.rows[i - 1]?.worse === true || (i === body.length - 1 && table.total.worse)),
+        fontSize: 8.5,
+      },
+    ],
+    margin: [0, 2, 0, 8],
+  };
+}
+
+/** A caseload table: allocations, qualifying status and team; never who the worker is. */
+function caseloadTable(table: CaseloadTableModel): Node {
+  const body = [
+    ['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(headerCell),
+    ...table.rows.map((row) => [
+      { text: row.highlight ? `${row.allocations} ●` : String(row.allocations), alignment: 'right', bold: row.highlight },
+      { text: row.status },
+      { text: row.team },
+    ]),
+  ];
+  return {
+    stack: [
+      { text: table.title, style: 'h2' },
+      ...(table.highlightFrom !== undefined ? [{ text: `● and shading: ${table.highlightFrom} or more allocations`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }] : []),
+      {
+        table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [80, 80, 140], body },
+        layout: gridLayout((i) => table.rows[i - 1]?.highlight === true),
+        fontSize: 8.5,
+      },
+    ],
+    margin: [0, 2, 0, 8],
+  };
 }
 
 function indicatorTable(table: IndicatorTableModel): Node {
   const headers = [
     headerCell('Indicator'),
     ...table.monthLabels.map(headerCell),
+    ...(table.showTrend ? [headerCell('Trend')] : []),
     ...(table.showTarget ? ['Target', 'RAG', 'Direction of travel'].map(headerCell) : []),
     ...table.benchmarkLabels.map(headerCell),
   ];
   const widths = [
     '*',
     ...table.monthLabels.map(() => 23),
+    ...(table.showTrend ? [26] : []),
     ...(table.showTarget ? [23, 20, 27] : []),
     ...table.benchmarkLabels.map(() => 34),
   ];
@@ -85,17 +164,7 @@ function indicatorTable(table: IndicatorTableModel): Node {
       widths,
       body: [headers, ...table.rows.map((row) => rowCells(row, table))],
     },
-    layout: {
-      fillColor: (rowIndex: number) => (rowIndex === 0 ? COLOURS.headerFill : rowIndex % 2 === 0 ? COLOURS.stripe : null),
-      hLineWidth: () => 0.5,
-      vLineWidth: () => 0.5,
-      hLineColor: () => '#bfbfbf',
-      vLineColor: () => '#bfbfbf',
-      paddingLeft: () => 2,
-      paddingRight: () => 2,
-      paddingTop: () => 1.5,
-      paddingBottom: () => 1.5,
-    },
+    layout: gridLayout(),
     style: 'table',
     margin: [0, 4, 0, 8],
   };
@@ -106,7 +175,7 @@ function chartRow(charts: ChartModel[], images: Map<ChartModel, Buffer>, diction
   return {
     columns: charts.map((chart) => {
       const image = images.get(chart);
-      if (!image) return { text: `Chart not drawn: ${chart.title}`, italics: true };
+      if (!image) return { text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
       const key = `chart-${Object.keys(dictionary).length + 1}`;
       dictionary[key] = image;
       return { image: key, width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT };
@@ -157,7 +226,19 @@ export function buildPdfDocument(
 ): { doc: Record<string, unknown>; images: Record<string, Buffer> } {
   const content: Node[] = [];
   const imageDictionary: Record<string, Buffer> = {};
-  for (const block of blocks) {
+  // Team and caseload tables are narrow: two in a row go side by side.
+  const sideBySide = (a: Block | undefined, b: Block | undefined): boolean =>
+    a !== undefined && b !== undefined && a.kind === b.kind && (a.kind === 'team-table' || a.kind === 'caseload-table');
+  const narrowTable = (block: Block): Node => (block.kind === 'team-table' ? teamTable(block) : block.kind === 'caseload-table' ? caseloadTable(block) : '');
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    if (!block) continue;
+    const next = blocks[i + 1];
+    if (sideBySide(block, next) && next) {
+      content.push({ columns: [narrowTable(block), narrowTable(next)], columnGap: 24 });
+      i += 1;
+      continue;
+    }
     switch (block.kind) {
       case 'cover':
         content.push({
@@ -196,6 +277,10 @@ export function buildPdfDocument(
         break;
       case 'charts':
         content.push(chartRow(block.charts, images, imageDictionary));
+        break;
+      case 'team-table':
+      case 'caseload-table':
+        content.push(narrowTable(block));
         break;
       case 'key':
         content.push(keyTable());

@@ -1,9 +1,11 @@
 import type { CatalogueEntry, IndicatorCatalogue } from '../config/catalogue.js';
+import type { TeamMeasure } from '../config/team-measures.js';
+import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { formatFigure, numericValue } from './format-figure.js';
-import { computeDirection, computeRag, type Direction, type Rag, type Tolerance } from '../model/rag.js';
+import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
 const BENCHMARK_DEFAULT_LABELS: Record<BenchmarkKey, string> = {
@@ -29,6 +31,8 @@ export interface TableRowModel {
   target: string;
   rag?: Rag;
   direction?: Direction;
+  /** The raw rise or fall since last month (tables with a Trend column). */
+  trend?: Trend;
   benchmarks: string[];
   source?: SourceRef;
 }
@@ -38,8 +42,38 @@ export interface IndicatorTableModel {
   months: MonthKey[];
   monthLabels: string[];
   showTarget: boolean;
+  showTrend: boolean;
   benchmarkLabels: string[];
   rows: TableRowModel[];
+}
+
+export interface TeamRowModel {
+  team: string;
+  denominator: number;
+  numerator: number;
+  /** numerator / denominator, printed to one decimal place ("27.4%"); blank when the denominator is 0. */
+  percent: string;
+  /** Worse than the measure's target. */
+  worse: boolean;
+  source?: SourceRef;
+}
+
+export interface TeamTableModel {
+  kind: 'team-table';
+  code: string;
+  title: string;
+  target?: string;
+  rows: TeamRowModel[];
+  total: TeamRowModel;
+}
+
+export interface CaseloadTableModel {
+  kind: 'caseload-table';
+  title: string;
+  /** Caseloads at or above this are highlighted. */
+  highlightFrom?: number;
+  /** Never a worker reference: allocations, qualifying status and team only. */
+  rows: Array<{ allocations: number; status: string; team: string; highlight: boolean }>;
 }
 
 export interface ChartSeries {
@@ -63,6 +97,20 @@ export interface TableRequest {
   twoYearsBack: boolean;
   benchmarks: boolean;
   target: boolean;
+  trend?: boolean;
+}
+
+/** One decimal place, half up, as the council's team tables print it. */
+export function teamPercent(numerator: number, denominator: number): { value?: number; text: string } {
+  if (denominator === 0) return { text: '' };
+  const tenths = Math.round((numerator * 1000) / denominator);
+  return { value: tenths / 1000, text: `${(tenths / 10).toFixed(1)}%` };
+}
+
+/** Lexicographic order of two score lists. */
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
 }
 
 /** The figures, RAG and arrows a report needs, independent of any output format. */
@@ -74,6 +122,7 @@ export class ReportFigures {
     readonly dataset: Dataset,
     readonly catalogue: IndicatorCatalogue,
     readonly month: MonthKey,
+    readonly teamMeasures: TeamMeasure[] = [],
   ) {}
 
   private warn(message: string, source?: SourceRef): void {
@@ -90,21 +139,24 @@ export class ReportFigures {
 
   /**
    * The workbook row for an indicator: from a table of the named section that covers the report
-   * month, else from any table covering it; among equals the table reaching the latest month wins.
+   * month, else from any table covering it. Among equals, the row with the most figures in the 13
+   * months to the report month wins, then the table reaching the latest month, then workbook order.
    */
   findRow(id: string, section?: string): { row: IndicatorRow; table: IndicatorTable } | undefined {
     const wanted = id.toLowerCase();
-    const candidates: Array<{ row: IndicatorRow; table: IndicatorTable; score: number }> = [];
-    this.dataset.tables.forEach((table, order) => {
-      if (!table.months.includes(this.month)) return;
+    const window = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
+    let best: { row: IndicatorRow; table: IndicatorTable; score: number[] } | undefined;
+    for (const table of this.dataset.tables) {
+      if (!table.months.includes(this.month)) continue;
       const row = table.rows.find((r) => r.id === wanted);
-      if (!row) return;
+      if (!row) continue;
       const sectionMatch = section !== undefined && table.section?.trim().toLowerCase() === section.trim().toLowerCase();
-      const lastMonth = table.months[table.months.length - 1] ?? this.month;
-      candidates.push({ row, table, score: (sectionMatch ? 1e6 : 0) + Number(lastMonth.replace('-', '')) * 10 - order / 1000 });
-    });
-    candidates.sort((a, b) => b.score - a.score);
-    return candidates[0];
+      const figures = window.filter((m) => row.values[m]?.kind === 'number').length;
+      const lastMonth = Number((table.months[table.months.length - 1] ?? this.month).replace('-', ''));
+      const score = [sectionMatch ? 1 : 0, figures, lastMonth];
+      if (!best || compareScores(score, best.score) > 0) best = { row, table, score };
+    }
+    return best && { row: best.row, table: best.table };
   }
 
   entry(id: string): CatalogueEntry | undefined {
@@ -133,6 +185,7 @@ export class ReportFigures {
       const polarity = entry?.polarity ?? 'neutral';
       const rag = computeRag(current, row.target, polarity, percent, this.tolerance(entry, percent));
       const direction = computeDirection(current, previous, polarity);
+      const trend = request.trend ? computeTrend(current, previous) : undefined;
       return {
         id,
         name: entry?.name ?? row.name,
@@ -143,6 +196,7 @@ export class ReportFigures {
         target: formatFigure(row.target),
         ...(rag ? { rag } : {}),
         ...(direction ? { direction } : {}),
+        ...(trend ? { trend } : {}),
         benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
         source: row.source,
       };
@@ -153,6 +207,7 @@ export class ReportFigures {
       months,
       monthLabels: months.map(monthLabel),
       showTarget: request.target,
+      showTrend: request.trend === true,
       benchmarkLabels: request.benchmarks ? BENCHMARK_KEYS.map((k) => labelSource?.benchmarks[k]?.label ?? BENCHMARK_DEFAULT_LABELS[k]) : [],
       rows,
     };
@@ -178,6 +233,65 @@ export class ReportFigures {
     }
     const first = ids[0] ? this.entry(ids[0]) : undefined;
     return { kind: 'chart', title: title ?? first?.shortName ?? ids.join(', '), monthLabels: months.map(monthLabel), series };
+  }
+
+  teamMeasure(code: string): TeamMeasure {
+    const measure = this.teamMeasures.find((m) => m.code === code);
+    if (!measure) throw new B4BError(`the template names the team measure "${code}", which config/team-measures.yaml does not define`);
+    return measure;
+  }
+
+  /** The month's team rows of one measure, with % computed and a Total row summed from them. */
+  teamTable(code: string, title?: string): TeamTableModel {
+    const measure = this.teamMeasure(code);
+    const rows = this.dataset.teamMeasures.filter((r) => r.month === this.month && r.measure === code);
+    if (rows.length === 0) this.warn(`${measure.name}: no team rows for ${monthLongLabel(this.month)} in the Team measures sheet`);
+    const indicatorTarget = measure.indicator ? this.findRow(measure.indicator)?.row.target : undefined;
+    const target = measure.target ?? (indicatorTarget?.kind === 'number' ? indicatorTarget.value : undefined);
+    const judge = (numerator: number, denominator: number): TeamRowModel => {
+      const pct = teamPercent(numerator, denominator);
+      const worse =
+        target !== undefined && pct.value !== undefined && (measure.polarity === 'higher-is-better' ? pct.value < target : pct.value > target);
+      return { team: '', denominator, numerator, percent: pct.text, worse };
+    };
+    const teamRows = rows.map((r) => ({ ...judge(r.numerator, r.denominator), team: r.team, source: r.source }));
+    const sum = (key: 'numerator' | 'denominator'): number => rows.reduce((n, r) => n + r[key], 0);
+    return {
+      kind: 'team-table',
+      code,
+      title: title ?? measure.name,
+      ...(target !== undefined ? { target: `${Math.round(target * 1000) / 10}%` } : {}),
+      rows: teamRows,
+      total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },
+    };
+  }
+
+  /** The 13-month chart of a team measure, from its monthly series in the workbook. */
+  teamChart(code: string): ChartModel {
+    const measure = this.teamMeasure(code);
+    if (!measure.indicator) {
+      this.warn(`${measure.name}: config/team-measures.yaml names no monthly series, so it has no trend chart`);
+      return { kind: 'chart', title: measure.name, monthLabels: [], series: [] };
+    }
+    return this.chart([measure.indicator], measure.name);
+  }
+
+  /** The month's caseloads, optionally only those from `min` up or in teams starting with `teams`. */
+  caseloads(options: { title: string; min?: number; teams?: string; highlightFrom?: number }): CaseloadTableModel {
+    const prefix = options.teams?.toLowerCase();
+    const rows = this.dataset.caseloads
+      .filter((c) => c.month === this.month)
+      .filter((c) => options.min === undefined || c.allocations >= options.min)
+      .filter((c) => prefix === undefined || c.team.toLowerCase().startsWith(prefix))
+      .sort((a, b) => (options.teams === undefined ? 0 : a.team.localeCompare(b.team)) || b.allocations - a.allocations)
+      .map((c) => ({
+        allocations: c.allocations,
+        status: c.qualifyingStatus,
+        team: c.team,
+        highlight: options.highlightFrom !== undefined && c.allocations >= options.highlightFrom,
+      }));
+    if (rows.length === 0) this.warn(`${options.title}: no caseloads for ${monthLongLabel(this.month)}`);
+    return { kind: 'caseload-table', title: options.title, ...(options.highlightFrom !== undefined ? { highlightFrom: options.highlightFrom } : {}), rows };
   }
 
   commentary(report: string, section: string, kind: CommentaryKind): string | undefined {

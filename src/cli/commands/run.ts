@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -6,7 +6,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { loadSettings } from '../../config/settings.js';
 import { B4BError, formatFinding, formatSource } from '../../findings/finding.js';
 import { readWorkbookFile } from '../../read-workbook-file.js';
-import { buildReport } from '../../run/performance-report.js';
+import { buildConfiguredReport } from '../../run/configured-report.js';
 import { isMonthKey, monthLongLabel, type MonthKey } from '../../workbook/month.js';
 
 interface RunOptions {
@@ -38,8 +38,7 @@ export function registerRun(program: Command): void {
       }
       const month = options.month;
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
-      const report = loaded.settings.reports[options.report];
-      if (!report) {
+      if (!loaded.settings.reports[options.report]) {
         const known = Object.keys(loaded.settings.reports).join(', ') || 'none';
         throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
       }
@@ -60,22 +59,7 @@ export function registerRun(program: Command): void {
             (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
         );
       }
-      const templateSource = await readFile(path.resolve(loaded.paths.root, report.template), 'utf8');
-      const output = await buildReport({
-        dataset,
-        catalogue: loaded.catalogue,
-        month,
-        templateSource,
-        commentaryReport: report.commentaryReport,
-        title: report.title,
-        council: loaded.settings.council,
-        service: loaded.settings.service,
-        format: {
-          ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
-          ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-          ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
-        },
-      });
+      const output = await buildConfiguredReport(loaded, options.report, dataset, month);
       const warnings = output.warnings.map((w) => (w.source ? `${formatSource(w.source)}: ${w.message}` : w.message));
       if (options.strict && warnings.length > 0) {
         throw new B4BError(`--strict: the report has ${warnings.length} warning(s); nothing was written:\n${warnings.map((w) => `  ${w}`).join('\n')}`);

@@ -1,4 +1,4 @@
-import type { ChartModel, IndicatorTableModel } from '../performance-model.js';
+import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../performance-model.js';
 
 /** A run of text, bold or not ("**right support**" in a template). */
 export interface Run {
@@ -20,6 +20,8 @@ export type Block =
   | { kind: 'paragraph'; runs: Run[] }
   | { kind: 'bullets'; items: Array<{ level: number; runs: Run[] }> }
   | IndicatorTableModel
+  | TeamTableModel
+  | CaseloadTableModel
   | { kind: 'charts'; charts: ChartModel[] }
   | { kind: 'key' };
 

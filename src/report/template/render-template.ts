@@ -36,13 +36,14 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     return `\n${key}\n`;
   };
 
+  // The cover: title, the month of the meeting (the month after the data), what the data is, the service.
   hb.registerHelper('cover', (options: HashOptions) =>
     mark({
       kind: 'cover',
       title: String(options.hash.title ?? ''),
       lines: [
         monthLongLabel(addMonths(context.month, 1)),
-        `Performance to the end of ${monthLongLabel(context.month)}`,
+        `${typeof options.hash.subtitle === 'string' ? options.hash.subtitle : 'Performance to the end of'} ${monthLongLabel(context.month)}`,
         context.service,
       ],
     }),
@@ -58,6 +59,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
         twoYearsBack: h.twoYearsBack === true,
         benchmarks: h.benchmarks !== false,
         target: h.target !== false,
+        trend: h.trend === true,
       }),
     );
   });
@@ -67,6 +69,21 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     const title = typeof options.hash.title === 'string' ? options.hash.title : undefined;
     const section = typeof options.hash.from === 'string' ? options.hash.from : undefined;
     return mark({ kind: 'charts', charts: [figures.chart(ids, title, section)] });
+  });
+  hb.registerHelper('teamTable', (code: unknown, options: HashOptions) =>
+    mark(figures.teamTable(String(code), typeof options.hash.title === 'string' ? options.hash.title : undefined)),
+  );
+  hb.registerHelper('teamChart', (code: unknown) => mark({ kind: 'charts', charts: [figures.teamChart(String(code))] }));
+  hb.registerHelper('caseloads', (options: HashOptions) => {
+    const h = options.hash;
+    return mark(
+      figures.caseloads({
+        title: String(h.title ?? 'Caseloads'),
+        ...(typeof h.min === 'number' ? { min: h.min } : {}),
+        ...(typeof h.teams === 'string' ? { teams: h.teams } : {}),
+        ...(typeof h.highlight === 'number' ? { highlightFrom: h.highlight } : {}),
+      }),
+    );
   });
   hb.registerHelper('commentary', (section: unknown, ...rest: unknown[]) => {
     const options = rest.pop() as HashOptions;

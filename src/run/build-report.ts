@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { IndicatorCatalogue } from '../config/catalogue.js';
+import type { TeamMeasure } from '../config/team-measures.js';
 import type { Dataset } from '../dataset/types.js';
 import { ReportFigures, type ChartModel, type ModelWarning } from '../report/performance-model.js';
 import { renderTemplate } from '../report/template/render-template.js';
@@ -13,6 +14,7 @@ import type { MonthKey } from '../workbook/month.js';
 export interface ReportInput {
   dataset: Dataset;
   catalogue: IndicatorCatalogue;
+  teamMeasures?: TeamMeasure[];
   month: MonthKey;
   templateSource: string;
   commentaryReport: string;
@@ -42,7 +44,7 @@ export function chartRenderer(): ChartRenderer {
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
 export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
-  const figures = new ReportFigures(input.dataset, input.catalogue, input.month);
+  const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
   const blocks = renderTemplate(input.templateSource, figures, {
     month: input.month,
     report: input.commentaryReport,
@@ -53,7 +55,7 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const renderer = chartRenderer();
   for (const block of blocks) {
     if (block.kind !== 'charts') continue;
-    for (const chart of block.charts) images.set(chart, renderer.render(chart));
+    for (const chart of block.charts) if (chart.series.length > 0) images.set(chart, renderer.render(chart));
   }
   const t2 = performance.now();
   const { doc, images: imageFiles } = buildPdfDocument(blocks, images, {

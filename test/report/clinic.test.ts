@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/dataset/types.js';
+import { teamPercent } from '../../src/report/performance-model.js';
+import type { ReportOutput } from '../../src/run/build-report.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+const fixture = (name: string): string[][] =>
+  readFileSync(path.join(ROOT, 'test/fixtures', name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t').map((c) => c.trim()));
+
+/** The seed's twelve team tables (seed 000, agenda item 7), rows and Total rows, copied verbatim. */
+const SEED_TEAM_ROWS = fixture('seed-000-clinic-team-rows.tsv');
+/** The seed's "20+ Caseloads" list: allocations, qualifying status, team. */
+const SEED_20_PLUS = fixture('seed-000-clinic-20-plus-caseloads.tsv');
+
+let dataset: Dataset;
+let report: ReportOutput;
+let text: string;
+let lines: string[];
+
+beforeAll(async () => {
+  dataset = await sampleDataset();
+  report = await configuredReport('clinic-safeguarding', '2023-07', dataset);
+  const raw = pdfText(report.pdf);
+  lines = raw.split('\n').map((l) => l.trim());
+  text = raw.replace(/[ \t]+/g, ' ');
+});
+
+describe('the Safeguarding assurance clinic for July 2023', () => {
+  it('prints every team row and Total row of the seed, in the seed order, with the seed %', () => {
+    expect(SEED_TEAM_ROWS).toHaveLength(145);
+    let from = 0;
+    const problems: string[] = [];
+    for (const [team, denominator, numerator, percent] of SEED_TEAM_ROWS) {
+      // A worse-than-target % carries a ▼ before it.
+      const pattern = new RegExp(`${team!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ${denominator} ${numerator} (▼ )?${percent!.replace('.', '\\.')}`, 'g');
+      pattern.lastIndex = from;
+      const match = pattern.exec(text);
+      if (!match) problems.push(`${team} ${denominator} ${numerator} ${percent} not found after ${from}`);
+      else from = match.index + match[0].length;
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('computes every Total from its team rows, equal to the seed', () => {
+    const tables = report.blocks.filter((b) => b.kind === 'team-table');
+    const seedTotals = SEED_TEAM_ROWS.filter((r) => r[0] === 'Total');
+    expect(tables).toHaveLength(12);
+    tables.forEach((table, i) => {
+      if (table.kind !== 'team-table') return;
+      const sum = (k: 'numerator' | 'denominator'): number => table.rows.reduce((n, r) => n + r[k], 0);
+      expect([table.total.denominator, table.total.numerator]).toEqual([sum('denominator'), sum('numerator')]);
+      expect([String(table.total.denominator), String(table.total.numerator), table.total.percent]).toEqual(seedTotals[i]?.slice(1));
+    });
+  });
+
+  it("lists the seed's 20+ caseloads, highest first", () => {
+    const section = lines.slice(lines.indexOf('20+ Caseloads'), lines.findIndex((l) => l.startsWith('Caseloads in BIT')));
+    const printed = section.flatMap((line) => {
+      const m = /^(\d+) (SW|NQSW|ASYE) (.+)$/.exec(line);
+      return m ? [[m[1], m[2], m[3]]] : [];
+    });
+    const key = (r: Array<string | undefined>): string => r.join('|');
+    expect(printed.map(key).sort()).toEqual(SEED_20_PLUS.map(key).sort());
+    const allocations = printed.map((r) => Number(r[0]));
+    expect(allocations).toEqual([...allocations].sort((a, b) => b - a));
+  });
+
+  it('prints no worker reference from the caseload sheet', () => {
+    const references = dataset.caseloads.map((c) => c.workerReference);
+    expect(references.length).toBeGreaterThan(60);
+    expect(references.filter((ref) => text.includes(ref))).toEqual([]);
+  });
+
+  it('has the context of demand with raw Trend arrows, and a chart for every measure with a monthly series', () => {
+    expect(text).toMatch(/Number of contacts in the month 1594 1959 1789 1488 1794 1428 1839 1598 2023 1544 1828 1948 1804 ↓/);
+    expect(text).toMatch(/Number of referrals into Early Help 149 196 187 183 161 179 220 172 183 131 181 154 172 ↑/);
+    const charts = report.blocks.flatMap((b) => (b.kind === 'charts' ? b.charts : []));
+    expect(charts.filter((c) => c.series.length > 0)).toHaveLength(11);
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      'Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series, so it has no trend chart',
+    ]);
+  });
+});
+
+describe('team percentages', () => {
+  it('are one decimal place, half up, from numerator and denominator', () => {
+    expect(teamPercent(1, 18).text).toBe('5.6%');
+    expect(teamPercent(37, 135).text).toBe('27.4%');
+    expect(teamPercent(1, 16).text).toBe('6.3%');
+    expect(teamPercent(0, 0).text).toBe('');
+  });
+});
+
+describe('b4b-reports run for the clinics', () => {
+  it('writes the Safeguarding clinic for July 2023', () => {
+    const result = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(path.join('output', '2023-07', 'clinic-safeguarding-2023-07.pdf'));
+  });
+
+  it('runs the second service area, Pathways Through Care, from the sample', () => {
+    const result = runCli(['run', '--month', '2023-07', '--report', 'clinic-pathways-through-care']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(path.join('output', '2023-07', 'clinic-pathways-through-care-2023-07.pdf'));
+  });
+
+  it('fails for a month without team rows, naming the latest month that has them, and writes nothing', () => {
+    const result = runCli(['run', '--month', '2023-10', '--report', 'clinic-safeguarding']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; the latest month with team rows is July 2023',
+    );
+  });
+});

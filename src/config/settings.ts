@@ -7,6 +7,7 @@ import { B4BError } from '../findings/finding.js';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
+import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 
 /** The project folder: where config/, data/ and output/ live. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,8 +15,11 @@ export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml
 
 /** One report's template and its place in the agenda. */
 export const reportSettingsSchema = z.object({
-  /** performance: indicator tables; clinic: needs the month's team rows, and refuses to run without them. */
-  kind: z.enum(['performance', 'clinic']).default('performance'),
+  /**
+   * performance: indicator tables. clinic: needs the month's team rows and refuses to run without them.
+   * finance: an exempt appendix; needs the month's revenue rows, and prints the exemption wording on every page.
+   */
+  kind: z.enum(['performance', 'clinic', 'finance']).default('performance'),
   /** The Handlebars template, relative to the project folder. */
   template: z.string().min(1),
   /** The name the report has in the Commentary sheet's Report column. */
@@ -41,6 +45,8 @@ export const settingsSchema = z.object({
   catalogue: z.string().min(1),
   /** The assurance clinics' team measures: names, targets, monthly series. */
   teamMeasures: z.string().min(1).default('config/team-measures.yaml'),
+  /** The finance report's settings: variance RAG, placement reconciliation, exemption wording. */
+  finance: z.string().min(1).default('config/finance.yaml'),
   /** Where packs are written. */
   outputDir: z.string().min(1).default('output'),
   /** The council and service, for covers and PDF metadata. */
@@ -57,10 +63,11 @@ export type Settings = z.infer<typeof settingsSchema>;
 export interface LoadedSettings {
   settings: Settings;
   /** Absolute paths, resolved against the project folder. */
-  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; teamMeasures: string; outputDir: string };
+  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; teamMeasures: string; finance: string; outputDir: string };
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
   teamMeasures: TeamMeasure[];
+  finance: FinanceSettings;
 }
 
 async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
@@ -99,6 +106,7 @@ export async function loadSettings(
     headerAliases: resolve(settings.headerAliases),
     catalogue: resolve(settings.catalogue),
     teamMeasures: resolve(settings.teamMeasures),
+    finance: resolve(settings.finance),
     outputDir: resolve(settings.outputDir),
   };
   const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
@@ -110,5 +118,6 @@ export async function loadSettings(
     throw new B4BError(`${paths.catalogue}: ${(cause as Error).message}`);
   }
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
-  return { settings, paths, aliases, catalogue, teamMeasures };
+  const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');
+  return { settings, paths, aliases, catalogue, teamMeasures, finance };
 }

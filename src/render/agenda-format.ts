@@ -6,6 +6,8 @@ export interface AgendaFormat {
   appendix?: number | string;
   /** The pack page number of this document's first page ("Page 117"); undefined prints no page numbers. */
   firstPage?: number;
+  /** An exempt appendix's exemption wording, printed at the top of every page. */
+  exemptionNotice?: string;
 }
 
 export function stampLines(format: AgendaFormat): string[] {

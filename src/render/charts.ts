@@ -21,8 +21,50 @@ function formatTick(value: number, percent: boolean): string {
   return percent ? `${Math.round(value * 100)}%` : String(Math.round(value * 100) / 100);
 }
 
-export function chartConfiguration(model: ChartModel): ChartConfiguration<'line'> {
-  const percent = model.series.some((s) => s.percent);
+/** Bars told apart in greyscale: a dark fill, then an outline with a light fill. */
+function barConfiguration(model: ChartModel): ChartConfiguration<'bar'> {
+  const fills = [COLOURS_BAR.dark, COLOURS_BAR.light];
+  return {
+    type: 'bar',
+    data: {
+      labels: model.monthLabels,
+      datasets: model.series.map((series, i) => ({
+        label: series.label,
+        data: series.values,
+        backgroundColor: fills[i % fills.length],
+        borderColor: COLOURS_BAR.dark,
+        borderWidth: 1.5,
+      })),
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      devicePixelRatio: SCALE,
+      layout: { padding: 4 },
+      plugins: {
+        title: { display: true, text: model.title, color: '#000000', font: { size: 11, weight: 'bold' } },
+        legend: { display: true, position: 'bottom', labels: { boxWidth: 14, color: '#000000', font: { size: 8 } } },
+      },
+      scales: {
+        x: { ticks: { color: '#000000', font: { size: 7 }, maxRotation: 0, autoSkip: false }, grid: { display: false } },
+        y: {
+          ticks: {
+            color: '#000000',
+            font: { size: 8 },
+            callback: (v) => (model.yFormat === 'money' ? Number(v).toLocaleString('en-GB') : String(v)),
+          },
+          grid: { color: '#e0e0e0' },
+        },
+      },
+    },
+  };
+}
+
+const COLOURS_BAR = { dark: '#1f4e79', light: '#d9e2f3' };
+
+export function chartConfiguration(model: ChartModel): ChartConfiguration<'line'> | ChartConfiguration<'bar'> {
+  if (model.type === 'bar') return barConfiguration(model);
+  const percent = model.yFormat ? model.yFormat === 'percent' : model.series.some((s) => s.percent);
   const datasets: ChartConfiguration<'line'>['data']['datasets'] = [];
   model.series.forEach((series, i) => {
     const style = SERIES_STYLES[i % SERIES_STYLES.length] ?? SERIES_STYLES[0]!;

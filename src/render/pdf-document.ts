@@ -1,5 +1,6 @@
 import type { Block, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/performance-model.js';
+import type { GridTableModel } from '../report/finance-model.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
 import { CHART_HEIGHT_PT, CHART_WIDTH_PT } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
@@ -141,6 +142,32 @@ function caseloadTable(table: CaseloadTableModel): Node {
   };
 }
 
+/** A generic table (the finance report's): columns with alignment and width; total rows in bold. */
+function gridTable(table: GridTableModel): Node {
+  const body = [
+    table.columns.map((c) => headerCell(c.label)),
+    ...table.rows.map((row) =>
+      row.cells.map((cell, i) =>
+        typeof cell === 'string'
+          ? { text: cell, alignment: table.columns[i]?.align ?? 'left', bold: row.total === true }
+          : ragCell(cell.rag),
+      ),
+    ),
+  ];
+  return {
+    stack: [
+      { text: table.title, style: 'h2' },
+      {
+        table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: table.columns.map((c) => c.width), body },
+        layout: gridLayout(),
+        fontSize: 8.5,
+      },
+      ...(table.note ? [{ text: table.note, fontSize: 8, color: COLOURS.grey, margin: [0, 3, 0, 0] }] : []),
+    ],
+    margin: [0, 2, 0, 10],
+  };
+}
+
 function indicatorTable(table: IndicatorTableModel): Node {
   const headers = [
     headerCell('Indicator'),
@@ -278,6 +305,9 @@ export function buildPdfDocument(
       case 'charts':
         content.push(chartRow(block.charts, images, imageDictionary));
         break;
+      case 'grid-table':
+        content.push(gridTable(block));
+        break;
       case 'team-table':
       case 'caseload-table':
         content.push(narrowTable(block));
@@ -291,17 +321,32 @@ export function buildPdfDocument(
   const doc = {
     pageSize: 'A4',
     pageOrientation: 'landscape',
-    pageMargins: [36, 48, 36, 40],
+    // An exempt report's notice sits above the stamp: give the header room for both.
+    pageMargins: [36, options.format.exemptionNotice ? 66 : 48, 36, options.format.exemptionNotice ? 48 : 40],
     info: { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' },
     language: 'en-GB',
     defaultStyle: { font: FONT_FAMILY, fontSize: 10, lineHeight: 1.15 },
-    header: (currentPage: number) =>
-      currentPage === 1 && stamp.length > 0
-        ? { stack: stamp.map((line) => ({ text: line, bold: true, fontSize: 12 })), alignment: 'right', margin: [0, 16, 36, 0] }
-        : null,
+    header: (currentPage: number) => {
+      const notice = options.format.exemptionNotice
+        ? [{ text: options.format.exemptionNotice, bold: true, color: COLOURS.red, fontSize: 8, alignment: 'left', margin: [36, 14, 36, 0] }]
+        : [];
+      const stampNode =
+        currentPage === 1 && stamp.length > 0
+          ? [{ stack: stamp.map((line) => ({ text: line, bold: true, fontSize: 12 })), alignment: 'right', margin: [0, notice.length > 0 ? 2 : 16, 36, 0] }]
+          : [];
+      return notice.length + stampNode.length > 0 ? { stack: [...notice, ...stampNode] } : null;
+    },
     footer: (currentPage: number) => {
       const label = pageLabel(options.format, currentPage);
-      return label ? { text: label, alignment: 'center', fontSize: 9, margin: [0, 12, 0, 0] } : null;
+      const notice = options.format.exemptionNotice;
+      if (!label && !notice) return null;
+      return {
+        stack: [
+          ...(notice ? [{ text: notice, bold: true, color: COLOURS.red, fontSize: 7, alignment: 'center' }] : []),
+          ...(label ? [{ text: label, alignment: 'center', fontSize: 9 }] : []),
+        ],
+        margin: [0, notice ? 6 : 12, 0, 0],
+      };
     },
     content,
     styles: {

@@ -85,6 +85,10 @@ export interface ChartSeries {
 
 export interface ChartModel {
   kind: 'chart';
+  /** Line (monthly trends, the default) or bar (finance). */
+  type?: 'line' | 'bar';
+  /** How the value axis is labelled; percent by default when a series is a percentage. */
+  yFormat?: 'percent' | 'number' | 'money';
   title: string;
   monthLabels: string[];
   series: ChartSeries[];

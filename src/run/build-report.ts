@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { IndicatorCatalogue } from '../config/catalogue.js';
 import type { TeamMeasure } from '../config/team-measures.js';
+import type { FinanceSettings } from '../config/finance.js';
+import { FinanceFigures } from '../report/finance-model.js';
 import type { Dataset } from '../dataset/types.js';
 import { ReportFigures, type ChartModel, type ModelWarning } from '../report/performance-model.js';
 import { renderTemplate } from '../report/template/render-template.js';
@@ -15,6 +17,8 @@ export interface ReportInput {
   dataset: Dataset;
   catalogue: IndicatorCatalogue;
   teamMeasures?: TeamMeasure[];
+  /** Given for a finance report: its figures come from the finance sheets. */
+  finance?: FinanceSettings;
   month: MonthKey;
   templateSource: string;
   commentaryReport: string;
@@ -45,11 +49,13 @@ export function chartRenderer(): ChartRenderer {
 export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
   const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
-  const blocks = renderTemplate(input.templateSource, figures, {
-    month: input.month,
-    report: input.commentaryReport,
-    service: input.service,
-  });
+  const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
+  const blocks = renderTemplate(
+    input.templateSource,
+    figures,
+    { month: input.month, report: input.commentaryReport, service: input.service },
+    finance,
+  );
   const t1 = performance.now();
   const images = new Map<ChartModel, Buffer>();
   const renderer = chartRenderer();

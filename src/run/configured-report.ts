@@ -8,15 +8,15 @@ import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildReport, type ReportOutput } from './build-report.js';
 
 /**
- * A clinic is never produced empty: without the month's team rows the run stops, naming the month
- * and the latest month that has rows.
+ * A report is never produced empty: without the month's rows in the sheet it depends on, the run
+ * stops, naming the month and the latest month that has rows.
  */
-export function checkClinicMonth(dataset: Dataset, month: MonthKey, file: string): void {
-  if (dataset.teamMeasures.some((r) => r.month === month)) return;
-  const latest = [...new Set(dataset.teamMeasures.map((r) => r.month))].sort().pop();
+export function requireMonthRows(rows: Array<{ month: MonthKey }>, month: MonthKey, file: string, what: { rows: string; sheet: string; report: string }): void {
+  if (rows.some((r) => r.month === month)) return;
+  const latest = [...new Set(rows.map((r) => r.month))].sort().pop();
   throw new B4BError(
-    `${path.basename(file)} has no team rows for ${monthLongLabel(month)} in its Team measures sheet, so the clinic cannot be produced` +
-      (latest ? `; the latest month with team rows is ${monthLongLabel(latest)}` : '; the sheet has no team rows at all'),
+    `${path.basename(file)} has no ${what.rows} for ${monthLongLabel(month)} in its ${what.sheet} sheet, so the ${what.report} cannot be produced` +
+      (latest ? `; the latest month with ${what.rows} is ${monthLongLabel(latest)}` : `; the sheet has no ${what.rows} at all`),
   );
 }
 
@@ -33,22 +33,32 @@ export async function buildConfiguredReport(
     const known = Object.keys(loaded.settings.reports).join(', ') || 'none';
     throw new B4BError(`there is no report called "${reportName}" in the settings (known: ${known})`, [], 2);
   }
-  if (report.kind === 'clinic') checkClinicMonth(dataset, month, dataset.file);
+  if (report.kind === 'clinic') {
+    requireMonthRows(dataset.teamMeasures, month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
+  }
+  if (report.kind === 'finance') {
+    requireMonthRows(dataset.finance.revenue, month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
+  }
   const templateSource = overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8'));
   return buildReport({
     dataset,
     catalogue: loaded.catalogue,
     teamMeasures: loaded.teamMeasures,
+    ...(report.kind === 'finance' ? { finance: loaded.finance } : {}),
     month,
     templateSource,
     commentaryReport: report.commentaryReport,
     title: report.title,
     council: loaded.settings.council,
     service: report.service ?? loaded.settings.service,
-    format: overrides.format ?? {
-      ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
-      ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-      ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+    format: {
+      ...(overrides.format ?? {
+        ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
+        ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
+        ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+      }),
+      // An exempt appendix always carries its exemption wording, whatever else the caller sets.
+      ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../performance-model.js';
+import type { GridTableModel } from '../finance-model.js';
 
 /** A run of text, bold or not ("**right support**" in a template). */
 export interface Run {
@@ -22,6 +23,7 @@ export type Block =
   | IndicatorTableModel
   | TeamTableModel
   | CaseloadTableModel
+  | GridTableModel
   | { kind: 'charts'; charts: ChartModel[] }
   | { kind: 'key' };
 

@@ -3,6 +3,9 @@ import Handlebars from 'handlebars';
 import type { CommentaryKind } from '../../dataset/types.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../../workbook/month.js';
 import type { ReportFigures } from '../performance-model.js';
+import type { FinanceFigures, GridTableModel } from '../finance-model.js';
+import { MONEY_KEY } from '../money.js';
+import { B4BError } from '../../findings/finding.js';
 import { parseTemplateText, type Block } from './blocks.js';
 
 export interface TemplateContext {
@@ -26,7 +29,7 @@ function idsFrom(body: string): string[] {
  * markers that stand for tables, charts, the cover and the contents. Workbook text (commentary)
  * is inserted as data, never compiled. Returns the report as blocks.
  */
-export function renderTemplate(source: string, figures: ReportFigures, context: TemplateContext): Block[] {
+export function renderTemplate(source: string, figures: ReportFigures, context: TemplateContext, finance?: FinanceFigures): Block[] {
   const hb = Handlebars.create();
   const nonce = randomBytes(6).toString('hex');
   const markers = new Map<string, Block>();
@@ -85,6 +88,29 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
       }),
     );
   });
+  const needFinance = (helper: string): FinanceFigures => {
+    if (!finance) throw new B4BError(`the template uses {{${helper}}}, which only a finance report (kind: finance) has`);
+    return finance;
+  };
+  const financeTables: Record<string, (f: FinanceFigures) => GridTableModel> = {
+    revenue: (f) => f.revenue(),
+    'main-variances': (f) => f.mainVariances(),
+    placements: (f) => f.placements(),
+    agency: (f) => f.agency(),
+    'cost-reduction': (f) => f.costReduction(),
+  };
+  hb.registerHelper('financeTable', (name: unknown) => {
+    const make = financeTables[String(name)];
+    if (!make) throw new B4BError(`{{financeTable "${String(name)}"}}: expected one of ${Object.keys(financeTables).join(', ')}`);
+    return mark(make(needFinance('financeTable')));
+  });
+  hb.registerHelper('financeChart', (name: unknown) => {
+    const f = needFinance('financeChart');
+    if (name === 'variance') return mark({ kind: 'charts', charts: [f.varianceChart()] });
+    if (name === 'placements') return mark({ kind: 'charts', charts: [f.placementsChart()] });
+    throw new B4BError(`{{financeChart "${String(name)}"}}: expected variance or placements`);
+  });
+  hb.registerHelper('moneyKey', () => MONEY_KEY);
   hb.registerHelper('commentary', (section: unknown, ...rest: unknown[]) => {
     const options = rest.pop() as HashOptions;
     const kind = (typeof options.hash.kind === 'string' ? options.hash.kind : 'progress-analysis') as CommentaryKind;

@@ -1,0 +1,334 @@
+import type { FinanceSettings } from '../config/finance.js';
+import type { Dataset, PlacementRow, RevenueRow } from '../dataset/types.js';
+import { formatSource, type SourceRef } from '../findings/finding.js';
+import type { Rag } from '../model/rag.js';
+import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { money000, percent1 } from './money.js';
+import type { ChartModel, ModelWarning, ReportFigures } from './performance-model.js';
+
+/** A cell of a generic grid table: text, or a RAG symbol. */
+export type GridCell = string | { rag: Rag };
+
+/**
+ * Where a printed figure comes from: the cell it was read from (`value`), or the two cells whose
+ * difference it is (`difference`: the first less the second), so every figure can be traced.
+ */
+export interface Trace {
+  column: number;
+  op: 'value' | 'difference';
+  from: SourceRef[];
+}
+
+export interface GridRow {
+  cells: GridCell[];
+  total?: boolean;
+  traces?: Trace[];
+}
+
+export interface GridTableModel {
+  kind: 'grid-table';
+  title: string;
+  columns: Array<{ label: string; align: 'left' | 'right' | 'center'; width: number | '*' }>;
+  rows: GridRow[];
+  note?: string;
+}
+
+const value = (column: number, from: SourceRef): Trace => ({ column, op: 'value', from: [from] });
+const difference = (column: number, a: SourceRef, b: SourceRef): Trace => ({ column, op: 'difference', from: [a, b] });
+
+/** A count above (below) budget: below in brackets, like money. */
+function signedCount(n: number): string {
+  return n < 0 ? `(${-n})` : String(n);
+}
+
+/** The financial year (April to March) that a month falls in: its first month. */
+export function financialYearStart(month: MonthKey): MonthKey {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${m >= 4 ? y : y - 1}-04` as MonthKey;
+}
+
+/** The figures of the finance report for one month; each printed figure keeps its cell. */
+export class FinanceFigures {
+  constructor(
+    readonly dataset: Dataset,
+    readonly month: MonthKey,
+    readonly settings: FinanceSettings,
+    /** The performance figures for the same month, for the placement reconciliation. */
+    readonly performance: ReportFigures,
+    private readonly warnings: ModelWarning[],
+  ) {}
+
+  private warn(message: string, source?: SourceRef): void {
+    if (this.warnings.some((w) => w.message === message)) return;
+    this.warnings.push(source ? { message, source } : { message });
+  }
+
+  revenueRows(month: MonthKey = this.month): RevenueRow[] {
+    return this.dataset.finance.revenue.filter((r) => r.month === month);
+  }
+
+  private rag(variance: number, budget: number): Rag {
+    const pct = budget === 0 ? 0 : (variance / budget) * 100;
+    if (pct <= this.settings.varianceRag.greenUpTo) return 'green';
+    return pct <= this.settings.varianceRag.amberUpTo ? 'amber' : 'red';
+  }
+
+  private requireRows<T>(rows: T[], what: string): T[] {
+    if (rows.length === 0) this.warn(`no ${what} for ${monthLongLabel(this.month)} in the workbook`);
+    return rows;
+  }
+
+  /** Budget, forecast, variance, variance % of budget, movement since last month and RAG by service area. */
+  revenue(): GridTableModel {
+    const rows = this.requireRows(this.revenueRows(), 'revenue monitoring rows');
+    const previous = new Map(this.revenueRows(addMonths(this.month, -1)).map((r) => [r.serviceArea, r]));
+    const line = (area: string, budget: number, forecast: number, prior: number | undefined, total = false, traces: Trace[] = []): GridRow => {
+      const variance = forecast - budget;
+      return {
+        cells: [
+          area,
+          money000(budget),
+          money000(forecast),
+          money000(variance),
+          budget === 0 ? '' : percent1(variance / budget),
+          prior === undefined ? '-' : money000(variance - prior),
+          { rag: this.rag(variance, budget) },
+        ] as GridCell[],
+        total,
+        traces,
+      };
+    };
+    const body = rows.map((r) => {
+      const prior = previous.get(r.serviceArea);
+      return line(
+        r.serviceArea,
+        r.budget.value,
+        r.forecastOutturn.value,
+        prior ? prior.forecastOutturn.value - prior.budget.value : undefined,
+        false,
+        [value(1, r.budget.source), value(2, r.forecastOutturn.source), difference(3, r.forecastOutturn.source, r.budget.source)],
+      );
+    });
+    const sum = (list: RevenueRow[], key: 'budget' | 'forecastOutturn'): number => list.reduce((n, r) => n + r[key].value, 0);
+    const priorRows = [...previous.values()];
+    const total = line(
+      'Total',
+      sum(rows, 'budget'),
+      sum(rows, 'forecastOutturn'),
+      priorRows.length > 0 ? sum(priorRows, 'forecastOutturn') - sum(priorRows, 'budget') : undefined,
+      true,
+    );
+    return {
+      kind: 'grid-table',
+      title: `Revenue position, ${monthLongLabel(this.month)}`,
+      columns: [
+        { label: 'Service area', align: 'left', width: '*' },
+        { label: 'Budget £000', align: 'right', width: 62 },
+        { label: 'Forecast outturn £000', align: 'right', width: 62 },
+        { label: 'Variance £000', align: 'right', width: 62 },
+        { label: 'Variance % of budget', align: 'right', width: 58 },
+        { label: `Movement since ${monthLabel(addMonths(this.month, -1))} £000`, align: 'right', width: 70 },
+        { label: 'RAG', align: 'center', width: 34 },
+      ],
+      rows: [...body, total],
+      note: `RAG: Green up to ${this.settings.varianceRag.greenUpTo}% over budget (or under budget), Amber up to ${this.settings.varianceRag.amberUpTo}%, Red beyond.`,
+    };
+  }
+
+  /** The variances of at least the configured size, largest first, each with its reason. */
+  mainVariances(): GridTableModel {
+    const rows = this.revenueRows()
+      .map((r) => ({ r, variance: r.forecastOutturn.value - r.budget.value }))
+      .filter(({ variance }) => Math.abs(variance) >= this.settings.mainVarianceFrom)
+      .sort((a, b) => Math.abs(b.variance) - Math.abs(a.variance))
+      .map(({ r, variance }) => {
+        if (r.commentary.trim() === '') this.warn(`${r.serviceArea}: a variance of £${money000(variance)}k has no reason in the commentary`, r.source);
+        return {
+          cells: [r.serviceArea, money000(variance), r.commentary.trim() || 'No reason given'] as GridCell[],
+          traces: [difference(1, r.forecastOutturn.source, r.budget.source)],
+        };
+      });
+    return {
+      kind: 'grid-table',
+      title: 'Main variances',
+      columns: [
+        { label: 'Service area', align: 'left', width: 190 },
+        { label: 'Variance £000', align: 'right', width: 62 },
+        { label: 'Reason', align: 'left', width: '*' },
+      ],
+      rows,
+      note: `Variances of £${money000(this.settings.mainVarianceFrom)}k or more, either way.`,
+    };
+  }
+
+  placementRows(month: MonthKey = this.month): PlacementRow[] {
+    return this.dataset.finance.placements.filter((p) => p.month === month);
+  }
+
+  /** Placements by type, with full-year cost; numbers reconciled with the performance indicators. */
+  placements(): GridTableModel {
+    const weeks = this.settings.weeksPerYear;
+    const rows = this.requireRows(this.placementRows(), 'placement rows');
+    for (const p of rows) this.reconcile(p);
+    const body = rows.map((p) => ({
+      cells: [
+        p.placementType,
+        String(p.number.value),
+        String(p.budgetedNumber.value),
+        signedCount(p.number.value - p.budgetedNumber.value),
+        `£${Math.round(p.averageWeeklyCost.value).toLocaleString('en-GB')}`,
+        money000(p.number.value * p.averageWeeklyCost.value * weeks),
+        money000((p.number.value - p.budgetedNumber.value) * p.averageWeeklyCost.value * weeks),
+      ] as GridCell[],
+      traces: [value(1, p.number.source), value(2, p.budgetedNumber.source), difference(3, p.number.source, p.budgetedNumber.source), value(4, p.averageWeeklyCost.source)],
+    }));
+    const sum = (f: (p: PlacementRow) => number): number => rows.reduce((n, p) => n + f(p), 0);
+    const total = {
+      cells: [
+        'Total',
+        String(sum((p) => p.number.value)),
+        String(sum((p) => p.budgetedNumber.value)),
+        signedCount(sum((p) => p.number.value - p.budgetedNumber.value)),
+        '',
+        money000(sum((p) => p.number.value * p.averageWeeklyCost.value * weeks)),
+        money000(sum((p) => (p.number.value - p.budgetedNumber.value) * p.averageWeeklyCost.value * weeks)),
+      ] as GridCell[],
+      total: true,
+    };
+    return {
+      kind: 'grid-table',
+      title: `Placements, ${monthLongLabel(this.month)}`,
+      columns: [
+        { label: 'Placement type', align: 'left', width: '*' },
+        { label: 'Number', align: 'right', width: 50 },
+        { label: 'Budgeted number', align: 'right', width: 56 },
+        { label: 'Above (below) budget', align: 'right', width: 54 },
+        { label: 'Average weekly cost', align: 'right', width: 60 },
+        { label: 'Forecast full-year cost £000', align: 'right', width: 72 },
+        { label: 'Cost of placements above budget £000', align: 'right', width: 80 },
+      ],
+      rows: [...body, total],
+      note: `Full-year cost: number x average weekly cost x ${weeks} weeks. Numbers are checked against the performance indicators for ${monthLongLabel(this.month)}.`,
+    };
+  }
+
+  /** A placement number that differs from the performance figure for the same month is a warning naming both cells. */
+  private reconcile(p: PlacementRow): void {
+    const indicatorId = this.settings.placementIndicators[p.placementType];
+    if (!indicatorId) {
+      this.warn(`"${p.placementType}" has no performance indicator to check it against (config/finance.yaml, placementIndicators)`, p.number.source);
+      return;
+    }
+    const found = this.performance.findRow(indicatorId);
+    const figure = found?.row.values[this.month];
+    if (figure?.kind !== 'number') {
+      this.warn(`${p.placementType}: no performance figure for ${monthLongLabel(this.month)} to check the placement number against`, p.number.source);
+      return;
+    }
+    if (figure.value !== p.number.value) {
+      this.warn(
+        `${p.placementType}: ${p.number.value} placements in ${formatSource(p.number.source)} but ${figure.value} in ` +
+          `${formatSource(figure.source)} (${found?.row.name}, ${monthLabel(this.month)}); expected the same number`,
+        p.number.source,
+      );
+    }
+  }
+
+  /** Agency staffing: budget, forecast and variance for each month of the financial year so far. */
+  agency(): GridTableModel {
+    const months: MonthKey[] = [];
+    for (let m = financialYearStart(this.month); m <= this.month; m = addMonths(m, 1)) months.push(m);
+    const rows = months.flatMap((m) => {
+      const r = this.revenueRows(m).find((x) => x.serviceArea === this.settings.agencyServiceArea);
+      if (!r) return [];
+      return [
+        {
+          cells: [monthLongLabel(m), money000(r.budget.value), money000(r.forecastOutturn.value), money000(r.forecastOutturn.value - r.budget.value)] as GridCell[],
+          traces: [value(1, r.budget.source), value(2, r.forecastOutturn.source), difference(3, r.forecastOutturn.source, r.budget.source)],
+        },
+      ];
+    });
+    if (rows.length === 0) this.warn(`no "${this.settings.agencyServiceArea}" line in the revenue monitoring for ${monthLongLabel(this.month)}`);
+    return {
+      kind: 'grid-table',
+      title: 'Agency staffing spend against budget',
+      columns: [
+        { label: 'Month', align: 'left', width: 110 },
+        { label: 'Budget £000', align: 'right', width: 70 },
+        { label: 'Forecast outturn £000', align: 'right', width: 80 },
+        { label: 'Variance £000', align: 'right', width: 70 },
+      ],
+      rows,
+    };
+  }
+
+  /** Cost reduction plans: target, forecast delivery, gap and RAG, and the total against the target. */
+  costReduction(): GridTableModel {
+    const plans = this.requireRows(this.dataset.finance.costReduction.filter((c) => c.month === this.month), 'cost reduction plans');
+    const body = plans.map((c) => ({
+      cells: [c.proposal, c.owner, money000(c.target.value), money000(c.forecastDelivery.value), money000(c.target.value - c.forecastDelivery.value), { rag: c.rag.toLowerCase() as Rag }, c.commentary] as GridCell[],
+      traces: [value(2, c.target.source), value(3, c.forecastDelivery.source), difference(4, c.target.source, c.forecastDelivery.source)],
+    }));
+    const target = plans.reduce((n, c) => n + c.target.value, 0);
+    const forecast = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
+    const goal = this.settings.costReductionTarget;
+    if (plans.length > 0 && target !== goal) {
+      this.warn(`the cost reduction plans' targets add up to £${money000(target)}k, not the £${money000(goal)}k target (config/finance.yaml)`);
+    }
+    const ragOfTotal: Rag = forecast >= goal ? 'green' : forecast >= goal * 0.9 ? 'amber' : 'red';
+    return {
+      kind: 'grid-table',
+      title: 'Cost reduction plans',
+      columns: [
+        { label: 'Proposal', align: 'left', width: 160 },
+        { label: 'Owner', align: 'left', width: 120 },
+        { label: 'Target £000', align: 'right', width: 48 },
+        { label: 'Forecast delivery £000', align: 'right', width: 56 },
+        { label: 'Gap £000', align: 'right', width: 44 },
+        { label: 'RAG', align: 'center', width: 30 },
+        { label: 'Commentary', align: 'left', width: '*' },
+      ],
+      rows: [
+        ...body,
+        { cells: ['Total', '', money000(target), money000(forecast), money000(target - forecast), { rag: ragOfTotal }, ''], total: true },
+        { cells: [`Against the £${money000(goal)}k target`, '', money000(goal), money000(forecast), money000(goal - forecast), { rag: ragOfTotal }, ''], total: true },
+      ],
+      note: 'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.',
+    };
+  }
+
+  /** The total forecast variance for each month of the financial year so far, April to March. */
+  varianceChart(): ChartModel {
+    const start = financialYearStart(this.month);
+    const months = Array.from({ length: 12 }, (_, i) => addMonths(start, i));
+    const values = months.map((m) => {
+      if (m > this.month) return null;
+      const rows = this.revenueRows(m);
+      return rows.length === 0 ? null : rows.reduce((n, r) => n + r.forecastOutturn.value - r.budget.value, 0) / 1000;
+    });
+    return {
+      kind: 'chart',
+      type: 'bar',
+      yFormat: 'money',
+      title: `Forecast variance by month, ${start.slice(0, 4)}/${String(Number(start.slice(2, 4)) + 1).padStart(2, '0')} (£000)`,
+      monthLabels: months.map(monthLabel),
+      series: [{ label: 'Forecast variance £000 (overspend positive)', values, percent: false }],
+    };
+  }
+
+  /** Placements by type: the month's number against the budgeted number. */
+  placementsChart(): ChartModel {
+    const rows = this.placementRows();
+    return {
+      kind: 'chart',
+      type: 'bar',
+      yFormat: 'number',
+      title: `Placements by type, ${monthLongLabel(this.month)}`,
+      monthLabels: rows.map((p) => p.placementType.replace(/ \(.*\)$/, '').replace(/ \/.*$/, '')),
+      series: [
+        { label: 'Number', values: rows.map((p) => p.number.value), percent: false },
+        { label: 'Budgeted number', values: rows.map((p) => p.budgetedNumber.value), percent: false },
+      ],
+    };
+  }
+}

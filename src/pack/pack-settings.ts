@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/** One document of an agenda item: a report the program makes, a covering report, or a PDF file. */
+export const packDocumentSchema = z.union([
+  z.object({
+    /** A report named in config/b4b.yaml. */
+    report: z.string().min(1),
+    appendix: z.union([z.number(), z.string()]).optional(),
+    title: z.string().min(1),
+    /** Exempt: replaced by a "Document is Confidential" page in the public pack. */
+    exempt: z.boolean().default(false),
+    /** The pack's month (default), or the latest month up to it with team rows (for clinics). */
+    month: z.enum(['pack', 'latest-with-team-rows']).default('pack'),
+  }),
+  z.object({
+    /** The item's covering report in the council's template (a YAML file). */
+    coveringReport: z.string().min(1),
+  }),
+  z.object({
+    /** A PDF the program did not make (minutes, another report), included as it is. */
+    file: z.string().min(1),
+    appendix: z.union([z.number(), z.string()]).optional(),
+    title: z.string().min(1),
+    exempt: z.boolean().default(false),
+  }),
+]);
+
+export const packItemSchema = z.object({
+  number: z.union([z.number(), z.string()]),
+  title: z.string().min(1),
+  summary: z.string().default(''),
+  documents: z.array(packDocumentSchema).min(1),
+});
+
+export const packSchema = z.object({
+  meeting: z.string().min(1),
+  /** The meeting's date (YYYY-MM-DD); without one, packs name the month after the data month. */
+  meetingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  /** "Page N" of the first item's first page; odd, since every item starts on an odd page. */
+  firstPage: z
+    .number()
+    .int()
+    .positive()
+    .refine((n) => n % 2 === 1, 'firstPage must be odd: every item starts on an odd page'),
+  /** A front sheet and agenda before the items. */
+  frontSheet: z.boolean().default(true),
+  items: z.array(packItemSchema).min(1),
+});
+
+export const packsFileSchema = z.object({ packs: z.record(z.string(), packSchema) });
+
+export type PackDocument = z.infer<typeof packDocumentSchema>;
+export type PackItem = z.infer<typeof packItemSchema>;
+export type PackSettings = z.infer<typeof packSchema>;
+
+export const coveringReportSchema = z.object({
+  decisionMaker: z.string().min(1),
+  subject: z.string().min(1),
+  reportOf: z.string().min(1),
+  contacts: z.array(z.object({ role: z.string(), title: z.string(), name: z.string(), telephone: z.string(), email: z.string() })),
+  confidentiality: z.string().default('None'),
+  briefSummary: z.string().min(1),
+  recommendations: z.array(z.string()).min(1),
+  reasons: z.array(z.string()).min(1),
+  alternatives: z.array(z.string()).min(1),
+  detail: z.array(z.string()).min(1),
+  resourceImplications: z.array(z.string()).min(1),
+  legalImplications: z.array(z.string()).min(1),
+  riskManagement: z.array(z.string()).min(1),
+  policyFramework: z.array(z.string()).min(1),
+  keyDecision: z.string().default('No'),
+  wardsAffected: z.string().default('None'),
+  equalityImpactAssessment: z.string().default('No'),
+  dataProtectionImpactAssessment: z.string().default('No'),
+  membersRoomDocuments: z.array(z.string()).default(['None']),
+  backgroundDocuments: z.array(z.string()).default(['None']),
+});
+
+export type CoveringReport = z.infer<typeof coveringReportSchema>;

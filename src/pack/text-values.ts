@@ -1,0 +1,35 @@
+import Handlebars from 'handlebars';
+import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "23 November 2023" from "2023-11-23". */
+export function longDate(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+export interface PackTextValues extends Record<string, string> {
+  monthLong: string;
+  monthEnd: string;
+  meetingMonth: string;
+  meetingDate: string;
+}
+
+/** The values configuration text may use: {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}. */
+export function packTextValues(month: MonthKey, meetingDate?: string): PackTextValues {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const meetingMonth = monthLongLabel(addMonths(month, 1));
+  return {
+    monthLong: monthLongLabel(month),
+    monthEnd: `${lastDay} ${monthLongLabel(month)}`,
+    meetingMonth,
+    meetingDate: meetingDate ? longDate(meetingDate) : meetingMonth,
+  };
+}
+
+/** Fills the placeholders of officers' configuration text (never workbook text). */
+export function fillText(text: string, values: Record<string, string>): string {
+  return Handlebars.compile(text, { noEscape: true, strict: true })(values);
+}

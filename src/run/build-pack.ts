@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parse as parseYaml } from 'yaml';
+import type { LoadedSettings } from '../config/settings.js';
+import type { Dataset } from '../dataset/types.js';
+import { B4BError } from '../findings/finding.js';
+import { assemblePack, extractPages, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
+import { coveringReportDocument } from '../pack/covering-report.js';
+import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
+import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import { fillText, longDate, packTextValues } from '../pack/text-values.js';
+import { renderPdf } from '../render/pdf-bytes.js';
+import type { ModelWarning } from '../report/performance-model.js';
+import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { buildConfiguredReport } from './configured-report.js';
+
+export interface PackVariantOutput {
+  pack: Uint8Array;
+  ranges: ItemRange[];
+  pageCount: number;
+  /** Each agenda item as a PDF of its own. */
+  items: Array<{ number: number | string; bytes: Uint8Array }>;
+}
+
+export interface PackOutput {
+  name: string;
+  variants: Record<PackVariant, PackVariantOutput>;
+  warnings: ModelWarning[];
+  /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
+  timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
+}
+
+async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  }
+  try {
+    return parse(parseYaml(text));
+  } catch (cause) {
+    throw new B4BError(`${file}: the ${what} is not valid: ${(cause as Error).message}`);
+  }
+}
+
+export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
+  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
+}
+
+/** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
+function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
+  const months = [...new Set(dataset.teamMeasures.map((r) => r.month))].filter((m) => m <= month).sort();
+  const latest = months.pop();
+  if (!latest) throw new B4BError(`the workbook has no team rows up to ${monthLongLabel(month)}, so the pack's clinics cannot be produced`);
+  return latest;
+}
+
+function appendixLabel(doc: PackDocument): string | undefined {
+  return 'appendix' in doc && doc.appendix !== undefined ? `Appendix ${doc.appendix}` : undefined;
+}
+
+/**
+ * A pack for a month: every document rendered once, then assembled twice (public and restricted)
+ * with the front sheet and agenda, whose page ranges come from the assembled items.
+ */
+export async function buildPack(
+  loaded: LoadedSettings,
+  packs: Record<string, PackSettings>,
+  name: string,
+  dataset: Dataset,
+  month: MonthKey,
+  options: { numberItemFiles: boolean },
+): Promise<PackOutput> {
+  const pack = packs[name];
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  const values = packTextValues(month, pack.meetingDate);
+  const warnings: ModelWarning[] = [];
+  const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
+  const parts: PackPart[] = [];
+
+  for (const [itemIndex, item] of pack.items.entries()) {
+    for (const doc of item.documents) {
+      const started = performance.now();
+      if ('report' in doc) {
+        const report = loaded.settings.reports[doc.report];
+        const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
+        const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
+          format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+        });
+        warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
+        timings.model += output.timings.model;
+        timings.charts += output.timings.charts;
+        timings.layout += output.timings.layout;
+        // A finance report is always exempt, whatever the pack says.
+        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes: output.pdf, exempt: doc.exempt || report?.kind === 'finance' });
+      } else if ('coveringReport' in doc) {
+        const file = path.resolve(loaded.paths.root, doc.coveringReport);
+        const report = await readYamlFile(file, (d) => coveringReportSchema.parse(d), 'covering report');
+        const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
+        const bytes = await renderPdf(
+          coveringReportDocument({ report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council }),
+        );
+        parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
+      } else {
+        const file = path.resolve(loaded.paths.root, doc.file);
+        let bytes: Uint8Array;
+        try {
+          bytes = await readFile(file);
+        } catch (cause) {
+          throw new B4BError(`${file}: cannot read this PDF of item ${item.number} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+        }
+        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes, exempt: doc.exempt });
+      }
+      timings.reports += performance.now() - started;
+    }
+  }
+
+  const assemblyStart = performance.now();
+  const metadata = (variant: PackVariant) => ({
+    title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
+    subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
+    author: loaded.settings.council,
+  });
+  const variants = {} as Record<PackVariant, PackVariantOutput>;
+  for (const variant of ['public', 'restricted'] as const) {
+    const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
+    const items = await assemblePack(parts, { ...base, numberPages: true });
+    let frontMatter: Uint8Array | undefined;
+    if (pack.frontSheet) {
+      const agenda: AgendaEntry[] = pack.items.map((item, index) => {
+        const range = items.ranges.find((r) => r.item === index);
+        return {
+          number: item.number,
+          title: fillText(item.title, values),
+          summary: fillText(item.summary, values),
+          ...(range ? { pages: { first: range.first, last: range.last } } : {}),
+          exemptAppendices: item.documents.flatMap((d, i) => {
+            const part = parts.filter((p) => p.item === index)[i];
+            return part?.exempt ? [appendixLabel(d) ?? part.title] : [];
+          }),
+        };
+      });
+      frontMatter = await renderPdf(
+        frontSheetDocument({
+          meeting: pack.meeting,
+          when: pack.meetingDate ? longDate(pack.meetingDate) : values.meetingMonth,
+          council: loaded.settings.council,
+          variant,
+          agenda,
+          exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+        }),
+      );
+    }
+    const final = frontMatter ? await assemblePack(parts, { ...base, numberPages: true, frontMatter }) : items;
+    const itemSource = options.numberItemFiles ? final : await assemblePack(parts, { ...base, numberPages: false, ...(frontMatter ? { frontMatter } : {}) });
+    const itemFiles = await Promise.all(
+      itemSource.ranges.map(async (range) => ({
+        number: pack.items[range.item]?.number ?? range.item + 1,
+        bytes: await extractPages(itemSource.bytes, range.firstIndex, range.lastIndex, metadata(variant)),
+      })),
+    );
+    variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
+  }
+  timings.assembly = performance.now() - assemblyStart;
+  return { name, variants, warnings, timings };
+}

@@ -1,0 +1,152 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
+import type { Dataset } from '../../src/dataset/types.js';
+import { money000 } from '../../src/report/money.js';
+import { buildPack, loadPacks, type PackOutput } from '../../src/run/build-pack.js';
+import type { PackSettings } from '../../src/pack/pack-settings.js';
+import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { sampleDataset } from '../fixtures/sample-report.js';
+
+let loaded: LoadedSettings;
+let dataset: Dataset;
+let packs: Record<string, PackSettings>;
+let board: PackOutput;
+
+const pageTexts = (bytes: Uint8Array): string[] => {
+  const buffer = Buffer.from(bytes);
+  return Array.from({ length: pdfPageCount(buffer) }, (_, i) => pdfText(buffer, { firstPage: i + 1, lastPage: i + 1 }));
+};
+
+beforeAll(async () => {
+  loaded = await loadSettings();
+  dataset = await sampleDataset();
+  packs = await loadPacks(loaded);
+  board = await buildPack(loaded, packs, 'board', dataset, '2023-10', { numberItemFiles: true });
+});
+
+describe('the board pack for October 2023', () => {
+  it('public: holds none of the finance report\'s figures or headings', () => {
+    const publicText = pdfText(Buffer.from(board.variants.public.pack));
+    const restrictedText = pdfText(Buffer.from(board.variants.restricted.pack));
+    const revenue = dataset.finance.revenue.filter((r) => r.month === '2023-10');
+    const figures = [
+      ...revenue.flatMap((r) => [money000(r.budget.value), money000(r.forecastOutturn.value)]),
+      money000(revenue.reduce((n, r) => n + r.budget.value, 0)),
+    ].filter((f) => f.includes(','));
+    const headings = ['Revenue position', 'Main variances', 'Cost reduction plans', 'Agency staffing', 'Children & Learning Finance Report', 'NOT FOR PUBLICATION'];
+    const proposals = dataset.finance.costReduction.filter((c) => c.month === '2023-10').map((c) => c.proposal.slice(0, 30));
+    expect(figures.length).toBeGreaterThan(5);
+    for (const text of [...figures, ...headings, ...proposals]) {
+      expect(restrictedText, `restricted pack has ${text}`).toContain(text);
+      expect(publicText, `public pack leaks ${text}`).not.toContain(text);
+    }
+    expect(publicText).toContain('Document is Confidential');
+  });
+
+  for (const variant of ['public', 'restricted'] as const) {
+    it(`${variant}: page numbers run without a gap, every item starts on an odd page, and the agenda ranges are the real pages`, () => {
+      const pages = pageTexts(board.variants[variant].pack);
+      const numbers = pages.map((t) => Number(/Page (\d+)\s*$/m.exec(t)?.[1] ?? NaN));
+      const firstNumbered = numbers.findIndex((n) => !Number.isNaN(n));
+      const numbered = numbers.slice(firstNumbered);
+      expect(numbered[0]).toBe(1);
+      numbered.forEach((n, i) => expect(n, `physical page ${firstNumbered + i + 1}`).toBe(i + 1));
+      // Where each agenda item really starts: the page stamped "Agenda Item N" (or its confidential page).
+      const starts = new Map<number, number>();
+      pages.forEach((t, i) => {
+        const item = /Agenda Item (\d+)/.exec(t)?.[1];
+        if (item && i >= firstNumbered && !starts.has(Number(item))) starts.set(Number(item), numbers[i]!);
+        if (t.includes('Document is Confidential') && i >= firstNumbered) starts.set(2, starts.get(2) ?? numbers[i]!);
+      });
+      for (const n of starts.values()) expect(n % 2).toBe(1);
+      const agenda = pages.slice(0, firstNumbered).join('\n');
+      const ranges = [...agenda.replace(/\s+/g, ' ').matchAll(/(\d+) [A-Z][A-Z &-]+? \(Pages (\d+) - (\d+)\)/g)].map((m) => ({
+        item: Number(m[1]),
+        first: Number(m[2]),
+        last: Number(m[3]),
+      }));
+      expect(ranges.map((r) => r.item)).toEqual([1, 2, 3]);
+      const last = numbered[numbered.length - 1];
+      ranges.forEach((range, i) => {
+        expect(range.first, `item ${range.item} starts`).toBe(starts.get(range.item));
+        const next = ranges[i + 1];
+        expect(range.last, `item ${range.item} ends`).toBe(next ? next.first - 1 : last);
+      });
+    });
+  }
+
+  it('carries title, subject, author and language in the PDF metadata', async () => {
+    const pdf = await PDFDocument.load(board.variants.public.pack);
+    expect(pdf.getTitle()).toBe('Building for Brilliance Board, November 2023');
+    expect(pdf.getSubject()).toBe('Building for Brilliance Board: agenda pack, data to 31 October 2023');
+    expect(pdf.getAuthor()).toBe('Southampton City Council');
+    expect(String(pdf.catalog.get(PDFName.of('Lang')))).toContain('en-GB');
+  });
+
+  it('writes each item as its own PDF too, numbered as in the pack', () => {
+    const items = board.variants.restricted.items;
+    expect(items.map((i) => i.number)).toEqual([1, 2, 3]);
+    const finance = pdfText(Buffer.from(items[1]!.bytes));
+    expect(finance).toContain('NOT FOR PUBLICATION');
+    expect(finance).toContain('Page 19');
+    expect(pdfText(Buffer.from(board.variants.public.items[1]!.bytes))).toContain('Document is Confidential');
+  });
+});
+
+describe('the panel pack', () => {
+  it('has the covering report in the council template, paragraphs numbered on, then Appendix 1 from page 117', async () => {
+    const panel = await buildPack(loaded, packs, 'panel', dataset, '2023-10', { numberItemFiles: false });
+    const text = pdfText(Buffer.from(panel.variants.public.pack)).replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]+/g, ' ');
+    const flat = text.replace(/\s+/g, ' ');
+    for (const field of ['DECISION-MAKER:', 'SUBJECT:', 'DATE OF DECISION:', 'REPORT OF:', 'CONTACT DETAILS', 'STATEMENT OF CONFIDENTIALITY', 'BRIEF SUMMARY', 'RECOMMENDATIONS:', 'REASONS FOR REPORT RECOMMENDATIONS', 'ALTERNATIVE OPTIONS CONSIDERED AND REJECTED', 'DETAIL (Including consultation carried out)', 'RESOURCE IMPLICATIONS', 'LEGAL IMPLICATIONS', 'RISK MANAGEMENT IMPLICATIONS', 'POLICY FRAMEWORK IMPLICATIONS', 'KEY DECISION?', 'WARDS/COMMUNITIES AFFECTED:', 'SUPPORTING DOCUMENTATION']) {
+      expect(flat, field).toContain(field);
+    }
+    expect(text).toMatch(/4\.\s+Performance information up to 31 October 2023 is attached as Appendix 1/);
+    expect(text).toMatch(/10\.\s+The 2022-2030 Corporate Plan/);
+    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 134)');
+    expect(text).toMatch(/Agenda Item 10\s+Appendix 1[\s\S]*Page 117/);
+    // Item files without pack page numbers, for committee systems that number pages themselves.
+    expect(pdfText(Buffer.from(panel.variants.public.items[0]!.bytes))).not.toMatch(/Page 11\d/);
+  });
+
+  it('takes a PDF the program did not make', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'b4b-pack-'));
+    const external = await PDFDocument.create();
+    const page = external.addPage();
+    page.drawText('Minutes of the previous meeting', { font: await external.embedFont(StandardFonts.Helvetica), x: 50, y: 700 });
+    const file = path.join(dir, 'minutes.pdf');
+    await writeFile(file, await external.save());
+    const custom: Record<string, PackSettings> = {
+      custom: {
+        meeting: 'Test meeting',
+        firstPage: 1,
+        frontSheet: true,
+        items: [
+          { number: 6, title: 'MINUTES', summary: '', documents: [{ file, title: 'Minutes', exempt: false }] },
+          { number: 7, title: 'PERFORMANCE', summary: '', documents: [{ report: 'performance', appendix: 1, title: 'Performance', exempt: false, month: 'pack' }] },
+        ],
+      },
+    };
+    const output = await buildPack(loaded, custom, 'custom', dataset, '2023-10', { numberItemFiles: true });
+    const text = pdfText(Buffer.from(output.variants.public.pack));
+    expect(text).toContain('MINUTES (Pages 1 - 2)');
+    expect(text).toContain('PERFORMANCE (Pages 3 - 20)');
+    expect(text).toMatch(/Minutes of the previous meeting\s+Page 1/);
+  });
+});
+
+describe('b4b-reports run --pack', () => {
+  it('writes both variants and prints their paths', () => {
+    const result = runCli(['run', '--month', '2023-10', '--pack', 'board']);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      path.join('output', '2023-10', 'board-2023-10-public.pdf'),
+      path.join('output', '2023-10', 'board-2023-10-restricted.pdf'),
+    ]);
+  });
+});

@@ -63,14 +63,51 @@ function stampPageNumber(page: PDFPage, font: PDFFont, label: string): void {
   page.drawText(label, { x: (page.getWidth() - width) / 2, y: 16, size, font, color: rgb(0, 0, 0) });
 }
 
+/** Where each part goes: its first "Page N", its page count, and whether a blank page follows. */
+export interface PlannedPart {
+  start: number;
+  pages: number;
+  blankAfter: boolean;
+}
+
 /**
- * Puts the pack together: front matter, then each part starting on an odd page, a page reading
- * "This page is intentionally left blank" after a part that ends on an odd page, exempt parts
- * replaced in the public variant by a "Document is Confidential" page, and "Page N" numbering
- * running on from the configured first page. Returns the bytes and where each item really lies.
+ * The page plan of a pack, from page counts alone: each part starts on an odd page; a part that
+ * ends on an odd page is followed by a blank page; an exempt part is one "Document is Confidential"
+ * page in the public pack. Pure, so the agenda's ranges are known before anything is assembled.
  */
-export async function assemblePack(parts: PackPart[], options: AssembleOptions): Promise<AssembledPack> {
-  if (options.firstPage % 2 !== 1) throw new Error(`the first page number must be odd, not ${options.firstPage}`);
+export function planPack(
+  parts: Array<{ item: number; pages: number; exempt: boolean }>,
+  variant: PackVariant,
+  firstPage: number,
+): { parts: PlannedPart[]; ranges: Array<{ item: number; first: number; last: number }> } {
+  if (firstPage % 2 !== 1) throw new Error(`the first page number must be odd, not ${firstPage}`);
+  let next = firstPage;
+  const planned: PlannedPart[] = [];
+  const ranges = new Map<number, { item: number; first: number; last: number }>();
+  for (const part of parts) {
+    const pages = part.exempt && variant === 'public' ? 1 : part.pages;
+    const start = next;
+    const blankAfter = (start + pages - 1) % 2 === 1;
+    next = start + pages + (blankAfter ? 1 : 0);
+    planned.push({ start, pages, blankAfter });
+    const range = ranges.get(part.item);
+    ranges.set(part.item, { item: part.item, first: range?.first ?? start, last: next - 1 });
+  }
+  return { parts: planned, ranges: [...ranges.values()] };
+}
+
+/** Each part's PDF, loaded once for every assembly of the pack. */
+export async function loadParts(parts: PackPart[]): Promise<PDFDocument[]> {
+  return Promise.all(parts.map((part) => PDFDocument.load(part.bytes)));
+}
+
+/**
+ * Puts the pack together by the plan: front matter (unnumbered, padded to an even page count),
+ * then each part, blank and confidential pages as planned, and "Page N" stamped on every item page.
+ * Returns the document as well as its bytes, so item files can be cut from it without reloading.
+ */
+export async function assemblePack(parts: PackPart[], documents: PDFDocument[], options: AssembleOptions): Promise<AssembledPack & { document: PDFDocument }> {
+  const plan = planPack(parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt })), options.variant, options.firstPage);
   const pack = await PDFDocument.create();
   pack.registerFontkit(fontkit);
   fontBytes ??= readFileSync(FONT_FILES.normal);
@@ -84,37 +121,30 @@ export async function assemblePack(parts: PackPart[], options: AssembleOptions):
     if (pack.getPageCount() % 2 === 1) centredPage(pack, font, BLANK_PAGE_TEXT);
   }
 
-  let number = options.firstPage;
-  const numberOf = new Map<number, number>(); // physical index → pack page number
-  const partStarts: number[] = [];
   const ranges = new Map<number, ItemRange>();
-  for (const part of parts) {
-    const startIndex = pack.getPageCount();
-    partStarts.push(number);
+  for (const [i, part] of parts.entries()) {
+    const planned = plan.parts[i];
+    const source = documents[i];
+    if (!planned || !source) continue;
+    const firstIndex = pack.getPageCount();
     if (part.exempt && options.variant === 'public') {
       centredPage(pack, font, CONFIDENTIAL_TEXT);
     } else {
-      const source = await PDFDocument.load(part.bytes);
       for (const page of await pack.copyPages(source, source.getPageIndices())) pack.addPage(page);
     }
-    for (let i = startIndex; i < pack.getPageCount(); i++) numberOf.set(i, number++);
-    // The next part must start on an odd page.
-    if ((number - 1) % 2 === 1) {
-      centredPage(pack, font, BLANK_PAGE_TEXT);
-      numberOf.set(pack.getPageCount() - 1, number++);
+    if (planned.blankAfter) centredPage(pack, font, BLANK_PAGE_TEXT);
+    if (options.numberPages) {
+      for (let index = firstIndex, n = planned.start; index < pack.getPageCount(); index++, n++) stampPageNumber(pack.getPage(index), font, `Page ${n}`);
     }
-    const range = ranges.get(part.item);
-    const lastIndex = pack.getPageCount() - 1;
+    const itemRange = plan.ranges.find((r) => r.item === part.item);
+    const known = ranges.get(part.item);
     ranges.set(part.item, {
       item: part.item,
-      first: range?.first ?? (numberOf.get(startIndex) ?? 0),
-      firstIndex: range?.firstIndex ?? startIndex,
-      last: number - 1,
-      lastIndex,
+      first: itemRange?.first ?? planned.start,
+      last: itemRange?.last ?? planned.start,
+      firstIndex: known?.firstIndex ?? firstIndex,
+      lastIndex: pack.getPageCount() - 1,
     });
-  }
-  if (options.numberPages) {
-    for (const [index, pageNumber] of numberOf) stampPageNumber(pack.getPage(index), font, `Page ${pageNumber}`);
   }
   pack.setTitle(options.metadata.title, { showInWindowTitleBar: true });
   pack.setSubject(options.metadata.subject);
@@ -123,12 +153,11 @@ export async function assemblePack(parts: PackPart[], options: AssembleOptions):
   pack.setCreator('b4b-reports');
   pack.setProducer('b4b-reports (pdfmake, pdf-lib)');
   const bytes = await pack.save();
-  return { bytes, ranges: [...ranges.values()], partStarts, pageCount: pack.getPageCount() };
+  return { bytes, document: pack, ranges: [...ranges.values()], partStarts: plan.parts.map((p) => p.start), pageCount: pack.getPageCount() };
 }
 
-/** Pages `first`..`last` (zero-based, inclusive) of a PDF as a PDF of their own. */
-export async function extractPages(bytes: Uint8Array, first: number, last: number, metadata: AssembleOptions['metadata']): Promise<Uint8Array> {
-  const source = await PDFDocument.load(bytes);
+/** Pages `first`..`last` (zero-based, inclusive) of an assembled pack as a PDF of their own. */
+export async function extractPages(source: PDFDocument, first: number, last: number, metadata: AssembleOptions['metadata']): Promise<Uint8Array> {
   const out = await PDFDocument.create();
   const indices = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   for (const page of await out.copyPages(source, indices)) out.addPage(page);

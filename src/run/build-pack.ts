@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
-import { assemblePack, extractPages, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
+import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
 import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
@@ -123,23 +123,24 @@ export async function buildPack(
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
     author: loaded.settings.council,
   });
+  const documents = await loadParts(parts);
+  const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt }));
   const variants = {} as Record<PackVariant, PackVariantOutput>;
   for (const variant of ['public', 'restricted'] as const) {
     const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
-    const items = await assemblePack(parts, { ...base, numberPages: true });
+    // The agenda's page ranges come from the plan that assembly then follows.
+    const plan = planPack(pageCounts, variant, pack.firstPage);
     let frontMatter: Uint8Array | undefined;
     if (pack.frontSheet) {
       const agenda: AgendaEntry[] = pack.items.map((item, index) => {
-        const range = items.ranges.find((r) => r.item === index);
+        const range = plan.ranges.find((r) => r.item === index);
+        const itemParts = parts.filter((p) => p.item === index);
         return {
           number: item.number,
           title: fillText(item.title, values),
           summary: fillText(item.summary, values),
           ...(range ? { pages: { first: range.first, last: range.last } } : {}),
-          exemptAppendices: item.documents.flatMap((d, i) => {
-            const part = parts.filter((p) => p.item === index)[i];
-            return part?.exempt ? [appendixLabel(d) ?? part.title] : [];
-          }),
+          exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
         };
       });
       frontMatter = await renderPdf(
@@ -153,12 +154,13 @@ export async function buildPack(
         }),
       );
     }
-    const final = frontMatter ? await assemblePack(parts, { ...base, numberPages: true, frontMatter }) : items;
-    const itemSource = options.numberItemFiles ? final : await assemblePack(parts, { ...base, numberPages: false, ...(frontMatter ? { frontMatter } : {}) });
+    const withFront = { ...base, ...(frontMatter ? { frontMatter } : {}) };
+    const final = await assemblePack(parts, documents, { ...withFront, numberPages: true });
+    const itemSource = options.numberItemFiles ? final : await assemblePack(parts, documents, { ...withFront, numberPages: false });
     const itemFiles = await Promise.all(
       itemSource.ranges.map(async (range) => ({
         number: pack.items[range.item]?.number ?? range.item + 1,
-        bytes: await extractPages(itemSource.bytes, range.firstIndex, range.lastIndex, metadata(variant)),
+        bytes: await extractPages(itemSource.document, range.firstIndex, range.lastIndex, metadata(variant)),
       })),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };

@@ -32,9 +32,9 @@ echo "Checking the sample workbook"
 npx --no-install b4b-reports validate data/b4b-sample.xlsx
 
 echo "Producing the sample month's reports and packs (October 2023; the clinics from July 2023, the latest month with team data)"
-npx --no-install b4b-reports run --month 2023-10 --report performance
-npx --no-install b4b-reports run --month 2023-07 --report clinic-safeguarding
-npx --no-install b4b-reports run --month 2023-07 --report clinic-pathways-through-care
-npx --no-install b4b-reports run --month 2023-10 --report finance
-npx --no-install b4b-reports run --month 2023-10 --pack panel
-npx --no-install b4b-reports run --month 2023-10 --pack board
+npx --no-install b4b-reports run --force --month 2023-10 --report performance
+npx --no-install b4b-reports run --force --month 2023-07 --report clinic-safeguarding
+npx --no-install b4b-reports run --force --month 2023-07 --report clinic-pathways-through-care
+npx --no-install b4b-reports run --force --month 2023-10 --report finance
+npx --no-install b4b-reports run --force --month 2023-10 --pack panel
+npx --no-install b4b-reports run --force --month 2023-10 --pack board

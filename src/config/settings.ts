@@ -8,6 +8,7 @@ import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
+import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
 
 /** The project folder: where config/, data/ and output/ live. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +46,12 @@ export const settingsSchema = z.object({
   catalogue: z.string().min(1),
   /** The assurance clinics' team measures: names, targets, monthly series. */
   teamMeasures: z.string().min(1).default('config/team-measures.yaml'),
+  /** E-mail delivery: SMTP, distribution lists (restricted or not), the failure notice address. */
+  delivery: z.string().min(1).default('config/delivery.yaml'),
+  /** Scheduled packs: cron expressions in Europe/London time and where each pack goes. */
+  schedule: z.string().min(1).default('config/schedule.yaml'),
+  /** The run ledger: one JSON line per run (inputs, outputs, warnings, timings, delivery). */
+  ledger: z.string().min(1).default('output/runs/ledger.jsonl'),
   /** The finance report's settings: variance RAG, placement reconciliation, exemption wording. */
   finance: z.string().min(1).default('config/finance.yaml'),
   /** Where packs are written. */
@@ -63,14 +70,25 @@ export type Settings = z.infer<typeof settingsSchema>;
 export interface LoadedSettings {
   settings: Settings;
   /** Absolute paths, resolved against the project folder. */
-  paths: { root: string; workbook: string; headerAliases: string; catalogue: string; teamMeasures: string; finance: string; outputDir: string };
+  paths: {
+    root: string;
+    workbook: string;
+    headerAliases: string;
+    catalogue: string;
+    teamMeasures: string;
+    finance: string;
+    delivery: string;
+    schedule: string;
+    ledger: string;
+    outputDir: string;
+  };
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
   teamMeasures: TeamMeasure[];
   finance: FinanceSettings;
 }
 
-async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
+export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -107,6 +125,9 @@ export async function loadSettings(
     catalogue: resolve(settings.catalogue),
     teamMeasures: resolve(settings.teamMeasures),
     finance: resolve(settings.finance),
+    delivery: resolve(settings.delivery),
+    schedule: resolve(settings.schedule),
+    ledger: resolve(settings.ledger),
     outputDir: resolve(settings.outputDir),
   };
   const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
@@ -120,4 +141,12 @@ export async function loadSettings(
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
   const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');
   return { settings, paths, aliases, catalogue, teamMeasures, finance };
+}
+
+export async function loadDeliverySettings(loaded: LoadedSettings): Promise<DeliverySettings> {
+  return readYaml(loaded.paths.delivery, deliverySettingsSchema, 'delivery settings file');
+}
+
+export async function loadScheduleSettings(loaded: LoadedSettings): Promise<ScheduleSettings> {
+  return readYaml(loaded.paths.schedule, scheduleSettingsSchema, 'schedule file');
 }

@@ -1,54 +1,32 @@
-import { mkdtemp, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { ROOT } from '../fixtures/workbooks.js';
+import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 
-/** A settings file in a temp project folder: the real config, another template and output folder. */
-async function tempProject(template: string): Promise<{ settings: string; output: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'b4b-run-'));
-  await mkdir(path.join(dir, 'config'));
-  await mkdir(path.join(dir, 'templates'));
-  await writeFile(path.join(dir, 'templates', 'short.hbs'), template);
-  const settings = path.join(dir, 'config', 'b4b.yaml');
-  await writeFile(
-    settings,
-    [
-      `workbook: ${path.join(ROOT, 'data/b4b-sample.xlsx')}`,
-      `headerAliases: ${path.join(ROOT, 'config/header-aliases.yaml')}`,
-      `catalogue: ${path.join(ROOT, 'config/indicators.yaml')}`,
-      `teamMeasures: ${path.join(ROOT, 'config/team-measures.yaml')}`,
-      `finance: ${path.join(ROOT, 'config/finance.yaml')}`,
-      'outputDir: output',
-      'reports:',
-      '  performance:',
-      '    template: templates/short.hbs',
-      '    commentaryReport: performance',
-      '    title: Short report',
-      '    agendaItem: 7',
-      '    firstPage: 41',
-    ].join('\n'),
-  );
-  return { settings, output: path.join(dir, 'output') };
+/** A temp project whose performance report uses a short template of the test's own. */
+async function projectWithTemplate(template: string): Promise<TempProject> {
+  const project = await tempProject();
+  await writeFile(path.join(project.root, 'templates', 'performance.hbs'), template);
+  return project;
 }
 
 describe('b4b-reports run', () => {
   it('writes the report under output/<month>/ and prints its path', async () => {
-    const project = await tempProject('# Right support\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\n{{/indicatorTable}}\n');
+    const project = await projectWithTemplate('# Right support\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\n{{/indicatorTable}}\n');
     const result = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
     expect(result.stdout.trim().endsWith(path.join('2023-10', 'performance-2023-10.pdf'))).toBe(true);
     const text = pdfText(await readFile(file));
-    expect(text).toContain('Agenda Item 7');
-    expect(text).toContain('Page 41');
+    expect(text).toContain('Agenda Item 10');
+    expect(text).toContain('Page 117');
     expect(text).toMatch(/Number of contacts in the month 1922|Number of contacts in the\s+month[\s\S]*1922/);
   });
 
   it('warns of an indicator the workbook lacks; --strict makes it an error and writes nothing', async () => {
-    const project = await tempProject('{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n');
+    const project = await projectWithTemplate('{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n');
     const relaxed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(relaxed.status).toBe(0);
     expect(relaxed.stderr).toContain('number-of-widgets-made: not supplied for Oct-23');
@@ -61,8 +39,9 @@ describe('b4b-reports run', () => {
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
   });
 
-  it('refuses a month the workbook does not reach, naming the latest it has', () => {
-    const result = runCli(['run', '--month', '2024-02', '--report', 'performance']);
+  it('refuses a month the workbook does not reach, naming the latest it has', async () => {
+    const project = await tempProject();
+    const result = runCli(['run', '--month', '2024-02', '--report', 'performance', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no table in b4b-sample.xlsx has figures for February 2024; the latest month in the workbook is October 2023');
   });

@@ -11,6 +11,7 @@ import type { PackSettings } from '../../src/pack/pack-settings.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { sampleDataset } from '../fixtures/sample-report.js';
+import { tempProject } from '../fixtures/temp-project.js';
 
 let loaded: LoadedSettings;
 let dataset: Dataset;
@@ -141,10 +142,11 @@ describe('the panel pack', () => {
 });
 
 describe('b4b-reports run --pack', () => {
-  it('writes both variants and prints their paths', () => {
-    const result = runCli(['run', '--month', '2023-10', '--pack', 'board']);
+  it('writes both variants and prints their paths', async () => {
+    const project = await tempProject();
+    const result = runCli(['run', '--month', '2023-10', '--pack', 'board', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.trim().split('\n')).toEqual([
+    expect(result.stdout.trim().split('\n').map((p) => path.relative(project.root, path.resolve(p)))).toEqual([
       path.join('output', '2023-10', 'board-2023-10-public.pdf'),
       path.join('output', '2023-10', 'board-2023-10-restricted.pdf'),
     ]);

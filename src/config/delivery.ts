@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** E-mail delivery (config/delivery.yaml). */
+export const deliverySettingsSchema = z.object({
+  smtp: z.object({
+    host: z.string().min(1),
+    port: z.number().int().positive(),
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+  }),
+  from: z.string().min(1),
+  failureNotice: z.string().email(),
+  lists: z.record(z.string(), z.object({ restricted: z.boolean(), addresses: z.array(z.string().email()).min(1) })),
+});
+
+/** Scheduled packs (config/schedule.yaml). */
+export const scheduleSettingsSchema = z.object({
+  timezone: z.string().default('Europe/London'),
+  jobs: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
+      pack: z.string().min(1),
+      cron: z.string().min(1),
+      deliver: z
+        .object({ public: z.array(z.string()).default([]), restricted: z.array(z.string()).default([]) })
+        .default({ public: [], restricted: [] }),
+    }),
+  ),
+});
+
+export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
+export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;
+export type ScheduleJob = ScheduleSettings['jobs'][number];

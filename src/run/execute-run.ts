@@ -1,0 +1,198 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
+import type { Dataset } from '../dataset/types.js';
+import { createTransport, planDelivery, sendFailureNotice, sendPack, type DeliveryRequest } from '../delivery/send.js';
+import { B4BError, formatFinding, formatSource } from '../findings/finding.js';
+import { readWorkbookFile } from '../read-workbook-file.js';
+import type { ModelWarning } from '../report/performance-model.js';
+import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { buildPack, loadPacks } from './build-pack.js';
+import { buildConfiguredReport } from './configured-report.js';
+import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
+import { newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigger } from './ledger.js';
+import { cleanStaging, sha256, writeOutputs, type OutputFile } from './output-writer.js';
+import type { Progress } from './progress.js';
+import { withRunLock } from './run-lock.js';
+
+export interface RunRequest {
+  target: { kind: 'pack' | 'report'; name: string };
+  month: MonthKey;
+  trigger: RunTrigger;
+  job?: string;
+  slot?: string;
+  workbook?: string;
+  /** Replace outputs that already exist (a re-run). */
+  force: boolean;
+  strict: boolean;
+  /** How long a run waits for another run of the same pack to finish before refusing (0: refuse at once). */
+  waitMs: number;
+  numberItemFiles: boolean;
+  deliver?: DeliveryRequest;
+}
+
+export interface RunResult {
+  record: RunRecord;
+  /** The paths to show the user: the report, or the pack's two variants. */
+  printed: string[];
+}
+
+/** Reads and checks the workbook; errors, or a month the workbook does not reach, stop the run. */
+export async function readCheckedWorkbook(loaded: LoadedSettings, file: string, month: MonthKey): Promise<{ dataset: Dataset; findings: number }> {
+  const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (errors.length > 0) {
+    throw new B4BError(`the workbook has ${errors.length} error(s); nothing was written:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, errors);
+  }
+  const months = dataset.tables.flatMap((t) => t.months);
+  if (!months.includes(month)) {
+    const latest = [...months].sort().pop();
+    throw new B4BError(
+      `no table in ${path.basename(file)} has figures for ${monthLongLabel(month)}` + (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
+    );
+  }
+  return { dataset, findings: findings.length };
+}
+
+function describeWarnings(warnings: ModelWarning[]): string[] {
+  return warnings.map((w) => (w.source ? `${formatSource(w.source)}: ${w.message}` : w.message));
+}
+
+async function readSnapshot(ledger: RunLedger, record: RunRecord | undefined): Promise<Record<string, SnapshotEntry> | undefined> {
+  if (!record?.figures) return undefined;
+  try {
+    return JSON.parse(await readFile(path.join(ledger.folder, record.figures), 'utf8')) as Record<string, SnapshotEntry>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One run of a report or pack, the same for `run` and the scheduler: under the pack's lock, read
+ * the workbook, build, compare figures with the month's last run, write the files atomically,
+ * deliver, and record the run in the ledger whatever its outcome.
+ */
+export async function executeRun(loaded: LoadedSettings, request: RunRequest, progress: Progress, now: () => Date = () => new Date()): Promise<RunResult> {
+  const started = now();
+  const clock = performance.now();
+  const ledger = new RunLedger(loaded.paths.ledger);
+  const id = newRunId(started);
+  const workbookFile = path.resolve(request.workbook ?? loaded.paths.workbook);
+  const record: RunRecord = {
+    id,
+    target: request.target,
+    month: request.month,
+    trigger: request.trigger,
+    ...(request.job ? { job: request.job } : {}),
+    ...(request.slot ? { slot: request.slot } : {}),
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    durationMs: 0,
+    workbook: { path: workbookFile },
+    outcome: 'failed',
+    outputs: [],
+    warnings: [],
+  };
+  const label = `${request.target.kind} ${request.target.name} for ${monthLongLabel(request.month)}`;
+  const delivery = request.deliver ? await loadDeliverySettings(loaded) : undefined;
+  let printed: string[] = [];
+  try {
+    await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async () => {
+      await cleanStaging(loaded.paths.outputDir);
+      progress.step(`Starting the ${label}`, { run: id, trigger: request.trigger });
+      // Delivery is checked first: a restricted pack addressed to a public list is refused before any work.
+      const plans = request.deliver && delivery ? planDelivery(request.deliver, delivery, request.target.name) : [];
+
+      progress.step(`Reading ${path.basename(workbookFile)}`);
+      const bytes = await readFile(workbookFile).catch(() => undefined);
+      if (bytes) record.workbook.sha256 = sha256(bytes);
+      const { dataset } = await readCheckedWorkbook(loaded, workbookFile, request.month);
+
+      const outputs: OutputFile[] = [];
+      let warnings: ModelWarning[];
+      if (request.target.kind === 'report') {
+        progress.step(`Building the ${request.target.name} report`);
+        const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month);
+        warnings = output.warnings;
+        outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
+        printed = outputs.map((o) => o.file);
+      } else {
+        progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
+        const packs = await loadPacks(loaded);
+        const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
+        warnings = output.warnings;
+        for (const variant of ['public', 'restricted'] as const) {
+          outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}-${variant}.pdf`), bytes: output.variants[variant].pack });
+        }
+        printed = outputs.map((o) => o.file);
+        for (const variant of ['public', 'restricted'] as const) {
+          for (const item of output.variants[variant].items) {
+            outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-items`, variant, `item-${item.number}.pdf`), bytes: item.bytes });
+          }
+        }
+      }
+      record.warnings = describeWarnings(warnings);
+      for (const warning of record.warnings) progress.warn(warning);
+      if (request.strict && record.warnings.length > 0) {
+        throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${record.warnings.map((w) => `  ${w}`).join('\n')}`);
+      }
+
+      const existing = await Promise.all(printed.map((file) => stat(file).then(() => file).catch(() => undefined)));
+      const present = existing.filter((f): f is string => f !== undefined);
+      if (present.length > 0 && !request.force) {
+        record.outcome = 'refused';
+        throw new B4BError(
+          `${path.relative(process.cwd(), present[0] ?? '')} already exists; nothing was replaced. Use --force to re-run ${monthLongLabel(request.month)} and replace it.`,
+        );
+      }
+
+      const snapshot = figuresSnapshot(dataset);
+      const previous = await ledger.lastSuccess(request.target, request.month);
+      const before = await readSnapshot(ledger, previous);
+      if (before) {
+        record.changes = compareSnapshots(before, snapshot);
+        progress.step(`${record.changes.length} figure(s) changed since the last run of ${monthLongLabel(request.month)} (${previous?.id})`);
+      }
+
+      progress.step(`Writing ${outputs.length} file(s)`);
+      record.outputs = await writeOutputs(loaded.paths.outputDir, outputs);
+      record.figures = `${id}.figures.json`;
+      await mkdir(ledger.folder, { recursive: true });
+      await writeFile(path.join(ledger.folder, record.figures), JSON.stringify(snapshot));
+
+      if (plans.length > 0 && delivery) {
+        progress.step(`Sending the pack to ${plans.map((p) => `${p.list} (${p.variant})`).join(', ')}`);
+        const packs = Object.fromEntries(
+          (['public', 'restricted'] as const).map((variant) => {
+            const output = outputs.find((o) => o.file.endsWith(`-${variant}.pdf`)) ?? outputs[0];
+            return [variant, { filename: path.basename(output?.file ?? 'pack.pdf'), bytes: output?.bytes ?? new Uint8Array() }];
+          }),
+        ) as Record<'public' | 'restricted', { filename: string; bytes: Uint8Array }>;
+        record.delivery = await sendPack(createTransport(delivery), delivery, plans, packs, {
+          subject: `${request.target.name} pack, ${monthLongLabel(request.month)}`,
+          text: `The ${request.target.name} pack for ${monthLongLabel(request.month)} is attached.\n\nRun ${id}.`,
+        });
+      }
+      record.outcome = 'success';
+    });
+  } catch (error) {
+    if (error instanceof B4BError && /another run of/.test(error.message)) record.outcome = 'refused';
+    record.error = error instanceof Error ? error.message : String(error);
+    if (record.outcome !== 'refused' && request.deliver && delivery) {
+      const notice: DeliveryRecord = await sendFailureNotice(
+        createTransport(delivery),
+        delivery,
+        `FAILED: ${request.target.name} pack, ${monthLongLabel(request.month)}`,
+        `The ${request.trigger === 'schedule' ? 'scheduled' : 'requested'} run ${id} of the ${label} failed, so no pack was sent.\n\n${record.error}`,
+      );
+      record.delivery = [...(record.delivery ?? []), notice];
+    }
+    throw error;
+  } finally {
+    record.finishedAt = now().toISOString();
+    record.durationMs = Math.round(performance.now() - clock);
+    await ledger.append(record);
+  }
+  return { record, printed };
+}

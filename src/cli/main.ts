@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { B4BError } from '../findings/finding.js';
+import { registerHistory } from './commands/history.js';
 import { registerRun } from './commands/run.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerValidate } from './commands/validate.js';
 
 const program = new Command();
@@ -12,6 +14,8 @@ program
 
 registerValidate(program);
 registerRun(program);
+registerHistory(program);
+registerSchedule(program);
 
 try {
   await program.parseAsync(process.argv);

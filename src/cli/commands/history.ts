@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { loadSettings } from '../../config/settings.js';
+import { RunLedger } from '../../run/ledger.js';
+
+interface HistoryOptions {
+  json?: boolean;
+  limit: string;
+  settings?: string;
+}
+
+export function registerHistory(program: Command): void {
+  program
+    .command('history')
+    .description('List recorded runs, newest first: what ran, for which month, how it ended, what it wrote and sent')
+    .option('--limit <n>', 'how many runs to list', '20')
+    .option('--json', 'print the ledger records as JSON')
+    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .action(async (options: HistoryOptions) => {
+      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, Math.max(1, Number(options.limit) || 20));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        return;
+      }
+      if (runs.length === 0) {
+        process.stdout.write(`No runs recorded yet (${loaded.paths.ledger}).\n`);
+        return;
+      }
+      const lines = runs.map((r) => {
+        const delivery = r.delivery?.map((d) => `${d.list}:${d.status}`).join(',') ?? '-';
+        const changes = r.changes ? `${r.changes.length} changed` : '-';
+        return [
+          r.startedAt.replace('T', ' ').slice(0, 19),
+          `${r.target.kind} ${r.target.name}`.padEnd(28),
+          r.month,
+          r.trigger.padEnd(9),
+          r.outcome.padEnd(7),
+          `${(r.durationMs / 1000).toFixed(1)}s`.padStart(6),
+          `${r.outputs.length} files`.padStart(8),
+          `${r.warnings.length} warn`.padStart(7),
+          changes.padStart(10),
+          `workbook ${r.workbook.sha256?.slice(0, 12) ?? '?'}`,
+          `delivery ${delivery}`,
+          ...(r.error ? [`error: ${r.error.split('\n')[0]}`] : []),
+        ].join('  ');
+      });
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../config/settings.js';
+import { planDelivery } from '../../delivery/send.js';
+import { B4BError } from '../../findings/finding.js';
+import { loadPacks } from '../../run/build-pack.js';
+import { executeRun } from '../../run/execute-run.js';
+import { RunLedger } from '../../run/ledger.js';
+import { createProgress } from '../../run/progress.js';
+import { PackScheduler } from '../../schedule/scheduler.js';
+
+interface ScheduleOptions {
+  settings?: string;
+  check?: boolean;
+}
+
+export function registerSchedule(program: Command): void {
+  program
+    .command('schedule')
+    .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
+    .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
+    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addHelpText(
+      'after',
+      '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
+        'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
+    )
+    .action(async (options: ScheduleOptions) => {
+      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const schedule = await loadScheduleSettings(loaded);
+      const delivery = await loadDeliverySettings(loaded);
+      const packs = await loadPacks(loaded);
+      // Refuse a bad schedule before anything runs: unknown packs, and restricted packs sent to public lists.
+      for (const job of schedule.jobs) {
+        if (!packs[job.pack]) throw new B4BError(`config/schedule.yaml: the job "${job.name}" names the pack "${job.pack}", which config/packs.yaml does not define`);
+        planDelivery(job.deliver, delivery, job.pack);
+      }
+      const progress = createProgress();
+      const ledger = new RunLedger(loaded.paths.ledger);
+      const scheduler = new PackScheduler(schedule, {
+        now: () => new Date(),
+        hasRun: (job, slot) => ledger.hasSlot(job, slot),
+        progress,
+        stateFile: path.join(ledger.folder, 'scheduler-state.json'),
+        run: async (job, slot, month) => {
+          await executeRun(
+            loaded,
+            {
+              target: { kind: 'pack', name: job.pack },
+              month,
+              trigger: 'schedule',
+              job: job.name,
+              slot,
+              force: true,
+              strict: false,
+              waitMs: 10 * 60_000,
+              numberItemFiles: true,
+              deliver: job.deliver,
+            },
+            progress,
+          );
+        },
+      });
+      if (options.check) {
+        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${next?.toISOString() ?? 'never'}\n`);
+        return;
+      }
+      await scheduler.start();
+      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${next?.toISOString() ?? 'never'}`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          progress.step('Stopping the scheduler');
+          void scheduler.stop().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
+import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { RunLedger } from '../../src/run/ledger.js';
+import { silentProgress } from '../../src/run/progress.js';
+import { tempProject } from '../fixtures/temp-project.js';
+
+/** A real SMTP server on this machine's loopback, started by the test, keeping what it receives. */
+let server: SMTPServer;
+let received: ParsedMail[] = [];
+let loaded: LoadedSettings;
+
+beforeAll(async () => {
+  server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  const project = await tempProject({
+    edit: (file, text) => (file === 'config/delivery.yaml' ? text.replace('host: localhost', 'host: 127.0.0.1').replace('port: 25', `port: ${port}`) : text),
+  });
+  loaded = await loadSettings({ settingsFile: project.settings });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received = [];
+});
+
+const request = (deliver: RunRequest['deliver'], overrides: Partial<RunRequest> = {}): RunRequest => ({
+  target: { kind: 'pack', name: 'board' },
+  month: '2023-10',
+  trigger: 'schedule',
+  job: 'board-monthly',
+  slot: '2023-11-10T07:00',
+  force: true,
+  strict: false,
+  waitMs: 0,
+  numberItemFiles: true,
+  ...(deliver ? { deliver } : {}),
+  ...overrides,
+});
+
+const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('e-mail delivery', () => {
+  it('the local SMTP server receives the restricted board pack, with the right attachment, on the restricted list only', async () => {
+    const { record } = await executeRun(loaded, request({ public: [], restricted: ['board-members'] }), silentProgress);
+    expect(record.outcome).toBe('success');
+    expect(record.delivery).toEqual([{ list: 'board-members', variant: 'restricted', recipients: ['b4b-board@southampton.gov.uk'], status: 'sent' }]);
+    expect(received).toHaveLength(1);
+    const mail = received[0]!;
+    expect(mail.subject).toBe('RESTRICTED: board pack, October 2023');
+    expect(JSON.stringify(mail.to)).toContain('b4b-board@southampton.gov.uk');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(['board-2023-10-restricted.pdf']);
+    const written = record.outputs.find((o) => o.path.endsWith('board-2023-10-restricted.pdf'));
+    expect(sha(mail.attachments[0]!.content)).toBe(written?.sha256);
+  });
+
+  it('refuses a restricted pack addressed to a public list: nothing is sent but the failure notice', async () => {
+    await expect(executeRun(loaded, request({ public: [], restricted: ['panel-members'] }), silentProgress)).rejects.toThrow(
+      'the restricted board pack is addressed to the list "panel-members", which is not marked restricted in config/delivery.yaml; a restricted pack goes only to restricted lists, so nothing was sent',
+    );
+    expect(received.filter((m) => m.attachments.length > 0)).toEqual([]);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.subject).toBe('FAILED: board pack, October 2023');
+    expect(JSON.stringify(received[0]?.to)).toContain('performance.team@southampton.gov.uk');
+    const last = (await new RunLedger(loaded.paths.ledger).read()).pop();
+    expect(last?.outcome).toBe('failed');
+    expect(last?.outputs).toEqual([]);
+    expect(last?.delivery?.map((d) => [d.list, d.status])).toEqual([['failure-notice', 'sent']]);
+  });
+
+  it('a failed run sends no pack, only a failure notice naming the problem', async () => {
+    await expect(
+      executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: '/nonexistent/b4b.xlsx' }), silentProgress),
+    ).rejects.toThrow('cannot read the workbook: no such file');
+    expect(received).toHaveLength(1);
+    expect(received[0]?.attachments).toEqual([]);
+    expect(received[0]?.text).toContain('cannot read the workbook: no such file');
+  });
+});

@@ -1,7 +1,7 @@
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { Chart, ChartConfiguration } from 'chart.js';
 import type { Canvas } from 'canvas';
-import type { ChartModel } from '../report/performance-model.js';
+import type { ChartModel } from '../report/report-figures.js';
 import { FONT_FAMILY, FONT_FILES } from './fonts.js';
 
 /** Chart size on the page, in points, and the print resolution. */
@@ -21,6 +21,22 @@ function formatTick(value: number, percent: boolean): string {
   return percent ? `${Math.round(value * 100)}%` : String(Math.round(value * 100) / 100);
 }
 
+/** What every chart shares: print resolution, no animation, a bold title and a legend below. */
+function commonOptions(title: string, legendBox: { boxWidth: number; boxHeight?: number }) {
+  return {
+    responsive: false,
+    animation: false as const,
+    devicePixelRatio: SCALE,
+    layout: { padding: 4 },
+    plugins: {
+      title: { display: true, text: title, color: '#000000', font: { size: 11, weight: 'bold' as const } },
+      legend: { display: true, position: 'bottom' as const, labels: { ...legendBox, color: '#000000', font: { size: 8 } } },
+    },
+  };
+}
+
+const X_TICKS = { color: '#000000', font: { size: 7 }, maxRotation: 0, autoSkip: false };
+
 /** Bars told apart in greyscale: a dark fill, then an outline with a light fill. */
 function barConfiguration(model: ChartModel): ChartConfiguration<'bar'> {
   const fills = [COLOURS_BAR.dark, COLOURS_BAR.light];
@@ -37,16 +53,9 @@ function barConfiguration(model: ChartModel): ChartConfiguration<'bar'> {
       })),
     },
     options: {
-      responsive: false,
-      animation: false,
-      devicePixelRatio: SCALE,
-      layout: { padding: 4 },
-      plugins: {
-        title: { display: true, text: model.title, color: '#000000', font: { size: 11, weight: 'bold' } },
-        legend: { display: true, position: 'bottom', labels: { boxWidth: 14, color: '#000000', font: { size: 8 } } },
-      },
+      ...commonOptions(model.title, { boxWidth: 14 }),
       scales: {
-        x: { ticks: { color: '#000000', font: { size: 7 }, maxRotation: 0, autoSkip: false }, grid: { display: false } },
+        x: { ticks: X_TICKS, grid: { display: false } },
         y: {
           ticks: {
             color: '#000000',
@@ -94,16 +103,9 @@ export function chartConfiguration(model: ChartModel): ChartConfiguration<'line'
     type: 'line',
     data: { labels: model.monthLabels, datasets },
     options: {
-      responsive: false,
-      animation: false,
-      devicePixelRatio: SCALE,
-      layout: { padding: 4 },
-      plugins: {
-        title: { display: true, text: model.title, color: '#000000', font: { size: 11, weight: 'bold' } },
-        legend: { display: true, position: 'bottom', labels: { boxWidth: 18, boxHeight: 2, color: '#000000', font: { size: 8 } } },
-      },
+      ...commonOptions(model.title, { boxWidth: 18, boxHeight: 2 }),
       scales: {
-        x: { ticks: { color: '#000000', font: { size: 7 }, maxRotation: 0, autoSkip: false }, grid: { color: '#e0e0e0' } },
+        x: { ticks: X_TICKS, grid: { color: '#e0e0e0' } },
         y: {
           ticks: { color: '#000000', font: { size: 8 }, callback: (v) => formatTick(Number(v), percent) },
           grid: { color: '#e0e0e0' },

@@ -1,5 +1,5 @@
 import type { Block, Run } from '../report/template/blocks.js';
-import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/performance-model.js';
+import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
 import { CHART_HEIGHT_PT, CHART_WIDTH_PT } from './charts.js';

@@ -4,7 +4,7 @@ import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
 import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { money000, percent1 } from './money.js';
-import type { ChartModel, ModelWarning, ReportFigures } from './performance-model.js';
+import type { ChartModel, ModelWarning, ReportFigures } from './report-figures.js';
 
 /** A cell of a generic grid table: text, or a RAG symbol. */
 export type GridCell = string | { rag: Rag };

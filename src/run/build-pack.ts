@@ -11,7 +11,7 @@ import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
 import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import type { ModelWarning } from '../report/performance-model.js';
+import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 

@@ -4,7 +4,7 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import type { FinanceSettings } from '../config/finance.js';
 import { FinanceFigures } from '../report/finance-model.js';
 import type { Dataset } from '../dataset/types.js';
-import { ReportFigures, type ChartModel, type ModelWarning } from '../report/performance-model.js';
+import { ReportFigures, type ChartModel, type ModelWarning } from '../report/report-figures.js';
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';

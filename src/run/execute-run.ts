@@ -6,7 +6,7 @@ import type { Dataset } from '../dataset/types.js';
 import { createTransport, planDelivery, sendFailureNotice, sendPack, type DeliveryRequest } from '../delivery/send.js';
 import { B4BError, formatFinding, formatSource } from '../findings/finding.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
-import type { ModelWarning } from '../report/performance-model.js';
+import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildPack, loadPacks } from './build-pack.js';
 import { buildConfiguredReport } from './configured-report.js';

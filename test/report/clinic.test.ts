@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/dataset/types.js';
-import { teamPercent } from '../../src/report/performance-model.js';
+import { teamPercent } from '../../src/report/report-figures.js';
 import type { ReportOutput } from '../../src/run/build-report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';

@@ -1,4 +1,4 @@
-import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../performance-model.js';
+import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report-figures.js';
 import type { GridTableModel } from '../finance-model.js';
 
 /** A run of text, bold or not ("**right support**" in a template). */

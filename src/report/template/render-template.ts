@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { CommentaryKind } from '../../dataset/types.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../../workbook/month.js';
-import type { ReportFigures } from '../performance-model.js';
+import type { ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError } from '../../findings/finding.js';

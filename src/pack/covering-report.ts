@@ -30,8 +30,8 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
       paragraph += 1;
       return { columns: [{ text: `${paragraph}.`, width: 28 }, { text: t(text), width: '*' }], margin: [0, 0, 0, 5] };
     });
-  const labelTable = (rows: Array<[string, string]>): Node => ({
-    table: { widths: [150, '*'], body: rows.map(([label, value]) => [{ text: label, bold: true }, { text: value }]) },
+  const labelTable = (rows: Array<[string, string]>, widths: Array<number | string> = [150, '*']): Node => ({
+    table: { widths, body: rows.map(([label, value]) => [{ text: label, bold: true }, { text: value }]) },
     layout: 'noBorders',
     margin: [0, 0, 0, 6],
   });
@@ -90,9 +90,9 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
     { text: "Documents In Members' Rooms", bold: true, margin: [0, 8, 0, 3] },
     ...report.membersRoomDocuments.map((title, i) => ({ columns: [{ text: `${i + 1}.`, width: 28 }, { text: title, width: '*' }] })),
     { text: 'Equality Impact Assessment', bold: true, margin: [0, 8, 0, 3] },
-    labelTable([['Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?', report.equalityImpactAssessment]]),
+    labelTable([['Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?', report.equalityImpactAssessment]], ['*', 50]),
     { text: 'Data Protection Impact Assessment', bold: true, margin: [0, 4, 0, 3] },
-    labelTable([['Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?', report.dataProtectionImpactAssessment]]),
+    labelTable([['Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?', report.dataProtectionImpactAssessment]], ['*', 50]),
     { text: 'Other Background Documents', bold: true, margin: [0, 4, 0, 3] },
     ...report.backgroundDocuments.map((title, i) => ({ columns: [{ text: `${i + 1}.`, width: 28 }, { text: title, width: '*' }] })),
   ];

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataset } from '../../src/dataset/build-dataset.js';
+import { formatFinding } from '../../src/findings/finding.js';
+import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { buildWorkbook, header, projectConfig } from '../fixtures/workbooks.js';
+
+const indicatorSheet = { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] };
+
+async function findings(sheets: Parameters<typeof buildWorkbook>[0]) {
+  const { aliases, catalogue } = await projectConfig();
+  return buildDataset(await loadWorkbook(await buildWorkbook([indicatorSheet, ...sheets]), 'own.xlsx'), aliases, catalogue);
+}
+
+describe("the project's own sheets are validated, each problem named by its cell", () => {
+  it('team measures: months, whole numbers, numerator within denominator, duplicates', async () => {
+    const { dataset, findings: found } = await findings([
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          [{ value: new Date(Date.UTC(2023, 6, 1)), numFmt: 'mmm-yy' }, 'sa-20-days', 'SWF East 1', 13, 6],
+          ['Jul-23', 'sa-20-days', 'SWF East 2', 14, 20],
+          ['July', 'sa-20-days', 'SWF East 3', 12, 6],
+          ['2023-07', 'sa-20-days', 'SWF West 1', 7.5, 4],
+          ['2023-07', 'sa-20-days', 'SWF East 1', 13, 5],
+        ],
+      },
+    ]);
+    expect(found.map(formatFinding)).toEqual([
+      "own.xlsx › 'Team measures'!E3: the numerator 20 is larger than the denominator 14 (sa-20-days, SWF East 2); expected at most the denominator",
+      `own.xlsx › 'Team measures'!A4: "July" is not a month (sa-20-days, SWF East 3); expected a date, "2023-07" or "Jul-23"`,
+      "own.xlsx › 'Team measures'!D5: 7.5 is not a whole number (sa-20-days, SWF West 1, Denominator)",
+      "own.xlsx › 'Team measures'!A6: sa-20-days, SWF East 1, 2023-07 appears twice; the first row (A2) is used",
+    ]);
+    expect(dataset.teamMeasures.map((r) => [r.month, r.team, r.numerator])).toEqual([['2023-07', 'SWF East 1', 6]]);
+  });
+
+  it('caseloads: a qualifying status other than SW, NQSW or ASYE, and messages that never name the worker', async () => {
+    const { findings: found } = await findings([
+      {
+        name: 'Caseloads',
+        rows: [
+          ['Month', 'Worker reference', 'Qualifying status', 'Allocated team', 'Allocations'],
+          ['2023-07', 'W0001', 'Senior', 'BIT East 1', 21],
+          ['2023-07', 'W0002', 'SW', 'BIT East 1', 'lots'],
+        ],
+      },
+    ]);
+    const messages = found.map(formatFinding);
+    expect(messages).toEqual([
+      `own.xlsx › 'Caseloads'!C2: "Senior" is not a qualifying status; expected SW, NQSW or ASYE`,
+      `own.xlsx › 'Caseloads'!E3: "lots" is not a number (caseload in BIT East 1, Allocations)`,
+    ]);
+    expect(messages.join('\n')).not.toMatch(/W000\d/);
+  });
+
+  it('a missing column of a project sheet is an error naming the header row', async () => {
+    const { findings: found } = await findings([{ name: 'Commentary', rows: [['Month', 'Report', 'Section', 'Text']] }]);
+    expect(found.map(formatFinding)).toEqual([
+      `own.xlsx › 'Commentary'!A1: the header row has no "Kind" column (expected one of: Kind, Type; add a new name to config/header-aliases.yaml)`,
+    ]);
+  });
+});

@@ -32,7 +32,7 @@ export const packItemSchema = z.object({
   documents: z.array(packDocumentSchema).min(1),
 });
 
-export const packSchema = z.object({
+const packSchema = z.object({
   meeting: z.string().min(1),
   /** The meeting's date (YYYY-MM-DD); without one, packs name the month after the data month. */
   meetingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),

@@ -14,7 +14,7 @@ import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures
 import { newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigger } from './ledger.js';
 import { cleanStaging, sha256, writeOutputs, type OutputFile } from './output-writer.js';
 import type { Progress } from './progress.js';
-import { withRunLock } from './run-lock.js';
+import { LOCK_REFUSED, withRunLock } from './run-lock.js';
 
 export interface RunRequest {
   target: { kind: 'pack' | 'report'; name: string };
@@ -177,7 +177,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       record.outcome = 'success';
     });
   } catch (error) {
-    if (error instanceof B4BError && /another run of/.test(error.message)) record.outcome = 'refused';
+    if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) record.outcome = 'refused';
     record.error = error instanceof Error ? error.message : String(error);
     if (record.outcome !== 'refused' && request.deliver && delivery) {
       const notice: DeliveryRecord = await sendFailureNotice(

@@ -3,6 +3,9 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { B4BError } from '../findings/finding.js';
 
+/** The exit code of a run refused because another run of the same pack holds the lock. */
+export const LOCK_REFUSED = 75;
+
 /**
  * Never two runs of one pack at once, across processes: a lock file per pack or report in the
  * output folder. A second run waits (up to `waitMs`) or refuses with a message saying who holds it.
@@ -28,7 +31,7 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
       `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since})` : ''}; ` +
         `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,
       [],
-      75,
+      LOCK_REFUSED,
     );
   }
   try {

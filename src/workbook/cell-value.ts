@@ -57,16 +57,6 @@ function formatSkeleton(numFmt: string): string {
   return first.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
 }
 
-export function isPercentFormat(numFmt: string | undefined): boolean {
-  return numFmt !== undefined && formatSkeleton(numFmt).includes('%');
-}
-
-export function isDateFormat(numFmt: string | undefined): boolean {
-  if (!numFmt) return false;
-  const skeleton = formatSkeleton(numFmt).toLowerCase();
-  return /[dmy]/.test(skeleton) && !skeleton.includes('0') && !skeleton.includes('#');
-}
-
 function decimalsOf(value: number): number {
   if (Number.isInteger(value)) return 0;
   const text = String(Math.round(value * 1e6) / 1e6);

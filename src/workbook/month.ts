@@ -75,9 +75,3 @@ export function monthLongLabel(key: MonthKey): string {
   const name = MONTH_NAMES[m - 1] ?? '???';
   return `${name[0]?.toUpperCase()}${name.slice(1)} ${y}`;
 }
-
-export function monthsBetween(from: MonthKey, to: MonthKey): MonthKey[] {
-  const out: MonthKey[] = [];
-  for (let k = from; k <= to; k = addMonths(k, 1)) out.push(k);
-  return out;
-}

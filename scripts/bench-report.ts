@@ -45,7 +45,7 @@ for (let i = 0; i < runs; i++) {
 }
 
 const cliStart = performance.now();
-const cli = spawnSync(process.execPath, [path.join(loaded.paths.root, 'bin/b4b-reports.js'), 'run', '--month', '2023-10', '--report', 'performance'], {
+const cli = spawnSync(process.execPath, [path.join(loaded.paths.root, 'bin/b4b-reports.js'), 'run', '--force', '--month', '2023-10', '--report', 'performance'], {
   encoding: 'utf8',
 });
 const cliMs = performance.now() - cliStart;

@@ -1,14 +1,14 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
-import { createTransport, planDelivery, sendFailureNotice, sendPack, type DeliveryRequest } from '../delivery/send.js';
+import type { DeliveryRequest } from '../delivery/send.js';
 import { B4BError, formatFinding, formatSource } from '../findings/finding.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
-import { buildPack, loadPacks } from './build-pack.js';
 import { buildConfiguredReport } from './configured-report.js';
 import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
 import { newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigger } from './ledger.js';
@@ -62,7 +62,7 @@ function describeWarnings(warnings: ModelWarning[]): string[] {
 async function readSnapshot(ledger: RunLedger, record: RunRecord | undefined): Promise<Record<string, SnapshotEntry> | undefined> {
   if (!record?.figures) return undefined;
   try {
-    return JSON.parse(await readFile(path.join(ledger.folder, record.figures), 'utf8')) as Record<string, SnapshotEntry>;
+    return JSON.parse(gunzipSync(await readFile(path.join(ledger.folder, record.figures))).toString('utf8')) as Record<string, SnapshotEntry>;
   } catch {
     return undefined;
   }
@@ -95,14 +95,17 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
     warnings: [],
   };
   const label = `${request.target.kind} ${request.target.name} for ${monthLongLabel(request.month)}`;
+  // Packs (pdf-lib) and e-mail (nodemailer) are loaded only by the runs that need them: a single
+  // report's run starts faster without them.
   const delivery = request.deliver ? await loadDeliverySettings(loaded) : undefined;
+  const mail = request.deliver ? await import('../delivery/send.js') : undefined;
   let printed: string[] = [];
   try {
     await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async () => {
       await cleanStaging(loaded.paths.outputDir);
       progress.step(`Starting the ${label}`, { run: id, trigger: request.trigger });
       // Delivery is checked first: a restricted pack addressed to a public list is refused before any work.
-      const plans = request.deliver && delivery ? planDelivery(request.deliver, delivery, request.target.name) : [];
+      const plans = request.deliver && delivery && mail ? mail.planDelivery(request.deliver, delivery, request.target.name) : [];
 
       progress.step(`Reading ${path.basename(workbookFile)}`);
       const bytes = await readFile(workbookFile).catch(() => undefined);
@@ -119,6 +122,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         printed = outputs.map((o) => o.file);
       } else {
         progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
+        const { buildPack, loadPacks } = await import('./build-pack.js');
         const packs = await loadPacks(loaded);
         const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
         warnings = output.warnings;
@@ -157,11 +161,11 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
 
       progress.step(`Writing ${outputs.length} file(s)`);
       record.outputs = await writeOutputs(loaded.paths.outputDir, outputs);
-      record.figures = `${id}.figures.json`;
+      record.figures = `${id}.figures.json.gz`;
       await mkdir(ledger.folder, { recursive: true });
-      await writeFile(path.join(ledger.folder, record.figures), JSON.stringify(snapshot));
+      await writeFile(path.join(ledger.folder, record.figures), gzipSync(JSON.stringify(snapshot)));
 
-      if (plans.length > 0 && delivery) {
+      if (plans.length > 0 && delivery && mail) {
         progress.step(`Sending the pack to ${plans.map((p) => `${p.list} (${p.variant})`).join(', ')}`);
         const packs = Object.fromEntries(
           (['public', 'restricted'] as const).map((variant) => {
@@ -169,7 +173,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
             return [variant, { filename: path.basename(output?.file ?? 'pack.pdf'), bytes: output?.bytes ?? new Uint8Array() }];
           }),
         ) as Record<'public' | 'restricted', { filename: string; bytes: Uint8Array }>;
-        record.delivery = await sendPack(createTransport(delivery), delivery, plans, packs, {
+        record.delivery = await mail.sendPack(mail.createTransport(delivery), delivery, plans, packs, {
           subject: `${request.target.name} pack, ${monthLongLabel(request.month)}`,
           text: `The ${request.target.name} pack for ${monthLongLabel(request.month)} is attached.\n\nRun ${id}.`,
         });
@@ -179,9 +183,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
   } catch (error) {
     if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) record.outcome = 'refused';
     record.error = error instanceof Error ? error.message : String(error);
-    if (record.outcome !== 'refused' && request.deliver && delivery) {
-      const notice: DeliveryRecord = await sendFailureNotice(
-        createTransport(delivery),
+    if (record.outcome !== 'refused' && delivery && mail) {
+      const notice: DeliveryRecord = await mail.sendFailureNotice(
+        mail.createTransport(delivery),
         delivery,
         `FAILED: ${request.target.name} pack, ${monthLongLabel(request.month)}`,
         `The ${request.trigger === 'schedule' ? 'scheduled' : 'requested'} run ${id} of the ${label} failed, so no pack was sent.\n\n${record.error}`,

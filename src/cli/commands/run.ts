@@ -2,8 +2,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
-import { executeRun } from '../../run/execute-run.js';
-import { loadPacks } from '../../run/build-pack.js';
 import { createProgress } from '../../run/progress.js';
 import { isMonthKey, monthLabel } from '../../workbook/month.js';
 
@@ -50,10 +48,12 @@ export function registerRun(program: Command): void {
         throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
       }
       if (options.pack !== undefined) {
+        const { loadPacks } = await import('../../run/build-pack.js');
         const packs = await loadPacks(loaded);
         if (!packs[options.pack]) throw new B4BError(`there is no pack called "${options.pack}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
+      const { executeRun } = await import('../../run/execute-run.js');
       const { record, printed } = await executeRun(
         loaded,
         {

@@ -1,13 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../config/settings.js';
-import { planDelivery } from '../../delivery/send.js';
 import { B4BError } from '../../findings/finding.js';
-import { loadPacks } from '../../run/build-pack.js';
-import { executeRun } from '../../run/execute-run.js';
 import { RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
-import { PackScheduler } from '../../schedule/scheduler.js';
 
 interface ScheduleOptions {
   settings?: string;
@@ -26,6 +22,12 @@ export function registerSchedule(program: Command): void {
         'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
     )
     .action(async (options: ScheduleOptions) => {
+      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler }] = await Promise.all([
+        import('../../delivery/send.js'),
+        import('../../run/build-pack.js'),
+        import('../../run/execute-run.js'),
+        import('../../schedule/scheduler.js'),
+      ]);
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
       const schedule = await loadScheduleSettings(loaded);
       const delivery = await loadDeliverySettings(loaded);

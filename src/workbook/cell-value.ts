@@ -77,8 +77,13 @@ export function displayFormatFor(value: number, numFmt: string | undefined): Dis
   return decimals === 0 ? { style: 'integer', decimals: 0 } : { style: 'decimal', decimals };
 }
 
-/** Reads numbers typed as text: "1,234", "26%", "18", "17k", "£1.2m". */
+/** Reads numbers typed as text: "1,234", "26%", "18", "17k", "£1.2m", and accounting negatives "(220)". */
 function parseNumberText(text: string): { value: number; format: DisplayFormat; percent: boolean } | undefined {
+  const bracketed = /^\((.+)\)$/.exec(text);
+  if (bracketed?.[1] && !bracketed[1].startsWith('-')) {
+    const inner = parseNumberText(bracketed[1].trim());
+    return inner ? { ...inner, value: -inner.value } : undefined;
+  }
   const m = /^(-|−)?\s*£?\s*(\d{1,3}(?:,\d{3})+|\d*\.?\d+)\s*(%|k|m)?$/i.exec(text);
   if (!m?.[2]) return undefined;
   const digits = m[2].replace(/,/g, '');

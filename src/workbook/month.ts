@@ -48,10 +48,16 @@ export function parseMonth(value: unknown): MonthKey | undefined {
     if (index >= 0) return monthKey(fullYear(m[2]), index + 1);
     return undefined;
   }
-  m = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(text);
+  m = /^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$/.exec(text);
   if (m?.[1] && m[2]) {
     const month = Number(m[2]);
     if (month >= 1 && month <= 12) return monthKey(Number(m[1]), month);
+  }
+  // "10/2023", "10.2023", and day-first dates "31/10/2023" as the UK writes them.
+  m = /^(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (m?.[2] && m[3]) {
+    const month = Number(m[2]);
+    if (month >= 1 && month <= 12 && (m[1] === undefined || Number(m[1]) <= 31)) return monthKey(Number(m[3]), month);
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ import type {
   RevenueRow,
   TeamMeasureRow,
 } from '../dataset/types.js';
-import { describeReading, type CellReading } from './cell-value.js';
+import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { parseMonth, type MonthKey } from './month.js';
 
@@ -48,7 +48,9 @@ class RowReader {
           ? parseMonth(reading.text)
           : reading.kind === 'number' && reading.value > 190001 && reading.value < 210012
             ? parseMonth(`${Math.floor(reading.value / 100)}-${reading.value % 100}`)
-            : undefined;
+            : reading.kind === 'number' && Number.isInteger(reading.value) && reading.value >= 36526 && reading.value <= 73050
+              ? parseMonth(serialToDate(reading.value, this.grid.date1904)) // a date that lost its date format
+              : undefined;
     if (!month) {
       this.findings.error(
         'not-a-month',

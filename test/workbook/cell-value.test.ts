@@ -20,6 +20,12 @@ describe('readCellValue: the quirks of the real workbook', () => {
     expect(readCellValue(' 1,234 ')).toMatchObject({ kind: 'number', value: 1234, typedAsText: '1,234' });
   });
 
+  it('reads accounting negatives in brackets, as finance sheets type them', () => {
+    expect(readCellValue('(220)')).toMatchObject({ kind: 'number', value: -220 });
+    expect(readCellValue('(£1,500)')).toMatchObject({ kind: 'number', value: -1500 });
+    expect(readCellValue('(see note)')).toEqual({ kind: 'text', text: '(see note)' });
+  });
+
   it('keeps decimals from the number format', () => {
     expect(readCellValue(16.4, '0.00')).toMatchObject({ value: 16.4, format: { style: 'decimal', decimals: 2 } });
     expect(displayFormatFor(338.6, undefined)).toEqual({ style: 'decimal', decimals: 1 });

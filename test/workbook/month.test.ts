@@ -10,6 +10,9 @@ describe('parseMonth', () => {
     expect(parseMonth('2023-10')).toBe('2023-10');
     expect(parseMonth('2022-07-31')).toBe('2022-07');
     expect(parseMonth(new Date(Date.UTC(2023, 9, 31)))).toBe('2023-10');
+    expect(parseMonth('10/2023')).toBe('2023-10');
+    expect(parseMonth('31/10/2023')).toBe('2023-10');
+    expect(parseMonth('2023/10')).toBe('2023-10');
   });
 
   it('refuses what is not a month', () => {
@@ -17,6 +20,8 @@ describe('parseMonth', () => {
     expect(parseMonth('Target')).toBeUndefined();
     expect(parseMonth('Octopus-23')).toBeUndefined();
     expect(parseMonth(2023)).toBeUndefined();
+    expect(parseMonth('13/2023')).toBeUndefined();
+    expect(parseMonth('1,234')).toBeUndefined();
     expect(parseMonth(new Date(Date.UTC(1899, 11, 30)))).toBeUndefined();
   });
 

@@ -23,6 +23,7 @@ describe("the project's own sheets are validated, each problem named by its cell
           ['July', 'sa-20-days', 'SWF East 3', 12, 6],
           ['2023-07', 'sa-20-days', 'SWF West 1', 7.5, 4],
           ['2023-07', 'sa-20-days', 'SWF East 1', 13, 5],
+          [45108, 'sa-20-days', 'SWF West 2', 1, 1], // 1 July 2023 that lost its date format
         ],
       },
     ]);
@@ -32,7 +33,10 @@ describe("the project's own sheets are validated, each problem named by its cell
       "own.xlsx › 'Team measures'!D5: 7.5 is not a whole number (sa-20-days, SWF West 1, Denominator)",
       "own.xlsx › 'Team measures'!A6: sa-20-days, SWF East 1, 2023-07 appears twice; the first row (A2) is used",
     ]);
-    expect(dataset.teamMeasures.map((r) => [r.month, r.team, r.numerator])).toEqual([['2023-07', 'SWF East 1', 6]]);
+    expect(dataset.teamMeasures.map((r) => [r.month, r.team, r.numerator])).toEqual([
+      ['2023-07', 'SWF East 1', 6],
+      ['2023-07', 'SWF West 2', 1],
+    ]);
   });
 
   it('caseloads: a qualifying status other than SW, NQSW or ASYE, and messages that never name the worker', async () => {

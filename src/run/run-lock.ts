@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { B4BError } from '../findings/finding.js';
@@ -38,6 +38,7 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
     await writeFile(info, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
     return await work();
   } finally {
+    await rm(info, { force: true });
     await release();
   }
 }

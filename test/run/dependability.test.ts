@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { PDFDocument } from 'pdf-lib';
@@ -38,7 +38,8 @@ describe('a run killed in the middle', () => {
     expect(Object.keys(before).sort()).toEqual(['board-2023-10-public.pdf', 'board-2023-10-restricted.pdf']);
 
     const run = start(args);
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // well inside the ~3 s of rendering
+    await lockHeld(project.output, 'pack-board');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // inside the ~2-3 s of rendering that follow
     run.kill();
     const { status } = await run.done;
     expect(status).toBeNull(); // killed, not finished
@@ -53,21 +54,34 @@ describe('a run killed in the middle', () => {
   });
 });
 
-describe('two runs of one pack at once', () => {
-  it('one runs, the other refuses with a clear message; with --wait the second waits its turn', async () => {
-    const project = await tempProject();
-    const args = ['run', '--month', '2023-10', '--report', 'performance', '--force', '--settings', project.settings];
-    const results = await Promise.all([start(args).done, start(args).done]);
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([0, 75]);
-    const refused = results.find((r) => r.status === 75);
-    expect(refused?.stderr).toMatch(/another run of "report-performance" is in progress \(process \d+, started [^)]+\); this run was refused/);
+/** Resolves once a run of `name` holds its lock (its holder file exists). */
+async function lockHeld(output: string, name: string): Promise<void> {
+  const file = path.join(output, '.locks', `${name}.holder.json`);
+  for (let i = 0; i < 400; i++) {
+    if (await stat(file).then(() => true, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no run of ${name} took its lock`);
+}
 
-    const waiting = await Promise.all([start([...args, '--wait', '60']).done, start([...args, '--wait', '60']).done]);
-    expect(waiting.map((r) => r.status)).toEqual([0, 0]);
+describe('two runs of one pack at once', () => {
+  it('the second refuses with a clear message while the first runs; with --wait it waits its turn', async () => {
+    const project = await tempProject();
+    const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
+    const first = start(args);
+    await lockHeld(project.output, 'pack-board');
+    const second = await start(args).done;
+    expect(second.status).toBe(75);
+    expect(second.stderr).toMatch(/another run of "pack-board" is in progress \(process \d+, started [^)]+\); this run was refused/);
+    expect((await first.done).status).toBe(0);
+
+    const third = start(args);
+    await lockHeld(project.output, 'pack-board');
+    const fourth = start([...args, '--wait', '120']);
+    expect((await third.done).status).toBe(0);
+    expect((await fourth.done).status).toBe(0);
     const ledger = await new RunLedger(project.ledger).read();
-    expect(ledger.filter((r) => r.outcome === 'refused')).toHaveLength(1);
-    expect(ledger.filter((r) => r.outcome === 'success')).toHaveLength(3);
+    expect(ledger.map((r) => r.outcome).sort()).toEqual(['refused', 'success', 'success', 'success']);
   });
 });
 

@@ -5,6 +5,12 @@ import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerValidate } from './commands/validate.js';
 
+// `b4b-reports history | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command();
 program
   .name('b4b-reports')

@@ -39,8 +39,14 @@ export interface RunResult {
 }
 
 /** Reads and checks the workbook; errors, or a month the workbook does not reach, stop the run. */
-export async function readCheckedWorkbook(loaded: LoadedSettings, file: string, month: MonthKey): Promise<{ dataset: Dataset; findings: number }> {
-  const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+export async function readCheckedWorkbook(
+  loaded: LoadedSettings,
+  file: string,
+  month: MonthKey,
+  onBytes: (bytes: Uint8Array) => void = () => undefined,
+): Promise<{ dataset: Dataset; findings: number }> {
+  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     throw new B4BError(`the workbook has ${errors.length} error(s); nothing was written:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, errors);
@@ -108,9 +114,10 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       const plans = request.deliver && delivery && mail ? mail.planDelivery(request.deliver, delivery, request.target.name) : [];
 
       progress.step(`Reading ${path.basename(workbookFile)}`);
-      const bytes = await readFile(workbookFile).catch(() => undefined);
-      if (bytes) record.workbook.sha256 = sha256(bytes);
-      const { dataset } = await readCheckedWorkbook(loaded, workbookFile, request.month);
+      // The hash is recorded even when the workbook has errors: the ledger says which file failed.
+      const { dataset } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
+        record.workbook.sha256 = sha256(bytes);
+      });
 
       const outputs: OutputFile[] = [];
       let warnings: ModelWarning[];

@@ -1,13 +1,5 @@
-/**
- * Prints draft catalogue entries (YAML) for the indicators of a workbook that config/indicators.yaml
- * does not know yet, with a guessed polarity and short name for an officer to check before adding.
- *
- * Run: npx tsx scripts/draft-catalogue.ts [WORKBOOK]
- */
-import { stringify } from 'yaml';
-import { loadSettings } from '../src/config/settings.js';
-import { readWorkbookFile } from '../src/read-workbook-file.js';
-import type { CatalogueEntry } from '../src/config/catalogue.js';
+import { indicatorKind, type CatalogueEntry } from '../config/catalogue.js';
+import type { Dataset } from '../dataset/types.js';
 
 const LOWER_IS_BETTER = [
   /re-referral/i, /2nd or more/i, /3 or more placements|3\+ placements/i, /residential/i, /unregulated/i,
@@ -35,26 +27,32 @@ function shortName(name: string): string {
   return short.charAt(0).toUpperCase() + short.slice(1);
 }
 
-const loaded = await loadSettings();
-const file = process.argv[2] ?? loaded.paths.workbook;
-const { dataset } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
-const drafts = new Map<string, CatalogueEntry>();
-for (const table of dataset.tables) {
-  for (const row of table.rows) {
-    if (row.catalogued || drafts.has(row.id)) continue;
-    const figures = Object.values(row.values).filter((f) => f?.kind === 'number');
-    const decimals = Math.max(0, ...figures.map((f) => (f?.kind === 'number' ? f.format.decimals : 0)));
-    const format = row.percent ? 'percent' : decimals > 0 ? 'decimal' : 'integer';
-    const hasTarget = row.target?.kind === 'number' || row.target?.kind === 'comparison';
-    drafts.set(row.id, {
-      id: row.id,
-      name: row.name,
-      aliases: [],
-      shortName: shortName(row.name),
-      polarity: guessPolarity(row.name, hasTarget),
-      format,
-      ...(format === 'decimal' ? { decimals } : {}),
-    });
+/**
+ * Draft catalogue entries for the indicators of a workbook that the catalogue does not know yet, with
+ * a guessed polarity, kind and short name for an officer to check before pasting them into
+ * config/indicators.yaml.
+ */
+export function draftCatalogueEntries(dataset: Dataset): CatalogueEntry[] {
+  const drafts = new Map<string, CatalogueEntry>();
+  for (const table of dataset.tables) {
+    for (const row of table.rows) {
+      if (row.catalogued || drafts.has(row.id)) continue;
+      const figures = Object.values(row.values).filter((f) => f?.kind === 'number');
+      const decimals = Math.max(0, ...figures.map((f) => (f?.kind === 'number' ? f.format.decimals : 0)));
+      const format = row.percent ? 'percent' : decimals > 0 ? 'decimal' : 'integer';
+      const targets = [row.target, ...(row.yearTargets ?? []).map((t) => t.figure)];
+      const hasTarget = targets.some((t) => t?.kind === 'number' || t?.kind === 'comparison');
+      drafts.set(row.id, {
+        id: row.id,
+        name: row.name,
+        aliases: [],
+        shortName: shortName(row.name),
+        polarity: guessPolarity(row.name, hasTarget),
+        format,
+        ...(format === 'decimal' ? { decimals } : {}),
+        kind: indicatorKind(undefined, row.name, row.percent, row.typeText),
+      });
+    }
   }
+  return [...drafts.values()];
 }
-process.stdout.write(stringify([...drafts.values()].map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));

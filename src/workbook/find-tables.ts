@@ -45,6 +45,8 @@ interface MonthColumn {
   month: MonthKey;
   /** The header as the cell shows it. */
   text: string;
+  /** A header with an error of its own (a mid-month date): it takes its place in the run, but its figures are not read. */
+  refused?: true;
 }
 
 interface Column {
@@ -281,7 +283,7 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
       `month header: ${problem}, so it is not clear which month the column holds; expected a month such as ${monthLabel(month)} or the first or last day of a month ` +
         `(or declare the month in config/header-aliases.yaml: monthCorrections: - { sheet: ${yamlText(grid.name)}, cell: ${cell}, reads: ${yamlText(text)}, month: ${month} })`,
     );
-    return undefined;
+    return { col, month, text, refused: true };
   }
   return { col, month, text };
 }
@@ -430,6 +432,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     }
   }
   const broken = checkMonthRun(grid, r, months, ctx);
+  for (const m of months) if (m.refused) broken.add(m.col);
   const good = months.filter((m) => !broken.has(m.col));
   const seen = new Map<MonthKey, MonthColumn>();
   for (const m of good) {

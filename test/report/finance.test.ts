@@ -135,6 +135,25 @@ describe('finance sheets: bad amounts are errors naming their cells', () => {
     ]);
   });
 
+  it('a zero budget under a forecast is an error, never a Green variance', async () => {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+          ['2023-10', 'Fostering & Adoption', 0, 5360000, ''],
+        ],
+      },
+    ]);
+    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'finance.xlsx'), aliases, catalogue);
+    expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([
+      "finance.xlsx › 'Finance revenue'!C2: the budget is £0 against a forecast outturn of £5,360,000 (Fostering & Adoption), so the variance % of budget and its RAG cannot be worked out; expected the service area's budget, more than £0",
+    ]);
+    expect(dataset.finance.revenue).toEqual([]);
+  });
+
   it('a finance report for a month without revenue rows is refused', async () => {
     await expect(configuredReport('finance', '2023-03', dataset)).rejects.toThrow(
       'b4b-sample.xlsx has no revenue rows for March 2023 in its Finance revenue sheet, so the finance report cannot be produced; the latest month with revenue rows is October 2023',

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataset } from '../../src/dataset/build-dataset.js';
+import type { HeaderAliases } from '../../src/config/header-aliases.js';
+import { formatFinding } from '../../src/findings/finding.js';
+import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { monthRun } from '../fixtures/other-layouts.js';
+import { buildWorkbook, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
+
+const VALUES = [1759, 1786, 1597, 1893, 1516, 1785, 1665, 2100, 1867, 1594, 1959, 1789, 1488];
+
+/** One table on sheet 'Board' with the given month headers in D1 onwards. */
+async function read(months: FixtureCell[], edit: (aliases: HeaderAliases) => HeaderAliases = (a) => a) {
+  const { aliases, catalogue } = await projectConfig();
+  const bytes = await buildWorkbook([
+    { name: 'Board', rows: [[undefined, 'Ref_ID', 'Indicator', ...months, 'Target'], [undefined, undefined, 'Number of contacts in the month', ...VALUES.slice(0, months.length), 1500]] },
+  ]);
+  const { dataset, findings, decisions } = buildDataset(await loadWorkbook(bytes, 'months.xlsx'), edit(aliases), catalogue, new Date(Date.UTC(2024, 0, 15)));
+  return { row: dataset.tables[0]?.rows[0], months: dataset.tables[0]?.months, errors: findings.filter((f) => f.severity === 'error').map(formatFinding), decisions };
+}
+
+const run = monthRun('2022-10'); // Oct-21 ... Oct-22
+
+describe('month headers are checked, never trusted', () => {
+  it('names a mistyped year ("Jan-21" between Dec-21 and Feb-22), the cell and the month the run implies, and reads no figure under it', async () => {
+    const months = run.map((m) => (m === 'Jan-22' ? 'Jan-21' : m));
+    const { row, errors } = await read(months);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^months\.xlsx › 'Board'!G1: header "Jan-21" breaks the run Dec-21 → Feb-22; expected Jan-22\./);
+    expect(row?.values['2022-01']).toBeUndefined();
+    expect(row?.values['2021-01']).toBeUndefined();
+  });
+
+  it('reads the January figures under Jan-22 once the correction the error advises is declared in config, and records it', async () => {
+    const months = run.map((m) => (m === 'Jan-22' ? 'Jan-21' : m));
+    const { errors: before } = await read(months);
+    // The advice, followed to the letter: the YAML the message gives, added to the config.
+    const yaml = /monthCorrections: - (\{.*\})$/.exec(before[0] ?? '')?.[1];
+    expect(yaml).toBe('{ sheet: Board, cell: G1, reads: Jan-21, month: 2022-01 }');
+    const { parse } = await import('yaml');
+    const correction = parse(yaml ?? '') as HeaderAliases['monthCorrections'][number];
+    const { row, errors, decisions } = await read(months, (a) => ({ ...a, monthCorrections: [{ ...correction, month: String(correction.month) }] }));
+    expect(errors).toEqual([]);
+    expect(row?.values['2022-01']).toMatchObject({ value: 1893, source: { cell: 'G2' } });
+    expect(decisions.map((d) => `${d.source.sheet}!${d.source.cell}: ${d.message}`)).toEqual([
+      'Board!G1: month header "Jan-21" read as Jan-22, as config/header-aliases.yaml (monthCorrections) declares',
+    ]);
+  });
+
+  it('does not apply a correction once the cell no longer reads as declared', async () => {
+    const { errors, row } = await read(run, (a) => ({ ...a, monthCorrections: [{ sheet: 'Board', cell: 'G1', reads: 'Jan-21', month: '2022-01' }] }));
+    expect(errors).toEqual([]);
+    expect(row?.values['2022-01']).toMatchObject({ value: 1893 });
+  });
+
+  it('finds a repeated month header and reads neither column as the missing month', async () => {
+    const months = run.map((m) => (m === 'Oct-22' ? 'Sep-22' : m));
+    const { errors, row } = await read(months);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/'Board'!P1: header "Sep-22" breaks the run Sep-22; expected Oct-22/);
+    expect(row?.values['2022-09']).toMatchObject({ value: VALUES[11] });
+  });
+
+  it('finds two swapped month columns, each named', async () => {
+    const months = [...run];
+    [months[3], months[4]] = [months[4] as string, months[3] as string];
+    const { errors } = await read(months);
+    expect(errors.map((e) => /!([A-Z]+1):/.exec(e)?.[1])).toEqual(['G1', 'H1']);
+    expect(errors[0]).toContain('expected Jan-22');
+  });
+
+  it('refuses a gap unless the configuration allows it', async () => {
+    const months = run.filter((m) => m !== 'Mar-22');
+    const { errors } = await read(months);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/'Board'!I1: month headers jump from "Feb-22" \(H1\) to "Apr-22", so no column holds Mar-22/);
+    const allowed = await read(months, (a) => ({ ...a, allowedMonthGaps: [{ sheet: 'Board', cell: 'I1' }] }));
+    expect(allowed.errors).toEqual([]);
+    expect(allowed.row?.values['2022-04']).toMatchObject({ value: VALUES[5] });
+  });
+
+  it('refuses months after the workbook was saved (headers typed as 2029)', async () => {
+    const { errors, months } = await read(monthRun('2029-10').slice(0, 6));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatch(/month header "Oct-28" is after [A-Z][a-z]{2}-\d{2}, when the workbook was last saved/);
+    expect(months).toEqual([]);
+  });
+
+  it('refuses a date header that is neither the first nor the last day of a month', async () => {
+    const date = (y: number, m: number, d: number): FixtureCell => ({ value: new Date(Date.UTC(y, m - 1, d)), numFmt: 'dd/mm/yyyy' });
+    const { errors } = await read([date(2022, 1, 1), date(2022, 2, 28), date(2022, 3, 15), date(2022, 4, 30)]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/'Board'!F1: month header: the date 15\/03\/2022 is not the first or last day of a month/);
+  });
+});

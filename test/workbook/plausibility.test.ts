@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildDataset } from '../../src/dataset/build-dataset.js';
+import { formatFinding } from '../../src/findings/finding.js';
+import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { buildWorkbook, header, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
+
+/** One row of Jan-23 ... Jun-23 figures (header() puts months in D:I, Target in J). */
+async function findingsFor(name: string, cells: FixtureCell[]) {
+  const { aliases, catalogue } = await projectConfig();
+  const bytes = await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, name, ...cells]] }]);
+  const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'odd.xlsx'), aliases, catalogue);
+  return {
+    row: dataset.tables[0]?.rows[0],
+    errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
+    warnings: findings.filter((f) => f.severity === 'warning').map(formatFinding),
+  };
+}
+
+const IN_CARE = 'Number of children in our care';
+
+describe('figures that cannot be right never print', () => {
+  it('a real date typed into a value cell is an error, not 45230 children', async () => {
+    const { errors, row } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, { value: new Date(Date.UTC(2023, 9, 31)), numFmt: 'dd/mm/yyyy' }]);
+    expect(errors).toEqual([
+      "odd.xlsx › 'S'!I2: the cell holds the date 2023-10-31 where a figure belongs (Number of children in our care, Jun-23), so no figure is read; expected a number (was a date typed or pasted into the cell?)",
+    ]);
+    expect(row?.values['2023-06']?.kind).toBe('missing');
+  });
+
+  it('a negative count is an error', async () => {
+    const { errors } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, -505]);
+    expect(errors).toEqual(["odd.xlsx › 'S'!I2: Number of children in our care, Jun-23: -505 cannot be right; expected a count (a whole number, 0 or more)"]);
+  });
+
+  it('a count that is not a whole number is an error', async () => {
+    const { errors } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 505.5]);
+    expect(errors[0]).toContain('505.5 is not a whole number');
+  });
+
+  it('250% is an error, and so is 1e308', async () => {
+    const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
+    const percent = await findingsFor('Percentage of re-referrals within 12 months', [pct(0.26), pct(0.28), pct(0.3), pct(0.27), pct(0.26), pct(2.5)]);
+    expect(percent.errors).toEqual(["odd.xlsx › 'S'!I2: Percentage of re-referrals within 12 months, Jun-23: 250% cannot be right; expected a percentage (0% to 100%)"]);
+    const huge = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 1e308]);
+    expect(huge.errors[0]).toMatch(/Jun-23: 1\.00e\+308 cannot be right/);
+  });
+
+  it('a row of nothing but errors or formulas without saved results is an error', async () => {
+    const errors = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ error: '#REF!' }) as FixtureCell));
+    expect(errors.errors).toHaveLength(1);
+    expect(errors.errors[0]).toMatch(/^odd\.xlsx › 'S'!D2: Number of children in our care: none of its 6 month cell\(s\) holds a figure \(all are errors/);
+    const formulas = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ formula: 'SUM(A1:A2)' }) as never));
+    expect(formulas.errors).toHaveLength(1);
+  });
+
+  it('a jump beyond the configured factor is a warning, not an error', async () => {
+    const { errors, warnings } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 5050]);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      "odd.xlsx › 'S'!I2: Number of children in our care: 5050 in Jun-23 after 543 in May-23 is a change of more than 5 times; check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)",
+    ]);
+  });
+});

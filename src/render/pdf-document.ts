@@ -197,12 +197,12 @@ function indicatorTable(table: IndicatorTableModel): Node {
   };
 }
 
-/** Charts are SVG (vector lines, text in the embedded font), drawn at the size the layout gives them. */
+/** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them. */
 function chartRow(charts: ChartModel[], drawChart: ChartDrawer): Node {
   return {
     columns: charts.map((chart) => {
       if (chart.series.length === 0) return { text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
-      return { svg: drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT }), width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT };
+      return drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT });
     }),
     columnGap: 14,
     margin: [0, 6, 0, 6],
@@ -235,8 +235,8 @@ function keyTable(): Node {
   };
 }
 
-/** Draws a chart as an SVG document of the given size (src/render/charts.ts). */
-export type ChartDrawer = (chart: ChartModel, size: ChartSize) => string;
+/** Draws a chart at the given size as a pdfmake node (src/render/charts.ts, chartPdfNode). */
+export type ChartDrawer = (chart: ChartModel, size: ChartSize) => Record<string, unknown>;
 
 export interface DocumentOptions {
   format: AgendaFormat;

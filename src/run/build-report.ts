@@ -8,7 +8,7 @@ import { ReportFigures, type ChartModel, type ModelWarning } from '../report/rep
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
-import { chartSvg, type ChartSize } from '../render/charts.js';
+import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { buildPdfDocument } from '../render/pdf-document.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { MonthKey } from '../workbook/month.js';
@@ -49,13 +49,13 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     finance,
   );
   const t1 = performance.now();
-  // Charts are drawn as SVG while the document is built, at the size the layout gives each one.
+  // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
   let chartMs = 0;
-  const drawChart = (chart: ChartModel, size: ChartSize): string => {
+  const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
     const start = performance.now();
-    const svg = chartSvg(chart, size);
+    const node = chartPdfNode(chart, size);
     chartMs += performance.now() - start;
-    return svg;
+    return node;
   };
   const { doc } = buildPdfDocument(blocks, drawChart, {
     format: input.format,

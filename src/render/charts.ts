@@ -238,28 +238,38 @@ const LEGEND_ITEM_GAP = 12;
 
 function legendLines(items: LegendItem[], size: number, width: number): LegendItem[][] {
   const itemWidth = (item: LegendItem): number => LEGEND_SWATCH + LEGEND_GAP + textWidth(item.label, size);
+  const lineWidth = (line: LegendItem[]): number => line.reduce((w, item) => w + itemWidth(item), 0) + LEGEND_ITEM_GAP * Math.max(line.length - 1, 0);
   const lines: LegendItem[][] = [];
   let line: LegendItem[] = [];
-  let used = 0;
   for (const item of items) {
-    const w = itemWidth(item);
-    if (line.length > 0 && used + LEGEND_ITEM_GAP + w > width) {
+    if (line.length > 0 && lineWidth([...line, item]) > width) {
       lines.push(line);
       line = [];
-      used = 0;
     }
-    used += (line.length > 0 ? LEGEND_ITEM_GAP : 0) + w;
     line.push(item);
   }
   if (line.length > 0) lines.push(line);
-  // "Target" never stands alone on a line: it takes the item before it along.
+  // "Target" does not stand alone on the last line: it takes the item before it along, where they fit.
   const last = lines[lines.length - 1];
   const before = lines[lines.length - 2];
   if (last && before && last.every((i) => i.kind === 'target') && before.length >= 2) {
-    const moved = before.pop();
-    if (moved) last.unshift(moved);
+    const moved = before[before.length - 1];
+    if (moved && lineWidth([moved, ...last]) <= width) {
+      before.pop();
+      last.unshift(moved);
+    }
   }
   return lines;
+}
+
+/** The legend at the largest size (7.5 pt down to 6 pt) at which no line holds only "Target". */
+function fitLegend(items: LegendItem[], width: number): { size: number; lines: LegendItem[][] } {
+  const alone = (lines: LegendItem[][]): boolean => lines.length > 1 && (lines[lines.length - 1] ?? []).every((i) => i.kind === 'target');
+  for (let size = 7.5; size > 6; size -= 0.5) {
+    const lines = legendLines(items, size, width);
+    if (!alone(lines)) return { size, lines };
+  }
+  return { size: 6, lines: legendLines(items, 6, width) };
 }
 
 // ---- drawing: one list of shapes and texts, written out as SVG (HTML) or as pdfmake vectors (PDF) ----
@@ -336,8 +346,7 @@ export function drawChart(model: ChartModel, size: ChartSize = { width: CHART_WI
   const titleBottom = y + 3;
 
   // Legend at the bottom.
-  const legendSize = 7.5;
-  const lines = legendLines(legendItems(model), legendSize, W - 2 * pad);
+  const { size: legendSize, lines } = fitLegend(legendItems(model), W - 2 * pad);
   const legendLineHeight = legendSize * 1.45;
   const legendTop = H - pad - lines.length * legendLineHeight;
 

@@ -21,6 +21,9 @@ export function requireMonthRows(rows: Array<{ month: MonthKey }>, month: MonthK
   );
 }
 
+/** A report's PDF and model, and its HTML twin unless it is exempt. */
+export type ConfiguredReportOutput = ReportOutput & { html?: string };
+
 /**
  * The report named in the settings, for a month, from a checked dataset: the one path for CLI,
  * scheduler and tests. With it, the report's accessible HTML twin (from the same blocks), except for
@@ -32,7 +35,7 @@ export async function buildConfiguredReport(
   dataset: Dataset,
   month: MonthKey,
   overrides: { templateSource?: string; format?: AgendaFormat } = {},
-): Promise<ReportOutput & { html?: string }> {
+): Promise<ConfiguredReportOutput> {
   const report = loaded.settings.reports[reportName];
   if (!report) {
     const known = Object.keys(loaded.settings.reports).join(', ') || 'none';

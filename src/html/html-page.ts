@@ -56,8 +56,14 @@ dl.fields dd { margin: 0; }
 .key dt { font-weight: bold; margin-top: 0.4rem; }
 .key dd { margin-left: 1rem; }
 @media print {
-  @page { size: A4; margin: 15mm; }
+  @page { size: A4 landscape; margin: 12mm; }
   body { font-size: 10pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  table { font-size: 7.5pt; }
+  tbody th { min-width: 13em; }
+  thead th { white-space: normal; }
+  th, td { padding: 1pt 2pt; }
+  figure svg { width: 60%; }
   main { max-width: none; padding: 0; }
   nav { break-after: page; }
   h2 { break-before: page; border-top: none; }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { B4BError } from '../findings/finding.js';
+import { registerCatalogue } from './commands/catalogue.js';
 import { registerHistory } from './commands/history.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -22,6 +23,7 @@ registerValidate(program);
 registerRun(program);
 registerHistory(program);
 registerSchedule(program);
+registerCatalogue(program);
 
 try {
   await program.parseAsync(process.argv);

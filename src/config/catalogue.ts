@@ -24,13 +24,49 @@ export const catalogueEntrySchema = z.object({
   format: z.enum(['integer', 'decimal', 'percent']),
   /** Decimal places shown; defaults to 0, or 1 for "decimal". */
   decimals: z.number().int().min(0).max(4).optional(),
+  /**
+   * What a figure can be, for the plausibility checks; by default from the format and the name:
+   * count (a whole number, 0 or more: "Number of..."), percent (0% to 100%), rate (0 or more:
+   * "Rate of...", "per 10,000"), measure (any other figure).
+   */
+  kind: z.enum(['count', 'percent', 'rate', 'measure']).optional(),
+  /** The lowest and highest plausible figure, where they are narrower than the kind's (percentages as fractions). */
+  range: z.tuple([z.number(), z.number()]).optional(),
+});
+
+/** How the reader judges whether a figure can be right (config/indicators.yaml `plausibility`). */
+export const plausibilitySchema = z.strictObject({
+  /** A count above this is not a figure for one council's children (a typo, or a pasted cell). */
+  maxCount: z.number().positive().default(10_000_000),
+  /** A month-on-month rise or fall by more than this factor is a warning... */
+  jumpFactor: z.number().min(1).default(5),
+  /** ...where both figures are at least this large (small counts jump naturally). */
+  jumpFloor: z.number().nonnegative().default(20),
 });
 
 export const catalogueSchema = z.object({
   /** The amber tolerance used where an entry gives none. */
   defaultTolerance: z.object({ percentPoints: z.number().nonnegative(), percentOfTarget: z.number().nonnegative() }),
+  plausibility: plausibilitySchema.default({ maxCount: 10_000_000, jumpFactor: 5, jumpFloor: 20 }),
   indicators: z.array(catalogueEntrySchema),
 });
+
+export type IndicatorKind = NonNullable<z.infer<typeof catalogueEntrySchema>['kind']>;
+
+/**
+ * An indicator's kind: the catalogue's word for it, else what its format, the workbook's type column
+ * ("PERCENTAGE", "NUMBER", "RATE") or its name says.
+ */
+export function indicatorKind(entry: Pick<CatalogueEntry, 'kind' | 'format'> | undefined, name: string, percent: boolean, typeText?: string): IndicatorKind {
+  if (entry?.kind) return entry.kind;
+  if (percent || entry?.format === 'percent') return 'percent';
+  const type = typeText?.toLowerCase() ?? '';
+  if (/rate/.test(type)) return 'rate';
+  if (/number|count/.test(type)) return 'count';
+  if (/^\s*rate\b|per 1(0|00),?000\b|rolling rate/i.test(name)) return 'rate';
+  if (/^\s*(number|no\.?|count|total)\b/i.test(name) && entry?.format !== 'decimal') return 'count';
+  return 'measure';
+}
 
 export type CatalogueEntry = z.infer<typeof catalogueEntrySchema>;
 export type CatalogueFile = z.infer<typeof catalogueSchema>;
@@ -71,6 +107,6 @@ export class IndicatorCatalogue {
   }
 
   static empty(): IndicatorCatalogue {
-    return new IndicatorCatalogue({ defaultTolerance: { percentPoints: 5, percentOfTarget: 10 }, indicators: [] });
+    return new IndicatorCatalogue(catalogueSchema.parse({ defaultTolerance: { percentPoints: 5, percentOfTarget: 10 }, indicators: [] }));
   }
 }

@@ -19,7 +19,39 @@ export const headerAliasesSchema = z.object({
     southEast: aliasList,
     england: aliasList,
     notes: aliasList,
+    /**
+     * A column saying what kind of figure each row holds (PERCENTAGE, NUMBER, RATE): not printed, but
+     * used to check figures of indicators the catalogue does not know.
+     */
+    type: z.array(z.string().min(1)).default([]),
+    /** Columns to ignore without a warning (owner, reporter...). Other unknown columns are ignored with one. */
+    ignored: z.array(z.string().min(1)).default([]),
   }),
+  /**
+   * Cell texts that mean "no figure" in a value, target or benchmark column; the text is kept and
+   * printed where the report prints the cell. "/.../" entries are regular expressions.
+   */
+  noFigure: z.array(z.string().min(1)).default(['/^-+$/', '–', '—', 'TBC', 'TBA', 'n/a', 'N/A', 'NA', 'Local', 'nil', 'not available', 'not applicable', '*', '.', '?']),
+  /**
+   * Month headers the workbook has wrong, corrected without editing the workbook. Each applies only
+   * while the cell still reads as given, and every correction applied is recorded with the run.
+   */
+  monthCorrections: z
+    .array(
+      z.strictObject({
+        sheet: z.string().min(1),
+        cell: z.string().regex(/^[A-Z]{1,3}[1-9][0-9]*$/, 'expected a cell such as F3'),
+        /** What the cell says now ("Jan-21"). */
+        reads: z.string().min(1),
+        /** The month it stands for, as YYYY-MM. */
+        month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM, e.g. 2022-01'),
+      }),
+    )
+    .default([]),
+  /** Places where a table's month headers may skip months: the sheet and the first header after the gap. */
+  allowedMonthGaps: z
+    .array(z.strictObject({ sheet: z.string().min(1), cell: z.string().regex(/^[A-Z]{1,3}[1-9][0-9]*$/, 'expected a cell such as F3') }))
+    .default([]),
   projectSheets: z.object({
     teamMeasures: projectSheet({
       month: aliasList, measure: aliasList, team: aliasList, denominator: aliasList, numerator: aliasList,
@@ -44,7 +76,7 @@ export const headerAliasesSchema = z.object({
 });
 
 export type HeaderAliases = z.infer<typeof headerAliasesSchema>;
-export type IndicatorColumn = keyof HeaderAliases['indicatorTables'];
+export type IndicatorColumn = Exclude<keyof HeaderAliases['indicatorTables'], 'type' | 'ignored'>;
 export type ProjectSheetName = keyof HeaderAliases['projectSheets'];
 
 export function normaliseHeader(text: string): string {
@@ -59,6 +91,16 @@ export function matchesAlias(text: string, aliases: readonly string[]): boolean 
     const regex = /^\/(.*)\/([a-z]*)$/.exec(alias);
     if (regex?.[1] !== undefined) return new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`).test(header);
     return normaliseHeader(alias) === header;
+  });
+}
+
+/** A cell text that means "no figure": exact (ignoring case and spaces) or matching a /regex/ entry. */
+export function isNoFigureText(text: string, entries: readonly string[]): boolean {
+  const value = text.replace(/\u00a0/g, ' ').trim();
+  return entries.some((entry) => {
+    const regex = /^\/(.*)\/([a-z]*)$/.exec(entry);
+    if (regex?.[1] !== undefined) return new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`).test(value);
+    return entry.trim().toLowerCase() === value.toLowerCase();
   });
 }
 

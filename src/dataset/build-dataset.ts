@@ -1,21 +1,39 @@
 import type { HeaderAliases } from '../config/header-aliases.js';
 import type { IndicatorCatalogue } from '../config/catalogue.js';
 import { FindingList, type Finding } from '../findings/finding.js';
-import { findTables } from '../workbook/find-tables.js';
+import { findTables, type ReaderDecision, type TableContext } from '../workbook/find-tables.js';
+import { monthKey } from '../workbook/month.js';
 import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
-import { checkCatalogue, checkConflicts, checkGaps } from './check-dataset.js';
+import { checkCatalogue, checkConflicts, checkGaps, checkPlausibility } from './check-dataset.js';
 import type { Dataset } from './types.js';
 
 export interface CheckedDataset {
   dataset: Dataset;
   findings: Finding[];
+  /** What the reader decided on configuration's word (a month header corrected): recorded with every run. */
+  decisions: ReaderDecision[];
 }
 
-/** From interpreted sheets to the checked dataset: tables found, own sheets read, cross-checks run. */
-export function buildDataset(raw: RawWorkbook, aliases: HeaderAliases, catalogue: IndicatorCatalogue): CheckedDataset {
+/**
+ * From interpreted sheets to the checked dataset: tables found, own sheets read, cross-checks run.
+ * `today` bounds the months a header may name when the workbook does not say when it was saved.
+ */
+export function buildDataset(raw: RawWorkbook, aliases: HeaderAliases, catalogue: IndicatorCatalogue, today: Date = new Date()): CheckedDataset {
   const findings = new FindingList();
-  const ctx = { file: raw.file, aliases: aliases.indicatorTables, catalogue, findings };
+  const decisions: ReaderDecision[] = [];
+  const latest = raw.savedAt ?? today;
+  const ctx: TableContext = {
+    file: raw.file,
+    aliases: aliases.indicatorTables,
+    noFigure: aliases.noFigure,
+    monthCorrections: aliases.monthCorrections,
+    allowedMonthGaps: aliases.allowedMonthGaps,
+    catalogue,
+    findings,
+    decisions,
+    latestMonth: monthKey(latest.getUTCFullYear(), latest.getUTCMonth() + 1),
+  };
   const tables = raw.sheets
     .filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets))
     .flatMap((sheet) => findTables(sheet, ctx));
@@ -30,6 +48,7 @@ export function buildDataset(raw: RawWorkbook, aliases: HeaderAliases, catalogue
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
   checkCatalogue(tables, findings);
+  checkPlausibility(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);
-  return { dataset: { file: raw.file, tables, ...own }, findings: findings.items };
+  return { dataset: { file: raw.file, tables, ...own }, findings: findings.items, decisions };
 }

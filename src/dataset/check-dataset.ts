@@ -1,3 +1,4 @@
+import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
 import type { FindingList } from '../findings/finding.js';
 import { monthLabel, type MonthKey } from '../workbook/month.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
@@ -82,6 +83,87 @@ export function checkCatalogue(tables: IndicatorTable[], findings: FindingList):
         `"${row.name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; ` +
           'expected an entry with this name or alias',
       );
+    }
+  }
+}
+
+const KIND_WORDS: Record<IndicatorKind, string> = {
+  count: 'a count (a whole number, 0 or more)',
+  percent: 'a percentage (0% to 100%)',
+  rate: 'a rate (0 or more)',
+  measure: 'a figure',
+};
+
+/** Far beyond any figure a children's service reports: a pasted serial number, 1e308, a typo. */
+const MAX_ANY_FIGURE = 1e12;
+
+function shown(value: number, percent: boolean): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1e9) return value.toExponential(2);
+  return percent ? `${Math.round(value * 1000) / 10}%` : String(Math.round(value * 1e6) / 1e6);
+}
+
+/**
+ * Checks every figure against what its indicator's kind allows (catalogue `kind`/`range`, else its
+ * format and name): a count is a whole number from 0, a percentage lies in 0-100%, a rate is 0 or
+ * more. A figure that cannot be right is an error naming its cell, so it never prints; a series of
+ * nothing but errors is an error; a month-on-month jump beyond the configured factor is a warning.
+ */
+export function checkPlausibility(tables: IndicatorTable[], catalogue: IndicatorCatalogue, findings: FindingList): void {
+  const settings = catalogue.file.plausibility;
+  for (const table of tables) {
+    for (const row of table.rows) {
+      const entry = row.catalogued ? catalogue.byId.get(row.id) : undefined;
+      const kind = indicatorKind(entry, row.name, row.percent, row.typeText);
+      const [low, high] = entry?.range ?? (kind === 'percent' ? [0, 1] : kind === 'count' ? [0, settings.maxCount] : kind === 'rate' ? [0, MAX_ANY_FIGURE] : [-MAX_ANY_FIGURE, MAX_ANY_FIGURE]);
+      const check = (figure: Figure | undefined, what: string, wholeNumber: boolean): boolean => {
+        if (figure?.kind !== 'number' && figure?.kind !== 'comparison') return true;
+        const value = figure.value;
+        const expected = entry?.range ? `a figure from ${shown(low, row.percent)} to ${shown(high, row.percent)} (config/indicators.yaml range)` : KIND_WORDS[kind];
+        if (!Number.isFinite(value) || value < low || value > high || Math.abs(value) > MAX_ANY_FIGURE) {
+          findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${shown(value, row.percent)} cannot be right; expected ${expected}`);
+          return false;
+        }
+        if (wholeNumber && kind === 'count' && figure.kind === 'number' && !Number.isInteger(value)) {
+          findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${shown(value, false)} is not a whole number; expected ${expected}`);
+          return false;
+        }
+        return true;
+      };
+      const months = [...table.months].sort();
+      for (const month of months) check(row.values[month], monthLabel(month), true);
+      check(row.target, 'Target', false);
+      for (const t of row.yearTargets ?? []) check(t.figure, t.label, false);
+      for (const benchmark of Object.values(row.benchmarks)) if (benchmark) check(benchmark.figure, benchmark.label, false);
+
+      const figures = months.map((m) => row.values[m]);
+      const broken = figures.filter((f) => f?.kind === 'missing' && (f.reason === 'error' || f.reason === 'no-result'));
+      const readable = figures.filter((f) => f?.kind === 'number' || f?.kind === 'comparison');
+      if (broken.length > 0 && readable.length === 0) {
+        findings.error(
+          'implausible-value',
+          (broken[0] as Figure).source,
+          `${row.name}: none of its ${broken.length} month cell(s) holds a figure (${broken.length === figures.length ? 'all are' : 'the others are blank or'} errors, ` +
+            'dates or formulas without saved results), so it cannot be reported; expected figures (open and save the workbook in Excel if its formulas have no results)',
+        );
+      }
+
+      if (kind === 'percent') continue;
+      for (let i = 1; i < months.length; i++) {
+        const before = row.values[months[i - 1] as MonthKey];
+        const after = row.values[months[i] as MonthKey];
+        if (before?.kind !== 'number' || after?.kind !== 'number') continue;
+        const [a, b] = [Math.abs(before.value), Math.abs(after.value)];
+        if (Math.min(a, b) < settings.jumpFloor) continue;
+        if (Math.max(a, b) / Math.min(a, b) > settings.jumpFactor) {
+          findings.warning(
+            'implausible-value',
+            after.source,
+            `${row.name}: ${shown(after.value, false)} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, false)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
+              `is a change of more than ${settings.jumpFactor} times; check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+          );
+        }
+      }
     }
   }
 }

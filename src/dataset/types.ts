@@ -24,6 +24,17 @@ export interface Benchmark {
   figure: Figure;
 }
 
+/** What a figure can be, for the plausibility checks: see `IndicatorKind` in src/config/catalogue.ts. */
+export type FigureKind = 'count' | 'percent' | 'rate' | 'measure';
+
+/** A target from a column named for a financial year ("Target 18-19"). */
+export interface YearTarget {
+  /** The financial year by the year it starts (April 2018 to March 2019 is 2018). */
+  year: number;
+  label: string;
+  figure: Figure;
+}
+
 /** One indicator row of one workbook table. */
 export interface IndicatorRow {
   /** Catalogue id, or a slug of the name when the catalogue has no entry. */
@@ -35,8 +46,14 @@ export interface IndicatorRow {
   percent: boolean;
   source: SourceRef;
   values: Partial<Record<MonthKey, Figure>>;
+  /** The plain Target column's figure: it applies to every month. */
   target?: Figure;
+  /** Targets from columns named for a financial year; `targetFor` picks the one for a month. */
+  yearTargets?: YearTarget[];
+  /** Benchmarks; where a benchmark has columns for several years, the latest year's. */
   benchmarks: Partial<Record<BenchmarkKey, Benchmark>>;
+  /** What the row's type column says (PERCENTAGE, NUMBER, RATE), where the table has one. */
+  typeText?: string;
   notes: string[];
 }
 

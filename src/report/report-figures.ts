@@ -3,8 +3,9 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
-import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { formatFigure, numericValue } from './format-figure.js';
+import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
@@ -170,42 +171,51 @@ export class ReportFigures {
   table(request: TableRequest): IndicatorTableModel {
     const recent = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     const months = request.twoYearsBack ? [addMonths(this.month, -24), ...recent] : recent;
-    const rows = request.ids.map((id): TableRowModel => {
-      const entry = this.entry(id);
-      const found = this.findRow(id, request.from);
-      const name = found?.row.name ?? entry?.name ?? id;
-      const shortName = entry?.shortName ?? name;
-      if (!entry) this.warn(`the template names "${id}", which is not in the indicator catalogue (config/indicators.yaml)`);
-      if (!found) {
-        this.warn(`${name}: not supplied for ${monthLabel(this.month)}: no table in the workbook has this indicator for that month`);
-        return { id, name, shortName, supplied: false, cells: months.map(() => ''), figures: [], target: '', benchmarks: [] };
-      }
-      const { row } = found;
-      const percent = row.percent;
-      const display = entry ? { style: entry.format === 'percent' ? ('percent' as const) : entry.format === 'decimal' ? ('decimal' as const) : ('integer' as const), decimals: entry.decimals ?? (entry.format === 'decimal' ? 1 : 0) } : undefined;
-      const figures = months.map((m) => row.values[m]);
-      const current = numericValue(row.values[this.month]);
-      const previous = numericValue(row.values[addMonths(this.month, -1)]);
-      const polarity = entry?.polarity ?? 'neutral';
-      const rag = computeRag(current, row.target, polarity, percent, this.tolerance(entry, percent));
-      const direction = computeDirection(current, previous, polarity);
-      const trend = request.trend ? computeTrend(current, previous) : undefined;
-      return {
-        id,
-        name: entry?.name ?? row.name,
-        shortName,
-        supplied: true,
-        cells: figures.map((f) => formatFigure(f, display && entry?.decimals !== undefined ? display : undefined)),
-        figures,
-        target: formatFigure(row.target),
-        ...(rag ? { rag } : {}),
-        ...(direction ? { direction } : {}),
-        ...(trend ? { trend } : {}),
-        benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
-        source: row.source,
-      };
-    });
+    const rows = request.ids.map((id): TableRowModel => this.rowModel(id, this.findRow(id, request.from), months, request));
     const labelSource = rows.map((r) => this.findRow(r.id, request.from)?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
+    return this.tableModel(months, rows, request, labelSource);
+  }
+
+  /**
+   * One workbook table as it stands, row for row: for reports without a template (all-tables), so a
+   * workbook in a new layout prints every indicator it holds.
+   */
+  workbookTable(table: IndicatorTable): IndicatorTableModel {
+    const months = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
+    const request: TableRequest = { ids: [], twoYearsBack: false, benchmarks: table.rows.some((r) => Object.keys(r.benchmarks).length > 0), target: true };
+    const rows = table.rows.map((row) => this.rowModel(row.id, { row, table }, months, request, false));
+    return this.tableModel(months, rows, request, table.rows.find((r) => Object.keys(r.benchmarks).length > 0));
+  }
+
+  /**
+   * A chart of a workbook table's first row and up to three more of the same kind and scale
+   * (percentages with percentages, counts within a factor of three), so no line is flattened.
+   */
+  workbookTableChart(table: IndicatorTable, title: string): ChartModel {
+    const months = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
+    const scale = (row: IndicatorRow): number => Math.max(0, ...months.map((m) => Math.abs(numericValue(row.values[m]) ?? 0)));
+    const first = table.rows[0];
+    const firstScale = first ? scale(first) : 0;
+    const rows = table.rows
+      .filter((r) => r.percent === first?.percent && (r.percent || (scale(r) <= firstScale * 3 && scale(r) * 3 >= firstScale)))
+      .slice(0, 4);
+    return {
+      kind: 'chart',
+      title,
+      monthLabels: months.map(monthLabel),
+      series: rows.map((row) => {
+        const target = targetFor(row, this.month);
+        return {
+          label: this.entry(row.id)?.shortName ?? row.name,
+          values: months.map((m) => numericValue(row.values[m]) ?? null),
+          ...(target?.kind === 'number' || target?.kind === 'comparison' ? { target: target.value } : {}),
+          percent: row.percent,
+        };
+      }),
+    };
+  }
+
+  private tableModel(months: MonthKey[], rows: TableRowModel[], request: TableRequest, labelSource: IndicatorRow | undefined): IndicatorTableModel {
     return {
       kind: 'indicator-table',
       months,
@@ -214,6 +224,57 @@ export class ReportFigures {
       showTrend: request.trend === true,
       benchmarkLabels: request.benchmarks ? BENCHMARK_KEYS.map((k) => labelSource?.benchmarks[k]?.label ?? BENCHMARK_DEFAULT_LABELS[k]) : [],
       rows,
+    };
+  }
+
+  /** One printed row: the figures of the months, the target for the month, RAG, direction and benchmarks. */
+  private rowModel(
+    id: string,
+    found: { row: IndicatorRow; table: IndicatorTable } | undefined,
+    months: MonthKey[],
+    request: TableRequest,
+    fromTemplate = true,
+  ): TableRowModel {
+    const entry = this.entry(id);
+    const name = found?.row.name ?? entry?.name ?? id;
+    const shortName = entry?.shortName ?? name;
+    if (!entry && fromTemplate) this.warn(`the template names "${id}", which is not in the indicator catalogue (config/indicators.yaml)`);
+    if (!found) {
+      this.warn(`${name}: not supplied for ${monthLabel(this.month)}: no table in the workbook has this indicator for that month`);
+      return { id, name, shortName, supplied: false, cells: months.map(() => ''), figures: [], target: '', benchmarks: [] };
+    }
+    const { row } = found;
+    const percent = row.percent;
+    const display = entry ? { style: entry.format === 'percent' ? ('percent' as const) : entry.format === 'decimal' ? ('decimal' as const) : ('integer' as const), decimals: entry.decimals ?? (entry.format === 'decimal' ? 1 : 0) } : undefined;
+    const figures = months.map((m) => row.values[m]);
+    const current = numericValue(row.values[this.month]);
+    const previous = numericValue(row.values[addMonths(this.month, -1)]);
+    const polarity = entry?.polarity ?? 'neutral';
+    const target = targetFor(row, this.month);
+    if (!target && row.yearTargets && row.yearTargets.length > 0) {
+      const year = financialYearOf(this.month);
+      this.warn(
+        `${name}: the workbook has targets for ${row.yearTargets.map((t) => `"${t.label}"`).join(', ')} but none for ${financialYearLabel(year)}, ` +
+          `the financial year of ${monthLabel(this.month)}, so no target or RAG is printed`,
+        row.source,
+      );
+    }
+    const rag = computeRag(current, target, polarity, percent, this.tolerance(entry, percent));
+    const direction = computeDirection(current, previous, polarity);
+    const trend = request.trend ? computeTrend(current, previous) : undefined;
+    return {
+      id,
+      name: entry?.name ?? row.name,
+      shortName,
+      supplied: true,
+      cells: figures.map((f) => formatFigure(f, display && entry?.decimals !== undefined ? display : undefined)),
+      figures,
+      target: formatFigure(target),
+      ...(rag ? { rag } : {}),
+      ...(direction ? { direction } : {}),
+      ...(trend ? { trend } : {}),
+      benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
+      source: row.source,
     };
   }
 
@@ -227,7 +288,7 @@ export class ReportFigures {
         this.warn(`${entry?.name ?? id}: not supplied for ${monthLabel(this.month)}, so its chart has no line`);
         continue;
       }
-      const target = found.row.target;
+      const target = targetFor(found.row, this.month);
       series.push({
         label: entry?.shortName ?? found.row.name,
         values: months.map((m) => numericValue(found.row.values[m]) ?? null),
@@ -250,7 +311,8 @@ export class ReportFigures {
     const measure = this.teamMeasure(code);
     const rows = this.dataset.teamMeasures.filter((r) => r.month === this.month && r.measure === code);
     if (rows.length === 0) this.warn(`${measure.name}: no team rows for ${monthLongLabel(this.month)} in the Team measures sheet`);
-    const indicatorTarget = measure.indicator ? this.findRow(measure.indicator)?.row.target : undefined;
+    const indicatorRow = measure.indicator ? this.findRow(measure.indicator)?.row : undefined;
+    const indicatorTarget = indicatorRow ? targetFor(indicatorRow, this.month) : undefined;
     const target = measure.target ?? (indicatorTarget?.kind === 'number' ? indicatorTarget.value : undefined);
     const judge = (numerator: number, denominator: number): TeamRowModel => {
       const pct = teamPercent(numerator, denominator);

@@ -20,7 +20,8 @@ export interface ReportInput {
   /** Given for a finance report: its figures come from the finance sheets. */
   finance?: FinanceSettings;
   month: MonthKey;
-  templateSource: string;
+  /** The template, or for a built-in report (all-tables) the function that lays out its blocks. */
+  templateSource: string | ((figures: ReportFigures) => Block[]);
   commentaryReport: string;
   title: string;
   council: string;
@@ -42,12 +43,10 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
   const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
   const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
-  const blocks = renderTemplate(
-    input.templateSource,
-    figures,
-    { month: input.month, report: input.commentaryReport, service: input.service },
-    finance,
-  );
+  const blocks =
+    typeof input.templateSource === 'function'
+      ? input.templateSource(figures)
+      : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
   const t1 = performance.now();
   // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
   let chartMs = 0;

@@ -7,6 +7,16 @@ import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { reportHtml } from '../html/report-html.js';
 import { buildReport, type ReportOutput } from './build-report.js';
+import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
+import type { ReportSettings } from '../config/settings.js';
+
+/** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
+const ALL_TABLES_SETTINGS: ReportSettings = {
+  kind: 'performance',
+  template: '(built in)',
+  commentaryReport: ALL_TABLES_REPORT,
+  title: 'All indicator tables',
+};
 
 /**
  * A report is never produced empty: without the month's rows in the sheet it depends on, the run
@@ -36,9 +46,9 @@ export async function buildConfiguredReport(
   month: MonthKey,
   overrides: { templateSource?: string; format?: AgendaFormat } = {},
 ): Promise<ConfiguredReportOutput> {
-  const report = loaded.settings.reports[reportName];
+  const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
   if (!report) {
-    const known = Object.keys(loaded.settings.reports).join(', ') || 'none';
+    const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
     throw new B4BError(`there is no report called "${reportName}" in the settings (known: ${known})`, [], 2);
   }
   if (report.kind === 'clinic') {
@@ -47,7 +57,8 @@ export async function buildConfiguredReport(
   if (report.kind === 'finance') {
     requireMonthRows(dataset.finance.revenue, month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }
-  const templateSource = overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8'));
+  const templateSource =
+    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
   const format: AgendaFormat = {
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),

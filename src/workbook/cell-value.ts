@@ -28,14 +28,10 @@ export type CellReading =
       shownAsDate?: string;
     }
   | { kind: 'comparison'; op: ComparisonOp; value: number; format: DisplayFormat; text: string }
-  | { kind: 'placeholder'; text: string }
   | { kind: 'error'; text: string }
   | { kind: 'formula-without-result'; formula: string }
   | { kind: 'date'; date: Date; numFmt: string }
   | { kind: 'text'; text: string };
-
-/** Text that stands for "no figure": dashes, TBC, n/a. */
-const PLACEHOLDERS = /^(-+|–|—|tbc|tba|n\/?a|na|nil|not available|not applicable|\*|\.|\?)$/i;
 
 const EXCEL_EPOCH_1900 = 25569; // days from 1899-12-30 to 1970-01-01
 const EXCEL_EPOCH_1904 = 24107;
@@ -152,7 +148,6 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
   if (raw === undefined) return { kind: 'text', text: JSON.stringify(value) };
   const text = raw.replace(/\u00a0/g, ' ').trim();
   if (text === '') return { kind: 'empty' };
-  if (PLACEHOLDERS.test(text)) return { kind: 'placeholder', text };
   if (/^#(DIV\/0!|N\/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$/i.test(text)) {
     return { kind: 'error', text };
   }
@@ -194,7 +189,6 @@ export function describeReading(reading: CellReading): string {
     case 'number':
       return String(reading.value);
     case 'comparison':
-    case 'placeholder':
     case 'error':
     case 'text':
       return `"${reading.text}"`;

@@ -1,31 +1,90 @@
-import { classifyHeader, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
+import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
 import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
-import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable } from '../dataset/types.js';
+import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, YearTarget } from '../dataset/types.js';
 import {
   dateReadingAsNumber,
   describeReading,
   shownAsDateLabel,
   type CellReading,
 } from './cell-value.js';
-import { cellAddress, type SheetGrid } from './load-workbook.js';
-import { monthLabel, parseMonth, type MonthKey } from './month.js';
+import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
+import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from './month.js';
 
 type Row = Map<number, CellReading>;
 
 const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
 const PERCENT_NAME = /^(percentage|percent|%|proportion)\b/i;
+/** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
+const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
+const MONTH_TOKEN = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\s\-/']*(\d{2}|\d{4})\b/i;
+const NOTE_ROW = /^(note|notes|nb|n\.b\.|source|sources|\*|please|data (is|are)|figures (are|is))\b/i;
 
-interface HeaderLayout {
-  row: number;
-  indicatorCol: number;
-  refIdCol?: number;
-  months: Array<{ col: number; month: MonthKey }>;
-  columns: Partial<Record<IndicatorColumn, { col: number; label: string }>>;
-  /** The last column that has a header; text to its right is read as notes. */
-  lastHeaderCol: number;
+/** A decision the reader took on the workbook's behalf, from configuration (a month header corrected). */
+export interface ReaderDecision {
+  source: SourceRef;
+  message: string;
 }
 
+export interface TableContext {
+  file: string;
+  aliases: HeaderAliases['indicatorTables'];
+  /** Texts that mean "no figure" (config/header-aliases.yaml `noFigure`). */
+  noFigure: readonly string[];
+  monthCorrections: HeaderAliases['monthCorrections'];
+  allowedMonthGaps: HeaderAliases['allowedMonthGaps'];
+  catalogue: IndicatorCatalogue;
+  findings: FindingList;
+  decisions: ReaderDecision[];
+  /** The latest month a header may name: the month the workbook was saved in (or today). */
+  latestMonth?: MonthKey;
+}
+
+interface MonthColumn {
+  col: number;
+  month: MonthKey;
+  /** The header as the cell shows it. */
+  text: string;
+}
+
+interface Column {
+  col: number;
+  label: string;
+}
+
+interface HeaderLayout {
+  /** The row of month headers; `firstRow`..`lastRow` is the whole header band (caption rows included). */
+  row: number;
+  firstRow: number;
+  lastRow: number;
+  indicatorCol: number;
+  refIdCol?: number;
+  typeCol?: number;
+  months: MonthColumn[];
+  target?: Column;
+  yearTargets: Array<Column & { year: number }>;
+  benchmarks: Partial<Record<BenchmarkKey, Column>>;
+  notesCols: Set<number>;
+  /** Columns with a header: text in any other column right of them is read as notes. */
+  headedCols: Set<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+function textIn(reading: CellReading | undefined): string | undefined {
+  return reading?.kind === 'text' ? reading.text : undefined;
+}
+
+function sortedCells(row: Row | undefined): Array<[number, CellReading]> {
+  return [...(row?.entries() ?? [])].sort((a, b) => a[0] - b[0]);
+}
+
+function lastDayOfMonth(date: Date): number {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+}
+
+/** The month a header cell names, as the reader sees it before any correction. */
 function monthOf(reading: CellReading | undefined): MonthKey | undefined {
   if (!reading) return undefined;
   if (reading.kind === 'text') return parseMonth(reading.text);
@@ -33,23 +92,46 @@ function monthOf(reading: CellReading | undefined): MonthKey | undefined {
   return undefined;
 }
 
-function monthColumns(row: Row | undefined): Array<{ col: number; month: MonthKey }> {
-  if (!row) return [];
+/** How a header cell shows its month ("Oct-23", "31/10/2023"). */
+function headerText(reading: CellReading): string {
+  if (reading.kind === 'date') {
+    const d = reading.date;
+    return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+  }
+  return reading.kind === 'text' ? reading.text : describeReading(reading);
+}
+
+/** A day-dated header must be a month's first or last day; "15/10/2023" could stand for either month. */
+function dayProblem(reading: CellReading): string | undefined {
+  let date: Date | undefined;
+  if (reading.kind === 'date') date = reading.date;
+  else if (reading.kind === 'text') {
+    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(reading.text.trim());
+    if (m) date = new Date(Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])));
+  }
+  if (!date || Number.isNaN(date.getTime())) return undefined;
+  const day = date.getUTCDate();
+  return day === 1 || day === lastDayOfMonth(date) ? undefined : `the date ${headerText(reading)} is not the first or last day of a month`;
+}
+
+function monthCells(row: Row | undefined): Array<{ col: number; month: MonthKey }> {
   const out: Array<{ col: number; month: MonthKey }> = [];
-  for (const [col, reading] of [...row.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const [col, reading] of sortedCells(row)) {
     const month = monthOf(reading);
     if (month) out.push({ col, month });
   }
   return out;
 }
 
-/** A header row has at least two month cells and a text cell to the left of them. */
+/** A row of month headers: at least two month cells and no figures. */
 function isMonthRow(row: Row | undefined): boolean {
-  return monthColumns(row).length >= 2;
-}
-
-function textIn(reading: CellReading | undefined): string | undefined {
-  return reading?.kind === 'text' ? reading.text : undefined;
+  if (!row) return false;
+  let months = 0;
+  for (const reading of row.values()) {
+    if (reading.kind === 'number') return false;
+    if (monthOf(reading)) months++;
+  }
+  return months >= 2;
 }
 
 function nextNonEmptyRow(grid: SheetGrid, from: number, limit = 4): number | undefined {
@@ -57,12 +139,7 @@ function nextNonEmptyRow(grid: SheetGrid, from: number, limit = 4): number | und
   return undefined;
 }
 
-function previousNonEmptyRow(grid: SheetGrid, from: number, limit = 4): number | undefined {
-  for (let r = from; r >= Math.max(1, from - limit); r--) if (grid.rows.has(r)) return r;
-  return undefined;
-}
-
-/** A title row holds one line of text (and perhaps the decorative month-end dates) and no figures. */
+/** A title row holds one line of text (and perhaps dates) and no figures. */
 function titleOf(row: Row | undefined): string | undefined {
   if (!row) return undefined;
   const texts: string[] = [];
@@ -73,88 +150,387 @@ function titleOf(row: Row | undefined): string | undefined {
   return texts.length === 1 ? texts[0]?.trim() : undefined;
 }
 
-/** Finds the header rows of a sheet: month rows with an indicator column, skipping decorative date rows. */
+/** A title that names a section, rather than dating the sheet ("Oct-18 Monthly dataset", "Monthly data set") or noting something. */
+function namesSection(title: string): boolean {
+  if (MONTH_TOKEN.test(title) || NOTE_ROW.test(title) || /\bdata ?set\b/i.test(title)) return false;
+  return title.split(/\s+/).length <= 14;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header rows
+
+/** Finds the month rows that head tables, skipping decorative rows of month-end dates above them. */
 function findHeaderRows(grid: SheetGrid): number[] {
   const rows = [...grid.rows.keys()].sort((a, b) => a - b);
   const headers: number[] = [];
   for (const r of rows) {
-    if (!isMonthRow(grid.rows.get(r))) continue;
-    // A row of month-end dates sits above some header rows: the real header is the next row.
+    const row = grid.rows.get(r);
+    if (!isMonthRow(row)) continue;
     const next = nextNonEmptyRow(grid, r + 1, 2);
     if (next !== undefined && isMonthRow(grid.rows.get(next))) continue;
-    const firstMonthCol = monthColumns(grid.rows.get(r))[0]?.col ?? 0;
-    const hasTextBefore = [...(grid.rows.get(r)?.entries() ?? [])].some(
-      ([col, reading]) => col < firstMonthCol && reading.kind === 'text',
-    );
-    if (hasTextBefore) headers.push(r);
+    const firstMonthCol = monthCells(row)[0]?.col ?? 0;
+    const textBefore = (candidate: Row | undefined): boolean =>
+      sortedCells(candidate).some(([col, reading]) => col < firstMonthCol && reading.kind === 'text');
+    // The Indicator header may sit in the row above the months in a two-row header.
+    if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1)))) headers.push(r);
   }
   return headers;
 }
 
-function layoutHeader(
-  grid: SheetGrid,
-  r: number,
-  file: string,
-  aliases: HeaderAliases['indicatorTables'],
-  findings: FindingList,
-): HeaderLayout | undefined {
+/** The column below a header holding the longest names: where the indicators most likely are. */
+function likelyNameColumn(grid: SheetGrid, headerRow: number, candidates: number[]): number | undefined {
+  let best: { col: number; score: number } | undefined;
+  for (const col of candidates) {
+    const texts: string[] = [];
+    for (let r = headerRow + 1; r <= headerRow + 12 && r <= grid.rowCount; r++) {
+      const text = textIn(grid.rows.get(r)?.get(col));
+      if (text) texts.push(text);
+    }
+    const score = new Set(texts).size * 100 + texts.reduce((n, t) => n + t.length, 0) / Math.max(1, texts.length);
+    if (texts.length > 0 && (!best || score > best.score)) best = { col, score };
+  }
+  return best?.col;
+}
+
+interface HeaderBand {
+  /** Each column's header text, top to bottom ("DoT" over "% change from previous month"). */
+  labels: Map<number, string[]>;
+  upper?: number;
+  lower?: number;
+}
+
+/** The header texts of every column: the month row, the row above when it holds the Indicator header, and a caption row below. */
+function headerBand(grid: SheetGrid, r: number, indicatorAliases: readonly string[], monthCols: Set<number>): HeaderBand {
+  const band: HeaderBand = { labels: new Map() };
+  const add = (row: number): void => {
+    for (const [col, reading] of sortedCells(grid.rows.get(row))) {
+      if (monthCols.has(col) && row === r) continue;
+      const text = reading.kind === 'text' ? reading.text.replace(/\s+/g, ' ').trim() : undefined;
+      if (!text) continue;
+      band.labels.set(col, [...(band.labels.get(col) ?? []), text]);
+    }
+  };
+  const above = grid.rows.get(r - 1);
+  const upperHasIndicator = sortedCells(above).some(([, reading]) => reading.kind === 'text' && matchesAlias(reading.text, indicatorAliases));
+  const ownHasIndicator = sortedCells(grid.rows.get(r)).some(([, reading]) => reading.kind === 'text' && matchesAlias(reading.text, indicatorAliases));
+  if (upperHasIndicator && !ownHasIndicator && titleOf(above) === undefined) {
+    band.upper = r - 1;
+    add(r - 1);
+  }
+  add(r);
+  // Merged header cells: the master's text heads every column of the merge.
+  for (const merge of grid.merges ?? []) {
+    if (merge.top > r || merge.bottom < (band.upper ?? r)) continue;
+    const master = band.labels.get(merge.left)?.[0];
+    if (!master) continue;
+    for (let col = merge.left + 1; col <= merge.right; col++) if (!monthCols.has(col)) band.labels.set(col, [master, ...(band.labels.get(col) ?? [])]);
+  }
+  // A caption row under the header: text only, no indicator name, no figures.
+  const below = grid.rows.get(r + 1);
+  if (below && !isMonthRow(below)) {
+    const cells = sortedCells(below);
+    const captionOnly = cells.length > 0 && cells.every(([, reading]) => reading.kind === 'text' || reading.kind === 'empty');
+    const firstMonthCol = Math.min(...monthCols);
+    const nameLike = cells.some(([col]) => col < firstMonthCol);
+    if (captionOnly && !nameLike) {
+      band.lower = r + 1;
+      for (const [col, reading] of cells) {
+        if (monthCols.has(col)) continue;
+        const text = textIn(reading)?.trim();
+        if (text) band.labels.set(col, [...(band.labels.get(col) ?? []), text]);
+      }
+    }
+  }
+  return band;
+}
+
+function headerSource(ctx: TableContext, grid: SheetGrid, r: number, col: number): SourceRef {
+  return { file: ctx.file, sheet: grid.name, cell: cellAddress(r, col) };
+}
+
+/** Applies a configured correction to a month header, or reads it as it stands. */
+function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellReading, ctx: TableContext): MonthColumn | undefined {
+  const cell = cellAddress(r, col);
+  const text = headerText(reading);
+  const correction = ctx.monthCorrections.find((c) => c.sheet === grid.name && c.cell === cell);
+  if (correction) {
+    const reads = correction.reads.trim().toLowerCase();
+    const matches = text.trim().toLowerCase() === reads || monthOf(reading) === parseMonth(correction.reads);
+    if (matches) {
+      const month = correction.month as MonthKey;
+      ctx.decisions.push({
+        source: headerSource(ctx, grid, r, col),
+        message: `month header "${text}" read as ${monthLabel(month)}, as config/header-aliases.yaml (monthCorrections) declares`,
+      });
+      return { col, month, text };
+    }
+    ctx.findings.warning(
+      'not-a-month',
+      headerSource(ctx, grid, r, col),
+      `config/header-aliases.yaml corrects this header from "${correction.reads}", but it now reads "${text}", so the correction is not applied; ` +
+        'remove the correction if the workbook has been fixed',
+    );
+  }
+  const month = monthOf(reading);
+  if (!month) return undefined;
+  const problem = dayProblem(reading);
+  if (problem) {
+    ctx.findings.error(
+      'not-a-month',
+      headerSource(ctx, grid, r, col),
+      `month header: ${problem}, so it is not clear which month the column holds; expected a month such as ${monthLabel(month)} or the first or last day of a month ` +
+        `(or declare the month in config/header-aliases.yaml: monthCorrections: - { sheet: ${yamlText(grid.name)}, cell: ${cell}, reads: ${yamlText(text)}, month: ${month} })`,
+    );
+    return undefined;
+  }
+  return { col, month, text };
+}
+
+function yamlText(text: string): string {
+  return /^[\w][\w .'-]*$/.test(text) && !/^(yes|no|true|false|null|on|off)$/i.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * Months must run one after another, without gaps, repeats or reversals (a gap only where the
+ * configuration allows it). Returns the columns that break the run, each reported as an error with
+ * the month the run implies, so a mistyped year can never put figures under the wrong month.
+ */
+function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: TableContext): Set<number> {
+  const broken = new Set<number>();
+  if (months.length < 2) return broken;
+  const allowedGapAt = new Set(
+    ctx.allowedMonthGaps.filter((g) => g.sheet === grid.name).map((g) => g.cell),
+  );
+  const steps = months.slice(1).map((m, i) => monthsBetween((months[i] as MonthColumn).month, m.month));
+  const ups = steps.filter((s) => s === 1).length;
+  const downs = steps.filter((s) => s === -1).length;
+  const direction = downs > ups ? -1 : 1;
+
+  // Segments between allowed gaps, and gaps that skip months in the run's own direction.
+  const segments: MonthColumn[][] = [[]];
+  months.forEach((m, i) => {
+    const step = i === 0 ? direction : (steps[i - 1] as number);
+    const gapAllowed = allowedGapAt.has(cellAddress(r, m.col)) && Math.sign(step) === direction && Math.abs(step) > 1;
+    if (i > 0 && gapAllowed) segments.push([]);
+    (segments[segments.length - 1] as MonthColumn[]).push(m);
+  });
+
+  for (const segment of segments) {
+    const segSteps = segment.slice(1).map((m, i) => monthsBetween((segment[i] as MonthColumn).month, m.month));
+    const pureGaps = segSteps.every((s) => Math.sign(s) === direction) && segSteps.some((s) => Math.abs(s) > 1);
+    if (pureGaps) {
+      segSteps.forEach((s, i) => {
+        if (Math.abs(s) <= 1) return;
+        const before = segment[i] as MonthColumn;
+        const after = segment[i + 1] as MonthColumn;
+        const missing = Array.from({ length: Math.abs(s) - 1 }, (_, k) => monthLabel(addMonths(before.month, direction * (k + 1))));
+        ctx.findings.error(
+          'not-a-month',
+          headerSource(ctx, grid, r, after.col),
+          `month headers jump from "${before.text}" (${cellAddress(r, before.col)}) to "${after.text}", so no column holds ${missing.join(', ')}; ` +
+            `expected the months to run without a gap. If a header is mistyped, correct it; if the table skips months on purpose, ` +
+            `allow it in config/header-aliases.yaml: allowedMonthGaps: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, after.col)} }`,
+        );
+      });
+      continue;
+    }
+    // The run most columns agree on: month = start + direction × position.
+    const votes = new Map<number, number>();
+    const base = segment.map((m, i) => monthsBetween('2000-01', m.month) - direction * i);
+    for (const b of base) votes.set(b, (votes.get(b) ?? 0) + 1);
+    const [start] = [...votes.entries()].sort((a, b) => b[1] - a[1] || base.indexOf(a[0]) - base.indexOf(b[0]))[0] as [number, number];
+    segment.forEach((m, i) => {
+      if (base[i] === start) return;
+      const expected = addMonths('2000-01', start + direction * i);
+      const previous = segment[i - 1];
+      const next = segment[i + 1];
+      const around = [previous?.text, next?.text].filter((t): t is string => t !== undefined).join(' → ');
+      broken.add(m.col);
+      ctx.findings.error(
+        'not-a-month',
+        headerSource(ctx, grid, r, m.col),
+        `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. Its figures are not read. Correct the header in the workbook, ` +
+          `or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, m.col)}, reads: ${yamlText(m.text)}, month: ${expected} }`,
+      );
+    });
+  }
+
+  if (ctx.latestMonth) {
+    for (const m of months) {
+      if (broken.has(m.col) || m.month <= ctx.latestMonth) continue;
+      broken.add(m.col);
+      ctx.findings.error(
+        'not-a-month',
+        headerSource(ctx, grid, r, m.col),
+        `month header "${m.text}" is after ${monthLabel(ctx.latestMonth)}, when the workbook was last saved, so its figures cannot be real; ` +
+          'expected months up to the workbook\'s own date (is the year mistyped?). Its figures are not read',
+      );
+    }
+  }
+  return broken;
+}
+
+function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayout | undefined {
   const row = grid.rows.get(r) ?? new Map<number, CellReading>();
-  const months = monthColumns(row);
-  const firstMonthCol = months[0]?.col ?? 0;
-  const lastMonthCol = months[months.length - 1]?.col ?? 0;
-  const before = [...row.entries()].filter(([col]) => col < firstMonthCol).sort((a, b) => b[0] - a[0]);
-  const indicatorCell = before.find(([, reading]) => reading.kind === 'text');
-  if (!indicatorCell) return undefined;
-  const [indicatorCol, indicatorReading] = indicatorCell;
-  const indicatorText = textIn(indicatorReading) ?? '';
-  if (!matchesAlias(indicatorText, aliases.indicator)) {
-    findings.error(
+  const monthReadings = monthCells(row);
+  const firstMonthCol = monthReadings[0]?.col ?? 0;
+  const lastMonthCol = monthReadings[monthReadings.length - 1]?.col ?? 0;
+  const monthColSet = new Set(monthReadings.map((m) => m.col));
+  const aliases = ctx.aliases;
+  const band = headerBand(grid, r, aliases.indicator, monthColSet);
+  const lastRow = band.lower ?? r;
+  const labelOf = (col: number): string => (band.labels.get(col) ?? []).join(' / ');
+  const at = (col: number): SourceRef => headerSource(ctx, grid, band.upper !== undefined && !grid.rows.get(r)?.has(col) ? band.upper : r, col);
+
+  // The Indicator column is the one its header names, never a position.
+  const indicatorCols = [...band.labels.entries()].filter(([, texts]) => texts.some((t) => matchesAlias(t, aliases.indicator))).map(([col]) => col);
+  if (indicatorCols.length === 0) {
+    const before = [...band.labels.keys()].filter((col) => col < firstMonthCol);
+    const likely = likelyNameColumn(grid, lastRow, before);
+    const names = likely === undefined ? [] : [...new Set(Array.from({ length: 6 }, (_, i) => textIn(grid.rows.get(lastRow + 1 + i)?.get(likely))).filter((t): t is string => !!t))].slice(0, 2);
+    const header = likely === undefined ? undefined : labelOf(likely);
+    ctx.findings.error(
       'missing-column',
-      { file, sheet: grid.name, cell: cellAddress(r, indicatorCol) },
-      `the header "${indicatorText}" is not a known name for the Indicator column, so the table below it cannot be read ` +
-        `(expected one of: ${aliases.indicator.join(', ')}; add the new name to config/header-aliases.yaml)`,
+      likely === undefined ? headerSource(ctx, grid, r, firstMonthCol) : at(likely),
+      header
+        ? `the header "${header}" is not a known name for the Indicator column, so the table below it cannot be read; its column holds names such as ` +
+            `${names.map((n) => `"${n.length > 60 ? `${n.slice(0, 57)}...` : n}"`).join(', ')}. If "${header}" heads the indicators' names, add it to ` +
+            `indicatorTables.indicator in config/header-aliases.yaml (known names: ${aliases.indicator.join(', ')})`
+        : `no column left of the month headers is headed as the Indicator column, so the table cannot be read; expected a header such as ` +
+            `${aliases.indicator.join(', ')} above the indicators' names (add the workbook's own name for it to indicatorTables.indicator in config/header-aliases.yaml)`,
+    );
+    return undefined;
+  }
+  const [indicatorCol, ...otherIndicatorCols] = indicatorCols as [number, ...number[]];
+  for (const col of otherIndicatorCols) {
+    ctx.findings.error(
+      'missing-column',
+      at(col),
+      `"${labelOf(col)}" is a second column headed as the Indicator column (the first is ${columnLetter(indicatorCol)}, "${labelOf(indicatorCol)}"), ` +
+        'so it is not clear which names the indicators; expected one Indicator column per table (rename one, or remove its name from indicatorTables.indicator in config/header-aliases.yaml)',
     );
     return undefined;
   }
 
-  const layout: HeaderLayout = { row: r, indicatorCol, months, columns: {}, lastHeaderCol: lastMonthCol };
-  const monthCols = new Set(months.map((m) => m.col));
-  for (const [col, reading] of [...row.entries()].sort((a, b) => a[0] - b[0])) {
-    if (col === indicatorCol || monthCols.has(col)) continue;
-    const label = reading.kind === 'text' ? reading.text : describeReading(reading);
-    const kind = classifyHeader(label, aliases);
-    if (kind === 'refId' && col < indicatorCol) layout.refIdCol = col;
-    else if (kind && kind !== 'indicator' && col > lastMonthCol && !layout.columns[kind]) {
-      layout.columns[kind] = { col, label: label.trim() };
-    } else {
-      findings.warning(
-        'unknown-column',
-        { file, sheet: grid.name, cell: cellAddress(r, col) },
-        `the column header ${reading.kind === 'text' ? `"${label}"` : label} is not one the reader knows, so the column is ignored ` +
-          '(expected Ref_ID, months, Target, RAG, Direction of travel, Trend, benchmarks or Notes; add new names to config/header-aliases.yaml)',
+  // Month headers, corrected where configuration says so, then checked as a run.
+  const months: MonthColumn[] = [];
+  for (const [col, reading] of sortedCells(row)) {
+    if (col <= indicatorCol && !monthColSet.has(col)) continue;
+    const month = readMonthHeader(grid, r, col, reading, ctx);
+    if (month) months.push(month);
+  }
+  for (const [col, reading] of sortedCells(row)) {
+    if (col <= firstMonthCol || col >= lastMonthCol || months.some((m) => m.col === col)) continue;
+    if (reading.kind === 'text' && !classifyHeader(reading.text, headerGroups(aliases))) {
+      ctx.findings.error(
+        'not-a-month',
+        headerSource(ctx, grid, r, col),
+        `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`,
       );
-      continue;
     }
-    layout.lastHeaderCol = Math.max(layout.lastHeaderCol, col);
+  }
+  const broken = checkMonthRun(grid, r, months, ctx);
+  const good = months.filter((m) => !broken.has(m.col));
+  const seen = new Map<MonthKey, MonthColumn>();
+  for (const m of good) {
+    const other = seen.get(m.month);
+    if (other) {
+      // A repeat the run check could not pin on one column (two headers, two months apart): neither is read.
+      broken.add(m.col);
+      broken.add(other.col);
+    }
+    seen.set(m.month, m);
+  }
+
+  const layout: HeaderLayout = {
+    row: r,
+    firstRow: band.upper ?? r,
+    lastRow,
+    indicatorCol,
+    months: months.filter((m) => !broken.has(m.col)),
+    yearTargets: [],
+    benchmarks: {},
+    notesCols: new Set(),
+    headedCols: new Set([indicatorCol, ...months.map((m) => m.col)]),
+  };
+  const benchmarkYears: Partial<Record<BenchmarkKey, number>> = {};
+  for (const [col, texts] of [...band.labels.entries()].sort((a, b) => a[0] - b[0])) {
+    if (col === indicatorCol || layout.months.some((m) => m.col === col) || broken.has(col) || monthColSet.has(col)) continue;
+    layout.headedCols.add(col);
+    const label = texts.join(' / ');
+    const kind = texts.map((t) => classifyHeader(t, headerGroups(aliases))).find((k) => k !== undefined);
+    const year = financialYearInHeader(label);
+    switch (kind) {
+      case 'refId':
+        layout.refIdCol ??= col;
+        break;
+      case 'type':
+        if (layout.typeCol === undefined) {
+          layout.typeCol = col;
+          warnOnce(ctx, grid, label, at(col), `the column "${label}" is not printed; its values (such as PERCENTAGE, NUMBER, RATE) are used only to check the figures of indicators the catalogue does not know`);
+        }
+        break;
+      case 'target':
+        if (year !== undefined) {
+          const twin = layout.yearTargets.find((t) => t.year === year);
+          if (twin) {
+            ctx.findings.error('missing-column', at(col), `"${label}" is a second target column for the same year as "${twin.label}" (${columnLetter(twin.col)}); expected one target column per year`);
+          } else layout.yearTargets.push({ col, label, year });
+        } else if (!layout.target) layout.target = { col, label };
+        else warnOnce(ctx, grid, label, at(col), `"${label}" is a second Target column; the first, "${layout.target.label}" (${columnLetter(layout.target.col)}), is used and this one is ignored`);
+        break;
+      case 'rag':
+      case 'direction':
+      case 'trend':
+        break; // RAG and direction of travel are computed, never copied from the workbook.
+      case 'notes':
+        layout.notesCols.add(col);
+        break;
+      case 'ignored':
+        break;
+      case undefined:
+        warnOnce(ctx, grid, label, at(col),
+          `the column header "${label}" is not one the reader knows, so the column is ignored ` +
+            '(expected Ref_ID, Indicator, months, Target, RAG, Direction of travel, Trend, benchmarks or Notes; to read it, add its name to config/header-aliases.yaml, ' +
+            'or list it under indicatorTables.ignored to ignore it without this warning)');
+        break;
+      default: {
+        const key = kind as BenchmarkKey;
+        const current = layout.benchmarks[key];
+        const currentYear = benchmarkYears[key];
+        if (!current || (year !== undefined && (currentYear === undefined || year > currentYear))) {
+          layout.benchmarks[key] = { col, label };
+          if (year !== undefined) benchmarkYears[key] = year;
+        }
+      }
+    }
   }
   return layout;
 }
 
-export interface TableContext {
-  file: string;
-  aliases: HeaderAliases['indicatorTables'];
-  catalogue: IndicatorCatalogue;
-  findings: FindingList;
+type HeaderGroup = IndicatorColumn | 'type' | 'ignored';
+
+function headerGroups(aliases: HeaderAliases['indicatorTables']): Record<HeaderGroup, readonly string[]> {
+  return aliases as Record<HeaderGroup, readonly string[]>;
 }
 
+const warnedColumns = new WeakMap<TableContext, Set<string>>();
+
+/** One warning per header text and sheet: ten tables with an "Owner" column are one finding. */
+function warnOnce(ctx: TableContext, grid: SheetGrid, label: string, source: SourceRef, message: string): void {
+  const warned = warnedColumns.get(ctx) ?? new Set<string>();
+  warnedColumns.set(ctx, warned);
+  const key = `${grid.name}\u0000${label.toLowerCase()}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  ctx.findings.warning('unknown-column', source, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
 /** Turns a cell into a figure, reporting what a value cell should not hold. */
-function figureOf(
-  reading: CellReading | undefined,
-  source: SourceRef,
-  what: string,
-  grid: SheetGrid,
-  ctx: TableContext,
-): Figure {
+function figureOf(reading: CellReading | undefined, source: SourceRef, what: string, grid: SheetGrid, ctx: TableContext): Figure {
   if (!reading || reading.kind === 'empty') return { kind: 'missing', reason: 'blank', source };
   switch (reading.kind) {
     case 'number':
@@ -163,8 +539,6 @@ function figureOf(
         : { kind: 'number', value: reading.value, format: reading.format, source };
     case 'comparison':
       return { kind: 'comparison', op: reading.op, value: reading.value, format: reading.format, text: reading.text, source };
-    case 'placeholder':
-      return { kind: 'missing', reason: 'placeholder', text: reading.text, source };
     case 'error':
       ctx.findings.warning('error-value', source, `the cell holds the error ${reading.text}, read as no figure (${what}); expected a number`);
       return { kind: 'missing', reason: 'error', text: reading.text, source };
@@ -177,6 +551,14 @@ function figureOf(
       return { kind: 'missing', reason: 'no-result', source };
     case 'date': {
       const value = dateReadingAsNumber(reading, grid.date1904);
+      if (value >= FIRST_PLAUSIBLE_DATE_SERIAL) {
+        ctx.findings.error(
+          'implausible-value',
+          source,
+          `the cell holds the date ${reading.date.toISOString().slice(0, 10)} where a figure belongs (${what}), so no figure is read; expected a number (was a date typed or pasted into the cell?)`,
+        );
+        return { kind: 'missing', reason: 'error', text: reading.date.toISOString().slice(0, 10), source };
+      }
       ctx.findings.warning(
         'number-shown-as-date',
         source,
@@ -185,7 +567,12 @@ function figureOf(
       return { kind: 'number', value, format: { style: Number.isInteger(value) ? 'integer' : 'decimal', decimals: 0 }, source, stored: shownAsDateLabel(reading.date) };
     }
     case 'text':
-      ctx.findings.error('not-a-number', source, `"${reading.text}" is not a number (${what})`);
+      if (isNoFigureText(reading.text, ctx.noFigure)) return { kind: 'missing', reason: 'placeholder', text: reading.text.trim(), source };
+      ctx.findings.error(
+        'not-a-number',
+        source,
+        `"${reading.text}" is not a number (${what}); expected a figure, or a text that means no figure (listed under noFigure in config/header-aliases.yaml)`,
+      );
       return { kind: 'missing', reason: 'placeholder', text: reading.text, source };
   }
 }
@@ -198,6 +585,7 @@ function normalisePercentRow(row: IndicatorRow): void {
   const all: Array<Figure | undefined> = [
     ...Object.values(row.values),
     row.target,
+    ...(row.yearTargets ?? []).map((t) => t.figure),
     ...Object.values(row.benchmarks).map((b) => b?.figure),
   ];
   const plain = (f: Figure | undefined): f is Figure & { kind: 'number' | 'comparison' } =>
@@ -233,7 +621,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
       ctx.findings.warning(
         'missing-value',
         sourceAt(layout.indicatorCol),
-        `the row has figures but no indicator name, so it is ignored; expected the indicator's name in column ${cellAddress(r, layout.indicatorCol).replace(/\d+$/, '')}`,
+        `the row has figures but no indicator name, so it is ignored; expected the indicator's name in column ${columnLetter(layout.indicatorCol)}`,
       );
     }
     return undefined;
@@ -242,6 +630,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const refReading = layout.refIdCol === undefined ? undefined : row.get(layout.refIdCol);
   const refId =
     refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
+  const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
   const indicator: IndicatorRow = {
     id: entry?.id ?? slug(name),
     name,
@@ -251,30 +640,37 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
     source: sourceAt(layout.indicatorCol),
     values: {},
     benchmarks: {},
+    ...(typeText ? { typeText } : {}),
     notes: [],
   };
   for (const { col, month } of layout.months) {
     indicator.values[month] = figureOf(row.get(col), sourceAt(col), `${name}, ${monthLabel(month)}`, grid, ctx);
   }
-  const target = layout.columns.target;
-  if (target) indicator.target = figureOf(row.get(target.col), sourceAt(target.col), `${name}, Target`, grid, ctx);
+  const target = layout.target;
+  if (target) indicator.target = figureOf(row.get(target.col), sourceAt(target.col), `${name}, ${target.label}`, grid, ctx);
+  if (layout.yearTargets.length > 0) {
+    indicator.yearTargets = layout.yearTargets.map(
+      (t): YearTarget => ({ year: t.year, label: t.label, figure: figureOf(row.get(t.col), sourceAt(t.col), `${name}, ${t.label}`, grid, ctx) }),
+    );
+  }
   for (const key of BENCHMARKS) {
-    const column = layout.columns[key];
+    const column = layout.benchmarks[key];
     if (!column) continue;
     indicator.benchmarks[key] = {
       label: column.label,
       figure: figureOf(row.get(column.col), sourceAt(column.col), `${name}, ${column.label}`, grid, ctx),
     };
   }
-  const notesCol = layout.columns.notes?.col;
-  for (const [col, reading] of [...row.entries()].sort((a, b) => a[0] - b[0])) {
-    const isNotes = col === notesCol || (col > layout.lastHeaderCol && reading.kind === 'text');
+  const lastHeaded = Math.max(...layout.headedCols);
+  for (const [col, reading] of sortedCells(row)) {
+    const isNotes = layout.notesCols.has(col) || (col > lastHeaded && reading.kind === 'text');
     if (isNotes && reading.kind === 'text') indicator.notes.push(reading.text);
   }
   const percentByCells = Object.values(indicator.values).some(
     (f) => f !== undefined && f.kind === 'number' && f.format.style === 'percent',
   );
-  indicator.percent = entry ? entry.format === 'percent' : PERCENT_NAME.test(name) || percentByCells;
+  const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
+  indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) normalisePercentRow(indicator);
   return indicator;
 }
@@ -285,7 +681,27 @@ function isNextTitle(grid: SheetGrid, r: number, layout: HeaderLayout): boolean 
   if (titleOf(row) === undefined) return false;
   if (layout.months.some((m) => row?.has(m.col))) return false;
   const next = nextNonEmptyRow(grid, r + 1, 3);
-  return next !== undefined && isMonthRow(grid.rows.get(next));
+  return next !== undefined && (isMonthRow(grid.rows.get(next)) || titleOf(grid.rows.get(next)) !== undefined);
+}
+
+/**
+ * The section a table belongs to: the nearest title row above its header (past decorative date rows,
+ * sheet titles such as "Oct-18 Monthly dataset" and note rows) that names a section.
+ */
+function sectionAbove(grid: SheetGrid, headerTop: number, floor: number): string | undefined {
+  let blanks = 0;
+  for (let r = headerTop - 1; r > floor && r >= 1; r--) {
+    const row = grid.rows.get(r);
+    if (!row) {
+      if (++blanks > 2) return undefined;
+      continue;
+    }
+    if (isMonthRow(row) && titleOf(row) === undefined) continue; // decorative month-end dates
+    const title = titleOf(row);
+    if (title === undefined) return undefined; // figures: the previous table
+    if (namesSection(title)) return title;
+  }
+  return undefined;
 }
 
 /** Finds and reads every indicator table on a sheet. */
@@ -293,25 +709,23 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
   const headerRows = findHeaderRows(grid);
   const tables: IndicatorTable[] = [];
   let lastSection: string | undefined;
+  let lastUsedRow = 0;
   headerRows.forEach((headerRow, index) => {
-    const layout = layoutHeader(grid, headerRow, ctx.file, ctx.aliases, ctx.findings);
-    // The title is the nearest row above (past a decorative date row) holding a single line of text.
-    let above = previousNonEmptyRow(grid, headerRow - 1, 3);
-    if (above !== undefined && isMonthRow(grid.rows.get(above)) && !titleOf(grid.rows.get(above))) {
-      above = previousNonEmptyRow(grid, above - 1, 3);
-    }
-    const title = above === undefined ? undefined : titleOf(grid.rows.get(above));
+    const layout = layoutHeader(grid, headerRow, ctx);
+    const title = sectionAbove(grid, layout?.firstRow ?? headerRow, lastUsedRow);
     const section = title ?? lastSection;
     lastSection = section;
+    lastUsedRow = headerRow;
     if (!layout) return;
 
     // Rows run until a blank row, or the next table's title, date row or header.
     const nextHeader = headerRows[index + 1] ?? Number.POSITIVE_INFINITY;
     const rows: IndicatorRow[] = [];
-    for (let r = headerRow + 1; r < nextHeader && r <= grid.rowCount; r++) {
+    for (let r = layout.lastRow + 1; r < nextHeader && r <= grid.rowCount; r++) {
       const row = grid.rows.get(r);
       if (!row) break;
       if (isMonthRow(row) || isNextTitle(grid, r, layout)) break;
+      lastUsedRow = r;
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }

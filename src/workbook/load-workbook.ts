@@ -8,11 +8,15 @@ export interface SheetGrid {
   rows: Map<number, Map<number, CellReading>>;
   rowCount: number;
   date1904: boolean;
+  /** Merged ranges (1-based, inclusive): a merged header's text heads every column it spans. */
+  merges?: Array<{ top: number; left: number; bottom: number; right: number }>;
 }
 
 export interface RawWorkbook {
   file: string;
   sheets: SheetGrid[];
+  /** When the workbook says it was last saved (or created): no month header can be later. */
+  savedAt?: Date;
 }
 
 function unreadable(file: string, message: string): B4BError {
@@ -56,10 +60,25 @@ export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<Raw
       });
       if (cells.size > 0) rows.set(rowNumber, cells);
     });
-    sheets.push({ name: worksheet.name, rows, rowCount: worksheet.rowCount, date1904 });
+    sheets.push({ name: worksheet.name, rows, rowCount: worksheet.rowCount, date1904, merges: mergedRanges(worksheet) });
   });
   if (sheets.length === 0) throw unreadable(file, 'the workbook has no sheets; expected the B4B data set sheets');
-  return { file, sheets };
+  const saved = [workbook.modified, workbook.created].find((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
+  return saved ? { file, sheets, savedAt: saved } : { file, sheets };
+}
+
+function columnNumber(letters: string): number {
+  return [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+}
+
+/** The sheet's merged ranges, from exceljs's model ("F3:G3"). */
+function mergedRanges(worksheet: ExcelJS.Worksheet): Array<{ top: number; left: number; bottom: number; right: number }> {
+  const merges = (worksheet.model as { merges?: string[] }).merges ?? [];
+  return merges.flatMap((range) => {
+    const m = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/i.exec(range);
+    if (!m?.[1] || !m[2] || !m[3] || !m[4]) return [];
+    return [{ top: Number(m[2]), left: columnNumber(m[1]), bottom: Number(m[4]), right: columnNumber(m[3]) }];
+  });
 }
 
 /** Column letters for a 1-based column number (1 → A, 27 → AA). */

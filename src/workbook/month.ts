@@ -81,3 +81,35 @@ export function monthLongLabel(key: MonthKey): string {
   const name = MONTH_NAMES[m - 1] ?? '???';
   return `${name[0]?.toUpperCase()}${name.slice(1)} ${y}`;
 }
+
+/** Months from `a` to `b` (positive when `b` is later). */
+export function monthsBetween(a: MonthKey, b: MonthKey): number {
+  const [ya, ma] = a.split('-').map(Number) as [number, number];
+  const [yb, mb] = b.split('-').map(Number) as [number, number];
+  return (yb - ya) * 12 + (mb - ma);
+}
+
+/** The financial year (April to March) a month falls in, by the year it starts: Oct 2018 → 2018. */
+export function financialYearOf(key: MonthKey): number {
+  const [y, m] = key.split('-').map(Number) as [number, number];
+  return m >= 4 ? y : y - 1;
+}
+
+/** "2018/19" for the financial year starting in April 2018. */
+export function financialYearLabel(startYear: number): string {
+  return `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
+}
+
+/**
+ * The financial year a column header names, by its start year: "Target 17-18", "Target 2018/19",
+ * "So'ton 21/22", "2019-20". Undefined when the header names no year, or two years that do not follow
+ * each other.
+ */
+export function financialYearInHeader(text: string): number | undefined {
+  const m = /(?:^|[^\d])(\d{4}|\d{2})\s*[-/–]\s*(\d{4}|\d{2})(?:$|[^\d])/.exec(text);
+  if (!m?.[1] || !m[2]) return undefined;
+  const start = m[1].length === 2 ? 2000 + Number(m[1]) : Number(m[1]);
+  const end = Number(m[2]);
+  const endShort = end % 100;
+  return endShort === (start + 1) % 100 && (m[2].length === 2 || end === start + 1) ? start : undefined;
+}

@@ -63,7 +63,7 @@ class RowReader {
 
   text(field: string, required = true): string | undefined {
     const reading = this.cell(field);
-    if (reading.kind === 'text' || reading.kind === 'placeholder') return reading.text;
+    if (reading.kind === 'text') return reading.text;
     if (reading.kind === 'number') return String(reading.value);
     if (reading.kind === 'empty') {
       if (required) this.findings.error('missing-value', this.source(field), `the ${field} is blank (${this.label}); expected text`);
@@ -228,6 +228,16 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
     const budget = row.amount('budget', 'Budget');
     const forecastOutturn = row.amount('forecastOutturn', 'Forecast outturn');
     const commentary = row.text('commentary', false) ?? '';
+    if (budget && forecastOutturn && budget.value <= 0 && forecastOutturn.value !== 0) {
+      // A variance % of a zero budget is meaningless, and would print a large overspend as Green.
+      findings.error(
+        'implausible-value',
+        budget.source,
+        `the budget is £${budget.value.toLocaleString('en-GB')} against a forecast outturn of £${forecastOutturn.value.toLocaleString('en-GB')} (${serviceArea ?? 'service area'}), ` +
+          'so the variance % of budget and its RAG cannot be worked out; expected the service area\'s budget, more than £0',
+      );
+      continue;
+    }
     if (!month || !serviceArea || !budget || !forecastOutturn) continue;
     out.push({ month, serviceArea, budget, forecastOutturn, commentary, source: row.source() });
   }

@@ -31,9 +31,9 @@ describe('readCellValue: the quirks of the real workbook', () => {
     expect(displayFormatFor(338.6, undefined)).toEqual({ style: 'decimal', decimals: 1 });
   });
 
-  it('reads "-", "TBC" and blanks as no figure', () => {
-    expect(readCellValue('-')).toEqual({ kind: 'placeholder', text: '-' });
-    expect(readCellValue('TBC')).toEqual({ kind: 'placeholder', text: 'TBC' });
+  it('reads blanks as empty, and leaves "-" and "TBC" as text for the configured noFigure list to judge', () => {
+    expect(readCellValue('-')).toEqual({ kind: 'text', text: '-' });
+    expect(readCellValue('TBC')).toEqual({ kind: 'text', text: 'TBC' });
     expect(readCellValue('   ')).toEqual({ kind: 'empty' });
     expect(readCellValue(null)).toEqual({ kind: 'empty' });
   });

@@ -126,7 +126,7 @@ describe('finding tables', () => {
       { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] },
     ], 'B4B.xlsx');
     expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([
-      `B4B.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23)`,
+      `B4B.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23); expected a figure, or a text that means no figure (listed under noFigure in config/header-aliases.yaml)`,
     ]);
   });
 

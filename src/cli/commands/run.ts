@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
 import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { createProgress } from '../../run/progress.js';
@@ -43,8 +44,8 @@ export function registerRun(program: Command): void {
       const waitSeconds = Number(options.wait ?? 0);
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new B4BError(`--wait "${options.wait}" is not a number of seconds`, [], 2);
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
-      if (options.report !== undefined && !loaded.settings.reports[options.report]) {
-        const known = Object.keys(loaded.settings.reports).join(', ') || 'none';
+      if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
+        const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
         throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
       }
       if (options.pack !== undefined) {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings.js';
 import { summariseDataset, type DatasetSummary } from '../../dataset/summarise.js';
-import { B4BError, type Finding } from '../../findings/finding.js';
+import { B4BError, formatSource, type Finding } from '../../findings/finding.js';
+import type { ReaderDecision } from '../../workbook/find-tables.js';
 import { readWorkbookFile } from '../../read-workbook-file.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
@@ -40,9 +41,11 @@ export function registerValidate(program: Command): void {
       const file = workbookArg ?? loaded.paths.workbook;
       let findings: Finding[];
       let summary: DatasetSummary | undefined;
+      let decisions: ReaderDecision[] = [];
       try {
         const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
         findings = checked.findings;
+        decisions = checked.decisions;
         summary = summariseDataset(checked.dataset);
       } catch (error) {
         if (!(error instanceof B4BError) || error.findings.length === 0) throw error;
@@ -52,11 +55,14 @@ export function registerValidate(program: Command): void {
       const warnings = findings.filter((f) => f.severity === 'warning');
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings, decisions }, null, 2)}\n`);
       } else {
         const out = [
           ...(summary ? summaryLines(file, summary) : [`Workbook: ${file}`]),
           '',
+          ...(decisions.length > 0
+            ? [`Corrections applied from configuration (${decisions.length}):`, ...decisions.map((d) => `  ${formatSource(d.source)}: ${d.message}`), '']
+            : []),
           formatFindingGroups(errors, 'Errors'),
           '',
           formatFindingGroups(warnings, 'Warnings'),

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { draftCatalogueEntries } from '../../catalogue/draft-entries.js';
+import { loadSettings } from '../../config/settings.js';
+import { B4BError, formatFinding } from '../../findings/finding.js';
+import { readWorkbookFile } from '../../read-workbook-file.js';
+
+export function registerCatalogue(program: Command): void {
+  const catalogue = program.command('catalogue').description('Work with the indicator catalogue (config/indicators.yaml)');
+  catalogue
+    .command('draft')
+    .description("Print draft catalogue entries for the workbook's indicators that the catalogue lacks, ready to check and paste")
+    .argument('[workbook]', 'the .xlsx file to read (default: the workbook in config/b4b.yaml)')
+    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addHelpText(
+      'after',
+      '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
+        'Exit codes: 0 drafts printed (or none needed); 1 no indicator table could be read; 2 wrong usage.',
+    )
+    .action(async (workbookArg: string | undefined, options: { settings?: string }) => {
+      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const file = workbookArg ?? loaded.paths.workbook;
+      const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+      if (dataset.tables.length === 0) {
+        const why = findings.filter((f) => f.severity === 'error').map((f) => `  ${formatFinding(f)}`);
+        throw new B4BError(`no indicator table could be read from ${file}, so there is nothing to draft:\n${why.join('\n')}`);
+      }
+      const drafts = draftCatalogueEntries(dataset);
+      if (drafts.length === 0) {
+        process.stderr.write(`Every indicator in ${file} is in the catalogue already; nothing to draft.\n`);
+        return;
+      }
+      process.stderr.write(`${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:\n`);
+      process.stdout.write(stringify(drafts.map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));
+    });
+}

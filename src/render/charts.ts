@@ -484,6 +484,8 @@ function svgShape(shape: Shape, family: string): string {
         (shape.bold ? ' font-weight="bold"' : '') +
         (shape.italic ? ' font-style="italic"' : '') +
         (shape.anchor !== 'start' ? ` text-anchor="${shape.anchor}"` : '') +
+        // The layout was measured in Arimo: a browser without it keeps each text to that width.
+        ` textLength="${n2(textWidth(shape.text, shape.size, shape.bold ? 'bold' : 'normal'))}" lengthAdjust="spacingAndGlyphs"` +
         ` fill="${shape.fill}">${escapeXml(shape.text)}</text>`
       );
   }

@@ -57,7 +57,7 @@ const row = (stage: Stage): string => `  ${stage.padEnd(7)} first ${s(times[stag
 process.stdout.write(
   [
     `October 2023 performance report: ${pages} pages, ${charts} charts, ${(bytes / 1024).toFixed(0)} KiB; ${runs} runs in one process`,
-    `  imports ${s(importMs)} (exceljs, pdfmake, chart.js, canvas, handlebars)`,
+    `  imports ${s(importMs)} (exceljs, pdfmake, handlebars)`,
     ...(['read', 'model', 'charts', 'layout', 'write', 'total'] as Stage[]).map(row),
     `Whole CLI run (new process, "b4b-reports run --month 2023-10 --report performance", writes output/2023-10/): ${s(cliMs)} wall, exit ${cli.status}`,
   ].join('\n') + '\n',

@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: node-canvas builds from source against cairo/pango (charts), and poppler-utils
-# gives pdftotext/pdftoppm, which the tests use to read and render the PDFs.
-packages=(build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev poppler-utils)
+# Debian packages: poppler-utils gives pdftotext/pdftoppm, which the tests use to read and render the
+# PDFs; chromium is the headless browser the tests drive (playwright-core) to check the HTML twins
+# with axe-core (no browser can be downloaded by npm here). Charts are SVG drawn by the program: no
+# canvas library, so no cairo or compiler is needed.
+packages=(poppler-utils chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

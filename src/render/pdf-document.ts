@@ -2,7 +2,7 @@ import type { Block, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
-import { CHART_HEIGHT_PT, CHART_WIDTH_PT } from './charts.js';
+import { CHART_HEIGHT_PT, CHART_WIDTH_PT, type ChartSize } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
 
@@ -197,15 +197,12 @@ function indicatorTable(table: IndicatorTableModel): Node {
   };
 }
 
-/** Chart images go in the document's image dictionary as buffers: no base64 round trip. */
-function chartRow(charts: ChartModel[], images: Map<ChartModel, Buffer>, dictionary: Record<string, Buffer>): Node {
+/** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them. */
+function chartRow(charts: ChartModel[], drawChart: ChartDrawer): Node {
   return {
     columns: charts.map((chart) => {
-      const image = images.get(chart);
-      if (!image) return { text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
-      const key = `chart-${Object.keys(dictionary).length + 1}`;
-      dictionary[key] = image;
-      return { image: key, width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT };
+      if (chart.series.length === 0) return { text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
+      return drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT });
     }),
     columnGap: 14,
     margin: [0, 6, 0, 6],
@@ -238,6 +235,9 @@ function keyTable(): Node {
   };
 }
 
+/** Draws a chart at the given size as a pdfmake node (src/render/charts.ts, chartPdfNode). */
+export type ChartDrawer = (chart: ChartModel, size: ChartSize) => Record<string, unknown>;
+
 export interface DocumentOptions {
   format: AgendaFormat;
   title: string;
@@ -248,11 +248,10 @@ export interface DocumentOptions {
 /** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
 export function buildPdfDocument(
   blocks: Block[],
-  images: Map<ChartModel, Buffer>,
+  drawChart: ChartDrawer,
   options: DocumentOptions,
-): { doc: Record<string, unknown>; images: Record<string, Buffer> } {
+): { doc: Record<string, unknown> } {
   const content: Node[] = [];
-  const imageDictionary: Record<string, Buffer> = {};
   // Team and caseload tables are narrow: two in a row go side by side.
   const sideBySide = (a: Block | undefined, b: Block | undefined): boolean =>
     a !== undefined && b !== undefined && a.kind === b.kind && (a.kind === 'team-table' || a.kind === 'caseload-table');
@@ -303,7 +302,7 @@ export function buildPdfDocument(
         content.push(indicatorTable(block));
         break;
       case 'charts':
-        content.push(chartRow(block.charts, images, imageDictionary));
+        content.push(chartRow(block.charts, drawChart));
         break;
       case 'grid-table':
         content.push(gridTable(block));
@@ -361,5 +360,5 @@ export function buildPdfDocument(
       indicatorName: { fontSize: 7 },
     },
   };
-  return { doc, images: imageDictionary };
+  return { doc };
 }

@@ -7,6 +7,7 @@ import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
 import { coveringReportDocument } from '../pack/covering-report.js';
+import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
 import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
@@ -27,6 +28,8 @@ export interface PackOutput {
   name: string;
   variants: Record<PackVariant, PackVariantOutput>;
   warnings: ModelWarning[];
+  /** The accessible HTML twin of each public document ("item-10-performance.html"); exempt documents have none. */
+  html: Array<{ file: string; html: string }>;
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
@@ -79,6 +82,7 @@ export async function buildPack(
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const parts: PackPart[] = [];
+  const html: PackOutput['html'] = [];
 
   for (const [itemIndex, item] of pack.items.entries()) {
     for (const doc of item.documents) {
@@ -94,15 +98,17 @@ export async function buildPack(
         timings.charts += output.timings.charts;
         timings.layout += output.timings.layout;
         // A finance report is always exempt, whatever the pack says.
-        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes: output.pdf, exempt: doc.exempt || report?.kind === 'finance' });
+        const exempt = doc.exempt || report?.kind === 'finance';
+        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes: output.pdf, exempt });
+        if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
       } else if ('coveringReport' in doc) {
         const file = path.resolve(loaded.paths.root, doc.coveringReport);
         const report = await readYamlFile(file, (d) => coveringReportSchema.parse(d), 'covering report');
         const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
-        const bytes = await renderPdf(
-          coveringReportDocument({ report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council }),
-        );
+        const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
+        const bytes = await renderPdf(coveringReportDocument(input));
         parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
+        html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
         let bytes: Uint8Array;
@@ -166,5 +172,5 @@ export async function buildPack(
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
   }
   timings.assembly = performance.now() - assemblyStart;
-  return { name, variants, warnings, timings };
+  return { name, variants, html, warnings, timings };
 }

@@ -8,7 +8,7 @@ import { ReportFigures, type ChartModel, type ModelWarning } from '../report/rep
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
-import { ChartRenderer } from '../render/charts.js';
+import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { buildPdfDocument } from '../render/pdf-document.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { MonthKey } from '../workbook/month.js';
@@ -38,14 +38,6 @@ export interface ReportOutput {
   pages?: number;
 }
 
-let sharedRenderer: ChartRenderer | undefined;
-
-/** One renderer for the process: registering fonts and loading Chart.js happen once. */
-export function chartRenderer(): ChartRenderer {
-  sharedRenderer ??= new ChartRenderer();
-  return sharedRenderer;
-}
-
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
 export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
@@ -56,20 +48,21 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
       ? input.templateSource(figures)
       : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
   const t1 = performance.now();
-  const images = new Map<ChartModel, Buffer>();
-  const renderer = chartRenderer();
-  for (const block of blocks) {
-    if (block.kind !== 'charts') continue;
-    for (const chart of block.charts) if (chart.series.length > 0) images.set(chart, renderer.render(chart));
-  }
-  const t2 = performance.now();
-  const { doc, images: imageFiles } = buildPdfDocument(blocks, images, {
+  // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
+  let chartMs = 0;
+  const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
+    const start = performance.now();
+    const node = chartPdfNode(chart, size);
+    chartMs += performance.now() - start;
+    return node;
+  };
+  const { doc } = buildPdfDocument(blocks, drawChart, {
     format: input.format,
     title: `${input.title}, ${input.month}`,
     subject: input.title,
     author: input.council,
   });
-  const pdf = await renderPdf(doc, imageFiles);
-  const t3 = performance.now();
-  return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: t2 - t1, layout: t3 - t2 } };
+  const pdf = await renderPdf(doc);
+  const t2 = performance.now();
+  return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
 }

@@ -5,6 +5,7 @@ import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { reportHtml } from '../html/report-html.js';
 import { buildReport, type ReportOutput } from './build-report.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
@@ -30,14 +31,21 @@ export function requireMonthRows(rows: Array<{ month: MonthKey }>, month: MonthK
   );
 }
 
-/** The report named in the settings, for a month, from a checked dataset: the one path for CLI, scheduler and tests. */
+/** A report's PDF and model, and its HTML twin unless it is exempt. */
+export type ConfiguredReportOutput = ReportOutput & { html?: string };
+
+/**
+ * The report named in the settings, for a month, from a checked dataset: the one path for CLI,
+ * scheduler and tests. With it, the report's accessible HTML twin (from the same blocks), except for
+ * an exempt report (finance), which has no public HTML.
+ */
 export async function buildConfiguredReport(
   loaded: LoadedSettings,
   reportName: string,
   dataset: Dataset,
   month: MonthKey,
   overrides: { templateSource?: string; format?: AgendaFormat } = {},
-): Promise<ReportOutput> {
+): Promise<ConfiguredReportOutput> {
   const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
   if (!report) {
     const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
@@ -51,7 +59,16 @@ export async function buildConfiguredReport(
   }
   const templateSource =
     report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
-  return buildReport({
+  const format: AgendaFormat = {
+    ...(overrides.format ?? {
+      ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
+      ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
+      ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+    }),
+    // An exempt appendix always carries its exemption wording, whatever else the caller sets.
+    ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
+  };
+  const output = await buildReport({
     dataset,
     catalogue: loaded.catalogue,
     teamMeasures: loaded.teamMeasures,
@@ -62,14 +79,8 @@ export async function buildConfiguredReport(
     title: report.title,
     council: loaded.settings.council,
     service: report.service ?? loaded.settings.service,
-    format: {
-      ...(overrides.format ?? {
-        ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
-        ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-        ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
-      }),
-      // An exempt appendix always carries its exemption wording, whatever else the caller sets.
-      ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
-    },
+    format,
   });
+  if (report.kind === 'finance') return output;
+  return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
 }

@@ -127,6 +127,8 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         warnings = output.warnings;
         outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
         printed = outputs.map((o) => o.file);
+        // The accessible HTML twin beside the PDF (none for an exempt report).
+        if (output.html) outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`), bytes: Buffer.from(output.html) });
       } else {
         progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
         const { buildPack, loadPacks } = await import('./build-pack.js');
@@ -141,6 +143,10 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           for (const item of output.variants[variant].items) {
             outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-items`, variant, `item-${item.number}.pdf`), bytes: item.bytes });
           }
+        }
+        // The accessible HTML twins of the pack's public documents.
+        for (const twin of output.html) {
+          outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-html`, twin.file), bytes: Buffer.from(twin.html) });
         }
       }
       record.warnings = describeWarnings(warnings);

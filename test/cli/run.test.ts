@@ -23,6 +23,10 @@ describe('b4b-reports run', () => {
     expect(text).toContain('Agenda Item 10');
     expect(text).toContain('Page 117');
     expect(text).toMatch(/Number of contacts in the month 1922|Number of contacts in the\s+month[\s\S]*1922/);
+    // Its accessible HTML twin beside it.
+    const html = await readFile(path.join(project.output, '2023-10', 'performance-2023-10.html'), 'utf8');
+    expect(html).toContain('<html lang="en-GB">');
+    expect(html).toMatch(/<th scope="row">Number of contacts in the month<\/th>(<td class="num">\d*<\/td>)*<td class="num">1922<\/td>/);
   });
 
   it('warns of an indicator the workbook lacks; --strict makes it an error and writes nothing', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
@@ -149,6 +149,12 @@ describe('b4b-reports run --pack', () => {
     expect(result.stdout.trim().split('\n').map((p) => path.relative(project.root, path.resolve(p)))).toEqual([
       path.join('output', '2023-10', 'board-2023-10-public.pdf'),
       path.join('output', '2023-10', 'board-2023-10-restricted.pdf'),
+    ]);
+    // The HTML twins of the public documents only: no finance report.
+    expect((await readdir(path.join(project.output, '2023-10', 'board-html'))).sort()).toEqual([
+      'item-1-performance.html',
+      'item-3-clinic-pathways-through-care.html',
+      'item-3-clinic-safeguarding.html',
     ]);
   });
 });

@@ -1,0 +1,37 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../fixtures/run-cli.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { tempProject } from '../fixtures/temp-project.js';
+import { typeColumnWorkbook } from '../fixtures/other-layouts.js';
+
+describe('a mistyped month header, through the CLI', () => {
+  it('validate exits 1 naming the cell and Jan-22; with the advised correction in config, January 2022 prints under Jan-22', async () => {
+    const project = await tempProject();
+    const workbook = path.join(project.root, 'mistyped.xlsx');
+    await writeFile(workbook, await typeColumnWorkbook((months) => months.map((m) => (m === 'Jan-22' ? 'Jan-21' : m))));
+
+    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`mistyped.xlsx › 'Board report'!F2: header "Jan-21" breaks the run Dec-21 → Feb-22; expected Jan-22.`);
+
+    // Follow the advice: paste the correction it gives into config/header-aliases.yaml.
+    const advice = /monthCorrections: (- \{[^}]*\})/.exec(refused.stderr)?.[1];
+    expect(advice).toBe(`- { sheet: Board report, cell: F2, reads: Jan-21, month: 2022-01 }`);
+    const aliasesFile = path.join(project.root, 'config', 'header-aliases.yaml');
+    const aliases = await readFile(aliasesFile, 'utf8');
+    await writeFile(aliasesFile, aliases.replace(/^monthCorrections: \[\]$/m, `monthCorrections:\n  ${advice}`));
+
+    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain(`mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/header-aliases.yaml (monthCorrections) declares`);
+
+    const run = runCli(['run', '--month', '2022-01', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    expect(run.status, run.stderr).toBe(0);
+    const text = pdfText(await readFile(path.join(project.output, '2022-01', 'all-tables-2022-01.pdf'))).replace(/\s+/g, ' ');
+    expect(text).toContain('Jan-22');
+    // Contacts: Jan-21 .. Jan-22 window; the workbook starts at Oct-21, so the row ends "1759 1786 1597 1893".
+    expect(text).toContain('1759 1786 1597 1893');
+  });
+});

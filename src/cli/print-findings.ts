@@ -1,4 +1,5 @@
-import { formatFinding, type Finding, type FindingCode } from '../findings/finding.js';
+import { DEFAULT_LIMITS } from '../config/limits.js';
+import { formatFinding, moreLine, type Finding, type FindingCode } from '../findings/finding.js';
 
 const HEADINGS: Record<FindingCode, string> = {
   'unreadable-file': 'Unreadable file',
@@ -17,17 +18,30 @@ const HEADINGS: Record<FindingCode, string> = {
   'implausible-value': 'Implausible value',
   'missing-value': 'Missing value',
   'missing-sheet': 'Missing sheet',
+  'input-too-large': 'Input too large',
+  'text-too-long': 'Text cut to the longest a cell may hold',
+  'too-many-rows': 'Table too long',
+  'hidden-content': 'Hidden sheet or rows',
+  'possible-name': "Text that may name a person (withheld)",
 };
 
-/** Findings of one severity, grouped under a heading per kind, one line each. */
-export function formatFindingGroups(findings: Finding[], title: string): string {
+/**
+ * Findings of one severity, grouped under a heading per kind, one line each; at most `maxPerKind`
+ * of a kind are printed, then "… and 1,204 more" (the heading still counts them all).
+ */
+export function formatFindingGroups(findings: Finding[], title: string, maxPerKind: number = DEFAULT_LIMITS.maxFindingsPerKind): string {
   if (findings.length === 0) return `${title}: none`;
   const groups = new Map<FindingCode, Finding[]>();
-  for (const finding of findings) groups.set(finding.code, [...(groups.get(finding.code) ?? []), finding]);
-  const lines = [`${title} (${findings.length}):`];
+  for (const finding of findings) {
+    const list = groups.get(finding.code);
+    if (list) list.push(finding);
+    else groups.set(finding.code, [finding]);
+  }
+  const lines = [`${title} (${findings.length.toLocaleString('en-GB')}):`];
   for (const [code, list] of groups) {
-    lines.push(`  ${HEADINGS[code]} (${list.length})`);
-    for (const finding of list) lines.push(`    ${formatFinding(finding)}`);
+    lines.push(`  ${HEADINGS[code]} (${list.length.toLocaleString('en-GB')})`);
+    for (const finding of list.slice(0, maxPerKind)) lines.push(`    ${formatFinding(finding)}`);
+    if (list.length > maxPerKind) lines.push(`    ${moreLine(list.length - maxPerKind)}`);
   }
   return lines.join('\n');
 }

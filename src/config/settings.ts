@@ -8,6 +8,7 @@ import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
+import { inputLimitsSchema } from './limits.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
 
 /** The project folder: where config/, data/ and output/ live. */
@@ -61,6 +62,8 @@ export const settingsSchema = z.object({
   service: z.string().min(1).default('Children & Learning'),
   /** Each report the program can produce, by the name used with `run --report`. */
   reports: z.record(z.string(), reportSettingsSchema).default({}),
+  /** What the workbook reader accepts before it refuses or cuts (see src/config/limits.ts and docs/workbook.md). */
+  limits: inputLimitsSchema.default(inputLimitsSchema.parse({})),
 });
 
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;

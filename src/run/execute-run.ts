@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import type { DeliveryRequest } from '../delivery/send.js';
-import { B4BError, formatFinding, formatSource } from '../findings/finding.js';
+import { B4BError, findingLinesPerKind, formatSource, moreLine } from '../findings/finding.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
@@ -45,11 +45,12 @@ export async function readCheckedWorkbook(
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<{ dataset: Dataset; findings: number }> {
-  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
-    throw new B4BError(`the workbook has ${errors.length} error(s); nothing was written:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, errors);
+    const lines = findingLinesPerKind(errors, loaded.settings.limits.maxFindingsPerKind);
+    throw new B4BError(`the workbook has ${errors.length.toLocaleString('en-GB')} error(s); nothing was written:\n${lines.join('\n')}`, errors);
   }
   const months = dataset.tables.flatMap((t) => t.months);
   if (!months.includes(month)) {
@@ -150,7 +151,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         }
       }
       record.warnings = describeWarnings(warnings);
-      for (const warning of record.warnings) progress.warn(warning);
+      const shown = loaded.settings.limits.maxFindingsPerKind;
+      for (const warning of record.warnings.slice(0, shown)) progress.warn(warning);
+      if (record.warnings.length > shown) progress.warn(moreLine(record.warnings.length - shown, 'more warnings'));
       if (request.strict && record.warnings.length > 0) {
         throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${record.warnings.map((w) => `  ${w}`).join('\n')}`);
       }

@@ -20,7 +20,7 @@ export function registerCatalogue(program: Command): void {
     .action(async (workbookArg: string | undefined, options: { settings?: string }) => {
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
       const file = workbookArg ?? loaded.paths.workbook;
-      const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+      const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
       if (dataset.tables.length === 0) {
         const why = findings.filter((f) => f.severity === 'error').map((f) => `  ${formatFinding(f)}`);
         throw new B4BError(`no indicator table could be read from ${file}, so there is nothing to draft:\n${why.join('\n')}`);

@@ -43,7 +43,7 @@ export function registerValidate(program: Command): void {
       let summary: DatasetSummary | undefined;
       let decisions: ReaderDecision[] = [];
       try {
-        const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+        const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
         findings = checked.findings;
         decisions = checked.decisions;
         summary = summariseDataset(checked.dataset);
@@ -63,9 +63,9 @@ export function registerValidate(program: Command): void {
           ...(decisions.length > 0
             ? [`Corrections applied from configuration (${decisions.length}):`, ...decisions.map((d) => `  ${formatSource(d.source)}: ${d.message}`), '']
             : []),
-          formatFindingGroups(errors, 'Errors'),
+          formatFindingGroups(errors, 'Errors', loaded.settings.limits.maxFindingsPerKind),
           '',
-          formatFindingGroups(warnings, 'Warnings'),
+          formatFindingGroups(warnings, 'Warnings', loaded.settings.limits.maxFindingsPerKind),
           '',
           failed
             ? `FAILED: ${errors.length} error(s), ${warnings.length} warning(s)${errors.length === 0 ? ' (--strict fails on warnings)' : ''}.`

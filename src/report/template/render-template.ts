@@ -6,7 +6,7 @@ import type { ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError } from '../../findings/finding.js';
-import { parseTemplateText, type Block } from './blocks.js';
+import { parseTemplateText, textBlocks, type Block } from './blocks.js';
 
 export interface TemplateContext {
   month: MonthKey;
@@ -32,8 +32,8 @@ function idsFrom(body: string): string[] {
 export function renderTemplate(source: string, figures: ReportFigures, context: TemplateContext, finance?: FinanceFigures): Block[] {
   const hb = Handlebars.create();
   const nonce = randomBytes(6).toString('hex');
-  const markers = new Map<string, Block>();
-  const mark = (block: Block): string => {
+  const markers = new Map<string, Block | Block[]>();
+  const mark = (block: Block | Block[]): string => {
     const key = `@@block-${nonce}-${markers.size}@@`;
     markers.set(key, block);
     return `\n${key}\n`;
@@ -115,7 +115,8 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     const options = rest.pop() as HashOptions;
     const kind = (typeof options.hash.kind === 'string' ? options.hash.kind : 'progress-analysis') as CommentaryKind;
     const text = figures.commentary(context.report, String(section), kind);
-    return text ?? figures.noCommentary(String(section));
+    // Workbook text is placed as blocks of plain text, so nothing in it reads as the template's markup.
+    return mark(textBlocks(text ?? figures.noCommentary(String(section))));
   });
 
   const template = hb.compile(source, { noEscape: true, strict: false });

@@ -8,27 +8,50 @@ import { B4BError } from './findings/finding.js';
 import { checkArchive, formatBytes } from './workbook/check-archive.js';
 import { loadWorkbook } from './workbook/load-workbook.js';
 
-function unreadable(file: string, reason: string): B4BError {
-  return new B4BError(`${file}: cannot read the workbook: ${reason}`, [
-    { severity: 'error', code: 'unreadable-file', source: { file }, message: `cannot read the workbook: ${reason}` },
+function unreadable(file: string, what: string, reason: string): B4BError {
+  return new B4BError(`${file}: cannot read ${what}: ${reason}`, [
+    { severity: 'error', code: 'unreadable-file', source: { file }, message: `cannot read ${what}: ${reason}` },
   ]);
 }
 
+interface FileKind {
+  /** "the workbook", "this PDF of item 3" */
+  what: string;
+  /** "a workbook", "a PDF" */
+  noun: string;
+  /** "an Excel workbook file (.xlsx)" */
+  expected: string;
+  maxBytes: number;
+  /** Where the size limit is set, for the message. */
+  limitName: string;
+}
+
+const WORKBOOK = (limits: InputLimits): FileKind => ({
+  what: 'the workbook',
+  noun: 'a workbook',
+  expected: 'an Excel workbook file (.xlsx)',
+  maxBytes: limits.maxFileBytes,
+  limitName: 'maxFileBytes, limits in config/b4b.yaml',
+});
+
 /** What a path that is not a regular file is, in an officer's words. */
-function notAFile(info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (info.isDirectory()) return 'this is a folder, not a workbook; expected an Excel workbook file (.xlsx)';
-  if (info.isFIFO()) return 'this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)';
-  if (info.isSocket()) return 'this is a socket, not a workbook file; expected an Excel workbook file (.xlsx)';
-  return 'this is not a regular file; expected an Excel workbook file (.xlsx)';
+function notAFile(
+  info: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean },
+  kind: FileKind,
+): string {
+  if (info.isDirectory()) return `this is a folder, not ${kind.noun}; expected ${kind.expected}`;
+  if (info.isFIFO()) return `this is a named pipe (FIFO), not ${kind.noun} file; expected ${kind.expected}`;
+  if (info.isCharacterDevice() || info.isBlockDevice()) return `this is a device (such as /dev/zero), not ${kind.noun} file; expected ${kind.expected}`;
+  if (info.isSocket()) return `this is a socket, not ${kind.noun} file; expected ${kind.expected}`;
+  return `this is not a regular file; expected ${kind.expected}`;
 }
 
 /**
- * Reads the workbook's bytes, refusing anything that is not a regular file before reading a byte
- * (a FIFO or a device would block or never end) and any file over the size limit. The file is
+ * Reads an input file's bytes, refusing anything that is not a regular file before reading a byte
+ * (a FIFO or a device would block or never end) and any file over its size limit. The file is
  * opened without blocking and checked through its own handle, so what is checked is what is read.
  */
-export async function readWorkbookBytes(file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<Uint8Array> {
+export async function readRegularFile(file: string, kind: FileKind): Promise<Uint8Array> {
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -38,29 +61,33 @@ export async function readWorkbookBytes(file: string, limits: InputLimits = DEFA
       code === 'ENOENT'
         ? 'no such file'
         : code === 'EISDIR'
-          ? 'this is a folder, not a workbook'
+          ? `this is a folder, not ${kind.noun}; expected ${kind.expected}`
           : code === 'EACCES' || code === 'EPERM'
             ? 'permission denied'
             : code === 'ENOTDIR'
               ? 'a folder on its path is a file'
               : String(cause);
-    throw unreadable(file, reason);
+    throw unreadable(file, kind.what, reason);
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) throw unreadable(file, notAFile(info));
-    if (info.size > limits.maxFileBytes) {
-      throw unreadable(file, `the file is ${formatBytes(info.size)}; a workbook may be at most ${formatBytes(limits.maxFileBytes)} (maxFileBytes, limits in config/b4b.yaml)`);
+    if (!info.isFile()) throw unreadable(file, kind.what, notAFile(info, kind));
+    if (info.size > kind.maxBytes) {
+      throw unreadable(file, kind.what, `the file is ${formatBytes(info.size)}; ${kind.noun} may be at most ${formatBytes(kind.maxBytes)} (${kind.limitName})`);
     }
     try {
       return await handle.readFile();
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'EISDIR') throw unreadable(file, 'this is a folder, not a workbook');
-      throw unreadable(file, String(cause));
+      throw unreadable(file, kind.what, String(cause));
     }
   } finally {
     await handle.close();
   }
+}
+
+/** The workbook's bytes (see readRegularFile). */
+export async function readWorkbookBytes(file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<Uint8Array> {
+  return readRegularFile(file, WORKBOOK(limits));
 }
 
 /** The input edge: workbook file → checked dataset. Unreadable or oversized files throw a B4BError naming the file. */

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { EXIT, fileSystemError } from '../findings/exit-codes.js';
 import { B4BError } from '../findings/finding.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerHistory } from './commands/history.js';
@@ -16,6 +17,7 @@ const program = new Command();
 program
   .name('b4b-reports')
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
+  .option('--debug', 'on an unexpected failure, print its stack trace (for reporting a fault)')
   .showHelpAfterError()
   .exitOverride();
 
@@ -25,16 +27,30 @@ registerHistory(program);
 registerSchedule(program);
 registerCatalogue(program);
 
+/**
+ * Every failure leaves with a typed message and an exit code (src/findings/exit-codes.ts): usage
+ * errors 2, the program's own B4BErrors their code, file-system failures (a full disk, a read-only
+ * or missing folder) 73 or 74 naming the path; anything else is a fault of the program, 70, with
+ * its stack trace only under --debug.
+ */
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  const debug = program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug');
+  const typed = error instanceof B4BError ? error : fileSystemError(error);
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof B4BError) {
-    process.stderr.write(`b4b-reports: ${error.message}\n`);
-    process.exitCode = error.exitCode;
+    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  } else if (typed) {
+    process.stderr.write(`b4b-reports: ${typed.message}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = typed.exitCode;
   } else {
-    process.stderr.write(`b4b-reports: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      debug && error instanceof Error && error.stack
+        ? `b4b-reports: unexpected failure: ${error.stack}\n`
+        : `b4b-reports: unexpected failure: ${message}\nThis is a fault in b4b-reports: run the command again with --debug and report what it prints.\n`,
+    );
+    process.exitCode = EXIT.SOFTWARE;
   }
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { B4BError } from '../findings/finding.js';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
@@ -9,6 +8,8 @@ import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 import { inputLimitsSchema } from './limits.js';
+import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
+import { CONFIG_ERROR, parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
 
 /** The project folder: where config/, data/ and output/ live. */
@@ -16,7 +17,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml');
 
 /** One report's template and its place in the agenda. */
-export const reportSettingsSchema = z.object({
+export const reportSettingsSchema = z.strictObject({
   /**
    * performance: indicator tables. clinic: needs the month's team rows and refuses to run without them.
    * finance: an exempt appendix; needs the month's revenue rows, and prints the exemption wording on every page.
@@ -38,7 +39,7 @@ export const reportSettingsSchema = z.object({
   firstPage: z.number().int().positive().optional(),
 });
 
-export const settingsSchema = z.object({
+export const settingsSchema = z.strictObject({
   /** The workbook read when a command is given none. */
   workbook: z.string().min(1),
   /** Header and sheet names the reader accepts (config/header-aliases.yaml). */
@@ -62,6 +63,11 @@ export const settingsSchema = z.object({
   service: z.string().min(1).default('Children & Learning'),
   /** Each report the program can produce, by the name used with `run --report`. */
   reports: z.record(z.string(), reportSettingsSchema).default({}),
+  /**
+   * Keys whose absolute paths may lie outside the project folder (see src/config/contained-path.ts);
+   * by default only `workbook`. Every other path in config stays inside the project folder.
+   */
+  allowOutsideProject: z.array(z.string().min(1)).default(DEFAULT_ALLOWED_OUTSIDE),
   /** What the workbook reader accepts before it refuses or cuts (see src/config/limits.ts and docs/workbook.md). */
   limits: inputLimitsSchema.default(inputLimitsSchema.parse({})),
 });
@@ -91,25 +97,19 @@ export interface LoadedSettings {
   finance: FinanceSettings;
 }
 
-export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
+/** Reads and checks a configuration file, keeping where each key is (for messages about its values). */
+export async function readConfigFile<T>(file: string, schema: z.ZodType<T>, what: string): Promise<ParsedConfig<T>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, [], CONFIG_ERROR);
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid YAML: ${(cause as Error).message}`);
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`).join('\n');
-    throw new B4BError(`${file}: the ${what} does not match its schema:\n${problems}`);
-  }
-  return result.data;
+  return parseConfigWithLines(text, file, schema, what);
+}
+
+export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
+  return (await readConfigFile(file, schema, what)).data;
 }
 
 /** Reads the settings file (and what it points to), then applies command-line overrides. */
@@ -118,8 +118,19 @@ export async function loadSettings(
 ): Promise<LoadedSettings> {
   const settingsFile = path.resolve(options.settingsFile ?? DEFAULT_SETTINGS_FILE);
   const base = path.dirname(path.dirname(settingsFile));
-  const fromFile = await readYaml(settingsFile, settingsSchema, 'settings file');
-  const settings: Settings = { ...fromFile, ...Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined)) };
+  const parsed = await readConfigFile(settingsFile, settingsSchema, 'settings file');
+  const fromFile = parsed.data;
+  const overridden = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined)) as Partial<Settings>;
+  const settings: Settings = { ...fromFile, ...overridden };
+  // Paths from the settings file stay inside the project folder; a command-line path is the user's own.
+  const allowed = fromFile.allowOutsideProject;
+  const check = (key: string, keyPath: (string | number)[], value: string): void => {
+    containedPath(base, value, { file: settingsFile, line: parsed.lineOf(keyPath), keyPath: keyPath.join('.'), key }, allowed);
+  };
+  for (const key of ['workbook', 'headerAliases', 'catalogue', 'teamMeasures', 'delivery', 'schedule', 'ledger', 'finance', 'outputDir'] as const) {
+    if (overridden[key] === undefined) check(key, [key], fromFile[key]);
+  }
+  for (const [name, report] of Object.entries(fromFile.reports)) check('template', ['reports', name, 'template'], report.template);
   const resolve = (p: string): string => path.resolve(base, p);
   const paths = {
     root: base,

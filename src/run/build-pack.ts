@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { PDFDocument } from 'pdf-lib';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parse as parseYaml } from 'yaml';
-import type { LoadedSettings } from '../config/settings.js';
+import { CONFIG_ERROR } from '../config/read-config.js';
+import { containedPath } from '../config/contained-path.js';
+import { readConfigFile, readYaml, type LoadedSettings } from '../config/settings.js';
+import { readRegularFile } from '../read-workbook-file.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
@@ -34,22 +36,45 @@ export interface PackOutput {
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
+  const file = path.join(loaded.paths.root, 'config', 'packs.yaml');
+  const parsed = await readConfigFile(file, packsFileSchema, 'packs file');
+  // The covering reports and PDFs a pack includes stay inside the project folder (src/config/contained-path.ts).
+  for (const [name, pack] of Object.entries(parsed.data.packs)) {
+    pack.items.forEach((item, i) =>
+      item.documents.forEach((doc, d) => {
+        const key = 'coveringReport' in doc ? 'coveringReport' : 'file' in doc ? 'file' : undefined;
+        if (key === undefined) return;
+        const keyPath = ['packs', name, 'items', i, 'documents', d, key];
+        const value = 'coveringReport' in doc ? doc.coveringReport : 'file' in doc ? doc.file : '';
+        containedPath(loaded.paths.root, value, { file, line: parsed.lineOf(keyPath), keyPath: `packs.${name}.items[${i}].documents[${d}].${key}`, key }, loaded.settings.allowOutsideProject);
+      }),
+    );
   }
-  try {
-    return parse(parseYaml(text));
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid: ${(cause as Error).message}`);
-  }
+  return parsed.data.packs;
 }
 
-export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
+/** Why bytes are not a PDF pdf-lib can include, or undefined when they are one. */
+async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (!head.includes('%PDF-')) {
+    const start = Buffer.from(bytes.subarray(0, 4));
+    const what = start.subarray(0, 2).equals(Buffer.from('PK'))
+      ? 'it is a zip archive (a Word or Excel file?)'
+      : start.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))
+        ? 'it is an old Office file (.doc or .xls)'
+        : bytes.length === 0
+          ? 'it is empty'
+          : 'it does not start with %PDF-';
+    return what;
+  }
+  try {
+    await PDFDocument.load(bytes, { updateMetadata: false });
+    return undefined;
+  } catch (cause) {
+    const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
+    return /encrypt/i.test(reason) ? 'it is encrypted (password-protected); save an unprotected copy' : `it is damaged (${reason})`;
+  }
 }
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
@@ -76,7 +101,7 @@ export async function buildPack(
   month: MonthKey,
   options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
-  const pack = packs[name];
+  const pack = Object.hasOwn(packs, name) ? packs[name] : undefined;
   if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const values = packTextValues(month, pack.meetingDate);
   const warnings: ModelWarning[] = [];
@@ -88,7 +113,7 @@ export async function buildPack(
     for (const doc of item.documents) {
       const started = performance.now();
       if ('report' in doc) {
-        const report = loaded.settings.reports[doc.report];
+        const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
@@ -103,7 +128,7 @@ export async function buildPack(
         if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
       } else if ('coveringReport' in doc) {
         const file = path.resolve(loaded.paths.root, doc.coveringReport);
-        const report = await readYamlFile(file, (d) => coveringReportSchema.parse(d), 'covering report');
+        const report = await readYaml(file, coveringReportSchema, 'covering report');
         const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));
@@ -111,12 +136,15 @@ export async function buildPack(
         html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
+        const where = `config/packs.yaml: packs.${name}, item ${item.number}, file: ${doc.file}`;
         let bytes: Uint8Array;
         try {
-          bytes = await readFile(file);
+          bytes = await readRegularFile(file, { what: `this PDF of item ${item.number}`, noun: 'a PDF', expected: 'a PDF file', maxBytes: loaded.settings.limits.maxFileBytes, limitName: 'maxFileBytes, limits in config/b4b.yaml' });
         } catch (cause) {
-          throw new B4BError(`${file}: cannot read this PDF of item ${item.number} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+          throw new B4BError(`${where}: ${(cause as Error).message}`, [], CONFIG_ERROR);
         }
+        const problem = await notAPdf(bytes);
+        if (problem) throw new B4BError(`${where}: ${file} is not a PDF that can be included: ${problem}; expected a PDF file`, [], CONFIG_ERROR);
         parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes, exempt: doc.exempt });
       }
       timings.reports += performance.now() - started;

@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
       if (options.pack !== undefined) {
         const { loadPacks } = await import('../../run/build-pack.js');
         const packs = await loadPacks(loaded);
-        if (!packs[options.pack]) throw new B4BError(`there is no pack called "${options.pack}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+        if (!Object.hasOwn(packs, options.pack)) throw new B4BError(`there is no pack called "${options.pack}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
       const { executeRun } = await import('../../run/execute-run.js');

@@ -34,7 +34,7 @@ export function registerSchedule(program: Command): void {
       const packs = await loadPacks(loaded);
       // Refuse a bad schedule before anything runs: unknown packs, and restricted packs sent to public lists.
       for (const job of schedule.jobs) {
-        if (!packs[job.pack]) throw new B4BError(`config/schedule.yaml: the job "${job.name}" names the pack "${job.pack}", which config/packs.yaml does not define`);
+        if (!Object.hasOwn(packs, job.pack)) throw new B4BError(`config/schedule.yaml: the job "${job.name}" names the pack "${job.pack}", which config/packs.yaml does not define`);
         planDelivery(job.deliver, delivery, job.pack);
       }
       const progress = createProgress();

@@ -27,7 +27,7 @@ export const scheduleSettingsSchema = z.strictObject({
       pack: z.string().min(1),
       cron: z.string().min(1),
       deliver: z
-        .object({ public: z.array(z.string()).default([]), restricted: z.array(z.string()).default([]) })
+        .strictObject({ public: z.array(z.string()).default([]), restricted: z.array(z.string()).default([]) })
         .default({ public: [], restricted: [] }),
     }),
   ),

@@ -10,13 +10,16 @@ export const inputLimitsSchema = z.strictObject({
   maxFileBytes: z.number().int().positive().default(100 * 1024 * 1024),
   /** The most entries (parts) the .xlsx archive may hold (a B4B workbook has about 20). */
   maxEntries: z.number().int().positive().default(2000),
-  /** The largest uncompressed size of one part (a sheet's XML, the shared strings), in bytes (default 64 MB). */
-  maxPartBytes: z.number().int().positive().default(64 * 1024 * 1024),
-  /** The largest uncompressed size of all parts together, in bytes (default 256 MB). */
-  maxTotalBytes: z.number().int().positive().default(256 * 1024 * 1024),
   /**
-   * The most a part of at least 1 MB may expand (uncompressed size / compressed size). Sheet XML
-   * compresses 5 to 30 times; a zip bomb hundreds or thousands of times.
+   * The largest uncompressed size of one part (a sheet's XML, the shared strings), in bytes (default
+   * 32 MB, about 90,000 rows of 10 figures; exceljs holds such a sheet in about 600 MB).
+   */
+  maxPartBytes: z.number().int().positive().default(32 * 1024 * 1024),
+  /** The largest uncompressed size of all parts together, in bytes (default 128 MB). */
+  maxTotalBytes: z.number().int().positive().default(128 * 1024 * 1024),
+  /**
+   * The most a part of at least 16 MB may expand (uncompressed size / compressed size). Sheet XML
+   * compresses 5 to 30 times; a zip bomb hundreds or a thousand times.
    */
   maxCompressionRatio: z.number().positive().default(200),
   /** The longest text read from one cell, in characters; longer text is cut, with a warning (Excel itself holds 32,767). */

@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import { B4BError } from './finding.js';
 
 /**
@@ -23,16 +25,44 @@ export const EXIT = {
 
 const WRITE_CALLS = new Set(['mkdir', 'rename', 'write', 'writeFile', 'appendFile', 'unlink', 'rmdir', 'rm', 'copyfile', 'symlink', 'link', 'fsync', 'close', 'ftruncate', 'utime', 'chmod']);
 
-/** A file-system error (it has an errno code and, mostly, a path) as the typed error users see. */
-export function fileSystemError(error: unknown): B4BError | undefined {
-  if (!(error instanceof Error)) return undefined;
+/**
+ * What really stopped a write that reports ENOENT or EACCES: Node's recursive mkdir says ENOENT on
+ * a read-only file system, and a path through a file fails before it reaches the file system's
+ * own answer. The nearest part of the path that exists is asked directly.
+ */
+function probeWrite(target: string): 'EROFS' | 'ENOTDIR' | undefined {
+  let current = path.resolve(target);
+  for (;;) {
+    try {
+      const info = statSync(current);
+      if (!info.isDirectory()) return current === path.resolve(target) ? undefined : 'ENOTDIR';
+      accessSync(current, constants.W_OK);
+      return undefined;
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EROFS') return 'EROFS';
+      if (code !== 'ENOENT') return undefined;
+      const parent = path.dirname(current);
+      if (parent === current) return undefined;
+      current = parent;
+    }
+  }
+}
+
+/**
+ * A file-system error (it has an errno code and, mostly, a path) as the typed error users see.
+ * `folder` names the place when the error itself has no path (a write that ran out of space).
+ */
+export function fileSystemError(error: unknown, context: { folder?: string } = {}): B4BError | undefined {
+  if (!(error instanceof Error) || error instanceof B4BError) return undefined;
   const e = error as NodeJS.ErrnoException & { dest?: string };
   if (typeof e.code !== 'string' || !/^E[A-Z]+$/.test(e.code) || (e.syscall === undefined && e.path === undefined)) return undefined;
-  const where = e.dest ? `${e.path} to ${e.dest}` : (e.path ?? 'a file');
+  const where = e.dest ? `${e.path} to ${e.dest}` : (e.path ?? (context.folder ? `a file in ${context.folder}` : 'a file'));
   const writing = e.syscall === undefined || WRITE_CALLS.has(e.syscall) || e.dest !== undefined;
   const verb = e.syscall === 'open' ? 'open' : writing ? 'write' : 'read';
   const advice = 'outputDir and ledger in config/b4b.yaml say where runs write';
-  switch (e.code) {
+  const code = (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EPERM') && writing && e.path ? (probeWrite(e.path) ?? e.code) : e.code;
+  switch (code) {
     case 'ENOSPC':
       return new B4BError(`cannot ${verb} ${where}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were`, [], EXIT.IO_ERROR);
     case 'EDQUOT':

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
@@ -6,7 +5,9 @@ import { B4BError } from '../findings/finding.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { reportHtml } from '../html/report-html.js';
-import { buildReport, type ReportOutput } from './build-report.js';
+import { buildReport, type ReportInput, type ReportOutput } from './build-report.js';
+import { CONFIG_ERROR } from '../config/read-config.js';
+import { readRegularFile } from '../read-workbook-file.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
 
@@ -57,8 +58,18 @@ export async function buildConfiguredReport(
   if (report.kind === 'finance') {
     requireMonthRows(dataset.finance.revenue, month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }
-  const templateSource =
-    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
+  const templateFile = report === ALL_TABLES_SETTINGS ? undefined : path.resolve(loaded.paths.root, report.template);
+  let templateSource: ReportInput['templateSource'];
+  if (report === ALL_TABLES_SETTINGS) templateSource = allTablesBlocks;
+  else if (overrides.templateSource !== undefined) templateSource = overrides.templateSource;
+  else {
+    try {
+      const bytes = await readRegularFile(templateFile ?? '', { what: `the template of the report "${reportName}"`, noun: 'a template', expected: 'a Handlebars template file (.hbs)', maxBytes: 1024 * 1024, limitName: 'templates are at most 1 MB' });
+      templateSource = Buffer.from(bytes).toString('utf8');
+    } catch (cause) {
+      throw new B4BError(`config/b4b.yaml: reports.${reportName}.template: ${(cause as Error).message}`, [], CONFIG_ERROR);
+    }
+  }
   const format: AgendaFormat = {
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
@@ -68,19 +79,25 @@ export async function buildConfiguredReport(
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
   };
-  const output = await buildReport({
-    dataset,
-    catalogue: loaded.catalogue,
-    teamMeasures: loaded.teamMeasures,
-    ...(report.kind === 'finance' ? { finance: loaded.finance } : {}),
-    month,
-    templateSource,
-    commentaryReport: report.commentaryReport,
-    title: report.title,
-    council: loaded.settings.council,
-    service: report.service ?? loaded.settings.service,
-    format,
-  });
+  let output: ReportOutput;
+  try {
+    output = await buildReport({
+      dataset,
+      catalogue: loaded.catalogue,
+      teamMeasures: loaded.teamMeasures,
+      ...(report.kind === 'finance' ? { finance: loaded.finance } : {}),
+      month,
+      templateSource,
+      commentaryReport: report.commentaryReport,
+      title: report.title,
+      council: loaded.settings.council,
+      service: report.service ?? loaded.settings.service,
+      format,
+    });
+  } catch (cause) {
+    if (cause instanceof B4BError && cause.exitCode === CONFIG_ERROR && templateFile) throw new B4BError(`${templateFile}: ${cause.message}`, cause.findings, CONFIG_ERROR);
+    throw cause;
+  }
   if (report.kind === 'finance') return output;
   return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
 }

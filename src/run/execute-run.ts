@@ -6,6 +6,7 @@ import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js
 import type { Dataset } from '../dataset/types.js';
 import type { DeliveryRequest } from '../delivery/send.js';
 import { B4BError, findingLinesPerKind, formatSource, moreLine } from '../findings/finding.js';
+import { fileSystemError } from '../findings/exit-codes.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
@@ -196,7 +197,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       }
       record.outcome = 'success';
     });
-  } catch (error) {
+  } catch (thrown) {
+    // A full disk or a read-only folder is said as such, naming the output folder when the error has no path.
+    const error = fileSystemError(thrown, { folder: loaded.paths.outputDir }) ?? thrown;
     if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) record.outcome = 'refused';
     record.error = error instanceof Error ? error.message : String(error);
     if (record.outcome !== 'refused' && delivery && mail) {

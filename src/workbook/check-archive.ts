@@ -11,8 +11,11 @@ import { B4BError, type Finding } from '../findings/finding.js';
 import type { InputLimits } from '../config/limits.js';
 
 const MB = 1024 * 1024;
-/** Below this size a part's compression ratio says nothing (a few KB of repeated XML compresses 100-fold). */
-const RATIO_FLOOR = MB;
+/**
+ * Below this size a part's compression ratio says nothing: repeated XML or text compresses hundreds
+ * of times, and a part this small costs little even so.
+ */
+const RATIO_FLOOR = 16 * MB;
 
 export function formatBytes(n: number): string {
   if (n >= MB) return `${(n / MB).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;

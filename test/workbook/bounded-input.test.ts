@@ -21,14 +21,14 @@ import { sampleParts, writeZip, zipBombWorkbook, type ZipPart } from '../fixture
 
 let dir: string;
 let parts: ZipPart[];
-/** 10 MB of spaces, deflated to about 10 KB. */
-let spaces10mb: { bytes: Buffer; uncompressedSize: number };
+/** 20 MB of spaces, deflated to about 20 KB. */
+let spaces20mb: { bytes: Buffer; uncompressedSize: number };
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'b4b-bounded-'));
   parts = await sampleParts();
-  const data = Buffer.alloc(10 * 1024 * 1024, 0x20);
-  spaces10mb = { bytes: zlib.deflateRawSync(data, { level: 9 }), uncompressedSize: data.length };
+  const data = Buffer.alloc(20 * 1024 * 1024, 0x20);
+  spaces20mb = { bytes: zlib.deflateRawSync(data, { level: 9 }), uncompressedSize: data.length };
 });
 
 async function refusal(bytes: Buffer, name: string): Promise<B4BError> {
@@ -55,7 +55,7 @@ describe('the archive is checked before exceljs parses anything', () => {
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'bomb.xlsx: the sheet part xl/worksheets/sheet1.xml unpacks to 450 MB (from 1.3 MB); a part may unpack to at most 64 MB (maxPartBytes, limits in config/b4b.yaml), so the workbook is not read',
+      'bomb.xlsx: the sheet part xl/worksheets/sheet1.xml unpacks to 450 MB (from 1.3 MB); a part may unpack to at most 32 MB (maxPartBytes, limits in config/b4b.yaml), so the workbook is not read',
     );
     expect(result.stderr).toContain('Input too large (1)');
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -63,11 +63,11 @@ describe('the archive is checked before exceljs parses anything', () => {
 
   it('refuses a part that expands more than 200 times, under the size limit', async () => {
     const error = await refusal(
-      writeZip(parts.map((p) => (p.name === 'xl/worksheets/sheet1.xml' ? { name: p.name, deflated: { ...spaces10mb, crc32: 0 } } : p))),
+      writeZip(parts.map((p) => (p.name === 'xl/worksheets/sheet1.xml' ? { name: p.name, deflated: { ...spaces20mb, crc32: 0 } } : p))),
       'ratio.xlsx',
     );
     expect(error.message).toMatch(
-      /^ratio\.xlsx: the sheet part xl\/worksheets\/sheet1\.xml unpacks to 10 MB from [\d.]+ KB, [\d,]+ times its packed size; a workbook's parts expand at most 200 times \(maxCompressionRatio, limits in config\/b4b\.yaml\), so the workbook is not read$/,
+      /^ratio\.xlsx: the sheet part xl\/worksheets\/sheet1\.xml unpacks to 20 MB from [\d.]+ KB, [\d,]+ times its packed size; a workbook's parts expand at most 200 times \(maxCompressionRatio, limits in config\/b4b\.yaml\), so the workbook is not read$/,
     );
     expect(error.findings.map((f) => f.code)).toEqual(['input-too-large']);
   });

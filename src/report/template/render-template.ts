@@ -8,6 +8,9 @@ import { MONEY_KEY } from '../money.js';
 import { B4BError } from '../../findings/finding.js';
 import { parseTemplateText, textBlocks, type Block } from './blocks.js';
 
+/** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
+const TEMPLATE_ERROR = 78;
+
 export interface TemplateContext {
   month: MonthKey;
   /** The report's name in the commentary sheet ("performance"). */
@@ -119,7 +122,14 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     return mark(textBlocks(text ?? figures.noCommentary(String(section))));
   });
 
-  const template = hb.compile(source, { noEscape: true, strict: false });
-  const text = template({ ...context, monthLong: monthLongLabel(context.month) });
+  let text: string;
+  try {
+    const template = hb.compile(source, { noEscape: true, strict: false });
+    text = template({ ...context, monthLong: monthLongLabel(context.month) });
+  } catch (cause) {
+    if (cause instanceof B4BError) throw cause;
+    // A template's own mistake (a syntax error, an unknown helper): the template is configuration.
+    throw new B4BError(`the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`, [], TEMPLATE_ERROR);
+  }
   return parseTemplateText(text, markers);
 }

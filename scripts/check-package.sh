@@ -29,7 +29,7 @@ want=$(node -p "require('$repo/package.json').version")
 got=$("$bin" --version)
 [ "$got" = "$want" ] || fail "--version printed \"$got\", expected \"$want\""
 
-"$bin" init proj >/dev/null
+"$bin" init proj >/dev/null 2>"$work/init.err" || { cat "$work/init.err" >&2; fail "init proj exited non-zero"; }
 [ -f proj/config/b4b.yaml ] || fail "init wrote no proj/config/b4b.yaml"
 
 # Run from another folder, so nothing can be found by accident in the current one.
@@ -43,6 +43,10 @@ pdf="$work/install/proj/output/2023-10/performance-2023-10.pdf"
 [ -f "$pdf" ] || fail "the report is not at $pdf (run printed: $printed)"
 [ "$(realpath "$printed")" = "$(realpath "$pdf")" ] || fail "run printed $printed, not the report inside proj/"
 [ ! -e "$work/install/node_modules/b4b-reports/output/2023-10" ] || fail "run wrote into the installed package's own output/"
-pdftotext "$pdf" - | grep -q 'Children & Learning Service Performance Report' || fail "the report's text lacks its title"
+text=$(pdftotext -raw -l 1 "$pdf" -)
+case "$text" in
+  *'Children & Learning Service Performance Report'*) ;;
+  *) fail "the report's first page lacks its title" ;;
+esac
 
 echo "check-package: OK: packed $tarball, installed it, init proj, and run wrote proj/output/2023-10/performance-2023-10.pdf"

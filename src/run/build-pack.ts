@@ -37,7 +37,7 @@ export interface PackOutput {
 }
 
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  const file = path.join(loaded.paths.root, 'config', 'packs.yaml');
+  const file = loaded.paths.packs;
   const parsed = await readConfigFile(file, packsFileSchema, 'packs file');
   // The covering reports and PDFs a pack includes stay inside the project folder (src/config/contained-path.ts).
   for (const [name, pack] of Object.entries(parsed.data.packs)) {
@@ -102,7 +102,7 @@ export async function buildPack(
   options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
   const pack = Object.hasOwn(packs, name) ? packs[name] : undefined;
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const values = packTextValues(month, pack.meetingDate);
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
@@ -136,7 +136,7 @@ export async function buildPack(
         html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
-        const where = `config/packs.yaml: packs.${name}, item ${item.number}, file: ${doc.file}`;
+        const where = `${loaded.paths.packs}: packs.${name}, item ${item.number}, file: ${doc.file}`;
         let bytes: Uint8Array;
         try {
           bytes = await readRegularFile(file, { what: `this PDF of item ${item.number}`, noun: 'a PDF', expected: 'a PDF file', maxBytes: loaded.settings.limits.maxFileBytes, limitName: 'maxFileBytes, limits in config/b4b.yaml' });

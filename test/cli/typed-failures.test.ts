@@ -111,7 +111,7 @@ describe('a pack file that is not a PDF', () => {
     const result = runCli(['run', '--pack', 'panel', '--month', '2023-10', '--settings', project.settings], { cwd: project.root });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain(
-      `b4b-reports: config/packs.yaml: packs.panel, item 10, file: data/minutes.pdf: ${path.join(project.root, 'data', 'minutes.pdf')} is not a PDF that can be included: it does not start with %PDF-; expected a PDF file\n`,
+      `b4b-reports: ${path.join(project.root, 'config', 'packs.yaml')}: packs.panel, item 10, file: data/minutes.pdf: ${path.join(project.root, 'data', 'minutes.pdf')} is not a PDF that can be included: it does not start with %PDF-; expected a PDF file\n`,
     );
     expect(result.stderr).not.toMatch(NO_STACK);
     const written = spawnSync('find', [project.output, '-name', '*.pdf'], { encoding: 'utf8' }).stdout.trim();
@@ -128,7 +128,7 @@ describe('names that JavaScript reserves', () => {
   it('--pack __proto__ and --report constructor are unknown names: exit 2', () => {
     const pack = runCli(['run', '--pack', '__proto__', '--month', '2023-10', '--settings', project.settings]);
     expect(pack.status).toBe(2);
-    expect(pack.stderr).toBe('b4b-reports: there is no pack called "__proto__" in config/packs.yaml (known: panel, board)\n');
+    expect(pack.stderr).toBe(`b4b-reports: there is no pack called "__proto__" in ${path.join(project.root, 'config', 'packs.yaml')} (known: panel, board)\n`);
     const report = runCli(['run', '--report', 'constructor', '--month', '2023-10', '--settings', project.settings]);
     expect(report.status).toBe(2);
     expect(report.stderr).toBe(

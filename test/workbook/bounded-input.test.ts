@@ -52,7 +52,7 @@ describe('the archive is checked before exceljs parses anything', () => {
     await writeFile(file, bomb);
     // Were the sheet inflated, exceljs would need gigabytes: a 200 MB heap would end the process (exit 134).
     const result = runCli(['validate', file], { nodeArgs: ['--max-old-space-size=200'], timeoutMs: 30_000 });
-    expect(result.signal).toBeNull();
+    expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       'bomb.xlsx: the sheet part xl/worksheets/sheet1.xml unpacks to 450 MB (from 1.3 MB); a part may unpack to at most 32 MB (maxPartBytes, limits in config/b4b.yaml), so the workbook is not read',
@@ -112,14 +112,14 @@ describe('anything that is not a regular file is refused before it is read, neve
     const fifo = path.join(dir, 'pipe.xlsx');
     execFileSync('mkfifo', [fifo]);
     const result = validate(fifo);
-    expect(result.signal).toBeNull();
+    expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('\n    pipe.xlsx: cannot read the workbook: this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)\n');
   });
 
   it('/dev/zero', () => {
     const result = validate('/dev/zero');
-    expect(result.signal).toBeNull();
+    expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('\n    zero: cannot read the workbook: this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)\n');
   });

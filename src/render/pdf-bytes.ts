@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { FONT_FAMILY, FONT_FILES } from './fonts.js';
+import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, type FontStyle } from './fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,10 +20,18 @@ let instance: PdfMake | undefined;
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
 function pdfmake(): PdfMake {
   if (!instance) {
+    // Before pdfkit is loaded: every document then lays text out with the one parsed copy of each font.
+    shareParsedFonts();
     instance = require('pdfmake') as PdfMake;
-    instance.setFonts({ [FONT_FAMILY]: FONT_FILES });
-    const allowed = new Set(Object.values(FONT_FILES));
-    instance.setLocalAccessPolicy((path) => allowed.has(path));
+    // The fonts are served from pdfmake's in-memory file system, read once per process: pdfkit gets the
+    // same Buffer for every document (and so the same parsed font), and no local file is read at all.
+    const virtual: Record<string, string> = {};
+    for (const style of Object.keys(FONT_FILES) as FontStyle[]) {
+      virtual[style] = `fonts/${FONT_FAMILY}-${style}.ttf`;
+      instance.virtualfs.writeFileSync(virtual[style], fontBytes(style));
+    }
+    instance.setFonts({ [FONT_FAMILY]: virtual });
+    instance.setLocalAccessPolicy(() => false);
     instance.setUrlAccessPolicy(() => false);
   }
   return instance;

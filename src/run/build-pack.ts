@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parse as parseYaml } from 'yaml';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
@@ -9,12 +8,14 @@ import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type P
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
-import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import { loadPacks, readYamlFile } from '../pack/load-packs.js';
+import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { RunCache } from './run-cache.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -34,23 +35,7 @@ export interface PackOutput {
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
-  }
-  try {
-    return parse(parseYaml(text));
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid: ${(cause as Error).message}`);
-  }
-}
-
-export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
-}
+export { loadPacks };
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
 function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
@@ -74,7 +59,7 @@ export async function buildPack(
   name: string,
   dataset: Dataset,
   month: MonthKey,
-  options: { numberItemFiles: boolean },
+  options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
   const pack = packs[name];
   if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
@@ -92,6 +77,7 @@ export async function buildPack(
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+          ...(options.cache ? { cache: options.cache } : {}),
         });
         warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
         timings.model += output.timings.model;

@@ -9,6 +9,7 @@ import { reportHtml } from '../html/report-html.js';
 import { buildReport, type ReportOutput } from './build-report.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
+import type { RunCache } from './run-cache.js';
 
 /** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
 const ALL_TABLES_SETTINGS: ReportSettings = {
@@ -44,7 +45,7 @@ export async function buildConfiguredReport(
   reportName: string,
   dataset: Dataset,
   month: MonthKey,
-  overrides: { templateSource?: string; format?: AgendaFormat } = {},
+  overrides: { templateSource?: string; format?: AgendaFormat; cache?: RunCache } = {},
 ): Promise<ConfiguredReportOutput> {
   const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
   if (!report) {
@@ -57,8 +58,6 @@ export async function buildConfiguredReport(
   if (report.kind === 'finance') {
     requireMonthRows(dataset.finance.revenue, month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }
-  const templateSource =
-    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
   const format: AgendaFormat = {
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
@@ -68,6 +67,25 @@ export async function buildConfiguredReport(
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
   };
+  // Laid out once per run for each format it is asked in (the stand-alone report and a pack's copy
+  // with the same stamp and page numbers are the same document).
+  if (overrides.cache && overrides.templateSource === undefined) {
+    const { cache } = overrides;
+    return cache.document({ report: reportName, month, format }, () => layOut(loaded, report, month, dataset, format, {}));
+  }
+  return layOut(loaded, report, month, dataset, format, overrides);
+}
+
+async function layOut(
+  loaded: LoadedSettings,
+  report: ReportSettings,
+  month: MonthKey,
+  dataset: Dataset,
+  format: AgendaFormat,
+  overrides: { templateSource?: string },
+): Promise<ConfiguredReportOutput> {
+  const templateSource =
+    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
   const output = await buildReport({
     dataset,
     catalogue: loaded.catalogue,

@@ -15,6 +15,7 @@ import { newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigg
 import { cleanStaging, sha256, writeOutputs, type OutputFile } from './output-writer.js';
 import type { Progress } from './progress.js';
 import { LOCK_REFUSED, withRunLock } from './run-lock.js';
+import type { RunCache } from './run-cache.js';
 
 export interface RunRequest {
   target: { kind: 'pack' | 'report'; name: string };
@@ -30,12 +31,34 @@ export interface RunRequest {
   waitMs: number;
   numberItemFiles: boolean;
   deliver?: DeliveryRequest;
+  /**
+   * Given when this run is one output set of a run of several (`run --month` alone, see run-month.ts):
+   * that run holds the lock, reads the workbook once and lays each document out once for all its sets.
+   */
+  shared?: SharedRun;
+}
+
+/** What the output sets of one run of several share. */
+export interface SharedRun {
+  /** The checked workbook, read once (the same promise for every set; a rejection fails every set). */
+  read: () => Promise<{ dataset: Dataset }>;
+  /** The workbook's SHA-256, once its bytes were read (also when it then failed its checks). */
+  workbookSha256?: string;
+  cache: RunCache;
 }
 
 export interface RunResult {
   record: RunRecord;
   /** The paths to show the user: the report, or the pack's two variants. */
   printed: string[];
+}
+
+/**
+ * The one lock of every run of a month, whatever it produces: a run of the whole month and a run of
+ * one of its reports or packs write into the same folder, so they never run at once.
+ */
+export function monthLockName(month: MonthKey): string {
+  return `month-${month}`;
 }
 
 /** Reads and checks the workbook; errors, or a month the workbook does not reach, stop the run. */
@@ -107,23 +130,31 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
   const mail = request.deliver ? await import('../delivery/send.js') : undefined;
   let printed: string[] = [];
   try {
-    await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async () => {
+    const { shared } = request;
+    // A set of a run of several runs under that run's lock.
+    const locked = (work: () => Promise<void>): Promise<void> =>
+      shared ? work() : withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, work);
+    await locked(async () => {
       await cleanStaging(loaded.paths.outputDir);
       progress.step(`Starting the ${label}`, { run: id, trigger: request.trigger });
       // Delivery is checked first: a restricted pack addressed to a public list is refused before any work.
       const plans = request.deliver && delivery && mail ? mail.planDelivery(request.deliver, delivery, request.target.name) : [];
 
-      progress.step(`Reading ${path.basename(workbookFile)}`);
+      if (!shared) progress.step(`Reading ${path.basename(workbookFile)}`);
       // The hash is recorded even when the workbook has errors: the ledger says which file failed.
-      const { dataset } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
-        record.workbook.sha256 = sha256(bytes);
-      });
+      const { dataset } = shared
+        ? await shared.read().finally(() => {
+            if (shared.workbookSha256) record.workbook.sha256 = shared.workbookSha256;
+          })
+        : await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
+            record.workbook.sha256 = sha256(bytes);
+          });
 
       const outputs: OutputFile[] = [];
       let warnings: ModelWarning[];
       if (request.target.kind === 'report') {
         progress.step(`Building the ${request.target.name} report`);
-        const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month);
+        const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month, shared ? { cache: shared.cache } : {});
         warnings = output.warnings;
         outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
         printed = outputs.map((o) => o.file);
@@ -133,7 +164,10 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
         const { buildPack, loadPacks } = await import('./build-pack.js');
         const packs = await loadPacks(loaded);
-        const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
+        const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, {
+          numberItemFiles: request.numberItemFiles,
+          ...(shared ? { cache: shared.cache } : {}),
+        });
         warnings = output.warnings;
         for (const variant of ['public', 'restricted'] as const) {
           outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}-${variant}.pdf`), bytes: output.variants[variant].pack });

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { B4BError, type Finding } from '../findings/finding.js';
 import { readCellValue, type CellReading } from './cell-value.js';
 
@@ -40,7 +40,10 @@ function describeLoadFailure(bytes: Uint8Array, cause: unknown): string {
 
 /** Reads workbook bytes into interpreted grids. `file` names the workbook in messages. */
 export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<RawWorkbook> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
+  // `--help`, `history` or `schedule --check`.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (cause) {

@@ -22,10 +22,10 @@ export function registerSchedule(program: Command): void {
         'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
     )
     .action(async (options: ScheduleOptions) => {
-      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler }] = await Promise.all([
+      // `--check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+      const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
         import('../../delivery/send.js'),
-        import('../../run/build-pack.js'),
-        import('../../run/execute-run.js'),
+        import('../../pack/load-packs.js'),
         import('../../schedule/scheduler.js'),
       ]);
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
@@ -45,6 +45,7 @@ export function registerSchedule(program: Command): void {
         progress,
         stateFile: path.join(ledger.folder, 'scheduler-state.json'),
         run: async (job, slot, month) => {
+          const { executeRun } = await import('../../run/execute-run.js');
           await executeRun(
             loaded,
             {

@@ -16,6 +16,7 @@ import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import type { RunCache } from './run-cache.js';
+import { begin, timed } from './stage-clock.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -94,7 +95,7 @@ export async function buildPack(
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));
         parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
-        html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
+        html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
         let bytes: Uint8Array;
@@ -110,6 +111,7 @@ export async function buildPack(
   }
 
   const assemblyStart = performance.now();
+  const endAssembly = begin('assembly');
   const metadata = (variant: PackVariant) => ({
     title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
@@ -158,5 +160,6 @@ export async function buildPack(
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
   }
   timings.assembly = performance.now() - assemblyStart;
+  endAssembly();
   return { name, variants, html, warnings, timings };
 }

@@ -10,6 +10,7 @@ import { buildReport, type ReportOutput } from './build-report.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
 import type { RunCache } from './run-cache.js';
+import { timed } from './stage-clock.js';
 
 /** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
 const ALL_TABLES_SETTINGS: ReportSettings = {
@@ -100,5 +101,5 @@ async function layOut(
     format,
   });
   if (report.kind === 'finance') return output;
-  return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
+  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format })) };
 }

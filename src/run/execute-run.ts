@@ -16,6 +16,7 @@ import { cleanStaging, sha256, writeOutputs, type OutputFile } from './output-wr
 import type { Progress } from './progress.js';
 import { LOCK_REFUSED, withRunLock } from './run-lock.js';
 import type { RunCache } from './run-cache.js';
+import { timed } from './stage-clock.js';
 
 export interface RunRequest {
   target: { kind: 'pack' | 'report'; name: string };
@@ -68,7 +69,7 @@ export async function readCheckedWorkbook(
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<{ dataset: Dataset; findings: number }> {
-  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  const { dataset, findings, bytes } = await timed('read', () => readWorkbookFile(file, loaded.aliases, loaded.catalogue));
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
@@ -162,7 +163,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         if (output.html) outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`), bytes: Buffer.from(output.html) });
       } else {
         progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
-        const { buildPack, loadPacks } = await import('./build-pack.js');
+        const { buildPack, loadPacks } = await timed('imports', () => import('./build-pack.js'));
         const packs = await loadPacks(loaded);
         const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, {
           numberItemFiles: request.numberItemFiles,
@@ -207,10 +208,10 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       }
 
       progress.step(`Writing ${outputs.length} file(s)`);
-      record.outputs = await writeOutputs(loaded.paths.outputDir, outputs);
+      record.outputs = await timed('write', () => writeOutputs(loaded.paths.outputDir, outputs));
       record.figures = `${id}.figures.json.gz`;
       await mkdir(ledger.folder, { recursive: true });
-      await writeFile(path.join(ledger.folder, record.figures), gzipSync(JSON.stringify(snapshot)));
+      await timed('write', () => writeFile(path.join(ledger.folder, record.figures ?? ''), gzipSync(JSON.stringify(snapshot))));
 
       if (plans.length > 0 && delivery && mail) {
         progress.step(`Sending the pack to ${plans.map((p) => `${p.list} (${p.variant})`).join(', ')}`);

@@ -4,6 +4,7 @@ import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
 import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { createProgress } from '../../run/progress.js';
+import { markStartup } from '../../run/stage-clock.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
 import type { MonthRunResult } from '../../run/run-month.js';
 import type { FigureChange } from '../../run/ledger.js';
@@ -44,6 +45,7 @@ export function registerRun(program: Command): void {
         'that changed since the last run of that month. Every run is recorded: see "b4b-reports history".',
     )
     .action(async (options: RunOptions) => {
+      markStartup();
       if (!isMonthKey(options.month)) throw new B4BError(`--month "${options.month}" is not a month; expected YYYY-MM, e.g. 2023-10`, [], 2);
       if (options.report !== undefined && options.pack !== undefined) {
         throw new B4BError('give --report NAME or --pack NAME, not both (or neither, for everything configured for the month)', [], 2);

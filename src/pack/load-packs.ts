@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LoadedSettings } from '../config/settings.js';
 import { B4BError } from '../findings/finding.js';
@@ -22,5 +21,5 @@ export async function readYamlFile<T>(file: string, parse: (data: unknown) => T,
 }
 
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
+  return (await readYamlFile(loaded.paths.packs, (d) => packsFileSchema.parse(d), 'packs file')).packs;
 }

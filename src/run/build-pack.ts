@@ -63,7 +63,7 @@ export async function buildPack(
   options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
   const pack = packs[name];
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const values = packTextValues(month, pack.meetingDate);
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };

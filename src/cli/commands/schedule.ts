@@ -1,9 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { loadDeliverySettings, loadScheduleSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
-import { RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 
 interface ScheduleOptions extends ProjectOptions {
@@ -31,6 +29,7 @@ export function registerSchedule(program: Command): void {
         import('../../schedule/scheduler.js'),
       ]);
       const loaded = await loadProjectSettings(options);
+      const [{ loadDeliverySettings, loadScheduleSettings }, { RunLedger }] = await Promise.all([import('../../config/settings.js'), import('../../run/ledger.js')]);
       const schedule = await loadScheduleSettings(loaded);
       const delivery = await loadDeliverySettings(loaded);
       const packs = await loadPacks(loaded);

@@ -17,6 +17,9 @@ import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import type { RunCache } from './run-cache.js';
 import { begin, timed } from './stage-clock.js';
+import type { PlacedFigure } from './build-report.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
+import type { TableChoices } from '../report/report-figures.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -32,6 +35,8 @@ export interface PackOutput {
   warnings: ModelWarning[];
   /** The accessible HTML twin of each public document ("item-10-performance.html"); exempt documents have none. */
   html: Array<{ file: string; html: string }>;
+  /** Every indicator value the pack's reports print, with cell and "Page N" (of the restricted pack, which holds every document). */
+  printed: PackFigure[];
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
@@ -44,6 +49,16 @@ function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
   const latest = months.pop();
   if (!latest) throw new B4BError(`the workbook has no team rows up to ${monthLongLabel(month)}, so the pack's clinics cannot be produced`);
   return latest;
+}
+
+/** Pack page numbers for each part's printed values, from where assembly started each part. */
+function placeInPack(printedByPart: PlacedFigure[][], partStarts: number[]): PackFigure[] {
+  return printedByPart.flatMap((list, part) =>
+    (list ?? []).map((f): PackFigure => {
+      const start = partStarts[part];
+      return f.page !== undefined && start !== undefined ? { ...f, packPage: start + f.page - 1 } : f;
+    }),
+  );
 }
 
 function appendixLabel(doc: PackDocument): string | undefined {
@@ -69,6 +84,10 @@ export async function buildPack(
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const parts: PackPart[] = [];
   const html: PackOutput['html'] = [];
+  // One table per indicator for the whole pack (unless a template names another), and every value
+  // each document prints, by part, for the one-figure check below.
+  const tableChoices: TableChoices = new Map();
+  const printedByPart: PlacedFigure[][] = [];
 
   for (const [itemIndex, item] of pack.items.entries()) {
     for (const doc of item.documents) {
@@ -79,7 +98,9 @@ export async function buildPack(
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
           ...(options.cache ? { cache: options.cache } : {}),
+          tableChoices,
         });
+        printedByPart[parts.length] = output.printed;
         warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
         timings.model += output.timings.model;
         timings.charts += output.timings.charts;
@@ -120,6 +141,7 @@ export async function buildPack(
   const documents = await loadParts(parts);
   const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt }));
   const variants = {} as Record<PackVariant, PackVariantOutput>;
+  let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
     const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
     // The agenda's page ranges come from the plan that assembly then follows.
@@ -158,8 +180,11 @@ export async function buildPack(
       })),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
+    if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);
   }
+  // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
+  warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
   endAssembly();
-  return { name, variants, html, warnings, timings };
+  return { name, variants, html, warnings, printed, timings };
 }

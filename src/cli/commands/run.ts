@@ -94,7 +94,11 @@ export function registerRun(program: Command): void {
 function changeLines(changes: FigureChange[]): string[] {
   return [
     `Figures changed since the last run of this month: ${changes.length}`,
-    ...changes.map((c) => `  ${c.indicator}, ${monthLabel(c.month)}: ${c.old} → ${c.new}  (${c.where})`),
+    ...changes.map((c) => {
+      const what = c.what ? ` ${c.what}` : '';
+      const when = c.month ? `, ${monthLabel(c.month)}` : '';
+      return `  ${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`;
+    }),
   ];
 }
 

@@ -2,8 +2,7 @@ import { PDFDocument } from 'pdf-lib';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CONFIG_ERROR } from '../config/read-config.js';
-import { containedPath } from '../config/contained-path.js';
-import { readConfigFile, readYaml, type LoadedSettings } from '../config/settings.js';
+import { readYaml, type LoadedSettings } from '../config/settings.js';
 import { readRegularFile } from '../read-workbook-file.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
@@ -11,12 +10,15 @@ import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type P
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
-import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import { loadPacks } from '../pack/load-packs.js';
+import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { RunCache } from './run-cache.js';
+import { begin, timed } from './stage-clock.js';
 import type { PlacedFigure } from './build-report.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { TableChoices } from '../report/report-figures.js';
@@ -41,23 +43,7 @@ export interface PackOutput {
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  const file = loaded.paths.packs;
-  const parsed = await readConfigFile(file, packsFileSchema, 'packs file');
-  // The covering reports and PDFs a pack includes stay inside the project folder (src/config/contained-path.ts).
-  for (const [name, pack] of Object.entries(parsed.data.packs)) {
-    pack.items.forEach((item, i) =>
-      item.documents.forEach((doc, d) => {
-        const key = 'coveringReport' in doc ? 'coveringReport' : 'file' in doc ? 'file' : undefined;
-        if (key === undefined) return;
-        const keyPath = ['packs', name, 'items', i, 'documents', d, key];
-        const value = 'coveringReport' in doc ? doc.coveringReport : 'file' in doc ? doc.file : '';
-        containedPath(loaded.paths.root, value, { file, line: parsed.lineOf(keyPath), keyPath: `packs.${name}.items[${i}].documents[${d}].${key}`, key }, loaded.settings.allowOutsideProject);
-      }),
-    );
-  }
-  return parsed.data.packs;
-}
+export { loadPacks };
 
 /** Why bytes are not a PDF pdf-lib can include, or undefined when they are one. */
 async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
@@ -114,7 +100,7 @@ export async function buildPack(
   name: string,
   dataset: Dataset,
   month: MonthKey,
-  options: { numberItemFiles: boolean },
+  options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
   const pack = Object.hasOwn(packs, name) ? packs[name] : undefined;
   if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
@@ -136,6 +122,7 @@ export async function buildPack(
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+          ...(options.cache ? { cache: options.cache } : {}),
           tableChoices,
         });
         printedByPart[parts.length] = output.printed;
@@ -154,7 +141,7 @@ export async function buildPack(
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));
         parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
-        html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
+        html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
         const where = `${loaded.paths.packs}: packs.${name}, item ${item.number}, file: ${doc.file}`;
@@ -173,6 +160,7 @@ export async function buildPack(
   }
 
   const assemblyStart = performance.now();
+  const endAssembly = begin('assembly');
   const metadata = (variant: PackVariant) => ({
     title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
@@ -225,5 +213,6 @@ export async function buildPack(
   // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
   warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
+  endAssembly();
   return { name, variants, html, warnings, printed, timings };
 }

@@ -1,8 +1,5 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../config/settings.js';
-import { B4BError } from '../../findings/finding.js';
-import { RunLedger } from '../../run/ledger.js';
+import { loadSettings } from '../../config/settings.js';
 import { createProgress } from '../../run/progress.js';
 
 interface ScheduleOptions {
@@ -22,47 +19,10 @@ export function registerSchedule(program: Command): void {
         'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
     )
     .action(async (options: ScheduleOptions) => {
-      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler }] = await Promise.all([
-        import('../../delivery/send.js'),
-        import('../../run/build-pack.js'),
-        import('../../run/execute-run.js'),
-        import('../../schedule/scheduler.js'),
-      ]);
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
-      const schedule = await loadScheduleSettings(loaded);
-      const delivery = await loadDeliverySettings(loaded);
-      const packs = await loadPacks(loaded);
-      // Refuse a bad schedule before anything runs: unknown packs, and restricted packs sent to public lists.
-      for (const job of schedule.jobs) {
-        if (!packs[job.pack]) throw new B4BError(`config/schedule.yaml: the job "${job.name}" names the pack "${job.pack}", which config/packs.yaml does not define`);
-        planDelivery(job.deliver, delivery, job.pack);
-      }
       const progress = createProgress();
-      const ledger = new RunLedger(loaded.paths.ledger);
-      const scheduler = new PackScheduler(schedule, {
-        now: () => new Date(),
-        hasRun: (job, slot) => ledger.hasSlot(job, slot),
-        progress,
-        stateFile: path.join(ledger.folder, 'scheduler-state.json'),
-        run: async (job, slot, month) => {
-          await executeRun(
-            loaded,
-            {
-              target: { kind: 'pack', name: job.pack },
-              month,
-              trigger: 'schedule',
-              job: job.name,
-              slot,
-              force: true,
-              strict: false,
-              waitMs: 10 * 60_000,
-              numberItemFiles: true,
-              deliver: job.deliver,
-            },
-            progress,
-          );
-        },
-      });
+      const { configuredScheduler } = await import('../../schedule/configured-scheduler.js');
+      const scheduler = await configuredScheduler(loaded, progress);
       if (options.check) {
         for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${next?.toISOString() ?? 'never'}\n`);
         return;

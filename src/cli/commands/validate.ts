@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings.js';
-import { summariseDataset, type DatasetSummary } from '../../dataset/summarise.js';
-import { B4BError, formatSource, type Finding } from '../../findings/finding.js';
-import type { ReaderDecision } from '../../workbook/find-tables.js';
-import { readWorkbookFile } from '../../read-workbook-file.js';
+import type { DatasetSummary } from '../../dataset/summarise.js';
+import { formatSource } from '../../findings/finding.js';
+import { checkWorkbook } from '../../validate/check-workbook.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
 
@@ -39,20 +38,7 @@ export function registerValidate(program: Command): void {
     .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
       const file = workbookArg ?? loaded.paths.workbook;
-      let findings: Finding[];
-      let summary: DatasetSummary | undefined;
-      let decisions: ReaderDecision[] = [];
-      try {
-        const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
-        findings = checked.findings;
-        decisions = checked.decisions;
-        summary = summariseDataset(checked.dataset);
-      } catch (error) {
-        if (!(error instanceof B4BError) || error.findings.length === 0) throw error;
-        findings = error.findings;
-      }
-      const errors = findings.filter((f) => f.severity === 'error');
-      const warnings = findings.filter((f) => f.severity === 'warning');
+      const { summary, errors, warnings, decisions } = await checkWorkbook(loaded, file);
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings, decisions }, null, 2)}\n`);

@@ -46,9 +46,9 @@ describe('b4b-reports serve', () => {
     );
   });
 
-  it('serves the pages on loopback, and stops on SIGTERM', async () => {
+  it('serves the pages on loopback with the scheduler in the same process, and stops on SIGTERM', async () => {
     const project = await tempProject();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--settings', project.settings], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--schedule', '--settings', project.settings], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stderr = '';
     const address = await new Promise<string>((resolve, reject) => {
@@ -60,7 +60,9 @@ describe('b4b-reports serve', () => {
       child.on('close', () => reject(new Error(stderr)));
     });
     try {
-      expect(stderr).toContain('(no users configured: this computer has officer rights)');
+      expect(stderr).toContain('(no users configured: this computer has officer rights); the scheduler is running');
+      const schedule = await (await fetch(`${address}/schedule`)).text();
+      expect(schedule).toContain("The scheduler is running in this console's process.");
       const page = await fetch(`${address}/produce`);
       expect(page.status).toBe(200);
       const html = await page.text();

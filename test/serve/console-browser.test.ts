@@ -7,7 +7,7 @@ import { RunLedger } from '../../src/run/ledger.js';
 import { executeRun } from '../../src/run/execute-run.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { uploadsDir } from '../../src/serve/uploads.js';
-import { launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
+import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { PASSWORDS, rawGet, startConsole, type RunningConsole } from './console-helpers.js';
@@ -18,6 +18,16 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 
 let konsole: RunningConsole;
 let headless: HeadlessBrowser;
+
+/** axe-core at WCAG 2.2 AA on the page as served (its stylesheet included): the rules' ids that fail. */
+async function axeFailures(page: Page): Promise<string[]> {
+  const html = await page.content();
+  const copy = await page.context().newPage();
+  await copy.goto(`${konsole.base}/console.css`); // same origin, so the copy's stylesheet and fonts load
+  const { violations } = await axeViolations(copy, html);
+  await copy.close();
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+}
 
 async function shot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(ROOT, 'docs', `console-${name}.png`), fullPage: true });
@@ -76,6 +86,7 @@ describe('the console in a browser', () => {
     await expect.poll(() => group.locator('tbody tr').count()).toBe(5);
     expect(await group.locator('tbody tr').first().innerText()).toMatch(/^B4B data set\tO20\tNumber of children in our care: the tables "Right service right time" \(row C20\) and "Children remain within/);
     await shot(page, 'check-result');
+    expect(await axeFailures(page)).toEqual([]);
 
     // The findings as CSV, one row each.
     const csv = await page.request.get(await page.getByRole('link', { name: 'Download the findings as CSV' }).getAttribute('href').then((h) => `${konsole.base}${h}`));
@@ -92,6 +103,7 @@ describe('the console in a browser', () => {
     expect(await month.inputValue()).toBe('2023-10');
     expect(await page.getByLabel(/Children & Learning Service Performance Report/).isChecked()).toBe(true);
     await shot(page, 'produce');
+    expect(await axeFailures(page)).toEqual([]);
     await page.getByRole('button', { name: 'Produce' }).click();
     await waitFinished(page);
     const link = page.getByRole('link', { name: '2023-10/performance-2023-10.pdf' });
@@ -152,9 +164,12 @@ describe('the console in a browser', () => {
     }
     await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Produce' }).click()));
     const headings = await Promise.all(pages.map((page) => page.locator('h1').innerText()));
-    expect(headings.sort()).toEqual(['Already running', 'Running: the board pack for October 2023']);
+    expect([...headings].sort()).toEqual(['Already running', 'Running: the board pack for October 2023']);
     const refused = pages[headings.indexOf('Already running')]!;
-    expect(await refused.locator('main').innerText()).toMatch(/another run of "pack-board" is in progress/);
+    const refusal = await refused.locator('main').innerText();
+    expect(refusal).toContain('The board pack for October 2023 is already being produced');
+    expect(refusal).toMatch(/The run lock said: another run of "pack-board" is in progress \(process \d+, started /);
+    await shot(refused, 'already-running');
     const running = pages[headings.indexOf('Running: the board pack for October 2023')]!;
     await waitFinished(running);
     const board = (await new RunLedger(konsole.project.ledger).read()).filter((r) => r.target.name === 'board');
@@ -170,11 +185,13 @@ describe('the console in a browser', () => {
     await officerPage.goto(`${konsole.base}/outputs`);
     expect(await officerPage.locator('main').innerText()).toContain('finance-2023-10.pdf');
     await shot(officerPage, 'outputs');
+    expect(await axeFailures(officerPage)).toEqual([]);
     await officerPage.goto(`${konsole.base}/schedule`);
     expect(await officerPage.locator('tbody tr').first().innerText()).toMatch(/^board-monthly\tboard\t0 7 10 \* \*\t\w{3}, 10 \w{3} \d{4}, 07:00 (GMT|BST)\tnot run yet\tboard-members \(restricted\)$/);
     await shot(officerPage, 'schedule');
     await officerPage.goto(`${konsole.base}/history`);
     await shot(officerPage, 'history');
+    expect(await axeFailures(officerPage)).toEqual([]);
     const officerCookie = await cookieHeader(officer);
 
     const context = await headless.browser.newContext();

@@ -130,6 +130,7 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
   return {
     id: job.id,
     title: jobTitle(job),
+    Title: capitalised(jobTitle(job)),
     month: job.month,
     monthLong: monthLongLabel(job.month),
     workbookLabel: job.workbookLabel,

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { createProgress } from '../../run/progress.js';
 
-interface ScheduleOptions {
-  settings?: string;
+interface ScheduleOptions extends ProjectOptions {
   check?: boolean;
 }
 
@@ -12,14 +11,16 @@ export function registerSchedule(program: Command): void {
     .command('schedule')
     .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
     .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
         'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
     )
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: ScheduleOptions) => {
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options);
       const progress = createProgress();
       const { configuredScheduler } = await import('../../schedule/configured-scheduler.js');
       const scheduler = await configuredScheduler(loaded, progress);

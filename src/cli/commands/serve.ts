@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { createProgress } from '../../run/progress.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
 import { defaultUsersFile, UserStore } from '../../serve/users.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 
-interface ServeOptions {
+interface ServeOptions extends ProjectOptions {
   host: string;
   port: string;
   schedule?: boolean;
   users?: string;
   maxUploadMb: string;
   secureCookies?: boolean;
-  settings?: string;
 }
 
 /** The environment variable that keeps sign-ins valid across restarts (else a new secret each start). */
@@ -30,19 +29,20 @@ export function registerServe(program: Command): void {
     .option('--users <file>', 'the users file (default: config/users.yaml in the project folder)')
     .option('--max-upload-mb <n>', 'the largest workbook that can be uploaded, in MB', '25')
     .option('--secure-cookies', 'mark the sign-in cookie Secure (when the console is behind an HTTPS proxy)')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addOption(projectOption())
+    .addOption(settingsOption())
     .addHelpText(
       'after',
       '\nWith no users configured, the console listens on loopback only and gives this computer officer rights;\n' +
         'add users with "b4b-reports user add NAME --role officer|viewer" and everyone must sign in. Listening on any\n' +
-        `other address needs users. Set ${SECRET_ENV} to keep sign-ins across restarts.`,
+        `other address needs users. Set ${SECRET_ENV} to keep sign-ins across restarts.\n\n${PROJECT_HELP}`,
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new B4BError(`--port "${options.port}" is not a port number`, [], 2);
       const maxUploadMb = Number(options.maxUploadMb);
       if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) throw new B4BError(`--max-upload-mb "${options.maxUploadMb}" is not a size in MB`, [], 2);
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options);
       const users = new UserStore(options.users ? path.resolve(options.users) : defaultUsersFile(loaded));
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');

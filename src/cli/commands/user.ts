@@ -2,16 +2,15 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { defaultUsersFile, ROLES, UserStore, type Role } from '../../serve/users.js';
+import { loadProjectSettings, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 
-interface UserOptions {
+interface UserOptions extends ProjectOptions {
   role?: string;
   replace?: boolean;
   passwordStdin?: boolean;
   users?: string;
-  settings?: string;
 }
 
 /** The environment variable a script can give the password in. */
@@ -57,7 +56,7 @@ async function readPassword(options: UserOptions): Promise<string> {
 
 async function store(options: UserOptions): Promise<UserStore> {
   if (options.users) return new UserStore(path.resolve(options.users));
-  const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+  const loaded = await loadProjectSettings(options);
   return new UserStore(defaultUsersFile(loaded));
 }
 
@@ -66,7 +65,8 @@ export function registerUser(program: Command): void {
   const common = (command: Command): Command =>
     command
       .option('--users <file>', 'the users file (default: config/users.yaml in the project folder)')
-      .option('--settings <file>', 'settings file (default: config/b4b.yaml)');
+      .addOption(projectOption())
+      .addOption(settingsOption());
 
   common(
     user

@@ -11,7 +11,7 @@ import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
 import { londonTime } from '../views.js';
 
-const OUTCOMES = ['success', 'failed', 'refused'] as const;
+const OUTCOMES: readonly string[] = ['success', 'failed', 'refused'];
 
 export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void {
   const { loaded } = ctx;
@@ -21,7 +21,8 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
     const officer = request.user?.role === 'officer';
     const all = (await new RunLedger(loaded.paths.ledger).read()).reverse();
     const month = typeof query.month === 'string' && all.some((r) => r.month === query.month) ? query.month : '';
-    const outcome = typeof query.outcome === 'string' && (OUTCOMES as readonly string[]).includes(query.outcome) ? query.outcome : '';
+    const outcomes = [...new Set([...OUTCOMES, ...all.map((r) => r.outcome)])];
+    const outcome = typeof query.outcome === 'string' && outcomes.includes(query.outcome) ? query.outcome : '';
     const runs = all.filter((r) => (!month || r.month === month) && (!outcome || r.outcome === outcome));
     const known = await knownOutputs(loaded, await loadPacks(loaded));
     const months = [...new Set(all.map((r) => r.month))].sort().reverse();
@@ -29,7 +30,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
     return page(ctx, request, reply, 'history', {
       title: 'History',
       months: months.map((m) => ({ month: m, label: monthLongLabel(m), selected: m === month })),
-      outcomes: OUTCOMES.map((o) => ({ value: o, selected: o === outcome })),
+      outcomes: outcomes.map((o) => ({ value: o, selected: o === outcome })),
       total: all.length,
       count: runs.length,
       more: runs.length - shown.length,

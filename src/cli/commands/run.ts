@@ -72,7 +72,11 @@ export function registerRun(program: Command): void {
       const lines: string[] = [];
       if (record.changes) {
         lines.push(`Figures changed since the last run of this month: ${record.changes.length}`);
-        for (const c of record.changes) lines.push(`  ${c.indicator}, ${monthLabel(c.month)}: ${c.old} → ${c.new}  (${c.where})`);
+        for (const c of record.changes) {
+          const what = c.what ? ` ${c.what}` : '';
+          const when = c.month ? `, ${monthLabel(c.month)}` : '';
+          lines.push(`  ${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`);
+        }
       }
       lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);
       process.stderr.write(`${lines.join('\n')}\n`);

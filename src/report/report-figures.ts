@@ -110,6 +110,8 @@ export interface TableRequest {
   /** The workbook section (title row) whose table supplies the figures. */
   from?: string;
   ids: string[];
+  /** A row's own section where it differs from the table's (`id from "Section"` in a template). */
+  rowSections?: Record<string, string>;
   twoYearsBack: boolean;
   benchmarks: boolean;
   target: boolean;
@@ -205,8 +207,9 @@ export class ReportFigures {
   table(request: TableRequest): IndicatorTableModel {
     const recent = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     const months = request.twoYearsBack ? [addMonths(this.month, -24), ...recent] : recent;
-    const rows = request.ids.map((id): TableRowModel => this.rowModel(id, this.findRow(id, request.from), months, request));
-    const labelSource = rows.map((r) => this.findRow(r.id, request.from)?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
+    const found = request.ids.map((id) => this.findRow(id, request.rowSections?.[id] ?? request.from));
+    const rows = request.ids.map((id, i): TableRowModel => this.rowModel(id, found[i], months, request));
+    const labelSource = found.map((f) => f?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
     return this.tableModel(months, rows, request, labelSource);
   }
 

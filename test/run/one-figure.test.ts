@@ -8,7 +8,7 @@ import { ReportFigures, type TableChoices } from '../../src/report/report-figure
 import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
+import { performanceReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
 const request = (target: RunRequest['target'], overrides: Partial<RunRequest> = {}): RunRequest => ({
@@ -68,6 +68,25 @@ describe('one figure per indicator and month', () => {
     expect(later?.table).toBe(first?.table);
     // Without the pack's choice the same lookup takes another table: the choice is what keeps one figure.
     expect(alone?.table).not.toBe(first?.table);
+  });
+});
+
+describe('the table a template names', () => {
+  const table = (body: string): string => `# Test\n\n{{#indicatorTable from="Right service right time"}}\n${body}\n{{/indicatorTable}}\n`;
+
+  it('takes a row from its own section where the line says so', async () => {
+    const report = await performanceReport('2023-10', undefined, table('number-of-children-in-our-care from "Children remain within or return to birth families"'));
+    const block = report.blocks.find((b) => b.kind === 'indicator-table');
+    expect(block?.kind === 'indicator-table' ? block.rows[0]?.table : undefined).toBe('Children remain within or return to birth families');
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('warns, naming the table used, where the named section has no such row, rather than guessing quietly', async () => {
+    const report = await performanceReport('2023-10', undefined, table('number-of-children-in-our-care from "Corporate parenting board"'));
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      'Number of children in our care: the template takes it from the section "Corporate parenting board", but no table of that section has it for Oct-23; ' +
+        'printed from the table "Right service right time" instead',
+    ]);
   });
 });
 

@@ -17,11 +17,22 @@ export interface TemplateContext {
 
 type HashOptions = Handlebars.HelperOptions & { hash: Record<string, unknown> };
 
-function idsFrom(body: string): string[] {
-  return body
-    .split(/\r?\n/)
-    .map((line) => line.replace(/#.*$/, '').trim())
-    .filter((line) => line !== '');
+/**
+ * The rows of an indicatorTable block: one indicator id a line, `# ` starting a comment, and
+ * `id from "Section"` for a row whose figures come from another workbook table than the block's.
+ */
+function rowsFrom(body: string): { ids: string[]; rowSections: Record<string, string> } {
+  const ids: string[] = [];
+  const rowSections: Record<string, string> = {};
+  for (const raw of body.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    const own = /^(\S+)\s+from\s+"([^"]+)"$/.exec(line);
+    const id = own?.[1] ?? line;
+    ids.push(id);
+    if (own?.[2]) rowSections[id] = own[2];
+  }
+  return { ids, rowSections };
 }
 
 /**
@@ -58,7 +69,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     return mark(
       figures.table({
         ...(typeof h.from === 'string' ? { from: h.from } : {}),
-        ids: idsFrom(options.fn(this)),
+        ...rowsFrom(options.fn(this)),
         twoYearsBack: h.twoYearsBack === true,
         benchmarks: h.benchmarks !== false,
         target: h.target !== false,

@@ -11,10 +11,10 @@ import type { PackScheduler } from './scheduler.js';
  * `b4b-reports schedule` and `b4b-reports serve --schedule` both use it.
  */
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress): Promise<PackScheduler> {
-  const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler }] = await Promise.all([
+  // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+  const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
     import('../delivery/send.js'),
-    import('../run/build-pack.js'),
-    import('../run/execute-run.js'),
+    import('../pack/load-packs.js'),
     import('./scheduler.js'),
   ]);
   const schedule = await loadScheduleSettings(loaded);
@@ -31,6 +31,7 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
     progress,
     stateFile: path.join(ledger.folder, 'scheduler-state.json'),
     run: async (job, slot, month) => {
+      const { executeRun } = await import('../run/execute-run.js');
       await executeRun(
         loaded,
         {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { LoadedSettings } from '../config/settings.js';
 import { B4BError } from '../findings/finding.js';
 import { executeRun } from '../run/execute-run.js';
+import { executeMonthRun } from '../run/run-month.js';
 import { RunLedger, type RunRecord } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
 import { LOCK_REFUSED } from '../run/run-lock.js';
@@ -13,7 +14,7 @@ export type Target = RunRecord['target'];
 export interface JobResult {
   target: Target;
   /** success; already-running: another run of it held the lock; exists: its files exist and replacing them was not confirmed. */
-  outcome: 'success' | 'failed' | 'already-running' | 'exists';
+  outcome: 'success' | 'failed' | 'already-running' | 'exists' | 'skipped';
   record?: RunRecord;
   error?: string;
 }
@@ -28,6 +29,8 @@ export interface ConsoleJob {
   workbookLabel: string;
   force: boolean;
   targets: Target[];
+  /** The whole month through executeMonthRun (`run --month M`), rather than each target on its own. */
+  wholeMonth: boolean;
   startedAt: Date;
   finishedAt?: Date;
   steps: Array<{ at: Date; level: 'info' | 'warn' | 'error'; message: string }>;
@@ -43,6 +46,7 @@ export interface StartRequest {
   workbookLabel: string;
   force: boolean;
   targets: Target[];
+  wholeMonth: boolean;
 }
 
 /**
@@ -76,40 +80,67 @@ export class RunManager {
   }
 
   private async work(job: ConsoleJob, onRunning: () => void, onFirst: (result: JobResult) => void): Promise<void> {
-    for (const [index, target] of job.targets.entries()) {
-      let runId: string | undefined;
-      const note =
-        (level: 'info' | 'warn' | 'error') =>
-        (message: string, fields?: Record<string, unknown>): void => {
-          if (typeof fields?.run === 'string') runId = fields.run;
-          job.steps.push({ at: new Date(), level, message });
-          if (index === 0) onRunning();
-        };
-      const progress: Progress = { step: note('info'), warn: note('warn'), error: note('error') };
-      let result: JobResult;
-      try {
-        const { record } = await executeRun(this.loaded, {
-          target,
-          month: job.month,
-          trigger: 'on-demand',
-          workbook: job.workbook,
-          force: job.force,
-          strict: false,
-          waitMs: 0,
-          numberItemFiles: true,
-        }, progress);
-        result = { target, outcome: 'success', record };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const record = runId ? (await new RunLedger(this.loaded.paths.ledger).read()).find((r) => r.id === runId) : undefined;
-        const outcome: JobResult['outcome'] =
-          error instanceof B4BError && error.exitCode === LOCK_REFUSED ? 'already-running' : record?.outcome === 'refused' ? 'exists' : 'failed';
-        result = { target, outcome, error: message, ...(record ? { record } : {}) };
-        job.steps.push({ at: new Date(), level: 'error', message });
-      }
+    let first = true;
+    let runId: string | undefined;
+    const note =
+      (level: 'info' | 'warn' | 'error') =>
+      (message: string, fields?: Record<string, unknown>): void => {
+        if (typeof fields?.run === 'string') runId = fields.run;
+        job.steps.push({ at: new Date(), level, message });
+        if (first) onRunning();
+      };
+    const progress: Progress = { step: note('info'), warn: note('warn'), error: note('error') };
+    const request = { month: job.month, trigger: 'on-demand' as const, workbook: job.workbook, force: job.force, strict: false, waitMs: 0, numberItemFiles: true };
+    const record = (result: JobResult): void => {
       job.results.push(result);
-      if (index === 0) onFirst(result);
+      if (first) onFirst(result);
+      first = false;
+    };
+    try {
+      if (job.wholeMonth) {
+        // The CLI's `run --month M`: one lock for the month, the workbook read once, one ledger record per output set.
+        const month = await executeMonthRun(this.loaded, request, progress);
+        const results = [
+          ...month.produced.map((run): JobResult => ({ target: run.record.target, outcome: 'success', record: run.record })),
+          ...month.notProduced.map(({ record: r, error }): JobResult => ({
+            target: r.target,
+            outcome: outcomeOf(error, r),
+            record: r,
+            ...(r.error || error ? { error: r.error ?? String(error) } : r.warnings[0] ? { error: r.warnings[0] } : {}),
+          })),
+        ];
+        const order = (t: Target): number => job.targets.findIndex((x) => x.kind === t.kind && x.name === t.name);
+        for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
+      } else {
+        for (const target of job.targets) {
+          runId = undefined;
+          try {
+            const { record: r } = await executeRun(this.loaded, { ...request, target }, progress);
+            record({ target, outcome: 'success', record: r });
+          } catch (error) {
+            const r = runId ? (await new RunLedger(this.loaded.paths.ledger).read()).find((x) => x.id === runId) : undefined;
+            job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
+            record({ target, outcome: outcomeOf(error, r), error: errorText(error), ...(r ? { record: r } : {}) });
+          }
+        }
+      }
+    } catch (error) {
+      // The whole month refused (another run of the month holds its lock) or failed before any set ran.
+      job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
+      for (const target of job.targets.slice(job.results.length)) record({ target, outcome: outcomeOf(error, undefined), error: errorText(error) });
     }
     job.finishedAt = new Date();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** already-running: another run held the lock; exists: the files exist and replacing them was not confirmed. */
+function outcomeOf(error: unknown, record: RunRecord | undefined): JobResult['outcome'] {
+  if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) return 'already-running';
+  if (record?.outcome === 'refused') return 'exists';
+  if (record?.outcome === 'skipped') return 'skipped';
+  return 'failed';
 }

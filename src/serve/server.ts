@@ -29,6 +29,13 @@ export function isLoopbackHost(host: string): boolean {
 
 const PUBLIC_PATHS = new Set(['/sign-in', '/console.css', '/fonts/arimo-400.ttf', '/fonts/arimo-700.ttf']);
 
+/** "127.0.0.1:8080", "localhost:8080", "[::1]:8080": a Host header that names this computer. */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === '[::1]' || isLoopbackHost(name);
+}
+
 /** A path given as ?next= must stay on this site. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[A-Za-z0-9/_.?=&%-]*$/.test(next) && next !== '/sign-in' ? next : '/';
@@ -90,6 +97,11 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Cache-Control', 'no-store');
+    // Without users, a page elsewhere could reach the console through a DNS name pointed at 127.0.0.1
+    // (DNS rebinding): only requests addressed to this computer by a loopback name are answered.
+    if (!options.requireSignIn && !isLoopbackHostHeader(request.headers.host)) {
+      return reply.code(403).type('text/plain; charset=utf-8').send('The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.');
+    }
     const user = await userOf(request);
     if (user) request.user = user;
     const url = request.url.split('?')[0] ?? '';

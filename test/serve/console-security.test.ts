@@ -2,6 +2,9 @@ import { readdir } from 'node:fs/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/run/ledger.js';
+import { monthLockName } from '../../src/run/execute-run.js';
+import { RunLedger } from '../../src/run/ledger.js';
+import { withRunLock } from '../../src/run/run-lock.js';
 import { isPublicOutput } from '../../src/serve/outputs.js';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../src/serve/server.js';
 import { uploadsDir } from '../../src/serve/uploads.js';
@@ -107,6 +110,46 @@ describe('access to the console', () => {
     expect(asViewer.body).toContain('Checking workbooks and producing reports is for officers.');
   });
 
+  it('answers "Already running" to the whole month while another run of the month holds its lock', async () => {
+    const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+    const answer = await withRunLock(konsole.loaded.paths.outputDir, monthLockName('2023-10'), 0, () =>
+      konsole.app.inject({
+        method: 'POST',
+        url: '/produce',
+        headers: { cookie: header(jar), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month' }).toString(),
+      }),
+    );
+    expect(answer.statusCode).toBe(409);
+    expect(answer.body).toContain('The whole of October 2023 is already being produced');
+    expect(answer.body).toMatch(/The run lock said: another run of &quot;month-2023-10&quot; is in progress \(process \d+, started /);
+  });
+
+  it("shows a viewer a run's warnings, changed figures and error as counts only", async () => {
+    await new RunLedger(konsole.loaded.paths.ledger).append({
+      id: '20231110T070000Z-abcdef',
+      target: { kind: 'pack', name: 'board' },
+      month: '2023-09',
+      trigger: 'schedule',
+      startedAt: '2023-11-10T07:00:00.000Z',
+      finishedAt: '2023-11-10T07:00:05.000Z',
+      durationMs: 5000,
+      workbook: { path: '/data/b4b.xlsx', sha256: 'a'.repeat(64) },
+      outcome: 'failed',
+      error: "'Finance placements'!D7: 14 residential placements, budgeted 9",
+      outputs: [],
+      warnings: ["'Finance revenue'!F12: no reason given for the variance of £412k"],
+      changes: [{ where: 'Finance revenue', indicator: 'Agency staffing', month: '2023-09', old: '£1,204k', new: '£1,310k' }],
+    });
+    const viewer = await signedIn(konsole.app, 'victor');
+    const asViewer = (await konsole.app.inject({ method: 'GET', url: '/history?month=2023-09', headers: { cookie: header(viewer.jar) } })).body;
+    expect(asViewer).toContain("1 warning, 1 figure changed since the month's last run (officers can see them).");
+    for (const secret of ['£412k', 'Agency staffing', '£1,310k', 'residential placements']) expect(asViewer).not.toContain(secret);
+    const officer = await signedIn(konsole.app, 'olivia');
+    const asOfficer = (await konsole.app.inject({ method: 'GET', url: '/history?month=2023-09', headers: { cookie: header(officer.jar) } })).body;
+    for (const detail of ['£412k', 'Agency staffing', '£1,310k', 'residential placements']) expect(asOfficer).toContain(detail);
+  });
+
   it('refuses an upload over the size limit and keeps nothing of it', async () => {
     const { jar, csrf } = await signedIn(konsole.app, 'olivia');
     const boundary = 'b4bboundary';
@@ -141,6 +184,10 @@ describe('the console with no users configured', () => {
     expect(local.body).toContain('No users are configured, so the console answers this computer only and gives it officer rights.');
     const remote = await konsole.app.inject({ method: 'GET', url: '/outputs', remoteAddress: '10.1.2.3' });
     expect([remote.statusCode, remote.body]).toEqual([403, 'The console answers this computer only until users are configured.']);
+    // A page elsewhere reaching 127.0.0.1 through a name of its own (DNS rebinding) is refused.
+    const rebound = await konsole.app.inject({ method: 'GET', url: '/outputs', remoteAddress: '127.0.0.1', headers: { host: 'attacker.example:8080' } });
+    expect([rebound.statusCode, rebound.body]).toEqual([403, 'The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.']);
+    expect((await konsole.app.inject({ method: 'GET', url: '/outputs', headers: { host: '127.0.0.1:8080' } })).statusCode).toBe(200);
   });
 });
 

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import type { DatasetSummary } from '../../dataset/summarise.js';
 import { formatSource } from '../../findings/finding.js';
-import { checkWorkbook } from '../../validate/check-workbook.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
 
@@ -39,6 +38,8 @@ export function registerValidate(program: Command): void {
     .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
+      // Loaded here, so that --help loads no workbook library.
+      const { checkWorkbook } = await import('../../validate/check-workbook.js');
       const { summary, errors, warnings, decisions } = await checkWorkbook(loaded, file);
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
       if (options.json) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadPacks } from '../../run/build-pack.js';
+import { loadPacks } from '../../pack/load-packs.js';
+import { configuredTargets } from '../../run/run-month.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { checkWorkbook } from '../../validate/check-workbook.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
@@ -9,16 +10,6 @@ import { knownOutputs } from '../outputs.js';
 import type { ConsoleJob, JobResult, Target } from '../runs.js';
 import { listUploads, originalName, resolveWorkbook } from '../uploads.js';
 import { workbookMonths } from './check.js';
-
-/** What "the whole month" produces: every pack, then every report that is not a clinic (the board pack has the clinics, at their latest month with team rows). */
-export function wholeMonthTargets(reports: Record<string, { kind: string }>, packs: Record<string, unknown>): Target[] {
-  return [
-    ...Object.keys(packs).map((name) => ({ kind: 'pack' as const, name })),
-    ...Object.entries(reports)
-      .filter(([, r]) => r.kind !== 'clinic')
-      .map(([name]) => ({ kind: 'report' as const, name })),
-  ];
-}
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -55,7 +46,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       errorCount: check.errors.length,
       reports: Object.entries(loaded.settings.reports).map(([name, r]) => ({ value: `report:${name}`, name, title: r.title, checked: name === 'performance' })),
       packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting })),
-      wholeMonth: wholeMonthTargets(loaded.settings.reports, packs).map(targetLabel).join(', '),
+      wholeMonth: configuredTargets(loaded, Object.keys(packs)).map(targetLabel).join(', '),
     });
   });
 
@@ -67,7 +58,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
     const what = typeof body.what === 'string' ? body.what : '';
     const packs = await loadPacks(loaded);
     let targets: Target[] | undefined;
-    if (what === 'month') targets = wholeMonthTargets(loaded.settings.reports, packs);
+    if (what === 'month') targets = configuredTargets(loaded, Object.keys(packs));
     else {
       const [kind, name] = what.split(':');
       if (kind === 'report' && name && Object.hasOwn(loaded.settings.reports, name)) targets = [{ kind: 'report', name }];
@@ -84,6 +75,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       workbookLabel: workbook.label,
       force: body.force === 'yes',
       targets,
+      wholeMonth: what === 'month',
     });
     if (first !== 'running' && first.outcome === 'already-running') {
       return page(ctx, request, reply, 'already-running', { title: 'Already running', job: jobView(job, loaded.paths.outputDir), message: first.error }, 409);
@@ -101,7 +93,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
 }
 
 function jobTitle(job: ConsoleJob): string {
-  return job.targets.length === 1 && job.targets[0] ? `${targetLabel(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
+  return !job.wholeMonth && job.targets[0] ? `${targetLabel(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
 }
 
 function resultView(result: JobResult, outputDir: string, known?: Map<string, unknown>): Record<string, unknown> {
@@ -117,6 +109,7 @@ function resultView(result: JobResult, outputDir: string, known?: Map<string, un
     exists: result.outcome === 'exists',
     alreadyRunning: result.outcome === 'already-running',
     failed: result.outcome === 'failed',
+    skipped: result.outcome === 'skipped',
     error: result.error,
     runId: record?.id,
     files,
@@ -143,6 +136,6 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     results: job.results.map((r) => resultView(r, outputDir, known)),
     pending: job.targets.slice(job.results.length).map(targetLabel),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
-    what: job.targets.length === 1 && job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',
+    what: job.wholeMonth ? 'month' : job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',
   };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadScheduleSettings } from '../../config/settings.js';
-import { loadPacks } from '../../run/build-pack.js';
+import { loadPacks } from '../../pack/load-packs.js';
 import { RunLedger, type RunRecord } from '../../run/ledger.js';
 import { silentProgress } from '../../run/progress.js';
 import { configuredScheduler } from '../../schedule/configured-scheduler.js';
@@ -84,10 +84,14 @@ function runView(r: RunRecord, outputDir: string, known: Map<string, { restricte
       const visible = entry !== undefined && (!entry.restricted || officer);
       return { rel, href: visible && r.outcome === 'success' ? `/files/${rel}` : undefined, restricted: entry?.restricted === true };
     }),
-    warnings: r.warnings,
-    changes: r.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month as MonthKey) })),
-    hasChanges: r.changes !== undefined,
-    delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length })),
-    error: r.error,
+    // Warnings, changed figures and errors can quote an exempt document's figures and cells: officers only.
+    officer,
+    warningCount: r.warnings.length,
+    warnings: officer ? r.warnings : [],
+    changes: officer ? r.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month as MonthKey) })) : undefined,
+    hasChanges: officer && r.changes !== undefined,
+    changeCount: r.changes?.length,
+    delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length, detail: officer ? d.detail : undefined })),
+    error: officer ? r.error : r.error ? 'recorded (officers can see it)' : undefined,
   };
 }

@@ -9,6 +9,8 @@ import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
+import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
@@ -34,6 +36,8 @@ registerRun(program);
 registerHistory(program);
 registerSchedule(program);
 registerCatalogue(program);
+registerServe(program);
+registerUser(program);
 
 /**
  * Every failure leaves with a typed message and an exit code (src/findings/exit-codes.ts): usage

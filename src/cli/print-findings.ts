@@ -1,7 +1,8 @@
 import { DEFAULT_LIMITS } from '../config/limits.js';
 import { formatFinding, moreLine, type Finding, type FindingCode } from '../findings/finding.js';
 
-const HEADINGS: Record<FindingCode, string> = {
+/** The heading each kind of finding is grouped under, here and in the console. */
+export const HEADINGS: Record<FindingCode, string> = {
   'unreadable-file': 'Unreadable file',
   'no-tables': 'No tables found',
   'missing-column': 'Missing or unknown required column',
@@ -25,23 +26,34 @@ const HEADINGS: Record<FindingCode, string> = {
   'possible-name': "Text that may name a person (withheld)",
 };
 
-/**
- * Findings of one severity, grouped under a heading per kind, one line each; at most `maxPerKind`
- * of a kind are printed, then "… and 1,204 more" (the heading still counts them all).
- */
-export function formatFindingGroups(findings: Finding[], title: string, maxPerKind: number = DEFAULT_LIMITS.maxFindingsPerKind): string {
-  if (findings.length === 0) return `${title}: none`;
+export interface FindingGroup {
+  code: FindingCode;
+  heading: string;
+  findings: Finding[];
+}
+
+/** Findings grouped by kind, in the order each kind first occurs: how `validate` and the console list them. Linear, so 200,000 findings cost milliseconds. */
+export function groupFindings(findings: Finding[]): FindingGroup[] {
   const groups = new Map<FindingCode, Finding[]>();
   for (const finding of findings) {
     const list = groups.get(finding.code);
     if (list) list.push(finding);
     else groups.set(finding.code, [finding]);
   }
+  return [...groups].map(([code, list]) => ({ code, heading: HEADINGS[code], findings: list }));
+}
+
+/**
+ * Findings of one severity, grouped under a heading per kind, one line each; at most `maxPerKind`
+ * of a kind are printed, then "… and 1,204 more" (the heading still counts them all).
+ */
+export function formatFindingGroups(findings: Finding[], title: string, maxPerKind: number = DEFAULT_LIMITS.maxFindingsPerKind): string {
+  if (findings.length === 0) return `${title}: none`;
   const lines = [`${title} (${findings.length.toLocaleString('en-GB')}):`];
-  for (const [code, list] of groups) {
-    lines.push(`  ${HEADINGS[code]} (${list.length.toLocaleString('en-GB')})`);
-    for (const finding of list.slice(0, maxPerKind)) lines.push(`    ${formatFinding(finding)}`);
-    if (list.length > maxPerKind) lines.push(`    ${moreLine(list.length - maxPerKind)}`);
+  for (const group of groupFindings(findings)) {
+    lines.push(`  ${group.heading} (${group.findings.length.toLocaleString('en-GB')})`);
+    for (const finding of group.findings.slice(0, maxPerKind)) lines.push(`    ${formatFinding(finding)}`);
+    if (group.findings.length > maxPerKind) lines.push(`    ${moreLine(group.findings.length - maxPerKind)}`);
   }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parse as parseYaml } from 'yaml';
+import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
@@ -34,22 +34,8 @@ export interface PackOutput {
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
-  }
-  try {
-    return parse(parseYaml(text));
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid: ${(cause as Error).message}`);
-  }
-}
-
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(loaded.paths.packs, (d) => packsFileSchema.parse(d), 'packs file')).packs;
+  return (await readYaml(loaded.paths.packs, packsFileSchema, 'packs file')).packs;
 }
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
@@ -103,7 +89,7 @@ export async function buildPack(
         if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
       } else if ('coveringReport' in doc) {
         const file = path.resolve(loaded.paths.root, doc.coveringReport);
-        const report = await readYamlFile(file, (d) => coveringReportSchema.parse(d), 'covering report');
+        const report = await readYaml(file, coveringReportSchema, 'covering report');
         const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));

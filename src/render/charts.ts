@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ChartModel } from '../report/report-figures.js';
 import { FONT_FAMILY, FONT_FILES } from './fonts.js';
+import { printNumber } from '../report/round.js';
 
 /**
  * Report charts as SVG, drawn from the chart model: vector lines and real text in Arimo, so a chart
@@ -188,15 +189,15 @@ function grouping(model: ChartModel): boolean {
 
 function formatTick(value: number, axis: ValueAxis, percent: boolean, model: ChartModel): string {
   const decimals = decimalsOf(axis.step);
-  const text = value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping(model) });
+  const text = printNumber(value, { decimals, grouping: grouping(model) });
   return percent ? `${text}%` : text;
 }
 
 /** A figure as a chart's text alternative and figures table print it. */
 export function formatChartValue(model: ChartModel, value: number | null): string {
   if (value === null) return 'no figure';
-  if (isPercentChart(model)) return `${(Math.round(value * 1000) / 10).toLocaleString('en-GB')}%`;
-  return (Math.round(value * 100) / 100).toLocaleString('en-GB', { useGrouping: grouping(model) });
+  if (isPercentChart(model)) return printNumber(value, { decimals: 1, minDecimals: 0, percent: true });
+  return printNumber(value, { decimals: 2, minDecimals: 0, grouping: grouping(model) });
 }
 
 // ---- legend ----

@@ -9,12 +9,18 @@ import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type P
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
-import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import { loadPacks } from '../pack/load-packs.js';
+import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { RunCache } from './run-cache.js';
+import { begin, timed } from './stage-clock.js';
+import type { PlacedFigure } from './build-report.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
+import type { TableChoices } from '../report/report-figures.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -30,13 +36,13 @@ export interface PackOutput {
   warnings: ModelWarning[];
   /** The accessible HTML twin of each public document ("item-10-performance.html"); exempt documents have none. */
   html: Array<{ file: string; html: string }>;
+  /** Every indicator value the pack's reports print, with cell and "Page N" (of the restricted pack, which holds every document). */
+  printed: PackFigure[];
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYaml(loaded.paths.packs, packsFileSchema, 'packs file')).packs;
-}
+export { loadPacks };
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
 function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
@@ -44,6 +50,16 @@ function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
   const latest = months.pop();
   if (!latest) throw new B4BError(`the workbook has no team rows up to ${monthLongLabel(month)}, so the pack's clinics cannot be produced`);
   return latest;
+}
+
+/** Pack page numbers for each part's printed values, from where assembly started each part. */
+function placeInPack(printedByPart: PlacedFigure[][], partStarts: number[]): PackFigure[] {
+  return printedByPart.flatMap((list, part) =>
+    (list ?? []).map((f): PackFigure => {
+      const start = partStarts[part];
+      return f.page !== undefined && start !== undefined ? { ...f, packPage: start + f.page - 1 } : f;
+    }),
+  );
 }
 
 function appendixLabel(doc: PackDocument): string | undefined {
@@ -60,7 +76,7 @@ export async function buildPack(
   name: string,
   dataset: Dataset,
   month: MonthKey,
-  options: { numberItemFiles: boolean },
+  options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
   const pack = packs[name];
   if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
@@ -69,6 +85,10 @@ export async function buildPack(
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const parts: PackPart[] = [];
   const html: PackOutput['html'] = [];
+  // One table per indicator for the whole pack (unless a template names another), and every value
+  // each document prints, by part, for the one-figure check below.
+  const tableChoices: TableChoices = new Map();
+  const printedByPart: PlacedFigure[][] = [];
 
   for (const [itemIndex, item] of pack.items.entries()) {
     for (const doc of item.documents) {
@@ -78,7 +98,10 @@ export async function buildPack(
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+          ...(options.cache ? { cache: options.cache } : {}),
+          tableChoices,
         });
+        printedByPart[parts.length] = output.printed;
         warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
         timings.model += output.timings.model;
         timings.charts += output.timings.charts;
@@ -94,7 +117,7 @@ export async function buildPack(
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));
         parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
-        html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
+        html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
         let bytes: Uint8Array;
@@ -110,6 +133,7 @@ export async function buildPack(
   }
 
   const assemblyStart = performance.now();
+  const endAssembly = begin('assembly');
   const metadata = (variant: PackVariant) => ({
     title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
@@ -118,6 +142,7 @@ export async function buildPack(
   const documents = await loadParts(parts);
   const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt }));
   const variants = {} as Record<PackVariant, PackVariantOutput>;
+  let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
     const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
     // The agenda's page ranges come from the plan that assembly then follows.
@@ -156,7 +181,11 @@ export async function buildPack(
       })),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
+    if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);
   }
+  // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
+  warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
-  return { name, variants, html, warnings, timings };
+  endAssembly();
+  return { name, variants, html, warnings, printed, timings };
 }

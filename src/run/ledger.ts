@@ -4,13 +4,18 @@ import lockfile from 'proper-lockfile';
 import type { MonthKey } from '../workbook/month.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';
-export type RunOutcome = 'success' | 'failed' | 'refused';
+/** `skipped`: a run of the whole month did not produce this report, and its warning says why. */
+export type RunOutcome = 'success' | 'failed' | 'refused' | 'skipped';
 
 export interface FigureChange {
   /** Where the figure lives: sheet and table, indicator (or measure/area), month. */
   where: string;
   indicator: string;
   month: MonthKey;
+  /** What changed, where it is not a month's figure: "target", "benchmark England", "RAG", "commentary"… */
+  what?: string;
+  /** The workbook cell ("'B4B data set'!F14"), where the value comes from one. */
+  cell?: string;
   old: string;
   new: string;
 }

@@ -38,7 +38,7 @@ describe('a run killed in the middle', () => {
     expect(Object.keys(before).sort()).toEqual(['board-2023-10-public.pdf', 'board-2023-10-restricted.pdf']);
 
     const run = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     await new Promise((resolve) => setTimeout(resolve, 400)); // inside the ~2-3 s of rendering that follow
     run.kill();
     const { status } = await run.done;
@@ -69,14 +69,14 @@ describe('two runs of one pack at once', () => {
     const project = await tempProject();
     const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
     const first = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     const second = await start(args).done;
     expect(second.status).toBe(75);
-    expect(second.stderr).toMatch(/another run of "pack-board" is in progress \(process \d+, started [^)]+\); this run was refused/);
+    expect(second.stderr).toMatch(/another run of "month-2023-10" is in progress \(process \d+, started [^)]+\); this run was refused/);
     expect((await first.done).status).toBe(0);
 
     const third = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     const fourth = start([...args, '--wait', '120']);
     expect((await third.done).status).toBe(0);
     expect((await fourth.done).status).toBe(0);
@@ -112,9 +112,11 @@ describe('re-running a month', () => {
     const rerun = runCli([...base, '--workbook', changed, '--force']);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('Figures changed since the last run of this month: 1\n');
-    expect(rerun.stderr).toContain("  Number of contacts in the month, Oct-23: 1922 → 1925  ('B4B data set' Right service right time)");
+    expect(rerun.stderr).toContain(`  Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`);
     const last = (await new RunLedger(project.ledger).read()).pop();
-    expect(last?.changes).toEqual([{ where: "'B4B data set' Right service right time", indicator: 'Number of contacts in the month', month: '2023-10', old: '1922', new: '1925' }]);
+    expect(last?.changes).toEqual([
+      { where: "'B4B data set' Right service right time", indicator: 'Number of contacts in the month', month: '2023-10', cell: `'B4B data set'!${source?.cell}`, old: '1922', new: '1925' },
+    ]);
   });
 });
 

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { RunLedger } from '../../run/ledger.js';
 import { writeJson } from '../outcome.js';
 
 interface HistoryOptions extends ProjectOptions {
@@ -25,6 +24,7 @@ export function registerHistory(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
+      const { RunLedger } = await import('../../run/ledger.js');
       const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, options.limit);
       if (options.json) {
         writeJson({ ok: true, ledger: loaded.paths.ledger, runs });

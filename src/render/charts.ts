@@ -286,6 +286,12 @@ function marker(kind: string, x: number, y: number, colour: string): Shape {
   return { t: 'circle', x, y, r: 2.2, fill: colour };
 }
 
+/** `{ dash }` for a dashed style, nothing for a solid one (an absent dash, never `dash: undefined`). */
+function dashProp(dash: string): { dash?: [number, number] } {
+  const pattern = dashOf(dash);
+  return pattern ? { dash: pattern } : {};
+}
+
 function dashOf(dash: string): [number, number] | undefined {
   const [a, b] = dash.split(' ').map(Number);
   return a !== undefined && b !== undefined ? [a, b] : undefined;
@@ -432,7 +438,7 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
       // A gap in the figures is a gap in the line.
       let run: Array<[number, number]> = [];
       const flush = (): void => {
-        if (run.length > 1) out.push({ t: 'polyline', points: run, stroke: style.colour, width: 1.6, ...(dashOf(style.dash) ? { dash: dashOf(style.dash) } : {}) });
+        if (run.length > 1) out.push({ t: 'polyline', points: run, stroke: style.colour, width: 1.6, ...dashProp(style.dash) });
         run = [];
       };
       s.values.forEach((v, i) => {
@@ -461,7 +467,7 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
         out.push({ t: 'rect', x: x + 4, y: mid - 3.5, w: 12, h: 7, fill: style.fill, stroke: style.stroke, width: 0.8 });
       } else {
         const style = SERIES_STYLES[item.style % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-        out.push({ t: 'line', x1: x, y1: mid, x2: x + LEGEND_SWATCH, y2: mid, stroke: style.colour, width: 1.6, ...(dashOf(style.dash) ? { dash: dashOf(style.dash) } : {}) });
+        out.push({ t: 'line', x1: x, y1: mid, x2: x + LEGEND_SWATCH, y2: mid, stroke: style.colour, width: 1.6, ...dashProp(style.dash) });
         out.push(marker(style.marker, x + LEGEND_SWATCH / 2, mid, style.colour));
       }
       out.push(label(x + LEGEND_SWATCH + LEGEND_GAP, baseline, item.label, { size: legendSize }));

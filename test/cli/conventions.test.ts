@@ -4,11 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 
-interface Failure {
-  ok: false;
-  error: { code: string; exitCode: number; message: string };
-}
-
 /** Parses stdout as exactly one JSON object (JSON.parse refuses anything after it). */
 function onlyJson(stdout: string): Record<string, unknown> {
   const value = JSON.parse(stdout) as unknown;

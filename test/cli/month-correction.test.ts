@@ -47,7 +47,7 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
     );
     const refused = runCli(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(
+    expect(refused.stdout).toContain(
       `measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column, so the table below it cannot be read; ` +
         `its column holds names such as "Number of contacts in the month". If "Measure" heads the indicators' names, add it to indicatorTables.indicator in config/header-aliases.yaml`,
     );

@@ -7,6 +7,8 @@ import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
+import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
 import { describeFailure, EXIT_CODES_HELP, wantsJson, writeJson } from './outcome.js';
 
@@ -33,6 +35,8 @@ registerRun(program);
 registerHistory(program);
 registerSchedule(program);
 registerCatalogue(program);
+registerServe(program);
+registerUser(program);
 
 const json = wantsJson(process.argv.slice(2));
 try {

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../config/project.js';
-import { EXIT, fileSystemError } from '../findings/exit-codes.js';
-import { B4BError } from '../findings/finding.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
@@ -12,6 +10,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
+import { describeFailure, EXIT_CODES_HELP, wantsJson, writeJson } from './outcome.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -28,7 +27,8 @@ program
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
   .option('--debug', 'on an unexpected failure, print its stack trace (for reporting a fault)')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`);
 
 registerInit(program);
 registerValidate(program);
@@ -39,30 +39,18 @@ registerCatalogue(program);
 registerServe(program);
 registerUser(program);
 
-/**
- * Every failure leaves with a typed message and an exit code (src/findings/exit-codes.ts): usage
- * errors 2, the program's own B4BErrors their code, file-system failures (a full disk, a read-only
- * or missing folder) 73 or 74 naming the path; anything else is a fault of the program, 70, with
- * its stack trace only under --debug.
- */
+const json = wantsJson(process.argv.slice(2));
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const debug = program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug');
-  const typed = error instanceof B4BError ? error : fileSystemError(error);
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-  } else if (typed) {
-    process.stderr.write(`b4b-reports: ${typed.message}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    process.exitCode = typed.exitCode;
+  if (error instanceof CommanderError && error.exitCode === 0) {
+    // --help or --version: printed already.
+    process.exitCode = 0;
   } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      debug && error instanceof Error && error.stack
-        ? `b4b-reports: unexpected failure: ${error.stack}\n`
-        : `b4b-reports: unexpected failure: ${message}\nThis is a fault in b4b-reports: run the command again with --debug and report what it prints.\n`,
-    );
-    process.exitCode = EXIT.SOFTWARE;
+    const failure = describeFailure(error, { debug: process.argv.includes('--debug') });
+    // Commander has written its own usage errors (and the help) to stderr already.
+    if (!(error instanceof CommanderError)) process.stderr.write(`b4b-reports: ${failure.message}\n`);
+    if (json) writeJson({ ok: false, error: failure });
+    process.exitCode = failure.exitCode;
   }
 }

@@ -15,8 +15,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { B4BError } from '../findings/finding.js';
-import { CONFIG_ERROR } from './read-config.js';
+import { ConfigFileError } from './read-yaml.js';
 
 export const DEFAULT_ALLOWED_OUTSIDE = ['workbook'];
 
@@ -50,7 +49,7 @@ export interface PathPlace {
   key: string;
 }
 
-/** The absolute path a config value names, refused (exit 78) when the rule above does not allow it. */
+/** The absolute path a config value names, refused (a ConfigFileError, exit 1) when the rule above does not allow it. */
 export function containedPath(root: string, value: string, place: PathPlace, allowOutside: readonly string[]): string {
   const resolved = path.resolve(root, value);
   const lexicallyInside = inside(root, resolved);
@@ -63,5 +62,5 @@ export function containedPath(root: string, value: string, place: PathPlace, all
   const advice = absolute
     ? `to use it, add ${place.key} to allowOutsideProject in config/b4b.yaml`
     : `paths in config stay inside the project folder; to use a place outside it, write its absolute path and add ${place.key} to allowOutsideProject in config/b4b.yaml`;
-  throw new B4BError(`${at}: ${place.keyPath}: "${value}" ${why}; ${advice}`, [], CONFIG_ERROR);
+  throw new ConfigFileError(`${at}: ${place.keyPath}: "${value}" ${why}; ${advice}`);
 }

@@ -7,10 +7,10 @@
  */
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { B4BError } from '../findings/finding.js';
+import { ConfigFileError } from './read-yaml.js';
 
-/** Configuration errors: exit 78 (EX_CONFIG), like sysexits.h. */
-export const CONFIG_ERROR = 78;
+/** Configuration errors exit 1, as every B4BError that is the user's to fix (src/cli/outcome.ts); they are ConfigFileErrors (--json code "config"). */
+export const CONFIG_ERROR = 1;
 
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
@@ -194,14 +194,14 @@ export function parseConfigWithLines<T>(text: string, file: string, schema: z.Zo
   const syntax = doc.errors[0];
   if (syntax) {
     const line = syntax.linePos?.[0]?.line;
-    throw new B4BError(`${file}${line !== undefined ? `:${line}` : ''}: the ${what} is not valid YAML: ${syntax.message.split('\n')[0]}`, [], CONFIG_ERROR);
+    throw new ConfigFileError(`${file}${line !== undefined ? `:${line}` : ''}: the ${what} is not valid YAML: ${syntax.message.split('\n')[0]}`);
   }
   const reserved = reservedKeys(doc, counter);
-  if (reserved.length > 0) throw new B4BError(`${file}: the ${what} uses a reserved name:\n${problemLines(file, reserved)}`, [], CONFIG_ERROR);
+  if (reserved.length > 0) throw new ConfigFileError(`${file}: the ${what} uses a reserved name:\n${problemLines(file, reserved)}`);
   const result = schema.safeParse(doc.toJS());
   if (!result.success) {
     const problems = flatten(result.error.issues as unknown as Issue[]).flatMap((issue) => describe(issue, schema, doc, counter));
-    throw new B4BError(`${file}: the ${what} does not match its schema:\n${problemLines(file, problems)}`, [], CONFIG_ERROR);
+    throw new ConfigFileError(`${file}: the ${what} does not match its schema:\n${problemLines(file, problems)}`);
   }
   return { data: result.data, lineOf: (path) => lineOf(doc, counter, path) };
 }

@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { B4BError } from '../findings/finding.js';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 import { inputLimitsSchema } from './limits.js';
 import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
-import { CONFIG_ERROR, parseConfigWithLines, type ParsedConfig } from './read-config.js';
+import { parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
+import { ConfigFileError, readYaml } from './read-yaml.js';
 import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
+
+export { readYaml } from './read-yaml.js';
 
 /** The package's own sample project (see ./project.ts for how a command chooses its project folder). */
 export const PROJECT_ROOT = PACKAGE_ROOT;
@@ -113,13 +115,11 @@ export async function readConfigFile<T>(file: string, schema: z.ZodType<T>, what
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, [], CONFIG_ERROR);
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder' : code === 'EACCES' ? 'permission denied' : String(cause);
+    throw new ConfigFileError(`${file}: cannot read the ${what}: ${reason}`);
   }
   return parseConfigWithLines(text, file, schema, what);
-}
-
-export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
-  return (await readConfigFile(file, schema, what)).data;
 }
 
 /** The path settings that a command-line option can override. */
@@ -174,7 +174,7 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
   try {
     catalogue = new IndicatorCatalogue(catalogueFile);
   } catch (cause) {
-    throw new B4BError(`${paths.catalogue}: ${(cause as Error).message}`);
+    throw new ConfigFileError(`${paths.catalogue}: ${(cause as Error).message}`);
   }
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
   const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');

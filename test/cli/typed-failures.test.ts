@@ -99,7 +99,7 @@ describe('the output folder cannot be written', () => {
 });
 
 describe('a pack file that is not a PDF', () => {
-  it('is refused before anything is written, naming packs.yaml, the pack, the item and the file: exit 78', async () => {
+  it('is refused before anything is written, naming packs.yaml, the pack, the item and the file: exit 1', async () => {
     const project = await tempProject({
       edit: (file, text) =>
         file === 'config/packs.yaml'
@@ -109,7 +109,7 @@ describe('a pack file that is not a PDF', () => {
     await mkdir(path.join(project.root, 'data'), { recursive: true });
     await writeFile(path.join(project.root, 'data', 'minutes.pdf'), 'These are the minutes, typed into a text file.\n');
     const result = runCli(['run', '--pack', 'panel', '--month', '2023-10', '--settings', project.settings], { cwd: project.root });
-    expect(result.status).toBe(78);
+    expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       `b4b-reports: ${path.join(project.root, 'config', 'packs.yaml')}: packs.panel, item 10, file: data/minutes.pdf: ${path.join(project.root, 'data', 'minutes.pdf')} is not a PDF that can be included: it does not start with %PDF-; expected a PDF file\n`,
     );
@@ -143,16 +143,16 @@ describe('names that JavaScript reserves', () => {
     expect(debug.stderr).toMatch(NO_STACK);
   });
 
-  it('a job or a pack named __proto__ in the config files is an error naming the file and line: exit 78', async () => {
+  it('a job or a pack named __proto__ in the config files is an error naming the file and line: exit 1', async () => {
     const jobs = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('name: board-monthly', 'name: constructor') : text) });
     const check = runCli(['schedule', '--check', '--settings', jobs.settings]);
-    expect(check.status).toBe(78);
+    expect(check.status).toBe(1);
     expect(check.stderr).toBe(
       `b4b-reports: ${jobs.root}/config/schedule.yaml: the schedule file does not match its schema:\n  ${jobs.root}/config/schedule.yaml:7: jobs[0].name: JavaScript reserves this name for every object; choose another\n`,
     );
     const packs = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace(/^  board:$/m, '  __proto__:') : text) });
     const run = runCli(['run', '--pack', 'board', '--month', '2023-10', '--settings', packs.settings]);
-    expect(run.status).toBe(78);
+    expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(`^b4b-reports: ${packs.root}/config/packs.yaml: the packs file uses a reserved name:\n  ${packs.root}/config/packs.yaml:\\d+: "__proto__" \\(in packs\\) cannot be a name: JavaScript reserves it for every object; choose another name\n$`),
     );

@@ -37,7 +37,7 @@ async function commentaryWorkbook(file: string, chars: number): Promise<void> {
   let done = false;
   sheet.eachRow((row, r) => {
     if (done || r === 1) return;
-    if (String(row.getCell(2).value) === 'performance' && String(row.getCell(4).value) === 'progress-analysis') {
+    if (row.getCell(2).text === 'performance' && row.getCell(4).text === 'progress-analysis') {
       row.getCell(5).value = sentence.repeat(Math.ceil(chars / sentence.length)).slice(0, chars);
       done = true;
     }
@@ -52,7 +52,7 @@ async function rowsWorkbook(file: string, rows: number): Promise<void> {
   sheet.addRow(['Rows']).commit();
   sheet.addRow(['Ref_ID', 'Indicator', ...months, 'Target']).commit();
   for (let i = 0; i < rows; i++) sheet.addRow([i, `Number of measure ${i}`, ...months.map((_, m) => (i + m) % 97), 50]).commit();
-  await sheet.commit();
+  sheet.commit();
   await workbook.commit();
 }
 

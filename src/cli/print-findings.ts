@@ -23,7 +23,7 @@ export const HEADINGS: Record<FindingCode, string> = {
   'text-too-long': 'Text cut to the longest a cell may hold',
   'too-many-rows': 'Table too long',
   'hidden-content': 'Hidden sheet or rows',
-  'possible-name': "Text that may name a person (withheld)",
+  'possible-name': 'Text that may name a person (withheld)',
 };
 
 export interface FindingGroup {

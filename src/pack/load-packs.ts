@@ -15,7 +15,12 @@ export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, 
         if (key === undefined) return;
         const keyPath = ['packs', name, 'items', i, 'documents', d, key];
         const value = 'coveringReport' in doc ? doc.coveringReport : 'file' in doc ? doc.file : '';
-        containedPath(loaded.paths.root, value, { file, line: parsed.lineOf(keyPath), keyPath: `packs.${name}.items[${i}].documents[${d}].${key}`, key }, loaded.settings.allowOutsideProject);
+        containedPath(
+          loaded.paths.root,
+          value,
+          { file, line: parsed.lineOf(keyPath), keyPath: `packs.${name}.items[${i}].documents[${d}].${key}`, key },
+          loaded.settings.allowOutsideProject,
+        );
       }),
     );
   }

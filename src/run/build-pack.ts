@@ -148,7 +148,13 @@ export async function buildPack(
         const where = `${loaded.paths.packs}: packs.${name}, item ${item.number}, file: ${doc.file}`;
         let bytes: Uint8Array;
         try {
-          bytes = await readRegularFile(file, { what: `this PDF of item ${item.number}`, noun: 'a PDF', expected: 'a PDF file', maxBytes: loaded.settings.limits.maxFileBytes, limitName: 'maxFileBytes, limits in config/b4b.yaml' });
+          bytes = await readRegularFile(file, {
+            what: `this PDF of item ${item.number}`,
+            noun: 'a PDF',
+            expected: 'a PDF file',
+            maxBytes: loaded.settings.limits.maxFileBytes,
+            limitName: 'maxFileBytes, limits in config/b4b.yaml',
+          });
         } catch (cause) {
           throw new B4BError(`${where}: ${(cause as Error).message}`, [], CONFIG_ERROR);
         }

@@ -48,9 +48,10 @@ function overlongText(value: unknown, max: number): string | undefined {
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const v = value as { richText?: Array<{ text?: unknown }>; text?: unknown; result?: unknown };
     if (Array.isArray(v.richText)) {
+      const runText = (run: { text?: unknown }): string => (typeof run.text === 'string' ? run.text : typeof run.text === 'number' ? String(run.text) : '');
       let length = 0;
-      for (const run of v.richText) length += String(run.text ?? '').length;
-      return length > max ? v.richText.map((run) => String(run.text ?? '')).join('') : undefined;
+      for (const run of v.richText) length += runText(run).length;
+      return length > max ? v.richText.map(runText).join('') : undefined;
     }
     if (typeof v.text === 'string') return v.text.length > max ? v.text : undefined;
     if (typeof v.result === 'string') return v.result.length > max ? v.result : undefined;
@@ -61,7 +62,7 @@ function overlongText(value: unknown, max: number): string | undefined {
 /** Runs of row numbers as Excel shows them: "5, 9-12". */
 function rowRuns(rows: number[]): string {
   const runs: string[] = [];
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let j = i;
     while (j + 1 < rows.length && (rows[j + 1] as number) === (rows[j] as number) + 1) j++;
     runs.push(i === j ? String(rows[i]) : `${rows[i]}-${rows[j]}`);

@@ -150,7 +150,7 @@ describe('names that JavaScript reserves', () => {
     expect(check.stderr).toBe(
       `b4b-reports: ${jobs.root}/config/schedule.yaml: the schedule file does not match its schema:\n  ${jobs.root}/config/schedule.yaml:7: jobs[0].name: JavaScript reserves this name for every object; choose another\n`,
     );
-    const packs = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace(/^  board:$/m, '  __proto__:') : text) });
+    const packs = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace(/^ {2}board:$/m, '  __proto__:') : text) });
     const run = runCli(['run', '--pack', 'board', '--month', '2023-10', '--settings', packs.settings]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(

@@ -54,10 +54,10 @@ describe('the archive is checked before exceljs parses anything', () => {
     const result = runCli(['validate', file], { nodeArgs: ['--max-old-space-size=200'], timeoutMs: 30_000 });
     expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
+    expect(result.stdout).toContain(
       'bomb.xlsx: the sheet part xl/worksheets/sheet1.xml unpacks to 450 MB (from 1.3 MB); a part may unpack to at most 32 MB (maxPartBytes, limits in config/b4b.yaml), so the workbook is not read',
     );
-    expect(result.stderr).toContain('Input too large (1)');
+    expect(result.stdout).toContain('Input too large (1)');
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -105,7 +105,7 @@ describe('anything that is not a regular file is refused before it is read, neve
     await mkdir(folder, { recursive: true });
     const result = validate(folder);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('\n    a-folder.xlsx: cannot read the workbook: this is a folder, not a workbook; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain('\n    a-folder.xlsx: cannot read the workbook: this is a folder, not a workbook; expected an Excel workbook file (.xlsx)\n');
   });
 
   it('a named pipe (FIFO) that no one writes to', () => {
@@ -114,14 +114,14 @@ describe('anything that is not a regular file is refused before it is read, neve
     const result = validate(fifo);
     expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('\n    pipe.xlsx: cannot read the workbook: this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain('\n    pipe.xlsx: cannot read the workbook: this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)\n');
   });
 
   it('/dev/zero', () => {
     const result = validate('/dev/zero');
     expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('\n    zero: cannot read the workbook: this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain('\n    zero: cannot read the workbook: this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)\n');
   });
 
   it('a file over maxFileBytes', async () => {
@@ -184,8 +184,8 @@ describe('text, rows and findings are capped', () => {
     await writeFile(file, await buildWorkbook([{ name: 'B4B data set', rows: [header(), ...rows] }]));
     const validate = runCli(['validate', file]);
     expect(validate.status).toBe(1);
-    expect(validate.stderr).toContain('  Not a number (300)\n');
-    expect(validate.stderr).toContain('    … and 250 more\n');
+    expect(validate.stdout).toContain('  Not a number (300)\n');
+    expect(validate.stdout).toContain('    … and 250 more\n');
     const project = await tempProject({ workbook: file });
     const run = runCli(['run', '--report', 'all-tables', '--month', '2023-06', '--settings', project.settings]);
     expect(run.status).toBe(1);

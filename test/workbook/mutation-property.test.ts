@@ -201,7 +201,7 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
       try {
         result = checkCase(raw);
       } catch (error) {
-        throw new Error(`seed ${SEED}, case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        throw new Error(`seed ${SEED}, case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
       }
       expect(result.problems, `seed ${SEED}, case ${i} (${what})`).toEqual([]);
       outcomes[result.outcome]++;
@@ -239,7 +239,7 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
         expect(result.problems, `seed ${SEED}, XML case ${i} (${what})`).toEqual([]);
         outcomes[result.outcome]++;
       } catch (error) {
-        if (!(error instanceof B4BError)) throw new Error(`seed ${SEED}, XML case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!(error instanceof B4BError)) throw new Error(`seed ${SEED}, XML case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
         expect(error.findings.length, `seed ${SEED}, XML case ${i} (${what}): ${error.message}`).toBeGreaterThan(0);
         expect(typedProblems(error.findings)).toEqual([]);
         outcomes.refused++;

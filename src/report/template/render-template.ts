@@ -146,7 +146,11 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   } catch (cause) {
     if (cause instanceof B4BError) throw cause;
     // A template's own mistake (a syntax error, an unknown helper): the template is configuration.
-    throw new B4BError(`the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`, [], TEMPLATE_ERROR);
+    throw new B4BError(
+      `the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`,
+      [],
+      TEMPLATE_ERROR,
+    );
   }
   return parseTemplateText(text, markers);
 }

@@ -11,7 +11,7 @@ import type { AgendaFormat } from '../render/agenda-format.js';
 import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { buildPdfDocument } from '../render/pdf-document.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import type { MonthKey } from '../workbook/month.js';
+import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 
 export interface ReportInput {
   dataset: Dataset;
@@ -31,11 +31,19 @@ export interface ReportInput {
 
 export interface ReportOutput {
   pdf: Buffer;
+  /** The document's title as its cover prints it ("Children & Learning Service Performance Report, November 2023"). */
+  title: string;
   blocks: Block[];
   warnings: ModelWarning[];
   /** Milliseconds spent in each stage. */
   timings: { model: number; charts: number; layout: number };
   pages?: number;
+}
+
+/** The title a reader sees in the window bar and bookmarks: the cover's title and month, else the report's title and month. */
+export function documentTitle(blocks: Block[], title: string, month: MonthKey): string {
+  const cover = blocks.find((b) => b.kind === 'cover');
+  return cover ? [cover.title || title, cover.lines[0]].filter(Boolean).join(', ') : `${title}, ${monthLongLabel(month)}`;
 }
 
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
@@ -56,13 +64,14 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     chartMs += performance.now() - start;
     return node;
   };
+  const title = documentTitle(blocks, input.title, input.month);
   const { doc } = buildPdfDocument(blocks, drawChart, {
     format: input.format,
-    title: `${input.title}, ${input.month}`,
+    title,
     subject: input.title,
     author: input.council,
   });
   const pdf = await renderPdf(doc);
   const t2 = performance.now();
-  return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
+  return { pdf, title, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
 }

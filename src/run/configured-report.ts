@@ -63,7 +63,8 @@ export async function buildConfiguredReport(
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
       ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-      ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+      // Every file people forward carries "Page N": from the configured first page, else from 1.
+      firstPage: report.firstPage ?? 1,
     }),
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
@@ -82,5 +83,5 @@ export async function buildConfiguredReport(
     format,
   });
   if (report.kind === 'finance') return output;
-  return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
+  return { ...output, html: reportHtml(output.blocks, { title: output.title, format }) };
 }

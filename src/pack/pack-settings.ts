@@ -17,6 +17,12 @@ export const packDocumentSchema = z.union([
     coveringReport: z.string().min(1),
   }),
   z.object({
+    /** A glossary the program lays out from a data file (data/glossary.yaml: title, acronyms, terms). */
+    glossary: z.string().min(1),
+    appendix: z.union([z.number(), z.string()]).optional(),
+    title: z.string().min(1),
+  }),
+  z.object({
     /** A PDF the program did not make (minutes, another report), included as it is. */
     file: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),

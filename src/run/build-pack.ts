@@ -8,6 +8,8 @@ import { B4BError } from '../findings/finding.js';
 import { PDFDocument } from 'pdf-lib';
 import { assemblePack, CONFIDENTIAL_TEXT, extractPages, furniturePages, planPack, publicPart, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
 import { furnitureDocument } from '../pack/furniture.js';
+import { glossaryDocument, glossarySchema } from '../pack/glossary.js';
+import { glossaryHtml } from '../html/glossary-html.js';
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
@@ -136,6 +138,18 @@ export async function buildPack(
           const bytes = await renderPdf(coveringReportDocument(input));
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
           if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
+        } else if ('glossary' in doc) {
+          const file = path.resolve(loaded.paths.root, doc.glossary);
+          const glossary = await readYamlFile(file, (d) => glossarySchema.parse(d), 'glossary');
+          const input = {
+            glossary,
+            format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
+            council: loaded.settings.council,
+          };
+          const bytes = await renderPdf(glossaryDocument(input));
+          const label = appendixLabel(doc);
+          part = { item: itemIndex, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered };
+          if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: glossaryHtml(input) });
         } else {
           const file = path.resolve(loaded.paths.root, doc.file);
           let bytes: Uint8Array;

@@ -108,9 +108,11 @@ describe('every PDF written for October 2023', () => {
   it('prints on its contents page the page numbers its footers print', () => {
     for (const file of files.filter((f) => /performance|panel|board-2023|item-1\.pdf|item-10/.test(f.name))) {
       const pages = pagesOf(file.bytes);
-      const contents = pages.find((t) => /^Contents/m.test(t));
-      if (!contents) continue;
-      const entries = [...contents.matchAll(/^(.+?)\s+(\d+)$/gm)].filter((m) => !m[1]!.startsWith('Page'));
+      // Every contents page (the performance report's; the glossary's, which runs onto a second page).
+      const entryLines = (t: string): boolean => t.trim().split('\n').every((line) => /^.+\s\d+$/.test(line.trim()) || /^Pages? \d+/.test(line.trim()));
+      const contents = pages.flatMap((t, i) => (/^Contents$/m.test(t) ? [t, ...(pages[i + 1] && entryLines(pages[i + 1]!) ? [pages[i + 1]!] : [])] : []));
+      if (contents.length === 0) continue;
+      const entries = contents.flatMap((t) => [...t.matchAll(/^(.+?)\s+(\d+)$/gm)]).filter((m) => !/^(Page|Agenda Item|Appendix)$/.test(m[1]!.trim()));
       expect(entries.length, file.name).toBeGreaterThan(5);
       for (const [, heading, number] of entries) {
         const page = pages.find((t) => new RegExp(`Page ${number}\\s*$`).test(t));

@@ -151,7 +151,16 @@ describe('the panel pack', () => {
     }
     expect(text).toMatch(/4\.\s+Performance information up to 31 October 2023 is attached as Appendix 1/);
     expect(text).toMatch(/10\.\s+The 2022-2030 Corporate Plan/);
-    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 132)');
+    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 148)');
+    // The meeting's full date, from the panel's meetingDates in config/packs.yaml (seed 000 prints it so).
+    expect(flat).toContain('DATE OF DECISION: 23 NOVEMBER 2023');
+    expect(flat).toMatch(/Appendices 1\. Summary of performance and commentary – October 2023 2\. Children and Learning Glossary/);
+    // Appendix 2, the glossary the program lays out from data/glossary.yaml: stamped, numbered on, with its terms.
+    const glossaryFirst = pageTexts(panel.variants.public.pack).find((t) => /Appendix 2/.test(t) && t.includes('Children and Families Glossary'));
+    expect(glossaryFirst).toMatch(/Agenda Item 10\s+Appendix 2/);
+    expect(glossaryFirst).toMatch(/Page 133\s*$/);
+    for (const term of ['Acronyms', 'Brief Intervention Team', 'Section 47 Enquiry', 'Youth Offending Service or Team']) expect(flat, term).toContain(term);
+    expect(flat).toContain('SWF/SWWF Social Work with Families');
     expect(text).toMatch(/Agenda Item 10\s+Appendix 1[\s\S]*Page 117/);
     // Item files without pack page numbers, for committee systems that number pages themselves.
     expect(pdfText(Buffer.from(panel.variants.public.items[0]!.bytes))).not.toMatch(/Page 11\d/);

@@ -5,6 +5,7 @@ import type { Direction, Rag, Trend } from '../model/rag.js';
 import { textWidth, type ChartSize } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
+import { anchorId } from '../report/printed-figures.js';
 
 /**
  * The indicator tables' text and headers: 7 pt, where about 20 columns (13 or 14 months, target, RAG,
@@ -64,8 +65,9 @@ function headerCell(text: string): Node {
   return { text, style: 'tableHeader' };
 }
 
-function rowCells(row: TableRowModel, table: IndicatorTableModel): Node[] {
-  const name: Node = { text: row.name, style: 'indicatorName' };
+function rowCells(row: TableRowModel, table: IndicatorTableModel, anchor: string): Node[] {
+  // The anchor lets a run find the page each printed row lands on (the pack's one-figure check).
+  const name: Node = { text: row.name, style: 'indicatorName', id: anchor };
   if (!row.supplied) {
     const span = table.monthLabels.length + (table.showTarget ? 3 : 0) + (table.showTrend ? 1 : 0) + table.benchmarkLabels.length;
     return [name, { text: 'not supplied', italics: true, color: COLOURS.grey, colSpan: span }, ...Array.from({ length: span - 1 }, () => '')];
@@ -174,7 +176,7 @@ function gridTable(table: GridTableModel): Record<string, unknown> {
   };
 }
 
-function indicatorTable(table: IndicatorTableModel): Record<string, unknown> {
+function indicatorTable(table: IndicatorTableModel, blockIndex: number): Record<string, unknown> {
   const headers = [
     headerCell('Indicator'),
     ...table.monthLabels.map(headerCell),
@@ -201,7 +203,7 @@ function indicatorTable(table: IndicatorTableModel): Record<string, unknown> {
       dontBreakRows: true,
       keepWithHeaderRows: 1,
       widths,
-      body: [headers, ...table.rows.map((row) => rowCells(row, table))],
+      body: [headers, ...table.rows.map((row, rowIndex) => rowCells(row, table, anchorId(blockIndex, rowIndex)))],
     },
     layout: gridLayout(),
     style: 'table',
@@ -237,10 +239,10 @@ export function chartRows<T>(charts: T[]): T[][] {
 
 /** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them; each row is kept whole. */
 function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
-  return chartRows(charts).map((row) => ({
+  // A chart without series is a run warning, never a note on the page (the template drops it).
+  return chartRows(charts.filter((chart) => chart.series.length > 0)).filter((row) => row.length > 0).map((row) => ({
     columns: row.map((chart) => {
       const size = rowChartSize(row.length);
-      if (chart.series.length === 0) return { width: size.width, text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
       return { width: size.width, stack: [drawChart(chart, size)] };
     }),
     columnGap: CHART_GAP,
@@ -373,7 +375,7 @@ export function buildPdfDocument(
         content.push(bulletList(block.items));
         break;
       case 'indicator-table':
-        content.push(track(indicatorTable(block), section));
+        content.push(track(indicatorTable(block, i), section));
         break;
       case 'charts':
         content.push(...chartBlock(block.charts, drawChart));

@@ -19,6 +19,9 @@ import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { PlacedFigure } from './build-report.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
+import type { TableChoices } from '../report/report-figures.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -34,6 +37,8 @@ export interface PackOutput {
   warnings: ModelWarning[];
   /** The accessible HTML twin of each public document ("item-10-performance.html"); exempt documents have none. */
   html: Array<{ file: string; html: string }>;
+  /** Every indicator value the pack's reports print, with cell and "Page N" (of the restricted pack, which holds every document). */
+  printed: PackFigure[];
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
@@ -53,7 +58,7 @@ async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: 
 }
 
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
+  return (await readYamlFile(loaded.paths.packs, (d) => packsFileSchema.parse(d), 'packs file')).packs;
 }
 
 /**
@@ -73,6 +78,16 @@ function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
   return latest;
 }
 
+/** Pack page numbers for each part's printed values, from where assembly started each part. */
+function placeInPack(printedByPart: PlacedFigure[][], partStarts: number[]): PackFigure[] {
+  return printedByPart.flatMap((list, part) =>
+    (list ?? []).map((f): PackFigure => {
+      const start = partStarts[part];
+      return f.page !== undefined && start !== undefined ? { ...f, packPage: start + f.page - 1 } : f;
+    }),
+  );
+}
+
 function appendixLabel(doc: PackDocument): string | undefined {
   return 'appendix' in doc && doc.appendix !== undefined ? `Appendix ${doc.appendix}` : undefined;
 }
@@ -90,13 +105,15 @@ export async function buildPack(
   options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
   const pack = packs[name];
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const meetingDate = meetingDateFor(pack, month);
   const values = packTextValues(month, meetingDate);
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const html: PackOutput['html'] = [];
   const itemInfo = pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) }));
+  // Every value each document prints, by part, for the one-figure check below.
+  const printedByPart: PlacedFigure[][] = [];
 
   /**
    * Every document in pack order, each laid out once with the pack page numbers the plan gives it: a
@@ -107,6 +124,8 @@ export async function buildPack(
   const renderParts = async (numbered: boolean): Promise<{ parts: PackPart[]; documents: PDFDocument[] }> => {
     const parts: PackPart[] = [];
     const documents: PDFDocument[] = [];
+    // One table per indicator for the whole pack (unless a template names another).
+    const tableChoices: TableChoices = new Map();
     let next = pack.firstPage;
     const firstPage = (): { firstPage?: number } => (numbered ? { firstPage: next } : {});
     for (const [itemIndex, item] of pack.items.entries()) {
@@ -118,12 +137,14 @@ export async function buildPack(
           const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
           const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
             format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
+            tableChoices,
           });
           // A finance report is always exempt, whatever the pack says.
           const exempt = doc.exempt || report?.kind === 'finance';
           const label = appendixLabel(doc);
           part = { item: itemIndex, title: output.title, publicTitle: fillText(doc.title, values), ...(label ? { label } : {}), bytes: output.pdf, exempt, numbered };
           if (numbered) {
+            printedByPart[parts.length] = output.printed;
             warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
             timings.model += output.timings.model;
             timings.charts += output.timings.charts;
@@ -185,6 +206,7 @@ export async function buildPack(
   // The agenda's page ranges come from the plan that assembly then follows, the same in both packs.
   const plan = planPack(pageCounts, pack.firstPage);
   const variants = {} as Record<PackVariant, PackVariantOutput>;
+  let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
     let frontMatter: PDFDocument | undefined;
     if (pack.frontSheet) {
@@ -243,7 +265,10 @@ export async function buildPack(
       }),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
+    if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);
   }
+  // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
+  warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
-  return { name, variants, html, warnings, timings };
+  return { name, variants, html, warnings, printed, timings };
 }

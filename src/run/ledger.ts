@@ -11,6 +11,10 @@ export interface FigureChange {
   where: string;
   indicator: string;
   month: MonthKey;
+  /** What changed, where it is not a month's figure: "target", "benchmark England", "RAG", "commentary"… */
+  what?: string;
+  /** The workbook cell ("'B4B data set'!F14"), where the value comes from one. */
+  cell?: string;
   old: string;
   new: string;
 }

@@ -52,7 +52,7 @@ beforeAll(async () => {
   };
   twins.push({ name: 'covering-report', pdf: await renderPdf(coveringReportDocument(input)), html: coveringReportHtml(input), blocks: [] });
   // The panel's Appendix 2, from its data file; its entries stand as sections for the contents check.
-  const glossary = glossarySchema.parse(parseYaml(await readFile(path.join(ROOT, 'data/glossary.yaml'), 'utf8')));
+  const glossary = glossarySchema.parse(parseYaml(await readFile(path.join(ROOT, 'config/glossary.yaml'), 'utf8')));
   const glossaryInput = { glossary, format: { agendaItem: 10, appendix: 2, firstPage: 135 }, council: loaded.settings.council };
   twins.push({
     name: 'glossary',

@@ -155,7 +155,7 @@ describe('the panel pack', () => {
     // The meeting's full date, from the panel's meetingDates in config/packs.yaml (seed 000 prints it so).
     expect(flat).toContain('DATE OF DECISION: 23 NOVEMBER 2023');
     expect(flat).toMatch(/Appendices 1\. Summary of performance and commentary – October 2023 2\. Children and Learning Glossary/);
-    // Appendix 2, the glossary the program lays out from data/glossary.yaml: stamped, numbered on, with its terms.
+    // Appendix 2, the glossary the program lays out from config/glossary.yaml: stamped, numbered on, with its terms.
     const glossaryFirst = pageTexts(panel.variants.public.pack).find((t) => /Appendix 2/.test(t) && t.includes('Children and Families Glossary'));
     expect(glossaryFirst).toMatch(/Agenda Item 10\s+Appendix 2/);
     expect(glossaryFirst).toMatch(/Page 133\s*$/);

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { RunLedger } from '../../run/ledger.js';
 
-interface HistoryOptions {
+interface HistoryOptions extends ProjectOptions {
   json?: boolean;
   limit: string;
-  settings?: string;
 }
 
 export function registerHistory(program: Command): void {
@@ -14,9 +13,11 @@ export function registerHistory(program: Command): void {
     .description('List recorded runs, newest first: what ran, for which month, how it ended, what it wrote and sent')
     .option('--limit <n>', 'how many runs to list', '20')
     .option('--json', 'print the ledger records as JSON')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options);
       const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, Math.max(1, Number(options.limit) || 20));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

@@ -268,7 +268,7 @@ function keyTable(): Node {
             text:
               'RAG compares this month with the target, allowing for whether a higher figure is better. Direction of travel compares ' +
               'this month with last month, in the same way: an upward arrow is an improvement even where the figure fell. ' +
-              '"-" is the one mark for no figure: the workbook has none for that month (a blank, "-" or "TBC"), no target, ' +
+              '"-" is the one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, ' +
               'or no RAG or direction of travel for that indicator. Figures are right-aligned; every digit in the font has the same width, so columns of figures line up.',
           },
         ],

@@ -25,11 +25,13 @@ export function numericValue(figure: Figure | undefined): number | undefined {
   return figure?.kind === 'number' ? figure.value : undefined;
 }
 
-/** The one mark a table prints where it has no figure (blank, "-", "TBC", not available), as its key says. */
+/** The one mark a table prints where it has no figure (a blank or "-" cell, no cell at all), as its key says. */
 export const NO_FIGURE = '-';
 
-/** The text of a figure in a report table: the figure as formatted, or the no-figure mark. */
+/**
+ * The text of a figure in a report table: the figure as formatted, a word the workbook typed in its
+ * place as typed ("TBC", a "Local" benchmark: it says why there is none), else the no-figure mark.
+ */
 export function cellText(figure: Figure | undefined, override?: DisplayFormat): string {
-  if (!figure || figure.kind === 'missing') return NO_FIGURE;
   return formatFigure(figure, override) || NO_FIGURE;
 }

@@ -4,7 +4,7 @@ import { FONT_FAMILY } from '../render/fonts.js';
 import { COLOURS } from '../render/pdf-document.js';
 import { parseRuns, type Run } from '../report/template/blocks.js';
 
-/** A glossary's data file (data/glossary.yaml): its title, acronyms and terms with their definitions. */
+/** A glossary's data file (config/glossary.yaml): its title, acronyms and terms with their definitions. */
 export const glossarySchema = z.object({
   title: z.string().min(1),
   acronyms: z.array(z.object({ abbreviation: z.string().min(1), meaning: z.string().min(1) })).default([]),

@@ -17,7 +17,7 @@ export const packDocumentSchema = z.union([
     coveringReport: z.string().min(1),
   }),
   z.object({
-    /** A glossary the program lays out from a data file (data/glossary.yaml: title, acronyms, terms). */
+    /** A glossary the program lays out from a data file (config/glossary.yaml: title, acronyms, terms). */
     glossary: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
     title: z.string().min(1),

@@ -16,6 +16,8 @@ import { newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigg
 import { cleanStaging, sha256, writeOutputs, type OutputFile } from './output-writer.js';
 import type { Progress } from './progress.js';
 import { LOCK_REFUSED, withRunLock } from './run-lock.js';
+import type { RunCache } from './run-cache.js';
+import { timed } from './stage-clock.js';
 
 export interface RunRequest {
   target: { kind: 'pack' | 'report'; name: string };
@@ -31,12 +33,34 @@ export interface RunRequest {
   waitMs: number;
   numberItemFiles: boolean;
   deliver?: DeliveryRequest;
+  /**
+   * Given when this run is one output set of a run of several (`run --month` alone, see run-month.ts):
+   * that run holds the lock, reads the workbook once and lays each document out once for all its sets.
+   */
+  shared?: SharedRun;
+}
+
+/** What the output sets of one run of several share. */
+export interface SharedRun {
+  /** The checked workbook, read once (the same promise for every set; a rejection fails every set). */
+  read: () => Promise<{ dataset: Dataset; warnings: Finding[] }>;
+  /** The workbook's SHA-256, once its bytes were read (also when it then failed its checks). */
+  workbookSha256?: string;
+  cache: RunCache;
 }
 
 export interface RunResult {
   record: RunRecord;
   /** The paths to show the user: the report, or the pack's two variants. */
   printed: string[];
+}
+
+/**
+ * The one lock of every run of a month, whatever it produces: a run of the whole month and a run of
+ * one of its reports or packs write into the same folder, so they never run at once.
+ */
+export function monthLockName(month: MonthKey): string {
+  return `month-${month}`;
 }
 
 /** Reads and checks the workbook; errors, or a month the workbook does not reach, stop the run. */
@@ -46,7 +70,7 @@ export async function readCheckedWorkbook(
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<{ dataset: Dataset; findings: number; warnings: Finding[] }> {
-  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  const { dataset, findings, bytes } = await timed('read', () => readWorkbookFile(file, loaded.aliases, loaded.catalogue));
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
@@ -108,24 +132,32 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
   const mail = request.deliver ? await import('../delivery/send.js') : undefined;
   let printed: string[] = [];
   try {
-    await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async () => {
+    const { shared } = request;
+    // A set of a run of several runs under that run's lock.
+    const locked = (work: () => Promise<void>): Promise<void> =>
+      shared ? work() : withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, work);
+    await locked(async () => {
       await cleanStaging(loaded.paths.outputDir);
       progress.step(`Starting the ${label}`, { run: id, trigger: request.trigger });
       // Delivery is checked first: a restricted pack addressed to a public list is refused before any work.
       const plans = request.deliver && delivery && mail ? mail.planDelivery(request.deliver, delivery, request.target.name) : [];
 
-      progress.step(`Reading ${path.basename(workbookFile)}`);
+      if (!shared) progress.step(`Reading ${path.basename(workbookFile)}`);
       // The hash is recorded even when the workbook has errors: the ledger says which file failed.
-      const { dataset, warnings: workbookWarnings } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
-        record.workbook.sha256 = sha256(bytes);
-      });
+      const { dataset, warnings: workbookWarnings } = shared
+        ? await shared.read().finally(() => {
+            if (shared.workbookSha256) record.workbook.sha256 = shared.workbookSha256;
+          })
+        : await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
+            record.workbook.sha256 = sha256(bytes);
+          });
 
       const outputs: OutputFile[] = [];
       let warnings: ModelWarning[];
       let printedValues: PrintedFigure[];
       if (request.target.kind === 'report') {
         progress.step(`Building the ${request.target.name} report`);
-        const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month);
+        const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month, shared ? { cache: shared.cache } : {});
         warnings = output.warnings;
         printedValues = output.printed;
         outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
@@ -134,9 +166,12 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         if (output.html) outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`), bytes: Buffer.from(output.html) });
       } else {
         progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
-        const { buildPack, loadPacks } = await import('./build-pack.js');
+        const { buildPack, loadPacks } = await timed('imports', () => import('./build-pack.js'));
         const packs = await loadPacks(loaded);
-        const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
+        const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, {
+          numberItemFiles: request.numberItemFiles,
+          ...(shared ? { cache: shared.cache } : {}),
+        });
         warnings = output.warnings;
         printedValues = output.printed;
         for (const variant of ['public', 'restricted'] as const) {
@@ -178,10 +213,10 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       }
 
       progress.step(`Writing ${outputs.length} file(s)`);
-      record.outputs = await writeOutputs(loaded.paths.outputDir, outputs);
+      record.outputs = await timed('write', () => writeOutputs(loaded.paths.outputDir, outputs));
       record.figures = `${id}.figures.json.gz`;
       await mkdir(ledger.folder, { recursive: true });
-      await writeFile(path.join(ledger.folder, record.figures), gzipSync(JSON.stringify(snapshot)));
+      await timed('write', () => writeFile(path.join(ledger.folder, record.figures ?? ''), gzipSync(JSON.stringify(snapshot))));
 
       if (plans.length > 0 && delivery && mail) {
         progress.step(`Sending the pack to ${plans.map((p) => `${p.list} (${p.variant})`).join(', ')}`);

@@ -4,7 +4,8 @@ import lockfile from 'proper-lockfile';
 import type { MonthKey } from '../workbook/month.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';
-export type RunOutcome = 'success' | 'failed' | 'refused';
+/** `skipped`: a run of the whole month did not produce this report, and its warning says why. */
+export type RunOutcome = 'success' | 'failed' | 'refused' | 'skipped';
 
 export interface FigureChange {
   /** Where the figure lives: sheet and table, indicator (or measure/area), month. */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { RunLedger } from '../../run/ledger.js';
 
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
@@ -18,6 +17,7 @@ export function registerHistory(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
+      const { RunLedger } = await import('../../run/ledger.js');
       const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, Math.max(1, Number(options.limit) || 20));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);

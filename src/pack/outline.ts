@@ -50,7 +50,7 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
     let count = 0;
     list.forEach((entry, i) => {
       const page = pages[Math.min(Math.max(entry.page, 0), pages.length - 1)]!;
-      const dict = context.obj({}) as PDFDict;
+      const dict = context.obj({});
       dict.set(PDFName.of('Title'), PDFHexString.fromText(entry.title));
       dict.set(PDFName.of('Parent'), parent);
       dict.set(PDFName.of('Dest'), context.obj([page.ref, PDFName.of('XYZ'), null, null, null]));
@@ -71,7 +71,7 @@ export function writeOutline(doc: PDFDocument, entries: OutlineEntry[]): void {
     return { first: refs[0]!, last: refs[refs.length - 1]!, count };
   };
   const top = build(entries, rootRef);
-  const root = context.obj({}) as PDFDict;
+  const root = context.obj({});
   root.set(PDFName.of('Type'), PDFName.of('Outlines'));
   root.set(PDFName.of('First'), top.first);
   root.set(PDFName.of('Last'), top.last);

@@ -38,9 +38,9 @@ function offsetContentsPageNumbers(): void {
     return { positions: [{ ...first, pageNumber: first.pageNumber + ref.pageNumberOffset }] };
   };
   renderer.renderLine = function (this: unknown, line: Record<string, unknown>, ...rest: unknown[]): unknown {
-    if (line._pageNodeRef) line._pageNodeRef = shifted(line._pageNodeRef as PageNodeRef);
+    if (line._pageNodeRef) line._pageNodeRef = shifted(line._pageNodeRef);
     for (const inline of (line.inlines as Array<Record<string, unknown>> | undefined) ?? []) {
-      if (inline._pageNodeRef) inline._pageNodeRef = shifted(inline._pageNodeRef as PageNodeRef);
+      if (inline._pageNodeRef) inline._pageNodeRef = shifted(inline._pageNodeRef);
     }
     return renderLine.call(this, line, ...rest);
   };

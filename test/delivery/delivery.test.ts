@@ -44,12 +44,14 @@ beforeEach(() => {
   received = [];
 });
 
+// Each run is a slot of its own: a slot that has run once is refused (it runs once).
+let slots = 0;
 const request = (deliver: RunRequest['deliver'], overrides: Partial<RunRequest> = {}): RunRequest => ({
   target: { kind: 'pack', name: 'board' },
   month: '2023-10',
   trigger: 'schedule',
   job: 'board-monthly',
-  slot: '2023-11-10T07:00',
+  slot: `2023-11-10T07:${String(slots++).padStart(2, '0')}`,
   force: true,
   strict: false,
   waitMs: 0,
@@ -94,6 +96,7 @@ describe('e-mail delivery', () => {
     ).rejects.toThrow('cannot read the workbook: no such file');
     expect(received).toHaveLength(1);
     expect(received[0]?.attachments).toEqual([]);
-    expect(received[0]?.text).toContain('cannot read the workbook: no such file');
+    // The notice names the kind and place of each error, never a cell's text.
+    expect(received[0]?.text).toContain('Errors (1; run "b4b-reports validate" on the workbook for the details):\n  unreadable-file at b4b.xlsx\n');
   });
 });

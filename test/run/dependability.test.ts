@@ -54,9 +54,9 @@ describe('a run killed in the middle', () => {
   });
 });
 
-/** Resolves once a run of `name` holds its lock (its holder file exists). */
+/** Resolves once a run of `name` holds its lock (its owner file exists). */
 async function lockHeld(output: string, name: string): Promise<void> {
-  const file = path.join(output, '.locks', `${name}.holder.json`);
+  const file = path.join(output, '.locks', `${name}.run.lock`, 'owner.json');
   for (let i = 0; i < 400; i++) {
     if (await stat(file).then(() => true, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -72,7 +72,7 @@ describe('two runs of one pack at once', () => {
     await lockHeld(project.output, 'pack-board');
     const second = await start(args).done;
     expect(second.status).toBe(75);
-    expect(second.stderr).toMatch(/another run of "pack-board" is in progress \(process \d+, started [^)]+\); this run was refused/);
+    expect(second.stderr).toMatch(/another run of "pack-board" is in progress \(process \d+ on [^,]+, started [^)]+\); this run was refused/);
     expect((await first.done).status).toBe(0);
 
     const third = start(args);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../../config/settings.js';
-import { RunLedger } from '../../run/ledger.js';
+import { describeSkipped, RunLedger } from '../../run/ledger.js';
+import { currentSet } from '../../run/output-writer.js';
 
 interface HistoryOptions {
   json?: boolean;
@@ -17,7 +18,12 @@ export function registerHistory(program: Command): void {
     .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .action(async (options: HistoryOptions) => {
       const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
-      const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, Math.max(1, Number(options.limit) || 20));
+      const { records, skipped } = await new RunLedger(loaded.paths.ledger).readAll();
+      // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
+      if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);
+      const runs = records.reverse().slice(0, Math.max(1, Number(options.limit) || 20));
+      const current = new Map<string, string | undefined>();
+      for (const r of runs) if (r.set && !current.has(r.set.name)) current.set(r.set.name, await currentSet(loaded.paths.outputDir, r.set.name));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
         return;
@@ -37,6 +43,7 @@ export function registerHistory(program: Command): void {
           r.outcome.padEnd(7),
           `${(r.durationMs / 1000).toFixed(1)}s`.padStart(6),
           `${r.outputs.length} files`.padStart(8),
+          r.set && current.get(r.set.name) === r.set.id ? 'current' : '       ',
           `${r.warnings.length} warn`.padStart(7),
           changes.padStart(10),
           `workbook ${r.workbook.sha256?.slice(0, 12) ?? '?'}`,

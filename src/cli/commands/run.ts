@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
 import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
+import { cutText, LIMITS } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
+import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { isMonthKey, monthLabel } from '../../workbook/month.js';
 
 interface RunOptions {
@@ -55,7 +57,11 @@ export function registerRun(program: Command): void {
       }
       const progress = createProgress();
       const { executeRun } = await import('../../run/execute-run.js');
-      const { record, printed } = await executeRun(
+      // SIGTERM and SIGINT stop the run at once: it is recorded, nothing is published, and the process ends.
+      const stop = stopOnSignals();
+      let result;
+      try {
+        result = await executeRun(
         loaded,
         {
           target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' },
@@ -66,13 +72,25 @@ export function registerRun(program: Command): void {
           strict: options.strict === true,
           waitMs: waitSeconds * 1000,
           numberItemFiles: options.itemFilesWithoutPageNumbers !== true,
+          signal: stop.signal,
         },
         progress,
       );
+      } catch (error) {
+        if (error instanceof RunStoppedError) {
+          process.stderr.write(`b4b-reports: ${error.message}\n`);
+          process.exit(signalExitCode(error.signalName));
+        }
+        throw error;
+      } finally {
+        stop.dispose();
+      }
+      const { record, printed } = result;
       const lines: string[] = [];
       if (record.changes) {
         lines.push(`Figures changed since the last run of this month: ${record.changes.length}`);
-        for (const c of record.changes) lines.push(`  ${c.indicator}, ${monthLabel(c.month)}: ${c.old} → ${c.new}  (${c.where})`);
+        for (const c of record.changes.slice(0, 200)) lines.push(cutText(`  ${c.indicator}, ${monthLabel(c.month)}: ${c.old} → ${c.new}  (${c.where})`));
+        if (record.changes.length > 200) lines.push(`  … and ${record.changes.length - 200} more ("b4b-reports history --json" has the first ${LIMITS.changes})`);
       }
       lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);
       process.stderr.write(`${lines.join('\n')}\n`);

@@ -2,12 +2,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
-import { RunLedger } from '../../run/ledger.js';
+import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
+import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
+import { LOCK_REFUSED } from '../../run/run-lock.js';
+import { stopOnSignals } from '../../run/stop-signal.js';
 
 interface ScheduleOptions {
   settings?: string;
   check?: boolean;
+  standby?: boolean;
 }
 
 export function registerSchedule(program: Command): void {
@@ -15,14 +19,17 @@ export function registerSchedule(program: Command): void {
     .command('schedule')
     .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
     .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
+    .option('--standby', 'if another scheduler is running, wait and take over when it stops, instead of refusing')
     .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
-        'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
+        'Only one scheduler runs at a time (a second refuses, exit 75, or with --standby waits its turn). A slot runs\n' +
+        'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
+        'was down runs at start. Times are cron expressions in the schedule\'s time zone (Europe/London).',
     )
     .action(async (options: ScheduleOptions) => {
-      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler }] = await Promise.all([
+      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler, localTime }] = await Promise.all([
         import('../../delivery/send.js'),
         import('../../run/build-pack.js'),
         import('../../run/execute-run.js'),
@@ -39,6 +46,7 @@ export function registerSchedule(program: Command): void {
       }
       const progress = createProgress();
       const ledger = new RunLedger(loaded.paths.ledger);
+      const stop = stopOnSignals();
       const scheduler = new PackScheduler(schedule, {
         now: () => new Date(),
         hasRun: (job, slot) => ledger.hasSlot(job, slot),
@@ -58,24 +66,53 @@ export function registerSchedule(program: Command): void {
               waitMs: 10 * 60_000,
               numberItemFiles: true,
               deliver: job.deliver,
+              signal: stop.signal,
             },
             progress,
           );
         },
       });
       if (options.check) {
-        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${next?.toISOString() ?? 'never'}\n`);
+        stop.dispose();
+        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${localTime(next, schedule.timezone)}\n`);
         return;
       }
-      await scheduler.start();
-      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${next?.toISOString() ?? 'never'}`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          progress.step('Stopping the scheduler');
-          void scheduler.stop().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      // One scheduler at a time, across processes: the second refuses (or, with --standby, waits).
+      let lock;
+      try {
+        lock = await acquireLock(path.join(loaded.paths.outputDir, '.locks', 'scheduler'), {
+          heartbeat: true,
+          staleMs: lockStaleMs(),
+          waitMs: options.standby ? Number.MAX_SAFE_INTEGER : 0,
+          purpose: 'schedule',
+        });
+      } catch (cause) {
+        stop.dispose();
+        if (!(cause instanceof LockBusyError)) throw cause;
+        const holder = cause.holder;
+        throw new B4BError(
+          `another scheduler is running${holder ? ` (process ${holder.pid} on ${holder.host}, started ${holder.since})` : ''}; only one runs at a time, so this one did not start. ` +
+            'Stop the other one first, or start this one with --standby to take over when it stops.',
+          [],
+          LOCK_REFUSED,
+        );
+      }
+      const { skipped } = await ledger.readAll();
+      if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
+      lock.signal.addEventListener('abort', () => {
+        progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);
+        void scheduler.stop().then(() => process.exit(LOCK_REFUSED));
       });
+      await scheduler.start();
+      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, schedule.timezone)}`, { job, next: next.toISOString() });
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        stop.signal.addEventListener('abort', () => resolve((stop.signal.reason as { signalName: NodeJS.Signals }).signalName), { once: true });
+      });
+      progress.step(`Stopping the scheduler (${signal})`);
+      await scheduler.stop();
+      await lock.release();
+      stop.dispose();
+      // Stopped as asked: a clean end.
+      process.exitCode = 0;
     });
 }

@@ -22,10 +22,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "Installing npm packages"
-# npm ci refuses this lock file: npm here records only the platform packages it could resolve
-# (rollup's optional binaries), so install from the lock with npm install instead.
-npm install --no-fund --no-audit
+echo "Installing npm packages (exactly those of package-lock.json)"
+npm ci --no-fund --no-audit
+
+echo "Building the program (dist/)"
+npm run --silent build
 
 echo "Writing the sample workbook"
 npm run --silent sample

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { PACKAGE_ROOT } from '../config/project.js';
 import { B4BError } from '../findings/finding.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerHistory } from './commands/history.js';
+import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerValidate } from './commands/validate.js';
@@ -12,13 +16,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const { version } = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+
 const program = new Command();
 program
   .name('b4b-reports')
+  .version(version, '-V, --version', 'print the version and exit')
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
   .showHelpAfterError()
   .exitOverride();
 
+registerInit(program);
 registerValidate(program);
 registerRun(program);
 registerHistory(program);

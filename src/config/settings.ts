@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { B4BError } from '../findings/finding.js';
@@ -9,10 +8,11 @@ import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
+import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
 
-/** The project folder: where config/, data/ and output/ live. */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_SETTINGS_FILE = path.join(PROJECT_ROOT, 'config', 'b4b.yaml');
+/** The package's own sample project (see ./project.ts for how a command chooses its project folder). */
+export const PROJECT_ROOT = PACKAGE_ROOT;
+export const DEFAULT_SETTINGS_FILE = path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT);
 
 /** One report's template and its place in the agenda. */
 export const reportSettingsSchema = z.object({
@@ -54,6 +54,8 @@ export const settingsSchema = z.object({
   ledger: z.string().min(1).default('output/runs/ledger.jsonl'),
   /** The finance report's settings: variance RAG, placement reconciliation, exemption wording. */
   finance: z.string().min(1).default('config/finance.yaml'),
+  /** The agenda packs and their items (`run --pack NAME`). */
+  packs: z.string().min(1).default('config/packs.yaml'),
   /** Where packs are written. */
   outputDir: z.string().min(1).default('output'),
   /** The council and service, for covers and PDF metadata. */
@@ -67,11 +69,16 @@ export type ReportSettings = z.infer<typeof reportSettingsSchema>;
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Command-line values over the settings file; an option not given is undefined. */
+export type SettingsOverrides = { [K in keyof Settings]?: Settings[K] | undefined };
+
 export interface LoadedSettings {
   settings: Settings;
   /** Absolute paths, resolved against the project folder. */
   paths: {
     root: string;
+    /** The settings file read. */
+    settings: string;
     workbook: string;
     headerAliases: string;
     catalogue: string;
@@ -80,8 +87,11 @@ export interface LoadedSettings {
     delivery: string;
     schedule: string;
     ledger: string;
+    packs: string;
     outputDir: string;
   };
+  /** How the project folder was chosen (the package's sample project when nothing else was). */
+  projectSource: ProjectSource;
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
   teamMeasures: TeamMeasure[];
@@ -109,17 +119,34 @@ export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: stri
   return result.data;
 }
 
-/** Reads the settings file (and what it points to), then applies command-line overrides. */
-export async function loadSettings(
-  options: { settingsFile?: string; overrides?: Partial<Settings> } = {},
-): Promise<LoadedSettings> {
-  const settingsFile = path.resolve(options.settingsFile ?? DEFAULT_SETTINGS_FILE);
-  const base = path.dirname(path.dirname(settingsFile));
-  const fromFile = await readYaml(settingsFile, settingsSchema, 'settings file');
-  const settings: Settings = { ...fromFile, ...Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined)) };
+/** The path settings that a command-line option can override. */
+const PATH_SETTINGS = ['workbook', 'headerAliases', 'catalogue', 'teamMeasures', 'finance', 'delivery', 'schedule', 'ledger', 'packs', 'outputDir'] as const;
+
+export interface LoadSettingsOptions extends ProjectRequest {
+  /**
+   * The command-line layer, over the settings file. A relative path given here is relative to the
+   * current folder (where the user typed it); a relative path in the settings file is relative to the
+   * project folder.
+   */
+  overrides?: SettingsOverrides | undefined;
+}
+
+/** Finds the project folder, reads its settings file (and what it points to), then applies command-line overrides. */
+export async function loadSettings(options: LoadSettingsOptions = {}): Promise<LoadedSettings> {
+  const cwd = options.cwd ?? process.cwd();
+  const project = findProject(options);
+  const base = project.root;
+  const fromFile = await readYaml(project.settingsFile, settingsSchema, 'settings file');
+  const overrides: Partial<Settings> = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined));
+  for (const key of PATH_SETTINGS) {
+    const value = overrides[key];
+    if (typeof value === 'string') overrides[key] = path.resolve(cwd, value);
+  }
+  const settings: Settings = { ...fromFile, ...overrides };
   const resolve = (p: string): string => path.resolve(base, p);
   const paths = {
     root: base,
+    settings: project.settingsFile,
     workbook: resolve(settings.workbook),
     headerAliases: resolve(settings.headerAliases),
     catalogue: resolve(settings.catalogue),
@@ -128,6 +155,7 @@ export async function loadSettings(
     delivery: resolve(settings.delivery),
     schedule: resolve(settings.schedule),
     ledger: resolve(settings.ledger),
+    packs: resolve(settings.packs),
     outputDir: resolve(settings.outputDir),
   };
   const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
@@ -140,7 +168,7 @@ export async function loadSettings(
   }
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
   const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');
-  return { settings, paths, aliases, catalogue, teamMeasures, finance };
+  return { settings, paths, projectSource: project.source, aliases, catalogue, teamMeasures, finance };
 }
 
 export async function loadDeliverySettings(loaded: LoadedSettings): Promise<DeliverySettings> {

@@ -49,7 +49,7 @@ async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: 
 }
 
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(path.join(loaded.paths.root, 'config', 'packs.yaml'), (d) => packsFileSchema.parse(d), 'packs file')).packs;
+  return (await readYamlFile(loaded.paths.packs, (d) => packsFileSchema.parse(d), 'packs file')).packs;
 }
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
@@ -77,7 +77,7 @@ export async function buildPack(
   options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
   const pack = packs[name];
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const values = packTextValues(month, pack.meetingDate);
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { stringify } from 'yaml';
 import { draftCatalogueEntries } from '../../catalogue/draft-entries.js';
-import { loadSettings } from '../../config/settings.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
 import { readWorkbookFile } from '../../read-workbook-file.js';
 
@@ -11,14 +11,16 @@ export function registerCatalogue(program: Command): void {
     .command('draft')
     .description("Print draft catalogue entries for the workbook's indicators that the catalogue lacks, ready to check and paste")
     .argument('[workbook]', 'the .xlsx file to read (default: the workbook in config/b4b.yaml)')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
         'Exit codes: 0 drafts printed (or none needed); 1 no indicator table could be read; 2 wrong usage.',
     )
-    .action(async (workbookArg: string | undefined, options: { settings?: string }) => {
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .action(async (workbookArg: string | undefined, options: ProjectOptions) => {
+      const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
       const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
       if (dataset.tables.length === 0) {

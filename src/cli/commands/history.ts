@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { currentSet } from '../../run/output-writer.js';
 
-interface HistoryOptions {
+interface HistoryOptions extends ProjectOptions {
   json?: boolean;
   limit: string;
-  settings?: string;
 }
 
 export function registerHistory(program: Command): void {
@@ -15,9 +14,11 @@ export function registerHistory(program: Command): void {
     .description('List recorded runs, newest first: what ran, for which month, how it ended, what it wrote and sent')
     .option('--limit <n>', 'how many runs to list', '20')
     .option('--json', 'print the ledger records as JSON')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options);
       const { records, skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
       if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);

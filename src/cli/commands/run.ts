@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
-import { loadSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { cutText, LIMITS } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { isMonthKey, monthLabel } from '../../workbook/month.js';
 
-interface RunOptions {
+interface RunOptions extends ProjectOptions {
   month: string;
   report?: string;
   pack?: string;
@@ -16,7 +16,6 @@ interface RunOptions {
   strict?: boolean;
   force?: boolean;
   wait?: string;
-  settings?: string;
   itemFilesWithoutPageNumbers?: boolean;
 }
 
@@ -32,7 +31,6 @@ export function registerRun(program: Command): void {
     .option('--item-files-without-page-numbers', "with --pack: write each item's own PDF without pack page numbers")
     .option('--workbook <file>', 'read this workbook instead of the configured one')
     .option('--strict', 'treat warnings (an indicator not supplied, no commentary) as errors: nothing is written')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nWrites output/<month>/<report>-<month>.pdf, or for a pack output/<month>/<pack>-<month>-public.pdf and\n' +
@@ -40,12 +38,15 @@ export function registerRun(program: Command): void {
         'place, so a failed or killed run leaves the last good PDFs as they were. A re-run (--force) lists the figures\n' +
         'that changed since the last run of that month. Every run is recorded: see "b4b-reports history".',
     )
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: RunOptions) => {
       if (!isMonthKey(options.month)) throw new B4BError(`--month "${options.month}" is not a month; expected YYYY-MM, e.g. 2023-10`, [], 2);
       if ((options.report === undefined) === (options.pack === undefined)) throw new B4BError('give either --report NAME or --pack NAME', [], 2);
       const waitSeconds = Number(options.wait ?? 0);
       if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new B4BError(`--wait "${options.wait}" is not a number of seconds`, [], 2);
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options, { workbook: options.workbook });
       if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
         const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
         throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
@@ -53,7 +54,7 @@ export function registerRun(program: Command): void {
       if (options.pack !== undefined) {
         const { loadPacks } = await import('../../run/build-pack.js');
         const packs = await loadPacks(loaded);
-        if (!packs[options.pack]) throw new B4BError(`there is no pack called "${options.pack}" in config/packs.yaml (known: ${Object.keys(packs).join(', ')})`, [], 2);
+        if (!packs[options.pack]) throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
       const { executeRun } = await import('../../run/execute-run.js');
@@ -67,7 +68,6 @@ export function registerRun(program: Command): void {
           target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' },
           month: options.month,
           trigger: 'on-demand',
-          ...(options.workbook ? { workbook: options.workbook } : {}),
           force: options.force === true,
           strict: options.strict === true,
           waitMs: waitSeconds * 1000,

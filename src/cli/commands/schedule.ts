@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../config/settings.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { loadDeliverySettings, loadScheduleSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
 import { describeSkipped, RunLedger } from '../../run/ledger.js';
@@ -8,8 +9,7 @@ import { createProgress } from '../../run/progress.js';
 import { LOCK_REFUSED } from '../../run/run-lock.js';
 import { stopOnSignals } from '../../run/stop-signal.js';
 
-interface ScheduleOptions {
-  settings?: string;
+interface ScheduleOptions extends ProjectOptions {
   check?: boolean;
   standby?: boolean;
 }
@@ -20,7 +20,6 @@ export function registerSchedule(program: Command): void {
     .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
     .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
     .option('--standby', 'if another scheduler is running, wait and take over when it stops, instead of refusing')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
@@ -28,6 +27,9 @@ export function registerSchedule(program: Command): void {
         'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
         'was down runs at start. Times are cron expressions in the schedule\'s time zone (Europe/London).',
     )
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: ScheduleOptions) => {
       const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler, localTime }] = await Promise.all([
         import('../../delivery/send.js'),
@@ -35,13 +37,13 @@ export function registerSchedule(program: Command): void {
         import('../../run/execute-run.js'),
         import('../../schedule/scheduler.js'),
       ]);
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options);
       const schedule = await loadScheduleSettings(loaded);
       const delivery = await loadDeliverySettings(loaded);
       const packs = await loadPacks(loaded);
       // Refuse a bad schedule before anything runs: unknown packs, and restricted packs sent to public lists.
       for (const job of schedule.jobs) {
-        if (!packs[job.pack]) throw new B4BError(`config/schedule.yaml: the job "${job.name}" names the pack "${job.pack}", which config/packs.yaml does not define`);
+        if (!packs[job.pack]) throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
         planDelivery(job.deliver, delivery, job.pack);
       }
       const progress = createProgress();

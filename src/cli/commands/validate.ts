@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../../config/settings.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { summariseDataset, type DatasetSummary } from '../../dataset/summarise.js';
 import { B4BError, formatSource, type Finding } from '../../findings/finding.js';
 import type { ReaderDecision } from '../../workbook/find-tables.js';
@@ -7,10 +7,9 @@ import { readWorkbookFile } from '../../read-workbook-file.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
 
-interface ValidateOptions {
+interface ValidateOptions extends ProjectOptions {
   strict?: boolean;
   json?: boolean;
-  settings?: string;
 }
 
 function summaryLines(file: string, s: DatasetSummary): string[] {
@@ -31,13 +30,15 @@ export function registerValidate(program: Command): void {
     .argument('[workbook]', 'the .xlsx file to check (default: the workbook in config/b4b.yaml)')
     .option('--strict', 'fail (exit 1) on warnings as well as errors')
     .option('--json', 'print the result as JSON for other programs')
-    .option('--settings <file>', 'settings file (default: config/b4b.yaml)')
     .addHelpText(
       'after',
       '\nExit codes: 0 no errors (and, with --strict, no warnings); 1 problems found; 2 wrong usage.',
     )
+    .addOption(projectOption())
+    .addOption(settingsOption())
+    .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
-      const loaded = await loadSettings({ ...(options.settings ? { settingsFile: options.settings } : {}) });
+      const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
       let findings: Finding[];
       let summary: DatasetSummary | undefined;

@@ -1,0 +1,60 @@
+import { cp, mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { PACKAGE_ROOT } from '../../config/project.js';
+import { B4BError } from '../../findings/finding.js';
+
+/** What a new project folder gets from the package's sample project. */
+const PROJECT_FILES = ['config', 'templates', path.join('data', 'b4b-sample.xlsx')];
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR') throw new B4BError(`${dir} is a file, not a folder; nothing was written`, [], 2);
+    throw new B4BError(`${dir}: cannot read the folder (${code ?? String(cause)})`);
+  }
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description("Write a project folder: the sample workbook, config and templates, ready for the other commands' --project")
+    .argument('<dir>', 'the folder to write (made if it does not exist; must be empty)')
+    .option('--force', 'write into a folder that is not empty, replacing the sample files already there')
+    .addHelpText(
+      'after',
+      '\nWrites DIR/config/ (b4b.yaml and the files it names), DIR/templates/ and DIR/data/b4b-sample.xlsx. Then:\n' +
+        '  b4b-reports validate --project DIR\n' +
+        '  b4b-reports run --project DIR --month 2023-10 --report performance   (writes DIR/output/2023-10/)\n' +
+        'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.',
+    )
+    .action(async (dir: string, options: { force?: boolean }) => {
+      const root = path.resolve(dir);
+      const existing = await entries(root);
+      if (existing.length > 0 && options.force !== true) {
+        throw new B4BError(
+          `${root} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}, e.g. ${existing.slice(0, 3).join(', ')}); nothing was written. ` +
+            'Name a new or empty folder, or add --force to write the sample project over it.',
+          [],
+          2,
+        );
+      }
+      for (const file of PROJECT_FILES) {
+        if (!existsSync(path.join(PACKAGE_ROOT, file))) {
+          throw new B4BError(`the package has no ${file} in ${PACKAGE_ROOT}, so there is no sample project to copy ("npm run sample" writes the workbook)`);
+        }
+      }
+      await mkdir(root, { recursive: true });
+      for (const file of PROJECT_FILES) await cp(path.join(PACKAGE_ROOT, file), path.join(root, file), { recursive: true, force: true });
+      process.stderr.write(
+        `Wrote a project folder: config/, templates/ and data/b4b-sample.xlsx. Next:\n` +
+          `  b4b-reports validate --project ${dir}\n` +
+          `  b4b-reports run --project ${dir} --month 2023-10 --report performance\n`,
+      );
+      process.stdout.write(`${root}\n`);
+    });
+}

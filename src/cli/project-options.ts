@@ -1,0 +1,35 @@
+import { Option } from 'commander';
+import { PACKAGE_ROOT } from '../config/project.js';
+import { loadSettings, type LoadedSettings, type SettingsOverrides } from '../config/settings.js';
+
+/** The options every command that reads a project takes. */
+export interface ProjectOptions {
+  project?: string;
+  settings?: string;
+}
+
+export const PROJECT_HELP =
+  'The project folder is --project DIR, else $B4B_PROJECT, else this folder when it holds config/b4b.yaml, else the\n' +
+  "package's own sample project. Every path in config/b4b.yaml is relative to the project folder.";
+
+/** --project DIR, for every command that reads a project. */
+export function projectOption(): Option {
+  return new Option('--project <dir>', 'the project folder (config/, templates/, data/, output/); see below');
+}
+
+/** --settings FILE: another settings file; its project folder is the folder above the file's folder. */
+export function settingsOption(): Option {
+  return new Option('--settings <file>', "a settings file in a project's config/ folder, instead of --project").conflicts('project');
+}
+
+/** Loads the chosen project's settings, saying on stderr when it falls back to the package's sample project. */
+export async function loadProjectSettings(options: ProjectOptions, overrides: SettingsOverrides = {}): Promise<LoadedSettings> {
+  const loaded = await loadSettings({ project: options.project, settingsFile: options.settings, overrides });
+  if (loaded.projectSource === 'package-sample') {
+    process.stderr.write(
+      `b4b-reports: using the package's sample project in ${PACKAGE_ROOT} (no --project, no B4B_PROJECT, and no config/b4b.yaml in this folder); ` +
+        '"b4b-reports init DIR" writes a project folder of your own.\n',
+    );
+  }
+  return loaded;
+}

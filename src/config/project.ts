@@ -1,0 +1,75 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { B4BError } from '../findings/finding.js';
+
+/**
+ * The package's own folder. It is also a project folder: the sample project (config/, templates/ and
+ * data/b4b-sample.xlsx), used when no other project is chosen and copied by `b4b-reports init`.
+ */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where a project folder keeps its settings file; its presence is what makes a folder a project. */
+export const SETTINGS_IN_PROJECT = path.join('config', 'b4b.yaml');
+
+/** How the project folder was chosen, in order of precedence. */
+export type ProjectSource = 'settings-option' | 'project-option' | 'environment' | 'current-folder' | 'package-sample';
+
+export interface ProjectChoice {
+  /** The project folder: every path in its settings resolves against it. */
+  root: string;
+  /** Its settings file (config/b4b.yaml, or the file given with --settings). */
+  settingsFile: string;
+  source: ProjectSource;
+}
+
+export interface ProjectRequest {
+  /** --settings FILE: a settings file in a project's config/ folder (the project is the folder above). */
+  settingsFile?: string | undefined;
+  /** --project DIR. */
+  project?: string | undefined;
+  /** The environment (B4B_PROJECT) and current folder; the process's own by default. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function projectAt(dir: string, source: ProjectSource, named: string): ProjectChoice {
+  const root = path.resolve(dir);
+  const settingsFile = path.join(root, SETTINGS_IN_PROJECT);
+  if (!isFile(settingsFile)) {
+    const why = existsSync(root) ? `it has no ${SETTINGS_IN_PROJECT}` : 'it does not exist';
+    throw new B4BError(
+      `${named} names ${root} as the project folder, but ${why}. "b4b-reports init ${dir}" writes a project folder there (the sample workbook, config and templates).`,
+      [],
+      2,
+    );
+  }
+  return { root, settingsFile, source };
+}
+
+/**
+ * The project folder: --settings FILE (the folder above the file's config/ folder), else --project DIR,
+ * else $B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the package's own
+ * sample project. A folder named explicitly must be a project: it is never passed over in silence.
+ */
+export function findProject(request: ProjectRequest = {}): ProjectChoice {
+  const cwd = request.cwd ?? process.cwd();
+  const env = request.env ?? process.env;
+  if (request.settingsFile !== undefined) {
+    const settingsFile = path.resolve(cwd, request.settingsFile);
+    return { root: path.dirname(path.dirname(settingsFile)), settingsFile, source: 'settings-option' };
+  }
+  if (request.project !== undefined) return projectAt(path.resolve(cwd, request.project), 'project-option', '--project');
+  const fromEnv = env['B4B_PROJECT'];
+  if (fromEnv !== undefined && fromEnv !== '') return projectAt(path.resolve(cwd, fromEnv), 'environment', 'B4B_PROJECT');
+  if (isFile(path.join(cwd, SETTINGS_IN_PROJECT))) return { root: path.resolve(cwd), settingsFile: path.resolve(cwd, SETTINGS_IN_PROJECT), source: 'current-folder' };
+  return { root: PACKAGE_ROOT, settingsFile: path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT), source: 'package-sample' };
+}

@@ -1,0 +1,101 @@
+import { cp, mkdir, mkdtemp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findProject } from '../../src/config/project.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+const temp = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'b4b-project-folder-'));
+
+describe('the project folder', () => {
+  /** A folder holding `proj`, written by `b4b-reports init proj`. */
+  let dir: string;
+  beforeAll(async () => {
+    dir = await temp();
+    const init = runCli(['init', 'proj'], { cwd: dir });
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stdout).toBe(`${path.join(dir, 'proj')}\n`);
+    expect(init.stderr).toContain('b4b-reports run --project proj --month 2023-10 --report performance');
+  });
+
+  it('init writes a project that run uses from any folder, writing only inside it', async () => {
+    for (const file of ['config/b4b.yaml', 'config/packs.yaml', 'config/covering/panel-performance.yaml', 'templates/performance.hbs', 'data/b4b-sample.xlsx']) {
+      expect((await stat(path.join(dir, 'proj', file))).isFile(), file).toBe(true);
+    }
+    const elsewhere = path.join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    const run = runCli(['run', '--project', '../proj', '--month', '2023-10', '--report', 'performance'], { cwd: elsewhere });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${path.join('..', 'proj', 'output', '2023-10', 'performance-2023-10.pdf')}\n`);
+    const pdf = await readFile(path.join(dir, 'proj', 'output', '2023-10', 'performance-2023-10.pdf'));
+    expect(pdfText(pdf, { firstPage: 1, lastPage: 1 })).toContain('Children & Learning Service Performance Report');
+    const ledger = await readFile(path.join(dir, 'proj', 'output', 'runs', 'ledger.jsonl'), 'utf8');
+    expect(JSON.parse(ledger.trim()).workbook.path).toBe(path.join(dir, 'proj', 'data', 'b4b-sample.xlsx'));
+  });
+
+  it('init refuses a folder that is not empty, and --force writes into it', async () => {
+    const target = await temp();
+    await writeFile(path.join(target, 'notes.txt'), 'mine');
+    const refused = runCli(['init', target]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(
+      `b4b-reports: ${target} is not empty (1 entry, e.g. notes.txt); nothing was written. Name a new or empty folder, or add --force to write the sample project over it.\n`,
+    );
+    expect(refused.stdout).toBe('');
+    const forced = runCli(['init', target, '--force']);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(await readFile(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    expect((await stat(path.join(target, 'config', 'b4b.yaml'))).isFile()).toBe(true);
+  });
+
+  it('is --project, else B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the sample project', async () => {
+    const proj = path.join(dir, 'proj');
+    const other = path.join(dir, 'other');
+    await cp(path.join(proj, 'config'), path.join(other, 'config'), { recursive: true });
+    expect(findProject({ project: 'other', env: { B4B_PROJECT: 'proj' }, cwd: dir })).toMatchObject({ root: other, source: 'project-option' });
+    expect(findProject({ env: { B4B_PROJECT: 'proj' }, cwd: dir })).toMatchObject({ root: proj, source: 'environment' });
+    expect(findProject({ env: { B4B_PROJECT: proj }, cwd: other })).toMatchObject({ root: proj, source: 'environment' });
+    expect(findProject({ env: {}, cwd: other })).toMatchObject({ root: other, settingsFile: path.join(other, 'config', 'b4b.yaml'), source: 'current-folder' });
+    expect(findProject({ env: {}, cwd: dir })).toMatchObject({ root: ROOT, source: 'package-sample' });
+    expect(() => findProject({ env: { B4B_PROJECT: dir }, cwd: dir })).toThrow(`B4B_PROJECT names ${dir} as the project folder, but it has no config/b4b.yaml.`);
+    // The same through the program, as a user sets it.
+    const history = runCli(['history'], { cwd: tmpdir(), env: { B4B_PROJECT: other } });
+    expect(history).toEqual({ status: 0, stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`, stderr: '' });
+  });
+
+  it('refuses a --project folder that is not a project, and its advice works', async () => {
+    const missing = runCli(['history', '--project', 'nowhere'], { cwd: dir });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(
+      `b4b-reports: --project names ${path.join(dir, 'nowhere')} as the project folder, but it does not exist. ` +
+        `"b4b-reports init ${path.join(dir, 'nowhere')}" writes a project folder there (the sample workbook, config and templates).\n`,
+    );
+    expect(runCli(['init', path.join(dir, 'nowhere')]).status).toBe(0);
+    expect(findProject({ project: 'nowhere', cwd: dir }).root).toBe(path.join(dir, 'nowhere'));
+  });
+
+  it('resolves every path in config against the project folder, and command-line paths against the current folder', async () => {
+    const root = path.join(dir, 'moved-packs');
+    await cp(path.join(dir, 'proj', 'config'), path.join(root, 'config'), { recursive: true });
+    const settingsFile = path.join(root, 'config', 'b4b.yaml');
+    await writeFile(settingsFile, `${await readFile(settingsFile, 'utf8')}\npacks: config/agenda-packs.yaml\n`);
+    await rename(path.join(root, 'config', 'packs.yaml'), path.join(root, 'config', 'agenda-packs.yaml'));
+    const loaded = await loadSettings({ project: 'moved-packs', cwd: dir, env: {}, overrides: { workbook: 'other.xlsx' } });
+    expect(loaded.projectSource).toBe('project-option');
+    expect(loaded.paths.packs).toBe(path.join(root, 'config', 'agenda-packs.yaml'));
+    expect(loaded.paths.outputDir).toBe(path.join(root, 'output'));
+    expect(loaded.paths.ledger).toBe(path.join(root, 'output', 'runs', 'ledger.jsonl'));
+    expect(loaded.paths.workbook).toBe(path.join(dir, 'other.xlsx'));
+    const unknownPack = runCli(['run', '--project', 'moved-packs', '--month', '2023-10', '--pack', 'cabinet'], { cwd: dir });
+    expect(unknownPack.status).toBe(2);
+    expect(unknownPack.stderr).toBe(`b4b-reports: there is no pack called "cabinet" in ${path.join(root, 'config', 'agenda-packs.yaml')} (known: panel, board)\n`);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(runCli(['--version'])).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});

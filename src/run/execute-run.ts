@@ -156,6 +156,22 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
     record.finishedAt = now().toISOString();
     record.durationMs = Math.round(performance.now() - clock);
   };
+  // A stop signal is recorded at once, synchronously, while the signal is being handled: the run's
+  // thread may be busy rendering for seconds, and the process exits right after (see stop-signal.ts).
+  const onStop = (): void => {
+    if (recorded) return;
+    recorded = true;
+    record.outcome = 'failed';
+    record.error = (request.signal?.reason as Error | undefined)?.message ?? 'the run was stopped';
+    delete record.set;
+    finish();
+    try {
+      ledger.appendSync(record);
+    } catch (cause) {
+      progress.error(`the run could not be recorded in the ledger ${loaded.paths.ledger}: ${cutText((cause as Error).message)}`);
+    }
+  };
+  request.signal?.addEventListener('abort', onStop, { once: true });
   try {
     await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async (lock) => {
       const signal = request.signal ? AbortSignal.any([lock.signal, request.signal]) : lock.signal;
@@ -314,6 +330,8 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
     }
     // A lost lock is a refusal the user can act on (run again), not an unexpected failure.
     throw error instanceof LockLostError ? new B4BError(record.error, [], LOCK_REFUSED) : error;
+  } finally {
+    request.signal?.removeEventListener('abort', onStop);
   }
   return { record, printed };
 }

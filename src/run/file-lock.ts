@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,8 @@ export interface HeldLock {
   /** Throws a LockLostError unless the lock is still ours: call it right before publishing anything. */
   assertHeld(): void;
   release(): Promise<void>;
+  /** Lets go at once, synchronously, for a process about to exit (its heartbeat ends with it). */
+  releaseSync(): void;
 }
 
 export class LockLostError extends Error {
@@ -190,6 +192,19 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
         throw error;
       }
     },
+    releaseSync(): void {
+      if (released) return;
+      released = true;
+      try {
+        const current = JSON.parse(readFileSync(path.join(dir, 'owner.json'), 'utf8')) as LockOwner;
+        if (current.token !== owner.token) return;
+        const aside = `${dir}.released-${owner.token}`;
+        renameSync(dir, aside);
+        rmSync(aside, { recursive: true, force: true });
+      } catch {
+        // gone already
+      }
+    },
     async release(): Promise<void> {
       if (released) return;
       released = true;
@@ -212,4 +227,61 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
 export async function lockHolder(target: string, staleMs = lockStaleMs()): Promise<LockOwner | undefined> {
   const state = await inspect(`${target}.lock`, staleMs);
   return state && !state.stale ? state.owner : undefined;
+}
+
+/**
+ * The same lock taken synchronously, for the one moment no await can be afforded: recording a run
+ * from a signal handler before the process exits. Waits (sleeping, not spinning) up to `waitMs`.
+ * Returns the release function.
+ */
+export function acquireLockSync(target: string, options: { staleMs?: number; waitMs?: number } = {}): () => void {
+  const staleMs = options.staleMs ?? lockStaleMs();
+  const dir = `${target}.lock`;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  const token = randomBytes(12).toString('hex');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let stale = false;
+    try {
+      const info = statSync(dir);
+      let owner: Partial<LockOwner> | undefined;
+      try {
+        owner = JSON.parse(readFileSync(path.join(dir, 'owner.json'), 'utf8')) as Partial<LockOwner>;
+      } catch {
+        owner = undefined;
+      }
+      stale = Date.now() - info.mtimeMs > staleMs || (owner?.host === hostname() && typeof owner.pid === 'number' && !alive(owner.pid));
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (stale) {
+      const aside = `${dir}.stale-${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(dir, aside);
+      } catch {
+        // another process moved it first
+      }
+      rmSync(aside, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockBusyError(dir, undefined);
+    Atomics.wait(pause, 0, 0, 10);
+  }
+  writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ token, pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose: 'ledger append' }));
+  return () => {
+    const aside = `${dir}.released-${token}`;
+    try {
+      renameSync(dir, aside);
+    } catch {
+      return;
+    }
+    rmSync(aside, { recursive: true, force: true });
+  };
 }

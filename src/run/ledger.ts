@@ -1,9 +1,10 @@
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MonthKey } from '../workbook/month.js';
-import { acquireLock } from './file-lock.js';
+import { acquireLock, acquireLockSync } from './file-lock.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';
 export type RunOutcome = 'success' | 'failed' | 'refused';
@@ -251,6 +252,33 @@ export class RunLedger {
       }
     } finally {
       await lock.release();
+    }
+  }
+
+  /**
+   * The same append, synchronously: for a run stopped by a signal while its thread is busy, so that
+   * it is recorded before the process exits. (No rotation here: the next append rotates.)
+   */
+  appendSync(record: RunRecord): void {
+    const line = Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8');
+    const release = acquireLockSync(this.file, { waitMs: 5_000, staleMs: 10_000 });
+    try {
+      const fd = openSync(this.file, 'a+');
+      try {
+        const { size } = fstatSync(fd);
+        let bytes = line;
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          readSync(fd, last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) bytes = Buffer.concat([Buffer.from('\n'), line]);
+        }
+        if (writeSync(fd, bytes) !== bytes.length) throw new Error(`the run record did not reach ${this.file} whole`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      release();
     }
   }
 

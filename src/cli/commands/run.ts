@@ -59,7 +59,11 @@ export function registerRun(program: Command): void {
       const progress = createProgress();
       const { executeRun } = await import('../../run/execute-run.js');
       // SIGTERM and SIGINT stop the run at once: it is recorded, nothing is published, and the process ends.
-      const stop = stopOnSignals();
+      const stop = stopOnSignals((signal) => {
+        // The run recorded itself as the signal was handled; the last good outputs are untouched.
+        process.stderr.write(`b4b-reports: ${new RunStoppedError(signal).message}\n`);
+        process.exit(signalExitCode(signal));
+      });
       let result;
       try {
         result = await executeRun(

@@ -48,7 +48,15 @@ export function registerSchedule(program: Command): void {
       }
       const progress = createProgress();
       const ledger = new RunLedger(loaded.paths.ledger);
-      const stop = stopOnSignals();
+      // On SIGTERM or SIGINT a run under way records itself at once (see executeRun) and the scheduler
+      // lets go of its lock and ends, within a second even while a render keeps the thread busy.
+      let heldLock: { releaseSync: () => void } | undefined;
+      const stop = stopOnSignals((signal) => {
+        if (!heldLock) return;
+        progress.step(`Stopping the scheduler (${signal})`);
+        heldLock.releaseSync();
+        process.exit(0);
+      });
       const scheduler = new PackScheduler(schedule, {
         now: () => new Date(),
         hasRun: (job, slot) => ledger.hasSlot(job, slot),
@@ -99,6 +107,7 @@ export function registerSchedule(program: Command): void {
           LOCK_REFUSED,
         );
       }
+      heldLock = lock;
       const { skipped } = await ledger.readAll();
       if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
       lock.signal.addEventListener('abort', () => {
@@ -107,14 +116,7 @@ export function registerSchedule(program: Command): void {
       });
       await scheduler.start();
       for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, schedule.timezone)}`, { job, next: next.toISOString() });
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        stop.signal.addEventListener('abort', () => resolve((stop.signal.reason as { signalName: NodeJS.Signals }).signalName), { once: true });
-      });
-      progress.step(`Stopping the scheduler (${signal})`);
-      await scheduler.stop();
-      await lock.release();
-      stop.dispose();
-      // Stopped as asked: a clean end.
-      process.exitCode = 0;
+      // Runs until SIGTERM or SIGINT, which end the process from the handler above.
+      await new Promise<void>(() => undefined);
     });
 }

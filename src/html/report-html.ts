@@ -1,4 +1,4 @@
-import type { Direction, Rag, Trend } from '../model/rag.js';
+import { RAG_WORDS, type Direction, type Rag, type Trend } from '../model/rag.js';
 import { chartSvg, formatChartValue } from '../render/charts.js';
 import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
@@ -6,8 +6,7 @@ import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableMode
 import type { Block, Run } from '../report/template/blocks.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
 
-/** RAG in words (the colour only repeats them). */
-const RAG_TEXT: Record<Rag, string> = { green: 'Green', amber: 'Amber', red: 'Red' };
+/** Direction of travel in words (the arrow only repeats them); RAG in words is RAG_WORDS. */
 const DIRECTION_TEXT: Record<Direction, { arrow: string; text: string }> = {
   improved: { arrow: '↑', text: 'Improved' },
   worsened: { arrow: '↓', text: 'Worsened' },
@@ -27,7 +26,7 @@ function runs(list: Run[]): string {
 
 function ragCell(rag: Rag | undefined): string {
   if (!rag) return `<td>${NO_FIGURE}</td>`;
-  return `<td><span class="dot dot-${rag}" aria-hidden="true"></span>${RAG_TEXT[rag]}</td>`;
+  return `<td><span class="dot dot-${rag}" aria-hidden="true"></span>${RAG_WORDS[rag]}</td>`;
 }
 
 function arrowCell(value: { arrow: string; text: string } | undefined): string {
@@ -135,7 +134,8 @@ class ReportHtmlWriter {
 
   /** A chart: inline SVG with its text alternative, then its figures as a table. */
   chart(chart: ChartModel): string {
-    if (chart.series.length === 0) return `<p>${escapeHtml(chart.title)}: no monthly series in the workbook, so no chart.</p>`;
+    // A chart without series is a run warning, never a note on the page (the template drops it).
+    if (chart.series.length === 0) return '';
     this.chartCount += 1;
     const id = `chart-${this.chartCount}`;
     const svg = chartSvg(chart, undefined, { idPrefix: id, fontFamily: 'Arimo, Arial, Liberation Sans, sans-serif' });

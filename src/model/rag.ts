@@ -74,3 +74,7 @@ export function computeDirection(current: number | undefined, previous: number |
   if (trend === 'same') return 'same';
   return (trend === 'up') === (polarity === 'higher-is-better') ? 'improved' : 'worsened';
 }
+
+/** RAG and direction of travel as words, for run records and comparisons (the page shows symbols). */
+export const RAG_WORDS: Record<Rag, string> = { green: 'Green', amber: 'Amber', red: 'Red' };
+export const DIRECTION_WORDS: Record<Direction, string> = { improved: 'improved', worsened: 'worsened', same: 'no change' };

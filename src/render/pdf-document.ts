@@ -5,6 +5,7 @@ import type { Direction, Rag, Trend } from '../model/rag.js';
 import { CHART_HEIGHT_PT, CHART_WIDTH_PT, type ChartSize } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
+import { anchorId } from '../report/printed-figures.js';
 
 /** pdfmake content nodes: plain objects, built here from blocks and never from template text. */
 type Node = Record<string, unknown> | string;
@@ -58,8 +59,9 @@ function headerCell(text: string): Node {
   return { text, style: 'tableHeader' };
 }
 
-function rowCells(row: TableRowModel, table: IndicatorTableModel): Node[] {
-  const name: Node = { text: row.name, style: 'indicatorName' };
+function rowCells(row: TableRowModel, table: IndicatorTableModel, anchor: string): Node[] {
+  // The anchor lets a run find the page each printed row lands on (the pack's one-figure check).
+  const name: Node = { text: row.name, style: 'indicatorName', id: anchor };
   if (!row.supplied) {
     const span = table.monthLabels.length + (table.showTarget ? 3 : 0) + (table.showTrend ? 1 : 0) + table.benchmarkLabels.length;
     return [name, { text: 'not supplied', italics: true, color: COLOURS.grey, colSpan: span }, ...Array.from({ length: span - 1 }, () => '')];
@@ -168,7 +170,7 @@ function gridTable(table: GridTableModel): Node {
   };
 }
 
-function indicatorTable(table: IndicatorTableModel): Node {
+function indicatorTable(table: IndicatorTableModel, blockIndex: number): Node {
   const headers = [
     headerCell('Indicator'),
     ...table.monthLabels.map(headerCell),
@@ -189,7 +191,7 @@ function indicatorTable(table: IndicatorTableModel): Node {
       dontBreakRows: true,
       keepWithHeaderRows: 1,
       widths,
-      body: [headers, ...table.rows.map((row) => rowCells(row, table))],
+      body: [headers, ...table.rows.map((row, rowIndex) => rowCells(row, table, anchorId(blockIndex, rowIndex)))],
     },
     layout: gridLayout(),
     style: 'table',
@@ -200,10 +202,8 @@ function indicatorTable(table: IndicatorTableModel): Node {
 /** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them. */
 function chartRow(charts: ChartModel[], drawChart: ChartDrawer): Node {
   return {
-    columns: charts.map((chart) => {
-      if (chart.series.length === 0) return { text: `${chart.title}: no monthly series in the workbook, so no chart`, italics: true, color: COLOURS.grey };
-      return drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT });
-    }),
+    // A chart without series is a run warning, never a note on the page (the template drops it).
+    columns: charts.filter((chart) => chart.series.length > 0).map((chart) => drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT })),
     columnGap: 14,
     margin: [0, 6, 0, 6],
     unbreakable: true,
@@ -299,7 +299,7 @@ export function buildPdfDocument(
         });
         break;
       case 'indicator-table':
-        content.push(indicatorTable(block));
+        content.push(indicatorTable(block, i));
         break;
       case 'charts':
         content.push(chartRow(block.charts, drawChart));

@@ -16,6 +16,9 @@ const BENCHMARK_DEFAULT_LABELS: Record<BenchmarkKey, string> = {
   england: 'England',
 };
 
+/** Indicator id → the workbook table a pack's documents take it from (see ReportFigures.tableChoices). */
+export type TableChoices = Map<string, IndicatorTable>;
+
 export interface ModelWarning {
   message: string;
   source?: SourceRef;
@@ -36,6 +39,12 @@ export interface TableRowModel {
   trend?: Trend;
   benchmarks: string[];
   source?: SourceRef;
+  /** The workbook table the row came from (its section title, or its header cell), for tracing and the pack check. */
+  table?: string;
+  /** The cell of the printed target. */
+  targetSource?: SourceRef;
+  /** The cells of the printed benchmarks, in the order of `benchmarks`. */
+  benchmarkSources?: Array<SourceRef | undefined>;
 }
 
 export interface IndicatorTableModel {
@@ -64,6 +73,8 @@ export interface TeamTableModel {
   code: string;
   title: string;
   target?: string;
+  /** Where the target comes from: the indicator's row (its id and target cell) or config/team-measures.yaml. */
+  targetFrom?: { indicator?: string; source?: SourceRef };
   rows: TeamRowModel[];
   total: TeamRowModel;
 }
@@ -99,6 +110,8 @@ export interface TableRequest {
   /** The workbook section (title row) whose table supplies the figures. */
   from?: string;
   ids: string[];
+  /** A row's own section where it differs from the table's (`id from "Section"` in a template). */
+  rowSections?: Record<string, string>;
   twoYearsBack: boolean;
   benchmarks: boolean;
   target: boolean;
@@ -128,6 +141,12 @@ export class ReportFigures {
     readonly catalogue: IndicatorCatalogue,
     readonly month: MonthKey,
     readonly teamMeasures: TeamMeasure[] = [],
+    /**
+     * The table each indicator was taken from, shared by the documents of one pack: an indicator that
+     * no template ties to a section comes from the same table in every document, so a pack prints one
+     * figure for it.
+     */
+    readonly tableChoices: TableChoices = new Map(),
   ) {}
 
   private warn(message: string, source?: SourceRef): void {
@@ -149,6 +168,23 @@ export class ReportFigures {
    */
   findRow(id: string, section?: string): { row: IndicatorRow; table: IndicatorTable } | undefined {
     const wanted = id.toLowerCase();
+    const chosen = section === undefined ? this.tableChoices.get(wanted) : undefined;
+    const chosenRow = chosen?.months.includes(this.month) ? chosen.rows.find((r) => r.id === wanted) : undefined;
+    if (chosen && chosenRow) return { row: chosenRow, table: chosen };
+    const found = this.bestRow(wanted, section);
+    if (found && section !== undefined && found.table.section?.trim().toLowerCase() !== section.trim().toLowerCase()) {
+      // Never a quiet guess: the figures printed come from another table than the template names.
+      this.warn(
+        `${found.row.name}: the template takes it from the section "${section}", but no table of that section has it for ${monthLabel(this.month)}; ` +
+          `printed from the table "${found.table.section ?? found.table.id}" instead`,
+        found.row.source,
+      );
+    }
+    if (found && !this.tableChoices.has(wanted)) this.tableChoices.set(wanted, found.table);
+    return found;
+  }
+
+  private bestRow(wanted: string, section: string | undefined): { row: IndicatorRow; table: IndicatorTable } | undefined {
     const window = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     let best: { row: IndicatorRow; table: IndicatorTable; score: number[] } | undefined;
     for (const table of this.dataset.tables) {
@@ -171,8 +207,9 @@ export class ReportFigures {
   table(request: TableRequest): IndicatorTableModel {
     const recent = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     const months = request.twoYearsBack ? [addMonths(this.month, -24), ...recent] : recent;
-    const rows = request.ids.map((id): TableRowModel => this.rowModel(id, this.findRow(id, request.from), months, request));
-    const labelSource = rows.map((r) => this.findRow(r.id, request.from)?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
+    const found = request.ids.map((id) => this.findRow(id, request.rowSections?.[id] ?? request.from));
+    const rows = request.ids.map((id, i): TableRowModel => this.rowModel(id, found[i], months, request));
+    const labelSource = found.map((f) => f?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
     return this.tableModel(months, rows, request, labelSource);
   }
 
@@ -275,6 +312,9 @@ export class ReportFigures {
       ...(trend ? { trend } : {}),
       benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
       source: row.source,
+      table: found.table.section ?? found.table.id,
+      ...(target ? { targetSource: target.source } : {}),
+      ...(request.benchmarks ? { benchmarkSources: BENCHMARK_KEYS.map((k) => row.benchmarks[k]?.figure.source) } : {}),
     };
   }
 
@@ -314,6 +354,12 @@ export class ReportFigures {
     const indicatorRow = measure.indicator ? this.findRow(measure.indicator)?.row : undefined;
     const indicatorTarget = indicatorRow ? targetFor(indicatorRow, this.month) : undefined;
     const target = measure.target ?? (indicatorTarget?.kind === 'number' ? indicatorTarget.value : undefined);
+    const targetFrom: TeamTableModel['targetFrom'] =
+      measure.target !== undefined
+        ? { ...(measure.indicator ? { indicator: measure.indicator } : {}) }
+        : indicatorTarget
+          ? { ...(measure.indicator ? { indicator: measure.indicator } : {}), source: indicatorTarget.source }
+          : undefined;
     const judge = (numerator: number, denominator: number): TeamRowModel => {
       const pct = teamPercent(numerator, denominator);
       const worse =
@@ -327,6 +373,7 @@ export class ReportFigures {
       code,
       title: title ?? measure.name,
       ...(target !== undefined ? { target: `${Math.round(target * 1000) / 10}%` } : {}),
+      ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },
     };

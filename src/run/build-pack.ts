@@ -15,6 +15,9 @@ import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { PlacedFigure } from './build-report.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
+import type { TableChoices } from '../report/report-figures.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -30,6 +33,8 @@ export interface PackOutput {
   warnings: ModelWarning[];
   /** The accessible HTML twin of each public document ("item-10-performance.html"); exempt documents have none. */
   html: Array<{ file: string; html: string }>;
+  /** Every indicator value the pack's reports print, with cell and "Page N" (of the restricted pack, which holds every document). */
+  printed: PackFigure[];
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
@@ -60,6 +65,16 @@ function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
   return latest;
 }
 
+/** Pack page numbers for each part's printed values, from where assembly started each part. */
+function placeInPack(printedByPart: PlacedFigure[][], partStarts: number[]): PackFigure[] {
+  return printedByPart.flatMap((list, part) =>
+    (list ?? []).map((f): PackFigure => {
+      const start = partStarts[part];
+      return f.page !== undefined && start !== undefined ? { ...f, packPage: start + f.page - 1 } : f;
+    }),
+  );
+}
+
 function appendixLabel(doc: PackDocument): string | undefined {
   return 'appendix' in doc && doc.appendix !== undefined ? `Appendix ${doc.appendix}` : undefined;
 }
@@ -83,6 +98,10 @@ export async function buildPack(
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const parts: PackPart[] = [];
   const html: PackOutput['html'] = [];
+  // One table per indicator for the whole pack (unless a template names another), and every value
+  // each document prints, by part, for the one-figure check below.
+  const tableChoices: TableChoices = new Map();
+  const printedByPart: PlacedFigure[][] = [];
 
   for (const [itemIndex, item] of pack.items.entries()) {
     for (const doc of item.documents) {
@@ -92,7 +111,9 @@ export async function buildPack(
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+          tableChoices,
         });
+        printedByPart[parts.length] = output.printed;
         warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
         timings.model += output.timings.model;
         timings.charts += output.timings.charts;
@@ -132,6 +153,7 @@ export async function buildPack(
   const documents = await loadParts(parts);
   const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt }));
   const variants = {} as Record<PackVariant, PackVariantOutput>;
+  let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
     const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
     // The agenda's page ranges come from the plan that assembly then follows.
@@ -170,7 +192,10 @@ export async function buildPack(
       })),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
+    if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);
   }
+  // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
+  warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
-  return { name, variants, html, warnings, timings };
+  return { name, variants, html, warnings, printed, timings };
 }

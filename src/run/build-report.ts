@@ -4,7 +4,8 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import type { FinanceSettings } from '../config/finance.js';
 import { FinanceFigures } from '../report/finance-model.js';
 import type { Dataset } from '../dataset/types.js';
-import { ReportFigures, type ChartModel, type ModelWarning } from '../report/report-figures.js';
+import { ReportFigures, type ChartModel, type ModelWarning, type TableChoices } from '../report/report-figures.js';
+import { printedFigures, type PrintedFigure } from '../report/printed-figures.js';
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
@@ -27,12 +28,21 @@ export interface ReportInput {
   council: string;
   service: string;
   format: AgendaFormat;
+  /** The report's name, as the run record and the pack check name it (default: commentaryReport). */
+  name?: string;
+  /** Shared by the documents of one pack, so each indicator comes from one table (ReportFigures.tableChoices). */
+  tableChoices?: TableChoices;
 }
+
+/** A printed value and the page of the document it is on (1 = the document's first page). */
+export type PlacedFigure = PrintedFigure & { page?: number };
 
 export interface ReportOutput {
   pdf: Buffer;
   blocks: Block[];
   warnings: ModelWarning[];
+  /** Every indicator value the report prints, with its cell and page: for the pack check and re-run comparisons. */
+  printed: PlacedFigure[];
   /** Milliseconds spent in each stage. */
   timings: { model: number; charts: number; layout: number };
   pages?: number;
@@ -41,7 +51,7 @@ export interface ReportOutput {
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
 export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
-  const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
+  const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? [], input.tableChoices);
   const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
   const blocks =
     typeof input.templateSource === 'function'
@@ -62,7 +72,18 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     subject: input.title,
     author: input.council,
   });
+  // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
+  const anchorPages = new Map<string, number>();
+  const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
+  doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
+    if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) anchorPages.set(node.id, node.pageNumbers[0]);
+    return layoutRule ? layoutRule(node, ...rest) : false;
+  };
   const pdf = await renderPdf(doc);
   const t2 = performance.now();
-  return { pdf, blocks, warnings: figures.warnings, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
+  const printed = printedFigures(blocks, input.name ?? input.commentaryReport, input.month).map((p): PlacedFigure => {
+    const page = p.anchor ? anchorPages.get(p.anchor) : undefined;
+    return page !== undefined ? { ...p, page } : p;
+  });
+  return { pdf, blocks, warnings: figures.warnings, printed, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
 }

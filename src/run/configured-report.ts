@@ -9,6 +9,8 @@ import { reportHtml } from '../html/report-html.js';
 import { buildReport, type ReportOutput } from './build-report.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
+import type { TableChoices } from '../report/report-figures.js';
+import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
 
 /** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
 const ALL_TABLES_SETTINGS: ReportSettings = {
@@ -44,7 +46,7 @@ export async function buildConfiguredReport(
   reportName: string,
   dataset: Dataset,
   month: MonthKey,
-  overrides: { templateSource?: string; format?: AgendaFormat } = {},
+  overrides: { templateSource?: string; format?: AgendaFormat; tableChoices?: TableChoices } = {},
 ): Promise<ConfiguredReportOutput> {
   const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
   if (!report) {
@@ -80,7 +82,14 @@ export async function buildConfiguredReport(
     council: loaded.settings.council,
     service: report.service ?? loaded.settings.service,
     format,
+    name: reportName,
+    ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
   });
+  // One figure per indicator and month within the report (a pack checks across its documents instead).
+  if (overrides.tableChoices === undefined) {
+    const placed = output.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
+    output.warnings.push(...describeDisagreements(packDisagreements(placed), 'report'));
+  }
   if (report.kind === 'finance') return output;
   return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
 }

@@ -5,9 +5,10 @@ import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import type { DeliveryRequest } from '../delivery/send.js';
-import { B4BError, formatFinding, formatSource } from '../findings/finding.js';
+import { B4BError, formatFinding, formatSource, type Finding } from '../findings/finding.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
 import type { ModelWarning } from '../report/report-figures.js';
+import type { PrintedFigure } from '../report/printed-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
@@ -49,7 +50,7 @@ export async function readCheckedWorkbook(
   file: string,
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
-): Promise<{ dataset: Dataset; findings: number }> {
+): Promise<{ dataset: Dataset; findings: number; warnings: Finding[] }> {
   const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
@@ -63,7 +64,7 @@ export async function readCheckedWorkbook(
       `no table in ${path.basename(file)} has figures for ${monthLongLabel(month)}` + (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
     );
   }
-  return { dataset, findings: findings.length };
+  return { dataset, findings: findings.length, warnings: findings.filter((f) => f.severity === 'warning') };
 }
 
 function describeWarnings(warnings: ModelWarning[]): string[] {
@@ -201,17 +202,19 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
 
         progress.step(`Reading ${path.basename(workbookFile)}`);
         // The hash is recorded even when the workbook has errors: the ledger says which file failed.
-        const { dataset } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
+        const { dataset, warnings: workbookWarnings } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
           record.workbook.sha256 = sha256(bytes);
         });
         checkpoint();
 
         const outputs: OutputFile[] = [];
         let warnings: ModelWarning[];
+        let printedValues: PrintedFigure[];
         if (request.target.kind === 'report') {
           progress.step(`Building the ${request.target.name} report`);
           const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month);
           warnings = output.warnings;
+          printedValues = output.printed;
           outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
           printed = outputs.map((o) => o.file);
           // The accessible HTML twin beside the PDF (none for an exempt report).
@@ -222,6 +225,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           const packs = await loadPacks(loaded);
           const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
           warnings = output.warnings;
+          printedValues = output.printed;
           for (const variant of ['public', 'restricted'] as const) {
             outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}-${variant}.pdf`), bytes: output.variants[variant].pack });
           }
@@ -237,7 +241,8 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           }
         }
         checkpoint();
-        record.warnings = describeWarnings(warnings);
+        // The workbook's own findings (as validate lists them) come first, then the report's.
+        record.warnings = [...workbookWarnings.map(formatFinding), ...describeWarnings(warnings)];
         for (const warning of record.warnings.slice(0, PRINTED_WARNINGS)) progress.warn(cutText(warning));
         if (record.warnings.length > PRINTED_WARNINGS) progress.warn(`… and ${record.warnings.length - PRINTED_WARNINGS} more warning(s)`);
         if (request.strict && record.warnings.length > 0) {
@@ -253,7 +258,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           );
         }
 
-        const snapshot = figuresSnapshot(dataset);
+        const snapshot = figuresSnapshot(dataset, request.month, printedValues);
         const previous = history.records.filter((r) => r.outcome === 'success' && r.target.kind === request.target.kind && r.target.name === request.target.name && r.month === request.month).pop();
         const before = await readSnapshot(ledger, previous);
         if (before) {

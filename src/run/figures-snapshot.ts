@@ -1,5 +1,6 @@
 import type { Dataset, Figure } from '../dataset/types.js';
 import { formatFigure } from '../report/format-figure.js';
+import { cellName, type PrintedFigure, type PrintedKind } from '../report/printed-figures.js';
 import type { MonthKey } from '../workbook/month.js';
 import type { FigureChange } from './ledger.js';
 
@@ -8,31 +9,80 @@ export interface SnapshotEntry {
   indicator: string;
   month: MonthKey;
   value: string;
+  /** What the value is, where it is not a month's figure: a target, benchmark, RAG, direction or commentary. */
+  what?: string;
+  /** The cell it comes from ("'B4B data set'!F14"). */
+  cell?: string;
 }
 
-/** Every figure of the workbook, keyed by its place, so that a re-run can say which ones changed. */
-export function figuresSnapshot(dataset: Dataset): Record<string, SnapshotEntry> {
+/** The longest old or new value a change records: commentary can be long, and the ledger is bounded. */
+export const CHANGE_VALUE_LIMIT = 200;
+
+const PRINTED_WHAT: Record<PrintedKind, string> = {
+  figure: 'figure',
+  target: 'target',
+  benchmark: 'benchmark',
+  rag: 'RAG',
+  direction: 'direction of travel',
+  commentary: 'commentary',
+};
+
+/**
+ * Everything a run prints, keyed by its place, so that a re-run can say what changed: every figure
+ * of the workbook's tables and sheets, each table row's targets and benchmarks, the month's
+ * commentary, and what the documents print from them (targets, benchmarks, RAG and direction of
+ * travel as the reports judged them).
+ */
+export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: PrintedFigure[] = []): Record<string, SnapshotEntry> {
   const out: Record<string, SnapshotEntry> = {};
-  const add = (where: string, indicator: string, month: MonthKey, value: string): void => {
-    out[`${where}|${indicator}|${month}`] = { where, indicator, month, value };
+  const add = (entry: SnapshotEntry): void => {
+    out[`${entry.what ?? 'figure'}|${entry.where}|${entry.indicator}|${entry.month}`] = entry;
   };
   for (const table of dataset.tables) {
+    const where = `'${table.sheet}' ${table.section ?? table.id}`;
     for (const row of table.rows) {
-      for (const [month, figure] of Object.entries(row.values) as Array<[MonthKey, Figure]>) {
-        add(`'${table.sheet}' ${table.section ?? table.id}`, row.name, month, formatFigure(figure));
+      for (const [m, figure] of Object.entries(row.values) as Array<[MonthKey, Figure]>) {
+        const cell = cellName(figure.source);
+        add({ where, indicator: row.name, month: m, value: formatFigure(figure), ...(cell ? { cell } : {}) });
+      }
+      // Targets and benchmarks apply to the table rather than a month: keyed by the report month.
+      const targets: Array<[string, Figure | undefined]> = [
+        ['target', row.target],
+        ...(row.yearTargets ?? []).map((t): [string, Figure] => [`target ${t.label}`, t.figure]),
+        ...Object.values(row.benchmarks).map((b): [string, Figure] => [`benchmark ${b.label}`, b.figure]),
+      ];
+      for (const [what, figure] of targets) {
+        if (!figure) continue;
+        const cell = cellName(figure.source);
+        add({ where, indicator: row.name, month, what, value: formatFigure(figure), ...(cell ? { cell } : {}) });
       }
     }
   }
-  for (const r of dataset.teamMeasures) add(`Team measures ${r.measure}`, r.team, r.month, `${r.numerator}/${r.denominator}`);
+  for (const r of dataset.teamMeasures) add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
   for (const r of dataset.finance.revenue) {
-    add('Finance revenue budget', r.serviceArea, r.month, String(r.budget.value));
-    add('Finance revenue forecast outturn', r.serviceArea, r.month, String(r.forecastOutturn.value));
+    add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value) });
+    add({ where: 'Finance revenue forecast outturn', indicator: r.serviceArea, month: r.month, value: String(r.forecastOutturn.value) });
   }
-  for (const r of dataset.finance.placements) add('Finance placements number', r.placementType, r.month, String(r.number.value));
+  for (const r of dataset.finance.placements) add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value) });
+  for (const c of dataset.commentary) {
+    if (c.month !== month) continue;
+    const cell = cellName(c.source);
+    add({ where: `Commentary ${c.report}`, indicator: `${c.section} (${c.kind})`, month: c.month, what: 'commentary', value: c.text, ...(cell ? { cell } : {}) });
+  }
+  // What the documents print and judge: a changed target changes a RAG, which is listed too.
+  for (const p of printed) {
+    if (p.kind === 'figure') continue;
+    const what = p.kind === 'benchmark' && p.label ? `${PRINTED_WHAT[p.kind]} ${p.label}` : PRINTED_WHAT[p.kind];
+    add({ where: `${p.document} (printed)`, indicator: p.name, month: p.month, what, value: p.text, ...(p.cell ? { cell: p.cell } : {}) });
+  }
   return out;
 }
 
-/** The figures that differ between two snapshots (added or removed figures count as changed). */
+function cut(text: string): string {
+  return text.length <= CHANGE_VALUE_LIMIT ? text : `${text.slice(0, CHANGE_VALUE_LIMIT - 1)}…`;
+}
+
+/** The values that differ between two snapshots (added or removed values count as changed). */
 export function compareSnapshots(before: Record<string, SnapshotEntry>, after: Record<string, SnapshotEntry>): FigureChange[] {
   const changes: FigureChange[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
@@ -40,7 +90,15 @@ export function compareSnapshots(before: Record<string, SnapshotEntry>, after: R
     const b = after[key];
     if (a?.value === b?.value) continue;
     const entry = (b ?? a) as SnapshotEntry;
-    changes.push({ where: entry.where, indicator: entry.indicator, month: entry.month, old: a?.value ?? '(none)', new: b?.value ?? '(none)' });
+    changes.push({
+      where: entry.where,
+      indicator: entry.indicator,
+      month: entry.month,
+      ...(entry.what ? { what: entry.what } : {}),
+      ...(entry.cell ? { cell: entry.cell } : {}),
+      old: a ? cut(a.value) : '(none)',
+      new: b ? cut(b.value) : '(none)',
+    });
   }
-  return changes.sort((x, y) => `${x.where}${x.indicator}${x.month}`.localeCompare(`${y.where}${y.indicator}${y.month}`));
+  return changes.sort((x, y) => `${x.where}${x.indicator}${x.month}${x.what ?? ''}`.localeCompare(`${y.where}${y.indicator}${y.month}${y.what ?? ''}`));
 }

@@ -14,6 +14,10 @@ export interface FigureChange {
   where: string;
   indicator: string;
   month: MonthKey;
+  /** What changed, where it is not a month's figure: "target", "benchmark England", "RAG", "commentary"… */
+  what?: string;
+  /** The workbook cell ("'B4B data set'!F14"), where the value comes from one. */
+  cell?: string;
   old: string;
   new: string;
 }
@@ -97,7 +101,7 @@ const recordSchema = z.looseObject({
   error: text.optional(),
   outputs: z.array(z.looseObject({ path: text, sha256: text })),
   warnings: z.array(text),
-  changes: z.array(z.looseObject({ where: text, indicator: text, month: text, old: text, new: text })).optional(),
+  changes: z.array(z.looseObject({ where: text, indicator: text, month: text.optional(), what: text.optional(), cell: text.optional(), old: text, new: text })).optional(),
   figures: text.optional(),
   set: z.looseObject({ name: text, id: text }).optional(),
   delivery: z.array(z.looseObject({ list: text, variant: text, recipients: z.array(text), status: text, detail: text.optional() })).optional(),
@@ -139,7 +143,15 @@ export function boundRecord(record: RunRecord): RunRecord {
   };
   if (record.warnings.length > LIMITS.warnings) bounded.warningsTotal = record.warningsTotal ?? record.warnings.length;
   if (record.changes) {
-    bounded.changes = record.changes.slice(0, LIMITS.changes).map((c) => ({ where: cut(c.where), indicator: cut(c.indicator), month: c.month, old: cut(c.old), new: cut(c.new) }));
+    bounded.changes = record.changes.slice(0, LIMITS.changes).map((c) => ({
+      ...c,
+      where: cut(c.where),
+      indicator: cut(c.indicator),
+      ...(c.what !== undefined ? { what: cut(c.what) } : {}),
+      ...(c.cell !== undefined ? { cell: cut(c.cell) } : {}),
+      old: cut(c.old),
+      new: cut(c.new),
+    }));
     if (record.changes.length > LIMITS.changes) bounded.changesTotal = record.changesTotal ?? record.changes.length;
   }
   // Still too big (many long warnings and changes): keep fewer of them, then none.

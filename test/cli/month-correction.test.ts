@@ -5,6 +5,7 @@ import { runCli } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { typeColumnWorkbook } from '../fixtures/other-layouts.js';
+import { buildWorkbook } from '../fixtures/workbooks.js';
 
 describe('a mistyped month header, through the CLI', () => {
   it('validate exits 1 naming the cell and Jan-22; with the advised correction in config, January 2022 prints under Jan-22', async () => {
@@ -33,5 +34,30 @@ describe('a mistyped month header, through the CLI', () => {
     expect(text).toContain('Jan-22');
     // Contacts: Jan-21 .. Jan-22 window; the workbook starts at Oct-21, so the row ends "1759 1786 1597 1893".
     expect(text).toContain('1759 1786 1597 1893');
+  });
+});
+
+describe('an Indicator column under a name no alias knows, through the CLI', () => {
+  it('validate names the header and the config key; with the header added there as advised, the table reads', async () => {
+    const project = await tempProject();
+    const workbook = path.join(project.root, 'measure.xlsx');
+    await writeFile(
+      workbook,
+      await buildWorkbook([{ name: 'B4B data set', rows: [[undefined, 'Ref_ID', 'Measure', 'Sep-23', 'Oct-23'], [undefined, undefined, 'Number of contacts in the month', 1532, 1922]] }]),
+    );
+    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      `measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column, so the table below it cannot be read; ` +
+        `its column holds names such as "Number of contacts in the month". If "Measure" heads the indicators' names, add it to indicatorTables.indicator in config/header-aliases.yaml`,
+    );
+
+    // Follow the advice to the letter: add "Measure" to indicatorTables.indicator.
+    const aliasesFile = path.join(project.root, 'config', 'header-aliases.yaml');
+    const aliases = await readFile(aliasesFile, 'utf8');
+    await writeFile(aliasesFile, aliases.replace(/^( {2}indicator: \[)/m, '$1Measure, '));
+    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    expect(accepted.stdout + accepted.stderr).toContain('Read 1 indicator tables with 1 indicator rows');
   });
 });

@@ -93,7 +93,11 @@ export function registerRun(program: Command): void {
       const lines: string[] = [];
       if (record.changes) {
         lines.push(`Figures changed since the last run of this month: ${record.changes.length}`);
-        for (const c of record.changes.slice(0, 200)) lines.push(cutText(`  ${c.indicator}, ${monthLabel(c.month)}: ${c.old} → ${c.new}  (${c.where})`));
+        for (const c of record.changes.slice(0, 200)) {
+          const what = c.what ? ` ${c.what}` : '';
+          const when = c.month ? `, ${monthLabel(c.month)}` : '';
+          lines.push(cutText(`  ${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`));
+        }
         if (record.changes.length > 200) lines.push(`  … and ${record.changes.length - 200} more ("b4b-reports history --json" has the first ${LIMITS.changes})`);
       }
       lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);

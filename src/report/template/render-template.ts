@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { CommentaryKind } from '../../dataset/types.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../../workbook/month.js';
-import type { ReportFigures } from '../report-figures.js';
+import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError } from '../../findings/finding.js';
@@ -17,11 +17,22 @@ export interface TemplateContext {
 
 type HashOptions = Handlebars.HelperOptions & { hash: Record<string, unknown> };
 
-function idsFrom(body: string): string[] {
-  return body
-    .split(/\r?\n/)
-    .map((line) => line.replace(/#.*$/, '').trim())
-    .filter((line) => line !== '');
+/**
+ * The rows of an indicatorTable block: one indicator id a line, `# ` starting a comment, and
+ * `id from "Section"` for a row whose figures come from another workbook table than the block's.
+ */
+function rowsFrom(body: string): { ids: string[]; rowSections: Record<string, string> } {
+  const ids: string[] = [];
+  const rowSections: Record<string, string> = {};
+  for (const raw of body.split(/\r?\n/)) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    const own = /^(\S+)\s+from\s+"([^"]+)"$/.exec(line);
+    const id = own?.[1] ?? line;
+    ids.push(id);
+    if (own?.[2]) rowSections[id] = own[2];
+  }
+  return { ids, rowSections };
 }
 
 /**
@@ -58,7 +69,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     return mark(
       figures.table({
         ...(typeof h.from === 'string' ? { from: h.from } : {}),
-        ids: idsFrom(options.fn(this)),
+        ...rowsFrom(options.fn(this)),
         twoYearsBack: h.twoYearsBack === true,
         benchmarks: h.benchmarks !== false,
         target: h.target !== false,
@@ -66,17 +77,23 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
       }),
     );
   });
+  // A chart with no series (the workbook lacks it: a run warning says so) prints nothing, or the
+  // template's own neutral line: {{chart "id" unavailable="Trend chart not available"}}.
+  const chartMark = (chart: ChartModel, options: HashOptions): string => {
+    if (chart.series.length > 0) return mark({ kind: 'charts', charts: [chart] });
+    return typeof options.hash.unavailable === 'string' ? `\n${options.hash.unavailable}\n` : '';
+  };
   hb.registerHelper('chart', (...args: unknown[]) => {
     const options = args.pop() as HashOptions;
     const ids = args.map(String);
     const title = typeof options.hash.title === 'string' ? options.hash.title : undefined;
     const section = typeof options.hash.from === 'string' ? options.hash.from : undefined;
-    return mark({ kind: 'charts', charts: [figures.chart(ids, title, section)] });
+    return chartMark(figures.chart(ids, title, section), options);
   });
   hb.registerHelper('teamTable', (code: unknown, options: HashOptions) =>
     mark(figures.teamTable(String(code), typeof options.hash.title === 'string' ? options.hash.title : undefined)),
   );
-  hb.registerHelper('teamChart', (code: unknown) => mark({ kind: 'charts', charts: [figures.teamChart(String(code))] }));
+  hb.registerHelper('teamChart', (code: unknown, options: HashOptions) => chartMark(figures.teamChart(String(code)), options));
   hb.registerHelper('caseloads', (options: HashOptions) => {
     const h = options.hash;
     return mark(

@@ -1,0 +1,175 @@
+import ExcelJS from 'exceljs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../../src/pack/consistency.js';
+import { ReportFigures, type TableChoices } from '../../src/report/report-figures.js';
+import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { silentProgress } from '../../src/run/progress.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { performanceReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
+import { tempProject } from '../fixtures/temp-project.js';
+
+const request = (target: RunRequest['target'], overrides: Partial<RunRequest> = {}): RunRequest => ({
+  target,
+  month: '2023-10',
+  trigger: 'on-demand',
+  force: true,
+  strict: false,
+  waitMs: 0,
+  numberItemFiles: true,
+  ...overrides,
+});
+
+const figure = (over: Partial<PackFigure>): PackFigure => ({
+  document: 'performance',
+  kind: 'figure',
+  indicator: 'number-of-children-in-our-care',
+  name: 'Number of children in our care',
+  month: '2022-11',
+  text: '552',
+  ...over,
+});
+
+describe('one figure per indicator and month', () => {
+  it('finds two figures for one month across documents, and names both cells, tables and pages once per indicator', () => {
+    const printed = [
+      figure({ cell: "'B4B data set'!Q20", table: 'Right service right time', packPage: 4 }),
+      figure({ cell: "'B4B data set'!Q33", table: 'Children remain within or return to birth families', packPage: 9, text: '543' }),
+      figure({ month: '2022-12', cell: "'B4B data set'!R20", table: 'Right service right time', packPage: 4, text: '540' }),
+      figure({ month: '2022-12', cell: "'B4B data set'!R33", table: 'Children remain within or return to birth families', packPage: 9, text: '540' }),
+      // Blanks and "-" are not figures: a table without the month does not disagree.
+      figure({ month: '2023-01', document: 'clinic-safeguarding', text: '' }),
+      figure({ month: '2023-01', text: '549' }),
+      figure({ kind: 'target', month: '2023-10', text: '12%', cell: "'B4B data set'!AC44", document: 'performance', packPage: 9 }),
+      figure({ kind: 'target', month: '2023-10', text: '11%', cell: 'config/team-measures.yaml', document: 'clinic-safeguarding', packPage: 30 }),
+    ];
+    const found = packDisagreements(printed);
+    expect(found.map((d) => `${d.kind} ${d.month}`)).toEqual(['figure 2022-11', 'target 2023-10']);
+    expect(describeDisagreements(found).map((w) => w.message)).toEqual([
+      'the pack prints different figures for "Number of children in our care" in performance, table "Right service right time", Page 4 and ' +
+        'performance, table "Children remain within or return to birth families", Page 9, each from the table its template names: ' +
+        "1 month(s) differ: Nov-22 552 ('B4B data set'!Q20) / 543 ('B4B data set'!Q33)",
+      'the pack prints different targets for "Number of children in our care" in performance, Page 9 and clinic-safeguarding, Page 30, ' +
+        "each from the table its template names: 1 month(s) differ: Oct-23 12% ('B4B data set'!AC44) / 11% (config/team-measures.yaml)",
+    ]);
+  });
+
+  it('takes an indicator that no template ties to a section from the same table in every document of a pack', async () => {
+    const loaded = await loadSettings();
+    const dataset = await sampleDataset();
+    const choices: TableChoices = new Map();
+    const id = 'number-of-children-in-our-care';
+    const first = new ReportFigures(dataset, loaded.catalogue, '2023-10', [], choices).findRow(id, 'Children remain within or return to birth families');
+    const later = new ReportFigures(dataset, loaded.catalogue, '2023-07', [], choices).findRow(id);
+    const alone = new ReportFigures(dataset, loaded.catalogue, '2023-07').findRow(id);
+    expect(first?.table.section).toBe('Children remain within or return to birth families');
+    expect(later?.table).toBe(first?.table);
+    // Without the pack's choice the same lookup takes another table: the choice is what keeps one figure.
+    expect(alone?.table).not.toBe(first?.table);
+  });
+});
+
+describe('the table a template names', () => {
+  const table = (body: string): string => `# Test\n\n{{#indicatorTable from="Right service right time"}}\n${body}\n{{/indicatorTable}}\n`;
+
+  it('takes a row from its own section where the line says so', async () => {
+    const report = await performanceReport('2023-10', undefined, table('number-of-children-in-our-care from "Children remain within or return to birth families"'));
+    const block = report.blocks.find((b) => b.kind === 'indicator-table');
+    expect(block?.kind === 'indicator-table' ? block.rows[0]?.table : undefined).toBe('Children remain within or return to birth families');
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('warns, naming the table used, where the named section has no such row, rather than guessing quietly', async () => {
+    const report = await performanceReport('2023-10', undefined, table('number-of-children-in-our-care from "Corporate parenting board"'));
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      'Number of children in our care: the template takes it from the section "Corporate parenting board", but no table of that section has it for Oct-23; ' +
+        'printed from the table "Right service right time" instead',
+    ]);
+  });
+});
+
+describe('a run of the sample month', () => {
+  let loaded: LoadedSettings;
+  beforeAll(async () => {
+    const project = await tempProject();
+    loaded = await loadSettings({ settingsFile: project.settings });
+  });
+
+  it('records every difference of the October 2023 board pack with both cells and the pages the rows are on', async () => {
+    const { record } = await executeRun(loaded, request({ kind: 'pack', name: 'board' }), silentProgress);
+    const differences = record.warnings.filter((w) => w.startsWith('the pack prints different'));
+    expect(differences.length).toBeGreaterThan(0);
+    const cla = differences.find((w) => w.includes('"Number of children in our care"'));
+    expect(cla).toContain("Nov-22 552 ('B4B data set'!Q20) / 543 ('B4B data set'!Q33)");
+    // The pages named are the pages of the restricted pack that print the rows.
+    const restricted = await readFile(record.outputs.find((o) => o.path.endsWith('board-2023-10-restricted.pdf'))?.path ?? '');
+    const pages = pdfText(restricted).split('\f');
+    for (const page of [...(cla ?? '').matchAll(/Page (\d+)/g)].map((m) => Number(m[1]))) {
+      const pageText = pages.find((text) => text.includes(`Page ${page}\n`)) ?? '';
+      expect(pageText, `Page ${page}`).toContain('Number of children in our care');
+    }
+  });
+
+  it('prints and records the workbook findings, and --strict fails on them', async () => {
+    const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
+    expect(record.warnings).toContainEqual(
+      expect.stringContaining("b4b-sample.xlsx › 'B4B data set'!O20: Number of children in our care: the tables \"Right service right time\" (row C20)"),
+    );
+    await expect(executeRun(loaded, request({ kind: 'report', name: 'performance' }, { strict: true }), silentProgress)).rejects.toThrow(
+      /--strict: the run has \d+ warning\(s\); nothing was written:\n {2}b4b-sample\.xlsx › 'B4B data set'!O20: Number of children in our care/,
+    );
+  });
+
+  it('puts none of its warnings on a page: the clinic with a measure that has no monthly series', async () => {
+    const month = { month: '2023-07' as const };
+    const { record } = await executeRun(loaded, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
+    expect(record.warnings).toContainEqual(expect.stringContaining('Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series'));
+    const pdf = await readFile(record.outputs.find((o) => o.path.endsWith('.pdf'))?.path ?? '');
+    const html = await readFile(record.outputs.find((o) => o.path.endsWith('.html'))?.path ?? '', 'utf8');
+    const text = pdfText(pdf).replace(/\s+/g, ' ');
+    expect(text).not.toContain('no monthly series');
+    expect(html).not.toContain('no monthly series');
+    for (const warning of record.warnings) {
+      // The part of a warning after its cell is the sentence that must never reach the page.
+      const sentence = warning.replace(/^.*?!\w+\d+: /, '').replace(/\s+/g, ' ');
+      expect(text.includes(sentence), sentence).toBe(false);
+    }
+  });
+});
+
+describe('a re-run after a target, a benchmark and the commentary changed', () => {
+  it('lists the target, the benchmark, the RAG they change and the commentary, each with its cell', async () => {
+    const project = await tempProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    const dataset = await sampleDataset();
+    const row = dataset.tables.find((t) => t.section === 'Strong, Vibrant Localities')?.rows.find((r) => r.id === 'percentage-of-re-referrals-within-12-months');
+    const targetCell = row?.target?.source.cell ?? '';
+    const englandCell = row?.benchmarks.england?.figure.source.cell ?? '';
+    const commentary = dataset.commentary.find((c) => c.month === '2023-10' && c.report === 'performance');
+    expect([targetCell, englandCell, commentary?.source.cell]).not.toContain('');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(SAMPLE);
+    const sheet = workbook.getWorksheet(row?.source.sheet ?? '');
+    sheet!.getCell(targetCell).value = 0.05;
+    sheet!.getCell(englandCell).value = 0.3;
+    workbook.getWorksheet(commentary?.source.sheet ?? '')!.getCell(commentary?.source.cell ?? '').value = 'Re-referrals are under review.';
+    const changed = path.join(project.root, 'changed.xlsx');
+    await workbook.xlsx.writeFile(changed);
+
+    await executeRun(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
+    const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }, { workbook: changed }), silentProgress);
+    const changes = record.changes ?? [];
+    const about = (what: string): string[] =>
+      changes.filter((c) => c.what === what && c.indicator.startsWith('Percentage of re-referrals')).map((c) => `${c.where}: ${c.old} → ${c.new} ${c.cell ?? ''}`);
+    expect(about('target')).toEqual([
+      `'B4B data set' Strong, Vibrant Localities: ${row?.target?.kind === 'number' ? `${Math.round(row.target.value * 100)}%` : ''} → 5% '${row?.source.sheet}'!${targetCell}`,
+      `performance (printed): ${row?.target?.kind === 'number' ? `${Math.round(row.target.value * 100)}%` : ''} → 5% '${row?.source.sheet}'!${targetCell}`,
+    ]);
+    expect(changes.some((c) => c.what?.startsWith('benchmark') && c.new === '30%' && c.cell === `'${row?.source.sheet}'!${englandCell}`)).toBe(true);
+    expect(changes.find((c) => c.what === 'commentary')).toMatchObject({ new: 'Re-referrals are under review.', cell: `'${commentary?.source.sheet}'!${commentary?.source.cell}` });
+    expect(about('RAG').length).toBe(1);
+  });
+});

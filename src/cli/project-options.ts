@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import { PACKAGE_ROOT } from '../config/project.js';
-import { loadSettings, type LoadedSettings, type SettingsOverrides } from '../config/settings.js';
+import type { LoadedSettings, SettingsOverrides } from '../config/settings.js';
 
 /** The options every command that reads a project takes. */
 export interface ProjectOptions {
@@ -24,6 +24,8 @@ export function settingsOption(): Option {
 
 /** Loads the chosen project's settings, saying on stderr when it falls back to the package's sample project. */
 export async function loadProjectSettings(options: ProjectOptions, overrides: SettingsOverrides = {}): Promise<LoadedSettings> {
+  // Loaded when a command runs, not for --help: the schemas (zod) and YAML cost a tenth of a second.
+  const { loadSettings } = await import('../config/settings.js');
   const loaded = await loadSettings({ project: options.project, settingsFile: options.settings, overrides });
   if (loaded.projectSource === 'package-sample') {
     process.stderr.write(

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { ChartModel } from '../report/report-figures.js';
-import { FONT_FAMILY, FONT_FILES } from './fonts.js';
+import { FONT_FAMILY, fontMetrics, type FontMetrics } from './fonts.js';
 
 /**
  * Report charts as SVG, drawn from the chart model: vector lines and real text in Arimo, so a chart
@@ -59,20 +57,13 @@ const BAR_STYLES = [
 
 type Weight = 'normal' | 'bold';
 const widthCache: Record<Weight, Map<number, number>> = { normal: new Map(), bold: new Map() };
-interface FontMetrics {
-  unitsPerEm: number;
-  ascent: number;
-  glyphForCodePoint(codePoint: number): { advanceWidth: number };
-}
-// The fontkit that pdfkit (inside pdfmake) already loads, required the same way so that it loads once.
-const require = createRequire(import.meta.url);
+// The very font objects pdfkit lays the PDF's text out with (parsed once per process).
 let fonts: Record<Weight, FontMetrics> | undefined;
 
 /** Width of `text` in points at `size` in Arimo. */
 export function textWidth(text: string, size: number, weight: Weight = 'normal'): number {
   if (!fonts) {
-    const fontkit = require('fontkit') as { create(buffer: Buffer): FontMetrics };
-    fonts = { normal: fontkit.create(readFileSync(FONT_FILES.normal)), bold: fontkit.create(readFileSync(FONT_FILES.bold)) };
+    fonts = { normal: fontMetrics('normal'), bold: fontMetrics('bold') };
   }
   const font = fonts[weight];
   const cache = widthCache[weight];
@@ -186,17 +177,30 @@ function grouping(model: ChartModel): boolean {
   return model.yFormat === 'money';
 }
 
+// toLocaleString builds a new Intl.NumberFormat on every call (a quarter of a chart's drawing time):
+// one formatter per set of options, for the process.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 function formatTick(value: number, axis: ValueAxis, percent: boolean, model: ChartModel): string {
   const decimals = decimalsOf(axis.step);
-  const text = value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping(model) });
+  const text = numberFormat({ minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping(model) }).format(value);
   return percent ? `${text}%` : text;
 }
 
 /** A figure as a chart's text alternative and figures table print it. */
 export function formatChartValue(model: ChartModel, value: number | null): string {
   if (value === null) return 'no figure';
-  if (isPercentChart(model)) return `${(Math.round(value * 1000) / 10).toLocaleString('en-GB')}%`;
-  return (Math.round(value * 100) / 100).toLocaleString('en-GB', { useGrouping: grouping(model) });
+  if (isPercentChart(model)) return `${numberFormat({}).format(Math.round(value * 1000) / 10)}%`;
+  return numberFormat({ useGrouping: grouping(model) }).format(Math.round(value * 100) / 100);
 }
 
 // ---- legend ----
@@ -321,8 +325,25 @@ export function chartDescription(model: ChartModel): string {
   return `${kind}, ${span}. ${parts.join('. ')}.`;
 }
 
-/** The chart's shapes and texts at `size` points: layout, axis policy and legend are decided here, once. */
+// Drawings are pure functions of the model and size: a chart that appears in a report, in the same
+// report inside a pack and in its HTML twin is drawn once. Bounded, for a long-running scheduler.
+const drawings = new Map<string, ChartDrawing>();
+const DRAWINGS_KEPT = 500;
+
+/** The chart's drawing (shared: callers must not change it), drawn once per model and size. */
 export function drawChart(model: ChartModel, size: ChartSize = { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT }): ChartDrawing {
+  const key = `${size.width}x${size.height}|${JSON.stringify(model)}`;
+  let drawing = drawings.get(key);
+  if (!drawing) {
+    drawing = drawChartOnce(model, size);
+    if (drawings.size >= DRAWINGS_KEPT) drawings.delete(drawings.keys().next().value as string);
+    drawings.set(key, drawing);
+  }
+  return drawing;
+}
+
+/** The chart's shapes and texts at `size` points: layout, axis policy and legend are decided here, once. */
+function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
   const { width: W, height: H } = size;
   const pad = 4;
   const out: Shape[] = [{ t: 'rect', x: 0, y: 0, w: W, h: H, fill: '#ffffff' }];

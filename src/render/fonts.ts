@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -20,3 +21,72 @@ export const FONT_FILES = {
   italics: arimo('400Regular_Italic'),
   bolditalics: arimo('700Bold_Italic'),
 };
+
+export type FontStyle = keyof typeof FONT_FILES;
+
+const bytesCache = new Map<FontStyle, Buffer>();
+
+/** A font file's bytes, read once per process; always the same Buffer for a style. */
+export function fontBytes(style: FontStyle): Buffer {
+  let bytes = bytesCache.get(style);
+  if (!bytes) {
+    bytes = readFileSync(FONT_FILES[style]);
+    bytesCache.set(style, bytes);
+  }
+  return bytes;
+}
+
+/** The part of a fontkit font that the charts' text measurement uses. */
+export interface FontMetrics {
+  unitsPerEm: number;
+  ascent: number;
+  glyphForCodePoint(codePoint: number): { advanceWidth: number };
+}
+
+interface Fontkit {
+  create(buffer: Uint8Array, postscriptName?: string): unknown;
+}
+
+// fontkit decodes a font's tables lazily, per font object, and pdfkit (inside pdfmake) creates a new
+// font object for every document it writes: about 55 ms of table decoding a document. One parsed
+// font per file per process, shared by every document and by the charts' text measurement.
+const parsed = new WeakMap<Uint8Array, unknown>();
+let pdfkitFontkit: Fontkit | undefined;
+
+/** The fontkit that pdfkit requires (resolved from pdfmake's own pdfkit), with `create` parsing each font buffer once. */
+function sharedFontkit(): Fontkit {
+  if (pdfkitFontkit) return pdfkitFontkit;
+  const pdfmakeDir = path.dirname(require.resolve('pdfmake/package.json'));
+  const pdfkitMain = require.resolve('pdfkit', { paths: [pdfmakeDir] });
+  const file = require.resolve('fontkit', { paths: [path.dirname(pdfkitMain)] });
+  const real = require(file) as Fontkit;
+  const create = (buffer: Uint8Array, postscriptName?: string): unknown => {
+    if (postscriptName !== undefined) return real.create(buffer, postscriptName);
+    let font = parsed.get(buffer);
+    if (font === undefined) {
+      font = real.create(buffer);
+      parsed.set(buffer, font);
+    }
+    return font;
+  };
+  // fontkit's exports are getters that cannot be redefined: pdfkit gets an object that inherits every
+  // export and overrides create. It must be in the require cache before pdfkit is first loaded.
+  const shim = Object.create(real, { create: { value: create } }) as Fontkit;
+  const cached = require.cache[file];
+  if (cached) cached.exports = shim;
+  pdfkitFontkit = shim;
+  return shim;
+}
+
+/**
+ * Makes pdfkit reuse one parsed font per font file for every document of the process. Call before
+ * pdfmake is first required; the font buffers to pass pdfkit are `fontBytes(style)`.
+ */
+export function shareParsedFonts(): void {
+  sharedFontkit();
+}
+
+/** Arimo as parsed by fontkit, the same object pdfkit lays text out with. */
+export function fontMetrics(style: FontStyle): FontMetrics {
+  return sharedFontkit().create(fontBytes(style)) as FontMetrics;
+}

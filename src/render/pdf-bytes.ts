@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { FONT_FAMILY, FONT_FILES } from './fonts.js';
+import { timed } from '../run/stage-clock.js';
+import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, type FontStyle } from './fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,10 +21,18 @@ let instance: PdfMake | undefined;
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
 function pdfmake(): PdfMake {
   if (!instance) {
-    instance = require('pdfmake') as PdfMake;
-    instance.setFonts({ [FONT_FAMILY]: FONT_FILES });
-    const allowed = new Set(Object.values(FONT_FILES));
-    instance.setLocalAccessPolicy((path) => allowed.has(path));
+    // Before pdfkit is loaded: every document then lays text out with the one parsed copy of each font.
+    shareParsedFonts();
+    instance = timed('imports', () => require('pdfmake') as PdfMake);
+    // The fonts are served from pdfmake's in-memory file system, read once per process: pdfkit gets the
+    // same Buffer for every document (and so the same parsed font), and no local file is read at all.
+    const virtual: Record<string, string> = {};
+    for (const style of Object.keys(FONT_FILES) as FontStyle[]) {
+      virtual[style] = `fonts/${FONT_FAMILY}-${style}.ttf`;
+      instance.virtualfs.writeFileSync(virtual[style], fontBytes(style));
+    }
+    instance.setFonts({ [FONT_FAMILY]: virtual });
+    instance.setLocalAccessPolicy(() => false);
     instance.setUrlAccessPolicy(() => false);
   }
   return instance;
@@ -35,7 +44,11 @@ let documentCount = 0;
  * Renders a pdfmake document. `images` (name → bytes) go through pdfmake's in-memory file system
  * rather than as base64 data URLs, which pdfmake would decode again; each document's names are its own.
  */
-export async function renderPdf(doc: Record<string, unknown>, images: Record<string, Buffer> = {}): Promise<Buffer> {
+export function renderPdf(doc: Record<string, unknown>, images: Record<string, Buffer> = {}): Promise<Buffer> {
+  return timed('layout', () => render(doc, images));
+}
+
+async function render(doc: Record<string, unknown>, images: Record<string, Buffer>): Promise<Buffer> {
   const maker = pdfmake();
   documentCount += 1;
   const dictionary: Record<string, string> = {};

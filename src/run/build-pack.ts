@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parse as parseYaml } from 'yaml';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
@@ -9,12 +8,15 @@ import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type P
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
-import { coveringReportSchema, packsFileSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import { loadPacks, readYamlFile } from '../pack/load-packs.js';
+import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
+import type { RunCache } from './run-cache.js';
+import { begin, timed } from './stage-clock.js';
 import type { PlacedFigure } from './build-report.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { TableChoices } from '../report/report-figures.js';
@@ -39,23 +41,7 @@ export interface PackOutput {
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
 }
 
-async function readYamlFile<T>(file: string, parse: (data: unknown) => T, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
-  }
-  try {
-    return parse(parseYaml(text));
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid: ${(cause as Error).message}`);
-  }
-}
-
-export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {
-  return (await readYamlFile(loaded.paths.packs, (d) => packsFileSchema.parse(d), 'packs file')).packs;
-}
+export { loadPacks };
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
 function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
@@ -89,7 +75,7 @@ export async function buildPack(
   name: string,
   dataset: Dataset,
   month: MonthKey,
-  options: { numberItemFiles: boolean },
+  options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
   const pack = packs[name];
   if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
@@ -111,6 +97,7 @@ export async function buildPack(
         const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
         const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
           format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
+          ...(options.cache ? { cache: options.cache } : {}),
           tableChoices,
         });
         printedByPart[parts.length] = output.printed;
@@ -129,7 +116,7 @@ export async function buildPack(
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));
         parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
-        html.push({ file: `item-${item.number}-covering-report.html`, html: coveringReportHtml(input) });
+        html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
       } else {
         const file = path.resolve(loaded.paths.root, doc.file);
         let bytes: Uint8Array;
@@ -145,6 +132,7 @@ export async function buildPack(
   }
 
   const assemblyStart = performance.now();
+  const endAssembly = begin('assembly');
   const metadata = (variant: PackVariant) => ({
     title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
@@ -197,5 +185,6 @@ export async function buildPack(
   // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
   warnings.push(...describeDisagreements(packDisagreements(printed)));
   timings.assembly = performance.now() - assemblyStart;
+  endAssembly();
   return { name, variants, html, warnings, printed, timings };
 }

@@ -13,6 +13,7 @@ import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { buildPdfDocument } from '../render/pdf-document.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { MonthKey } from '../workbook/month.js';
+import { timed } from './stage-clock.js';
 
 export interface ReportInput {
   dataset: Dataset;
@@ -51,27 +52,32 @@ export interface ReportOutput {
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
 export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   const t0 = performance.now();
-  const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? [], input.tableChoices);
-  const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
-  const blocks =
-    typeof input.templateSource === 'function'
-      ? input.templateSource(figures)
-      : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
+  const { figures, blocks } = timed('model', () => {
+    const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? [], input.tableChoices);
+    const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
+    const blocks =
+      typeof input.templateSource === 'function'
+        ? input.templateSource(figures)
+        : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
+    return { figures, blocks };
+  });
   const t1 = performance.now();
   // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
   let chartMs = 0;
   const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
     const start = performance.now();
-    const node = chartPdfNode(chart, size);
+    const node = timed('charts', () => chartPdfNode(chart, size));
     chartMs += performance.now() - start;
     return node;
   };
-  const { doc } = buildPdfDocument(blocks, drawChart, {
-    format: input.format,
-    title: `${input.title}, ${input.month}`,
-    subject: input.title,
-    author: input.council,
-  });
+  const { doc } = timed('layout', () =>
+    buildPdfDocument(blocks, drawChart, {
+      format: input.format,
+      title: `${input.title}, ${input.month}`,
+      subject: input.title,
+      author: input.council,
+    }),
+  );
   // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
   const anchorPages = new Map<string, number>();
   const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;

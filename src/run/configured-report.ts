@@ -9,6 +9,8 @@ import { reportHtml } from '../html/report-html.js';
 import { buildReport, type ReportOutput } from './build-report.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
+import type { RunCache } from './run-cache.js';
+import { timed } from './stage-clock.js';
 import type { TableChoices } from '../report/report-figures.js';
 import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
 
@@ -46,7 +48,7 @@ export async function buildConfiguredReport(
   reportName: string,
   dataset: Dataset,
   month: MonthKey,
-  overrides: { templateSource?: string; format?: AgendaFormat; tableChoices?: TableChoices } = {},
+  overrides: { templateSource?: string; format?: AgendaFormat; tableChoices?: TableChoices; cache?: RunCache } = {},
 ): Promise<ConfiguredReportOutput> {
   const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
   if (!report) {
@@ -59,8 +61,6 @@ export async function buildConfiguredReport(
   if (report.kind === 'finance') {
     requireMonthRows(dataset.finance.revenue, month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }
-  const templateSource =
-    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
   const format: AgendaFormat = {
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
@@ -70,6 +70,64 @@ export async function buildConfiguredReport(
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
   };
+  const laidOut = await layOutOnce(loaded, report, reportName, month, dataset, format, overrides);
+  // One figure per indicator and month within the report (a pack checks across its documents instead).
+  if (overrides.tableChoices !== undefined) return laidOut;
+  const placed = laidOut.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
+  return { ...laidOut, warnings: [...laidOut.warnings, ...describeDisagreements(packDisagreements(placed), 'report')] };
+}
+
+// Each workbook table a pack's choices name, by a number of its own: part of a layout's cache key.
+const tableIds = new WeakMap<object, number>();
+let nextTableId = 0;
+function tableId(table: object): number {
+  let id = tableIds.get(table);
+  if (id === undefined) {
+    id = nextTableId++;
+    tableIds.set(table, id);
+  }
+  return id;
+}
+
+/**
+ * The report laid out once per run for each way it is asked for: the same report, month and agenda
+ * format (stamp and page numbers), from the same table choices, is the same document, so the
+ * stand-alone report and a pack's copy of it with the same stamp and numbers share one layout. The
+ * choices the layout made are recorded with it and given to the next caller's pack as it would have made them.
+ */
+async function layOutOnce(
+  loaded: LoadedSettings,
+  report: ReportSettings,
+  reportName: string,
+  month: MonthKey,
+  dataset: Dataset,
+  format: AgendaFormat,
+  overrides: { templateSource?: string; tableChoices?: TableChoices; cache?: RunCache },
+): Promise<ConfiguredReportOutput> {
+  const { cache } = overrides;
+  if (!cache || overrides.templateSource !== undefined) return layOut(loaded, report, reportName, month, dataset, format, overrides);
+  const choices = overrides.tableChoices ?? new Map();
+  const key = { report: reportName, month, format, choices: [...choices].map(([id, table]) => [id, tableId(table)]).sort() };
+  const entry = await cache.document(key, async () => {
+    const working: TableChoices = new Map(choices);
+    const output = await layOut(loaded, report, reportName, month, dataset, format, { tableChoices: working });
+    return { output, choicesAfter: [...working] };
+  });
+  if (overrides.tableChoices) for (const [id, table] of entry.choicesAfter) overrides.tableChoices.set(id, table);
+  return entry.output;
+}
+
+async function layOut(
+  loaded: LoadedSettings,
+  report: ReportSettings,
+  reportName: string,
+  month: MonthKey,
+  dataset: Dataset,
+  format: AgendaFormat,
+  overrides: { templateSource?: string; tableChoices?: TableChoices },
+): Promise<ConfiguredReportOutput> {
+  const templateSource =
+    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
   const output = await buildReport({
     dataset,
     catalogue: loaded.catalogue,
@@ -85,11 +143,6 @@ export async function buildConfiguredReport(
     name: reportName,
     ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
   });
-  // One figure per indicator and month within the report (a pack checks across its documents instead).
-  if (overrides.tableChoices === undefined) {
-    const placed = output.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
-    output.warnings.push(...describeDisagreements(packDisagreements(placed), 'report'));
-  }
   if (report.kind === 'finance') return output;
-  return { ...output, html: reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format }) };
+  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format })) };
 }

@@ -13,12 +13,14 @@ import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
 import { faultPoint } from './fault-points.js';
-import { LockLostError } from './file-lock.js';
+import { LockLostError, type HeldLock } from './file-lock.js';
 import { cutText, describeSkipped, newRunId, RunLedger, type DeliveryRecord, type RunRecord, type RunTrigger } from './ledger.js';
 import { cleanStaging, discardSet, publishSet, sha256, stageSet, type OutputFile, type StagedSet } from './output-writer.js';
 import type { Progress } from './progress.js';
 import { LOCK_REFUSED, withRunLock } from './run-lock.js';
 import { RunStoppedError } from './stop-signal.js';
+import type { RunCache } from './run-cache.js';
+import { timed } from './stage-clock.js';
 
 export interface RunRequest {
   target: { kind: 'pack' | 'report'; name: string };
@@ -36,12 +38,36 @@ export interface RunRequest {
   deliver?: DeliveryRequest;
   /** Stops the run at its next step (SIGTERM, SIGINT): nothing is published, the run is recorded. */
   signal?: AbortSignal;
+  /**
+   * Given when this run is one output set of a run of several (`run --month` alone, see run-month.ts):
+   * that run holds the lock, reads the workbook once and lays each document out once for all its sets.
+   */
+  shared?: SharedRun;
+}
+
+/** What the output sets of one run of several share. */
+export interface SharedRun {
+  /** The checked workbook, read once (the same promise for every set; a rejection fails every set). */
+  read: () => Promise<{ dataset: Dataset; warnings: Finding[] }>;
+  /** The workbook's SHA-256, once its bytes were read (also when it then failed its checks). */
+  workbookSha256?: string;
+  cache: RunCache;
+  /** The lock the run of several holds: each set checks it before publishing. */
+  lock: HeldLock;
 }
 
 export interface RunResult {
   record: RunRecord;
   /** The paths to show the user: the report, or the pack's two variants. */
   printed: string[];
+}
+
+/**
+ * The one lock of every run of a month, whatever it produces: a run of the whole month and a run of
+ * one of its reports or packs write into the same folder, so they never run at once.
+ */
+export function monthLockName(month: MonthKey): string {
+  return `month-${month}`;
 }
 
 /** Reads and checks the workbook; errors, or a month the workbook does not reach, stop the run. */
@@ -51,7 +77,7 @@ export async function readCheckedWorkbook(
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<{ dataset: Dataset; findings: number; warnings: Finding[] }> {
-  const { dataset, findings, bytes } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+  const { dataset, findings, bytes } = await timed('read', () => readWorkbookFile(file, loaded.aliases, loaded.catalogue));
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
@@ -174,7 +200,11 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
   };
   request.signal?.addEventListener('abort', onStop, { once: true });
   try {
-    await withRunLock(loaded.paths.outputDir, `${request.target.kind}-${request.target.name}`, request.waitMs, async (lock) => {
+    const { shared } = request;
+    // A set of a run of several runs under that run's lock; any other run takes the month's lock.
+    const locked = (work: (lock: HeldLock) => Promise<void>): Promise<void> =>
+      shared ? work(shared.lock) : withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, work);
+    await locked(async (lock) => {
       const signal = request.signal ? AbortSignal.any([lock.signal, request.signal]) : lock.signal;
       // A lost lock or a stop signal ends the run at once, even while a step is still awaiting.
       const stopped = new Promise<never>((_, reject) => {
@@ -200,11 +230,15 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         // Delivery is checked first: a restricted pack addressed to a public list is refused before any work.
         const plans = request.deliver && delivery && mail ? mail.planDelivery(request.deliver, delivery, request.target.name) : [];
 
-        progress.step(`Reading ${path.basename(workbookFile)}`);
+        if (!shared) progress.step(`Reading ${path.basename(workbookFile)}`);
         // The hash is recorded even when the workbook has errors: the ledger says which file failed.
-        const { dataset, warnings: workbookWarnings } = await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
-          record.workbook.sha256 = sha256(bytes);
-        });
+        const { dataset, warnings: workbookWarnings } = shared
+          ? await shared.read().finally(() => {
+              if (shared.workbookSha256) record.workbook.sha256 = shared.workbookSha256;
+            })
+          : await readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
+              record.workbook.sha256 = sha256(bytes);
+            });
         checkpoint();
 
         const outputs: OutputFile[] = [];
@@ -212,7 +246,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         let printedValues: PrintedFigure[];
         if (request.target.kind === 'report') {
           progress.step(`Building the ${request.target.name} report`);
-          const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month);
+          const output = await buildConfiguredReport(loaded, request.target.name, dataset, request.month, shared ? { cache: shared.cache } : {});
           warnings = output.warnings;
           printedValues = output.printed;
           outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
@@ -221,9 +255,12 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           if (output.html) outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`), bytes: Buffer.from(output.html) });
         } else {
           progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
-          const { buildPack, loadPacks } = await import('./build-pack.js');
+          const { buildPack, loadPacks } = await timed('imports', () => import('./build-pack.js'));
           const packs = await loadPacks(loaded);
-          const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, { numberItemFiles: request.numberItemFiles });
+          const output = await buildPack(loaded, packs, request.target.name, dataset, request.month, {
+            numberItemFiles: request.numberItemFiles,
+            ...(shared ? { cache: shared.cache } : {}),
+          });
           warnings = output.warnings;
           printedValues = output.printed;
           for (const variant of ['public', 'restricted'] as const) {
@@ -267,7 +304,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         }
 
         progress.step(`Writing ${outputs.length} file(s)`);
-        staged = await stageSet(loaded.paths.outputDir, setName(request.target, request.month), id, outputs);
+        staged = await timed('write', () => stageSet(loaded.paths.outputDir, setName(request.target, request.month), id, outputs));
         record.outputs = outputs.map((o) => ({ path: o.file, sha256: sha256(o.bytes) }));
         record.figures = `${id}.figures.json.gz`;
         await mkdir(ledger.folder, { recursive: true });

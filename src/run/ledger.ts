@@ -7,7 +7,8 @@ import type { MonthKey } from '../workbook/month.js';
 import { acquireLock, acquireLockSync } from './file-lock.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';
-export type RunOutcome = 'success' | 'failed' | 'refused';
+/** `skipped`: a run of the whole month did not produce this report, and its warning says why. */
+export type RunOutcome = 'success' | 'failed' | 'refused' | 'skipped';
 
 export interface FigureChange {
   /** Where the figure lives: sheet and table, indicator (or measure/area), month. */
@@ -97,7 +98,7 @@ const recordSchema = z.looseObject({
   finishedAt: text,
   durationMs: z.number(),
   workbook: z.looseObject({ path: text, sha256: text.optional() }),
-  outcome: z.enum(['success', 'failed', 'refused']),
+  outcome: z.enum(['success', 'failed', 'refused', 'skipped']),
   error: text.optional(),
   outputs: z.array(z.looseObject({ path: text, sha256: text })),
   warnings: z.array(text),

@@ -1,5 +1,6 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { B4BError, type Finding } from '../findings/finding.js';
+import { timed } from '../run/stage-clock.js';
 import { readCellValue, type CellReading } from './cell-value.js';
 
 /** One sheet as a sparse grid of interpreted cells (1-based rows and columns, as in Excel). */
@@ -40,7 +41,10 @@ function describeLoadFailure(bytes: Uint8Array, cause: unknown): string {
 
 /** Reads workbook bytes into interpreted grids. `file` names the workbook in messages. */
 export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<RawWorkbook> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
+  // `--help`, `history` or `schedule --check`.
+  const { default: Excel } = await timed('imports', () => import('exceljs'));
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (cause) {

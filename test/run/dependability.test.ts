@@ -38,7 +38,7 @@ describe('a run killed in the middle', () => {
     expect(Object.keys(before).sort()).toEqual(['board-2023-10-public.pdf', 'board-2023-10-restricted.pdf']);
 
     const run = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     await new Promise((resolve) => setTimeout(resolve, 400)); // inside the ~2-3 s of rendering that follow
     run.kill();
     const { status } = await run.done;
@@ -69,14 +69,14 @@ describe('two runs of one pack at once', () => {
     const project = await tempProject();
     const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
     const first = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     const second = await start(args).done;
     expect(second.status).toBe(75);
-    expect(second.stderr).toMatch(/another run of "pack-board" is in progress \(process \d+ on [^,]+, started [^)]+\); this run was refused/);
+    expect(second.stderr).toMatch(/another run of "month-2023-10" is in progress \(process \d+ on [^,]+, started [^)]+\); this run was refused/);
     expect((await first.done).status).toBe(0);
 
     const third = start(args);
-    await lockHeld(project.output, 'pack-board');
+    await lockHeld(project.output, 'month-2023-10');
     const fourth = start([...args, '--wait', '120']);
     expect((await third.done).status).toBe(0);
     expect((await fourth.done).status).toBe(0);

@@ -31,7 +31,7 @@ describe('a lock held by a run whose event loop is blocked past the stale time',
   it('stays held: a second run started meanwhile is refused, naming the live holder', async () => {
     process.env.B4B_LOCK_STALE_MS = STALE;
     const project = await tempProject();
-    const result = await withRunLock(project.output, 'report-performance', 0, async (lock) => {
+    const result = await withRunLock(project.output, 'month-2023-10', 0, async (lock) => {
       // The second run starts while this one holds the lock, and tries it while this thread is blocked
       // for 7 stale times: only the heartbeat thread can keep the lock fresh.
       const second = spawn(process.execPath, [BIN, 'run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings], {
@@ -51,7 +51,7 @@ describe('a lock held by a run whose event loop is blocked past the stale time',
       return { status: await closed, stderr };
     });
     expect(result.status).toBe(75);
-    expect(result.stderr).toContain(`b4b-reports: another run of "report-performance" is in progress (process ${process.pid} on ${hostname()}, started `);
+    expect(result.stderr).toContain(`b4b-reports: another run of "month-2023-10" is in progress (process ${process.pid} on ${hostname()}, started `);
     const records = await new RunLedger(project.ledger).read();
     expect(records.map((r) => r.outcome)).toEqual(['refused']);
   });
@@ -68,7 +68,7 @@ describe('a lock that is lost all the same', () => {
     const before = await readFile(pdf);
 
     // Mid-build, another host's run takes the lock over (as if this one had gone stale).
-    const lockDir = `${runLockPath(project.output, 'report-performance')}.lock`;
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     const thief = silent((message) => {
       if (!message.startsWith('Building')) return;
       spawnSync('rm', ['-rf', lockDir]);
@@ -92,7 +92,7 @@ describe('a stale lock', () => {
   it('left by a dead process is taken over at once, and never named as the holder', async () => {
     const project = await tempProject();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const lockDir = `${runLockPath(project.output, 'report-performance')}.lock`;
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
     await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: Number(dead.stdout), host: hostname(), since: '2023-11-10T07:00:00Z' }));
     const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
@@ -102,13 +102,13 @@ describe('a stale lock', () => {
 
   it('held by a live process on another host is refused until it is older than the stale time, then taken over', async () => {
     const project = await tempProject();
-    const lockDir = `${runLockPath(project.output, 'report-performance')}.lock`;
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
     await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: 4242, host: 'another-host', since: '2023-11-10T07:00:00Z' }));
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
     const refused = runCli(args);
     expect(refused.status).toBe(75);
-    expect(refused.stderr).toContain('another run of "report-performance" is in progress (process 4242 on another-host, started 2023-11-10T07:00:00Z)');
+    expect(refused.stderr).toContain('another run of "month-2023-10" is in progress (process 4242 on another-host, started 2023-11-10T07:00:00Z)');
     const old = new Date(Date.now() - 16_000);
     await utimes(lockDir, old, old);
     expect(runCli(args).status).toBe(0);

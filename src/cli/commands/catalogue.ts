@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { stringify } from 'yaml';
-import { draftCatalogueEntries } from '../../catalogue/draft-entries.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
-import { readWorkbookFile } from '../../read-workbook-file.js';
 
 export function registerCatalogue(program: Command): void {
   const catalogue = program.command('catalogue').description('Work with the indicator catalogue (config/indicators.yaml)');
@@ -22,6 +19,11 @@ export function registerCatalogue(program: Command): void {
     .action(async (workbookArg: string | undefined, options: ProjectOptions) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
+      const [{ readWorkbookFile }, { draftCatalogueEntries }, { stringify }] = await Promise.all([
+        import('../../read-workbook-file.js'),
+        import('../../catalogue/draft-entries.js'),
+        import('yaml'),
+      ]);
       const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
       if (dataset.tables.length === 0) {
         const why = findings.filter((f) => f.severity === 'error').map((f) => `  ${formatFinding(f)}`);

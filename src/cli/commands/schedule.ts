@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { loadDeliverySettings, loadScheduleSettings } from '../../config/settings.js';
 import { B4BError } from '../../findings/finding.js';
 import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
-import { describeSkipped, RunLedger } from '../../run/ledger.js';
+import { describeSkipped } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 import { LOCK_REFUSED } from '../../run/run-lock.js';
 import { stopOnSignals } from '../../run/stop-signal.js';
@@ -31,13 +30,14 @@ export function registerSchedule(program: Command): void {
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: ScheduleOptions) => {
-      const [{ planDelivery }, { loadPacks }, { executeRun }, { PackScheduler, localTime }] = await Promise.all([
+      // `--check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+      const [{ planDelivery }, { loadPacks }, { PackScheduler, localTime }] = await Promise.all([
         import('../../delivery/send.js'),
-        import('../../run/build-pack.js'),
-        import('../../run/execute-run.js'),
+        import('../../pack/load-packs.js'),
         import('../../schedule/scheduler.js'),
       ]);
       const loaded = await loadProjectSettings(options);
+      const [{ loadDeliverySettings, loadScheduleSettings }, { RunLedger }] = await Promise.all([import('../../config/settings.js'), import('../../run/ledger.js')]);
       const schedule = await loadScheduleSettings(loaded);
       const delivery = await loadDeliverySettings(loaded);
       const packs = await loadPacks(loaded);
@@ -63,6 +63,7 @@ export function registerSchedule(program: Command): void {
         progress,
         stateFile: path.join(ledger.folder, 'scheduler-state.json'),
         run: async (job, slot, month) => {
+          const { executeRun } = await import('../../run/execute-run.js');
           await executeRun(
             loaded,
             {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { summariseDataset, type DatasetSummary } from '../../dataset/summarise.js';
+import type { DatasetSummary } from '../../dataset/summarise.js';
 import { B4BError, formatSource, type Finding } from '../../findings/finding.js';
 import type { ReaderDecision } from '../../workbook/find-tables.js';
-import { readWorkbookFile } from '../../read-workbook-file.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
 
@@ -44,6 +43,7 @@ export function registerValidate(program: Command): void {
       let summary: DatasetSummary | undefined;
       let decisions: ReaderDecision[] = [];
       try {
+        const [{ readWorkbookFile }, { summariseDataset }] = await Promise.all([import('../../read-workbook-file.js'), import('../../dataset/summarise.js')]);
         const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
         findings = checked.findings;
         decisions = checked.decisions;

@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * Where a run's time goes, for `npm run bench:month`: wall and CPU time of each stage, and the
+ * process's peak RSS when the stage last ended. Off unless B4B_STAGE_TIMES names a file, to which the
+ * totals are written as JSON when the process exits; then each stage costs two clock readings.
+ * Nested stages (charts are drawn while a document is laid out) are counted in the inner stage only.
+ */
+export type Stage = 'imports' | 'read' | 'model' | 'charts' | 'layout' | 'html' | 'assembly' | 'write';
+
+export interface StageTotals {
+  wallMs: number;
+  cpuMs: number;
+  count: number;
+  /** The process's peak resident set size (MB) when the stage last ended. */
+  peakRssMb: number;
+}
+
+const file = process.env.B4B_STAGE_TIMES;
+const totals = new Map<Stage, StageTotals>();
+interface Open {
+  stage: Stage;
+  wall: number;
+  cpu: number;
+  childWall: number;
+  childCpu: number;
+}
+const open: Open[] = [];
+
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function enter(stage: Stage): Open {
+  const entry = { stage, wall: performance.now(), cpu: cpuNow(), childWall: 0, childCpu: 0 };
+  open.push(entry);
+  return entry;
+}
+
+function leave(entry: Open): void {
+  const wall = performance.now() - entry.wall;
+  const cpu = cpuNow() - entry.cpu;
+  const index = open.lastIndexOf(entry);
+  if (index >= 0) open.splice(index, 1);
+  const parent = open[open.length - 1];
+  if (parent) {
+    parent.childWall += wall;
+    parent.childCpu += cpu;
+  }
+  const total = totals.get(entry.stage) ?? { wallMs: 0, cpuMs: 0, count: 0, peakRssMb: 0 };
+  total.wallMs += wall - entry.childWall;
+  total.cpuMs += cpu - entry.childCpu;
+  total.count += 1;
+  total.peakRssMb = process.resourceUsage().maxRSS / 1024;
+  totals.set(entry.stage, total);
+}
+
+/** Times `work` (sync or async) as `stage` when stage times are on; otherwise just runs it. */
+export function timed<T>(stage: Stage, work: () => T): T {
+  if (!file) return work();
+  const entry = enter(stage);
+  let result: T;
+  try {
+    result = work();
+  } catch (error) {
+    leave(entry);
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.finally(() => leave(entry)) as T;
+  }
+  leave(entry);
+  return result;
+}
+
+/** Starts timing `stage`; call the returned function when it ends (for a stage that spans several awaits). */
+export function begin(stage: Stage): () => void {
+  if (!file) return () => undefined;
+  const entry = enter(stage);
+  return () => leave(entry);
+}
+
+let startupMarked = false;
+
+/** Counts the process's start-up (Node and the CLI's own modules, up to the command's action) as imports. */
+export function markStartup(): void {
+  if (!file || startupMarked) return;
+  startupMarked = true;
+  const total = totals.get('imports') ?? { wallMs: 0, cpuMs: 0, count: 0, peakRssMb: 0 };
+  total.wallMs += performance.now();
+  total.cpuMs += cpuNow();
+  total.count += 1;
+  total.peakRssMb = process.resourceUsage().maxRSS / 1024;
+  totals.set('imports', total);
+}
+
+if (file) {
+  process.on('exit', () => {
+    const usage = process.resourceUsage();
+    writeFileSync(
+      file,
+      JSON.stringify({
+        stages: Object.fromEntries(totals),
+        process: { wallMs: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 },
+      }),
+    );
+  });
+}

@@ -1,0 +1,157 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/settings.js';
+import { executeRun } from '../../src/run/execute-run.js';
+import { RunLedger, type RunRecord } from '../../src/run/ledger.js';
+import { silentProgress } from '../../src/run/progress.js';
+import { skipReason } from '../../src/run/run-month.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { runCli, type CliResult } from '../fixtures/run-cli.js';
+import { sampleDataset } from '../fixtures/sample-report.js';
+import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+/** Every file under a folder, by its path relative to it. */
+async function files(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  const out: string[] = [];
+  for (const entry of entries) {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) out.push(...(await files(dir, relative)));
+    else out.push(relative);
+  }
+  return out.sort();
+}
+
+/** Every page of a PDF as greyscale pixels (pdftoppm, one call for the whole file). */
+function pageImages(pdf: Buffer, dpi = 24): Buffer[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'b4b-month-pages-'));
+  const file = path.join(dir, 'in.pdf');
+  writeFileSync(file, pdf);
+  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), file, path.join(dir, 'p')]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.pgm'))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f)));
+}
+
+const SKIPPED = (report: string): string =>
+  `${report} was not produced for October 2023: b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; ` +
+  `the latest month with team rows is July 2023; "b4b-reports run --month 2023-07 --report ${report}" produces it for July 2023`;
+
+describe('run --month 2023-10 with neither --report nor --pack: the whole month in one command', () => {
+  let month: TempProject;
+  let separate: TempProject;
+  let result: CliResult;
+  let records: RunRecord[];
+
+  beforeAll(async () => {
+    month = await tempProject();
+    result = runCli(['run', '--month', '2023-10', '--settings', month.settings]);
+    records = await new RunLedger(month.ledger).read();
+    // The same outputs the way an officer produced them before: one run per report and pack.
+    separate = await tempProject();
+    const loaded = await loadSettings({ settingsFile: separate.settings });
+    const targets = [
+      { kind: 'report', name: 'performance' },
+      { kind: 'report', name: 'finance' },
+      { kind: 'pack', name: 'panel' },
+      { kind: 'pack', name: 'board' },
+    ] as const;
+    for (const target of targets) {
+      await executeRun(loaded, { target, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true }, silentProgress);
+    }
+  }, 240_000);
+
+  it('exits 0, prints every PDF it wrote, and says which clinics it skipped and why', () => {
+    expect(result.status, result.stderr).toBe(0);
+    const printed = result.stdout.trim().split('\n').map((line) => path.basename(line));
+    expect(printed).toEqual([
+      'performance-2023-10.pdf',
+      'finance-2023-10.pdf',
+      'panel-2023-10-public.pdf',
+      'panel-2023-10-restricted.pdf',
+      'board-2023-10-public.pdf',
+      'board-2023-10-restricted.pdf',
+    ]);
+    expect(result.stderr).toContain(`Skipped: ${SKIPPED('clinic-safeguarding')}\n`);
+    expect(result.stderr).toContain(`Skipped: ${SKIPPED('clinic-pathways-through-care')}\n`);
+    expect(result.stderr).toMatch(/Done in \d+\.\d s: 4 output set\(s\) for October 2023 written, 2 skipped \(runs /);
+  });
+
+  it('records one ledger record per output set, the skipped clinics with their warning, all from one reading of the workbook', () => {
+    expect(records.map((r) => [`${r.target.kind} ${r.target.name}`, r.outcome])).toEqual([
+      ['report performance', 'success'],
+      ['report clinic-safeguarding', 'skipped'],
+      ['report clinic-pathways-through-care', 'skipped'],
+      ['report finance', 'success'],
+      ['pack panel', 'success'],
+      ['pack board', 'success'],
+    ]);
+    expect(records.map((r) => r.outputs.length)).toEqual([2, 0, 0, 1, 6, 11]);
+    expect(records[1]?.warnings).toEqual([SKIPPED('clinic-safeguarding')]);
+    expect(new Set(records.map((r) => r.workbook.sha256)).size).toBe(1);
+    expect(records[0]?.workbook.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('writes exactly the files the separate runs write, nothing for another month, with the same text, page images and HTML', async () => {
+    const written = await files(path.join(month.output, '2023-10'));
+    expect(written).toEqual(await files(path.join(separate.output, '2023-10')));
+    expect(written).toHaveLength(20);
+    expect(await readdir(month.output)).not.toContain('2023-07');
+    for (const file of written) {
+      const ours = await readFile(path.join(month.output, '2023-10', file));
+      const theirs = await readFile(path.join(separate.output, '2023-10', file));
+      if (file.endsWith('.html')) {
+        expect(ours.toString('utf8'), file).toBe(theirs.toString('utf8'));
+        continue;
+      }
+      expect(pdfText(ours), file).toBe(pdfText(theirs));
+      const a = pageImages(ours);
+      const b = pageImages(theirs);
+      expect(a.length, `${file}: pages`).toBe(b.length);
+      a.forEach((page, i) => expect(page.equals(b[i] ?? Buffer.alloc(0)), `${file}, page ${i + 1}`).toBe(true));
+    }
+  });
+});
+
+describe('what a month run produces for the clinics', () => {
+  it('a clinic is produced for a month with team rows, and skipped, with the latest such month, for one without', async () => {
+    const loaded = await loadSettings();
+    const dataset = await sampleDataset();
+    const clinic = { kind: 'report', name: 'clinic-safeguarding' } as const;
+    expect(skipReason(loaded, clinic, dataset, '2023-07')).toBeUndefined();
+    expect(skipReason(loaded, clinic, dataset, '2023-10')).toBe(SKIPPED('clinic-safeguarding'));
+    expect(skipReason(loaded, { kind: 'report', name: 'performance' }, dataset, '2023-10')).toBeUndefined();
+  });
+});
+
+describe('loading only what a command needs', () => {
+  const preload = path.join(mkdtempSync(path.join(tmpdir(), 'b4b-loaded-')), 'loaded.cjs');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => { const names = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/) || [])[1]).filter(Boolean)); process.stderr.write('LOADED ' + [...names].sort().join(' ') + '\\n'); });\n",
+  );
+  const loadedBy = (args: string[]): string[] => {
+    const child = spawnSync(process.execPath, ['--require', preload, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    return (/^LOADED (.*)$/m.exec(child.stderr)?.[1] ?? '').split(' ');
+  };
+  const HEAVY = ['exceljs', 'pdfmake', 'pdfkit', 'fontkit', 'pdf-lib', '@pdf-lib/fontkit', 'handlebars', 'nodemailer'];
+
+  it.each([[['--help']], [['history', '--limit', '1']], [['schedule', '--check']]])('%j loads no workbook, PDF, chart or template library', (args) => {
+    const loaded = loadedBy(args);
+    expect(loaded).toContain('commander');
+    expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+  });
+
+  it('refuses --report with --pack, saying what to give', () => {
+    const both = runCli(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe('b4b-reports: give --report NAME or --pack NAME, not both (or neither, for everything configured for the month)\n');
+  });
+});

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { B4BError } from '../../findings/finding.js';
 import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
-import { describeSkipped } from '../../run/ledger.js';
+import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 import { LOCK_REFUSED } from '../../run/run-lock.js';
 import { stopOnSignals } from '../../run/stop-signal.js';
@@ -30,26 +30,10 @@ export function registerSchedule(program: Command): void {
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: ScheduleOptions) => {
-      // `--check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
-      const [{ planDelivery }, { loadPacks }, { PackScheduler, localTime }] = await Promise.all([
-        import('../../delivery/send.js'),
-        import('../../pack/load-packs.js'),
-        import('../../schedule/scheduler.js'),
-      ]);
       const loaded = await loadProjectSettings(options);
-      const [{ loadDeliverySettings, loadScheduleSettings }, { RunLedger }] = await Promise.all([import('../../config/settings.js'), import('../../run/ledger.js')]);
-      const schedule = await loadScheduleSettings(loaded);
-      const delivery = await loadDeliverySettings(loaded);
-      const packs = await loadPacks(loaded);
-      // Refuse a bad schedule before anything runs: unknown packs, and restricted packs sent to public lists.
-      for (const job of schedule.jobs) {
-        if (!packs[job.pack]) throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
-        planDelivery(job.deliver, delivery, job.pack);
-      }
       const progress = createProgress();
-      const ledger = new RunLedger(loaded.paths.ledger);
       // On SIGTERM or SIGINT a run under way records itself at once (see executeRun) and the scheduler
-      // lets go of its lock and ends, within a second even while a render keeps the thread busy.
+      // lets go of its lock and ends, within a second of the signal being handled.
       let heldLock: { releaseSync: () => void } | undefined;
       const stop = stopOnSignals((signal) => {
         if (!heldLock) return;
@@ -57,35 +41,18 @@ export function registerSchedule(program: Command): void {
         heldLock.releaseSync();
         process.exit(0);
       });
-      const scheduler = new PackScheduler(schedule, {
-        now: () => new Date(),
-        hasRun: (job, slot) => ledger.hasSlot(job, slot),
-        progress,
-        stateFile: path.join(ledger.folder, 'scheduler-state.json'),
-        run: async (job, slot, month) => {
-          const { executeRun } = await import('../../run/execute-run.js');
-          await executeRun(
-            loaded,
-            {
-              target: { kind: 'pack', name: job.pack },
-              month,
-              trigger: 'schedule',
-              job: job.name,
-              slot,
-              force: true,
-              strict: false,
-              waitMs: 10 * 60_000,
-              numberItemFiles: true,
-              deliver: job.deliver,
-              signal: stop.signal,
-            },
-            progress,
-          );
-        },
-      });
+      const [{ configuredScheduler }, { localTime }] = await Promise.all([import('../../schedule/configured-scheduler.js'), import('../../schedule/scheduler.js')]);
+      let scheduler;
+      try {
+        scheduler = await configuredScheduler(loaded, progress, { signal: stop.signal });
+      } catch (error) {
+        stop.dispose();
+        throw error;
+      }
+      const { timezone } = scheduler.settings;
       if (options.check) {
         stop.dispose();
-        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${localTime(next, schedule.timezone)}\n`);
+        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${localTime(next, timezone)}\n`);
         return;
       }
       // One scheduler at a time, across processes: the second refuses (or, with --standby, waits).
@@ -109,14 +76,15 @@ export function registerSchedule(program: Command): void {
         );
       }
       heldLock = lock;
-      const { skipped } = await ledger.readAll();
+      const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
+      const running = scheduler;
       lock.signal.addEventListener('abort', () => {
         progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);
-        void scheduler.stop().then(() => process.exit(LOCK_REFUSED));
+        void running.stop().then(() => process.exit(LOCK_REFUSED));
       });
       await scheduler.start();
-      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, schedule.timezone)}`, { job, next: next.toISOString() });
+      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, timezone)}`, { job, next: next.toISOString() });
       // Runs until SIGTERM or SIGINT, which end the process from the handler above.
       await new Promise<void>(() => undefined);
     });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { B4BError } from '../findings/finding.js';
 import { acquireLock, LockBusyError, lockStaleMs, type HeldLock } from './file-lock.js';
@@ -26,7 +27,7 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
     if (!(cause instanceof LockBusyError)) throw cause;
     const holder = cause.holder;
     throw new B4BError(
-      `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}, started ${holder.since})` : ''}; ` +
+      `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since}${holder.host !== hostname() ? `, on ${holder.host}` : ''})` : ''}; ` +
         `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,
       [],
       LOCK_REFUSED,

@@ -72,7 +72,7 @@ describe('two runs of one pack at once', () => {
     await lockHeld(project.output, 'month-2023-10');
     const second = await start(args).done;
     expect(second.status).toBe(75);
-    expect(second.stderr).toMatch(/another run of "month-2023-10" is in progress \(process \d+ on [^,]+, started [^)]+\); this run was refused/);
+    expect(second.stderr).toMatch(/another run of "month-2023-10" is in progress \(process \d+, started [^)]+\); this run was refused/);
     expect((await first.done).status).toBe(0);
 
     const third = start(args);

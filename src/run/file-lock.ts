@@ -154,7 +154,15 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
       await rm(aside, { recursive: true, force: true });
       continue;
     }
-    if (state && Date.now() >= deadline) throw new LockBusyError(dir, state.owner);
+    if (state && Date.now() >= deadline) {
+      // A lock made an instant ago may not have its owner file yet: give it a moment, to name the holder.
+      let holder = state.owner;
+      for (let i = 0; !holder && i < 20; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        holder = await readOwner(dir);
+      }
+      throw new LockBusyError(dir, holder && (holder.host !== hostname() || alive(holder.pid)) ? holder : undefined);
+    }
     if (state) await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
   }
   // The owner file is written whole, then moved in: a reader never sees half of it.

@@ -4,9 +4,10 @@ import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
-import { formatFigure, numericValue } from './format-figure.js';
+import { cellText, numericValue } from './format-figure.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
+import { printNumber, roundHalf } from './round.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
 const BENCHMARK_DEFAULT_LABELS: Record<BenchmarkKey, string> = {
@@ -118,11 +119,12 @@ export interface TableRequest {
   trend?: boolean;
 }
 
-/** One decimal place, half up, as the council's team tables print it. */
+/** One decimal place, half up (./round.ts), as the council's team tables print it. */
 export function teamPercent(numerator: number, denominator: number): { value?: number; text: string } {
   if (denominator === 0) return { text: '' };
-  const tenths = Math.round((numerator * 1000) / denominator);
-  return { value: tenths / 1000, text: `${(tenths / 10).toFixed(1)}%` };
+  // One division, so that an exact half (57 of 200: 28.5) stays exact.
+  const percent = roundHalf((numerator * 100) / denominator, 1);
+  return { value: percent / 100, text: `${printNumber(percent, { decimals: 1 })}%` };
 }
 
 /** Lexicographic order of two score lists. */
@@ -304,13 +306,13 @@ export class ReportFigures {
       name: entry?.name ?? row.name,
       shortName,
       supplied: true,
-      cells: figures.map((f) => formatFigure(f, display && entry?.decimals !== undefined ? display : undefined)),
+      cells: figures.map((f) => cellText(f, display && entry?.decimals !== undefined ? display : undefined)),
       figures,
-      target: formatFigure(target),
+      target: cellText(target),
       ...(rag ? { rag } : {}),
       ...(direction ? { direction } : {}),
       ...(trend ? { trend } : {}),
-      benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
+      benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => cellText(row.benchmarks[k]?.figure)) : [],
       source: row.source,
       table: found.table.section ?? found.table.id,
       ...(target ? { targetSource: target.source } : {}),
@@ -372,7 +374,7 @@ export class ReportFigures {
       kind: 'team-table',
       code,
       title: title ?? measure.name,
-      ...(target !== undefined ? { target: `${Math.round(target * 1000) / 10}%` } : {}),
+      ...(target !== undefined ? { target: printNumber(target, { decimals: 1, minDecimals: 0, percent: true }) } : {}),
       ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },

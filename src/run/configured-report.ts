@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset, IndicatorTable } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
@@ -65,7 +65,8 @@ export async function buildConfiguredReport(
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
       ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-      ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+      // Every file people forward carries "Page N": from the configured first page, else from 1.
+      firstPage: report.firstPage ?? 1,
     }),
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
@@ -106,7 +107,7 @@ async function layOutOnce(
 ): Promise<ConfiguredReportOutput> {
   const { cache } = overrides;
   if (!cache || overrides.templateSource !== undefined) return layOut(loaded, report, reportName, month, dataset, format, overrides);
-  const choices = overrides.tableChoices ?? new Map();
+  const choices: TableChoices = overrides.tableChoices ?? new Map<string, IndicatorTable>();
   const key = { report: reportName, month, format, choices: [...choices].map(([id, table]) => [id, tableId(table)]).sort() };
   const entry = await cache.document(key, async () => {
     const working: TableChoices = new Map(choices);
@@ -144,5 +145,5 @@ async function layOut(
     ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
   });
   if (report.kind === 'finance') return output;
-  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format })) };
+  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: output.title, format })) };
 }

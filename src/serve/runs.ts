@@ -106,7 +106,8 @@ export class RunManager {
             target: r.target,
             outcome: outcomeOf(error, r),
             record: r,
-            ...(r.error || error ? { error: r.error ?? String(error) } : r.warnings[0] ? { error: r.warnings[0] } : {}),
+            // A skipped set's reason is its recorded warning, shown with the warnings.
+            ...(r.outcome !== 'skipped' && (r.error || error) ? { error: r.error ?? errorText(error) } : {}),
           })),
         ];
         const order = (t: Target): number => job.targets.findIndex((x) => x.kind === t.kind && x.name === t.name);

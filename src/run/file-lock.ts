@@ -256,7 +256,7 @@ export function acquireLockSync(target: string, options: { staleMs?: number; wai
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    let stale = false;
+    let stale: boolean;
     try {
       const info = statSync(dir);
       let owner: Partial<LockOwner> | undefined;

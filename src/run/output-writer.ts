@@ -167,7 +167,11 @@ export async function discardSet(staged: StagedSet): Promise<void> {
  * Writes files and publishes them as one set in a single call, for callers with no ledger record to
  * write in between.
  */
-export async function writeOutputs(outputDir: string, files: OutputFile[], set: { name: string; id: string }): Promise<Array<{ path: string; sha256: string }>> {
+export async function writeOutputs(
+  outputDir: string,
+  files: OutputFile[],
+  set: { name: string; id: string },
+): Promise<Array<{ path: string; sha256: string }>> {
   const staged = await stageSet(outputDir, set.name, set.id, files);
   try {
     await publishSet(staged);

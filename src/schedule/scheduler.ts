@@ -245,7 +245,7 @@ export class PackScheduler {
     const now = this.deps.now();
     const since = this.cursor ?? now;
     this.cursor = now;
-    this.dispatch(since, now, 'scheduled');
+    void Promise.allSettled(this.dispatch(since, now, 'scheduled'));
     void this.noteAlive().catch(() => undefined);
     this.arm();
   }

@@ -110,15 +110,18 @@ describe('e-mail delivery', () => {
     workbook.getWorksheet('Finance revenue')!.getCell('C2').value = '£1,540,000 (revised)';
     const file = path.join(tmpdir(), `b4b-finance-${process.pid}.xlsx`);
     await workbook.xlsx.writeFile(file);
-    await expect(executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: file }), silentProgress)).rejects.toThrow('£1,540,000 (revised)');
+    await expect(executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: file }), silentProgress)).rejects.toThrow(
+      '£1,540,000 (revised)',
+    );
     expect(received).toHaveLength(1);
     const notice = received[0]!;
     expect(notice.subject).toBe('FAILED: board pack, October 2023');
     expect(notice.attachments).toEqual([]);
     const body = notice.text ?? '';
-    expect(body).toContain(`Errors (1; run "b4b-reports validate" on the workbook for the details):\n  not-a-number at ${path.basename(file)} › 'Finance revenue'!C2\n`);
+    expect(body).toContain(
+      `Errors (1; run "b4b-reports validate" on the workbook for the details):\n  not-a-number at ${path.basename(file)} › 'Finance revenue'!C2\n`,
+    );
     expect(body).toContain('Outcome: failed');
     for (const leak of ['1,540,000', '1540000', '£', 'revised', "Children's Social Care"]) expect(body).not.toContain(leak);
   });
 });
-

@@ -178,7 +178,11 @@ describe('two schedule processes started together', () => {
 
     for (const log of [winner.stderr(), standby.stderr()]) {
       const lines = log.trim().split('\n');
-      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      for (const line of lines) {
+        expect(() => {
+          JSON.parse(line);
+        }, line).not.toThrow();
+      }
       const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message);
       expect(messages[0]).toBe('the run ledger has 1 damaged line(s), skipped: ledger.jsonl line 1 (not a run record: the line: Invalid input: expected object, received null)');
       expect(messages.filter((m) => m.includes(': next run '))).toHaveLength(2);

@@ -34,11 +34,11 @@ export function registerSchedule(program: Command): void {
       const progress = createProgress();
       // On SIGTERM or SIGINT a run under way records itself at once (see executeRun) and the scheduler
       // lets go of its lock and ends, within a second of the signal being handled.
-      let heldLock: { releaseSync: () => void } | undefined;
+      const held: { lock?: { releaseSync: () => void } } = {};
       const stop = stopOnSignals((signal) => {
-        if (!heldLock) return;
+        if (!held.lock) return;
         progress.step(`Stopping the scheduler (${signal})`);
-        heldLock.releaseSync();
+        held.lock.releaseSync();
         process.exit(0);
       });
       const [{ configuredScheduler }, { localTime }] = await Promise.all([import('../../schedule/configured-scheduler.js'), import('../../schedule/scheduler.js')]);
@@ -75,7 +75,7 @@ export function registerSchedule(program: Command): void {
           LOCK_REFUSED,
         );
       }
-      heldLock = lock;
+      held.lock = lock;
       const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
       const running = scheduler;

@@ -61,6 +61,7 @@ describe('a pack run killed with kill -9 at any moment', () => {
       'panel-2023-10-public.pdf',
       'panel-2023-10-restricted.pdf',
       'panel-html/item-10-covering-report.html',
+      'panel-html/item-10-glossary.html',
       'panel-html/item-10-performance.html',
       'panel-items/public/item-10.pdf',
       'panel-items/restricted/item-10.pdf',
@@ -97,7 +98,7 @@ describe('a pack run killed with kill -9 at any moment', () => {
     expect(sets.filter((s) => s !== 'current')).toHaveLength(sets.length - 1);
     const history = runCli(['history', '--settings', project.settings]);
     expect(history.status).toBe(0);
-    expect(history.stdout.split('\n')[0]).toMatch(/success .* 6 files\s+current/);
+    expect(history.stdout.split('\n')[0]).toMatch(/success .* 7 files\s+current/);
   });
 });
 

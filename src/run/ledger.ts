@@ -1,7 +1,10 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
+import { z } from 'zod';
 import type { MonthKey } from '../workbook/month.js';
+import { acquireLock, acquireLockSync } from './file-lock.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';
 /** `skipped`: a run of the whole month did not produce this report, and its warning says why. */
@@ -45,49 +48,316 @@ export interface RunRecord {
   error?: string;
   outputs: Array<{ path: string; sha256: string }>;
   warnings: string[];
+  /** How many warnings the run had, when the record keeps only the first LIMITS.warnings. */
+  warningsTotal?: number;
   changes?: FigureChange[];
+  /** How many figures changed, when the record keeps only the first LIMITS.changes. */
+  changesTotal?: number;
   /** The run's figure snapshot (for the next re-run's comparison), relative to the ledger's folder. */
   figures?: string;
+  /** The set of outputs this run published (see output-writer.ts): its name and folder id. */
+  set?: { name: string; id: string };
   delivery?: DeliveryRecord[];
 }
 
-/** A file-based ledger: one JSON line per run, appended under a lock. */
+/**
+ * What one record may hold, so that a run with a 10 MB indicator name writes a line of a few
+ * kilobytes, not 262 MB: every text is cut to `text` characters (the error to `error`), warnings and
+ * changes past their count are summarised, and a record never exceeds `recordBytes`. The ledger file
+ * is rotated at `fileBytes` (ledger.1.jsonl ... ledger.N.jsonl, N = `generations`; older ones are
+ * removed, with their figure snapshots).
+ */
+export const LIMITS = {
+  text: 1_000,
+  error: 4_000,
+  warnings: 100,
+  changes: 200,
+  recordBytes: 64 * 1024,
+  fileBytes: 4 * 1024 * 1024,
+  generations: 3,
+  /** A line longer than this is not read (it cannot be one of ours). */
+  lineBytes: 256 * 1024,
+} as const;
+
+/** Cuts a text to `max` characters, saying how much was left out. */
+export function cutText(text: string, max: number = LIMITS.text): string {
+  if (text.length <= max) return text;
+  const note = ` … [${(text.length - max).toLocaleString('en-GB')} more characters cut]`;
+  return text.slice(0, Math.max(0, max - note.length)) + note;
+}
+
+const text = z.string();
+const recordSchema = z.looseObject({
+  id: text.min(1),
+  target: z.looseObject({ kind: z.enum(['pack', 'report']), name: text }),
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  trigger: z.enum(['schedule', 'on-demand']),
+  job: text.optional(),
+  slot: text.optional(),
+  startedAt: text,
+  finishedAt: text,
+  durationMs: z.number(),
+  workbook: z.looseObject({ path: text, sha256: text.optional() }),
+  outcome: z.enum(['success', 'failed', 'refused', 'skipped']),
+  error: text.optional(),
+  outputs: z.array(z.looseObject({ path: text, sha256: text })),
+  warnings: z.array(text),
+  changes: z.array(z.looseObject({ where: text, indicator: text, month: text.optional(), what: text.optional(), cell: text.optional(), old: text, new: text })).optional(),
+  figures: text.optional(),
+  set: z.looseObject({ name: text, id: text }).optional(),
+  delivery: z.array(z.looseObject({ list: text, variant: text, recipients: z.array(text), status: text, detail: text.optional() })).optional(),
+});
+
+/** A line of the ledger that was not read as a run record, and why. */
+export interface SkippedLine {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface LedgerContents {
+  records: RunRecord[];
+  skipped: SkippedLine[];
+}
+
+/** Says which lines were skipped, in one sentence (for history, run and schedule). */
+export function describeSkipped(skipped: SkippedLine[]): string {
+  const shown = skipped.slice(0, 5).map((s) => `${path.basename(s.file)} line ${s.line} (${s.reason})`);
+  const more = skipped.length > shown.length ? `, and ${skipped.length - shown.length} more` : '';
+  return `the run ledger has ${skipped.length} damaged line(s), skipped: ${shown.join('; ')}${more}`;
+}
+
+/** The record as it is stored: every text cut, long lists summarised, never more than LIMITS.recordBytes. */
+export function boundRecord(record: RunRecord): RunRecord {
+  const cut = (s: string): string => cutText(s);
+  const bounded: RunRecord = {
+    ...record,
+    id: cut(record.id),
+    target: { kind: record.target.kind, name: cut(record.target.name) },
+    ...(record.job !== undefined ? { job: cut(record.job) } : {}),
+    ...(record.slot !== undefined ? { slot: cut(record.slot) } : {}),
+    workbook: { path: cut(record.workbook.path), ...(record.workbook.sha256 ? { sha256: record.workbook.sha256 } : {}) },
+    ...(record.error !== undefined ? { error: cutText(record.error, LIMITS.error) } : {}),
+    outputs: record.outputs.map((o) => ({ path: cut(o.path), sha256: o.sha256 })),
+    warnings: record.warnings.slice(0, LIMITS.warnings).map(cut),
+    ...(record.delivery ? { delivery: record.delivery.map((d) => ({ ...d, list: cut(d.list), recipients: d.recipients.slice(0, 50).map(cut), ...(d.detail ? { detail: cut(d.detail) } : {}) })) } : {}),
+  };
+  if (record.warnings.length > LIMITS.warnings) bounded.warningsTotal = record.warningsTotal ?? record.warnings.length;
+  if (record.changes) {
+    bounded.changes = record.changes.slice(0, LIMITS.changes).map((c) => ({
+      ...c,
+      where: cut(c.where),
+      indicator: cut(c.indicator),
+      ...(c.what !== undefined ? { what: cut(c.what) } : {}),
+      ...(c.cell !== undefined ? { cell: cut(c.cell) } : {}),
+      old: cut(c.old),
+      new: cut(c.new),
+    }));
+    if (record.changes.length > LIMITS.changes) bounded.changesTotal = record.changesTotal ?? record.changes.length;
+  }
+  // Still too big (many long warnings and changes): keep fewer of them, then none.
+  for (const keep of [20, 0]) {
+    if (Buffer.byteLength(JSON.stringify(bounded)) <= LIMITS.recordBytes) break;
+    if (bounded.warnings.length > keep) {
+      bounded.warningsTotal = bounded.warningsTotal ?? bounded.warnings.length;
+      bounded.warnings = bounded.warnings.slice(0, keep);
+    }
+    if (bounded.changes && bounded.changes.length > keep) {
+      bounded.changesTotal = bounded.changesTotal ?? bounded.changes.length;
+      bounded.changes = bounded.changes.slice(0, keep);
+    }
+    if (record.error !== undefined) bounded.error = cutText(record.error, LIMITS.text);
+  }
+  return bounded;
+}
+
+/** Splits a file into lines without ever holding a line longer than `maxBytes`. */
+async function* readLines(file: string, maxBytes: number): AsyncGenerator<{ line: number; text: string | undefined; tooLong: boolean }> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1024 * 1024);
+    let parts: Buffer[] = [];
+    let length = 0;
+    let tooLong = false;
+    let line = 1;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      let start = 0;
+      for (;;) {
+        const end = buffer.indexOf(0x0a, start);
+        const stop = end === -1 || end >= bytesRead ? bytesRead : end;
+        if (!tooLong) {
+          if (length + (stop - start) > maxBytes) {
+            tooLong = true;
+            parts = [];
+          } else {
+            parts.push(Buffer.from(buffer.subarray(start, stop)));
+          }
+          length += stop - start;
+        }
+        if (end === -1 || end >= bytesRead) break;
+        yield { line, text: tooLong ? undefined : Buffer.concat(parts).toString('utf8'), tooLong };
+        line++;
+        parts = [];
+        length = 0;
+        tooLong = false;
+        start = end + 1;
+      }
+    }
+    if (length > 0 || tooLong) yield { line, text: tooLong ? undefined : Buffer.concat(parts).toString('utf8'), tooLong };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The run ledger: one JSON line per run, each at most LIMITS.recordBytes.
+ *
+ * Appends are made under a lock of the ledger's own (so rotation and the newline check cannot race
+ * another process), as one write of the whole line to a file opened for appending, then fsync'd.
+ * When the file does not end in a newline (a writer killed mid-line), one is written first, so a
+ * cut-short line can never swallow the next record. The reader checks every line against the
+ * record schema and skips, and reports, any line that is not a record (cut short, `null`, `{}`,
+ * wrong types, too long), so a damaged ledger never stops `history`, `run` or `schedule`.
+ */
 export class RunLedger {
-  constructor(readonly file: string) {}
+  private readonly fileBytes: number;
+
+  constructor(
+    readonly file: string,
+    options: { fileBytes?: number } = {},
+  ) {
+    this.fileBytes = options.fileBytes ?? LIMITS.fileBytes;
+  }
 
   get folder(): string {
     return path.dirname(this.file);
   }
 
+  /** ledger.1.jsonl is the newest rotated generation, ledger.N.jsonl the oldest. */
+  private generation(n: number): string {
+    const ext = path.extname(this.file);
+    return n === 0 ? this.file : `${this.file.slice(0, this.file.length - ext.length)}.${n}${ext}`;
+  }
+
   async append(record: RunRecord): Promise<void> {
+    const line = Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8');
     await mkdir(this.folder, { recursive: true });
-    await appendFile(this.file, '', 'utf8');
-    const release = await lockfile.lock(this.file, { retries: { retries: 20, minTimeout: 20, maxTimeout: 200 }, realpath: false });
+    const lock = await acquireLock(this.file, { waitMs: 30_000, staleMs: 10_000, purpose: 'ledger append' });
     try {
-      await appendFile(this.file, `${JSON.stringify(record)}\n`, 'utf8');
+      const size = (await stat(this.file).catch(() => undefined))?.size ?? 0;
+      if (size > 0 && size + line.length > this.fileBytes) await this.rotate();
+      const handle = await open(this.file, 'a+');
+      try {
+        const { size: current } = await handle.stat();
+        let bytes = line;
+        if (current > 0) {
+          const last = Buffer.alloc(1);
+          await handle.read(last, 0, 1, current - 1);
+          if (last[0] !== 0x0a) bytes = Buffer.concat([Buffer.from('\n'), line]);
+        }
+        const { bytesWritten } = await handle.write(bytes);
+        if (bytesWritten !== bytes.length) throw new Error(`only ${bytesWritten} of ${bytes.length} bytes of the run record reached ${this.file}`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     } finally {
-      await release();
+      await lock.release();
     }
   }
 
-  async read(): Promise<RunRecord[]> {
-    let text: string;
+  /**
+   * The same append, synchronously: for a run stopped by a signal while its thread is busy, so that
+   * it is recorded before the process exits. (No rotation here: the next append rotates.)
+   */
+  appendSync(record: RunRecord): void {
+    const line = Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8');
+    const release = acquireLockSync(this.file, { waitMs: 5_000, staleMs: 10_000 });
     try {
-      text = await readFile(this.file, 'utf8');
+      const fd = openSync(this.file, 'a+');
+      try {
+        const { size } = fstatSync(fd);
+        let bytes = line;
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          readSync(fd, last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) bytes = Buffer.concat([Buffer.from('\n'), line]);
+        }
+        if (writeSync(fd, bytes) !== bytes.length) throw new Error(`the run record did not reach ${this.file} whole`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Moves ledger.jsonl to ledger.1.jsonl (and so on), drops the oldest generation and its figure snapshots. */
+  private async rotate(): Promise<void> {
+    const oldest = this.generation(LIMITS.generations);
+    const dropped = await this.readFile(oldest);
+    await rm(oldest, { force: true });
+    for (let n = LIMITS.generations - 1; n >= 0; n--) {
+      await rename(this.generation(n), this.generation(n + 1)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    }
+    const kept = new Set((await this.readAll()).records.map((r) => r.figures));
+    for (const r of dropped.records) {
+      if (r.figures && !kept.has(r.figures) && !r.figures.includes('/') && !r.figures.includes('\\')) await rm(path.join(this.folder, r.figures), { force: true });
+    }
+  }
+
+  private async readFile(file: string): Promise<LedgerContents> {
+    const records: RunRecord[] = [];
+    const skipped: SkippedLine[] = [];
+    try {
+      for await (const { line, text, tooLong } of readLines(file, LIMITS.lineBytes)) {
+        if (tooLong) {
+          skipped.push({ file, line, reason: `longer than ${LIMITS.lineBytes / 1024} KB` });
+          continue;
+        }
+        if (text === undefined || text.trim() === '') continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          skipped.push({ file, line, reason: 'not JSON: cut short or damaged' });
+          continue;
+        }
+        const parsed = recordSchema.safeParse(value);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          skipped.push({ file, line, reason: `not a run record: ${issue ? `${issue.path.join('.') || 'the line'}: ${issue.message}` : 'wrong shape'}` });
+          continue;
+        }
+        records.push(parsed.data as RunRecord);
+      }
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { records, skipped };
       throw cause;
     }
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as RunRecord];
-        } catch {
-          return []; // a line cut short by a crash is skipped, never fatal
-        }
-      });
+    return { records, skipped };
+  }
+
+  /** Every record, oldest first, with the lines that could not be read. */
+  async readAll(): Promise<LedgerContents> {
+    const records: RunRecord[] = [];
+    const skipped: SkippedLine[] = [];
+    for (let n = LIMITS.generations; n >= 0; n--) {
+      const part = await this.readFile(this.generation(n));
+      records.push(...part.records);
+      skipped.push(...part.skipped);
+    }
+    return { records, skipped };
+  }
+
+  /** Every readable record, oldest first (damaged lines are skipped: see readAll). */
+  async read(): Promise<RunRecord[]> {
+    return (await this.readAll()).records;
   }
 
   async lastSuccess(target: RunRecord['target'], month: MonthKey): Promise<RunRecord | undefined> {
@@ -98,6 +368,12 @@ export class RunLedger {
 
   async hasSlot(job: string, slot: string): Promise<boolean> {
     return (await this.read()).some((r) => r.job === job && r.slot === slot && r.outcome !== 'refused');
+  }
+
+  /** The rotated generations that exist, for tests and tools. */
+  async files(): Promise<string[]> {
+    const names = new Set(await readdir(this.folder).catch(() => [] as string[]));
+    return Array.from({ length: LIMITS.generations + 1 }, (_, n) => this.generation(n)).filter((f) => names.has(path.basename(f)));
   }
 }
 

@@ -1,44 +1,41 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { B4BError } from '../findings/finding.js';
+import { acquireLock, LockBusyError, lockStaleMs, type HeldLock } from './file-lock.js';
 
 /** The exit code of a run refused because another run of the same pack holds the lock. */
 export const LOCK_REFUSED = 75;
 
+/** The lock of one report or pack, in the output folder's `.locks/`. */
+export function runLockPath(outputDir: string, name: string): string {
+  return path.join(outputDir, '.locks', `${name}.run`);
+}
+
 /**
- * Never two runs of one pack at once, across processes: a lock file per pack or report in the
- * output folder. A second run waits (up to `waitMs`) or refuses with a message saying who holds it.
- * A killed run's lock goes stale after 15 s and is taken over.
+ * Never two runs of one pack at once, across processes: a lock per pack or report in the output
+ * folder. A second run waits (up to `waitMs`) or refuses with a message saying which live process
+ * holds it. The lock is kept fresh by a worker thread, so a long render cannot lose it; a killed
+ * run's lock is taken over at once on the same host (its process is gone), else after the stale time.
+ * `work` gets the held lock: its `signal` aborts if the lock is lost, and `assertHeld()` is called
+ * before anything is published.
  */
-export async function withRunLock<T>(outputDir: string, name: string, waitMs: number, work: () => Promise<T>): Promise<T> {
-  const dir = path.join(outputDir, '.locks');
-  await mkdir(dir, { recursive: true });
-  const target = path.join(dir, `${name}.run`);
-  const info = path.join(dir, `${name}.holder.json`);
-  let release: () => Promise<void>;
+export async function withRunLock<T>(outputDir: string, name: string, waitMs: number, work: (lock: HeldLock) => Promise<T>): Promise<T> {
+  let lock: HeldLock;
   try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      stale: 15_000,
-      update: 5_000,
-      retries: waitMs > 0 ? { retries: Math.ceil(waitMs / 500), minTimeout: 500, maxTimeout: 500, factor: 1 } : 0,
-    });
+    lock = await acquireLock(runLockPath(outputDir, name), { waitMs, heartbeat: true, staleMs: lockStaleMs(), purpose: `run of ${name}` });
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== 'ELOCKED') throw cause;
-    const holder = await readFile(info, 'utf8').then((t) => JSON.parse(t) as { pid: number; since: string }).catch(() => undefined);
+    if (!(cause instanceof LockBusyError)) throw cause;
+    const holder = cause.holder;
     throw new B4BError(
-      `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since})` : ''}; ` +
+      `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since}${holder.host !== hostname() ? `, on ${holder.host}` : ''})` : ''}; ` +
         `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,
       [],
       LOCK_REFUSED,
     );
   }
   try {
-    await writeFile(info, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
-    return await work();
+    return await work(lock);
   } finally {
-    await rm(info, { force: true });
-    await release();
+    await lock.release();
   }
 }

@@ -99,10 +99,10 @@ export async function executeMonthRun(
   };
 
   try {
-    await withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, async () => {
+    await withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, async (lock) => {
       progress.step(`Starting the whole month, ${monthLongLabel(request.month)}: ${targets.map((t) => `${t.kind} ${t.name}`).join(', ')}`);
       progress.step(`Reading ${path.basename(workbookFile)}`);
-      const shared: SharedRun = { read: () => reading, cache: new RunCache() };
+      const shared: SharedRun = { read: () => reading, cache: new RunCache(), lock };
       const reading = readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
         shared.workbookSha256 = sha256(bytes);
       });

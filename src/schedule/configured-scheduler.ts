@@ -8,9 +8,10 @@ import type { PackScheduler } from './scheduler.js';
 /**
  * The scheduler of config/schedule.yaml, wired to the same run path as `run`: checked first (unknown
  * packs, restricted packs addressed to public lists are refused before anything runs), not started.
- * `b4b-reports schedule` and `b4b-reports serve --schedule` both use it.
+ * `b4b-reports schedule` and `b4b-reports serve --schedule` both use it. `signal` stops a run under way
+ * (SIGTERM, SIGINT): it records itself and publishes nothing.
  */
-export async function configuredScheduler(loaded: LoadedSettings, progress: Progress): Promise<PackScheduler> {
+export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
   // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
   const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
     import('../delivery/send.js'),
@@ -45,6 +46,7 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
           waitMs: 10 * 60_000,
           numberItemFiles: true,
           deliver: job.deliver,
+          ...(options.signal ? { signal: options.signal } : {}),
         },
         progress,
       );

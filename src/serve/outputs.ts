@@ -1,4 +1,5 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
+import { currentSet } from '../run/output-writer.js';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
 import type { PackSettings } from '../pack/pack-settings.js';
@@ -77,13 +78,24 @@ export async function knownOutputs(loaded: LoadedSettings, packs: Record<string,
 
 /**
  * The file behind a known output, if it is a regular file at exactly its place in the output folder:
- * a symbolic link anywhere on the way (the file or a folder) is refused.
+ * a symbolic link anywhere on the way (the file or a folder) is refused, except the run's own link
+ * to the file of its current set.
  */
 export async function outputFile(loaded: LoadedSettings, output: KnownOutput): Promise<{ file: string; size: number; modified: Date } | undefined> {
   const file = path.join(loaded.paths.outputDir, ...output.rel.split('/'));
   try {
     const root = await realpath(loaded.paths.outputDir);
-    if ((await realpath(file)) !== path.join(root, ...output.rel.split('/'))) return undefined;
+    const real = await realpath(file);
+    if (real !== path.join(root, ...output.rel.split('/'))) {
+      // A run's outputs are published as a set (src/run/output-writer.ts): the known path is a link
+      // through the set's `current` folder, and it must lead exactly to this file of the current set.
+      const set = `${output.month}/${output.target.kind}-${output.target.name}`;
+      const current = await currentSet(loaded.paths.outputDir, set);
+      if (!current || real !== path.join(root, '.sets', ...set.split('/'), current, ...output.rel.split('/'))) return undefined;
+      const info = await stat(real);
+      if (!info.isFile()) return undefined;
+      return { file: real, size: info.size, modified: info.mtime };
+    }
     const info = await lstat(file);
     if (!info.isFile()) return undefined;
     return { file, size: info.size, modified: info.mtime };

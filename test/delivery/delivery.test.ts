@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -8,6 +11,7 @@ import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
 
 /** A real SMTP server on this machine's loopback, started by the test, keeping what it receives. */
 let server: SMTPServer;
@@ -44,12 +48,14 @@ beforeEach(() => {
   received = [];
 });
 
+// Each run is a slot of its own: a slot that has run once is refused (it runs once).
+let slots = 0;
 const request = (deliver: RunRequest['deliver'], overrides: Partial<RunRequest> = {}): RunRequest => ({
   target: { kind: 'pack', name: 'board' },
   month: '2023-10',
   trigger: 'schedule',
   job: 'board-monthly',
-  slot: '2023-11-10T07:00',
+  slot: `2023-11-10T07:${String(slots++).padStart(2, '0')}`,
   force: true,
   strict: false,
   waitMs: 0,
@@ -94,6 +100,28 @@ describe('e-mail delivery', () => {
     ).rejects.toThrow('cannot read the workbook: no such file');
     expect(received).toHaveLength(1);
     expect(received[0]?.attachments).toEqual([]);
-    expect(received[0]?.text).toContain('cannot read the workbook: no such file');
+    // The notice names the kind and place of each error, never a cell's text.
+    expect(received[0]?.text).toContain('Errors (1; run "b4b-reports validate" on the workbook for the details):\n  unreadable-file at b4b.xlsx\n');
+  });
+
+  it('a failure notice carries no figures: an exempt finance figure in the failing cell is named by its cell only', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'));
+    workbook.getWorksheet('Finance revenue')!.getCell('C2').value = '£1,540,000 (revised)';
+    const file = path.join(tmpdir(), `b4b-finance-${process.pid}.xlsx`);
+    await workbook.xlsx.writeFile(file);
+    await expect(executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: file }), silentProgress)).rejects.toThrow(
+      '£1,540,000 (revised)',
+    );
+    expect(received).toHaveLength(1);
+    const notice = received[0]!;
+    expect(notice.subject).toBe('FAILED: board pack, October 2023');
+    expect(notice.attachments).toEqual([]);
+    const body = notice.text ?? '';
+    expect(body).toContain(
+      `Errors (1; run "b4b-reports validate" on the workbook for the details):\n  not-a-number at ${path.basename(file)} › 'Finance revenue'!C2\n`,
+    );
+    expect(body).toContain('Outcome: failed');
+    for (const leak of ['1,540,000', '1540000', '£', 'revised', "Children's Social Care"]) expect(body).not.toContain(leak);
   });
 });

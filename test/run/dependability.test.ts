@@ -54,9 +54,9 @@ describe('a run killed in the middle', () => {
   });
 });
 
-/** Resolves once a run of `name` holds its lock (its holder file exists). */
+/** Resolves once a run of `name` holds its lock (its owner file exists). */
 async function lockHeld(output: string, name: string): Promise<void> {
-  const file = path.join(output, '.locks', `${name}.holder.json`);
+  const file = path.join(output, '.locks', `${name}.run.lock`, 'owner.json');
   for (let i = 0; i < 400; i++) {
     if (await stat(file).then(() => true, () => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));

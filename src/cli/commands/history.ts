@@ -24,8 +24,13 @@ export function registerHistory(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
-      const { RunLedger } = await import('../../run/ledger.js');
-      const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, options.limit);
+      const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-writer.js')]);
+      const { records, skipped } = await new RunLedger(loaded.paths.ledger).readAll();
+      // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
+      if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);
+      const runs = records.reverse().slice(0, options.limit);
+      const current = new Map<string, string | undefined>();
+      for (const r of runs) if (r.set && !current.has(r.set.name)) current.set(r.set.name, await currentSet(loaded.paths.outputDir, r.set.name));
       if (options.json) {
         writeJson({ ok: true, ledger: loaded.paths.ledger, runs });
         return;
@@ -45,6 +50,7 @@ export function registerHistory(program: Command): void {
           r.outcome.padEnd(7),
           `${(r.durationMs / 1000).toFixed(1)}s`.padStart(6),
           `${r.outputs.length} files`.padStart(8),
+          r.set && current.get(r.set.name) === r.set.id ? 'current' : '       ',
           `${r.warnings.length} warn`.padStart(7),
           changes.padStart(10),
           `workbook ${r.workbook.sha256?.slice(0, 12) ?? '?'}`,

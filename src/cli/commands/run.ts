@@ -3,7 +3,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
 import { B4BError } from '../../findings/finding.js';
+import { cutText, LIMITS } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
+import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup } from '../../run/stage-clock.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
 import type { MonthRunResult } from '../../run/run-month.js';
@@ -74,6 +76,12 @@ export function registerRun(program: Command): void {
         if (!Object.hasOwn(packs, options.pack)) throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
+      // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
+      // published (the last good outputs are untouched), and the process ends.
+      const stop = stopOnSignals((signal) => {
+        process.stderr.write(`b4b-reports: ${new RunStoppedError(signal).message}\n`);
+        process.exit(signalExitCode(signal));
+      });
       const common = {
         month: options.month,
         trigger: 'on-demand' as const,
@@ -81,18 +89,26 @@ export function registerRun(program: Command): void {
         strict: options.strict === true,
         waitMs: waitSeconds * 1000,
         numberItemFiles: options.itemFilesWithoutPageNumbers !== true,
+        signal: stop.signal,
       };
       if (options.report === undefined && options.pack === undefined) {
         const { executeMonthRun } = await import('../../run/run-month.js');
         reportMonthRun(await executeMonthRun(loaded, common, progress), options.month);
+        stop.dispose();
         return;
       }
       const { executeRun } = await import('../../run/execute-run.js');
-      const { record, printed } = await executeRun(
-        loaded,
-        { ...common, target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' } },
-        progress,
-      );
+      let result;
+      try {
+        result = await executeRun(
+          loaded,
+          { ...common, target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' } },
+          progress,
+        );
+      } finally {
+        stop.dispose();
+      }
+      const { record, printed } = result;
       const lines: string[] = [];
       if (record.changes) lines.push(...changeLines(record.changes));
       lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);
@@ -104,11 +120,12 @@ export function registerRun(program: Command): void {
 function changeLines(changes: FigureChange[]): string[] {
   return [
     `Figures changed since the last run of this month: ${changes.length}`,
-    ...changes.map((c) => {
+    ...changes.slice(0, 200).map((c) => {
       const what = c.what ? ` ${c.what}` : '';
       const when = c.month ? `, ${monthLabel(c.month)}` : '';
-      return `  ${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`;
+      return cutText(`  ${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`);
     }),
+    ...(changes.length > 200 ? [`  … and ${changes.length - 200} more ("b4b-reports history --json" has the first ${LIMITS.changes})`] : []),
   ];
 }
 

@@ -1,9 +1,16 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { B4BError } from '../../findings/finding.js';
+import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
+import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
+import { LOCK_REFUSED } from '../../run/run-lock.js';
+import { stopOnSignals } from '../../run/stop-signal.js';
 
 interface ScheduleOptions extends ProjectOptions {
   check?: boolean;
+  standby?: boolean;
 }
 
 export function registerSchedule(program: Command): void {
@@ -11,10 +18,13 @@ export function registerSchedule(program: Command): void {
     .command('schedule')
     .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
     .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
+    .option('--standby', 'if another scheduler is running, wait and take over when it stops, instead of refusing')
     .addHelpText(
       'after',
       '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
-        'A slot runs once (the run ledger is checked first); a slot missed while the scheduler was down runs at start.',
+        'Only one scheduler runs at a time (a second refuses, exit 75, or with --standby waits its turn). A slot runs\n' +
+        'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
+        'was down runs at start. Times are cron expressions in the schedule\'s time zone (Europe/London).',
     )
     .addOption(projectOption())
     .addOption(settingsOption())
@@ -22,21 +32,60 @@ export function registerSchedule(program: Command): void {
     .action(async (options: ScheduleOptions) => {
       const loaded = await loadProjectSettings(options);
       const progress = createProgress();
-      const { configuredScheduler } = await import('../../schedule/configured-scheduler.js');
-      const scheduler = await configuredScheduler(loaded, progress);
+      // On SIGTERM or SIGINT a run under way records itself at once (see executeRun) and the scheduler
+      // lets go of its lock and ends, within a second of the signal being handled.
+      const held: { lock?: { releaseSync: () => void } } = {};
+      const stop = stopOnSignals((signal) => {
+        if (!held.lock) return;
+        progress.step(`Stopping the scheduler (${signal})`);
+        held.lock.releaseSync();
+        process.exit(0);
+      });
+      const [{ configuredScheduler }, { localTime }] = await Promise.all([import('../../schedule/configured-scheduler.js'), import('../../schedule/scheduler.js')]);
+      let scheduler;
+      try {
+        scheduler = await configuredScheduler(loaded, progress, { signal: stop.signal });
+      } catch (error) {
+        stop.dispose();
+        throw error;
+      }
+      const { timezone } = scheduler.settings;
       if (options.check) {
-        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${next?.toISOString() ?? 'never'}\n`);
+        stop.dispose();
+        for (const { job, next } of scheduler.nextRuns()) process.stdout.write(`${job}: next run ${localTime(next, timezone)}\n`);
         return;
       }
-      await scheduler.start();
-      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${next?.toISOString() ?? 'never'}`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          progress.step('Stopping the scheduler');
-          void scheduler.stop().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      // One scheduler at a time, across processes: the second refuses (or, with --standby, waits).
+      let lock;
+      try {
+        lock = await acquireLock(path.join(loaded.paths.outputDir, '.locks', 'scheduler'), {
+          heartbeat: true,
+          staleMs: lockStaleMs(),
+          waitMs: options.standby ? Number.MAX_SAFE_INTEGER : 0,
+          purpose: 'schedule',
+        });
+      } catch (cause) {
+        stop.dispose();
+        if (!(cause instanceof LockBusyError)) throw cause;
+        const holder = cause.holder;
+        throw new B4BError(
+          `another scheduler is running${holder ? ` (process ${holder.pid} on ${holder.host}, started ${holder.since})` : ''}; only one runs at a time, so this one did not start. ` +
+            'Stop the other one first, or start this one with --standby to take over when it stops.',
+          [],
+          LOCK_REFUSED,
+        );
+      }
+      held.lock = lock;
+      const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
+      if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
+      const running = scheduler;
+      lock.signal.addEventListener('abort', () => {
+        progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);
+        void running.stop().then(() => process.exit(LOCK_REFUSED));
       });
+      await scheduler.start();
+      for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, timezone)}`, { job, next: next.toISOString() });
+      // Runs until SIGTERM or SIGINT, which end the process from the handler above.
+      await new Promise<void>(() => undefined);
     });
 }

@@ -1,0 +1,12 @@
+/**
+ * Named moments of a run at which a test can stop the process, to kill it there (kill -9) and check
+ * what a crash at that moment leaves. With B4B_FAULT_STOP_AT=<name> the process stops itself
+ * (SIGSTOP) on reaching that point; otherwise this does nothing. Points: after-lock, staged (the
+ * new set written, nothing recorded), recorded (the ledger has the run, the set not yet switched),
+ * switched (the new set current, old links not yet tidied).
+ */
+export type FaultPoint = 'after-lock' | 'staged' | 'recorded' | 'switched';
+
+export function faultPoint(name: FaultPoint, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.B4B_FAULT_STOP_AT === name) process.kill(process.pid, 'SIGSTOP');
+}

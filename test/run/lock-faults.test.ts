@@ -1,0 +1,120 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/settings.js';
+import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { RunLedger } from '../../src/run/ledger.js';
+import type { Progress } from '../../src/run/progress.js';
+import { runLockPath, withRunLock } from '../../src/run/run-lock.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
+const STALE = '600';
+
+afterEach(() => {
+  delete process.env.B4B_LOCK_STALE_MS;
+});
+
+/** Blocks this thread (the event loop) for `ms`, as a long synchronous render does. */
+function blockFor(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy
+  }
+}
+
+describe('a lock held by a run whose event loop is blocked past the stale time', () => {
+  it('stays held: a second run started meanwhile is refused, naming the live holder', async () => {
+    process.env.B4B_LOCK_STALE_MS = STALE;
+    const project = await tempProject();
+    const result = await withRunLock(project.output, 'month-2023-10', 0, async (lock) => {
+      // The second run starts while this one holds the lock, and tries it while this thread is blocked
+      // for 7 stale times: only the heartbeat thread can keep the lock fresh.
+      const second = spawn(process.execPath, [BIN, 'run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings], {
+        cwd: ROOT,
+        env: { ...process.env, B4B_LOCK_STALE_MS: STALE },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      second.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const closed = new Promise<number | null>((resolve) => second.on('close', resolve));
+      // Block until the second run has had its answer (it writes the refused record to the ledger).
+      const ledger = path.join(project.output, 'runs', 'ledger.jsonl');
+      const deadline = Date.now() + 45_000;
+      while (Date.now() < deadline && spawnSync('grep', ['-q', 'refused', ledger]).status !== 0) blockFor(200);
+      lock.assertHeld(); // still ours after all that
+      expect(lock.signal.aborted).toBe(false);
+      return { status: await closed, stderr };
+    });
+    expect(result.status).toBe(75);
+    expect(result.stderr).toContain(`b4b-reports: another run of "month-2023-10" is in progress (process ${process.pid}, started `);
+    const records = await new RunLedger(project.ledger).read();
+    expect(records.map((r) => r.outcome)).toEqual(['refused']);
+  });
+});
+
+describe('a lock that is lost all the same', () => {
+  it('aborts the run cleanly: a ledger record, exit code 75, and the previous outputs untouched', async () => {
+    process.env.B4B_LOCK_STALE_MS = STALE;
+    const project = await tempProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    const request: RunRequest = { target: { kind: 'report', name: 'performance' }, month: '2023-10', trigger: 'on-demand', force: true, strict: false, waitMs: 0, numberItemFiles: true };
+    const first = await executeRun(loaded, request, silent());
+    const pdf = first.printed[0]!;
+    const before = await readFile(pdf);
+
+    // Mid-build, another host's run takes the lock over (as if this one had gone stale).
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
+    const thief = silent((message) => {
+      if (!message.startsWith('Building')) return;
+      spawnSync('rm', ['-rf', lockDir]);
+      spawnSync('mkdir', [lockDir]);
+      spawnSync('sh', ['-c', `echo '{"token":"other","pid":4242,"host":"another-host","since":"2023-11-10T07:00:00Z"}' > ${lockDir}/owner.json`]);
+    });
+    const error = await executeRun(loaded, request, thief).catch((e: unknown) => e as Error & { exitCode?: number });
+    expect(error).toBeInstanceOf(Error);
+    expect((error as { exitCode?: number }).exitCode).toBe(75);
+    expect((error as Error).message).toBe(`the lock ${lockDir} was lost while the work was under way (taken over by process 4242 on another-host); nothing was replaced`);
+    expect((await readFile(pdf)).equals(before)).toBe(true);
+    const last = (await new RunLedger(project.ledger).read()).pop();
+    expect(last?.outcome).toBe('failed');
+    expect(last?.error).toBe((error as Error).message);
+    expect(last?.set).toBeUndefined();
+    await rm(lockDir, { recursive: true, force: true });
+  });
+});
+
+describe('a stale lock', () => {
+  it('left by a dead process is taken over at once, and never named as the holder', async () => {
+    const project = await tempProject();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
+    await mkdir(lockDir, { recursive: true });
+    await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: Number(dead.stdout), host: hostname(), since: '2023-11-10T07:00:00Z' }));
+    const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain(`process ${dead.stdout}`);
+  });
+
+  it('held by a live process on another host is refused until it is older than the stale time, then taken over', async () => {
+    const project = await tempProject();
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
+    await mkdir(lockDir, { recursive: true });
+    await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: 4242, host: 'another-host', since: '2023-11-10T07:00:00Z' }));
+    const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
+    const refused = runCli(args);
+    expect(refused.status).toBe(75);
+    expect(refused.stderr).toContain('another run of "month-2023-10" is in progress (process 4242, started 2023-11-10T07:00:00Z, on another-host)');
+    const old = new Date(Date.now() - 16_000);
+    await utimes(lockDir, old, old);
+    expect(runCli(args).status).toBe(0);
+  });
+});
+
+function silent(onStep: (message: string) => void = () => undefined): Progress {
+  return { step: onStep, warn: () => undefined, error: () => undefined };
+}

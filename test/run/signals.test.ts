@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunLedger } from '../../src/run/ledger.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+/** Starts a run, sends `signal` once it is building, and returns its exit code and stderr. */
+async function stopWhileBuilding(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  for (let i = 0; !stderr.includes('"message":"Building the'); i++) {
+    if (i > 2400) throw new Error(`the run never started building: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  child.kill(signal);
+  return { code: await closed, stderr };
+}
+
+describe('SIGTERM and SIGINT during a run', () => {
+  it('stop it: exit 143 or 130, the run recorded as stopped, the last good outputs unchanged', { timeout: 240_000 }, async () => {
+    const project = await tempProject();
+    const pack = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
+    expect(runCli(pack).status).toBe(0);
+    const file = path.join(project.output, '2023-10', 'board-2023-10-public.pdf');
+    const before = await readFile(file);
+
+    const term = await stopWhileBuilding(pack, 'SIGTERM');
+    expect(term.code).toBe(143);
+    expect(term.stderr).toContain('b4b-reports: the run was stopped by SIGTERM before it finished; the last good outputs are unchanged\n');
+    expect((await readFile(file)).equals(before)).toBe(true);
+
+    const int = await stopWhileBuilding(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings], 'SIGINT');
+    expect(int.code).toBe(130);
+
+    const records = await new RunLedger(project.ledger).read();
+    expect(records.map((r) => [r.target.name, r.outcome, r.error ?? ''])).toEqual([
+      ['board', 'success', ''],
+      ['board', 'failed', 'the run was stopped by SIGTERM before it finished; the last good outputs are unchanged'],
+      ['performance', 'failed', 'the run was stopped by SIGINT before it finished; the last good outputs are unchanged'],
+    ]);
+    // Nothing of the stopped runs was published, and the next run goes ahead at once.
+    expect(runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]).status).toBe(0);
+  });
+});

@@ -8,6 +8,8 @@ import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
+import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
@@ -32,6 +34,8 @@ registerRun(program);
 registerHistory(program);
 registerSchedule(program);
 registerCatalogue(program);
+registerServe(program);
+registerUser(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { formatFinding, type Finding, type FindingCode } from '../findings/finding.js';
 
-const HEADINGS: Record<FindingCode, string> = {
+/** The heading each kind of finding is grouped under, here and in the console. */
+export const HEADINGS: Record<FindingCode, string> = {
   'unreadable-file': 'Unreadable file',
   'no-tables': 'No tables found',
   'missing-column': 'Missing or unknown required column',
@@ -19,15 +20,26 @@ const HEADINGS: Record<FindingCode, string> = {
   'missing-sheet': 'Missing sheet',
 };
 
+export interface FindingGroup {
+  code: FindingCode;
+  heading: string;
+  findings: Finding[];
+}
+
+/** Findings grouped by kind, in the order each kind first occurs: how `validate` and the console list them. */
+export function groupFindings(findings: Finding[]): FindingGroup[] {
+  const groups = new Map<FindingCode, Finding[]>();
+  for (const finding of findings) groups.set(finding.code, [...(groups.get(finding.code) ?? []), finding]);
+  return [...groups].map(([code, list]) => ({ code, heading: HEADINGS[code], findings: list }));
+}
+
 /** Findings of one severity, grouped under a heading per kind, one line each. */
 export function formatFindingGroups(findings: Finding[], title: string): string {
   if (findings.length === 0) return `${title}: none`;
-  const groups = new Map<FindingCode, Finding[]>();
-  for (const finding of findings) groups.set(finding.code, [...(groups.get(finding.code) ?? []), finding]);
   const lines = [`${title} (${findings.length}):`];
-  for (const [code, list] of groups) {
-    lines.push(`  ${HEADINGS[code]} (${list.length})`);
-    for (const finding of list) lines.push(`    ${formatFinding(finding)}`);
+  for (const group of groupFindings(findings)) {
+    lines.push(`  ${group.heading} (${group.findings.length})`);
+    for (const finding of group.findings) lines.push(`    ${formatFinding(finding)}`);
   }
   return lines.join('\n');
 }

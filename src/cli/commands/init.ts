@@ -49,7 +49,11 @@ export function registerInit(program: Command): void {
         }
       }
       await mkdir(root, { recursive: true });
-      for (const file of PROJECT_FILES) await cp(path.join(PACKAGE_ROOT, file), path.join(root, file), { recursive: true, force: true });
+      // Never the package folder's own console users (password hashes) or the console's page templates.
+      const notCopied = new Set([path.join(PACKAGE_ROOT, 'config', 'users.yaml'), path.join(PACKAGE_ROOT, 'templates', 'console')]);
+      for (const file of PROJECT_FILES) {
+        await cp(path.join(PACKAGE_ROOT, file), path.join(root, file), { recursive: true, force: true, filter: (source) => !notCopied.has(source) });
+      }
       process.stderr.write(
         `Wrote a project folder: config/, templates/ and data/b4b-sample.xlsx. Next:\n` +
           `  b4b-reports validate --project ${dir}\n` +

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import type { DatasetSummary } from '../../dataset/summarise.js';
-import { B4BError, formatSource, type Finding } from '../../findings/finding.js';
-import type { ReaderDecision } from '../../workbook/find-tables.js';
+import { formatSource } from '../../findings/finding.js';
 import { monthLabel } from '../../workbook/month.js';
 import { formatFindingGroups } from '../print-findings.js';
 
@@ -39,21 +38,9 @@ export function registerValidate(program: Command): void {
     .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
-      let findings: Finding[];
-      let summary: DatasetSummary | undefined;
-      let decisions: ReaderDecision[] = [];
-      try {
-        const [{ readWorkbookFile }, { summariseDataset }] = await Promise.all([import('../../read-workbook-file.js'), import('../../dataset/summarise.js')]);
-        const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
-        findings = checked.findings;
-        decisions = checked.decisions;
-        summary = summariseDataset(checked.dataset);
-      } catch (error) {
-        if (!(error instanceof B4BError) || error.findings.length === 0) throw error;
-        findings = error.findings;
-      }
-      const errors = findings.filter((f) => f.severity === 'error');
-      const warnings = findings.filter((f) => f.severity === 'warning');
+      // Loaded here, so that --help loads no workbook library.
+      const { checkWorkbook } = await import('../../validate/check-workbook.js');
+      const { summary, errors, warnings, decisions } = await checkWorkbook(loaded, file);
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings, decisions }, null, 2)}\n`);

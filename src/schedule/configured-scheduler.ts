@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { loadDeliverySettings, loadScheduleSettings, type LoadedSettings } from '../config/settings.js';
+import { B4BError } from '../findings/finding.js';
+import { RunLedger } from '../run/ledger.js';
+import type { Progress } from '../run/progress.js';
+import type { PackScheduler } from './scheduler.js';
+
+/**
+ * The scheduler of config/schedule.yaml, wired to the same run path as `run`: checked first (unknown
+ * packs, restricted packs addressed to public lists are refused before anything runs), not started.
+ * `b4b-reports schedule` and `b4b-reports serve --schedule` both use it.
+ */
+export async function configuredScheduler(loaded: LoadedSettings, progress: Progress): Promise<PackScheduler> {
+  // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+  const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
+    import('../delivery/send.js'),
+    import('../pack/load-packs.js'),
+    import('./scheduler.js'),
+  ]);
+  const schedule = await loadScheduleSettings(loaded);
+  const delivery = await loadDeliverySettings(loaded);
+  const packs = await loadPacks(loaded);
+  for (const job of schedule.jobs) {
+    if (!packs[job.pack]) throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
+    planDelivery(job.deliver, delivery, job.pack);
+  }
+  const ledger = new RunLedger(loaded.paths.ledger);
+  return new PackScheduler(schedule, {
+    now: () => new Date(),
+    hasRun: (job, slot) => ledger.hasSlot(job, slot),
+    progress,
+    stateFile: path.join(ledger.folder, 'scheduler-state.json'),
+    run: async (job, slot, month) => {
+      const { executeRun } = await import('../run/execute-run.js');
+      await executeRun(
+        loaded,
+        {
+          target: { kind: 'pack', name: job.pack },
+          month,
+          trigger: 'schedule',
+          job: job.name,
+          slot,
+          force: true,
+          strict: false,
+          waitMs: 10 * 60_000,
+          numberItemFiles: true,
+          deliver: job.deliver,
+        },
+        progress,
+      );
+    },
+  });
+}

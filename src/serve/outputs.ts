@@ -1,0 +1,100 @@
+import { lstat, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { LoadedSettings } from '../config/settings.js';
+import type { PackSettings } from '../pack/pack-settings.js';
+import { RunLedger, type RunRecord } from '../run/ledger.js';
+import type { MonthKey } from '../workbook/month.js';
+
+/** A file a run wrote, as the console knows it: from the run ledger, never from a folder listing. */
+export interface KnownOutput {
+  /** Relative to the output folder, with "/" separators: the URL path under /files/. */
+  rel: string;
+  month: MonthKey;
+  /** Restricted: an exempt report, a restricted pack or a restricted item file. Officers only. */
+  restricted: boolean;
+  /** The latest successful run that wrote it. */
+  runId: string;
+  target: RunRecord['target'];
+  sha256: string;
+}
+
+/**
+ * The reports that are exempt wherever they appear: every finance report, and every report a pack
+ * marks `exempt: true`. Their own runs' files are restricted.
+ */
+export function exemptReports(loaded: LoadedSettings, packs: Record<string, PackSettings>): Set<string> {
+  const exempt = new Set(Object.entries(loaded.settings.reports).filter(([, r]) => r.kind === 'finance').map(([name]) => name));
+  for (const pack of Object.values(packs)) {
+    for (const item of pack.items) {
+      for (const doc of item.documents) if ('report' in doc && doc.exempt) exempt.add(doc.report);
+    }
+  }
+  return exempt;
+}
+
+const SAFE_REL = /^\d{4}-\d{2}(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/;
+
+/**
+ * Whether a file of a run is public, from what the run was and where execute-run puts each file:
+ * a public pack, its public item files and its HTML twins (public documents only) are public, and
+ * a report's own PDF and twin unless the report is exempt. Anything else a run wrote is restricted.
+ */
+export function isPublicOutput(record: RunRecord, rel: string, exempt: Set<string>): boolean {
+  const { kind, name } = record.target;
+  const m = record.month;
+  if (kind === 'report') {
+    return !exempt.has(name) && (rel === `${m}/${name}-${m}.pdf` || rel === `${m}/${name}-${m}.html`);
+  }
+  if (rel === `${m}/${name}-${m}-public.pdf`) return true;
+  const parts = rel.split('/');
+  if (parts.length === 4 && parts[1] === `${name}-items` && parts[2] === 'public') return true;
+  if (parts.length === 3 && parts[1] === `${name}-html` && rel.endsWith('.html')) return true;
+  return false;
+}
+
+/**
+ * Every output the ledger's successful runs wrote, keyed by its path under the output folder. A path
+ * any run ever wrote as restricted stays restricted. Paths outside the run's month folder, or with
+ * anything but plain names, are left out (and so never served).
+ */
+export async function knownOutputs(loaded: LoadedSettings, packs: Record<string, PackSettings>): Promise<Map<string, KnownOutput>> {
+  const exempt = exemptReports(loaded, packs);
+  const outputDir = loaded.paths.outputDir;
+  const known = new Map<string, KnownOutput>();
+  for (const record of await new RunLedger(loaded.paths.ledger).read()) {
+    if (record.outcome !== 'success') continue;
+    for (const output of record.outputs) {
+      const relative = path.relative(outputDir, output.path);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      const rel = relative.split(path.sep).join('/');
+      if (!SAFE_REL.test(rel) || !rel.startsWith(`${record.month}/`) || rel.split('/').some((p) => p === '..' || p === '.')) continue;
+      const restricted = !isPublicOutput(record, rel, exempt) || known.get(rel)?.restricted === true;
+      known.set(rel, { rel, month: record.month, restricted, runId: record.id, target: record.target, sha256: output.sha256 });
+    }
+  }
+  return known;
+}
+
+/**
+ * The file behind a known output, if it is a regular file at exactly its place in the output folder:
+ * a symbolic link anywhere on the way (the file or a folder) is refused.
+ */
+export async function outputFile(loaded: LoadedSettings, output: KnownOutput): Promise<{ file: string; size: number; modified: Date } | undefined> {
+  const file = path.join(loaded.paths.outputDir, ...output.rel.split('/'));
+  try {
+    const root = await realpath(loaded.paths.outputDir);
+    if ((await realpath(file)) !== path.join(root, ...output.rel.split('/'))) return undefined;
+    const info = await lstat(file);
+    if (!info.isFile()) return undefined;
+    return { file, size: info.size, modified: info.mtime };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import type { LoadedSettings } from '../config/settings.js';
+import { B4BError } from '../findings/finding.js';
+import { executeRun } from '../run/execute-run.js';
+import { executeMonthRun } from '../run/run-month.js';
+import { RunLedger, type RunRecord } from '../run/ledger.js';
+import type { Progress } from '../run/progress.js';
+import { LOCK_REFUSED } from '../run/run-lock.js';
+import type { MonthKey } from '../workbook/month.js';
+
+export type Target = RunRecord['target'];
+
+/** How one target of a console job ended. */
+export interface JobResult {
+  target: Target;
+  /** success; already-running: another run of it held the lock; exists: its files exist and replacing them was not confirmed. */
+  outcome: 'success' | 'failed' | 'already-running' | 'exists' | 'skipped';
+  record?: RunRecord;
+  error?: string;
+}
+
+export interface ConsoleJob {
+  id: string;
+  user: string;
+  month: MonthKey;
+  workbook: string;
+  /** "configured" or the upload's stored name, as the Produce form names it. */
+  workbookId: string;
+  workbookLabel: string;
+  force: boolean;
+  targets: Target[];
+  /** The whole month through executeMonthRun (`run --month M`), rather than each target on its own. */
+  wholeMonth: boolean;
+  startedAt: Date;
+  finishedAt?: Date;
+  steps: Array<{ at: Date; level: 'info' | 'warn' | 'error'; message: string }>;
+  results: JobResult[];
+}
+
+export interface StartRequest {
+  user: string;
+  month: MonthKey;
+  workbook: string;
+  /** "configured" or the upload's stored name, as the Produce form names it. */
+  workbookId: string;
+  workbookLabel: string;
+  force: boolean;
+  targets: Target[];
+  wholeMonth: boolean;
+}
+
+/**
+ * Runs started from the console: each target through executeRun, the path `run` takes (its lock,
+ * staged writes and ledger), one after the other, in this process. Jobs are kept in memory for the
+ * job page; the ledger is the lasting record.
+ */
+export class RunManager {
+  private readonly jobs = new Map<string, ConsoleJob>();
+
+  constructor(private readonly loaded: LoadedSettings) {}
+
+  get(id: string): ConsoleJob | undefined {
+    return this.jobs.get(id);
+  }
+
+  /**
+   * Starts a job and resolves once its first run either holds its lock (it is running) or has been
+   * refused or has failed: the caller can then answer "already running" rather than a job page.
+   */
+  async start(request: StartRequest): Promise<{ job: ConsoleJob; first: JobResult | 'running' }> {
+    const job: ConsoleJob = { id: randomBytes(9).toString('base64url'), ...request, startedAt: new Date(), steps: [], results: [] };
+    this.jobs.set(job.id, job);
+    for (const old of [...this.jobs.values()].slice(0, Math.max(0, this.jobs.size - 50))) this.jobs.delete(old.id);
+    let signal: (value: JobResult | 'running') => void = () => undefined;
+    const first = new Promise<JobResult | 'running'>((resolve) => {
+      signal = resolve;
+    });
+    void this.work(job, () => signal('running'), (result) => signal(result));
+    return { job, first: await first };
+  }
+
+  private async work(job: ConsoleJob, onRunning: () => void, onFirst: (result: JobResult) => void): Promise<void> {
+    let first = true;
+    let runId: string | undefined;
+    const note =
+      (level: 'info' | 'warn' | 'error') =>
+      (message: string, fields?: Record<string, unknown>): void => {
+        if (typeof fields?.run === 'string') runId = fields.run;
+        job.steps.push({ at: new Date(), level, message });
+        if (first) onRunning();
+      };
+    const progress: Progress = { step: note('info'), warn: note('warn'), error: note('error') };
+    const request = { month: job.month, trigger: 'on-demand' as const, workbook: job.workbook, force: job.force, strict: false, waitMs: 0, numberItemFiles: true };
+    const record = (result: JobResult): void => {
+      job.results.push(result);
+      if (first) onFirst(result);
+      first = false;
+    };
+    try {
+      if (job.wholeMonth) {
+        // The CLI's `run --month M`: one lock for the month, the workbook read once, one ledger record per output set.
+        const month = await executeMonthRun(this.loaded, request, progress);
+        const results = [
+          ...month.produced.map((run): JobResult => ({ target: run.record.target, outcome: 'success', record: run.record })),
+          ...month.notProduced.map(({ record: r, error }): JobResult => ({
+            target: r.target,
+            outcome: outcomeOf(error, r),
+            record: r,
+            // A skipped set's reason is its recorded warning, shown with the warnings.
+            ...(r.outcome !== 'skipped' && (r.error || error) ? { error: r.error ?? errorText(error) } : {}),
+          })),
+        ];
+        const order = (t: Target): number => job.targets.findIndex((x) => x.kind === t.kind && x.name === t.name);
+        for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
+      } else {
+        for (const target of job.targets) {
+          runId = undefined;
+          try {
+            const { record: r } = await executeRun(this.loaded, { ...request, target }, progress);
+            record({ target, outcome: 'success', record: r });
+          } catch (error) {
+            const r = runId ? (await new RunLedger(this.loaded.paths.ledger).read()).find((x) => x.id === runId) : undefined;
+            job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
+            record({ target, outcome: outcomeOf(error, r), error: errorText(error), ...(r ? { record: r } : {}) });
+          }
+        }
+      }
+    } catch (error) {
+      // The whole month refused (another run of the month holds its lock) or failed before any set ran.
+      job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
+      for (const target of job.targets.slice(job.results.length)) record({ target, outcome: outcomeOf(error, undefined), error: errorText(error) });
+    }
+    job.finishedAt = new Date();
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** already-running: another run held the lock; exists: the files exist and replacing them was not confirmed. */
+function outcomeOf(error: unknown, record: RunRecord | undefined): JobResult['outcome'] {
+  if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) return 'already-running';
+  if (record?.outcome === 'refused') return 'exists';
+  if (record?.outcome === 'skipped') return 'skipped';
+  return 'failed';
+}

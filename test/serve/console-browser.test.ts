@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rename, symlink, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunLedger } from '../../src/run/ledger.js';
+import { executeRun } from '../../src/run/execute-run.js';
+import { silentProgress } from '../../src/run/progress.js';
+import { uploadsDir } from '../../src/serve/uploads.js';
+import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { ROOT } from '../fixtures/workbooks.js';
+import { PASSWORDS, rawGet, startConsole, type RunningConsole } from './console-helpers.js';
+
+const SAMPLE = path.join(ROOT, 'data', 'b4b-sample.xlsx');
+/** UPDATE_SCREENSHOTS=1 writes docs/console-*.png (the README's pictures); otherwise the tree is left alone. */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+
+let konsole: RunningConsole;
+let headless: HeadlessBrowser;
+
+/** axe-core at WCAG 2.2 AA on the page as served (its stylesheet included): the rules' ids that fail. */
+async function axeFailures(page: Page): Promise<string[]> {
+  const html = await page.content();
+  const copy = await page.context().newPage();
+  await copy.goto(`${konsole.base}/console.css`); // same origin, so the copy's stylesheet and fonts load
+  const { violations } = await axeViolations(copy, html);
+  await copy.close();
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: path.join(ROOT, 'docs', `console-${name}.png`), fullPage: true });
+}
+
+async function signIn(context: BrowserContext, user: keyof typeof PASSWORDS, screenshot = false): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${konsole.base}/`);
+  await expect.poll(() => page.url()).toContain('/sign-in');
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(PASSWORDS[user]);
+  if (screenshot) await shot(page, 'sign-in');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  return page;
+}
+
+async function cookieHeader(context: BrowserContext): Promise<string> {
+  return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+async function waitFinished(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: /^Finished:/ }).waitFor({ timeout: 60_000 });
+}
+
+beforeAll(async () => {
+  [konsole, headless] = await Promise.all([startConsole(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await headless?.close();
+  await konsole?.close();
+});
+
+describe('the console in a browser', () => {
+  it('an officer signs in, checks the sample workbook, produces October 2023 and finds the run in history', async () => {
+    const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, 'olivia', true);
+    expect(new URL(page.url()).pathname).toBe('/check');
+    await shot(page, 'check');
+
+    // Upload the sample workbook: stored under data/uploads/ with a name of its own, and checked.
+    await page.getByLabel('Workbook file (.xlsx)').setInputFiles(SAMPLE);
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.getByRole('heading', { level: 1, name: 'b4b-sample.xlsx' }).waitFor();
+    const stored = await readdir(uploadsDir(konsole.loaded));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatch(/^\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx$/);
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain('16 indicator tables, 169 indicator rows (109 distinct indicators)');
+    const text = await main.innerText();
+    expect(text).toContain('No errors');
+    expect(text).toContain('Warnings (5)');
+    // Grouped as validate groups them, each naming its sheet and cell.
+    const group = page.getByRole('table', { name: 'Same indicator and month, different figures (5)' });
+    await expect.poll(() => group.locator('tbody tr').count()).toBe(5);
+    expect(await group.locator('tbody tr').first().innerText()).toMatch(/^B4B data set\tO20\tNumber of children in our care: the tables "Right service right time" \(row C20\) and "Children remain within/);
+    await shot(page, 'check-result');
+    expect(await axeFailures(page)).toEqual([]);
+
+    // The findings as CSV, one row each.
+    const csv = await page.request.get(await page.getByRole('link', { name: 'Download the findings as CSV' }).getAttribute('href').then((h) => `${konsole.base}${h}`));
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('severity,group,file,sheet,cell,message,also');
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toMatch(/^warning,"?Same indicator and month, different figures"?,\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx,B4B data set,O20,"Number of children in our care/);
+
+    // Produce October 2023's performance report from it.
+    await page.getByRole('link', { name: 'Produce from it' }).click();
+    const month = page.getByLabel('Month', { exact: true });
+    expect(await month.locator('option').first().innerText()).toBe('October 2023');
+    expect(await month.inputValue()).toBe('2023-10');
+    expect(await page.getByLabel(/Children & Learning Service Performance Report/).isChecked()).toBe(true);
+    await shot(page, 'produce');
+    expect(await axeFailures(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Produce' }).click();
+    await waitFinished(page);
+    const link = page.getByRole('link', { name: '2023-10/performance-2023-10.pdf' });
+    await expect.poll(() => link.count()).toBe(1);
+    expect(await main.innerText()).toContain('This is the first run of this month: there is nothing to compare with.');
+
+    // Open it: the browser gets the PDF itself, inline.
+    const pdf = await page.request.get(`${konsole.base}${await link.getAttribute('href')}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(pdf.headers()['content-disposition']).toBe('inline; filename="performance-2023-10.pdf"');
+    const pdfBody = await pdf.body();
+    expect(pdfText(pdfBody, { firstPage: 1, lastPage: 1 })).toContain('October 2023');
+    await shot(page, 'run');
+
+    // Again without confirming: nothing is replaced; confirming re-runs and compares the figures.
+    await page.goto(`${konsole.base}/produce?workbook=${stored[0]}`);
+    await page.getByRole('button', { name: 'Produce' }).click();
+    await waitFinished(page);
+    expect(await main.innerText()).toContain("October 2023's files exist already, so nothing was replaced.");
+    await page.getByLabel("Yes, replace October 2023's files").check();
+    await page.getByRole('button', { name: 'Re-run and replace' }).click();
+    await waitFinished(page);
+    expect(await main.innerText()).toContain("No figures changed since the month's last run.");
+
+    // History: newest first, with the workbook's hash.
+    await page.getByRole('link', { name: 'History', exact: true }).click();
+    const runs = page.locator('section.run h2');
+    expect(await runs.allInnerTexts()).toEqual(['report performance, October 2023: success', 'report performance, October 2023: refused', 'report performance, October 2023: success']);
+    const hash = createHash('sha256').update(await readFile(SAMPLE)).digest('hex');
+    expect(await main.innerText()).toContain(`SHA-256 ${hash}`);
+    await page.getByLabel('Outcome').selectOption('refused');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    expect(await runs.allInnerTexts()).toEqual(['report performance, October 2023: refused']);
+    await context.close();
+  });
+
+  it('an upload that is not a workbook gets the reader\'s message, and is not kept', async () => {
+    const context = await headless.browser.newContext();
+    const page = await signIn(context, 'olivia');
+    const before = await readdir(uploadsDir(konsole.loaded));
+    await page.getByLabel('Workbook file (.xlsx)').setInputFiles({ name: 'figures.xlsx', mimeType: 'text/csv', buffer: Buffer.from('Indicator,Oct-23\nContacts,1200\n') });
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.getByRole('heading', { name: 'This file cannot be read as a workbook' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(
+      'the file is not an Excel workbook (.xlsx): it is not a zip archive (is it a text or CSV file renamed .xlsx?)',
+    );
+    expect(await readdir(uploadsDir(konsole.loaded))).toEqual(before);
+    await context.close();
+  });
+
+  it('the board pack started from two browsers at once runs once; the other gets "already running"', async () => {
+    const [a, b] = await Promise.all([headless.browser.newContext(), headless.browser.newContext()]);
+    const pages = await Promise.all([signIn(a, 'olivia'), signIn(b, 'olivia')]);
+    for (const page of pages) {
+      await page.goto(`${konsole.base}/produce`);
+      await page.getByLabel(/Building for Brilliance Board/).check();
+    }
+    await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Produce' }).click()));
+    const headings = await Promise.all(pages.map((page) => page.locator('h1').innerText()));
+    expect([...headings].sort()).toEqual(['Already running', 'Running: the board pack for October 2023']);
+    const refused = pages[headings.indexOf('Already running')]!;
+    const refusal = await refused.locator('main').innerText();
+    expect(refusal).toContain('The board pack for October 2023 is already being produced');
+    expect(refusal).toMatch(/The run lock said: another run of "[a-z0-9-]+" is in progress \(process \d+, started /);
+    await shot(refused, 'already-running');
+    const running = pages[headings.indexOf('Running: the board pack for October 2023')]!;
+    await waitFinished(running);
+    const board = (await new RunLedger(konsole.project.ledger).read()).filter((r) => r.target.name === 'board');
+    expect(board.map((r) => r.outcome).sort()).toEqual(['refused', 'success']);
+    await a.close();
+    await b.close();
+  });
+
+  it('a viewer sees public outputs only and cannot fetch a restricted file by any URL', async () => {
+    await executeRun(konsole.loaded, { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true }, silentProgress);
+    const officer = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const officerPage = await signIn(officer, 'olivia');
+    await officerPage.goto(`${konsole.base}/outputs`);
+    expect(await officerPage.locator('main').innerText()).toContain('finance-2023-10.pdf');
+    await shot(officerPage, 'outputs');
+    expect(await axeFailures(officerPage)).toEqual([]);
+    await officerPage.goto(`${konsole.base}/schedule`);
+    expect(await officerPage.locator('tbody tr').first().innerText()).toMatch(/^board-monthly\tboard\t0 7 10 \* \*\t\w{3}, 10 \w{3} \d{4}, 07:00 (GMT|BST)\tnot run yet\tboard-members \(restricted\)$/);
+    await shot(officerPage, 'schedule');
+    await officerPage.goto(`${konsole.base}/history`);
+    await shot(officerPage, 'history');
+    expect(await axeFailures(officerPage)).toEqual([]);
+    const officerCookie = await cookieHeader(officer);
+
+    const context = await headless.browser.newContext();
+    const page = await signIn(context, 'victor');
+    expect(new URL(page.url()).pathname).toBe('/outputs');
+    const listing = await page.locator('main').innerText();
+    expect(listing).toContain('board-2023-10-public.pdf');
+    expect(listing).not.toContain('restricted.pdf');
+    expect(listing).not.toContain('finance-2023-10');
+    expect(listing).not.toContain('board-items/restricted');
+    const cookie = await cookieHeader(context);
+
+    const pub = await rawGet(konsole.base, '/files/2023-10/board-2023-10-public.pdf', cookie);
+    expect([pub.status, pub.type, pub.body.subarray(0, 5).toString()]).toEqual([200, 'application/pdf', '%PDF-']);
+
+    const restrictedBytes = [
+      await readFile(path.join(konsole.project.output, '2023-10', 'board-2023-10-restricted.pdf')),
+      await readFile(path.join(konsole.project.output, '2023-10', 'finance-2023-10.pdf')),
+    ];
+    const attempts = [
+      '/files/2023-10/board-2023-10-restricted.pdf',
+      '/files/2023-10/finance-2023-10.pdf',
+      '/files/2023-10/board-items/restricted/item-2.pdf',
+      '/files/2023-10/finance-2023-10.html',
+      '/files/2023-10/FINANCE-2023-10.PDF',
+      '/files/2023-10/board-items/public/../restricted/item-2.pdf',
+      '/files/2023-10/board-items/public/..%2Frestricted%2Fitem-2.pdf',
+      '/files/2023-10/board-items/public/%2e%2e/restricted/item-2.pdf',
+      '/files/2023-10/board-html/..%2f..%2f2023-10%2ffinance-2023-10.pdf',
+      '/files/2023-10%2Fboard-2023-10-restricted.pdf',
+      '/files/%2e%2e/output/2023-10/finance-2023-10.pdf',
+      '/files/2023-10/board-2023-10-restricted.pdf%00.pdf',
+      '/files//2023-10/finance-2023-10.pdf',
+      '/files/2023-10\\finance-2023-10.pdf',
+    ];
+    for (const attempt of attempts) {
+      const answer = await rawGet(konsole.base, attempt, cookie);
+      expect([403, 404], attempt).toContain(answer.status);
+      expect(answer.body.includes('%PDF'), attempt).toBe(false);
+      for (const bytes of restrictedBytes) expect(answer.body.includes(bytes.subarray(200, 264)), attempt).toBe(false);
+    }
+    // The officer gets them.
+    expect((await rawGet(konsole.base, '/files/2023-10/finance-2023-10.pdf', officerCookie)).status).toBe(200);
+
+    // A public file replaced by a symbolic link to a restricted one is refused, even to an officer.
+    const twin = path.join(konsole.project.output, '2023-10', 'board-html', 'item-1-performance.html');
+    await rename(twin, `${twin}.moved`);
+    await symlink(path.join('..', 'finance-2023-10.pdf'), twin);
+    try {
+      for (const who of [cookie, officerCookie]) {
+        const answer = await rawGet(konsole.base, '/files/2023-10/board-html/item-1-performance.html', who);
+        expect(answer.status).toBe(404);
+        expect(answer.body.includes('%PDF')).toBe(false);
+      }
+    } finally {
+      await unlink(twin);
+      await rename(`${twin}.moved`, twin);
+    }
+    expect((await rawGet(konsole.base, '/files/2023-10/board-html/item-1-performance.html', cookie)).status).toBe(200);
+
+    // Nor may a viewer run anything.
+    expect((await rawGet(konsole.base, '/produce', cookie)).status).toBe(403);
+    expect((await rawGet(konsole.base, '/check', cookie)).status).toBe(403);
+    await context.close();
+    await officer.close();
+  });
+});

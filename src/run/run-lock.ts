@@ -26,7 +26,12 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
     });
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ELOCKED') throw cause;
-    const holder = await readFile(info, 'utf8').then((t) => JSON.parse(t) as { pid: number; since: string }).catch(() => undefined);
+    // The holder notes who it is just after taking the lock: a run refused in between waits a moment for the note.
+    let holder: { pid: number; since: string } | undefined;
+    for (let attempt = 0; attempt < 20 && !holder; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      holder = await readFile(info, 'utf8').then((t) => JSON.parse(t) as { pid: number; since: string }).catch(() => undefined);
+    }
     throw new B4BError(
       `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since})` : ''}; ` +
         `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,

@@ -110,7 +110,7 @@ function writeSeedSheet(sheet: ExcelJS.Worksheet, rows: string[][], options: { m
         const prev = Number(cells[prevMonth - 1]);
         if (last - prev === spec.value) {
           const col = (n: number): string => sheet.getColumn(n).letter;
-          cell.value = { formula: `${col(lastMonth)}${r}-${col(prevMonth)}${r}`, result: spec.value } as ExcelJS.CellFormulaValue;
+          cell.value = { formula: `${col(lastMonth)}${r}-${col(prevMonth)}${r}`, result: spec.value };
           return;
         }
       }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { PACKAGE_ROOT } from '../config/project.js';
-import { B4BError } from '../findings/finding.js';
 import { registerCatalogue } from './commands/catalogue.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
@@ -11,6 +10,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
+import { describeFailure, EXIT_CODES_HELP, wantsJson, writeJson } from './outcome.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -26,7 +26,8 @@ program
   .version(version, '-V, --version', 'print the version and exit')
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`);
 
 registerInit(program);
 registerValidate(program);
@@ -37,16 +38,18 @@ registerCatalogue(program);
 registerServe(program);
 registerUser(program);
 
+const json = wantsJson(process.argv.slice(2));
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof B4BError) {
-    process.stderr.write(`b4b-reports: ${error.message}\n`);
-    process.exitCode = error.exitCode;
+  if (error instanceof CommanderError && error.exitCode === 0) {
+    // --help or --version: printed already.
+    process.exitCode = 0;
   } else {
-    process.stderr.write(`b4b-reports: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
+    const failure = describeFailure(error);
+    // Commander has written its own usage errors (and the help) to stderr already.
+    if (!(error instanceof CommanderError)) process.stderr.write(`b4b-reports: ${failure.message}\n`);
+    if (json) writeJson({ ok: false, error: failure });
+    process.exitCode = failure.exitCode;
   }
 }

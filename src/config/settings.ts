@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { B4BError } from '../findings/finding.js';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
+import { ConfigFileError, readYaml } from './read-yaml.js';
 import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
+
+export { readYaml } from './read-yaml.js';
 
 /** The package's own sample project (see ./project.ts for how a command chooses its project folder). */
 export const PROJECT_ROOT = PACKAGE_ROOT;
@@ -98,27 +98,6 @@ export interface LoadedSettings {
   finance: FinanceSettings;
 }
 
-export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new B4BError(`${file}: cannot read the ${what} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (cause) {
-    throw new B4BError(`${file}: the ${what} is not valid YAML: ${(cause as Error).message}`);
-  }
-  const result = schema.safeParse(data);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(top)'}: ${issue.message}`).join('\n');
-    throw new B4BError(`${file}: the ${what} does not match its schema:\n${problems}`);
-  }
-  return result.data;
-}
-
 /** The path settings that a command-line option can override. */
 const PATH_SETTINGS = ['workbook', 'headerAliases', 'catalogue', 'teamMeasures', 'finance', 'delivery', 'schedule', 'ledger', 'packs', 'outputDir'] as const;
 
@@ -164,7 +143,7 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
   try {
     catalogue = new IndicatorCatalogue(catalogueFile);
   } catch (cause) {
-    throw new B4BError(`${paths.catalogue}: ${(cause as Error).message}`);
+    throw new ConfigFileError(`${paths.catalogue}: ${(cause as Error).message}`);
   }
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
   const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');

@@ -2,14 +2,14 @@ import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../c
 import type { FindingList } from '../findings/finding.js';
 import { monthLabel, type MonthKey } from '../workbook/month.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
+import { printNumber } from '../report/round.js';
 
 function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
 function show(figure: Figure & { kind: 'number' }): string {
-  if (figure.format.style === 'percent') return `${(figure.value * 100).toFixed(figure.format.decimals)}%`;
-  return figure.value.toFixed(figure.format.decimals);
+  return printNumber(figure.value, { decimals: figure.format.decimals, percent: figure.format.style === 'percent' });
 }
 
 /**
@@ -100,7 +100,7 @@ const MAX_ANY_FIGURE = 1e12;
 function shown(value: number, percent: boolean): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1e9) return value.toExponential(2);
-  return percent ? `${Math.round(value * 1000) / 10}%` : String(Math.round(value * 1e6) / 1e6);
+  return percent ? printNumber(value, { decimals: 1, minDecimals: 0, percent: true }) : printNumber(value, { decimals: 6, minDecimals: 0 });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ChartModel } from '../report/report-figures.js';
 import { FONT_FAMILY, fontMetrics, type FontMetrics } from './fonts.js';
+import { printNumber } from '../report/round.js';
 
 /**
  * Report charts as SVG, drawn from the chart model: vector lines and real text in Arimo, so a chart
@@ -177,30 +178,17 @@ function grouping(model: ChartModel): boolean {
   return model.yFormat === 'money';
 }
 
-// toLocaleString builds a new Intl.NumberFormat on every call (a quarter of a chart's drawing time):
-// one formatter per set of options, for the process.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = JSON.stringify(options);
-  let format = numberFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat('en-GB', options);
-    numberFormats.set(key, format);
-  }
-  return format;
-}
-
 function formatTick(value: number, axis: ValueAxis, percent: boolean, model: ChartModel): string {
   const decimals = decimalsOf(axis.step);
-  const text = numberFormat({ minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping(model) }).format(value);
+  const text = printNumber(value, { decimals, grouping: grouping(model) });
   return percent ? `${text}%` : text;
 }
 
 /** A figure as a chart's text alternative and figures table print it. */
 export function formatChartValue(model: ChartModel, value: number | null): string {
   if (value === null) return 'no figure';
-  if (isPercentChart(model)) return `${numberFormat({}).format(Math.round(value * 1000) / 10)}%`;
-  return numberFormat({ useGrouping: grouping(model) }).format(Math.round(value * 100) / 100);
+  if (isPercentChart(model)) return printNumber(value, { decimals: 1, minDecimals: 0, percent: true });
+  return printNumber(value, { decimals: 2, minDecimals: 0, grouping: grouping(model) });
 }
 
 // ---- legend ----
@@ -296,6 +284,12 @@ function marker(kind: string, x: number, y: number, colour: string): Shape {
   if (kind === 'square') return { t: 'rect', x: x - 2, y: y - 2, w: 4, h: 4, fill: colour };
   if (kind === 'triangle') return { t: 'polyline', points: [[x, y - 2.6], [x + 2.6, y + 2], [x - 2.6, y + 2]], fill: colour, closed: true };
   return { t: 'circle', x, y, r: 2.2, fill: colour };
+}
+
+/** `{ dash }` for a dashed style, nothing for a solid one (an absent dash, never `dash: undefined`). */
+function dashProp(dash: string): { dash?: [number, number] } {
+  const pattern = dashOf(dash);
+  return pattern ? { dash: pattern } : {};
 }
 
 function dashOf(dash: string): [number, number] | undefined {
@@ -444,7 +438,7 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
       // A gap in the figures is a gap in the line.
       let run: Array<[number, number]> = [];
       const flush = (): void => {
-        if (run.length > 1) out.push({ t: 'polyline', points: run, stroke: style.colour, width: 1.6, ...(dashOf(style.dash) ? { dash: dashOf(style.dash) } : {}) });
+        if (run.length > 1) out.push({ t: 'polyline', points: run, stroke: style.colour, width: 1.6, ...dashProp(style.dash) });
         run = [];
       };
       s.values.forEach((v, i) => {
@@ -473,7 +467,7 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
         out.push({ t: 'rect', x: x + 4, y: mid - 3.5, w: 12, h: 7, fill: style.fill, stroke: style.stroke, width: 0.8 });
       } else {
         const style = SERIES_STYLES[item.style % SERIES_STYLES.length] ?? SERIES_STYLES[0];
-        out.push({ t: 'line', x1: x, y1: mid, x2: x + LEGEND_SWATCH, y2: mid, stroke: style.colour, width: 1.6, ...(dashOf(style.dash) ? { dash: dashOf(style.dash) } : {}) });
+        out.push({ t: 'line', x1: x, y1: mid, x2: x + LEGEND_SWATCH, y2: mid, stroke: style.colour, width: 1.6, ...dashProp(style.dash) });
         out.push(marker(style.marker, x + LEGEND_SWATCH / 2, mid, style.colour));
       }
       out.push(label(x + LEGEND_SWATCH + LEGEND_GAP, baseline, item.label, { size: legendSize }));

@@ -3,7 +3,7 @@ import type { Dataset, PlacementRow, RevenueRow } from '../dataset/types.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
 import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
-import { money000, percent1 } from './money.js';
+import { money000, percent1, wholePounds } from './money.js';
 import type { ChartModel, ModelWarning, ReportFigures } from './report-figures.js';
 
 /** A cell of a generic grid table: text, or a RAG symbol. */
@@ -176,7 +176,7 @@ export class FinanceFigures {
         String(p.number.value),
         String(p.budgetedNumber.value),
         signedCount(p.number.value - p.budgetedNumber.value),
-        `£${Math.round(p.averageWeeklyCost.value).toLocaleString('en-GB')}`,
+        wholePounds(p.averageWeeklyCost.value),
         money000(p.number.value * p.averageWeeklyCost.value * weeks),
         money000((p.number.value - p.budgetedNumber.value) * p.averageWeeklyCost.value * weeks),
       ] as GridCell[],

@@ -1,11 +1,15 @@
 import type { Figure } from '../dataset/types.js';
 import type { DisplayFormat } from '../workbook/cell-value.js';
+import { printNumber } from './round.js';
 
-/** How a figure prints: percentages as "26%", decimals as held ("16.40"), no thousands separators (as the council's tables). */
+/**
+ * How a figure prints: percentages as "26%", decimals as held ("16.40"), no thousands separators (as
+ * the council's tables), rounded half away from zero (./round.ts: 0.285 as a whole percent is 29%).
+ */
 export function formatNumber(value: number, format: DisplayFormat): string {
-  if (format.style === 'percent') return `${(value * 100).toFixed(format.decimals)}%`;
-  if (format.style === 'decimal') return value.toFixed(format.decimals);
-  return Number.isInteger(value) ? String(value) : value.toFixed(Math.max(1, format.decimals));
+  if (format.style === 'percent') return printNumber(value, { decimals: format.decimals, percent: true });
+  if (format.style === 'decimal') return printNumber(value, { decimals: format.decimals });
+  return Number.isInteger(value) ? String(value) : printNumber(value, { decimals: Math.max(1, format.decimals) });
 }
 
 /** The text of a figure in a table cell: blanks stay blank, "-" and "TBC" print as typed. */

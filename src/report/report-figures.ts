@@ -7,6 +7,7 @@ import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLa
 import { formatFigure, numericValue } from './format-figure.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
+import { printNumber, roundHalf } from './round.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
 const BENCHMARK_DEFAULT_LABELS: Record<BenchmarkKey, string> = {
@@ -118,11 +119,12 @@ export interface TableRequest {
   trend?: boolean;
 }
 
-/** One decimal place, half up, as the council's team tables print it. */
+/** One decimal place, half up (./round.ts), as the council's team tables print it. */
 export function teamPercent(numerator: number, denominator: number): { value?: number; text: string } {
   if (denominator === 0) return { text: '' };
-  const tenths = Math.round((numerator * 1000) / denominator);
-  return { value: tenths / 1000, text: `${(tenths / 10).toFixed(1)}%` };
+  // One division, so that an exact half (57 of 200: 28.5) stays exact.
+  const percent = roundHalf((numerator * 100) / denominator, 1);
+  return { value: percent / 100, text: `${printNumber(percent, { decimals: 1 })}%` };
 }
 
 /** Lexicographic order of two score lists. */
@@ -372,7 +374,7 @@ export class ReportFigures {
       kind: 'team-table',
       code,
       title: title ?? measure.name,
-      ...(target !== undefined ? { target: `${Math.round(target * 1000) / 10}%` } : {}),
+      ...(target !== undefined ? { target: printNumber(target, { decimals: 1, minDecimals: 0, percent: true }) } : {}),
       ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
@@ -8,7 +9,7 @@ import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type P
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
-import { loadPacks, readYamlFile } from '../pack/load-packs.js';
+import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, longDate, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
@@ -111,7 +112,7 @@ export async function buildPack(
         if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
       } else if ('coveringReport' in doc) {
         const file = path.resolve(loaded.paths.root, doc.coveringReport);
-        const report = await readYamlFile(file, (d) => coveringReportSchema.parse(d), 'covering report');
+        const report = await readYaml(file, coveringReportSchema, 'covering report');
         const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
         const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
         const bytes = await renderPdf(coveringReportDocument(input));

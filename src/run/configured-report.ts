@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset, IndicatorTable } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
@@ -106,7 +106,7 @@ async function layOutOnce(
 ): Promise<ConfiguredReportOutput> {
   const { cache } = overrides;
   if (!cache || overrides.templateSource !== undefined) return layOut(loaded, report, reportName, month, dataset, format, overrides);
-  const choices = overrides.tableChoices ?? new Map();
+  const choices: TableChoices = overrides.tableChoices ?? new Map<string, IndicatorTable>();
   const key = { report: reportName, month, format, choices: [...choices].map(([id, table]) => [id, tableId(table)]).sort() };
   const entry = await cache.document(key, async () => {
     const working: TableChoices = new Map(choices);

@@ -14,7 +14,7 @@ import { LOCK_REFUSED, withRunLock } from './run-lock.js';
 
 export type RunTarget = RunRequest['target'];
 
-export interface MonthRunRequest extends Omit<RunRequest, 'target' | 'shared' | 'deliver'> {}
+export type MonthRunRequest = Omit<RunRequest, 'target' | 'shared' | 'deliver'>;
 
 export interface MonthRunResult {
   /** Each output set that was produced, in order: the reports, then the packs. */
@@ -90,7 +90,9 @@ export async function executeMonthRun(
       outcome,
       outputs: [],
       warnings: detail.warning ? [detail.warning] : [],
-      ...(detail.error !== undefined ? { error: detail.error instanceof Error ? detail.error.message : String(detail.error) } : {}),
+      ...(detail.error !== undefined
+        ? { error: detail.error instanceof Error ? detail.error.message : typeof detail.error === 'string' ? detail.error : JSON.stringify(detail.error) }
+        : {}),
     };
     await ledger.append(record);
     result.notProduced.push({ record, ...(detail.error !== undefined ? { error: detail.error } : {}) });

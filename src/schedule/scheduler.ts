@@ -120,7 +120,7 @@ export class PackScheduler {
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await Promise.all(this.tasks.map((t) => t.destroy()));
+    await Promise.all(this.tasks.map((t) => Promise.resolve(t.destroy())));
     this.tasks.length = 0;
   }
 

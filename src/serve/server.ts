@@ -5,7 +5,7 @@ import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { FONT_FILES } from '../render/fonts.js';
 import { page, type ConsoleContext, type ConsoleOptions, type SignedInUser } from './context.js';
 import { registerCheck } from './routes/check.js';

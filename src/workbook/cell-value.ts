@@ -105,7 +105,7 @@ function textOf(value: unknown): string | undefined {
   if (value && typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if (Array.isArray(v.richText)) {
-      return (v.richText as Array<{ text?: unknown }>).map((run) => String(run.text ?? '')).join('');
+      return (v.richText as Array<{ text?: string }>).map((run) => run.text ?? '').join('');
     }
     if (typeof v.text === 'string') return v.text; // hyperlink cells
     if (v.text && typeof v.text === 'object') return textOf(v.text);
@@ -121,7 +121,8 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
     const v = value as Record<string, unknown>;
     if ('error' in v) return { kind: 'error', text: String(v.error) };
     if ('formula' in v || 'sharedFormula' in v) {
-      const formula = String(v.formula ?? v.sharedFormula ?? '');
+      const written = v.formula ?? v.sharedFormula;
+      const formula = typeof written === 'string' ? written : '';
       if (!('result' in v) || v.result === undefined || v.result === null) {
         return { kind: 'formula-without-result', formula };
       }

@@ -514,7 +514,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
 type HeaderGroup = IndicatorColumn | 'type' | 'ignored';
 
 function headerGroups(aliases: HeaderAliases['indicatorTables']): Record<HeaderGroup, readonly string[]> {
-  return aliases as Record<HeaderGroup, readonly string[]>;
+  return aliases;
 }
 
 const warnedColumns = new WeakMap<TableContext, Set<string>>();

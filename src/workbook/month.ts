@@ -8,7 +8,7 @@ const MONTH_NAMES = [
 ];
 
 export function monthKey(year: number, month1: number): MonthKey {
-  return `${year}-${String(month1).padStart(2, '0')}` as MonthKey;
+  return `${year}-${String(month1).padStart(2, '0')}`;
 }
 
 export function isMonthKey(text: string): text is MonthKey {

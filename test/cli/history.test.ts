@@ -13,7 +13,14 @@ describe('b4b-reports history', () => {
     expect(listing).toHaveLength(2);
     expect(listing[0]).toMatch(/report performance\s+2023-10\s+on-demand\s+refused .* 0 files .* error: .*output\/2023-10\/performance-2023-10.pdf already exists/);
     expect(listing[1]).toMatch(/report performance\s+2023-10\s+on-demand\s+success .* 2 files .* workbook [0-9a-f]{12}/);
-    const records = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as Array<{ outcome: string; workbook: { sha256: string }; outputs: unknown[] }>;
+    const json = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as {
+      ok: boolean;
+      ledger: string;
+      runs: Array<{ outcome: string; workbook: { sha256: string }; outputs: unknown[] }>;
+    };
+    expect(json.ok).toBe(true);
+    expect(json.ledger).toBe(project.ledger);
+    const records = json.runs;
     expect(records.map((r) => r.outcome)).toEqual(['refused', 'success']);
     expect(records[1]?.workbook.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(records[1]?.outputs).toHaveLength(2);

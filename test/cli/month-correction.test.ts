@@ -15,10 +15,10 @@ describe('a mistyped month header, through the CLI', () => {
 
     const refused = runCli(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`mistyped.xlsx › 'Board report'!F2: header "Jan-21" breaks the run Dec-21 → Feb-22; expected Jan-22.`);
+    expect(refused.stdout).toContain(`mistyped.xlsx › 'Board report'!F2: header "Jan-21" breaks the run Dec-21 → Feb-22; expected Jan-22.`);
 
     // Follow the advice: paste the correction it gives into config/header-aliases.yaml.
-    const advice = /monthCorrections: (- \{[^}]*\})/.exec(refused.stderr)?.[1];
+    const advice = /monthCorrections: (- \{[^}]*\})/.exec(refused.stdout)?.[1];
     expect(advice).toBe(`- { sheet: Board report, cell: F2, reads: Jan-21, month: 2022-01 }`);
     const aliasesFile = path.join(project.root, 'config', 'header-aliases.yaml');
     const aliases = await readFile(aliasesFile, 'utf8');
@@ -47,7 +47,7 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
     );
     const refused = runCli(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(
+    expect(refused.stdout).toContain(
       `measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column, so the table below it cannot be read; ` +
         `its column holds names such as "Number of contacts in the month". If "Measure" heads the indicators' names, add it to indicatorTables.indicator in config/header-aliases.yaml`,
     );

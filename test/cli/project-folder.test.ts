@@ -33,7 +33,7 @@ describe('the project folder', () => {
     const pdf = await readFile(path.join(dir, 'proj', 'output', '2023-10', 'performance-2023-10.pdf'));
     expect(pdfText(pdf, { firstPage: 1, lastPage: 1 })).toContain('Children & Learning Service Performance Report');
     const ledger = await readFile(path.join(dir, 'proj', 'output', 'runs', 'ledger.jsonl'), 'utf8');
-    expect(JSON.parse(ledger.trim()).workbook.path).toBe(path.join(dir, 'proj', 'data', 'b4b-sample.xlsx'));
+    expect((JSON.parse(ledger.trim()) as { workbook: { path: string } }).workbook.path).toBe(path.join(dir, 'proj', 'data', 'b4b-sample.xlsx'));
   });
 
   it('init refuses a folder that is not empty, and --force writes into it', async () => {
@@ -66,7 +66,7 @@ describe('the project folder', () => {
     expect(history).toEqual({ status: 0, stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`, stderr: '' });
   });
 
-  it('refuses a --project folder that is not a project, and its advice works', async () => {
+  it('refuses a --project folder that is not a project, and its advice works', () => {
     const missing = runCli(['history', '--project', 'nowhere'], { cwd: dir });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(

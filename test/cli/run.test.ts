@@ -52,7 +52,9 @@ describe('b4b-reports run', () => {
   });
 
   it('refuses a malformed month or an unknown report with a usage error', () => {
-    expect(runCli(['run', '--month', 'Oct-23', '--report', 'performance']).stderr).toContain('--month "Oct-23" is not a month; expected YYYY-MM');
+    const month = runCli(['run', '--month', 'Oct-23', '--report', 'performance']);
+    expect(month.status).toBe(2);
+    expect(month.stderr).toContain(`error: option '--month <YYYY-MM>' argument 'Oct-23' is invalid. "Oct-23" is not a month; expected YYYY-MM, e.g. 2023-10.`);
     const unknown = runCli(['run', '--month', '2023-10', '--report', 'nonsense']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/there is no report called "nonsense" in the settings \(known: performance, clinic-safeguarding, [^)]*\)/);

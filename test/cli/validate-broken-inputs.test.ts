@@ -20,12 +20,12 @@ async function fixture(name: string, bytes: Buffer | string): Promise<string> {
   return file;
 }
 
-describe('b4b-reports validate: broken inputs fail with a message naming the file, sheet and cell', () => {
+describe('b4b-reports validate: broken inputs fail with a report (on stdout) naming the file, sheet and cell', () => {
   it('a text file renamed .xlsx', async () => {
     const file = await fixture('renamed.xlsx', 'Indicator,Oct-23\nNumber of contacts,1922\n');
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
+    expect(result.stdout).toContain(
       'renamed.xlsx: the file is not an Excel workbook (.xlsx): it is not a zip archive (is it a text or CSV file renamed .xlsx?)',
     );
   });
@@ -34,7 +34,7 @@ describe('b4b-reports validate: broken inputs fail with a message naming the fil
     const file = await fixture('truncated.xlsx', good.subarray(0, Math.floor(good.length / 2)));
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('truncated.xlsx: the file is damaged or incomplete (perhaps truncated while copying)');
+    expect(result.stdout).toContain('truncated.xlsx: the file is damaged or incomplete (perhaps truncated while copying)');
   });
 
   it('a workbook with no sheets', async () => {
@@ -42,7 +42,7 @@ describe('b4b-reports validate: broken inputs fail with a message naming the fil
     const file = await fixture('no-sheets.xlsx', empty);
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('no-sheets.xlsx: the workbook has no sheets; expected the B4B data set sheets');
+    expect(result.stdout).toContain('no-sheets.xlsx: the workbook has no sheets; expected the B4B data set sheets');
   });
 
   it('a header that says "Measure" where no alias maps it', async () => {
@@ -52,7 +52,7 @@ describe('b4b-reports validate: broken inputs fail with a message naming the fil
     );
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column`);
+    expect(result.stdout).toContain(`measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column`);
   });
 
   it('"12a" in a value cell', async () => {
@@ -62,14 +62,14 @@ describe('b4b-reports validate: broken inputs fail with a message naming the fil
     );
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`twelve-a.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23)`);
-    expect(result.stderr).toMatch(/FAILED: 1 error\(s\)/);
+    expect(result.stdout).toContain(`twelve-a.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23)`);
+    expect(result.stdout).toMatch(/FAILED: 1 error\(s\)/);
   });
 
   it('a file that does not exist', () => {
     const result = runCli(['validate', path.join(dir, 'missing.xlsx')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('missing.xlsx: cannot read the workbook: no such file');
+    expect(result.stdout).toContain('missing.xlsx: cannot read the workbook: no such file');
   });
 
   it('--json prints the errors for machines, with the same exit code', async () => {
@@ -86,6 +86,6 @@ describe('b4b-reports validate: broken inputs fail with a message naming the fil
     expect(runCli(['validate', file]).status).toBe(0);
     const strict = runCli(['validate', '--strict', file]);
     expect(strict.status).toBe(1);
-    expect(strict.stderr).toContain('(--strict fails on warnings)');
+    expect(strict.stdout).toContain('(--strict fails on warnings)');
   });
 });

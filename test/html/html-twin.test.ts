@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
+   the page.evaluate callbacks run in the browser, on its DOM, which this Node project has no types for. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -125,11 +127,11 @@ describe('the HTML twins of the public documents', () => {
       // The HTML's own text without its inline charts: the figures must be in its tables and text.
       const htmlText = await page.evaluate(() => {
         const body = (globalThis as unknown as { document: any }).document.body;
-        for (const svg of Array.from(body.querySelectorAll('svg')) as any[]) svg.remove();
+        for (const svg of Array.from<any>(body.querySelectorAll('svg'))) svg.remove();
         // A numbered list's numbers are drawn by the browser, outside innerText: write them in, as seen.
-        for (const ol of Array.from(body.querySelectorAll('ol:not([type])')) as any[]) {
+        for (const ol of Array.from<any>(body.querySelectorAll('ol:not([type])'))) {
           const start = Number(ol.getAttribute('start') ?? 1);
-          (Array.from(ol.children) as any[]).forEach((li, i) => li.insertAdjacentText('afterbegin', `${start + i}. `));
+          Array.from<any>(ol.children).forEach((li, i) => li.insertAdjacentText('afterbegin', `${start + i}. `));
         }
         // innerText, as a reader sees it: table cells apart, not run together as in textContent.
         return body.innerText as string;

@@ -72,7 +72,7 @@ describe('the October 2023 finance report', () => {
           const expected = trace.op === 'value' ? a! : a! - b!;
           const printed = row.cells[trace.column];
           const forms = [money000(expected), String(expected), `£${expected.toLocaleString('en-GB')}`, expected < 0 ? `(${-expected})` : String(expected)];
-          expect(forms, `${t.title}: ${trace.from.map((f) => `${f.sheet}!${f.cell}`).join(' - ')} printed as ${String(printed)}`).toContain(printed);
+          expect(forms, `${t.title}: ${trace.from.map((f) => `${f.sheet}!${f.cell}`).join(' - ')} printed as ${JSON.stringify(printed)}`).toContain(printed);
           checked += 1;
         }
       }
@@ -164,6 +164,6 @@ describe('finance sheets: bad amounts are errors naming their cells', () => {
 it('the sample finance figures are marked illustrative in the workbook', async () => {
   const notes = (await readFile(SAMPLE)).length > 0 ? workbook.getWorksheet('Notes') : undefined;
   const all: string[] = [];
-  notes?.eachRow((row) => all.push(String(row.getCell(1).value)));
+  notes?.eachRow((row) => all.push(row.getCell(1).text));
   expect(all.join('\n')).toContain('ILLUSTRATIVE FIGURES ONLY');
 });

@@ -111,7 +111,7 @@ describe('finding tables', () => {
 
   it('warns of error values and formulas without saved results, naming the cell', async () => {
     const { dataset, findings } = await read([
-      { name: 'S', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, { error: '#DIV/0!' }, { formula: 'SUM(D2:E2)' } as never, 5, 6]] },
+      { name: 'S', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, { error: '#DIV/0!' }, { formula: 'SUM(D2:E2)' }, 5, 6]] },
     ]);
     expect(dataset.tables[0]?.rows[0]?.values['2023-03']).toMatchObject({ kind: 'missing', reason: 'error' });
     const messages = findings.map(formatFinding);

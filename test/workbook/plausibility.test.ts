@@ -46,7 +46,7 @@ describe('figures that cannot be right never print', () => {
   });
 
   it('a row of nothing but errors or formulas without saved results is an error', async () => {
-    const errors = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ error: '#REF!' }) as FixtureCell));
+    const errors = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ error: '#REF!' })));
     expect(errors.errors).toHaveLength(1);
     expect(errors.errors[0]).toMatch(/^odd\.xlsx › 'S'!D2: Number of children in our care: none of its 6 month cell\(s\) holds a figure \(all are errors/);
     const formulas = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ formula: 'SUM(A1:A2)' }) as never));

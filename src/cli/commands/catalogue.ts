@@ -11,7 +11,7 @@ export function registerCatalogue(program: Command): void {
     .addHelpText(
       'after',
       '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
-        'Exit codes: 0 drafts printed (or none needed); 1 no indicator table could be read; 2 wrong usage.',
+        'Exits 1 when no indicator table could be read ("b4b-reports --help" lists every exit code).',
     )
     .addOption(projectOption())
     .addOption(settingsOption())

@@ -1,26 +1,33 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { writeJson } from '../outcome.js';
 
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
-  limit: string;
+  limit: number;
+}
+
+/** --limit: a whole number of runs, 1 or more ("abc", "0", "-5" and "2.5" are usage errors). */
+function positiveWholeNumber(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of runs, 1 or more.`);
+  return Number(value);
 }
 
 export function registerHistory(program: Command): void {
   program
     .command('history')
     .description('List recorded runs, newest first: what ran, for which month, how it ended, what it wrote and sent')
-    .option('--limit <n>', 'how many runs to list', '20')
-    .option('--json', 'print the ledger records as JSON')
+    .addOption(new Option('--limit <n>', 'how many runs to list (a whole number, 1 or more)').default(20).argParser(positiveWholeNumber))
+    .option('--json', 'print {"ok": true, "ledger": FILE, "runs": [...]} with the ledger records, newest first')
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
       const { RunLedger } = await import('../../run/ledger.js');
-      const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, Math.max(1, Number(options.limit) || 20));
+      const runs = (await new RunLedger(loaded.paths.ledger).read()).reverse().slice(0, options.limit);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+        writeJson({ ok: true, ledger: loaded.paths.ledger, runs });
         return;
       }
       if (runs.length === 0) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { ALL_TABLES_REPORT } from '../../report/all-tables.js';
 import { B4BError } from '../../findings/finding.js';
@@ -10,26 +10,41 @@ import type { MonthRunResult } from '../../run/run-month.js';
 import type { FigureChange } from '../../run/ledger.js';
 
 interface RunOptions extends ProjectOptions {
-  month: string;
+  month: MonthKey;
   report?: string;
   pack?: string;
   workbook?: string;
   strict?: boolean;
   force?: boolean;
-  wait?: string;
+  wait: number;
   itemFilesWithoutPageNumbers?: boolean;
+}
+
+function monthOption(value: string): MonthKey {
+  if (!isMonthKey(value)) throw new InvalidArgumentError(`"${value}" is not a month; expected YYYY-MM, e.g. 2023-10.`);
+  return value;
+}
+
+function secondsOption(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new InvalidArgumentError(`"${value}" is not a number of seconds (0 or more).`);
+  return seconds;
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('Produce a month: every report and pack configured, or with --report or --pack just one (or re-run a month), and print the paths of the PDFs')
-    .requiredOption('--month <YYYY-MM>', 'the report month, e.g. 2023-10 (data to the end of that month)')
-    .option('--report <name>', 'a report named in config/b4b.yaml (performance, finance, clinic-safeguarding, ...)')
+    .addOption(new Option('--month <YYYY-MM>', 'the report month, e.g. 2023-10 (data to the end of that month)').makeOptionMandatory().argParser(monthOption))
+    .addOption(new Option('--report <name>', 'a report named in config/b4b.yaml (performance, finance, clinic-safeguarding, ...)').conflicts('pack'))
     .option('--pack <name>', 'an agenda pack named in config/packs.yaml (panel, board): writes the public and restricted packs')
     .option('--force', 'replace the month\'s existing PDFs (a re-run); without it an existing PDF is never replaced')
-    .option('--wait <seconds>', 'if another run of the same report or pack is in progress, wait this long for it instead of refusing', '0')
-    .option('--item-files-without-page-numbers', "with --pack: write each item's own PDF without pack page numbers")
+    .addOption(
+      new Option('--wait <seconds>', 'if another run of the same report or pack is in progress, wait this long for it instead of refusing')
+        .default(0)
+        .argParser(secondsOption),
+    )
+    .addOption(new Option('--item-files-without-page-numbers', "with --pack: write each item's own PDF without pack page numbers").conflicts('report'))
     .option('--workbook <file>', 'read this workbook instead of the configured one')
     .option('--strict', 'treat warnings (an indicator not supplied, no commentary) as errors: nothing is written')
     .addHelpText(
@@ -47,12 +62,7 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: RunOptions) => {
       markStartup();
-      if (!isMonthKey(options.month)) throw new B4BError(`--month "${options.month}" is not a month; expected YYYY-MM, e.g. 2023-10`, [], 2);
-      if (options.report !== undefined && options.pack !== undefined) {
-        throw new B4BError('give --report NAME or --pack NAME, not both (or neither, for everything configured for the month)', [], 2);
-      }
-      const waitSeconds = Number(options.wait ?? 0);
-      if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new B4BError(`--wait "${options.wait}" is not a number of seconds`, [], 2);
+      const waitSeconds = options.wait;
       const loaded = await loadProjectSettings(options, { workbook: options.workbook });
       if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
         const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');

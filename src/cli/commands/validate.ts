@@ -3,6 +3,7 @@ import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type 
 import type { DatasetSummary } from '../../dataset/summarise.js';
 import { formatSource } from '../../findings/finding.js';
 import { monthLabel } from '../../workbook/month.js';
+import { EXIT, writeJson } from '../outcome.js';
 import { formatFindingGroups } from '../print-findings.js';
 
 interface ValidateOptions extends ProjectOptions {
@@ -28,10 +29,7 @@ export function registerValidate(program: Command): void {
     .argument('[workbook]', 'the .xlsx file to check (default: the workbook in config/b4b.yaml)')
     .option('--strict', 'fail (exit 1) on warnings as well as errors')
     .option('--json', 'print the result as JSON for other programs')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 no errors (and, with --strict, no warnings); 1 problems found; 2 wrong usage.',
-    )
+    .addHelpText('after', '\nThe report goes to stdout, pass or fail; the exit code says which: 0 no errors (and, with --strict, no\nwarnings), 1 problems found ("b4b-reports --help" lists every exit code).')
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
@@ -42,8 +40,20 @@ export function registerValidate(program: Command): void {
       const { checkWorkbook } = await import('../../validate/check-workbook.js');
       const { summary, errors, warnings, decisions } = await checkWorkbook(loaded, file);
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
+      const verdict = failed
+        ? `FAILED: ${errors.length} error(s), ${warnings.length} warning(s)${errors.length === 0 ? ' (--strict fails on warnings)' : ''}.`
+        : `OK: no errors, ${warnings.length} warning(s).`;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ workbook: file, ok: !failed, summary, errors, warnings, decisions }, null, 2)}\n`);
+        const unreadable = errors.length > 0 && errors.every((f) => f.code === 'unreadable-file');
+        writeJson({
+          ok: !failed,
+          ...(failed ? { error: { code: unreadable ? 'unreadable-file' : 'problems', exitCode: EXIT.problems, message: unreadable ? `${file}: ${errors[0]?.message ?? 'cannot read the workbook'}` : verdict } } : {}),
+          workbook: file,
+          summary,
+          errors,
+          warnings,
+          decisions,
+        });
       } else {
         const out = [
           ...(summary ? summaryLines(file, summary) : [`Workbook: ${file}`]),
@@ -55,12 +65,10 @@ export function registerValidate(program: Command): void {
           '',
           formatFindingGroups(warnings, 'Warnings'),
           '',
-          failed
-            ? `FAILED: ${errors.length} error(s), ${warnings.length} warning(s)${errors.length === 0 ? ' (--strict fails on warnings)' : ''}.`
-            : `OK: no errors, ${warnings.length} warning(s).`,
+          verdict,
         ];
-        (failed ? process.stderr : process.stdout).write(`${out.join('\n')}\n`);
+        process.stdout.write(`${out.join('\n')}\n`);
       }
-      process.exitCode = failed ? 1 : 0;
+      process.exitCode = failed ? EXIT.problems : EXIT.ok;
     });
 }

@@ -4,7 +4,7 @@ import { loadPacks } from '../../pack/load-packs.js';
 import { configuredTargets } from '../../run/run-month.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { checkWorkbook } from '../../validate/check-workbook.js';
-import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { isMonthKey, monthLabel, monthLongLabel } from '../../workbook/month.js';
 import { page, requireOfficer, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
 import type { ConsoleJob, JobResult, Target } from '../runs.js';
@@ -114,7 +114,7 @@ function resultView(result: JobResult, outputDir: string, known?: Map<string, un
     runId: record?.id,
     files,
     warnings: record?.warnings ?? [],
-    changes: record?.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month as MonthKey) })),
+    changes: record?.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month) })),
     hasChanges: record?.changes !== undefined,
   };
 }

@@ -6,7 +6,7 @@ import { RunLedger, type RunRecord } from '../../run/ledger.js';
 import { silentProgress } from '../../run/progress.js';
 import { configuredScheduler } from '../../schedule/configured-scheduler.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
-import { monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { monthLabel, monthLongLabel } from '../../workbook/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
 import { londonTime } from '../views.js';
@@ -88,7 +88,7 @@ function runView(r: RunRecord, outputDir: string, known: Map<string, { restricte
     officer,
     warningCount: r.warnings.length,
     warnings: officer ? r.warnings : [],
-    changes: officer ? r.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month as MonthKey) })) : undefined,
+    changes: officer ? r.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month) })) : undefined,
     hasChanges: officer && r.changes !== undefined,
     changeCount: r.changes?.length,
     delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length, detail: officer ? d.detail : undefined })),

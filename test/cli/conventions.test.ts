@@ -1,0 +1,95 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+
+/** Parses stdout as exactly one JSON object (JSON.parse refuses anything after it). */
+function onlyJson(stdout: string): Record<string, unknown> {
+  const value = JSON.parse(stdout) as unknown;
+  expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
+  return value as Record<string, unknown>;
+}
+
+describe('command-line conventions', () => {
+  let project: TempProject;
+  beforeAll(async () => {
+    project = await tempProject();
+  });
+
+  it('--help documents every exit code once, for every command', () => {
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    for (const line of ['  0   success', '  1   problems found', '  2   wrong usage', '  70  internal failure', '  75  busy']) expect(help.stdout).toContain(line);
+  });
+
+  it.each([
+    ['abc', '"abc" is not a whole number of runs, 1 or more.'],
+    ['0', '"0" is not a whole number of runs, 1 or more.'],
+    ['-5', '"-5" is not a whole number of runs, 1 or more.'],
+  ])('history --limit %s is a usage error (exit 2), as text and as one JSON object', (limit, message) => {
+    const text = runCli(['history', `--limit=${limit}`, '--settings', project.settings]);
+    expect(text.status).toBe(2);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toContain(`error: option '--limit <n>' argument '${limit}' is invalid. ${message}`);
+    const json = runCli(['history', '--json', `--limit=${limit}`, '--settings', project.settings]);
+    expect(json.status).toBe(2);
+    expect(onlyJson(json.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: `option '--limit <n>' argument '${limit}' is invalid. ${message}` } });
+  });
+
+  it('validate --json on a missing workbook prints one JSON object with an error code', () => {
+    const missing = path.join(project.root, 'missing.xlsx');
+    const result = runCli(['validate', missing, '--json', '--settings', project.settings]);
+    expect(result.status).toBe(1);
+    const json = onlyJson(result.stdout);
+    expect(json).toMatchObject({
+      ok: false,
+      error: { code: 'unreadable-file', exitCode: 1, message: `${missing}: cannot read the workbook: no such file` },
+      errors: [{ code: 'unreadable-file', source: { file: missing } }],
+    });
+  });
+
+  it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', () => {
+    const settings = path.join(project.root, 'config', 'nowhere.yaml');
+    const json = runCli(['validate', '--json', '--settings', settings]);
+    expect(json.status).toBe(1);
+    expect(onlyJson(json.stdout)).toEqual({ ok: false, error: { code: 'config', exitCode: 1, message: `${settings}: cannot read the settings file: no such file` } });
+    const text = runCli(['history', '--settings', settings]);
+    expect(text).toEqual({ status: 1, stdout: '', stderr: `b4b-reports: ${settings}: cannot read the settings file: no such file\n` });
+  });
+
+  it('an unknown option under --json is one JSON object too', () => {
+    const result = runCli(['validate', '--json', '--frobnicate']);
+    expect(result.status).toBe(2);
+    expect(onlyJson(result.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: "unknown option '--frobnicate'" } });
+  });
+
+  it('run refuses --report with --pack, and a negative --wait, before reading anything', () => {
+    const both = runCli(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board', '--settings', project.settings]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain("error: option '--report <name>' cannot be used with option '--pack <name>'");
+    const wait = runCli(['run', '--month', '2023-10', '--report', 'performance', '--wait', '-1', '--settings', project.settings]);
+    expect(wait.status).toBe(2);
+    expect(wait.stderr).toContain(`error: option '--wait <seconds>' argument '-1' is invalid. "-1" is not a number of seconds (0 or more).`);
+  });
+
+  it('a packs.yaml that does not match its schema names the file, the line and the field', async () => {
+    const packs = path.join(project.root, 'config', 'packs.yaml');
+    const text = await readFile(packs, 'utf8');
+    const lines = text.split('\n');
+    const firstPage = lines.findIndex((l) => /^\s+firstPage: 115$/.test(l));
+    lines[firstPage] = lines[firstPage]!.replace('115', '116');
+    await writeFile(packs, lines.join('\n'));
+    try {
+      const result = runCli(['run', '--month', '2023-10', '--pack', 'panel', '--settings', project.settings]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `b4b-reports: ${packs}: the packs file does not match its schema:\n` +
+          `  ${packs}:${firstPage + 1}: packs.panel.firstPage: firstPage must be odd: every item starts on an odd page\n`,
+      );
+      expect(result.stdout).toBe('');
+    } finally {
+      await writeFile(packs, text);
+    }
+  });
+});

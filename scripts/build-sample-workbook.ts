@@ -5,6 +5,10 @@
  *   Tables for Slide" sheets exactly as seed 002 prints them (cells separated by two tabs). Their
  *   figures are copied, never altered; each cell is given the type and number format the real
  *   workbook has, quirks included (see `cellFor`).
+ * - health-assessments.tsv is the health assessments table of the October 2023 performance report
+ *   (seed 000, agenda item 10, Appendix 1, "Promote permanence and placement stability"), Oct-22 to
+ *   Oct-23, as seed 000 prints it (its tabs doubled to the layout above); seed 002's sheets hold only
+ *   the older months of these two indicators. test/sample-workbook.test.ts checks it against the seed.
  * - team-measures.tsv and caseloads.tsv hold the Safeguarding assurance clinic figures of July 2023
  *   (seed 000, agenda item 7) in the project's own long format; commentary.yaml the October 2023
  *   progress analysis (seed 000, item 10, Appendix 1); finance.yaml illustrative finance figures.
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
   writeSeedSheet(workbook.addWorksheet('B4B data set'), dataSet, { monthsAsDates: false, trendFormulas: false });
   const board = parseSeedSheet(await readFile(path.join(SOURCE, 'board-data-tables-for-slide.tsv'), 'utf8'));
   writeSeedSheet(workbook.addWorksheet('Board Data Tables for Slide'), board, { monthsAsDates: true, trendFormulas: true });
+  const health = parseSeedSheet(await readFile(path.join(SOURCE, 'health-assessments.tsv'), 'utf8'));
+  writeSeedSheet(workbook.addWorksheet('Health assessments'), health, { monthsAsDates: false, trendFormulas: false });
 
   const team = readTsv(await readFile(path.join(SOURCE, 'team-measures.tsv'), 'utf8'));
   const illustrativeTeams = readTsv(await readFile(path.join(SOURCE, 'team-measures-illustrative.tsv'), 'utf8'));
@@ -209,6 +215,7 @@ async function main(): Promise<void> {
     ['About this sample workbook'],
     ['Written by scripts/build-sample-workbook.ts from data/sample-source/. Do not edit by hand: change the sources and run npm run sample.'],
     ["'B4B data set' and 'Board Data Tables for Slide': the council's figures exactly as published in the Children and Families Scrutiny Panel pack of 23 November 2023 (seed 002), in the real layout with its quirks: text and date month headers, a row of month-end dates above some headers, percentages as fractions, as text and as plain points, '-', 'TBC', '<36%', Trend formulas with saved results, and direction-of-travel numbers shown as dates by a stray cell format."],
+    ["'Health assessments': the two health assessment indicators from October 2022 to October 2023, as the performance report of 23 November 2023 prints them (seed 000, agenda item 10, Appendix 1)."],
     ["'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker."],
     ["'Team measures' rows whose Measure starts 'ptc-' (Pathways Through Care, June and July 2023): ILLUSTRATIVE FIGURES ONLY, made up to exercise the second clinic template."],
     ["'Commentary': the October 2023 performance report's text (seed 000, agenda item 10, Appendix 1)."],

@@ -52,8 +52,9 @@ const EXPECTED: Array<{ sheet: string; index: number; section: string; name: str
 ];
 
 describe('the sample workbook holds the seed figures in every table', () => {
-  it('finds all sixteen tables of the two seed sheets', () => {
-    expect(checked.dataset.tables.map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
+  it('finds all sixteen tables of the two seed sheets, and the health assessments table of seed 000', () => {
+    expect(checked.dataset.tables.filter((t) => t.sheet !== 'Health assessments').map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
+    expect(checked.dataset.tables.filter((t) => t.sheet === 'Health assessments')).toHaveLength(1);
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
@@ -95,11 +96,27 @@ describe('the sample workbook holds the seed figures in every table', () => {
   });
 });
 
+describe('the health assessments table', () => {
+  it('holds the 26 figures the October 2023 performance report prints (seed 000), Oct-22 to Oct-23', async () => {
+    const seed = (await readFile(path.join(ROOT, 'test/fixtures/seed-000-appendix-1-table-rows.tsv'), 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('health assessments'))
+      .map((line) => line.split('\t'));
+    expect(seed.flatMap((r) => r.slice(1))).toHaveLength(26);
+    const health = checked.dataset.tables.find((t) => t.sheet === 'Health assessments');
+    expect(health?.section).toBe('Health assessments');
+    const months = ['2022-10', '2022-11', '2022-12', '2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06', '2023-07', '2023-08', '2023-09', '2023-10'];
+    for (const [name, ...figures] of seed) {
+      expect(months.map((m) => printed(health!, name!, m)), name).toEqual(figures.map((f) => `${f}%`));
+    }
+  });
+});
+
 describe('b4b-reports validate on the sample', () => {
   it('exits 0, says what it read and lists the conflicts as warnings', () => {
     const result = runCli(['validate', SAMPLE]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Read 16 indicator tables with 169 indicator rows');
+    expect(result.stdout).toContain('Read 17 indicator tables with 171 indicator rows');
     expect(result.stdout).toContain('Same indicator and month, different figures');
     expect(result.stdout).toMatch(/OK: no errors, \d+ warning\(s\)\./);
   });

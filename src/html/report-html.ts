@@ -163,7 +163,7 @@ class ReportHtmlWriter {
       `<dt>RAG</dt><dd>This month against the target, allowing for whether a higher figure is better: Green, target met; Amber, within tolerance of the target; Red, outside tolerance.</dd>\n` +
       `<dt>Direction of travel</dt><dd>This month against last month, in the same way: Improved (↑), Worsened (↓) or No change (→). An improvement can be a fall in the figure.</dd>\n` +
       `<dt>Trend</dt><dd>Where shown, the raw rise or fall since last month: Up, Down or Same.</dd>\n` +
-      `<dt>-</dt><dd>No target, no figure or no good direction for that indicator.</dd>\n</dl>\n</section>`
+      `<dt>-</dt><dd>The one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, or no RAG or direction of travel for that indicator.</dd>\n</dl>\n</section>`
     );
   }
 

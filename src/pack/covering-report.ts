@@ -1,4 +1,4 @@
-import type { AgendaFormat } from '../render/agenda-format.js';
+import { pageLabel, type AgendaFormat } from '../render/agenda-format.js';
 import { FONT_FAMILY } from '../render/fonts.js';
 import type { CoveringReport } from './pack-settings.js';
 import { fillText } from './text-values.js';
@@ -24,7 +24,7 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
   const { report, values } = input;
   const t = (text: string): string => fillText(text, values);
   let paragraph = 0;
-  const heading = (text: string): Node => ({ text, bold: true, margin: [0, 10, 0, 4] });
+  const heading = (text: string): Node => ({ text, bold: true, margin: [0, 10, 0, 4], outline: true });
   const numbered = (texts: string[]): Node[] =>
     texts.map((text) => {
       paragraph += 1;
@@ -105,9 +105,14 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
     pageMargins: [56, 60, 56, 50],
     info: { title: `${report.subject}`, subject: report.subject, author: input.council, creator: 'b4b-reports' },
     language: 'en-GB',
+    displayTitle: true,
     defaultStyle: { font: FONT_FAMILY, fontSize: 10.5, lineHeight: 1.15 },
     header: (page: number) =>
       page === 1 && stamp.length > 0 ? { stack: stamp.map((text) => ({ text, bold: true, fontSize: 12 })), alignment: 'right', margin: [0, 20, 56, 0] } : null,
+    footer: (page: number) => {
+      const label = pageLabel(input.format, page);
+      return label ? { text: label, alignment: 'center', fontSize: 9, margin: [0, 12, 0, 0] } : null;
+    },
     content,
   };
 }

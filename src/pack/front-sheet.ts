@@ -58,6 +58,7 @@ export function frontSheetDocument(input: FrontSheetInput): Record<string, unkno
     pageMargins: [56, 60, 56, 50],
     info: { title: `${input.meeting}: agenda`, author: input.council, creator: 'b4b-reports' },
     language: 'en-GB',
+    displayTitle: true,
     defaultStyle: { font: FONT_FAMILY, fontSize: 10.5, lineHeight: 1.15 },
     content: [
       ...(restricted

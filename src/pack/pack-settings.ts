@@ -17,6 +17,12 @@ export const packDocumentSchema = z.union([
     coveringReport: z.string().min(1),
   }),
   z.object({
+    /** A glossary the program lays out from a data file (config/glossary.yaml: title, acronyms, terms). */
+    glossary: z.string().min(1),
+    appendix: z.union([z.number(), z.string()]).optional(),
+    title: z.string().min(1),
+  }),
+  z.object({
     /** A PDF the program did not make (minutes, another report), included as it is. */
     file: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
@@ -36,6 +42,11 @@ const packSchema = z.object({
   meeting: z.string().min(1),
   /** The meeting's date (YYYY-MM-DD); without one, packs name the month after the data month. */
   meetingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  /**
+   * The meetings' dates (YYYY-MM-DD): a month's pack goes to the first meeting after the month ends,
+   * and its front sheet, title and covering report's DATE OF DECISION print that date ("23 November 2023").
+   */
+  meetingDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')).optional(),
   /** "Page N" of the first item's first page; odd, since every item starts on an odd page. */
   firstPage: z
     .number()

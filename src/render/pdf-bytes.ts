@@ -18,6 +18,34 @@ interface PdfMake {
 
 let instance: PdfMake | undefined;
 
+/** A heading the contents page refers to: pdfmake sets its positions; we set the pack page offset. */
+interface PageNodeRef {
+  positions?: Array<{ pageNumber: number }>;
+  pageNumberOffset?: number;
+}
+
+/**
+ * pdfmake prints a contents entry's page number as the PDF page (1, 2, 3) and has no offset
+ * (bpampuch/pdfmake#2363). A heading node may carry `pageNumberOffset` (the document's first pack page
+ * less one); the contents then prints the page its footer reads ("Page 119").
+ */
+function offsetContentsPageNumbers(): void {
+  const renderer = (require('pdfmake/js/Renderer') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+  const renderLine = renderer.renderLine as (this: unknown, line: Record<string, unknown>, ...rest: unknown[]) => unknown;
+  const shifted = (ref: PageNodeRef | undefined): PageNodeRef | undefined => {
+    const first = ref?.positions?.[0];
+    if (!ref || !first || !ref.pageNumberOffset) return ref;
+    return { positions: [{ ...first, pageNumber: first.pageNumber + ref.pageNumberOffset }] };
+  };
+  renderer.renderLine = function (this: unknown, line: Record<string, unknown>, ...rest: unknown[]): unknown {
+    if (line._pageNodeRef) line._pageNodeRef = shifted(line._pageNodeRef);
+    for (const inline of (line.inlines as Array<Record<string, unknown>> | undefined) ?? []) {
+      if (inline._pageNodeRef) inline._pageNodeRef = shifted(inline._pageNodeRef);
+    }
+    return renderLine.call(this, line, ...rest);
+  };
+}
+
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
 function pdfmake(): PdfMake {
   if (!instance) {
@@ -34,6 +62,7 @@ function pdfmake(): PdfMake {
     instance.setFonts({ [FONT_FAMILY]: virtual });
     instance.setLocalAccessPolicy(() => false);
     instance.setUrlAccessPolicy(() => false);
+    offsetContentsPageNumbers();
   }
   return instance;
 }

@@ -2,10 +2,16 @@ import type { Block, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
-import { CHART_HEIGHT_PT, CHART_WIDTH_PT, type ChartSize } from './charts.js';
+import { textWidth, type ChartSize } from './charts.js';
 import { FONT_FAMILY } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
 import { anchorId } from '../report/printed-figures.js';
+
+/**
+ * The indicator tables' text and headers: 7 pt, where about 20 columns (13 or 14 months, target, RAG,
+ * direction of travel and four benchmarks) must fit across the page; every other table is 8.5 pt.
+ */
+export const TABLE_FONT_SIZE = 7;
 
 /** pdfmake content nodes: plain objects, built here from blocks and never from template text. */
 type Node = Record<string, unknown> | string;
@@ -92,7 +98,7 @@ function gridLayout(highlighted: (rowIndex: number) => boolean = () => false): R
 }
 
 /** A team table: Team/Locality, Denominator, Numerator, % and Total; a % worse than target is marked. */
-function teamTable(table: TeamTableModel): Node {
+function teamTable(table: TeamTableModel): Record<string, unknown> {
   const cell = (row: TeamTableModel['total'], bold = false): Node[] => [
     { text: row.team, bold },
     { text: String(row.denominator), alignment: 'right', bold },
@@ -121,7 +127,7 @@ function teamTable(table: TeamTableModel): Node {
 }
 
 /** A caseload table: allocations, qualifying status and team; never who the worker is. */
-function caseloadTable(table: CaseloadTableModel): Node {
+function caseloadTable(table: CaseloadTableModel): Record<string, unknown> {
   const body = [
     ['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(headerCell),
     ...table.rows.map((row) => [
@@ -135,7 +141,7 @@ function caseloadTable(table: CaseloadTableModel): Node {
       { text: table.title, style: 'h2' },
       ...(table.highlightFrom !== undefined ? [{ text: `● and shading: ${table.highlightFrom} or more allocations`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }] : []),
       {
-        table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [80, 80, 140], body },
+        table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [62, 62, '*'], body },
         layout: gridLayout((i) => table.rows[i - 1]?.highlight === true),
         fontSize: 8.5,
       },
@@ -145,7 +151,7 @@ function caseloadTable(table: CaseloadTableModel): Node {
 }
 
 /** A generic table (the finance report's): columns with alignment and width; total rows in bold. */
-function gridTable(table: GridTableModel): Node {
+function gridTable(table: GridTableModel): Record<string, unknown> {
   const body = [
     table.columns.map((c) => headerCell(c.label)),
     ...table.rows.map((row) =>
@@ -170,7 +176,7 @@ function gridTable(table: GridTableModel): Node {
   };
 }
 
-function indicatorTable(table: IndicatorTableModel, blockIndex: number): Node {
+function indicatorTable(table: IndicatorTableModel, blockIndex: number): Record<string, unknown> {
   const headers = [
     headerCell('Indicator'),
     ...table.monthLabels.map(headerCell),
@@ -178,12 +184,18 @@ function indicatorTable(table: IndicatorTableModel, blockIndex: number): Node {
     ...(table.showTarget ? ['Target', 'RAG', 'Direction of travel'].map(headerCell) : []),
     ...table.benchmarkLabels.map(headerCell),
   ];
+  // Each figure column is as wide as its widest figure or header word (bold), so no header breaks
+  // inside a word ("Neighbours", "Nov-22"); the indicator's name takes the rest of the page.
+  const size = TABLE_FONT_SIZE;
+  const fit = (header: string, texts: string[], min = 0): number =>
+    Math.ceil(Math.max(min, ...header.split(/\s+/).map((w) => textWidth(w, size, 'bold')), ...texts.map((t) => textWidth(t, size))) + 1);
+  const supplied = table.rows.filter((r) => r.supplied);
   const widths = [
     '*',
-    ...table.monthLabels.map(() => 23),
-    ...(table.showTrend ? [26] : []),
-    ...(table.showTarget ? [23, 20, 27] : []),
-    ...table.benchmarkLabels.map(() => 34),
+    ...table.monthLabels.map((label, m) => fit(label, supplied.map((r) => r.cells[m] ?? ''))),
+    ...(table.showTrend ? [fit('Trend', ['↑'])] : []),
+    ...(table.showTarget ? [fit('Target', supplied.map((r) => r.target)), fit('RAG', ['● G'], 16), fit('Direction of travel', ['↑'])] : []),
+    ...table.benchmarkLabels.map((label, b) => fit(label, supplied.map((r) => r.benchmarks[b] ?? ''))),
   ];
   return {
     table: {
@@ -199,15 +211,45 @@ function indicatorTable(table: IndicatorTableModel, blockIndex: number): Node {
   };
 }
 
-/** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them. */
-function chartRow(charts: ChartModel[], drawChart: ChartDrawer): Node {
-  return {
-    // A chart without series is a run warning, never a note on the page (the template drops it).
-    columns: charts.filter((chart) => chart.series.length > 0).map((chart) => drawChart(chart, { width: CHART_WIDTH_PT, height: CHART_HEIGHT_PT })),
-    columnGap: 14,
-    margin: [0, 6, 0, 6],
+/** The width pdfmake lays content out in: A4 landscape less the 36 pt margins. */
+const CONTENT_WIDTH = 841.89 - 72;
+const CHART_GAP = 12;
+/** Three charts fill a row; a row of two (or a chart alone) takes half the width each. One height, so rows line up. */
+const CHART_HEIGHT = 150;
+export function rowChartSize(inRow: number): ChartSize {
+  const perRow = inRow >= 3 ? 3 : 2;
+  return { width: Math.floor((CONTENT_WIDTH - (perRow - 1) * CHART_GAP) / perRow), height: CHART_HEIGHT };
+}
+
+/** Charts two or three to a row, never one alone when there are more: 4 → 2 + 2, 5 → 3 + 2, 7 → 3 + 2 + 2. */
+export function chartRows<T>(charts: T[]): T[][] {
+  if (charts.length <= 3) return [charts];
+  const rows = Math.ceil(charts.length / 3);
+  const base = Math.floor(charts.length / rows);
+  const extra = charts.length % rows;
+  const out: T[][] = [];
+  let at = 0;
+  for (let r = 0; r < rows; r++) {
+    const n = base + (r < extra ? 1 : 0);
+    out.push(charts.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them; each row is kept whole. */
+function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
+  // A chart without series is a run warning, never a note on the page (the template drops it).
+  return chartRows(charts.filter((chart) => chart.series.length > 0)).filter((row) => row.length > 0).map((row) => ({
+    columns: row.map((chart) => {
+      const size = rowChartSize(row.length);
+      return { width: size.width, stack: [drawChart(chart, size)] };
+    }),
+    columnGap: CHART_GAP,
+    // Space above only: a bottom margin that does not fit makes pdfmake start a page that stays empty.
+    margin: [0, 8, 0, 0],
     unbreakable: true,
-  };
+  }));
 }
 
 function keyTable(): Node {
@@ -226,13 +268,18 @@ function keyTable(): Node {
             text:
               'RAG compares this month with the target, allowing for whether a higher figure is better. Direction of travel compares ' +
               'this month with last month, in the same way: an upward arrow is an improvement even where the figure fell. ' +
-              '"-" means no target, no figure or no good direction for that indicator.',
+              '"-" is the one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, ' +
+              'or no RAG or direction of travel for that indicator. Figures are right-aligned; every digit in the font has the same width, so columns of figures line up.',
           },
         ],
         columnGap: 20,
       },
     ],
   };
+}
+
+function bulletList(items: Array<{ level: number; runs: Run[] }>): Record<string, unknown> {
+  return { ul: items.map((item) => ({ text: runs(item.runs), margin: [item.level > 1 ? 14 : 0, 0, 0, 2] })), style: 'body' };
 }
 
 /** Draws a chart at the given size as a pdfmake node (src/render/charts.ts, chartPdfNode). */
@@ -252,17 +299,27 @@ export function buildPdfDocument(
   options: DocumentOptions,
 ): { doc: Record<string, unknown> } {
   const content: Node[] = [];
-  // Team and caseload tables are narrow: two in a row go side by side.
-  const sideBySide = (a: Block | undefined, b: Block | undefined): boolean =>
-    a !== undefined && b !== undefined && a.kind === b.kind && (a.kind === 'team-table' || a.kind === 'caseload-table');
-  const narrowTable = (block: Block): Node => (block.kind === 'team-table' ? teamTable(block) : block.kind === 'caseload-table' ? caseloadTable(block) : '');
+  // Tables that may run onto another page, with what their continuation is headed ("... (continued)").
+  const continuing: Array<{ node: Record<string, unknown>; label: string }> = [];
+  const track = (node: Record<string, unknown>, label: string): Record<string, unknown> => {
+    const table = (node.stack as Array<Record<string, unknown>> | undefined)?.find((n) => 'table' in n) ?? node;
+    continuing.push({ node: table, label });
+    return node;
+  };
+  let section = '';
+  // Team and caseload tables are narrow: those one after another flow side by side, as many to a row
+  // as fit (three caseload tables, two team tables), so none starts a page while the row beside it is empty.
+  const narrowTable = (block: Block): Node =>
+    block.kind === 'team-table' ? track(teamTable(block), block.title) : block.kind === 'caseload-table' ? track(caseloadTable(block), block.title) : '';
+  const perRow = (block: Block): number => (block.kind === 'caseload-table' ? 3 : block.kind === 'team-table' ? 2 : 1);
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i];
     if (!block) continue;
-    const next = blocks[i + 1];
-    if (sideBySide(block, next) && next) {
-      content.push({ columns: [narrowTable(block), narrowTable(next)], columnGap: 24 });
-      i += 1;
+    if (perRow(block) > 1) {
+      const row: Block[] = [block];
+      while (row.length < perRow(block) && blocks[i + 1]?.kind === block.kind) row.push(blocks[++i]!);
+      const width = block.kind === 'caseload-table' ? 244 : 370;
+      content.push({ columns: row.map((b) => ({ width, stack: [narrowTable(b)] })), columnGap: 18 });
       continue;
     }
     switch (block.kind) {
@@ -283,33 +340,48 @@ export function buildPdfDocument(
         break;
       case 'heading':
         if (block.level === 1) {
-          // A section starts a page, unless it is the first thing in the document.
-          content.push({ text: block.text, style: 'h1', tocItem: true, ...(content.length > 0 ? { pageBreak: 'before' } : {}) });
+          section = block.text;
+          // A section starts a page, unless it is the first thing in the document; it is a contents
+          // entry (printed with its pack page number) and a bookmark.
+          content.push({
+            text: block.text,
+            style: 'h1',
+            tocItem: true,
+            outline: true,
+            pageNumberOffset: (options.format.firstPage ?? 1) - 1,
+            ...(content.length > 0 ? { pageBreak: 'before' } : {}),
+          });
         } else {
-          content.push({ text: block.text, style: 'h2' });
+          // A sub-heading never ends a page: it is kept with the first paragraph or bullet under it.
+          const next = blocks[i + 1];
+          const heading = { text: block.text, style: 'h2' };
+          if (next?.kind === 'paragraph') {
+            content.push({ stack: [heading, { text: runs(next.runs), style: 'body' }], unbreakable: true });
+            i += 1;
+          } else if (next?.kind === 'bullets') {
+            const [first, ...rest] = next.items;
+            content.push({ stack: [heading, { ...bulletList(first ? [first] : []), ...(rest.length > 0 ? { margin: [0, 0, 0, 0] } : {}) }], unbreakable: true });
+            if (rest.length > 0) content.push(bulletList(rest));
+            i += 1;
+          } else {
+            content.push(heading);
+          }
         }
         break;
       case 'paragraph':
         content.push({ text: runs(block.runs), style: 'body' });
         break;
       case 'bullets':
-        content.push({
-          ul: block.items.map((item) => ({ text: runs(item.runs), margin: [item.level > 1 ? 14 : 0, 0, 0, 2] })),
-          style: 'body',
-        });
+        content.push(bulletList(block.items));
         break;
       case 'indicator-table':
-        content.push(indicatorTable(block, i));
+        content.push(track(indicatorTable(block, i), section));
         break;
       case 'charts':
-        content.push(chartRow(block.charts, drawChart));
+        content.push(...chartBlock(block.charts, drawChart));
         break;
       case 'grid-table':
-        content.push(gridTable(block));
-        break;
-      case 'team-table':
-      case 'caseload-table':
-        content.push(narrowTable(block));
+        content.push(track(gridTable(block), block.title));
         break;
       case 'key':
         content.push(keyTable());
@@ -317,13 +389,15 @@ export function buildPdfDocument(
     }
   }
   const stamp = stampLines(options.format);
+  const pageTop = options.format.exemptionNotice ? 66 : 48;
   const doc = {
     pageSize: 'A4',
     pageOrientation: 'landscape',
     // An exempt report's notice sits above the stamp: give the header room for both.
-    pageMargins: [36, options.format.exemptionNotice ? 66 : 48, 36, options.format.exemptionNotice ? 48 : 40],
+    pageMargins: [36, pageTop, 36, options.format.exemptionNotice ? 48 : 40],
     info: { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' },
     language: 'en-GB',
+    displayTitle: true,
     defaultStyle: { font: FONT_FAMILY, fontSize: 10, lineHeight: 1.15 },
     header: (currentPage: number) => {
       const notice = options.format.exemptionNotice
@@ -333,7 +407,16 @@ export function buildPdfDocument(
         currentPage === 1 && stamp.length > 0
           ? [{ stack: stamp.map((line) => ({ text: line, bold: true, fontSize: 12 })), alignment: 'right', margin: [0, notice.length > 0 ? 2 : 16, 36, 0] }]
           : [];
-      return notice.length + stampNode.length > 0 ? { stack: [...notice, ...stampNode] } : null;
+      // The header is laid out after the content: a table whose rows began on an earlier page is
+      // headed "(continued)" just above where it carries on.
+      const continued = continuing.flatMap(({ node, label }) => {
+        const positions = (node.positions as Array<{ pageNumber: number; left: number }> | undefined) ?? [];
+        const here = positions.filter((p) => p.pageNumber === currentPage);
+        if (!label || here.length === 0 || (positions[0]?.pageNumber ?? currentPage) >= currentPage) return [];
+        return [{ text: `${label} (continued)`, style: 'continued', absolutePosition: { x: Math.min(...here.map((p) => p.left)) - 2, y: pageTop - 13 } }];
+      });
+      const nodes = [...notice, ...stampNode, ...continued];
+      return nodes.length > 0 ? { stack: nodes } : null;
     },
     footer: (currentPage: number) => {
       const label = pageLabel(options.format, currentPage);
@@ -355,9 +438,11 @@ export function buildPdfDocument(
       h1: { fontSize: 18, bold: true, color: COLOURS.brand, margin: [0, 0, 0, 8] },
       h2: { fontSize: 12, bold: true, color: COLOURS.brand, margin: [0, 8, 0, 4] },
       body: { fontSize: 10, margin: [0, 0, 0, 6] },
-      table: { fontSize: 7 },
-      tableHeader: { bold: true, color: '#ffffff', fontSize: 6 },
-      indicatorName: { fontSize: 7 },
+      table: { fontSize: TABLE_FONT_SIZE },
+      // Headers take their table's size: never smaller than the body.
+      tableHeader: { bold: true, color: '#ffffff' },
+      indicatorName: { fontSize: TABLE_FONT_SIZE },
+      continued: { fontSize: 9, bold: true, color: COLOURS.brand },
     },
   };
   return { doc };

@@ -28,3 +28,14 @@ export function formatFigure(figure: Figure | undefined, override?: DisplayForma
 export function numericValue(figure: Figure | undefined): number | undefined {
   return figure?.kind === 'number' ? figure.value : undefined;
 }
+
+/** The one mark a table prints where it has no figure (a blank or "-" cell, no cell at all), as its key says. */
+export const NO_FIGURE = '-';
+
+/**
+ * The text of a figure in a report table: the figure as formatted, a word the workbook typed in its
+ * place as typed ("TBC", a "Local" benchmark: it says why there is none), else the no-figure mark.
+ */
+export function cellText(figure: Figure | undefined, override?: DisplayFormat): string {
+  return formatFigure(figure, override) || NO_FIGURE;
+}

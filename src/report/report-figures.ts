@@ -4,7 +4,7 @@ import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
-import { formatFigure, numericValue } from './format-figure.js';
+import { cellText, numericValue } from './format-figure.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 import { printNumber, roundHalf } from './round.js';
@@ -306,13 +306,13 @@ export class ReportFigures {
       name: entry?.name ?? row.name,
       shortName,
       supplied: true,
-      cells: figures.map((f) => formatFigure(f, display && entry?.decimals !== undefined ? display : undefined)),
+      cells: figures.map((f) => cellText(f, display && entry?.decimals !== undefined ? display : undefined)),
       figures,
-      target: formatFigure(target),
+      target: cellText(target),
       ...(rag ? { rag } : {}),
       ...(direction ? { direction } : {}),
       ...(trend ? { trend } : {}),
-      benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => formatFigure(row.benchmarks[k]?.figure)) : [],
+      benchmarks: request.benchmarks ? BENCHMARK_KEYS.map((k) => cellText(row.benchmarks[k]?.figure)) : [],
       source: row.source,
       table: found.table.section ?? found.table.id,
       ...(target ? { targetSource: target.source } : {}),

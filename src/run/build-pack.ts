@@ -5,16 +5,20 @@ import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
-import { assemblePack, extractPages, loadParts, planPack, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
+import { PDFDocument } from 'pdf-lib';
+import { assemblePack, CONFIDENTIAL_TEXT, extractPages, furniturePages, planPack, publicPart, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
+import { furnitureDocument } from '../pack/furniture.js';
+import { glossaryDocument, glossarySchema } from '../pack/glossary.js';
+import { glossaryHtml } from '../html/glossary-html.js';
 import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
 import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
-import { fillText, longDate, packTextValues } from '../pack/text-values.js';
+import { fillText, packTextValues } from '../pack/text-values.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
-import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import type { RunCache } from './run-cache.js';
 import { begin, timed } from './stage-clock.js';
@@ -43,6 +47,15 @@ export interface PackOutput {
 }
 
 export { loadPacks };
+
+/**
+ * The meeting a month's pack goes to: the first of the pack's `meetingDates` after the month ends
+ * (else its `meetingDate`); without one, packs name the month after the data month.
+ */
+export function meetingDateFor(pack: PackSettings, month: MonthKey): string | undefined {
+  const after = `${addMonths(month, 1)}-01`;
+  return [...(pack.meetingDates ?? [])].sort().find((d) => d >= after) ?? pack.meetingDate;
+}
 
 /** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
 function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
@@ -80,57 +93,96 @@ export async function buildPack(
 ): Promise<PackOutput> {
   const pack = packs[name];
   if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
-  const values = packTextValues(month, pack.meetingDate);
+  const meetingDate = meetingDateFor(pack, month);
+  const values = packTextValues(month, meetingDate);
   const warnings: ModelWarning[] = [];
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
-  const parts: PackPart[] = [];
   const html: PackOutput['html'] = [];
-  // One table per indicator for the whole pack (unless a template names another), and every value
-  // each document prints, by part, for the one-figure check below.
-  const tableChoices: TableChoices = new Map();
+  const itemInfo = pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) }));
+  // Every value each document prints, by part, for the one-figure check below.
   const printedByPart: PlacedFigure[][] = [];
 
-  for (const [itemIndex, item] of pack.items.entries()) {
-    for (const doc of item.documents) {
-      const started = performance.now();
-      if ('report' in doc) {
-        const report = loaded.settings.reports[doc.report];
-        const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
-        const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
-          format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}) },
-          ...(options.cache ? { cache: options.cache } : {}),
-          tableChoices,
-        });
-        printedByPart[parts.length] = output.printed;
-        warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
-        timings.model += output.timings.model;
-        timings.charts += output.timings.charts;
-        timings.layout += output.timings.layout;
-        // A finance report is always exempt, whatever the pack says.
-        const exempt = doc.exempt || report?.kind === 'finance';
-        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes: output.pdf, exempt });
-        if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
-      } else if ('coveringReport' in doc) {
-        const file = path.resolve(loaded.paths.root, doc.coveringReport);
-        const report = await readYaml(file, coveringReportSchema, 'covering report');
-        const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
-        const input = { report, appendices, values, format: { agendaItem: item.number }, council: loaded.settings.council };
-        const bytes = await renderPdf(coveringReportDocument(input));
-        parts.push({ item: itemIndex, title: report.subject, bytes, exempt: false });
-        html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
-      } else {
-        const file = path.resolve(loaded.paths.root, doc.file);
-        let bytes: Uint8Array;
-        try {
-          bytes = await readFile(file);
-        } catch (cause) {
-          throw new B4BError(`${file}: cannot read this PDF of item ${item.number} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+  /**
+   * Every document in pack order, each laid out once with the pack page numbers the plan gives it: a
+   * document starts where the one before it (and its blank page) ends. The public and restricted
+   * packs share one plan, so one layout serves both. `numbered: false` lays them out without page
+   * numbers, for item files that committee systems number themselves.
+   */
+  const renderParts = async (numbered: boolean): Promise<{ parts: PackPart[]; documents: PDFDocument[] }> => {
+    const parts: PackPart[] = [];
+    const documents: PDFDocument[] = [];
+    // One table per indicator for the whole pack (unless a template names another).
+    const tableChoices: TableChoices = new Map();
+    let next = pack.firstPage;
+    const firstPage = (): { firstPage?: number } => (numbered ? { firstPage: next } : {});
+    for (const [itemIndex, item] of pack.items.entries()) {
+      for (const doc of item.documents) {
+        const started = performance.now();
+        let part: PackPart;
+        if ('report' in doc) {
+          const report = loaded.settings.reports[doc.report];
+          const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
+          const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
+            format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
+            ...(options.cache ? { cache: options.cache } : {}),
+            tableChoices,
+          });
+          // A finance report is always exempt, whatever the pack says.
+          const exempt = doc.exempt || report?.kind === 'finance';
+          const label = appendixLabel(doc);
+          part = { item: itemIndex, title: output.title, publicTitle: fillText(doc.title, values), ...(label ? { label } : {}), bytes: output.pdf, exempt, numbered };
+          if (numbered) {
+            printedByPart[parts.length] = output.printed;
+            warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
+            timings.model += output.timings.model;
+            timings.charts += output.timings.charts;
+            timings.layout += output.timings.layout;
+            if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
+          }
+        } else if ('coveringReport' in doc) {
+          const file = path.resolve(loaded.paths.root, doc.coveringReport);
+          const report = await readYaml(file, coveringReportSchema, 'covering report');
+          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
+          const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
+          const bytes = await renderPdf(coveringReportDocument(input));
+          part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
+          if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
+        } else if ('glossary' in doc) {
+          const file = path.resolve(loaded.paths.root, doc.glossary);
+          const glossary = await readYaml(file, glossarySchema, 'glossary');
+          const input = {
+            glossary,
+            format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
+            council: loaded.settings.council,
+          };
+          const bytes = await renderPdf(glossaryDocument(input));
+          const label = appendixLabel(doc);
+          part = { item: itemIndex, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered };
+          if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: timed('html', () => glossaryHtml(input)) });
+        } else {
+          const file = path.resolve(loaded.paths.root, doc.file);
+          let bytes: Uint8Array;
+          try {
+            bytes = await readFile(file);
+          } catch (cause) {
+            throw new B4BError(`${file}: cannot read this PDF of item ${item.number} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+          }
+          const label = appendixLabel(doc);
+          part = { item: itemIndex, title: fillText(doc.title, values), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
         }
-        parts.push({ item: itemIndex, title: fillText(doc.title, values), bytes, exempt: doc.exempt });
+        const document = await PDFDocument.load(part.bytes);
+        parts.push(part);
+        documents.push(document);
+        const pages = document.getPageCount();
+        next += pages + (pages % 2 === 1 ? 1 : 0);
+        if (numbered) timings.reports += performance.now() - started;
       }
-      timings.reports += performance.now() - started;
     }
-  }
+    return { parts, documents };
+  };
+
+  const { parts, documents } = await renderParts(true);
+  const unnumbered = options.numberItemFiles ? undefined : await renderParts(false);
 
   const assemblyStart = performance.now();
   const endAssembly = begin('assembly');
@@ -139,15 +191,13 @@ export async function buildPack(
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
     author: loaded.settings.council,
   });
-  const documents = await loadParts(parts);
-  const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0, exempt: p.exempt }));
+  const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0 }));
+  // The agenda's page ranges come from the plan that assembly then follows, the same in both packs.
+  const plan = planPack(pageCounts, pack.firstPage);
   const variants = {} as Record<PackVariant, PackVariantOutput>;
   let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
-    const base = { variant, firstPage: pack.firstPage, metadata: metadata(variant) };
-    // The agenda's page ranges come from the plan that assembly then follows.
-    const plan = planPack(pageCounts, variant, pack.firstPage);
-    let frontMatter: Uint8Array | undefined;
+    let frontMatter: PDFDocument | undefined;
     if (pack.frontSheet) {
       const agenda: AgendaEntry[] = pack.items.map((item, index) => {
         const range = plan.ranges.find((r) => r.item === index);
@@ -160,25 +210,48 @@ export async function buildPack(
           exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
         };
       });
-      frontMatter = await renderPdf(
-        frontSheetDocument({
-          meeting: pack.meeting,
-          when: pack.meetingDate ? longDate(pack.meetingDate) : values.meetingMonth,
-          council: loaded.settings.council,
-          variant,
-          agenda,
-          exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
-        }),
+      frontMatter = await PDFDocument.load(
+        await renderPdf(
+          frontSheetDocument({
+            meeting: pack.meeting,
+            when: values.meetingDate,
+            council: loaded.settings.council,
+            variant,
+            agenda,
+            exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+          }),
+        ),
       );
     }
-    const withFront = { ...base, ...(frontMatter ? { frontMatter } : {}) };
-    const final = await assemblePack(parts, documents, { ...withFront, numberPages: true });
-    const itemSource = options.numberItemFiles ? final : await assemblePack(parts, documents, { ...withFront, numberPages: false });
+    const assemble = async (set: { parts: PackPart[]; documents: PDFDocument[] }, numberPages: boolean) => {
+      const furniture = furniturePages(set.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: itemInfo });
+      const furnitureDoc = await PDFDocument.load(await renderPdf(furnitureDocument(furniture, loaded.settings.council)));
+      return assemblePack(set.parts, set.documents, furnitureDoc, {
+        variant,
+        firstPage: pack.firstPage,
+        numberPages,
+        items: itemInfo,
+        metadata: metadata(variant),
+        ...(frontMatter ? { frontMatter } : {}),
+      });
+    };
+    const final = await assemble({ parts, documents }, true);
+    const itemSource = unnumbered ? await assemble(unnumbered, false) : final;
     const itemFiles = await Promise.all(
-      itemSource.ranges.map(async (range) => ({
-        number: pack.items[range.item]?.number ?? range.item + 1,
-        bytes: await extractPages(itemSource.document, range.firstIndex, range.lastIndex, metadata(variant)),
-      })),
+      itemSource.ranges.map(async (range) => {
+        const first = parts.find((p) => p.item === range.item);
+        const confidential = first?.exempt === true && variant === 'public';
+        // As the first page prints it: the document's cover, or the confidential page's two lines.
+        const title = !first
+          ? metadata(variant).title
+          : confidential
+            ? `${CONFIDENTIAL_TEXT}, Agenda Item ${pack.items[range.item]?.number ?? ''}, ${first.label ? `${first.label}: ` : ''}${publicPart(first).title}`
+            : first.title;
+        return {
+          number: pack.items[range.item]?.number ?? range.item + 1,
+          bytes: await extractPages(itemSource.document, range.firstIndex, range.lastIndex, { ...metadata(variant), title }, itemSource.itemOutlines.get(range.item)),
+        };
+      }),
     );
     variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
     if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);

@@ -12,7 +12,7 @@ import type { AgendaFormat } from '../render/agenda-format.js';
 import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { buildPdfDocument } from '../render/pdf-document.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import type { MonthKey } from '../workbook/month.js';
+import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { timed } from './stage-clock.js';
 
 export interface ReportInput {
@@ -40,6 +40,8 @@ export type PlacedFigure = PrintedFigure & { page?: number };
 
 export interface ReportOutput {
   pdf: Buffer;
+  /** The document's title as its cover prints it ("Children & Learning Service Performance Report, November 2023"). */
+  title: string;
   blocks: Block[];
   warnings: ModelWarning[];
   /** Every indicator value the report prints, with its cell and page: for the pack check and re-run comparisons. */
@@ -47,6 +49,12 @@ export interface ReportOutput {
   /** Milliseconds spent in each stage. */
   timings: { model: number; charts: number; layout: number };
   pages?: number;
+}
+
+/** The title a reader sees in the window bar and bookmarks: the cover's title and month, else the report's title and month. */
+export function documentTitle(blocks: Block[], title: string, month: MonthKey): string {
+  const cover = blocks.find((b) => b.kind === 'cover');
+  return cover ? [cover.title || title, cover.lines[0]].filter(Boolean).join(', ') : `${title}, ${monthLongLabel(month)}`;
 }
 
 /** Dataset → report model (template + figures) → charts → pdfmake document → PDF bytes. No file I/O. */
@@ -70,10 +78,11 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     chartMs += performance.now() - start;
     return node;
   };
+  const title = documentTitle(blocks, input.title, input.month);
   const { doc } = timed('layout', () =>
     buildPdfDocument(blocks, drawChart, {
       format: input.format,
-      title: `${input.title}, ${input.month}`,
+      title,
       subject: input.title,
       author: input.council,
     }),
@@ -91,5 +100,5 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     const page = p.anchor ? anchorPages.get(p.anchor) : undefined;
     return page !== undefined ? { ...p, page } : p;
   });
-  return { pdf, blocks, warnings: figures.warnings, printed, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
+  return { pdf, title, blocks, warnings: figures.warnings, printed, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
 }

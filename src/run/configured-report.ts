@@ -65,7 +65,8 @@ export async function buildConfiguredReport(
     ...(overrides.format ?? {
       ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
       ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-      ...(report.firstPage !== undefined ? { firstPage: report.firstPage } : {}),
+      // Every file people forward carries "Page N": from the configured first page, else from 1.
+      firstPage: report.firstPage ?? 1,
     }),
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
@@ -144,5 +145,5 @@ async function layOut(
     ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
   });
   if (report.kind === 'finance') return output;
-  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: `${report.title}, ${monthLongLabel(month)}`, format })) };
+  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: output.title, format })) };
 }

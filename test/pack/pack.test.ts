@@ -49,20 +49,36 @@ describe('the board pack for October 2023', () => {
     expect(publicText).toContain('Document is Confidential');
   });
 
+  /** The pack page numbers each physical page carries: [N] for "Page N", [a..b] for "Pages a - b", [] for none. */
+  const pageNumbers = (pages: string[]): number[][] =>
+    pages.map((t) => {
+      const m = /Pages? (\d+)(?: - (\d+))?\s*$/m.exec(t);
+      if (!m) return [];
+      const first = Number(m[1]);
+      const last = m[2] ? Number(m[2]) : first;
+      return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    });
+
   for (const variant of ['public', 'restricted'] as const) {
     it(`${variant}: page numbers run without a gap, every item starts on an odd page, and the agenda ranges are the real pages`, () => {
       const pages = pageTexts(board.variants[variant].pack);
-      const numbers = pages.map((t) => Number(/Page (\d+)\s*$/m.exec(t)?.[1] ?? NaN));
-      const firstNumbered = numbers.findIndex((n) => !Number.isNaN(n));
-      const numbered = numbers.slice(firstNumbered);
+      const numbers = pageNumbers(pages);
+      const firstNumbered = numbers.findIndex((n) => n.length > 0);
+      const numbered = numbers.slice(firstNumbered).flat();
       expect(numbered[0]).toBe(1);
-      numbered.forEach((n, i) => expect(n, `physical page ${firstNumbered + i + 1}`).toBe(i + 1));
+      numbered.forEach((n, i) => expect(n, `the ${i + 1}th page number`).toBe(i + 1));
+      // A page without a number in the items is only the back of a confidential page.
+      numbers.forEach((n, i) => {
+        if (i >= firstNumbered && n.length === 0) {
+          expect(pages[i], `physical page ${i + 1}`).toContain('This page is intentionally left blank');
+          expect(pages[i - 1], `physical page ${i}`).toContain('Document is Confidential');
+        }
+      });
       // Where each agenda item really starts: the page stamped "Agenda Item N" (or its confidential page).
       const starts = new Map<number, number>();
       pages.forEach((t, i) => {
         const item = /Agenda Item (\d+)/.exec(t)?.[1];
-        if (item && i >= firstNumbered && !starts.has(Number(item))) starts.set(Number(item), numbers[i]!);
-        if (t.includes('Document is Confidential') && i >= firstNumbered) starts.set(2, starts.get(2) ?? numbers[i]!);
+        if (item && i >= firstNumbered && !starts.has(Number(item))) starts.set(Number(item), numbers[i]![0]!);
       });
       for (const n of starts.values()) expect(n % 2).toBe(1);
       const agenda = pages.slice(0, firstNumbered).join('\n');
@@ -80,6 +96,32 @@ describe('the board pack for October 2023', () => {
       });
     });
   }
+
+  it('public and restricted: every page of a public document has the same page number in both packs', () => {
+    const byNumber = (variant: 'public' | 'restricted'): Map<number, string> => {
+      const pages = pageTexts(board.variants[variant].pack);
+      const numbers = pageNumbers(pages);
+      const map = new Map<number, string>();
+      pages.forEach((text, i) => {
+        const n = numbers[i]!;
+        if (n.length === 1 && !text.includes('Document is Confidential')) map.set(n[0]!, text);
+      });
+      return map;
+    };
+    const pub = byNumber('public');
+    const restricted = byNumber('restricted');
+    // The clinics, cited from either pack, are on the same pages (27 to 44 in October 2023's packs).
+    const clinicPages = [...pub.entries()].filter(([, t]) => t.includes('Assurance Clinic')).map(([n]) => n);
+    expect(clinicPages.length).toBeGreaterThan(1);
+    expect(pub.size).toBeGreaterThan(30);
+    for (const [n, text] of pub) expect(restricted.get(n), `Page ${n}`).toBe(text);
+    // The confidential page stands for the exempt document's pages and says which they are.
+    const confidential = pageTexts(board.variants.public.pack).find((t) => t.includes('Document is Confidential') && /Pages \d+ - \d+\s*$/.test(t));
+    const range = /Pages (\d+) - (\d+)\s*$/m.exec(confidential ?? '');
+    expect(confidential).toContain('Agenda Item 2, Appendix 1: Finance report – October 2023');
+    const financePages = [...restricted.entries()].filter(([, t]) => t.includes('NOT FOR PUBLICATION')).map(([n]) => n);
+    expect([Number(range?.[1]), Number(range?.[2])]).toEqual([Math.min(...financePages), Math.max(...financePages)]);
+  });
 
   it('carries title, subject, author and language in the PDF metadata', async () => {
     const pdf = await PDFDocument.load(board.variants.public.pack);
@@ -109,7 +151,16 @@ describe('the panel pack', () => {
     }
     expect(text).toMatch(/4\.\s+Performance information up to 31 October 2023 is attached as Appendix 1/);
     expect(text).toMatch(/10\.\s+The 2022-2030 Corporate Plan/);
-    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 134)');
+    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 148)');
+    // The meeting's full date, from the panel's meetingDates in config/packs.yaml (seed 000 prints it so).
+    expect(flat).toContain('DATE OF DECISION: 23 NOVEMBER 2023');
+    expect(flat).toMatch(/Appendices 1\. Summary of performance and commentary – October 2023 2\. Children and Learning Glossary/);
+    // Appendix 2, the glossary the program lays out from config/glossary.yaml: stamped, numbered on, with its terms.
+    const glossaryFirst = pageTexts(panel.variants.public.pack).find((t) => /Appendix 2/.test(t) && t.includes('Children and Families Glossary'));
+    expect(glossaryFirst).toMatch(/Agenda Item 10\s+Appendix 2/);
+    expect(glossaryFirst).toMatch(/Page 133\s*$/);
+    for (const term of ['Acronyms', 'Brief Intervention Team', 'Section 47 Enquiry', 'Youth Offending Service or Team']) expect(flat, term).toContain(term);
+    expect(flat).toContain('SWF/SWWF Social Work with Families');
     expect(text).toMatch(/Agenda Item 10\s+Appendix 1[\s\S]*Page 117/);
     // Item files without pack page numbers, for committee systems that number pages themselves.
     expect(pdfText(Buffer.from(panel.variants.public.items[0]!.bytes))).not.toMatch(/Page 11\d/);
@@ -136,7 +187,7 @@ describe('the panel pack', () => {
     const output = await buildPack(loaded, custom, 'custom', dataset, '2023-10', { numberItemFiles: true });
     const text = pdfText(Buffer.from(output.variants.public.pack));
     expect(text).toContain('MINUTES (Pages 1 - 2)');
-    expect(text).toContain('PERFORMANCE (Pages 3 - 20)');
+    expect(text).toContain('PERFORMANCE (Pages 3 - 18)');
     expect(text).toMatch(/Minutes of the previous meeting\s+Page 1/);
   });
 });

@@ -18,7 +18,7 @@ const SEED_ROWS = readFileSync(path.join(ROOT, 'test/fixtures/seed-000-appendix-
   .map((line) => {
     const fields = line.split('\t');
     const months = fields.length === 22 ? 14 : 13;
-    return { name: fields[0]!.trim(), months: fields.slice(1, 1 + months).map((f) => f.trim()), target: fields[1 + months]?.trim() ?? '' };
+    return { name: fields[0]!.trim(), months: fields.slice(1, 1 + months).map((f) => f.trim()), target: fields[1 + months]?.trim() };
   });
 
 const tokens = (text: string): string[] => text.split(/\s+/).filter((t) => t !== '').map((t) => t.replace(/%$/, ''));
@@ -42,7 +42,8 @@ beforeAll(async () => {
 
 describe('the October 2023 performance report, as text extracted from the PDF', () => {
   it('has every seed table row, with its figures and target, in the seed order', () => {
-    expect(SEED_ROWS).toHaveLength(67);
+    // 67 rows, and the two of the health assessments table (its 26 figures, Oct-22 to Oct-23).
+    expect(SEED_ROWS).toHaveLength(69);
     const all = tokens(text);
     let from = 0;
     const problems: string[] = [];
@@ -59,12 +60,27 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
         problems.push(`not found after token ${from}: ${row.name}`);
         continue;
       }
-      const expected = [...row.months, row.target].filter((m) => m !== '').map((m) => m.replace(/%$/, ''));
+      // A blank in the seed prints as the one no-figure mark, "-".
+      const expected = [...row.months, ...(row.target === undefined ? [] : [row.target])].map((m) => (m === '' ? '-' : m.replace(/%$/, '')));
       const actual = all.slice(at + name.length, at + name.length + expected.length);
       if (actual.join(' ') !== expected.join(' ')) problems.push(`${row.name}: expected ${expected.join(' ')}, got ${actual.join(' ')}`);
       from = at + name.length;
     }
     expect(problems).toEqual([]);
+  });
+
+  it('has the health assessments table with the seed\'s 26 figures, Oct-22 to Oct-23, in the permanence section', () => {
+    const health = SEED_ROWS.filter((r) => r.name.includes('health assessments'));
+    expect(health.flatMap((r) => r.months)).toHaveLength(26);
+    const section = text.slice(text.indexOf('Promote permanence and placement stability', text.indexOf('Page 119')), text.indexOf('Permanent, stable workforce', text.indexOf('Page 119')));
+    const months = tokens(section);
+    for (const row of health) {
+      const name = tokens(row.name);
+      const at = months.findIndex((_, i) => name.every((t, k) => months[i + k] === t));
+      expect(at, row.name).toBeGreaterThan(-1);
+      expect(months.slice(at + name.length, at + name.length + 13), row.name).toEqual(row.months);
+    }
+    expect(section).toMatch(/Oct-22\s+Nov-22\s+Dec-22[\s\S]*Sep-23\s+Oct-23/);
   });
 
   it('keeps "C&F", "£" and the arrows intact', () => {
@@ -90,8 +106,8 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
     // the "Children remain within or return to birth families" table: the report prints both, as the
     // council's does, and says so in the run record.
     expect(report.warnings.map((w) => w.message.replace(/:.*$/, ''))).toEqual([
-      'the report prints different figures for "Number of children in our care" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 125, each from the table its template names',
-      'the report prints different figures for "Rate of children in our care per 10,000" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 125, each from the table its template names',
+      'the report prints different figures for "Number of children in our care" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 124, each from the table its template names',
+      'the report prints different figures for "Rate of children in our care per 10,000" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 124, each from the table its template names',
     ]);
   });
 });

@@ -57,7 +57,8 @@ export function parseTemplateText(text: string, markers: Map<string, Block>): Bl
     if (marker) {
       flushParagraph();
       const last = blocks[blocks.length - 1];
-      if (marker.kind === 'charts' && last?.kind === 'charts' && last.charts.length + marker.charts.length <= 2) {
+      // Charts one after another are one block; the layout puts them two or three to a row.
+      if (marker.kind === 'charts' && last?.kind === 'charts') {
         last.charts.push(...marker.charts);
       } else {
         blocks.push(marker.kind === 'charts' ? { kind: 'charts', charts: [...marker.charts] } : marker);

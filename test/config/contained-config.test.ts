@@ -115,8 +115,10 @@ describe('paths in config stay inside the project folder', () => {
     const project = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace('coveringReport: config/covering/panel-performance.yaml', 'coveringReport: /etc/passwd') : text) });
     await mkdir(path.join(project.root, 'data'), { recursive: true });
     const error = await failure(loadPacks(await loadSettings({ settingsFile: project.settings })));
+    const packsFile = path.join(project.root, 'config', 'packs.yaml');
+    const line = (await readFile(packsFile, 'utf8')).split('\n').findIndex((l) => l.includes('coveringReport: /etc/passwd')) + 1;
     expect(error.message).toBe(
-      `${path.join(project.root, 'config', 'packs.yaml')}:15: packs.panel.items[0].documents[0].coveringReport: "/etc/passwd" resolves to /etc/passwd, outside the project folder ${project.root}; to use it, add coveringReport to allowOutsideProject in config/b4b.yaml`,
+      `${packsFile}:${line}: packs.panel.items[0].documents[0].coveringReport: "/etc/passwd" resolves to /etc/passwd, outside the project folder ${project.root}; to use it, add coveringReport to allowOutsideProject in config/b4b.yaml`,
     );
   });
 

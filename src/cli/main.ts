@@ -25,6 +25,7 @@ program
   .name('b4b-reports')
   .version(version, '-V, --version', 'print the version and exit')
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
+  .option('--debug', 'on an unexpected failure, print its stack trace (for reporting a fault)')
   .showHelpAfterError()
   .exitOverride()
   .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`);
@@ -46,7 +47,7 @@ try {
     // --help or --version: printed already.
     process.exitCode = 0;
   } else {
-    const failure = describeFailure(error);
+    const failure = describeFailure(error, { debug: process.argv.includes('--debug') });
     // Commander has written its own usage errors (and the help) to stderr already.
     if (!(error instanceof CommanderError)) process.stderr.write(`b4b-reports: ${failure.message}\n`);
     if (json) writeJson({ ok: false, error: failure });

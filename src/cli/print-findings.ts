@@ -1,4 +1,5 @@
-import { formatFinding, type Finding, type FindingCode } from '../findings/finding.js';
+import { DEFAULT_LIMITS } from '../config/limits.js';
+import { formatFinding, moreLine, type Finding, type FindingCode } from '../findings/finding.js';
 
 /** The heading each kind of finding is grouped under, here and in the console. */
 export const HEADINGS: Record<FindingCode, string> = {
@@ -18,6 +19,11 @@ export const HEADINGS: Record<FindingCode, string> = {
   'implausible-value': 'Implausible value',
   'missing-value': 'Missing value',
   'missing-sheet': 'Missing sheet',
+  'input-too-large': 'Input too large',
+  'text-too-long': 'Text cut to the longest a cell may hold',
+  'too-many-rows': 'Table too long',
+  'hidden-content': 'Hidden sheet or rows',
+  'possible-name': 'Text that may name a person (withheld)',
 };
 
 export interface FindingGroup {
@@ -26,20 +32,28 @@ export interface FindingGroup {
   findings: Finding[];
 }
 
-/** Findings grouped by kind, in the order each kind first occurs: how `validate` and the console list them. */
+/** Findings grouped by kind, in the order each kind first occurs: how `validate` and the console list them. Linear, so 200,000 findings cost milliseconds. */
 export function groupFindings(findings: Finding[]): FindingGroup[] {
   const groups = new Map<FindingCode, Finding[]>();
-  for (const finding of findings) groups.set(finding.code, [...(groups.get(finding.code) ?? []), finding]);
+  for (const finding of findings) {
+    const list = groups.get(finding.code);
+    if (list) list.push(finding);
+    else groups.set(finding.code, [finding]);
+  }
   return [...groups].map(([code, list]) => ({ code, heading: HEADINGS[code], findings: list }));
 }
 
-/** Findings of one severity, grouped under a heading per kind, one line each. */
-export function formatFindingGroups(findings: Finding[], title: string): string {
+/**
+ * Findings of one severity, grouped under a heading per kind, one line each; at most `maxPerKind`
+ * of a kind are printed, then "… and 1,204 more" (the heading still counts them all).
+ */
+export function formatFindingGroups(findings: Finding[], title: string, maxPerKind: number = DEFAULT_LIMITS.maxFindingsPerKind): string {
   if (findings.length === 0) return `${title}: none`;
-  const lines = [`${title} (${findings.length}):`];
+  const lines = [`${title} (${findings.length.toLocaleString('en-GB')}):`];
   for (const group of groupFindings(findings)) {
-    lines.push(`  ${group.heading} (${group.findings.length})`);
-    for (const finding of group.findings) lines.push(`    ${formatFinding(finding)}`);
+    lines.push(`  ${group.heading} (${group.findings.length.toLocaleString('en-GB')})`);
+    for (const finding of group.findings.slice(0, maxPerKind)) lines.push(`    ${formatFinding(finding)}`);
+    if (group.findings.length > maxPerKind) lines.push(`    ${moreLine(group.findings.length - maxPerKind)}`);
   }
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The indicator catalogue (config/indicators.yaml): what the workbook does not say about an indicator.
  * Officers edit the YAML; this schema is the single description of its fields.
  */
-export const catalogueEntrySchema = z.object({
+export const catalogueEntrySchema = z.strictObject({
   /** Stable identifier used by templates: lower-case words joined by hyphens. */
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lower-case letters, digits and hyphens'),
   /** The indicator's name as the workbook writes it. */
@@ -44,9 +44,9 @@ export const plausibilitySchema = z.strictObject({
   jumpFloor: z.number().nonnegative().default(20),
 });
 
-export const catalogueSchema = z.object({
+export const catalogueSchema = z.strictObject({
   /** The amber tolerance used where an entry gives none. */
-  defaultTolerance: z.object({ percentPoints: z.number().nonnegative(), percentOfTarget: z.number().nonnegative() }),
+  defaultTolerance: z.strictObject({ percentPoints: z.number().nonnegative(), percentOfTarget: z.number().nonnegative() }),
   plausibility: plausibilitySchema.default({ maxCount: 10_000_000, jumpFactor: 5, jumpFloor: 20 }),
   indicators: z.array(catalogueEntrySchema),
 });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { RESERVED_NAMES } from './read-config.js';
 
 /** E-mail delivery (config/delivery.yaml). */
-export const deliverySettingsSchema = z.object({
-  smtp: z.object({
+export const deliverySettingsSchema = z.strictObject({
+  smtp: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().positive(),
     secure: z.boolean().default(false),
@@ -11,19 +12,22 @@ export const deliverySettingsSchema = z.object({
   }),
   from: z.string().min(1),
   failureNotice: z.string().email(),
-  lists: z.record(z.string(), z.object({ restricted: z.boolean(), addresses: z.array(z.string().email()).min(1) })),
+  lists: z.record(z.string(), z.strictObject({ restricted: z.boolean(), addresses: z.array(z.string().email()).min(1) })),
 });
 
 /** Scheduled packs (config/schedule.yaml). */
-export const scheduleSettingsSchema = z.object({
+export const scheduleSettingsSchema = z.strictObject({
   timezone: z.string().default('Europe/London'),
   jobs: z.array(
-    z.object({
-      name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens'),
+    z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and hyphens')
+        .refine((name) => !RESERVED_NAMES.has(name), 'JavaScript reserves this name for every object; choose another'),
       pack: z.string().min(1),
       cron: z.string().min(1),
       deliver: z
-        .object({ public: z.array(z.string()).default([]), restricted: z.array(z.string()).default([]) })
+        .strictObject({ public: z.array(z.string()).default([]), restricted: z.array(z.string()).default([]) })
         .default({ public: [], restricted: [] }),
     }),
   ),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /** Settings of the finance report (config/finance.yaml). */
-export const financeSettingsSchema = z.object({
-  varianceRag: z.object({ greenUpTo: z.number().nonnegative(), amberUpTo: z.number().nonnegative() }),
+export const financeSettingsSchema = z.strictObject({
+  varianceRag: z.strictObject({ greenUpTo: z.number().nonnegative(), amberUpTo: z.number().nonnegative() }),
   mainVarianceFrom: z.number().nonnegative(),
   agencyServiceArea: z.string().min(1),
   costReductionTarget: z.number().positive(),

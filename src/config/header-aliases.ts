@@ -4,10 +4,10 @@ import { z } from 'zod';
 const aliasList = z.array(z.string().min(1)).min(1);
 
 const projectSheet = <T extends z.ZodRawShape>(columns: T) =>
-  z.object({ sheet: aliasList, columns: z.object(columns) });
+  z.strictObject({ sheet: aliasList, columns: z.strictObject(columns) });
 
-export const headerAliasesSchema = z.object({
-  indicatorTables: z.object({
+export const headerAliasesSchema = z.strictObject({
+  indicatorTables: z.strictObject({
     indicator: aliasList,
     refId: aliasList,
     target: aliasList,
@@ -52,7 +52,7 @@ export const headerAliasesSchema = z.object({
   allowedMonthGaps: z
     .array(z.strictObject({ sheet: z.string().min(1), cell: z.string().regex(/^[A-Z]{1,3}[1-9][0-9]*$/, 'expected a cell such as F3') }))
     .default([]),
-  projectSheets: z.object({
+  projectSheets: z.strictObject({
     teamMeasures: projectSheet({
       month: aliasList, measure: aliasList, team: aliasList, denominator: aliasList, numerator: aliasList,
     }),

@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
 import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
+import { inputLimitsSchema } from './limits.js';
+import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
+import { parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
 import { ConfigFileError, readYaml } from './read-yaml.js';
 import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
@@ -15,7 +19,7 @@ export const PROJECT_ROOT = PACKAGE_ROOT;
 export const DEFAULT_SETTINGS_FILE = path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT);
 
 /** One report's template and its place in the agenda. */
-export const reportSettingsSchema = z.object({
+export const reportSettingsSchema = z.strictObject({
   /**
    * performance: indicator tables. clinic: needs the month's team rows and refuses to run without them.
    * finance: an exempt appendix; needs the month's revenue rows, and prints the exemption wording on every page.
@@ -37,7 +41,7 @@ export const reportSettingsSchema = z.object({
   firstPage: z.number().int().positive().optional(),
 });
 
-export const settingsSchema = z.object({
+export const settingsSchema = z.strictObject({
   /** The workbook read when a command is given none. */
   workbook: z.string().min(1),
   /** Header and sheet names the reader accepts (config/header-aliases.yaml). */
@@ -63,6 +67,13 @@ export const settingsSchema = z.object({
   service: z.string().min(1).default('Children & Learning'),
   /** Each report the program can produce, by the name used with `run --report`. */
   reports: z.record(z.string(), reportSettingsSchema).default({}),
+  /**
+   * Keys whose absolute paths may lie outside the project folder (see src/config/contained-path.ts);
+   * by default only `workbook`. Every other path in config stays inside the project folder.
+   */
+  allowOutsideProject: z.array(z.string().min(1)).default(DEFAULT_ALLOWED_OUTSIDE),
+  /** What the workbook reader accepts before it refuses or cuts (see src/config/limits.ts and docs/workbook.md). */
+  limits: inputLimitsSchema.default(inputLimitsSchema.parse({})),
 });
 
 export type ReportSettings = z.infer<typeof reportSettingsSchema>;
@@ -98,6 +109,19 @@ export interface LoadedSettings {
   finance: FinanceSettings;
 }
 
+/** Reads and checks a configuration file, keeping where each key is (for messages about its values). */
+export async function readConfigFile<T>(file: string, schema: z.ZodType<T>, what: string): Promise<ParsedConfig<T>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder' : code === 'EACCES' ? 'permission denied' : String(cause);
+    throw new ConfigFileError(`${file}: cannot read the ${what}: ${reason}`);
+  }
+  return parseConfigWithLines(text, file, schema, what);
+}
+
 /** The path settings that a command-line option can override. */
 const PATH_SETTINGS = ['workbook', 'headerAliases', 'catalogue', 'teamMeasures', 'finance', 'delivery', 'schedule', 'ledger', 'packs', 'outputDir'] as const;
 
@@ -115,8 +139,15 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
   const cwd = options.cwd ?? process.cwd();
   const project = findProject(options);
   const base = project.root;
-  const fromFile = await readYaml(project.settingsFile, settingsSchema, 'settings file');
+  const parsed = await readConfigFile(project.settingsFile, settingsSchema, 'settings file');
+  const fromFile = parsed.data;
   const overrides: Partial<Settings> = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined));
+  // Paths from the settings file stay inside the project folder; a command-line path is the user's own.
+  const check = (key: string, keyPath: (string | number)[], value: string): void => {
+    containedPath(base, value, { file: project.settingsFile, line: parsed.lineOf(keyPath), keyPath: keyPath.join('.'), key }, fromFile.allowOutsideProject);
+  };
+  for (const key of PATH_SETTINGS) if (overrides[key] === undefined) check(key, [key], fromFile[key]);
+  for (const [name, report] of Object.entries(fromFile.reports)) check('template', ['reports', name, 'template'], report.template);
   for (const key of PATH_SETTINGS) {
     const value = overrides[key];
     if (typeof value === 'string') overrides[key] = path.resolve(cwd, value);

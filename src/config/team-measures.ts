@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The assurance clinics' team measures (config/team-measures.yaml). */
-export const teamMeasureSchema = z.object({
+export const teamMeasureSchema = z.strictObject({
   code: z.string().min(1),
   name: z.string().min(1),
   polarity: z.enum(['higher-is-better', 'lower-is-better']),
@@ -9,7 +9,7 @@ export const teamMeasureSchema = z.object({
   indicator: z.string().optional(),
 });
 
-export const teamMeasuresFileSchema = z.object({ measures: z.array(teamMeasureSchema) });
+export const teamMeasuresFileSchema = z.strictObject({ measures: z.array(teamMeasureSchema) });
 
 export type TeamMeasure = z.infer<typeof teamMeasureSchema>;
 export type TeamMeasuresFile = z.infer<typeof teamMeasuresFileSchema>;

@@ -1,5 +1,6 @@
 import type { HeaderAliases } from '../config/header-aliases.js';
 import type { IndicatorCatalogue } from '../config/catalogue.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { FindingList, type Finding } from '../findings/finding.js';
 import { findTables, type ReaderDecision, type TableContext } from '../workbook/find-tables.js';
 import { monthKey } from '../workbook/month.js';
@@ -19,8 +20,15 @@ export interface CheckedDataset {
  * From interpreted sheets to the checked dataset: tables found, own sheets read, cross-checks run.
  * `today` bounds the months a header may name when the workbook does not say when it was saved.
  */
-export function buildDataset(raw: RawWorkbook, aliases: HeaderAliases, catalogue: IndicatorCatalogue, today: Date = new Date()): CheckedDataset {
+export function buildDataset(
+  raw: RawWorkbook,
+  aliases: HeaderAliases,
+  catalogue: IndicatorCatalogue,
+  today: Date = new Date(),
+  limits: InputLimits = DEFAULT_LIMITS,
+): CheckedDataset {
   const findings = new FindingList();
+  for (const finding of raw.findings ?? []) findings.add(finding);
   const decisions: ReaderDecision[] = [];
   const latest = raw.savedAt ?? today;
   const ctx: TableContext = {
@@ -33,6 +41,7 @@ export function buildDataset(raw: RawWorkbook, aliases: HeaderAliases, catalogue
     findings,
     decisions,
     latestMonth: monthKey(latest.getUTCFullYear(), latest.getUTCMonth() + 1),
+    maxRowsPerTable: limits.maxRowsPerTable,
   };
   const tables = raw.sheets
     .filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets))

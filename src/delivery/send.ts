@@ -23,7 +23,7 @@ export function planDelivery(request: DeliveryRequest, settings: DeliverySetting
   const plans: PlannedDelivery[] = [];
   for (const variant of ['restricted', 'public'] as const) {
     for (const list of request[variant]) {
-      const entry = settings.lists[list];
+      const entry = Object.hasOwn(settings.lists, list) ? settings.lists[list] : undefined;
       if (!entry) throw new B4BError(`the ${variant} ${packName} pack is addressed to the list "${list}", which config/delivery.yaml does not define; nothing was sent`);
       if (variant === 'restricted' && !entry.restricted) {
         throw new B4BError(

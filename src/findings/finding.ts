@@ -24,7 +24,12 @@ export type FindingCode =
   | 'duplicate-row'
   | 'implausible-value'
   | 'missing-value'
-  | 'missing-sheet';
+  | 'missing-sheet'
+  | 'input-too-large'
+  | 'text-too-long'
+  | 'too-many-rows'
+  | 'hidden-content'
+  | 'possible-name';
 
 export interface Finding {
   severity: Severity;
@@ -45,6 +50,31 @@ export function formatSource(source: SourceRef): string {
 
 export function formatFinding(finding: Finding): string {
   return `${formatSource(finding.source)}: ${finding.message}`;
+}
+
+/** "… and 1,204 more": the line that stands for the findings of a kind left unprinted. */
+export function moreLine(count: number, what = 'more'): string {
+  return `… and ${count.toLocaleString('en-GB')} ${what}`;
+}
+
+/**
+ * The findings to print, at most `maxPerKind` of each kind (code), in their order, with a
+ * "… and N more" line after each kind that had more. Grouping is linear, so 200,000 findings cost
+ * milliseconds, and what is printed stays readable.
+ */
+export function findingLinesPerKind(findings: Finding[], maxPerKind: number, indent = '  '): string[] {
+  const groups = new Map<FindingCode, Finding[]>();
+  for (const finding of findings) {
+    const list = groups.get(finding.code);
+    if (list) list.push(finding);
+    else groups.set(finding.code, [finding]);
+  }
+  const lines: string[] = [];
+  for (const list of groups.values()) {
+    for (const finding of list.slice(0, maxPerKind)) lines.push(`${indent}${formatFinding(finding)}`);
+    if (list.length > maxPerKind) lines.push(`${indent}${moreLine(list.length - maxPerKind)}`);
+  }
+  return lines;
 }
 
 /** Collects findings once each (the same message about the same cell is said once). */

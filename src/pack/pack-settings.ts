@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** One document of an agenda item: a report the program makes, a covering report, or a PDF file. */
 export const packDocumentSchema = z.union([
-  z.object({
+  z.strictObject({
     /** A report named in config/b4b.yaml. */
     report: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
@@ -12,17 +12,17 @@ export const packDocumentSchema = z.union([
     /** The pack's month (default), or the latest month up to it with team rows (for clinics). */
     month: z.enum(['pack', 'latest-with-team-rows']).default('pack'),
   }),
-  z.object({
+  z.strictObject({
     /** The item's covering report in the council's template (a YAML file). */
     coveringReport: z.string().min(1),
   }),
-  z.object({
+  z.strictObject({
     /** A glossary the program lays out from a data file (config/glossary.yaml: title, acronyms, terms). */
     glossary: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
     title: z.string().min(1),
   }),
-  z.object({
+  z.strictObject({
     /** A PDF the program did not make (minutes, another report), included as it is. */
     file: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
@@ -31,14 +31,14 @@ export const packDocumentSchema = z.union([
   }),
 ]);
 
-export const packItemSchema = z.object({
+export const packItemSchema = z.strictObject({
   number: z.union([z.number(), z.string()]),
   title: z.string().min(1),
   summary: z.string().default(''),
   documents: z.array(packDocumentSchema).min(1),
 });
 
-const packSchema = z.object({
+const packSchema = z.strictObject({
   meeting: z.string().min(1),
   /** The meeting's date (YYYY-MM-DD); without one, packs name the month after the data month. */
   meetingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
@@ -58,17 +58,17 @@ const packSchema = z.object({
   items: z.array(packItemSchema).min(1),
 });
 
-export const packsFileSchema = z.object({ packs: z.record(z.string(), packSchema) });
+export const packsFileSchema = z.strictObject({ packs: z.record(z.string(), packSchema) });
 
 export type PackDocument = z.infer<typeof packDocumentSchema>;
 export type PackItem = z.infer<typeof packItemSchema>;
 export type PackSettings = z.infer<typeof packSchema>;
 
-export const coveringReportSchema = z.object({
+export const coveringReportSchema = z.strictObject({
   decisionMaker: z.string().min(1),
   subject: z.string().min(1),
   reportOf: z.string().min(1),
-  contacts: z.array(z.object({ role: z.string(), title: z.string(), name: z.string(), telephone: z.string(), email: z.string() })),
+  contacts: z.array(z.strictObject({ role: z.string(), title: z.string(), name: z.string(), telephone: z.string(), email: z.string() })),
   confidentiality: z.string().default('None'),
   briefSummary: z.string().min(1),
   recommendations: z.array(z.string()).min(1),

@@ -29,7 +29,15 @@ export function packTextValues(month: MonthKey, meetingDate?: string): PackTextV
   };
 }
 
+// Each text compiled once per process: a pack fills the same few titles again for every variant and item.
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
 /** Fills the placeholders of officers' configuration text (never workbook text). */
 export function fillText(text: string, values: Record<string, string>): string {
-  return Handlebars.compile(text, { noEscape: true, strict: true })(values);
+  let template = compiled.get(text);
+  if (!template) {
+    template = Handlebars.compile(text, { noEscape: true, strict: true });
+    compiled.set(text, template);
+  }
+  return template(values);
 }

@@ -214,7 +214,7 @@ export class FinanceFigures {
 
   /** A placement number that differs from the performance figure for the same month is a warning naming both cells. */
   private reconcile(p: PlacementRow): void {
-    const indicatorId = this.settings.placementIndicators[p.placementType];
+    const indicatorId = Object.hasOwn(this.settings.placementIndicators, p.placementType) ? this.settings.placementIndicators[p.placementType] : undefined;
     if (!indicatorId) {
       this.warn(`"${p.placementType}" has no performance indicator to check it against (config/finance.yaml, placementIndicators)`, p.number.source);
       return;

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { PDFDocument } from 'pdf-lib';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CONFIG_ERROR } from '../config/read-config.js';
 import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
+import { readRegularFile } from '../read-workbook-file.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
-import { PDFDocument } from 'pdf-lib';
 import { assemblePack, CONFIDENTIAL_TEXT, extractPages, furniturePages, planPack, publicPart, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
 import { furnitureDocument } from '../pack/furniture.js';
 import { glossaryDocument, glossarySchema } from '../pack/glossary.js';
@@ -47,6 +48,29 @@ export interface PackOutput {
 }
 
 export { loadPacks };
+
+/** Why bytes are not a PDF pdf-lib can include, or undefined when they are one. */
+async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  if (!head.includes('%PDF-')) {
+    const start = Buffer.from(bytes.subarray(0, 4));
+    const what = start.subarray(0, 2).equals(Buffer.from('PK'))
+      ? 'it is a zip archive (a Word or Excel file?)'
+      : start.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))
+        ? 'it is an old Office file (.doc or .xls)'
+        : bytes.length === 0
+          ? 'it is empty'
+          : 'it does not start with %PDF-';
+    return what;
+  }
+  try {
+    await PDFDocument.load(bytes, { updateMetadata: false });
+    return undefined;
+  } catch (cause) {
+    const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
+    return /encrypt/i.test(reason) ? 'it is encrypted (password-protected); save an unprotected copy' : `it is damaged (${reason})`;
+  }
+}
 
 /**
  * The meeting a month's pack goes to: the first of the pack's `meetingDates` after the month ends
@@ -91,7 +115,7 @@ export async function buildPack(
   month: MonthKey,
   options: { numberItemFiles: boolean; cache?: RunCache },
 ): Promise<PackOutput> {
-  const pack = packs[name];
+  const pack = Object.hasOwn(packs, name) ? packs[name] : undefined;
   if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   const meetingDate = meetingDateFor(pack, month);
   const values = packTextValues(month, meetingDate);
@@ -120,7 +144,7 @@ export async function buildPack(
         const started = performance.now();
         let part: PackPart;
         if ('report' in doc) {
-          const report = loaded.settings.reports[doc.report];
+          const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
           const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
           const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
             format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
@@ -161,12 +185,21 @@ export async function buildPack(
           if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: timed('html', () => glossaryHtml(input)) });
         } else {
           const file = path.resolve(loaded.paths.root, doc.file);
+          const where = `${loaded.paths.packs}: packs.${name}, item ${item.number}, file: ${doc.file}`;
           let bytes: Uint8Array;
           try {
-            bytes = await readFile(file);
+            bytes = await readRegularFile(file, {
+              what: `this PDF of item ${item.number}`,
+              noun: 'a PDF',
+              expected: 'a PDF file',
+              maxBytes: loaded.settings.limits.maxFileBytes,
+              limitName: 'maxFileBytes, limits in config/b4b.yaml',
+            });
           } catch (cause) {
-            throw new B4BError(`${file}: cannot read this PDF of item ${item.number} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
+            throw new B4BError(`${where}: ${(cause as Error).message}`, [], CONFIG_ERROR);
           }
+          const problem = await notAPdf(bytes);
+          if (problem) throw new B4BError(`${where}: ${file} is not a PDF that can be included: ${problem}; expected a PDF file`, [], CONFIG_ERROR);
           const label = appendixLabel(doc);
           part = { item: itemIndex, title: fillText(doc.title, values), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
         }

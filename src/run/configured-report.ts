@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset, IndicatorTable } from '../dataset/types.js';
@@ -6,7 +5,9 @@ import { B4BError } from '../findings/finding.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { reportHtml } from '../html/report-html.js';
-import { buildReport, type ReportOutput } from './build-report.js';
+import { buildReport, type ReportInput, type ReportOutput } from './build-report.js';
+import { CONFIG_ERROR } from '../config/read-config.js';
+import { readRegularFile } from '../read-workbook-file.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
 import type { RunCache } from './run-cache.js';
@@ -127,23 +128,40 @@ async function layOut(
   format: AgendaFormat,
   overrides: { templateSource?: string; tableChoices?: TableChoices },
 ): Promise<ConfiguredReportOutput> {
-  const templateSource =
-    report === ALL_TABLES_SETTINGS ? allTablesBlocks : (overrides.templateSource ?? (await readFile(path.resolve(loaded.paths.root, report.template), 'utf8')));
-  const output = await buildReport({
-    dataset,
-    catalogue: loaded.catalogue,
-    teamMeasures: loaded.teamMeasures,
-    ...(report.kind === 'finance' ? { finance: loaded.finance } : {}),
-    month,
-    templateSource,
-    commentaryReport: report.commentaryReport,
-    title: report.title,
-    council: loaded.settings.council,
-    service: report.service ?? loaded.settings.service,
-    format,
-    name: reportName,
-    ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
-  });
+  const templateFile = report === ALL_TABLES_SETTINGS ? undefined : path.resolve(loaded.paths.root, report.template);
+  let templateSource: ReportInput['templateSource'];
+  if (report === ALL_TABLES_SETTINGS) templateSource = allTablesBlocks;
+  else if (overrides.templateSource !== undefined) templateSource = overrides.templateSource;
+  else {
+    // A template is configuration: one that cannot be read (missing, a folder, a FIFO) is a typed error naming its key.
+    try {
+      const bytes = await readRegularFile(templateFile ?? '', { what: `the template of the report "${reportName}"`, noun: 'a template', expected: 'a Handlebars template file (.hbs)', maxBytes: 1024 * 1024, limitName: 'templates are at most 1 MB' });
+      templateSource = Buffer.from(bytes).toString('utf8');
+    } catch (cause) {
+      throw new B4BError(`${loaded.paths.settings}: reports.${reportName}.template: ${(cause as Error).message}`, [], CONFIG_ERROR);
+    }
+  }
+  let output: ReportOutput;
+  try {
+    output = await buildReport({
+      dataset,
+      catalogue: loaded.catalogue,
+      teamMeasures: loaded.teamMeasures,
+      ...(report.kind === 'finance' ? { finance: loaded.finance } : {}),
+      month,
+      templateSource,
+      commentaryReport: report.commentaryReport,
+      title: report.title,
+      council: loaded.settings.council,
+      service: report.service ?? loaded.settings.service,
+      format,
+      name: reportName,
+      ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
+    });
+  } catch (cause) {
+    if (cause instanceof B4BError && cause.exitCode === CONFIG_ERROR && templateFile) throw new B4BError(`${templateFile}: ${cause.message}`, cause.findings, CONFIG_ERROR);
+    throw cause;
+  }
   if (report.kind === 'finance') return output;
   return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: output.title, format })) };
 }

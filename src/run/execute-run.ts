@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import type { DeliveryRequest } from '../delivery/send.js';
-import { B4BError, formatFinding, formatSource, type Finding } from '../findings/finding.js';
+import { B4BError, findingLinesPerKind, formatFinding, formatSource, moreLine, type Finding } from '../findings/finding.js';
+import { fileSystemError } from '../findings/exit-codes.js';
 import { readWorkbookFile } from '../read-workbook-file.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { PrintedFigure } from '../report/printed-figures.js';
@@ -77,11 +78,12 @@ export async function readCheckedWorkbook(
   month: MonthKey,
   onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<{ dataset: Dataset; findings: number; warnings: Finding[] }> {
-  const { dataset, findings, bytes } = await timed('read', () => readWorkbookFile(file, loaded.aliases, loaded.catalogue));
+  const { dataset, findings, bytes } = await timed('read', () => readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits));
   onBytes(bytes);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
-    throw new B4BError(`the workbook has ${errors.length} error(s); nothing was written:\n${errors.map((f) => `  ${formatFinding(f)}`).join('\n')}`, errors);
+    const lines = findingLinesPerKind(errors, loaded.settings.limits.maxFindingsPerKind);
+    throw new B4BError(`the workbook has ${errors.length.toLocaleString('en-GB')} error(s); nothing was written:\n${lines.join('\n')}`, errors);
   }
   const months = dataset.tables.flatMap((t) => t.months);
   if (!months.includes(month)) {
@@ -279,9 +281,13 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         }
         checkpoint();
         // The workbook's own findings (as validate lists them) come first, then the report's.
-        record.warnings = [...workbookWarnings.map(formatFinding), ...describeWarnings(warnings)];
-        for (const warning of record.warnings.slice(0, PRINTED_WARNINGS)) progress.warn(cutText(warning));
-        if (record.warnings.length > PRINTED_WARNINGS) progress.warn(`… and ${record.warnings.length - PRINTED_WARNINGS} more warning(s)`);
+        const modelWarnings = describeWarnings(warnings);
+        record.warnings = [...workbookWarnings.map(formatFinding), ...modelWarnings];
+        // Printed: at most maxFindingsPerKind of each kind of the workbook's findings, and as many of the report's.
+        const shown = Math.min(loaded.settings.limits.maxFindingsPerKind, PRINTED_WARNINGS);
+        for (const line of findingLinesPerKind(workbookWarnings, shown, '')) progress.warn(cutText(line));
+        for (const warning of modelWarnings.slice(0, shown)) progress.warn(cutText(warning));
+        if (modelWarnings.length > shown) progress.warn(moreLine(modelWarnings.length - shown, 'more warnings'));
         if (request.strict && record.warnings.length > 0) {
           throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${record.warnings.slice(0, PRINTED_WARNINGS).map((w) => `  ${cutText(w)}`).join('\n')}`);
         }
@@ -350,7 +356,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
       running.catch(() => undefined); // if the stop wins the race, the abandoned work must not surface as unhandled
       await Promise.race([running, stopped]);
     });
-  } catch (error) {
+  } catch (thrown) {
+    // A full disk or a read-only folder is said as such, naming the output folder when the error has no path.
+    const error = fileSystemError(thrown, { folder: loaded.paths.outputDir }) ?? thrown;
     if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) record.outcome = 'refused';
     if (!recorded) record.outcome = record.outcome === 'refused' ? 'refused' : 'failed';
     record.error = error instanceof Error ? error.message : String(error);

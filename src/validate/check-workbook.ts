@@ -27,7 +27,7 @@ export async function checkWorkbook(loaded: LoadedSettings, file: string): Promi
   let dataset: Dataset | undefined;
   let decisions: ReaderDecision[] = [];
   try {
-    const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+    const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
     findings = checked.findings;
     decisions = checked.decisions;
     dataset = checked.dataset;

@@ -38,6 +38,8 @@ export interface TableContext {
   decisions: ReaderDecision[];
   /** The latest month a header may name: the month the workbook was saved in (or today). */
   latestMonth?: MonthKey;
+  /** The most rows read from one table (limits.maxRowsPerTable); a table running past it is an error. */
+  maxRowsPerTable?: number;
 }
 
 interface MonthColumn {
@@ -724,10 +726,21 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
     // Rows run until a blank row, or the next table's title, date row or header.
     const nextHeader = headerRows[index + 1] ?? Number.POSITIVE_INFINITY;
     const rows: IndicatorRow[] = [];
+    const maxRows = ctx.maxRowsPerTable ?? Number.POSITIVE_INFINITY;
+    let read = 0;
     for (let r = layout.lastRow + 1; r < nextHeader && r <= grid.rowCount; r++) {
       const row = grid.rows.get(r);
       if (!row) break;
       if (isMonthRow(row) || isNextTitle(grid, r, layout)) break;
+      if (++read > maxRows) {
+        ctx.findings.error(
+          'too-many-rows',
+          { file: ctx.file, sheet: grid.name, cell: cellAddress(r, layout.indicatorCol) },
+          `the table headed at ${cellAddress(headerRow, layout.indicatorCol)} runs on past ${maxRows.toLocaleString('en-GB')} rows, so its rows from here on are not read ` +
+            `(maxRowsPerTable, limits in config/b4b.yaml); expected a blank row at the end of each table`,
+        );
+        break;
+      }
       lastUsedRow = r;
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);

@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs';
+import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { B4BError, type Finding } from '../findings/finding.js';
 import { timed } from '../run/stage-clock.js';
 import { readCellValue, type CellReading } from './cell-value.js';
@@ -18,6 +19,8 @@ export interface RawWorkbook {
   sheets: SheetGrid[];
   /** When the workbook says it was last saved (or created): no month header can be later. */
   savedAt?: Date;
+  /** What loading found: text cut to the cell limit, hidden sheets and rows. */
+  findings?: Finding[];
 }
 
 function unreadable(file: string, message: string): B4BError {
@@ -39,8 +42,42 @@ function describeLoadFailure(bytes: Uint8Array, cause: unknown): string {
   return `the file is damaged or incomplete (perhaps truncated while copying); expected a complete Excel workbook (.xlsx). The reader said: ${reason}`;
 }
 
-/** Reads workbook bytes into interpreted grids. `file` names the workbook in messages. */
-export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<RawWorkbook> {
+/** A cell's text when it is longer than `max` characters (a string, rich text or a hyperlink's text). */
+function overlongText(value: unknown, max: number): string | undefined {
+  if (typeof value === 'string') return value.length > max ? value : undefined;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const v = value as { richText?: Array<{ text?: unknown }>; text?: unknown; result?: unknown };
+    if (Array.isArray(v.richText)) {
+      const runText = (run: { text?: unknown }): string => (typeof run.text === 'string' ? run.text : typeof run.text === 'number' ? String(run.text) : '');
+      let length = 0;
+      for (const run of v.richText) length += runText(run).length;
+      return length > max ? v.richText.map(runText).join('') : undefined;
+    }
+    if (typeof v.text === 'string') return v.text.length > max ? v.text : undefined;
+    if (typeof v.result === 'string') return v.result.length > max ? v.result : undefined;
+  }
+  return undefined;
+}
+
+/** Runs of row numbers as Excel shows them: "5, 9-12". */
+function rowRuns(rows: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < rows.length;) {
+    let j = i;
+    while (j + 1 < rows.length && (rows[j + 1] as number) === (rows[j] as number) + 1) j++;
+    runs.push(i === j ? String(rows[i]) : `${rows[i]}-${rows[j]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/**
+ * Reads workbook bytes into interpreted grids. `file` names the workbook in messages. Text longer
+ * than `limits.maxCellText` is cut (with a warning naming the cell). Hidden sheets and hidden rows
+ * are read like any other (hiding is how Excel shows a sheet, not what it holds), with a warning
+ * naming them, so that nothing is read that `validate` does not point out.
+ */
+export async function loadWorkbook(bytes: Uint8Array, file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<RawWorkbook> {
   // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
   // `--help`, `history` or `schedule --check`.
   const { default: Excel } = await timed('imports', () => import('exceljs'));
@@ -52,23 +89,58 @@ export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<Raw
   }
   const date1904 = Boolean((workbook.properties as { date1904?: boolean } | undefined)?.date1904);
   const sheets: SheetGrid[] = [];
+  const findings: Finding[] = [];
   workbook.eachSheet((worksheet) => {
     const rows = new Map<number, Map<number, CellReading>>();
+    const hiddenRows: number[] = [];
     worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
       const cells = new Map<number, CellReading>();
       row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
         // Merged cells: exceljs repeats the master's value in every cell of the merge; keep it once.
         if (cell.isMerged && cell.master !== cell) return;
+        const long = overlongText(cell.value, limits.maxCellText);
+        if (long !== undefined) {
+          findings.push({
+            severity: 'warning',
+            code: 'text-too-long',
+            source: { file, sheet: worksheet.name, cell: cellAddress(rowNumber, colNumber) },
+            message:
+              `the cell holds ${long.length.toLocaleString('en-GB')} characters of text; only the first ${limits.maxCellText.toLocaleString('en-GB')} are read ` +
+              `(maxCellText, limits in config/b4b.yaml); expected at most ${limits.maxCellText.toLocaleString('en-GB')}, the most an Excel cell holds`,
+          });
+          cells.set(colNumber, { kind: 'text', text: `${long.slice(0, limits.maxCellText).trim()} …` });
+          return;
+        }
         const reading = readCellValue(cell.value, cell.numFmt, date1904);
         if (reading.kind !== 'empty') cells.set(colNumber, reading);
       });
-      if (cells.size > 0) rows.set(rowNumber, cells);
+      if (cells.size > 0) {
+        rows.set(rowNumber, cells);
+        if (row.hidden) hiddenRows.push(rowNumber);
+      }
     });
+    const state = (worksheet as { state?: string }).state;
+    if (state === 'hidden' || state === 'veryHidden') {
+      findings.push({
+        severity: 'warning',
+        code: 'hidden-content',
+        source: { file, sheet: worksheet.name },
+        message: `the sheet is ${state === 'veryHidden' ? 'very hidden (only a macro or the VBA editor shows it)' : 'hidden'} in Excel; it is read like any other sheet. Unhide it to check what it holds, or delete it if it should not be read`,
+      });
+    }
+    if (hiddenRows.length > 0) {
+      findings.push({
+        severity: 'warning',
+        code: 'hidden-content',
+        source: { file, sheet: worksheet.name, cell: `A${hiddenRows[0]}` },
+        message: `${hiddenRows.length === 1 ? 'row' : 'rows'} ${rowRuns(hiddenRows)} ${hiddenRows.length === 1 ? 'is' : 'are'} hidden in Excel and read like any other; unhide them to check what they hold, or delete them if they should not be read`,
+      });
+    }
     sheets.push({ name: worksheet.name, rows, rowCount: worksheet.rowCount, date1904, merges: mergedRanges(worksheet) });
   });
   if (sheets.length === 0) throw unreadable(file, 'the workbook has no sheets; expected the B4B data set sheets');
   const saved = [workbook.modified, workbook.created].find((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
-  return saved ? { file, sheets, savedAt: saved } : { file, sheets };
+  return saved ? { file, sheets, savedAt: saved, findings } : { file, sheets, findings };
 }
 
 function columnNumber(letters: string): number {

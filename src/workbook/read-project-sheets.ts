@@ -15,6 +15,7 @@ import type {
 import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { parseMonth, type MonthKey } from './month.js';
+import { looksLikeName, withholdNames } from './personal-names.js';
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -141,6 +142,20 @@ function openSheet(
   return { grid, rows };
 }
 
+/** Text that may be printed, with any name after a role withheld and a warning naming the cell. */
+function printableText(text: string, source: SourceRef, findings: FindingList, what: string): string {
+  const { text: safe, roles } = withholdNames(text);
+  if (roles.length > 0) {
+    findings.warning(
+      'possible-name',
+      source,
+      `the ${what} has ${roles.length === 1 ? 'two capitalised words' : `${roles.length} pairs of capitalised words`} after "${[...new Set(roles)].join('", "')}" that may be a person's name; ` +
+        'they are withheld from every report as "[name withheld]". Worker identities must never print: refer to a team or a worker reference instead',
+    );
+  }
+  return safe;
+}
+
 const STATUSES: QualifyingStatus[] = ['SW', 'NQSW', 'ASYE'];
 const KINDS: CommentaryKind[] = ['desired-outcome', 'progress-analysis', 'action'];
 
@@ -194,8 +209,16 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
     if (statusText !== undefined && !status) {
       findings.error('implausible-value', row.source('qualifyingStatus'), `"${statusText}" is not a qualifying status; expected SW, NQSW or ASYE`);
     }
+    if (workerReference !== undefined && looksLikeName(workerReference)) {
+      findings.warning(
+        'possible-name',
+        row.source('workerReference'),
+        "the worker reference looks like a person's name (two capitalised words); it is never printed, but the sheet should hold an opaque reference such as W0123, never a name",
+      );
+    }
     if (!month || !workerReference || !status || !team || !allocations) continue;
-    out.push({ month, workerReference, qualifyingStatus: status, team, allocations: allocations.value, source: row.source() });
+    const printableTeam = printableText(team, row.source('team'), findings, 'allocated team');
+    out.push({ month, workerReference, qualifyingStatus: status, team: printableTeam, allocations: allocations.value, source: row.source() });
   }
   return out;
 }
@@ -214,7 +237,8 @@ function readCommentary(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
       findings.error('implausible-value', row.source('kind'), `"${kindText}" is not a kind of commentary; expected one of ${KINDS.join(', ')}`);
     }
     if (!month || !report || !section || !kind || !text) continue;
-    out.push({ month, report: report.trim().toLowerCase(), section: section.trim(), kind, text, source: row.source('text') });
+    const printable = printableText(text, row.source('text'), findings, 'commentary');
+    out.push({ month, report: report.trim().toLowerCase(), section: section.trim(), kind, text: printable, source: row.source('text') });
   }
   return out;
 }
@@ -227,7 +251,7 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
     const serviceArea = row.text('serviceArea');
     const budget = row.amount('budget', 'Budget');
     const forecastOutturn = row.amount('forecastOutturn', 'Forecast outturn');
-    const commentary = row.text('commentary', false) ?? '';
+    const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
     if (budget && forecastOutturn && budget.value <= 0 && forecastOutturn.value !== 0) {
       // A variance % of a zero budget is meaningless, and would print a large overspend as Green.
       findings.error(
@@ -273,7 +297,7 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
     if (ragText !== undefined && !rag) {
       findings.error('implausible-value', row.source('rag'), `"${ragText}" is not a RAG rating; expected Red, Amber or Green`);
     }
-    const commentary = row.text('commentary', false) ?? '';
+    const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
     if (!month || !proposal || !target || !forecastDelivery || !rag) continue;
     out.push({ month, proposal, owner, target, forecastDelivery, rag, commentary, source: row.source() });
   }

@@ -99,11 +99,22 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     expect(records[0]?.workbook.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("a second run without --force replaces nothing and says why, set by set; the skipped clinics' advice produces them", async () => {
+    const again = runCli(['run', '--month', '2023-10', '--settings', month.settings]);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('b4b-reports: 4 of 6 output set(s) for October 2023 were not written:\n');
+    expect(again.stderr).toMatch(/\n {2}pack board: .*board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/);
+    const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
+    expect(advised.status, advised.stderr).toBe(0);
+    expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');
+  });
+
   it('writes exactly the files the separate runs write, nothing for another month, with the same text, page images and HTML', async () => {
     const written = await files(path.join(month.output, '2023-10'));
     expect(written).toEqual(await files(path.join(separate.output, '2023-10')));
     expect(written).toHaveLength(21);
-    expect(await readdir(month.output)).not.toContain('2023-07');
+    expect(records.filter((r) => r.month !== '2023-10')).toEqual([]);
     for (const file of written) {
       const ours = await readFile(path.join(month.output, '2023-10', file));
       const theirs = await readFile(path.join(separate.output, '2023-10', file));

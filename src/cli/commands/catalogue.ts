@@ -24,7 +24,7 @@ export function registerCatalogue(program: Command): void {
         import('../../catalogue/draft-entries.js'),
         import('yaml'),
       ]);
-      const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue);
+      const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
       if (dataset.tables.length === 0) {
         const why = findings.filter((f) => f.severity === 'error').map((f) => `  ${formatFinding(f)}`);
         throw new B4BError(`no indicator table could be read from ${file}, so there is nothing to draft:\n${why.join('\n')}`);

@@ -73,7 +73,7 @@ export function registerRun(program: Command): void {
       if (options.pack !== undefined) {
         const { loadPacks } = await import('../../pack/load-packs.js');
         const packs = await loadPacks(loaded);
-        if (!packs[options.pack]) throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
+        if (!Object.hasOwn(packs, options.pack)) throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
       // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
@@ -135,13 +135,15 @@ function reportMonthRun(result: MonthRunResult, monthKey: MonthKey): void {
   const changed = result.produced.find((r) => r.record.changes && r.record.changes.length > 0);
   if (changed?.record.changes) lines.push(...changeLines(changed.record.changes));
   const failed = result.notProduced.filter((n) => n.record.outcome !== 'skipped');
+  const refused = failed.filter((n) => n.record.outcome === 'refused').length;
   const skipped = result.notProduced.filter((n) => n.record.outcome === 'skipped');
   for (const s of skipped) lines.push(`Skipped: ${s.record.warnings[0] ?? `${s.record.target.kind} ${s.record.target.name}`}`);
   const month = monthLongLabel(monthKey);
   lines.push(
     `Done in ${(result.durationMs / 1000).toFixed(1)} s: ${result.produced.length} output set(s) for ${month} written` +
       (skipped.length > 0 ? `, ${skipped.length} skipped` : '') +
-      (failed.length > 0 ? `, ${failed.length} failed` : '') +
+      (failed.length - refused > 0 ? `, ${failed.length - refused} failed` : '') +
+      (refused > 0 ? `, ${refused} refused` : '') +
       ` (runs ${result.produced.map((r) => r.record.id).join(', ') || '-'}; "b4b-reports history" lists runs).`,
   );
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -149,7 +151,7 @@ function reportMonthRun(result: MonthRunResult, monthKey: MonthKey): void {
   if (failed.length > 0) {
     const first = failed[0]?.error;
     throw new B4BError(
-      `${failed.length} of ${result.produced.length + result.notProduced.length} output set(s) for ${month} failed:\n` +
+      `${failed.length} of ${result.produced.length + result.notProduced.length} output set(s) for ${month} were not written:\n` +
         failed.map((f) => `  ${f.record.target.kind} ${f.record.target.name}: ${(f.record.error ?? '').split('\n')[0]}`).join('\n'),
       [],
       first instanceof B4BError ? first.exitCode : 1,

@@ -61,9 +61,9 @@ export function registerValidate(program: Command): void {
           ...(decisions.length > 0
             ? [`Corrections applied from configuration (${decisions.length}):`, ...decisions.map((d) => `  ${formatSource(d.source)}: ${d.message}`), '']
             : []),
-          formatFindingGroups(errors, 'Errors'),
+          formatFindingGroups(errors, 'Errors', loaded.settings.limits.maxFindingsPerKind),
           '',
-          formatFindingGroups(warnings, 'Warnings'),
+          formatFindingGroups(warnings, 'Warnings', loaded.settings.limits.maxFindingsPerKind),
           '',
           verdict,
         ];

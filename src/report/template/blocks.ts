@@ -40,11 +40,45 @@ export function parseRuns(text: string): Run[] {
 }
 
 /**
+ * Workbook text (commentary) as blocks: paragraphs between blank lines, and "- " or "• " lines as
+ * bullets, as the commentary sheet writes them. Nothing else is read as markup: a line starting
+ * "# " stays a paragraph that starts "# " (never a heading or a contents entry), "**" stays two
+ * asterisks, and a block marker's text is plain text (markers are looked up only in template output).
+ */
+export function textBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let paragraph: string[] = [];
+  const flush = (): void => {
+    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', runs: [{ text: paragraph.join(' ') }] });
+    paragraph = [];
+  };
+  for (const rawLine of text.replace(/\r/g, '').split('\n')) {
+    const line = rawLine.trim();
+    if (line === '') {
+      flush();
+      continue;
+    }
+    const bullet = /^(\s*)[-•]\s+(.*)$/.exec(rawLine);
+    if (bullet?.[2] !== undefined) {
+      flush();
+      const item = { level: (bullet[1] ?? '').length >= 1 ? 2 : 1, runs: [{ text: bullet[2].trim() }] };
+      const last = blocks[blocks.length - 1];
+      if (last?.kind === 'bullets') last.items.push(item);
+      else blocks.push({ kind: 'bullets', items: [item] });
+      continue;
+    }
+    paragraph.push(line);
+  }
+  flush();
+  return blocks;
+}
+
+/**
  * Turns the template's text output into blocks. Lines: "# " section heading, "## " sub-heading,
  * "- " bullet (indent for a sub-bullet), blank line between paragraphs, and block markers placed by
  * the template helpers (tables, charts, cover, contents), which only the helpers can write.
  */
-export function parseTemplateText(text: string, markers: Map<string, Block>): Block[] {
+export function parseTemplateText(text: string, markers: Map<string, Block | Block[]>): Block[] {
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   const flushParagraph = (): void => {
@@ -53,7 +87,13 @@ export function parseTemplateText(text: string, markers: Map<string, Block>): Bl
   };
   for (const rawLine of text.replace(/\r/g, '').split('\n')) {
     const line = rawLine.trimEnd();
-    const marker = markers.get(line.trim());
+    const found = markers.get(line.trim());
+    if (Array.isArray(found)) {
+      flushParagraph();
+      blocks.push(...found);
+      continue;
+    }
+    const marker = found;
     if (marker) {
       flushParagraph();
       const last = blocks[blocks.length - 1];

@@ -6,7 +6,10 @@ import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError } from '../../findings/finding.js';
-import { parseTemplateText, type Block } from './blocks.js';
+import { parseTemplateText, textBlocks, type Block } from './blocks.js';
+
+/** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
+const TEMPLATE_ERROR = 78;
 
 export interface TemplateContext {
   month: MonthKey;
@@ -43,8 +46,8 @@ function rowsFrom(body: string): { ids: string[]; rowSections: Record<string, st
 export function renderTemplate(source: string, figures: ReportFigures, context: TemplateContext, finance?: FinanceFigures): Block[] {
   const hb = Handlebars.create();
   const nonce = randomBytes(6).toString('hex');
-  const markers = new Map<string, Block>();
-  const mark = (block: Block): string => {
+  const markers = new Map<string, Block | Block[]>();
+  const mark = (block: Block | Block[]): string => {
     const key = `@@block-${nonce}-${markers.size}@@`;
     markers.set(key, block);
     return `\n${key}\n`;
@@ -132,10 +135,22 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     const options = rest.pop() as HashOptions;
     const kind = (typeof options.hash.kind === 'string' ? options.hash.kind : 'progress-analysis') as CommentaryKind;
     const text = figures.commentary(context.report, String(section), kind);
-    return text ?? figures.noCommentary(String(section));
+    // Workbook text is placed as blocks of plain text, so nothing in it reads as the template's markup.
+    return mark(textBlocks(text ?? figures.noCommentary(String(section))));
   });
 
-  const template = hb.compile(source, { noEscape: true, strict: false });
-  const text = template({ ...context, monthLong: monthLongLabel(context.month) });
+  let text: string;
+  try {
+    const template = hb.compile(source, { noEscape: true, strict: false });
+    text = template({ ...context, monthLong: monthLongLabel(context.month) });
+  } catch (cause) {
+    if (cause instanceof B4BError) throw cause;
+    // A template's own mistake (a syntax error, an unknown helper): the template is configuration.
+    throw new B4BError(
+      `the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`,
+      [],
+      TEMPLATE_ERROR,
+    );
+  }
   return parseTemplateText(text, markers);
 }

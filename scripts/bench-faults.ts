@@ -100,7 +100,11 @@ function timed(name: string, file: string, kind: 'report' | 'validate', timeoutS
   });
   const seconds = (performance.now() - start) / 1000;
   const report = /^RESULT (\d+) (\S+) (.*)$/m.exec(child.stdout ?? '');
-  const outcome = report?.[3] ?? (child.signal ? `still running after ${timeoutS} s (killed)` : `crashed (exit ${child.status}): ${(child.stderr ?? '').trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
+  const outcome =
+    report?.[3] ??
+    (child.signal
+      ? `still running after ${timeoutS} s (killed)`
+      : `crashed (exit ${child.status}): ${(child.stderr ?? '').trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
   return { name, seconds, cpuSeconds: report?.[2] ? Number(report[2]) : -1, outcome, peakRssMb: report?.[1] ? Number(report[1]) : -1 };
 }
 

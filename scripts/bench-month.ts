@@ -103,23 +103,34 @@ function table(title: string, runs: Measured[]): string[] {
     const cpu = median(present.map((t) => t.cpuMs));
     wallSum += wall;
     cpuSum += cpu;
-    lines.push(`  ${stage.padEnd(16)}${s(wall)} ${s(cpu)}  ${mb(median(present.map((t) => t.peakRssMb)))}   (${present[0]?.count ?? 0} timed section(s) a run)`);
+    lines.push(
+      `  ${stage.padEnd(16)}${s(wall)} ${s(cpu)}  ${mb(median(present.map((t) => t.peakRssMb)))}   (${present[0]?.count ?? 0} timed section(s) a run)`,
+    );
   }
   const wall = median(runs.map((r) => r.wallMs));
   const cpu = median(runs.map((r) => r.process.cpuMs));
-  lines.push(`  ${'other'.padEnd(16)}${s(Math.max(0, median(runs.map((r) => r.process.wallMs)) - wallSum))} ${s(Math.max(0, cpu - cpuSum))}           (ledger, figure comparison, settings, exit)`);
-  lines.push(`  ${'whole command'.padEnd(16)}${s(wall)} ${s(cpu)}  ${mb(median(runs.map((r) => r.process.peakRssMb)))}   (median of ${runs.length}; exit ${[...new Set(runs.map((r) => r.status))].join(',')})`);
+  lines.push(
+    `  ${'other'.padEnd(16)}${s(Math.max(0, median(runs.map((r) => r.process.wallMs)) - wallSum))} ${s(Math.max(0, cpu - cpuSum))}           (ledger, figure comparison, settings, exit)`,
+  );
+  lines.push(
+    `  ${'whole command'.padEnd(16)}${s(wall)} ${s(cpu)}  ${mb(median(runs.map((r) => r.process.peakRssMb)))}   (median of ${runs.length}; exit ${[...new Set(runs.map((r) => r.status))].join(',')})`,
+  );
   return lines;
 }
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const out: string[] = [`bench:month on ${process.platform}, Node ${process.versions.node}; load average before: ${load()}`];
 const month = await repeat(['run', '--month', '2023-10', '--force', '--settings', settings]);
 out.push(...table('run --month 2023-10 (every report and both packs, item files, HTML twins), through the bin:', month));
 const performanceRuns = await repeat(['run', '--month', '2023-10', '--report', 'performance', '--force', '--settings', settings]);
 out.push(...table('run --month 2023-10 --report performance, through the bin:', performanceRuns));
 const help = await repeat(['--help']);
-out.push(`--help: ${s(median(help.map((r) => r.wallMs)))} wall, ${s(median(help.map((r) => r.process.cpuMs)))} cpu, ${mb(median(help.map((r) => r.process.peakRssMb)))} (median of ${help.length})`);
+out.push(
+  `--help: ${s(median(help.map((r) => r.wallMs)))} wall, ${s(median(help.map((r) => r.process.cpuMs)))} cpu, ${mb(median(help.map((r) => r.process.peakRssMb)))} (median of ${help.length})`,
+);
 
 if (process.argv.includes('--separately')) {
   const six = [

@@ -32,5 +32,7 @@ for (const run of [1, 2]) {
 }
 const cliStart = performance.now();
 const cli = spawnSync(process.execPath, [path.resolve('bin/b4b-reports.js'), 'run', '--force', '--month', '2023-10', '--pack', 'board'], { encoding: 'utf8' });
-lines.push(`Whole CLI run ("b4b-reports run --month 2023-10 --pack board", new process, writes 8 files): ${s(performance.now() - cliStart)} wall, exit ${cli.status}`);
+lines.push(
+  `Whole CLI run ("b4b-reports run --month 2023-10 --pack board", new process, writes 8 files): ${s(performance.now() - cliStart)} wall, exit ${cli.status}`,
+);
 process.stdout.write(`Board pack, October 2023\n${lines.map((l) => `  ${l}`).join('\n')}\n`);

@@ -31,7 +31,19 @@ async function writeBenchWorkbook(file: string): Promise<void> {
     if (!sheet) throw new Error('no sheet');
     sheet.getCell(r, 3).value = `Section ${t + 1}`;
     r += 1;
-    const headerRow = ['', 'Ref_ID', 'Indicator', ...months.map(monthLabel), 'Target', 'RAG', 'Direction of travel', "So'ton 21/22", 'Statistical Neighbours', 'South East', 'England'];
+    const headerRow = [
+      '',
+      'Ref_ID',
+      'Indicator',
+      ...months.map(monthLabel),
+      'Target',
+      'RAG',
+      'Direction of travel',
+      "So'ton 21/22",
+      'Statistical Neighbours',
+      'South East',
+      'England',
+    ];
     headerRow.forEach((text, c) => {
       if (text && sheet) sheet.getCell(r, c + 1).value = text;
     });

@@ -45,9 +45,13 @@ for (let i = 0; i < runs; i++) {
 }
 
 const cliStart = performance.now();
-const cli = spawnSync(process.execPath, [path.join(loaded.paths.root, 'bin/b4b-reports.js'), 'run', '--force', '--month', '2023-10', '--report', 'performance'], {
-  encoding: 'utf8',
-});
+const cli = spawnSync(
+  process.execPath,
+  [path.join(loaded.paths.root, 'bin/b4b-reports.js'), 'run', '--force', '--month', '2023-10', '--report', 'performance'],
+  {
+    encoding: 'utf8',
+  },
+);
 const cliMs = performance.now() - cliStart;
 await rm(dir, { recursive: true, force: true });
 

@@ -22,7 +22,10 @@ const settings = path.join(project, 'config', 'b4b.yaml');
 await writeFile(settings, (await readFile(settings, 'utf8')).replace(/^workbook: .*$/m, `workbook: ${path.join(root, 'data', 'b4b-sample.xlsx')}`));
 const args = [path.join(root, 'bin', 'b4b-reports.js'), 'run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', settings];
 const pack = path.join(project, 'output', '2023-10', 'board-2023-10-public.pdf');
-const sha = async (): Promise<string> => createHash('sha256').update(await readFile(pack)).digest('hex');
+const sha = async (): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(pack))
+    .digest('hex');
 
 spawnSync(process.execPath, args, { stdio: 'ignore' });
 const good = await sha();
@@ -36,7 +39,9 @@ for (const delay of [0, 250, 500, 1000, 1500, 2000]) {
   const sent = performance.now();
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  lines.push(`SIGTERM ${delay} ms into the build: stopped after ${(performance.now() - sent).toFixed(0)} ms, exit ${code}, last good pack ${(await sha()) === good ? 'unchanged' : 'CHANGED'}`);
+  lines.push(
+    `SIGTERM ${delay} ms into the build: stopped after ${(performance.now() - sent).toFixed(0)} ms, exit ${code}, last good pack ${(await sha()) === good ? 'unchanged' : 'CHANGED'}`,
+  );
 }
 
 const { loadSettings } = await import('../src/config/settings.js');
@@ -48,5 +53,7 @@ histogram.enable();
 const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
 await buildPack(loaded, await loadPacks(loaded), 'board', dataset, '2023-10', { numberItemFiles: true });
 histogram.disable();
-lines.push(`in-process board pack: longest event-loop block ${(histogram.max / 1e6).toFixed(0)} ms, 99th percentile ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`);
+lines.push(
+  `in-process board pack: longest event-loop block ${(histogram.max / 1e6).toFixed(0)} ms, 99th percentile ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`,
+);
 process.stdout.write(`Stopping a board pack run\n${lines.map((l) => `  ${l}`).join('\n')}\n`);

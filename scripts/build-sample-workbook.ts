@@ -135,7 +135,10 @@ function writeLongSheet(sheet: ExcelJS.Worksheet, header: string[], rows: Array<
 }
 
 function readTsv(text: string): { header: string[]; rows: string[][] } {
-  const lines = text.replace(/\r/g, '').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const lines = text
+    .replace(/\r/g, '')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'));
   const [header = '', ...rest] = lines;
   return { header: header.split('\t'), rows: rest.map((l) => l.split('\t')) };
 }
@@ -165,19 +168,35 @@ async function main(): Promise<void> {
   writeLongSheet(
     workbook.addWorksheet('Team measures'),
     team.header,
-    [...team.rows, ...illustrativeTeams.rows].map(([month = '', measure = '', teamName = '', den = '', num = '']) => [monthDate(month) as unknown as string, measure, teamName, Number(den), Number(num)]),
+    [...team.rows, ...illustrativeTeams.rows].map(([month = '', measure = '', teamName = '', den = '', num = '']) => [
+      monthDate(month) as unknown as string,
+      measure,
+      teamName,
+      Number(den),
+      Number(num),
+    ]),
     { 1: 'mmm-yy' },
   );
   const caseloads = readTsv(await readFile(path.join(SOURCE, 'caseloads.tsv'), 'utf8'));
   writeLongSheet(
     workbook.addWorksheet('Caseloads'),
     caseloads.header,
-    caseloads.rows.map(([month = '', worker = '', status = '', teamName = '', allocations = '']) => [monthDate(month) as unknown as string, worker, status, teamName, Number(allocations)]),
+    caseloads.rows.map(([month = '', worker = '', status = '', teamName = '', allocations = '']) => [
+      monthDate(month) as unknown as string,
+      worker,
+      status,
+      teamName,
+      Number(allocations),
+    ]),
     { 1: 'mmm-yy' },
   );
 
   const commentary = parseYaml(await readFile(path.join(SOURCE, 'commentary.yaml'), 'utf8')) as Array<{
-    month: string; report: string; section: string; kind: string; text: string;
+    month: string;
+    report: string;
+    section: string;
+    kind: string;
+    text: string;
   }>;
   writeLongSheet(
     workbook.addWorksheet('Commentary'),
@@ -214,12 +233,22 @@ async function main(): Promise<void> {
   [
     ['About this sample workbook'],
     ['Written by scripts/build-sample-workbook.ts from data/sample-source/. Do not edit by hand: change the sources and run npm run sample.'],
-    ["'B4B data set' and 'Board Data Tables for Slide': the council's figures exactly as published in the Children and Families Scrutiny Panel pack of 23 November 2023 (seed 002), in the real layout with its quirks: text and date month headers, a row of month-end dates above some headers, percentages as fractions, as text and as plain points, '-', 'TBC', '<36%', Trend formulas with saved results, and direction-of-travel numbers shown as dates by a stray cell format."],
-    ["'Health assessments': the two health assessment indicators from October 2022 to October 2023, as the performance report of 23 November 2023 prints them (seed 000, agenda item 10, Appendix 1)."],
-    ["'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker."],
-    ["'Team measures' rows whose Measure starts 'ptc-' (Pathways Through Care, June and July 2023): ILLUSTRATIVE FIGURES ONLY, made up to exercise the second clinic template."],
+    [
+      "'B4B data set' and 'Board Data Tables for Slide': the council's figures exactly as published in the Children and Families Scrutiny Panel pack of 23 November 2023 (seed 002), in the real layout with its quirks: text and date month headers, a row of month-end dates above some headers, percentages as fractions, as text and as plain points, '-', 'TBC', '<36%', Trend formulas with saved results, and direction-of-travel numbers shown as dates by a stray cell format.",
+    ],
+    [
+      "'Health assessments': the two health assessment indicators from October 2022 to October 2023, as the performance report of 23 November 2023 prints them (seed 000, agenda item 10, Appendix 1).",
+    ],
+    [
+      "'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker.",
+    ],
+    [
+      "'Team measures' rows whose Measure starts 'ptc-' (Pathways Through Care, June and July 2023): ILLUSTRATIVE FIGURES ONLY, made up to exercise the second clinic template.",
+    ],
     ["'Commentary': the October 2023 performance report's text (seed 000, agenda item 10, Appendix 1)."],
-    ["'Finance revenue', 'Finance placements', 'Finance cost reduction': ILLUSTRATIVE FIGURES ONLY. No finance figures are public; these are made up to exercise the finance report. Placement numbers for July to October 2023 match the published performance figures."],
+    [
+      "'Finance revenue', 'Finance placements', 'Finance cost reduction': ILLUSTRATIVE FIGURES ONLY. No finance figures are public; these are made up to exercise the finance report. Placement numbers for July to October 2023 match the published performance figures.",
+    ],
   ].forEach((row) => notes.addRow(row));
   notes.getColumn(1).width = 140;
 

@@ -46,13 +46,16 @@ await writeFile(
 const started = new Date();
 const logs: string[] = ['', ''];
 const children = [0, 1].map((i) => {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr.on('data', (c: Buffer) => (logs[i] += c.toString()));
   return { child, done: new Promise<number | null>((resolve) => child.on('close', resolve)) };
 });
 await new Promise((resolve) => setTimeout(resolve, minutes * 60_000 + 5_000));
 // Let a run under way finish before stopping.
-for (let i = 0; i < 120 && /Building|Writing|Sending/.test((logs.join('').trim().split('\n').pop() ?? '')); i++) await new Promise((resolve) => setTimeout(resolve, 1000));
+for (let i = 0; i < 120 && /Building|Writing|Sending/.test(logs.join('').trim().split('\n').pop() ?? ''); i++)
+  await new Promise((resolve) => setTimeout(resolve, 1000));
 for (const { child } of children) child.kill('SIGTERM');
 const codes = await Promise.all(children.map((c) => c.done));
 server.close();
@@ -65,5 +68,10 @@ process.stdout.write(
     `  exit codes: ${codes.join(', ')}; refused to start: ${logs.filter((l) => l.includes('another scheduler is running')).length}\n` +
     `  runs per slot: ${[...perSlot].map(([slot, outcomes]) => `${slot} ${outcomes.join('+')}`).join('; ')}\n` +
     `  runs: ${records.length}, slots: ${perSlot.size}; e-mails received: ${mails.length} (${[...new Set(mails)].join(' | ')})\n` +
-    `  late slots logged: ${logs.join('').split('\n').filter((l) => l.includes('"late":true')).length}\n`,
+    `  late slots logged: ${
+      logs
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('"late":true')).length
+    }\n`,
 );

@@ -24,7 +24,7 @@ function table(sheet: string, index: number): IndicatorTable {
 function printed(t: IndicatorTable, name: string, month: string): string | undefined {
   const row = t.rows.find((r) => r.name === name);
   const figure = row?.values[month as keyof typeof row.values];
-  if (figure?.kind !== 'number') return figure?.kind === 'missing' ? figure.text ?? '' : undefined;
+  if (figure?.kind !== 'number') return figure?.kind === 'missing' ? (figure.text ?? '') : undefined;
   return figure.format.style === 'percent' ? `${Math.round(figure.value * 100)}%` : String(figure.value);
 }
 
@@ -33,22 +33,118 @@ function printed(t: IndicatorTable, name: string, month: string): string | undef
  * an indicator with its first, a middle and its last month. Percentages are shown as the seed shows them.
  */
 const EXPECTED: Array<{ sheet: string; index: number; section: string; name: string; figures: Record<string, string> }> = [
-  { sheet: 'B4B data set', index: 0, section: 'Right service right time', name: 'Number of referrals into Early Help', figures: { '2021-10': '99', '2022-10': '183', '2023-10': '137' } },
-  { sheet: 'B4B data set', index: 1, section: 'Strong, Vibrant Localities', name: 'Percentage of re-referrals within 12 months', figures: { '2022-09': '30%', '2023-03': '28%', '2023-10': '21%' } },
-  { sheet: 'B4B data set', index: 2, section: 'Children remain within or return to birth families', name: 'Number of new CLA in month', figures: { '2022-09': '11', '2023-04': '3', '2023-10': '13' } },
-  { sheet: 'B4B data set', index: 3, section: 'Placement stability and permanence', name: 'Number of CLA placed in IFA placements as at the end of the month', figures: { '2022-09': '126', '2023-03': '139', '2023-10': '141' } },
-  { sheet: 'B4B data set', index: 4, section: 'Placement stability and permanence', name: 'Average number of children per primary caseholder (based on 1 FTE)', figures: { '2022-09': '-', '2023-04': '15.31', '2023-10': '14.21' } },
-  { sheet: 'B4B data set', index: 5, section: 'Performance', name: 'Percentage of chilren open to Early Help with a visit in the last 4 weeks', figures: { '2022-09': '48%', '2023-03': '62%', '2023-10': '71%' } },
-  { sheet: 'B4B data set', index: 6, section: 'Performance', name: 'Percentage of children open to Early Help with supervision in timescales', figures: { '2022-09': '61%', '2023-03': '74%', '2023-10': '81%' } },
-  { sheet: 'Board Data Tables for Slide', index: 0, section: 'Demand', name: 'Number of contacts in the month', figures: { '2022-07': '1594', '2023-01': '1839', '2023-07': '1804' } },
-  { sheet: 'Board Data Tables for Slide', index: 1, section: 'Right service right time', name: 'Number of referrals into Early Help', figures: { '2022-07': '149', '2023-01': '220', '2023-07': '172' } },
-  { sheet: 'Board Data Tables for Slide', index: 2, section: 'Distribution of children across the service', name: 'Number of Care Leavers', figures: { '2022-07': '250', '2023-01': '268', '2023-07': '296' } },
-  { sheet: 'Board Data Tables for Slide', index: 3, section: 'Distribution of children across the service', name: 'Percentage of chilren open to Early Help with a visit in the last 4 weeks', figures: { '2022-07': '45%', '2023-01': '54%', '2023-07': '62%' } },
-  { sheet: 'Board Data Tables for Slide', index: 4, section: 'Distribution of children across the service', name: 'Percentage of Care Leavers who had their supervision and was within the timescale', figures: { '2022-07': '70%', '2023-01': '45%', '2023-07': '88%' } },
-  { sheet: 'Board Data Tables for Slide', index: 5, section: 'Distribution of children across the service', name: 'Percentage of ICPCs held in 15 working days of strategy discussion', figures: { '2022-07': '37%', '2023-01': '83%', '2023-07': '43%' } },
-  { sheet: 'Board Data Tables for Slide', index: 6, section: 'Distribution of children across the service', name: 'Percentage of children in care for >12 months with health assessment in timescales', figures: { '2022-07': '75%', '2023-01': '87%', '2023-07': '82%' } },
-  { sheet: 'Board Data Tables for Slide', index: 7, section: 'Distribution of children across the service', name: 'Percentage of CLA placed <20 miles from home', figures: { '2022-07': '70%', '2023-02': '69%', '2023-07': '68%' } },
-  { sheet: 'Board Data Tables for Slide', index: 8, section: 'Corporate parenting board', name: 'Number of CLA placed in IFA placements as at the end of the month', figures: { '2022-07': '130', '2023-01': '143', '2023-05': '151' } },
+  {
+    sheet: 'B4B data set',
+    index: 0,
+    section: 'Right service right time',
+    name: 'Number of referrals into Early Help',
+    figures: { '2021-10': '99', '2022-10': '183', '2023-10': '137' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 1,
+    section: 'Strong, Vibrant Localities',
+    name: 'Percentage of re-referrals within 12 months',
+    figures: { '2022-09': '30%', '2023-03': '28%', '2023-10': '21%' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 2,
+    section: 'Children remain within or return to birth families',
+    name: 'Number of new CLA in month',
+    figures: { '2022-09': '11', '2023-04': '3', '2023-10': '13' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 3,
+    section: 'Placement stability and permanence',
+    name: 'Number of CLA placed in IFA placements as at the end of the month',
+    figures: { '2022-09': '126', '2023-03': '139', '2023-10': '141' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 4,
+    section: 'Placement stability and permanence',
+    name: 'Average number of children per primary caseholder (based on 1 FTE)',
+    figures: { '2022-09': '-', '2023-04': '15.31', '2023-10': '14.21' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 5,
+    section: 'Performance',
+    name: 'Percentage of chilren open to Early Help with a visit in the last 4 weeks',
+    figures: { '2022-09': '48%', '2023-03': '62%', '2023-10': '71%' },
+  },
+  {
+    sheet: 'B4B data set',
+    index: 6,
+    section: 'Performance',
+    name: 'Percentage of children open to Early Help with supervision in timescales',
+    figures: { '2022-09': '61%', '2023-03': '74%', '2023-10': '81%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 0,
+    section: 'Demand',
+    name: 'Number of contacts in the month',
+    figures: { '2022-07': '1594', '2023-01': '1839', '2023-07': '1804' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 1,
+    section: 'Right service right time',
+    name: 'Number of referrals into Early Help',
+    figures: { '2022-07': '149', '2023-01': '220', '2023-07': '172' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 2,
+    section: 'Distribution of children across the service',
+    name: 'Number of Care Leavers',
+    figures: { '2022-07': '250', '2023-01': '268', '2023-07': '296' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 3,
+    section: 'Distribution of children across the service',
+    name: 'Percentage of chilren open to Early Help with a visit in the last 4 weeks',
+    figures: { '2022-07': '45%', '2023-01': '54%', '2023-07': '62%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 4,
+    section: 'Distribution of children across the service',
+    name: 'Percentage of Care Leavers who had their supervision and was within the timescale',
+    figures: { '2022-07': '70%', '2023-01': '45%', '2023-07': '88%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 5,
+    section: 'Distribution of children across the service',
+    name: 'Percentage of ICPCs held in 15 working days of strategy discussion',
+    figures: { '2022-07': '37%', '2023-01': '83%', '2023-07': '43%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 6,
+    section: 'Distribution of children across the service',
+    name: 'Percentage of children in care for >12 months with health assessment in timescales',
+    figures: { '2022-07': '75%', '2023-01': '87%', '2023-07': '82%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 7,
+    section: 'Distribution of children across the service',
+    name: 'Percentage of CLA placed <20 miles from home',
+    figures: { '2022-07': '70%', '2023-02': '69%', '2023-07': '68%' },
+  },
+  {
+    sheet: 'Board Data Tables for Slide',
+    index: 8,
+    section: 'Corporate parenting board',
+    name: 'Number of CLA placed in IFA placements as at the end of the month',
+    figures: { '2022-07': '130', '2023-01': '143', '2023-05': '151' },
+  },
 ];
 
 describe('the sample workbook holds the seed figures in every table', () => {
@@ -105,9 +201,26 @@ describe('the health assessments table', () => {
     expect(seed.flatMap((r) => r.slice(1))).toHaveLength(26);
     const health = checked.dataset.tables.find((t) => t.sheet === 'Health assessments');
     expect(health?.section).toBe('Health assessments');
-    const months = ['2022-10', '2022-11', '2022-12', '2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06', '2023-07', '2023-08', '2023-09', '2023-10'];
+    const months = [
+      '2022-10',
+      '2022-11',
+      '2022-12',
+      '2023-01',
+      '2023-02',
+      '2023-03',
+      '2023-04',
+      '2023-05',
+      '2023-06',
+      '2023-07',
+      '2023-08',
+      '2023-09',
+      '2023-10',
+    ];
     for (const [name, ...figures] of seed) {
-      expect(months.map((m) => printed(health!, name!, m)), name).toEqual(figures.map((f) => `${f}%`));
+      expect(
+        months.map((m) => printed(health!, name!, m)),
+        name,
+      ).toEqual(figures.map((f) => `${f}%`));
     }
   });
 });

@@ -2,15 +2,34 @@ import { indicatorKind, type CatalogueEntry } from '../config/catalogue.js';
 import type { Dataset } from '../dataset/types.js';
 
 const LOWER_IS_BETTER = [
-  /re-referral/i, /2nd or more/i, /3 or more placements|3\+ placements/i, /residential/i, /unregulated/i,
-  /2 or more social workers/i, /caseholder|case holders|per worker|per qualified social worker/i, /IFA/i,
-  /referrals into statutory/i, /C&F assessments completed/i, /subject to CP Plan at end|rate of children subject to CP/i,
-  /children in our care|rate of CLA|number of CLA at the end/i, /18 months or more/i, /leading to NFA/i,
+  /re-referral/i,
+  /2nd or more/i,
+  /3 or more placements|3\+ placements/i,
+  /residential/i,
+  /unregulated/i,
+  /2 or more social workers/i,
+  /caseholder|case holders|per worker|per qualified social worker/i,
+  /IFA/i,
+  /referrals into statutory/i,
+  /C&F assessments completed/i,
+  /subject to CP Plan at end|rate of children subject to CP/i,
+  /children in our care|rate of CLA|number of CLA at the end/i,
+  /18 months or more/i,
+  /leading to NFA/i,
 ];
 const HIGHER_IS_BETTER = [
-  /visit/i, /supervision/i, /up to date|up-to-date/i, /in time|within timescales?|within \d+ working days/i,
-  /health assessment/i, /same social worker/i, /PEP/i, /participated/i, /SCC foster carers/i, /<20 miles/i,
-  /core group/i, /review/i,
+  /visit/i,
+  /supervision/i,
+  /up to date|up-to-date/i,
+  /in time|within timescales?|within \d+ working days/i,
+  /health assessment/i,
+  /same social worker/i,
+  /PEP/i,
+  /participated/i,
+  /SCC foster carers/i,
+  /<20 miles/i,
+  /core group/i,
+  /review/i,
 ];
 
 function guessPolarity(name: string, hasTarget: boolean): CatalogueEntry['polarity'] {

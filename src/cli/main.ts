@@ -28,7 +28,10 @@ program
   .option('--debug', 'on an unexpected failure, print its stack trace (for reporting a fault)')
   .showHelpAfterError()
   .exitOverride()
-  .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`);
+  .addHelpText(
+    'after',
+    `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`,
+  );
 
 registerInit(program);
 registerValidate(program);

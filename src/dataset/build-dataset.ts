@@ -43,9 +43,7 @@ export function buildDataset(
     latestMonth: monthKey(latest.getUTCFullYear(), latest.getUTCMonth() + 1),
     maxRowsPerTable: limits.maxRowsPerTable,
   };
-  const tables = raw.sheets
-    .filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets))
-    .flatMap((sheet) => findTables(sheet, ctx));
+  const tables = raw.sheets.filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets)).flatMap((sheet) => findTables(sheet, ctx));
   if (tables.length === 0 && findings.errors.length === 0) {
     findings.error(
       'no-tables',

@@ -115,11 +115,15 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
     for (const row of table.rows) {
       const entry = row.catalogued ? catalogue.byId.get(row.id) : undefined;
       const kind = indicatorKind(entry, row.name, row.percent, row.typeText);
-      const [low, high] = entry?.range ?? (kind === 'percent' ? [0, 1] : kind === 'count' ? [0, settings.maxCount] : kind === 'rate' ? [0, MAX_ANY_FIGURE] : [-MAX_ANY_FIGURE, MAX_ANY_FIGURE]);
+      const [low, high] =
+        entry?.range ??
+        (kind === 'percent' ? [0, 1] : kind === 'count' ? [0, settings.maxCount] : kind === 'rate' ? [0, MAX_ANY_FIGURE] : [-MAX_ANY_FIGURE, MAX_ANY_FIGURE]);
       const check = (figure: Figure | undefined, what: string, wholeNumber: boolean): boolean => {
         if (figure?.kind !== 'number' && figure?.kind !== 'comparison') return true;
         const value = figure.value;
-        const expected = entry?.range ? `a figure from ${shown(low, row.percent)} to ${shown(high, row.percent)} (config/indicators.yaml range)` : KIND_WORDS[kind];
+        const expected = entry?.range
+          ? `a figure from ${shown(low, row.percent)} to ${shown(high, row.percent)} (config/indicators.yaml range)`
+          : KIND_WORDS[kind];
         if (!Number.isFinite(value) || value < low || value > high || Math.abs(value) > MAX_ANY_FIGURE) {
           findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${shown(value, row.percent)} cannot be right; expected ${expected}`);
           return false;

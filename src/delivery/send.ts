@@ -24,7 +24,8 @@ export function planDelivery(request: DeliveryRequest, settings: DeliverySetting
   for (const variant of ['restricted', 'public'] as const) {
     for (const list of request[variant]) {
       const entry = Object.hasOwn(settings.lists, list) ? settings.lists[list] : undefined;
-      if (!entry) throw new B4BError(`the ${variant} ${packName} pack is addressed to the list "${list}", which config/delivery.yaml does not define; nothing was sent`);
+      if (!entry)
+        throw new B4BError(`the ${variant} ${packName} pack is addressed to the list "${list}", which config/delivery.yaml does not define; nothing was sent`);
       if (variant === 'restricted' && !entry.restricted) {
         throw new B4BError(
           `the restricted ${packName} pack is addressed to the list "${list}", which is not marked restricted in config/delivery.yaml; ` +
@@ -85,12 +86,7 @@ export async function sendPack(
 }
 
 /** A failed run sends no pack: a notice goes to the configured address instead. */
-export async function sendFailureNotice(
-  transport: Transporter,
-  settings: DeliverySettings,
-  subject: string,
-  text: string,
-): Promise<DeliveryRecord> {
+export async function sendFailureNotice(transport: Transporter, settings: DeliverySettings, subject: string, text: string): Promise<DeliveryRecord> {
   try {
     await transport.sendMail({ from: settings.from, to: settings.failureNotice, subject, text });
     return { list: 'failure-notice', variant: 'failure-notice', recipients: [settings.failureNotice], status: 'sent' };

@@ -23,7 +23,24 @@ export const EXIT = {
   TEMP_FAIL: 75,
 } as const;
 
-const WRITE_CALLS = new Set(['mkdir', 'rename', 'write', 'writeFile', 'appendFile', 'unlink', 'rmdir', 'rm', 'copyfile', 'symlink', 'link', 'fsync', 'close', 'ftruncate', 'utime', 'chmod']);
+const WRITE_CALLS = new Set([
+  'mkdir',
+  'rename',
+  'write',
+  'writeFile',
+  'appendFile',
+  'unlink',
+  'rmdir',
+  'rm',
+  'copyfile',
+  'symlink',
+  'link',
+  'fsync',
+  'close',
+  'ftruncate',
+  'utime',
+  'chmod',
+]);
 
 /**
  * What really stopped a write that reports ENOENT or EACCES: Node's recursive mkdir says ENOENT on
@@ -64,16 +81,36 @@ export function fileSystemError(error: unknown, context: { folder?: string } = {
   const code = (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EPERM') && writing && e.path ? (probeWrite(e.path) ?? e.code) : e.code;
   switch (code) {
     case 'ENOSPC':
-      return new B4BError(`cannot ${verb} ${where}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were`, [], EXIT.IO_ERROR);
+      return new B4BError(
+        `cannot ${verb} ${where}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were`,
+        [],
+        EXIT.IO_ERROR,
+      );
     case 'EDQUOT':
-      return new B4BError(`cannot ${verb} ${where}: the disk quota is used up (EDQUOT). Free some space and run again; the last good outputs are as they were`, [], EXIT.IO_ERROR);
+      return new B4BError(
+        `cannot ${verb} ${where}: the disk quota is used up (EDQUOT). Free some space and run again; the last good outputs are as they were`,
+        [],
+        EXIT.IO_ERROR,
+      );
     case 'EROFS':
-      return new B4BError(`cannot ${verb} ${where}: the folder is on a read-only file system (EROFS); choose a writable folder (${advice})`, [], EXIT.CANT_CREATE);
+      return new B4BError(
+        `cannot ${verb} ${where}: the folder is on a read-only file system (EROFS); choose a writable folder (${advice})`,
+        [],
+        EXIT.CANT_CREATE,
+      );
     case 'EACCES':
     case 'EPERM':
-      return new B4BError(`cannot ${verb} ${where}: permission denied (${e.code}); give this user write access to the folder, or choose another (${advice})`, [], EXIT.CANT_CREATE);
+      return new B4BError(
+        `cannot ${verb} ${where}: permission denied (${e.code}); give this user write access to the folder, or choose another (${advice})`,
+        [],
+        EXIT.CANT_CREATE,
+      );
     case 'ENOTDIR':
-      return new B4BError(`cannot ${verb} ${where}: a part of that path is a file, not a folder (ENOTDIR); choose a folder that exists or can be made (${advice})`, [], EXIT.CANT_CREATE);
+      return new B4BError(
+        `cannot ${verb} ${where}: a part of that path is a file, not a folder (ENOTDIR); choose a folder that exists or can be made (${advice})`,
+        [],
+        EXIT.CANT_CREATE,
+      );
     case 'ENOENT':
       return new B4BError(`cannot ${verb} ${where}: no such file or folder (ENOENT)`, [], writing ? EXIT.CANT_CREATE : EXIT.IO_ERROR);
     case 'EISDIR':

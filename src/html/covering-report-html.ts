@@ -38,7 +38,10 @@ export function coveringReportHtml(input: CoveringReportInput): string {
       '<div class="table-wrap" role="region" aria-labelledby="contacts-caption" tabindex="0">\n<table>\n<caption id="contacts-caption">Contact details</caption>\n' +
         `<thead><tr>${['Role', 'Title', 'Name', 'Tel', 'E-mail'].map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
         report.contacts
-          .map((c) => `<tr><th scope="row">${escapeHtml(c.role)}</th><td>${escapeHtml(c.title)}</td><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.telephone)}</td><td>${escapeHtml(c.email)}</td></tr>`)
+          .map(
+            (c) =>
+              `<tr><th scope="row">${escapeHtml(c.role)}</th><td>${escapeHtml(c.title)}</td><td>${escapeHtml(c.name)}</td><td>${escapeHtml(c.telephone)}</td><td>${escapeHtml(c.email)}</td></tr>`,
+          )
           .join('\n') +
         '\n</tbody>\n</table>\n</div>',
     ),
@@ -68,9 +71,19 @@ export function coveringReportHtml(input: CoveringReportInput): string {
         "<h3>Documents In Members' Rooms</h3>",
         list(report.membersRoomDocuments),
         '<h3>Equality Impact Assessment</h3>',
-        fields([['Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?', report.equalityImpactAssessment]]),
+        fields([
+          [
+            'Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?',
+            report.equalityImpactAssessment,
+          ],
+        ]),
         '<h3>Data Protection Impact Assessment</h3>',
-        fields([['Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?', report.dataProtectionImpactAssessment]]),
+        fields([
+          [
+            'Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?',
+            report.dataProtectionImpactAssessment,
+          ],
+        ]),
         '<h3>Other Background Documents</h3>',
         list(report.backgroundDocuments),
       ].join('\n'),

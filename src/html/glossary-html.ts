@@ -9,7 +9,10 @@ const runs = (list: Run[]): string => list.map((r) => (r.bold ? `<strong>${escap
 export function glossaryHtml(input: GlossaryInput): string {
   const { glossary } = input;
   const used = new Set<string>();
-  const entries = [...(glossary.acronyms.length > 0 ? ['Acronyms'] : []), ...glossary.terms.map((t) => t.term)].map((text) => ({ text, id: slugId(text, used) }));
+  const entries = [...(glossary.acronyms.length > 0 ? ['Acronyms'] : []), ...glossary.terms.map((t) => t.term)].map((text) => ({
+    text,
+    id: slugId(text, used),
+  }));
   const stamp = stampLines(input.format);
   const body: string[] = [
     stamp.length > 0 ? `<p class="stamp">${stamp.map(escapeHtml).join('<br>')}</p>` : '',

@@ -11,7 +11,11 @@ export function escapeHtml(text: string): string {
 
 /** An id from text: lower case letters and digits joined by hyphens, unique within `used`. */
 export function slugId(text: string, used: Set<string>): string {
-  const base = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'section';
+  const base =
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'section';
   let id = base;
   for (let i = 2; used.has(id); i++) id = `${base}-${i}`;
   used.add(id);

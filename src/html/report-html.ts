@@ -144,9 +144,14 @@ class ReportHtmlWriter {
     const rows = [
       ...chart.series.map((s) => ({ label: s.label, values: s.values })),
       ...chart.series.flatMap((s) =>
-        s.target === undefined ? [] : [{ label: chart.series.length > 1 ? `Target (${s.label})` : 'Target', values: chart.monthLabels.map(() => s.target ?? null) }],
+        s.target === undefined
+          ? []
+          : [{ label: chart.series.length > 1 ? `Target (${s.label})` : 'Target', values: chart.monthLabels.map(() => s.target ?? null) }],
       ),
-    ].map((row) => `<tr><th scope="row">${escapeHtml(row.label)}</th>${chart.monthLabels.map((_, i) => num(formatChartValue(chart, row.values[i] ?? null))).join('')}</tr>`);
+    ].map(
+      (row) =>
+        `<tr><th scope="row">${escapeHtml(row.label)}</th>${chart.monthLabels.map((_, i) => num(formatChartValue(chart, row.values[i] ?? null))).join('')}</tr>`,
+    );
     const headers = ['Series', ...chart.monthLabels];
     return (
       `<figure aria-labelledby="${id}-caption">\n${svg}\n<figcaption id="${id}-caption">Chart: ${escapeHtml(chart.title)}. Its figures are in the table that follows.</figcaption>\n</figure>\n` +
@@ -185,7 +190,9 @@ class ReportHtmlWriter {
           );
           break;
         case 'contents': {
-          const entries = this.blocks.flatMap((b) => (b.kind === 'heading' && b.level === 1 ? [`<li><a href="#${headingIds.get(b)}">${escapeHtml(b.text)}</a></li>`] : []));
+          const entries = this.blocks.flatMap((b) =>
+            b.kind === 'heading' && b.level === 1 ? [`<li><a href="#${headingIds.get(b)}">${escapeHtml(b.text)}</a></li>`] : [],
+          );
           this.out.push(`<nav aria-labelledby="contents-heading">\n<h2 id="contents-heading">Contents</h2>\n<ol>\n${entries.join('\n')}\n</ol>\n</nav>`);
           break;
         }

@@ -31,13 +31,7 @@ export function amberBand(target: number, percent: boolean, tolerance: Tolerance
  * - None: no figure, no target, or an indicator without polarity (unless the target is a comparison,
  *   which carries its own direction).
  */
-export function computeRag(
-  value: number | undefined,
-  target: Figure | undefined,
-  polarity: Polarity,
-  percent: boolean,
-  tolerance: Tolerance,
-): Rag | undefined {
+export function computeRag(value: number | undefined, target: Figure | undefined, polarity: Polarity, percent: boolean, tolerance: Tolerance): Rag | undefined {
   if (value === undefined || target === undefined) return undefined;
   let goal: number;
   let higherIsBetter: boolean;

@@ -133,7 +133,11 @@ export function furniturePages(
     if (part.exempt && options.variant === 'public') {
       const item = options.items[part.item];
       pages.push({
-        lines: [CONFIDENTIAL_TEXT, `${item ? `Agenda Item ${item.number}, ` : ''}${partLabel(publicPart(part))}`, `(${pagesLabel(planned.start, last)} of the restricted pack)`],
+        lines: [
+          CONFIDENTIAL_TEXT,
+          `${item ? `Agenda Item ${item.number}, ` : ''}${partLabel(publicPart(part))}`,
+          `(${pagesLabel(planned.start, last)} of the restricted pack)`,
+        ],
         ...label(pagesLabel(planned.start, last)),
       });
       // The confidential page's reverse, so the next item still starts on a right-hand page.
@@ -177,7 +181,10 @@ export async function assemblePack(
   furniture: PDFDocument,
   options: AssembleOptions,
 ): Promise<AssembledPack & { document: PDFDocument }> {
-  const plan = planPack(parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0 })), options.firstPage);
+  const plan = planPack(
+    parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0 })),
+    options.firstPage,
+  );
   const pack = await PDFDocument.create();
   const furnitureCopies = await pack.copyPages(furniture, furniture.getPageIndices());
   const nextFurniture = (): PDFPage => {
@@ -221,11 +228,19 @@ export async function assemblePack(
     const item = options.items[part.item];
     let itemEntry = itemOutlines.get(part.item);
     if (!itemEntry) {
-      itemEntry = { title: item ? `Agenda Item ${item.number}: ${item.title}` : partLabel(confidential ? publicPart(part) : part), page: firstIndex, children: [] };
+      itemEntry = {
+        title: item ? `Agenda Item ${item.number}: ${item.title}` : partLabel(confidential ? publicPart(part) : part),
+        page: firstIndex,
+        children: [],
+      };
       itemOutlines.set(part.item, itemEntry);
       outline.push(itemEntry);
     }
-    itemEntry.children.push({ title: confidential ? `${partLabel(publicPart(part))} (${CONFIDENTIAL_TEXT})` : partLabel(part), page: firstIndex, children: sections });
+    itemEntry.children.push({
+      title: confidential ? `${partLabel(publicPart(part))} (${CONFIDENTIAL_TEXT})` : partLabel(part),
+      page: firstIndex,
+      children: sections,
+    });
 
     const itemRange = plan.ranges.find((r) => r.item === part.item);
     const known = ranges.get(part.item);

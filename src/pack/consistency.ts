@@ -62,9 +62,7 @@ export function describeDisagreements(disagreements: Disagreement[], printedBy: 
   return [...groups.values()].map((list) => {
     const first = list[0] as Disagreement;
     const places = [...new Set(list.flatMap((d) => d.values.map(origin)))].join(' and ');
-    const months = list
-      .map((d) => `${monthLabel(d.month)} ${d.values.map((v) => `${v.text} (${v.cell ?? 'no single cell'})`).join(' / ')}`)
-      .join('; ');
+    const months = list.map((d) => `${monthLabel(d.month)} ${d.values.map((v) => `${v.text} (${v.cell ?? 'no single cell'})`).join(' / ')}`).join('; ');
     const what = first.kind === 'target' ? 'targets' : 'figures';
     return {
       message:

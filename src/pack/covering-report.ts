@@ -28,7 +28,13 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
   const numbered = (texts: string[]): Node[] =>
     texts.map((text) => {
       paragraph += 1;
-      return { columns: [{ text: `${paragraph}.`, width: 28 }, { text: t(text), width: '*' }], margin: [0, 0, 0, 5] };
+      return {
+        columns: [
+          { text: `${paragraph}.`, width: 28 },
+          { text: t(text), width: '*' },
+        ],
+        margin: [0, 0, 0, 5],
+      };
     });
   const labelTable = (rows: Array<[string, string]>, widths: Array<number | string> = [150, '*']): Node => ({
     table: { widths, body: rows.map(([label, value]) => [{ text: label, bold: true }, { text: value }]) },
@@ -60,7 +66,13 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
     heading('BRIEF SUMMARY'),
     { text: t(report.briefSummary) },
     heading('RECOMMENDATIONS:'),
-    ...report.recommendations.map((text, i) => ({ columns: [{ text: `(${ROMAN[i] ?? i + 1})`, width: 28 }, { text: t(text), width: '*' }], margin: [0, 0, 0, 4] })),
+    ...report.recommendations.map((text, i) => ({
+      columns: [
+        { text: `(${ROMAN[i] ?? i + 1})`, width: 28 },
+        { text: t(text), width: '*' },
+      ],
+      margin: [0, 0, 0, 4],
+    })),
     heading('REASONS FOR REPORT RECOMMENDATIONS'),
     ...numbered(report.reasons),
     heading('ALTERNATIVE OPTIONS CONSIDERED AND REJECTED'),
@@ -86,19 +98,48 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
     ]),
     heading('SUPPORTING DOCUMENTATION'),
     { text: 'Appendices', bold: true, margin: [0, 0, 0, 3] },
-    ...input.appendices.map((title, i) => ({ columns: [{ text: `${i + 1}.`, width: 28 }, { text: title, width: '*' }] })),
+    ...input.appendices.map((title, i) => ({
+      columns: [
+        { text: `${i + 1}.`, width: 28 },
+        { text: title, width: '*' },
+      ],
+    })),
     { text: "Documents In Members' Rooms", bold: true, margin: [0, 8, 0, 3] },
-    ...report.membersRoomDocuments.map((title, i) => ({ columns: [{ text: `${i + 1}.`, width: 28 }, { text: title, width: '*' }] })),
+    ...report.membersRoomDocuments.map((title, i) => ({
+      columns: [
+        { text: `${i + 1}.`, width: 28 },
+        { text: title, width: '*' },
+      ],
+    })),
     { text: 'Equality Impact Assessment', bold: true, margin: [0, 8, 0, 3] },
-    labelTable([['Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?', report.equalityImpactAssessment]], ['*', 50]),
+    labelTable(
+      [
+        [
+          'Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?',
+          report.equalityImpactAssessment,
+        ],
+      ],
+      ['*', 50],
+    ),
     { text: 'Data Protection Impact Assessment', bold: true, margin: [0, 4, 0, 3] },
-    labelTable([['Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?', report.dataProtectionImpactAssessment]], ['*', 50]),
+    labelTable(
+      [
+        [
+          'Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?',
+          report.dataProtectionImpactAssessment,
+        ],
+      ],
+      ['*', 50],
+    ),
     { text: 'Other Background Documents', bold: true, margin: [0, 4, 0, 3] },
-    ...report.backgroundDocuments.map((title, i) => ({ columns: [{ text: `${i + 1}.`, width: 28 }, { text: title, width: '*' }] })),
+    ...report.backgroundDocuments.map((title, i) => ({
+      columns: [
+        { text: `${i + 1}.`, width: 28 },
+        { text: title, width: '*' },
+      ],
+    })),
   ];
-  const stamp = [
-    ...(input.format.agendaItem !== undefined ? [`Agenda Item ${input.format.agendaItem}`] : []),
-  ];
+  const stamp = [...(input.format.agendaItem !== undefined ? [`Agenda Item ${input.format.agendaItem}`] : [])];
   return {
     pageSize: 'A4',
     pageOrientation: 'portrait',

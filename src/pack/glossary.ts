@@ -50,10 +50,7 @@ export function glossaryDocument(input: GlossaryInput): Record<string, unknown> 
   const { glossary, format } = input;
   const offset = (format.firstPage ?? 1) - 1;
   const entry = (text: string): Node => ({ text, style: 'term', tocItem: true, outline: true, pageNumberOffset: offset });
-  const content: Node[] = [
-    { text: glossary.title, style: 'title' },
-    { toc: { title: { text: 'Contents', style: 'contents' }, numberStyle: { bold: false } } },
-  ];
+  const content: Node[] = [{ text: glossary.title, style: 'title' }, { toc: { title: { text: 'Contents', style: 'contents' }, numberStyle: { bold: false } } }];
   if (glossary.acronyms.length > 0) {
     content.push({
       stack: [
@@ -64,7 +61,10 @@ export function glossaryDocument(input: GlossaryInput): Record<string, unknown> 
             dontBreakRows: true,
             widths: [90, '*'],
             body: [
-              [{ text: 'Acronym', style: 'tableHeader' }, { text: 'Meaning', style: 'tableHeader' }],
+              [
+                { text: 'Acronym', style: 'tableHeader' },
+                { text: 'Meaning', style: 'tableHeader' },
+              ],
               ...glossary.acronyms.map((a) => [{ text: a.abbreviation, bold: true }, { text: a.meaning }]),
             ],
           },
@@ -83,9 +83,14 @@ export function glossaryDocument(input: GlossaryInput): Record<string, unknown> 
   }
   glossary.terms.forEach((term, i) => {
     const [first, ...rest] = definitionParts(term.text).map((part): Node =>
-      part.kind === 'paragraph' ? { text: runs(part.runs), style: 'body' } : { ul: part.items.map((item) => ({ text: runs(item), margin: [0, 0, 0, 2] })), style: 'body' },
+      part.kind === 'paragraph'
+        ? { text: runs(part.runs), style: 'body' }
+        : { ul: part.items.map((item) => ({ text: runs(item), margin: [0, 0, 0, 2] })), style: 'body' },
     );
-    content.push({ stack: [{ ...entry(term.term), ...(i === 0 && glossary.acronyms.length === 0 ? { pageBreak: 'before' } : {}) }, ...(first ? [first] : [])], unbreakable: true });
+    content.push({
+      stack: [{ ...entry(term.term), ...(i === 0 && glossary.acronyms.length === 0 ? { pageBreak: 'before' } : {}) }, ...(first ? [first] : [])],
+      unbreakable: true,
+    });
     content.push(...rest);
   });
   const stamp = stampLines(format);

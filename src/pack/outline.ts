@@ -24,7 +24,11 @@ export function readOutline(doc: PDFDocument): OutlineEntry[] {
       const dest = item.lookupMaybe(PDFName.of('Dest'), PDFArray);
       const target = dest?.get(0);
       const page = target instanceof PDFRef ? pageRefs.findIndex((ref) => ref === target || ref.toString() === target.toString()) : -1;
-      entries.push({ title: decodeTitle(item.lookup(PDFName.of('Title'))), page: Math.max(page, 0), children: walk(item.lookupMaybe(PDFName.of('First'), PDFDict)) });
+      entries.push({
+        title: decodeTitle(item.lookup(PDFName.of('Title'))),
+        page: Math.max(page, 0),
+        children: walk(item.lookupMaybe(PDFName.of('First'), PDFDict)),
+      });
     }
     return entries;
   };

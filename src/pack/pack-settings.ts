@@ -41,7 +41,10 @@ export const packItemSchema = z.strictObject({
 const packSchema = z.strictObject({
   meeting: z.string().min(1),
   /** The meeting's date (YYYY-MM-DD); without one, packs name the month after the data month. */
-  meetingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  meetingDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
   /**
    * The meetings' dates (YYYY-MM-DD): a month's pack goes to the first meeting after the month ends,
    * and its front sheet, title and covering report's DATE OF DECISION print that date ("23 November 2023").

@@ -100,7 +100,6 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-
 // ---- the value axis ----
 
 export interface ValueAxis {
@@ -136,7 +135,8 @@ export function valueAxis(model: ChartModel, plotHeight = 120): ValueAxis {
   const values = model.series.flatMap((s) => [...s.values, ...(isBarChart(model) ? [] : [s.target ?? null])]);
   const shown = values.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v * scale);
   const tickCount = plotHeight < 90 ? 4 : 5;
-  if (shown.length === 0) return { min: 0, max: percent ? 100 : 1, step: percent ? 25 : 1, scale, ticks: percent ? [0, 25, 50, 75, 100] : [0, 1], broken: false };
+  if (shown.length === 0)
+    return { min: 0, max: percent ? 100 : 1, step: percent ? 25 : 1, scale, ticks: percent ? [0, 25, 50, 75, 100] : [0, 1], broken: false };
   let lo = Math.min(...shown);
   let hi = Math.max(...shown);
   let zeroBased: boolean;
@@ -282,7 +282,17 @@ export interface ChartDrawing {
 
 function marker(kind: string, x: number, y: number, colour: string): Shape {
   if (kind === 'square') return { t: 'rect', x: x - 2, y: y - 2, w: 4, h: 4, fill: colour };
-  if (kind === 'triangle') return { t: 'polyline', points: [[x, y - 2.6], [x + 2.6, y + 2], [x - 2.6, y + 2]], fill: colour, closed: true };
+  if (kind === 'triangle')
+    return {
+      t: 'polyline',
+      points: [
+        [x, y - 2.6],
+        [x + 2.6, y + 2],
+        [x - 2.6, y + 2],
+      ],
+      fill: colour,
+      closed: true,
+    };
   return { t: 'circle', x, y, r: 2.2, fill: colour };
 }
 
@@ -297,8 +307,23 @@ function dashOf(dash: string): [number, number] | undefined {
   return a !== undefined && b !== undefined ? [a, b] : undefined;
 }
 
-function label(x: number, y: number, content: string, attrs: { size: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; italic?: boolean; fill?: string }): Shape {
-  return { t: 'text', x, y, text: content, size: attrs.size, anchor: attrs.anchor ?? 'start', bold: attrs.bold === true, italic: attrs.italic === true, fill: attrs.fill ?? INK };
+function label(
+  x: number,
+  y: number,
+  content: string,
+  attrs: { size: number; anchor?: 'start' | 'middle' | 'end'; bold?: boolean; italic?: boolean; fill?: string },
+): Shape {
+  return {
+    t: 'text',
+    x,
+    y,
+    text: content,
+    size: attrs.size,
+    anchor: attrs.anchor ?? 'start',
+    bold: attrs.bold === true,
+    italic: attrs.italic === true,
+    fill: attrs.fill ?? INK,
+  };
 }
 
 /** The chart's text alternative: what it shows, its range of months and each series' latest, lowest and highest figure and target. */
@@ -400,7 +425,17 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
   if (axis.broken) {
     // A break mark on the value axis, and the words, since the axis does not start at zero.
     const by = plotBottom - 5;
-    out.push({ t: 'polyline', points: [[left - 3, by + 1.5], [left + 3, by - 0.5], [left - 3, by - 2.5], [left + 3, by - 4.5]], stroke: AXIS, width: 0.8 });
+    out.push({
+      t: 'polyline',
+      points: [
+        [left - 3, by + 1.5],
+        [left + 3, by - 0.5],
+        [left - 3, by - 2.5],
+        [left + 3, by - 4.5],
+      ],
+      stroke: AXIS,
+      width: 0.8,
+    });
     const start = formatTick(axis.min, axis, percent, model);
     out.push(label(pad, titleBottom + noteSize, `Axis starts at ${start}, not ${percent ? '0%' : '0'}`, { size: noteSize, italic: true, fill: NOTE }));
   }
@@ -425,7 +460,16 @@ function drawChartOnce(model: ChartModel, size: ChartSize): ChartDrawing {
         if (v === null) return;
         const x = xOf(i) - groupWidth / 2 + si * barWidth;
         const top = Math.min(yOf(v), zeroY);
-        out.push({ t: 'rect', x: x + 0.4, y: top, w: barWidth - 0.8, h: Math.max(Math.abs(zeroY - yOf(v)), 0.3), fill: style.fill, stroke: style.stroke, width: 0.8 });
+        out.push({
+          t: 'rect',
+          x: x + 0.4,
+          y: top,
+          w: barWidth - 0.8,
+          h: Math.max(Math.abs(zeroY - yOf(v)), 0.3),
+          fill: style.fill,
+          stroke: style.stroke,
+          width: 0.8,
+        });
       });
     });
   } else {
@@ -486,11 +530,16 @@ function svgShape(shape: Shape, family: string): string {
       return `<line x1="${n2(shape.x1)}" y1="${n2(shape.y1)}" x2="${n2(shape.x2)}" y2="${n2(shape.y2)}" stroke="${shape.stroke}" stroke-width="${shape.width}"${dash(shape.dash)}/>`;
     case 'polyline': {
       const points = shape.points.map(([x, y]) => `${n2(x)},${n2(y)}`).join(' ');
-      const paint = `fill="${shape.fill ?? 'none'}"` + (shape.stroke ? ` stroke="${shape.stroke}" stroke-width="${shape.width ?? 1}" stroke-linejoin="round"` : '');
+      const paint =
+        `fill="${shape.fill ?? 'none'}"` + (shape.stroke ? ` stroke="${shape.stroke}" stroke-width="${shape.width ?? 1}" stroke-linejoin="round"` : '');
       return `<${shape.closed ? 'polygon' : 'polyline'} points="${points}" ${paint}${dash(shape.dash)}/>`;
     }
     case 'rect':
-      return `<rect x="${n2(shape.x)}" y="${n2(shape.y)}" width="${n2(shape.w)}" height="${n2(shape.h)}" fill="${shape.fill}"` + (shape.stroke ? ` stroke="${shape.stroke}" stroke-width="${shape.width ?? 1}"` : '') + '/>';
+      return (
+        `<rect x="${n2(shape.x)}" y="${n2(shape.y)}" width="${n2(shape.w)}" height="${n2(shape.h)}" fill="${shape.fill}"` +
+        (shape.stroke ? ` stroke="${shape.stroke}" stroke-width="${shape.width ?? 1}"` : '') +
+        '/>'
+      );
     case 'circle':
       return `<circle cx="${n2(shape.x)}" cy="${n2(shape.y)}" r="${shape.r}" fill="${shape.fill}"/>`;
     case 'text':
@@ -559,7 +608,16 @@ export function chartPdfNode(model: ChartModel, size: ChartSize = { width: CHART
         break;
       }
       case 'line':
-        vectors.push({ type: 'line', x1: shape.x1, y1: shape.y1, x2: shape.x2, y2: shape.y2, lineWidth: shape.width, lineColor: shape.stroke, ...dash(shape.dash) });
+        vectors.push({
+          type: 'line',
+          x1: shape.x1,
+          y1: shape.y1,
+          x2: shape.x2,
+          y2: shape.y2,
+          lineWidth: shape.width,
+          lineColor: shape.stroke,
+          ...dash(shape.dash),
+        });
         break;
       case 'polyline':
         vectors.push({
@@ -574,7 +632,15 @@ export function chartPdfNode(model: ChartModel, size: ChartSize = { width: CHART
         });
         break;
       case 'rect':
-        vectors.push({ type: 'rect', x: shape.x, y: shape.y, w: shape.w, h: shape.h, color: shape.fill, ...(shape.stroke ? { lineColor: shape.stroke, lineWidth: shape.width ?? 1 } : { lineWidth: 0 }) });
+        vectors.push({
+          type: 'rect',
+          x: shape.x,
+          y: shape.y,
+          w: shape.w,
+          h: shape.h,
+          color: shape.fill,
+          ...(shape.stroke ? { lineColor: shape.stroke, lineWidth: shape.width ?? 1 } : { lineWidth: 0 }),
+        });
         break;
       case 'circle':
         vectors.push({ type: 'ellipse', x: shape.x, y: shape.y, r1: shape.r, r2: shape.r, color: shape.fill });

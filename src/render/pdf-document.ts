@@ -46,7 +46,14 @@ function runs(list: Run[]): Node[] {
 function ragCell(rag: Rag | undefined): Node {
   if (!rag) return { text: '-', alignment: 'center' };
   const style = RAG_STYLE[rag];
-  return { text: [{ text: '●', color: style.colour, fontSize: 9 }, { text: ` ${style.letter}`, bold: true }], alignment: 'center', noWrap: true };
+  return {
+    text: [
+      { text: '●', color: style.colour, fontSize: 9 },
+      { text: ` ${style.letter}`, bold: true },
+    ],
+    alignment: 'center',
+    noWrap: true,
+  };
 }
 
 function directionCell(direction: Direction | undefined): Node {
@@ -104,14 +111,16 @@ function teamTable(table: TeamTableModel): Record<string, unknown> {
     { text: String(row.denominator), alignment: 'right', bold },
     { text: String(row.numerator), alignment: 'right', bold },
     row.worse
-      ? { text: [{ text: '▼ ', color: COLOURS.red, fontSize: 7 }, { text: row.percent, bold: true }], alignment: 'right' }
+      ? {
+          text: [
+            { text: '▼ ', color: COLOURS.red, fontSize: 7 },
+            { text: row.percent, bold: true },
+          ],
+          alignment: 'right',
+        }
       : { text: row.percent, alignment: 'right', bold },
   ];
-  const body = [
-    ['Team/Locality', 'Denominator', 'Numerator', '%'].map(headerCell),
-    ...table.rows.map((row) => cell(row)),
-    cell(table.total, true),
-  ];
+  const body = [['Team/Locality', 'Denominator', 'Numerator', '%'].map(headerCell), ...table.rows.map((row) => cell(row)), cell(table.total, true)];
   return {
     stack: [
       { text: table.title, style: 'h2' },
@@ -139,7 +148,9 @@ function caseloadTable(table: CaseloadTableModel): Record<string, unknown> {
   return {
     stack: [
       { text: table.title, style: 'h2' },
-      ...(table.highlightFrom !== undefined ? [{ text: `● and shading: ${table.highlightFrom} or more allocations`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }] : []),
+      ...(table.highlightFrom !== undefined
+        ? [{ text: `● and shading: ${table.highlightFrom} or more allocations`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }]
+        : []),
       {
         table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [62, 62, '*'], body },
         layout: gridLayout((i) => table.rows[i - 1]?.highlight === true),
@@ -156,9 +167,7 @@ function gridTable(table: GridTableModel): Record<string, unknown> {
     table.columns.map((c) => headerCell(c.label)),
     ...table.rows.map((row) =>
       row.cells.map((cell, i) =>
-        typeof cell === 'string'
-          ? { text: cell, alignment: table.columns[i]?.align ?? 'left', bold: row.total === true }
-          : ragCell(cell.rag),
+        typeof cell === 'string' ? { text: cell, alignment: table.columns[i]?.align ?? 'left', bold: row.total === true } : ragCell(cell.rag),
       ),
     ),
   ];
@@ -192,10 +201,29 @@ function indicatorTable(table: IndicatorTableModel, blockIndex: number): Record<
   const supplied = table.rows.filter((r) => r.supplied);
   const widths = [
     '*',
-    ...table.monthLabels.map((label, m) => fit(label, supplied.map((r) => r.cells[m] ?? ''))),
+    ...table.monthLabels.map((label, m) =>
+      fit(
+        label,
+        supplied.map((r) => r.cells[m] ?? ''),
+      ),
+    ),
     ...(table.showTrend ? [fit('Trend', ['↑'])] : []),
-    ...(table.showTarget ? [fit('Target', supplied.map((r) => r.target)), fit('RAG', ['● G'], 16), fit('Direction of travel', ['↑'])] : []),
-    ...table.benchmarkLabels.map((label, b) => fit(label, supplied.map((r) => r.benchmarks[b] ?? ''))),
+    ...(table.showTarget
+      ? [
+          fit(
+            'Target',
+            supplied.map((r) => r.target),
+          ),
+          fit('RAG', ['● G'], 16),
+          fit('Direction of travel', ['↑']),
+        ]
+      : []),
+    ...table.benchmarkLabels.map((label, b) =>
+      fit(
+        label,
+        supplied.map((r) => r.benchmarks[b] ?? ''),
+      ),
+    ),
   ];
   return {
     table: {
@@ -240,16 +268,18 @@ export function chartRows<T>(charts: T[]): T[][] {
 /** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them; each row is kept whole. */
 function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
   // A chart without series is a run warning, never a note on the page (the template drops it).
-  return chartRows(charts.filter((chart) => chart.series.length > 0)).filter((row) => row.length > 0).map((row) => ({
-    columns: row.map((chart) => {
-      const size = rowChartSize(row.length);
-      return { width: size.width, stack: [drawChart(chart, size)] };
-    }),
-    columnGap: CHART_GAP,
-    // Space above only: a bottom margin that does not fit makes pdfmake start a page that stays empty.
-    margin: [0, 8, 0, 0],
-    unbreakable: true,
-  }));
+  return chartRows(charts.filter((chart) => chart.series.length > 0))
+    .filter((row) => row.length > 0)
+    .map((row) => ({
+      columns: row.map((chart) => {
+        const size = rowChartSize(row.length);
+        return { width: size.width, stack: [drawChart(chart, size)] };
+      }),
+      columnGap: CHART_GAP,
+      // Space above only: a bottom margin that does not fit makes pdfmake start a page that stays empty.
+      margin: [0, 8, 0, 0],
+      unbreakable: true,
+    }));
 }
 
 function keyTable(): Node {
@@ -293,11 +323,7 @@ export interface DocumentOptions {
 }
 
 /** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
-export function buildPdfDocument(
-  blocks: Block[],
-  drawChart: ChartDrawer,
-  options: DocumentOptions,
-): { doc: Record<string, unknown> } {
+export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, options: DocumentOptions): { doc: Record<string, unknown> } {
   const content: Node[] = [];
   // Tables that may run onto another page, with what their continuation is headed ("... (continued)").
   const continuing: Array<{ node: Record<string, unknown>; label: string }> = [];
@@ -325,10 +351,7 @@ export function buildPdfDocument(
     switch (block.kind) {
       case 'cover':
         content.push({
-          stack: [
-            { text: block.title, style: 'coverTitle' },
-            ...block.lines.map((line, i) => ({ text: line, style: i === 0 ? 'coverMonth' : 'coverLine' })),
-          ],
+          stack: [{ text: block.title, style: 'coverTitle' }, ...block.lines.map((line, i) => ({ text: line, style: i === 0 ? 'coverMonth' : 'coverLine' }))],
           margin: [0, 150, 0, 0],
         });
         break;
@@ -360,7 +383,10 @@ export function buildPdfDocument(
             i += 1;
           } else if (next?.kind === 'bullets') {
             const [first, ...rest] = next.items;
-            content.push({ stack: [heading, { ...bulletList(first ? [first] : []), ...(rest.length > 0 ? { margin: [0, 0, 0, 0] } : {}) }], unbreakable: true });
+            content.push({
+              stack: [heading, { ...bulletList(first ? [first] : []), ...(rest.length > 0 ? { margin: [0, 0, 0, 0] } : {}) }],
+              unbreakable: true,
+            });
             if (rest.length > 0) content.push(bulletList(rest));
             i += 1;
           } else {

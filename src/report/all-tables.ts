@@ -17,7 +17,11 @@ export function allTablesBlocks(figures: ReportFigures): Block[] {
     {
       kind: 'cover',
       title: 'All indicator tables',
-      lines: [monthLongLabel(addMonths(month, 1)), `Performance to the end of ${monthLongLabel(month)}`, `Every indicator table in ${path.basename(dataset.file)}`],
+      lines: [
+        monthLongLabel(addMonths(month, 1)),
+        `Performance to the end of ${monthLongLabel(month)}`,
+        `Every indicator table in ${path.basename(dataset.file)}`,
+      ],
     },
     { kind: 'contents' },
     { kind: 'key' },
@@ -32,7 +36,11 @@ export function allTablesBlocks(figures: ReportFigures): Block[] {
     const lastRow = table.rows[table.rows.length - 1]?.source.cell ?? '';
     blocks.push({
       kind: 'paragraph',
-      runs: [{ text: `Sheet '${table.sheet}', header ${table.headerSource.cell ?? ''}, rows ${firstRow.replace(/^[A-Z]+/, '')} to ${lastRow.replace(/^[A-Z]+/, '')}.` }],
+      runs: [
+        {
+          text: `Sheet '${table.sheet}', header ${table.headerSource.cell ?? ''}, rows ${firstRow.replace(/^[A-Z]+/, '')} to ${lastRow.replace(/^[A-Z]+/, '')}.`,
+        },
+      ],
     });
     blocks.push(figures.workbookTable(table));
     blocks.push({ kind: 'charts', charts: [figures.workbookTableChart(table, title)] });

@@ -100,14 +100,11 @@ export class FinanceFigures {
     };
     const body = rows.map((r) => {
       const prior = previous.get(r.serviceArea);
-      return line(
-        r.serviceArea,
-        r.budget.value,
-        r.forecastOutturn.value,
-        prior ? prior.forecastOutturn.value - prior.budget.value : undefined,
-        false,
-        [value(1, r.budget.source), value(2, r.forecastOutturn.source), difference(3, r.forecastOutturn.source, r.budget.source)],
-      );
+      return line(r.serviceArea, r.budget.value, r.forecastOutturn.value, prior ? prior.forecastOutturn.value - prior.budget.value : undefined, false, [
+        value(1, r.budget.source),
+        value(2, r.forecastOutturn.source),
+        difference(3, r.forecastOutturn.source, r.budget.source),
+      ]);
     });
     const sum = (list: RevenueRow[], key: 'budget' | 'forecastOutturn'): number => list.reduce((n, r) => n + r[key].value, 0);
     const priorRows = [...previous.values()];
@@ -180,7 +177,12 @@ export class FinanceFigures {
         money000(p.number.value * p.averageWeeklyCost.value * weeks),
         money000((p.number.value - p.budgetedNumber.value) * p.averageWeeklyCost.value * weeks),
       ] as GridCell[],
-      traces: [value(1, p.number.source), value(2, p.budgetedNumber.source), difference(3, p.number.source, p.budgetedNumber.source), value(4, p.averageWeeklyCost.source)],
+      traces: [
+        value(1, p.number.source),
+        value(2, p.budgetedNumber.source),
+        difference(3, p.number.source, p.budgetedNumber.source),
+        value(4, p.averageWeeklyCost.source),
+      ],
     }));
     const sum = (f: (p: PlacementRow) => number): number => rows.reduce((n, p) => n + f(p), 0);
     const total = {
@@ -243,7 +245,12 @@ export class FinanceFigures {
       if (!r) return [];
       return [
         {
-          cells: [monthLongLabel(m), money000(r.budget.value), money000(r.forecastOutturn.value), money000(r.forecastOutturn.value - r.budget.value)] as GridCell[],
+          cells: [
+            monthLongLabel(m),
+            money000(r.budget.value),
+            money000(r.forecastOutturn.value),
+            money000(r.forecastOutturn.value - r.budget.value),
+          ] as GridCell[],
           traces: [value(1, r.budget.source), value(2, r.forecastOutturn.source), difference(3, r.forecastOutturn.source, r.budget.source)],
         },
       ];
@@ -264,9 +271,20 @@ export class FinanceFigures {
 
   /** Cost reduction plans: target, forecast delivery, gap and RAG, and the total against the target. */
   costReduction(): GridTableModel {
-    const plans = this.requireRows(this.dataset.finance.costReduction.filter((c) => c.month === this.month), 'cost reduction plans');
+    const plans = this.requireRows(
+      this.dataset.finance.costReduction.filter((c) => c.month === this.month),
+      'cost reduction plans',
+    );
     const body = plans.map((c) => ({
-      cells: [c.proposal, c.owner, money000(c.target.value), money000(c.forecastDelivery.value), money000(c.target.value - c.forecastDelivery.value), { rag: c.rag.toLowerCase() as Rag }, c.commentary] as GridCell[],
+      cells: [
+        c.proposal,
+        c.owner,
+        money000(c.target.value),
+        money000(c.forecastDelivery.value),
+        money000(c.target.value - c.forecastDelivery.value),
+        { rag: c.rag.toLowerCase() as Rag },
+        c.commentary,
+      ] as GridCell[],
       traces: [value(2, c.target.source), value(3, c.forecastDelivery.source), difference(4, c.target.source, c.forecastDelivery.source)],
     }));
     const target = plans.reduce((n, c) => n + c.target.value, 0);
@@ -291,7 +309,10 @@ export class FinanceFigures {
       rows: [
         ...body,
         { cells: ['Total', '', money000(target), money000(forecast), money000(target - forecast), { rag: ragOfTotal }, ''], total: true },
-        { cells: [`Against the £${money000(goal)}k target`, '', money000(goal), money000(forecast), money000(goal - forecast), { rag: ragOfTotal }, ''], total: true },
+        {
+          cells: [`Against the £${money000(goal)}k target`, '', money000(goal), money000(forecast), money000(goal - forecast), { rag: ragOfTotal }, ''],
+          total: true,
+        },
       ],
       note: 'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.',
     };

@@ -17,7 +17,10 @@ export function formatFigure(figure: Figure | undefined, override?: DisplayForma
   if (!figure) return '';
   switch (figure.kind) {
     case 'number':
-      return formatNumber(figure.value, override && (override.style === 'percent') === (figure.format.style === 'percent') ? { ...figure.format, ...override } : figure.format);
+      return formatNumber(
+        figure.value,
+        override && (override.style === 'percent') === (figure.format.style === 'percent') ? { ...figure.format, ...override } : figure.format,
+      );
     case 'comparison':
       return figure.text;
     case 'missing':

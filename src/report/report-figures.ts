@@ -223,7 +223,12 @@ export class ReportFigures {
     const months = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     const request: TableRequest = { ids: [], twoYearsBack: false, benchmarks: table.rows.some((r) => Object.keys(r.benchmarks).length > 0), target: true };
     const rows = table.rows.map((row) => this.rowModel(row.id, { row, table }, months, request, false));
-    return this.tableModel(months, rows, request, table.rows.find((r) => Object.keys(r.benchmarks).length > 0));
+    return this.tableModel(
+      months,
+      rows,
+      request,
+      table.rows.find((r) => Object.keys(r.benchmarks).length > 0),
+    );
   }
 
   /**
@@ -284,7 +289,12 @@ export class ReportFigures {
     }
     const { row } = found;
     const percent = row.percent;
-    const display = entry ? { style: entry.format === 'percent' ? ('percent' as const) : entry.format === 'decimal' ? ('decimal' as const) : ('integer' as const), decimals: entry.decimals ?? (entry.format === 'decimal' ? 1 : 0) } : undefined;
+    const display = entry
+      ? {
+          style: entry.format === 'percent' ? ('percent' as const) : entry.format === 'decimal' ? ('decimal' as const) : ('integer' as const),
+          decimals: entry.decimals ?? (entry.format === 'decimal' ? 1 : 0),
+        }
+      : undefined;
     const figures = months.map((m) => row.values[m]);
     const current = numericValue(row.values[this.month]);
     const previous = numericValue(row.values[addMonths(this.month, -1)]);
@@ -364,8 +374,7 @@ export class ReportFigures {
           : undefined;
     const judge = (numerator: number, denominator: number): TeamRowModel => {
       const pct = teamPercent(numerator, denominator);
-      const worse =
-        target !== undefined && pct.value !== undefined && (measure.polarity === 'higher-is-better' ? pct.value < target : pct.value > target);
+      const worse = target !== undefined && pct.value !== undefined && (measure.polarity === 'higher-is-better' ? pct.value < target : pct.value > target);
       return { team: '', denominator, numerator, percent: pct.text, worse };
     };
     const teamRows = rows.map((r) => ({ ...judge(r.numerator, r.denominator), team: r.team, source: r.source }));

@@ -7,7 +7,17 @@ import type { LoadedSettings } from '../config/settings.js';
 import { readRegularFile } from '../read-workbook-file.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
-import { assemblePack, CONFIDENTIAL_TEXT, extractPages, furniturePages, planPack, publicPart, type ItemRange, type PackPart, type PackVariant } from '../pack/assemble.js';
+import {
+  assemblePack,
+  CONFIDENTIAL_TEXT,
+  extractPages,
+  furniturePages,
+  planPack,
+  publicPart,
+  type ItemRange,
+  type PackPart,
+  type PackVariant,
+} from '../pack/assemble.js';
 import { furnitureDocument } from '../pack/furniture.js';
 import { glossaryDocument, glossarySchema } from '../pack/glossary.js';
 import { glossaryHtml } from '../html/glossary-html.js';
@@ -154,7 +164,15 @@ export async function buildPack(
           // A finance report is always exempt, whatever the pack says.
           const exempt = doc.exempt || report?.kind === 'finance';
           const label = appendixLabel(doc);
-          part = { item: itemIndex, title: output.title, publicTitle: fillText(doc.title, values), ...(label ? { label } : {}), bytes: output.pdf, exempt, numbered };
+          part = {
+            item: itemIndex,
+            title: output.title,
+            publicTitle: fillText(doc.title, values),
+            ...(label ? { label } : {}),
+            bytes: output.pdf,
+            exempt,
+            numbered,
+          };
           if (numbered) {
             printedByPart[parts.length] = output.printed;
             warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
@@ -282,7 +300,13 @@ export async function buildPack(
             : first.title;
         return {
           number: pack.items[range.item]?.number ?? range.item + 1,
-          bytes: await extractPages(itemSource.document, range.firstIndex, range.lastIndex, { ...metadata(variant), title }, itemSource.itemOutlines.get(range.item)),
+          bytes: await extractPages(
+            itemSource.document,
+            range.firstIndex,
+            range.lastIndex,
+            { ...metadata(variant), title },
+            itemSource.itemOutlines.get(range.item),
+          ),
         };
       }),
     );

@@ -51,7 +51,11 @@ export async function buildConfiguredReport(
   month: MonthKey,
   overrides: { templateSource?: string; format?: AgendaFormat; tableChoices?: TableChoices; cache?: RunCache } = {},
 ): Promise<ConfiguredReportOutput> {
-  const report = Object.hasOwn(loaded.settings.reports, reportName) ? loaded.settings.reports[reportName] : reportName === ALL_TABLES_REPORT ? ALL_TABLES_SETTINGS : undefined;
+  const report = Object.hasOwn(loaded.settings.reports, reportName)
+    ? loaded.settings.reports[reportName]
+    : reportName === ALL_TABLES_REPORT
+      ? ALL_TABLES_SETTINGS
+      : undefined;
   if (!report) {
     const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
     throw new B4BError(`there is no report called "${reportName}" in the settings (known: ${known})`, [], 2);
@@ -135,7 +139,13 @@ async function layOut(
   else {
     // A template is configuration: one that cannot be read (missing, a folder, a FIFO) is a typed error naming its key.
     try {
-      const bytes = await readRegularFile(templateFile ?? '', { what: `the template of the report "${reportName}"`, noun: 'a template', expected: 'a Handlebars template file (.hbs)', maxBytes: 1024 * 1024, limitName: 'templates are at most 1 MB' });
+      const bytes = await readRegularFile(templateFile ?? '', {
+        what: `the template of the report "${reportName}"`,
+        noun: 'a template',
+        expected: 'a Handlebars template file (.hbs)',
+        maxBytes: 1024 * 1024,
+        limitName: 'templates are at most 1 MB',
+      });
       templateSource = Buffer.from(bytes).toString('utf8');
     } catch (cause) {
       throw new B4BError(`${loaded.paths.settings}: reports.${reportName}.template: ${(cause as Error).message}`, [], CONFIG_ERROR);
@@ -159,7 +169,8 @@ async function layOut(
       ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
     });
   } catch (cause) {
-    if (cause instanceof B4BError && cause.exitCode === CONFIG_ERROR && templateFile) throw new B4BError(`${templateFile}: ${cause.message}`, cause.findings, CONFIG_ERROR);
+    if (cause instanceof B4BError && cause.exitCode === CONFIG_ERROR && templateFile)
+      throw new B4BError(`${templateFile}: ${cause.message}`, cause.findings, CONFIG_ERROR);
     throw cause;
   }
   if (report.kind === 'finance') return output;

@@ -89,7 +89,8 @@ export async function readCheckedWorkbook(
   if (!months.includes(month)) {
     const latest = [...months].sort().pop();
     throw new B4BError(
-      `no table in ${path.basename(file)} has figures for ${monthLongLabel(month)}` + (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
+      `no table in ${path.basename(file)} has figures for ${monthLongLabel(month)}` +
+        (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
     );
   }
   return { dataset, findings: findings.length, warnings: findings.filter((f) => f.severity === 'warning') };
@@ -254,7 +255,11 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.pdf`), bytes: output.pdf });
           printed = outputs.map((o) => o.file);
           // The accessible HTML twin beside the PDF (none for an exempt report).
-          if (output.html) outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`), bytes: Buffer.from(output.html) });
+          if (output.html)
+            outputs.push({
+              file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}.html`),
+              bytes: Buffer.from(output.html),
+            });
         } else {
           progress.step(`Building the ${request.target.name} pack: rendering its documents and assembling the public and restricted packs`);
           const { buildPack, loadPacks } = await timed('imports', () => import('./build-pack.js'));
@@ -266,12 +271,18 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
           warnings = output.warnings;
           printedValues = output.printed;
           for (const variant of ['public', 'restricted'] as const) {
-            outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}-${variant}.pdf`), bytes: output.variants[variant].pack });
+            outputs.push({
+              file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-${request.month}-${variant}.pdf`),
+              bytes: output.variants[variant].pack,
+            });
           }
           printed = outputs.map((o) => o.file);
           for (const variant of ['public', 'restricted'] as const) {
             for (const item of output.variants[variant].items) {
-              outputs.push({ file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-items`, variant, `item-${item.number}.pdf`), bytes: item.bytes });
+              outputs.push({
+                file: path.join(loaded.paths.outputDir, request.month, `${request.target.name}-items`, variant, `item-${item.number}.pdf`),
+                bytes: item.bytes,
+              });
             }
           }
           // The accessible HTML twins of the pack's public documents.
@@ -289,10 +300,21 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         for (const warning of modelWarnings.slice(0, shown)) progress.warn(cutText(warning));
         if (modelWarnings.length > shown) progress.warn(moreLine(modelWarnings.length - shown, 'more warnings'));
         if (request.strict && record.warnings.length > 0) {
-          throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${record.warnings.slice(0, PRINTED_WARNINGS).map((w) => `  ${cutText(w)}`).join('\n')}`);
+          throw new B4BError(
+            `--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${record.warnings
+              .slice(0, PRINTED_WARNINGS)
+              .map((w) => `  ${cutText(w)}`)
+              .join('\n')}`,
+          );
         }
 
-        const existing = await Promise.all(printed.map((file) => stat(file).then(() => file).catch(() => undefined)));
+        const existing = await Promise.all(
+          printed.map((file) =>
+            stat(file)
+              .then(() => file)
+              .catch(() => undefined),
+          ),
+        );
         const present = existing.filter((f): f is string => f !== undefined);
         if (present.length > 0 && !request.force) {
           record.outcome = 'refused';
@@ -302,7 +324,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         }
 
         const snapshot = figuresSnapshot(dataset, request.month, printedValues);
-        const previous = history.records.filter((r) => r.outcome === 'success' && r.target.kind === request.target.kind && r.target.name === request.target.name && r.month === request.month).pop();
+        const previous = history.records
+          .filter((r) => r.outcome === 'success' && r.target.kind === request.target.kind && r.target.name === request.target.name && r.month === request.month)
+          .pop();
         const before = await readSnapshot(ledger, previous);
         if (before) {
           record.changes = compareSnapshots(before, snapshot);
@@ -376,7 +400,9 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
     if (!recorded) {
       delete record.set;
       finish();
-      await ledger.append(record).catch((cause: Error) => progress.error(`the run could not be recorded in the ledger ${loaded.paths.ledger}: ${cutText(cause.message)}`));
+      await ledger
+        .append(record)
+        .catch((cause: Error) => progress.error(`the run could not be recorded in the ledger ${loaded.paths.ledger}: ${cutText(cause.message)}`));
     }
     // A lost lock is a refusal the user can act on (run again), not an unexpected failure.
     throw error instanceof LockLostError ? new B4BError(record.error, [], LOCK_REFUSED) : error;

@@ -58,16 +58,25 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
       }
     }
   }
-  for (const r of dataset.teamMeasures) add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
+  for (const r of dataset.teamMeasures)
+    add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
   for (const r of dataset.finance.revenue) {
     add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value) });
     add({ where: 'Finance revenue forecast outturn', indicator: r.serviceArea, month: r.month, value: String(r.forecastOutturn.value) });
   }
-  for (const r of dataset.finance.placements) add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value) });
+  for (const r of dataset.finance.placements)
+    add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value) });
   for (const c of dataset.commentary) {
     if (c.month !== month) continue;
     const cell = cellName(c.source);
-    add({ where: `Commentary ${c.report}`, indicator: `${c.section} (${c.kind})`, month: c.month, what: 'commentary', value: c.text, ...(cell ? { cell } : {}) });
+    add({
+      where: `Commentary ${c.report}`,
+      indicator: `${c.section} (${c.kind})`,
+      month: c.month,
+      what: 'commentary',
+      value: c.text,
+      ...(cell ? { cell } : {}),
+    });
   }
   // What the documents print and judge: a changed target changes a RAG, which is listed too.
   for (const p of printed) {

@@ -47,7 +47,10 @@ export interface HeldLock {
 }
 
 export class LockLostError extends Error {
-  constructor(readonly lockPath: string, detail: string) {
+  constructor(
+    readonly lockPath: string,
+    detail: string,
+  ) {
     super(`the lock ${lockPath} was lost while the work was under way (${detail})`);
     this.name = 'LockLostError';
   }
@@ -282,7 +285,10 @@ export function acquireLockSync(target: string, options: { staleMs?: number; wai
     if (Date.now() >= deadline) throw new LockBusyError(dir, undefined);
     Atomics.wait(pause, 0, 0, 10);
   }
-  writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ token, pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose: 'ledger append' }));
+  writeFileSync(
+    path.join(dir, 'owner.json'),
+    JSON.stringify({ token, pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose: 'ledger append' }),
+  );
   return () => {
     const aside = `${dir}.released-${token}`;
     try {

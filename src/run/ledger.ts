@@ -102,7 +102,9 @@ const recordSchema = z.looseObject({
   error: text.optional(),
   outputs: z.array(z.looseObject({ path: text, sha256: text })),
   warnings: z.array(text),
-  changes: z.array(z.looseObject({ where: text, indicator: text, month: text.optional(), what: text.optional(), cell: text.optional(), old: text, new: text })).optional(),
+  changes: z
+    .array(z.looseObject({ where: text, indicator: text, month: text.optional(), what: text.optional(), cell: text.optional(), old: text, new: text }))
+    .optional(),
   figures: text.optional(),
   set: z.looseObject({ name: text, id: text }).optional(),
   delivery: z.array(z.looseObject({ list: text, variant: text, recipients: z.array(text), status: text, detail: text.optional() })).optional(),
@@ -140,7 +142,16 @@ export function boundRecord(record: RunRecord): RunRecord {
     ...(record.error !== undefined ? { error: cutText(record.error, LIMITS.error) } : {}),
     outputs: record.outputs.map((o) => ({ path: cut(o.path), sha256: o.sha256 })),
     warnings: record.warnings.slice(0, LIMITS.warnings).map(cut),
-    ...(record.delivery ? { delivery: record.delivery.map((d) => ({ ...d, list: cut(d.list), recipients: d.recipients.slice(0, 50).map(cut), ...(d.detail ? { detail: cut(d.detail) } : {}) })) } : {}),
+    ...(record.delivery
+      ? {
+          delivery: record.delivery.map((d) => ({
+            ...d,
+            list: cut(d.list),
+            recipients: d.recipients.slice(0, 50).map(cut),
+            ...(d.detail ? { detail: cut(d.detail) } : {}),
+          })),
+        }
+      : {}),
   };
   if (record.warnings.length > LIMITS.warnings) bounded.warningsTotal = record.warningsTotal ?? record.warnings.length;
   if (record.changes) {
@@ -307,7 +318,8 @@ export class RunLedger {
     }
     const kept = new Set((await this.readAll()).records.map((r) => r.figures));
     for (const r of dropped.records) {
-      if (r.figures && !kept.has(r.figures) && !r.figures.includes('/') && !r.figures.includes('\\')) await rm(path.join(this.folder, r.figures), { force: true });
+      if (r.figures && !kept.has(r.figures) && !r.figures.includes('/') && !r.figures.includes('\\'))
+        await rm(path.join(this.folder, r.figures), { force: true });
     }
   }
 
@@ -378,5 +390,8 @@ export class RunLedger {
 }
 
 export function newRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 8)}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -22,7 +22,8 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
   const delivery = await loadDeliverySettings(loaded);
   const packs = await loadPacks(loaded);
   for (const job of schedule.jobs) {
-    if (!Object.hasOwn(packs, job.pack)) throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
+    if (!Object.hasOwn(packs, job.pack))
+      throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
     planDelivery(job.deliver, delivery, job.pack);
   }
   const ledger = new RunLedger(loaded.paths.ledger);

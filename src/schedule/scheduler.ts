@@ -17,11 +17,27 @@ import { addMonths, monthKey, type MonthKey } from '../workbook/month.js';
 /** The parts of a date on the wall clock of a time zone. */
 function wallClock(date: Date, timezone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -97,7 +113,9 @@ export function dueBetween(job: ScheduleJob, after: Date, until: Date, timezone:
 /** The latest time a job was due at or before `now`. */
 export function previousSlot(job: ScheduleJob, now: Date, timezone: string): Date | undefined {
   try {
-    return CronExpressionParser.parse(job.cron, { currentDate: new Date(now.getTime() + 1), tz: timezone }).prev().toDate();
+    return CronExpressionParser.parse(job.cron, { currentDate: new Date(now.getTime() + 1), tz: timezone })
+      .prev()
+      .toDate();
   } catch {
     return undefined;
   }
@@ -184,7 +202,10 @@ export class PackScheduler {
     if (reason === 'missed') {
       this.deps.progress.warn(`${job.name}: catching up the missed ${slot} slot: the ${job.pack} pack for ${month}`, { ...fields, late: true });
     } else if (lateMs > LATE_AFTER_MS) {
-      this.deps.progress.warn(`${job.name}: the ${slot} slot fired ${(lateMs / 1000).toFixed(1)} s late; running it now: the ${job.pack} pack for ${month}`, { ...fields, late: true });
+      this.deps.progress.warn(`${job.name}: the ${slot} slot fired ${(lateMs / 1000).toFixed(1)} s late; running it now: the ${job.pack} pack for ${month}`, {
+        ...fields,
+        late: true,
+      });
     } else {
       this.deps.progress.step(`${job.name}: running the ${slot} slot: the ${job.pack} pack for ${month}`, { ...fields, late: false });
     }

@@ -38,7 +38,14 @@ export interface ConsoleContext extends ConsoleOptions {
 }
 
 /** Renders a page inside the layout, with the user, the navigation and a fresh CSRF token. */
-export function page(ctx: ConsoleContext, request: FastifyRequest, reply: FastifyReply, name: string, data: Record<string, unknown>, status = 200): FastifyReply {
+export function page(
+  ctx: ConsoleContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  data: Record<string, unknown>,
+  status = 200,
+): FastifyReply {
   const user = request.user;
   const csrf = (reply as FastifyReply & { generateCsrf(opts?: { userInfo?: string }): string }).generateCsrf({ userInfo: user?.name ?? 'anonymous' });
   const nav = user
@@ -68,6 +75,13 @@ export function page(ctx: ConsoleContext, request: FastifyRequest, reply: Fastif
 /** Officers only: a viewer gets 403 and the reason. */
 export function requireOfficer(ctx: ConsoleContext, request: FastifyRequest, reply: FastifyReply): boolean {
   if (request.user?.role === 'officer') return true;
-  void page(ctx, request, reply, 'error', { title: 'Officers only', message: 'Checking workbooks and producing reports is for officers. Ask whoever runs the console if you need it.' }, 403);
+  void page(
+    ctx,
+    request,
+    reply,
+    'error',
+    { title: 'Officers only', message: 'Checking workbooks and producing reports is for officers. Ask whoever runs the console if you need it.' },
+    403,
+  );
   return false;
 }

@@ -24,7 +24,11 @@ export interface KnownOutput {
  * marks `exempt: true`. Their own runs' files are restricted.
  */
 export function exemptReports(loaded: LoadedSettings, packs: Record<string, PackSettings>): Set<string> {
-  const exempt = new Set(Object.entries(loaded.settings.reports).filter(([, r]) => r.kind === 'finance').map(([name]) => name));
+  const exempt = new Set(
+    Object.entries(loaded.settings.reports)
+      .filter(([, r]) => r.kind === 'finance')
+      .map(([name]) => name),
+  );
   for (const pack of Object.values(packs)) {
     for (const item of pack.items) {
       for (const doc of item.documents) if ('report' in doc && doc.exempt) exempt.add(doc.report);

@@ -75,7 +75,11 @@ export class RunManager {
     const first = new Promise<JobResult | 'running'>((resolve) => {
       signal = resolve;
     });
-    void this.work(job, () => signal('running'), (result) => signal(result));
+    void this.work(
+      job,
+      () => signal('running'),
+      (result) => signal(result),
+    );
     return { job, first: await first };
   }
 
@@ -90,7 +94,15 @@ export class RunManager {
         if (first) onRunning();
       };
     const progress: Progress = { step: note('info'), warn: note('warn'), error: note('error') };
-    const request = { month: job.month, trigger: 'on-demand' as const, workbook: job.workbook, force: job.force, strict: false, waitMs: 0, numberItemFiles: true };
+    const request = {
+      month: job.month,
+      trigger: 'on-demand' as const,
+      workbook: job.workbook,
+      force: job.force,
+      strict: false,
+      waitMs: 0,
+      numberItemFiles: true,
+    };
     const record = (result: JobResult): void => {
       job.results.push(result);
       if (first) onFirst(result);

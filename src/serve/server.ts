@@ -100,13 +100,17 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     // Without users, a page elsewhere could reach the console through a DNS name pointed at 127.0.0.1
     // (DNS rebinding): only requests addressed to this computer by a loopback name are answered.
     if (!options.requireSignIn && !isLoopbackHostHeader(request.headers.host)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.');
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.');
     }
     const user = await userOf(request);
     if (user) request.user = user;
     const url = request.url.split('?')[0] ?? '';
     if (!user && !PUBLIC_PATHS.has(url)) {
-      if (!options.requireSignIn) return reply.code(403).type('text/plain; charset=utf-8').send('The console answers this computer only until users are configured.');
+      if (!options.requireSignIn)
+        return reply.code(403).type('text/plain; charset=utf-8').send('The console answers this computer only until users are configured.');
       if (request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
       return reply.code(401).type('text/plain; charset=utf-8').send('Sign in first.');
     }
@@ -142,11 +146,28 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return page(ctx, request, reply, 'error', { title: status === 429 ? 'Too many attempts' : 'There is a problem', message }, status);
   });
 
-  app.setNotFoundHandler((request, reply) => page(ctx, request, reply, 'error', { title: 'Page not found', message: 'There is no such page or file here.' }, 404));
+  app.setNotFoundHandler((request, reply) =>
+    page(ctx, request, reply, 'error', { title: 'Page not found', message: 'There is no such page or file here.' }, 404),
+  );
 
-  app.get('/console.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('Cache-Control', 'max-age=300').send(await readFile(path.join(VIEWS_DIR, 'console.css'))));
-  app.get('/fonts/arimo-400.ttf', async (_request, reply) => reply.type('font/ttf').header('Cache-Control', 'max-age=86400').send(await readFile(FONT_FILES.normal)));
-  app.get('/fonts/arimo-700.ttf', async (_request, reply) => reply.type('font/ttf').header('Cache-Control', 'max-age=86400').send(await readFile(FONT_FILES.bold)));
+  app.get('/console.css', async (_request, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('Cache-Control', 'max-age=300')
+      .send(await readFile(path.join(VIEWS_DIR, 'console.css'))),
+  );
+  app.get('/fonts/arimo-400.ttf', async (_request, reply) =>
+    reply
+      .type('font/ttf')
+      .header('Cache-Control', 'max-age=86400')
+      .send(await readFile(FONT_FILES.normal)),
+  );
+  app.get('/fonts/arimo-700.ttf', async (_request, reply) =>
+    reply
+      .type('font/ttf')
+      .header('Cache-Control', 'max-age=86400')
+      .send(await readFile(FONT_FILES.bold)),
+  );
 
   app.get('/', async (request, reply) => reply.redirect(request.user?.role === 'officer' ? '/check' : '/outputs', 303));
 
@@ -155,22 +176,18 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return page(ctx, request, reply, 'sign-in', { title: 'Sign in', next: safeNext((request.query as Record<string, unknown>).next) });
   });
 
-  app.post(
-    '/sign-in',
-    { config: { rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } },
-    async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const name = typeof body.username === 'string' ? body.username.trim().toLowerCase() : '';
-      const password = typeof body.password === 'string' ? body.password : '';
-      const next = safeNext(body.next);
-      const role = name && password ? await options.users.authenticate(name, password) : undefined;
-      if (!role) {
-        return page(ctx, request, reply, 'sign-in', { title: 'Sign in', next, username: name, failed: 'The user name or password is not right.' }, 401);
-      }
-      reply.setCookie(SESSION_COOKIE, `${name}|${Date.now()}`, { ...sessionCookie, maxAge: SESSION_HOURS * 3600 });
-      return reply.redirect(next, 303);
-    },
-  );
+  app.post('/sign-in', { config: { rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const name = typeof body.username === 'string' ? body.username.trim().toLowerCase() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const next = safeNext(body.next);
+    const role = name && password ? await options.users.authenticate(name, password) : undefined;
+    if (!role) {
+      return page(ctx, request, reply, 'sign-in', { title: 'Sign in', next, username: name, failed: 'The user name or password is not right.' }, 401);
+    }
+    reply.setCookie(SESSION_COOKIE, `${name}|${Date.now()}`, { ...sessionCookie, maxAge: SESSION_HOURS * 3600 });
+    return reply.redirect(next, 303);
+  });
 
   app.post('/sign-out', async (_request, reply) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -19,8 +19,16 @@ export function originalName(stored: string): string {
 export async function storeUpload(loaded: LoadedSettings, filename: string, bytes: Uint8Array, now = new Date()): Promise<string> {
   const dir = uploadsDir(loaded);
   await mkdir(dir, { recursive: true });
-  const base = path.basename(filename.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '').slice(-80) || 'workbook.xlsx';
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const base =
+    path
+      .basename(filename.replace(/\\/g, '/'))
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+/, '')
+      .slice(-80) || 'workbook.xlsx';
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const name = `${stamp}-${randomBytes(4).toString('hex')}-${base}`;
   await writeFile(path.join(dir, name), bytes, { flag: 'wx' });
   return name;
@@ -29,7 +37,10 @@ export async function storeUpload(loaded: LoadedSettings, filename: string, byte
 /** The uploads, newest first. */
 export async function listUploads(loaded: LoadedSettings): Promise<string[]> {
   const names = await readdir(uploadsDir(loaded)).catch(() => [] as string[]);
-  return names.filter((n) => UPLOAD_NAME.test(n)).sort().reverse();
+  return names
+    .filter((n) => UPLOAD_NAME.test(n))
+    .sort()
+    .reverse();
 }
 
 export async function removeUpload(loaded: LoadedSettings, name: string): Promise<void> {
@@ -46,5 +57,9 @@ export async function resolveWorkbook(loaded: LoadedSettings, choice: unknown): 
   }
   if (typeof choice !== 'string' || !UPLOAD_NAME.test(choice)) return undefined;
   if (!(await listUploads(loaded)).includes(choice)) return undefined;
-  return { file: path.join(uploadsDir(loaded), choice), id: choice, label: `${originalName(choice)} (uploaded ${choice.slice(0, 4)}-${choice.slice(4, 6)}-${choice.slice(6, 8)})` };
+  return {
+    file: path.join(uploadsDir(loaded), choice),
+    id: choice,
+    label: `${originalName(choice)} (uploaded ${choice.slice(0, 4)}-${choice.slice(4, 6)}-${choice.slice(6, 8)})`,
+  };
 }

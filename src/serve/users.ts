@@ -126,7 +126,8 @@ export class UserStore {
   private async write(users: UsersFile['users']): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    const header = '# Console users (b4b-reports user add NAME --role officer|viewer). Password hashes: scrypt, a salt each.\n# Keep this file out of version control.\n';
+    const header =
+      '# Console users (b4b-reports user add NAME --role officer|viewer). Password hashes: scrypt, a salt each.\n# Keep this file out of version control.\n';
     await writeFile(temp, header + stringifyYaml({ users }), { mode: 0o600 });
     await rename(temp, this.file);
     this.cache = undefined;

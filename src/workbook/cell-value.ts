@@ -50,7 +50,10 @@ export function serialToDate(serial: number, date1904 = false): Date {
 /** The number format's first section with quoted text and escapes removed. */
 function formatSkeleton(numFmt: string): string {
   const first = numFmt.split(';')[0] ?? '';
-  return first.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
+  return first
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '');
 }
 
 function decimalsOf(value: number): number {
@@ -134,9 +137,7 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
     if (!Number.isFinite(value)) return { kind: 'error', text: String(value) };
     const n = Object.is(value, -0) ? 0 : value;
     const format = displayFormatFor(n, numFmt);
-    return format.style === 'percent'
-      ? { kind: 'number', value: n, format, percentFrom: 'format' }
-      : { kind: 'number', value: n, format };
+    return format.style === 'percent' ? { kind: 'number', value: n, format, percentFrom: 'format' } : { kind: 'number', value: n, format };
   }
 
   if (typeof value === 'boolean') return { kind: 'text', text: String(value) };

@@ -2,12 +2,7 @@ import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type 
 import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, YearTarget } from '../dataset/types.js';
-import {
-  dateReadingAsNumber,
-  describeReading,
-  shownAsDateLabel,
-  type CellReading,
-} from './cell-value.js';
+import { dateReadingAsNumber, describeReading, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from './month.js';
 
@@ -173,8 +168,7 @@ function findHeaderRows(grid: SheetGrid): number[] {
     const next = nextNonEmptyRow(grid, r + 1, 2);
     if (next !== undefined && isMonthRow(grid.rows.get(next))) continue;
     const firstMonthCol = monthCells(row)[0]?.col ?? 0;
-    const textBefore = (candidate: Row | undefined): boolean =>
-      sortedCells(candidate).some(([col, reading]) => col < firstMonthCol && reading.kind === 'text');
+    const textBefore = (candidate: Row | undefined): boolean => sortedCells(candidate).some(([col, reading]) => col < firstMonthCol && reading.kind === 'text');
     // The Indicator header may sit in the row above the months in a two-row header.
     if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1)))) headers.push(r);
   }
@@ -302,9 +296,7 @@ function yamlText(text: string): string {
 function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: TableContext): Set<number> {
   const broken = new Set<number>();
   if (months.length < 2) return broken;
-  const allowedGapAt = new Set(
-    ctx.allowedMonthGaps.filter((g) => g.sheet === grid.name).map((g) => g.cell),
-  );
+  const allowedGapAt = new Set(ctx.allowedMonthGaps.filter((g) => g.sheet === grid.name).map((g) => g.cell));
   const steps = months.slice(1).map((m, i) => monthsBetween((months[i] as MonthColumn).month, m.month));
   const ups = steps.filter((s) => s === 1).length;
   const downs = steps.filter((s) => s === -1).length;
@@ -367,7 +359,7 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
         'not-a-month',
         headerSource(ctx, grid, r, m.col),
         `month header "${m.text}" is after ${monthLabel(ctx.latestMonth)}, when the workbook was last saved, so its figures cannot be real; ` +
-          'expected months up to the workbook\'s own date (is the year mistyped?). Its figures are not read',
+          "expected months up to the workbook's own date (is the year mistyped?). Its figures are not read",
       );
     }
   }
@@ -391,7 +383,10 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
   if (indicatorCols.length === 0) {
     const before = [...band.labels.keys()].filter((col) => col < firstMonthCol);
     const likely = likelyNameColumn(grid, lastRow, before);
-    const names = likely === undefined ? [] : [...new Set(Array.from({ length: 6 }, (_, i) => textIn(grid.rows.get(lastRow + 1 + i)?.get(likely))).filter((t): t is string => !!t))].slice(0, 2);
+    const names =
+      likely === undefined
+        ? []
+        : [...new Set(Array.from({ length: 6 }, (_, i) => textIn(grid.rows.get(lastRow + 1 + i)?.get(likely))).filter((t): t is string => !!t))].slice(0, 2);
     const header = likely === undefined ? undefined : labelOf(likely);
     ctx.findings.error(
       'missing-column',
@@ -472,17 +467,34 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       case 'type':
         if (layout.typeCol === undefined) {
           layout.typeCol = col;
-          warnOnce(ctx, grid, label, at(col), `the column "${label}" is not printed; its values (such as PERCENTAGE, NUMBER, RATE) are used only to check the figures of indicators the catalogue does not know`);
+          warnOnce(
+            ctx,
+            grid,
+            label,
+            at(col),
+            `the column "${label}" is not printed; its values (such as PERCENTAGE, NUMBER, RATE) are used only to check the figures of indicators the catalogue does not know`,
+          );
         }
         break;
       case 'target':
         if (year !== undefined) {
           const twin = layout.yearTargets.find((t) => t.year === year);
           if (twin) {
-            ctx.findings.error('missing-column', at(col), `"${label}" is a second target column for the same year as "${twin.label}" (${columnLetter(twin.col)}); expected one target column per year`);
+            ctx.findings.error(
+              'missing-column',
+              at(col),
+              `"${label}" is a second target column for the same year as "${twin.label}" (${columnLetter(twin.col)}); expected one target column per year`,
+            );
           } else layout.yearTargets.push({ col, label, year });
         } else if (!layout.target) layout.target = { col, label };
-        else warnOnce(ctx, grid, label, at(col), `"${label}" is a second Target column; the first, "${layout.target.label}" (${columnLetter(layout.target.col)}), is used and this one is ignored`);
+        else
+          warnOnce(
+            ctx,
+            grid,
+            label,
+            at(col),
+            `"${label}" is a second Target column; the first, "${layout.target.label}" (${columnLetter(layout.target.col)}), is used and this one is ignored`,
+          );
         break;
       case 'rag':
       case 'direction':
@@ -494,10 +506,15 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       case 'ignored':
         break;
       case undefined:
-        warnOnce(ctx, grid, label, at(col),
+        warnOnce(
+          ctx,
+          grid,
+          label,
+          at(col),
           `the column header "${label}" is not one the reader knows, so the column is ignored ` +
             '(expected Ref_ID, Indicator, months, Target, RAG, Direction of travel, Trend, benchmarks or Notes; to read it, add its name to config/header-aliases.yaml, ' +
-            'or list it under indicatorTables.ignored to ignore it without this warning)');
+            'or list it under indicatorTables.ignored to ignore it without this warning)',
+        );
         break;
       default: {
         const key = kind as BenchmarkKey;
@@ -569,7 +586,13 @@ function figureOf(reading: CellReading | undefined, source: SourceRef, what: str
         source,
         `the number ${value} is shown as the date "${shownAsDateLabel(reading.date)}" because of the cell's format "${reading.numFmt}"; read as ${value} (${what})`,
       );
-      return { kind: 'number', value, format: { style: Number.isInteger(value) ? 'integer' : 'decimal', decimals: 0 }, source, stored: shownAsDateLabel(reading.date) };
+      return {
+        kind: 'number',
+        value,
+        format: { style: Number.isInteger(value) ? 'integer' : 'decimal', decimals: 0 },
+        source,
+        stored: shownAsDateLabel(reading.date),
+      };
     }
     case 'text':
       if (isNoFigureText(reading.text, ctx.noFigure)) return { kind: 'missing', reason: 'placeholder', text: reading.text.trim(), source };
@@ -611,7 +634,9 @@ function normalisePercentRow(row: IndicatorRow): void {
 }
 
 function slug(name: string): string {
-  return normaliseIndicatorName(name).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return normaliseIndicatorName(name)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableContext): IndicatorRow | undefined {
@@ -633,8 +658,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   }
   const entry = ctx.catalogue.lookup(name);
   const refReading = layout.refIdCol === undefined ? undefined : row.get(layout.refIdCol);
-  const refId =
-    refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
+  const refId = refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
   const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
   const indicator: IndicatorRow = {
     id: entry?.id ?? slug(name),
@@ -654,9 +678,11 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const target = layout.target;
   if (target) indicator.target = figureOf(row.get(target.col), sourceAt(target.col), `${name}, ${target.label}`, grid, ctx);
   if (layout.yearTargets.length > 0) {
-    indicator.yearTargets = layout.yearTargets.map(
-      (t): YearTarget => ({ year: t.year, label: t.label, figure: figureOf(row.get(t.col), sourceAt(t.col), `${name}, ${t.label}`, grid, ctx) }),
-    );
+    indicator.yearTargets = layout.yearTargets.map((t): YearTarget => ({
+      year: t.year,
+      label: t.label,
+      figure: figureOf(row.get(t.col), sourceAt(t.col), `${name}, ${t.label}`, grid, ctx),
+    }));
   }
   for (const key of BENCHMARKS) {
     const column = layout.benchmarks[key];
@@ -671,9 +697,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
     const isNotes = layout.notesCols.has(col) || (col > lastHeaded && reading.kind === 'text');
     if (isNotes && reading.kind === 'text') indicator.notes.push(reading.text);
   }
-  const percentByCells = Object.values(indicator.values).some(
-    (f) => f !== undefined && f.kind === 'number' && f.format.style === 'percent',
-  );
+  const percentByCells = Object.values(indicator.values).some((f) => f !== undefined && f.kind === 'number' && f.format.style === 'percent');
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) normalisePercentRow(indicator);

@@ -160,7 +160,10 @@ const STATUSES: QualifyingStatus[] = ['SW', 'NQSW', 'ASYE'];
 const KINDS: CommentaryKind[] = ['desired-outcome', 'progress-analysis', 'action'];
 
 function normaliseKind(text: string): CommentaryKind | undefined {
-  const k = text.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const k = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   return KINDS.find((kind) => kind === k);
 }
 
@@ -258,7 +261,7 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
         'implausible-value',
         budget.source,
         `the budget is £${budget.value.toLocaleString('en-GB')} against a forecast outturn of £${forecastOutturn.value.toLocaleString('en-GB')} (${serviceArea ?? 'service area'}), ` +
-          'so the variance % of budget and its RAG cannot be worked out; expected the service area\'s budget, more than £0',
+          "so the variance % of budget and its RAG cannot be worked out; expected the service area's budget, more than £0",
       );
       continue;
     }
@@ -305,11 +308,7 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
 }
 
 /** Reads the project's own long-format sheets; a sheet that is absent gives an empty list. */
-export function readProjectSheets(
-  raw: RawWorkbook,
-  aliases: HeaderAliases['projectSheets'],
-  findings: FindingList,
-): Omit<Dataset, 'file' | 'tables'> {
+export function readProjectSheets(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): Omit<Dataset, 'file' | 'tables'> {
   return {
     teamMeasures: readTeamMeasures(raw, aliases, findings),
     caseloads: readCaseloads(raw, aliases, findings),
@@ -326,4 +325,3 @@ export function readProjectSheets(
 export function isProjectSheet(name: string, aliases: HeaderAliases['projectSheets']): boolean {
   return Object.values(aliases).some((spec) => matchesAlias(name, spec.sheet));
 }
-

@@ -20,7 +20,8 @@ describe('command-line conventions', () => {
   it('--help documents every exit code once, for every command', () => {
     const help = runCli(['--help']);
     expect(help.status).toBe(0);
-    for (const line of ['  0   success', '  1   problems found', '  2   wrong usage', '  70  internal failure', '  75  busy']) expect(help.stdout).toContain(line);
+    for (const line of ['  0   success', '  1   problems found', '  2   wrong usage', '  70  internal failure', '  75  busy'])
+      expect(help.stdout).toContain(line);
   });
 
   it.each([
@@ -34,7 +35,10 @@ describe('command-line conventions', () => {
     expect(text.stderr).toContain(`error: option '--limit <n>' argument '${limit}' is invalid. ${message}`);
     const json = runCli(['history', '--json', `--limit=${limit}`, '--settings', project.settings]);
     expect(json.status).toBe(2);
-    expect(onlyJson(json.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: `option '--limit <n>' argument '${limit}' is invalid. ${message}` } });
+    expect(onlyJson(json.stdout)).toEqual({
+      ok: false,
+      error: { code: 'usage', exitCode: 2, message: `option '--limit <n>' argument '${limit}' is invalid. ${message}` },
+    });
   });
 
   it('validate --json on a missing workbook prints one JSON object with an error code', () => {
@@ -53,7 +57,10 @@ describe('command-line conventions', () => {
     const settings = path.join(project.root, 'config', 'nowhere.yaml');
     const json = runCli(['validate', '--json', '--settings', settings]);
     expect(json.status).toBe(1);
-    expect(onlyJson(json.stdout)).toEqual({ ok: false, error: { code: 'config', exitCode: 1, message: `${settings}: cannot read the settings file: no such file` } });
+    expect(onlyJson(json.stdout)).toEqual({
+      ok: false,
+      error: { code: 'config', exitCode: 1, message: `${settings}: cannot read the settings file: no such file` },
+    });
     const text = runCli(['history', '--settings', settings]);
     expect(text).toEqual({ status: 1, stdout: '', stderr: `b4b-reports: ${settings}: cannot read the settings file: no such file\n` });
   });

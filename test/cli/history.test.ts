@@ -11,7 +11,9 @@ describe('b4b-reports history', () => {
     expect(runCli(args).status).toBe(1); // refused: exists, no --force
     const listing = runCli(['history', '--settings', project.settings]).stdout.trim().split('\n');
     expect(listing).toHaveLength(2);
-    expect(listing[0]).toMatch(/report performance\s+2023-10\s+on-demand\s+refused .* 0 files .* error: .*output\/2023-10\/performance-2023-10.pdf already exists/);
+    expect(listing[0]).toMatch(
+      /report performance\s+2023-10\s+on-demand\s+refused .* 0 files .* error: .*output\/2023-10\/performance-2023-10.pdf already exists/,
+    );
     expect(listing[1]).toMatch(/report performance\s+2023-10\s+on-demand\s+success .* 2 files .* workbook [0-9a-f]{12}/);
     const json = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as {
       ok: boolean;

@@ -26,7 +26,9 @@ describe('a mistyped month header, through the CLI', () => {
 
     const accepted = runCli(['validate', workbook, '--settings', project.settings]);
     expect(accepted.status, accepted.stderr).toBe(0);
-    expect(accepted.stdout).toContain(`mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/header-aliases.yaml (monthCorrections) declares`);
+    expect(accepted.stdout).toContain(
+      `mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/header-aliases.yaml (monthCorrections) declares`,
+    );
 
     const run = runCli(['run', '--month', '2022-01', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(run.status, run.stderr).toBe(0);
@@ -43,7 +45,15 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
     const workbook = path.join(project.root, 'measure.xlsx');
     await writeFile(
       workbook,
-      await buildWorkbook([{ name: 'B4B data set', rows: [[undefined, 'Ref_ID', 'Measure', 'Sep-23', 'Oct-23'], [undefined, undefined, 'Number of contacts in the month', 1532, 1922]] }]),
+      await buildWorkbook([
+        {
+          name: 'B4B data set',
+          rows: [
+            [undefined, 'Ref_ID', 'Measure', 'Sep-23', 'Oct-23'],
+            [undefined, undefined, 'Number of contacts in the month', 1532, 1922],
+          ],
+        },
+      ]),
     );
     const refused = runCli(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);

@@ -22,7 +22,13 @@ describe('the project folder', () => {
   });
 
   it('init writes a project that run uses from any folder, writing only inside it', async () => {
-    for (const file of ['config/b4b.yaml', 'config/packs.yaml', 'config/covering/panel-performance.yaml', 'templates/performance.hbs', 'data/b4b-sample.xlsx']) {
+    for (const file of [
+      'config/b4b.yaml',
+      'config/packs.yaml',
+      'config/covering/panel-performance.yaml',
+      'templates/performance.hbs',
+      'data/b4b-sample.xlsx',
+    ]) {
       expect((await stat(path.join(dir, 'proj', file))).isFile(), file).toBe(true);
     }
     const elsewhere = path.join(dir, 'elsewhere');
@@ -60,7 +66,9 @@ describe('the project folder', () => {
     expect(findProject({ env: { B4B_PROJECT: proj }, cwd: other })).toMatchObject({ root: proj, source: 'environment' });
     expect(findProject({ env: {}, cwd: other })).toMatchObject({ root: other, settingsFile: path.join(other, 'config', 'b4b.yaml'), source: 'current-folder' });
     expect(findProject({ env: {}, cwd: dir })).toMatchObject({ root: ROOT, source: 'package-sample' });
-    expect(() => findProject({ env: { B4B_PROJECT: dir }, cwd: dir })).toThrow(`B4B_PROJECT names ${dir} as the project folder, but it has no config/b4b.yaml.`);
+    expect(() => findProject({ env: { B4B_PROJECT: dir }, cwd: dir })).toThrow(
+      `B4B_PROJECT names ${dir} as the project folder, but it has no config/b4b.yaml.`,
+    );
     // The same through the program, as a user sets it.
     const history = runCli(['history'], { cwd: tmpdir(), env: { B4B_PROJECT: other } });
     expect(history).toEqual({ status: 0, stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`, stderr: '' });
@@ -91,7 +99,9 @@ describe('the project folder', () => {
     expect(loaded.paths.workbook).toBe(path.join(dir, 'other.xlsx'));
     const unknownPack = runCli(['run', '--project', 'moved-packs', '--month', '2023-10', '--pack', 'cabinet'], { cwd: dir });
     expect(unknownPack.status).toBe(2);
-    expect(unknownPack.stderr).toBe(`b4b-reports: there is no pack called "cabinet" in ${path.join(root, 'config', 'agenda-packs.yaml')} (known: panel, board)\n`);
+    expect(unknownPack.stderr).toBe(
+      `b4b-reports: there is no pack called "cabinet" in ${path.join(root, 'config', 'agenda-packs.yaml')} (known: panel, board)\n`,
+    );
   });
 
   it('--version prints the package version', async () => {

@@ -14,7 +14,9 @@ async function projectWithTemplate(template: string): Promise<TempProject> {
 
 describe('b4b-reports run', () => {
   it('writes the report under output/<month>/ and prints its path', async () => {
-    const project = await projectWithTemplate('# Right support\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\n{{/indicatorTable}}\n');
+    const project = await projectWithTemplate(
+      '# Right support\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\n{{/indicatorTable}}\n',
+    );
     const result = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
@@ -30,7 +32,9 @@ describe('b4b-reports run', () => {
   });
 
   it('warns of an indicator the workbook lacks; --strict makes it an error and writes nothing', async () => {
-    const project = await projectWithTemplate('{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n');
+    const project = await projectWithTemplate(
+      '{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n',
+    );
     const relaxed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(relaxed.status).toBe(0);
     expect(relaxed.stderr).toContain('number-of-widgets-made: not supplied for Oct-23');

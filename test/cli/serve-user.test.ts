@@ -8,7 +8,12 @@ import { ROOT } from '../fixtures/workbooks.js';
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 
 function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', input: options.input ?? '', env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -27,7 +32,10 @@ describe('b4b-reports user', () => {
     expect(cli(['user', 'list', '--settings', project.settings]).stdout).toBe('olivia  officer\nvictor  viewer\n');
 
     const again = cli(['user', 'add', 'olivia', '--role', 'viewer', '--settings', project.settings], { input: 'another-password' });
-    expect([again.status, again.stderr]).toEqual([1, `b4b-reports: ${users}: there is already a user "olivia"; use --replace to change their role and password\n`]);
+    expect([again.status, again.stderr]).toEqual([
+      1,
+      `b4b-reports: ${users}: there is already a user "olivia"; use --replace to change their role and password\n`,
+    ]);
     const role = cli(['user', 'add', 'max', '--role', 'admin', '--settings', project.settings], { input: 'a-long-password' });
     expect([role.status, role.stderr]).toEqual([2, 'b4b-reports: --role "admin" is not a role; expected officer or viewer\n']);
     const short = cli(['user', 'add', 'max', '--role', 'viewer', '--settings', project.settings], { input: 'short' });
@@ -48,7 +56,10 @@ describe('b4b-reports serve', () => {
 
   it('serves the pages on loopback with the scheduler in the same process, and stops on SIGTERM', async () => {
     const project = await tempProject();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--schedule', '--settings', project.settings], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--schedule', '--settings', project.settings], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stderr = '';
     const address = await new Promise<string>((resolve, reject) => {

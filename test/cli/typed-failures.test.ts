@@ -50,7 +50,9 @@ describe('the output folder cannot be written', () => {
     expect(mountTmpfs(project.output, 'size=64k')).toBe(true);
     const result = runReport(project);
     expect(result.status).toBe(EXIT.IO_ERROR);
-    expect(result.stderr).toContain(`b4b-reports: cannot write a file in ${project.output}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were\n`);
+    expect(result.stderr).toContain(
+      `b4b-reports: cannot write a file in ${project.output}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were\n`,
+    );
     expect(result.stderr).not.toMatch(NO_STACK);
   });
 
@@ -61,7 +63,9 @@ describe('the output folder cannot be written', () => {
     const result = runReport(project);
     expect(result.status).toBe(EXIT.CANT_CREATE);
     expect(result.stderr).toMatch(
-      new RegExp(`b4b-reports: cannot write ${project.output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\S+: the folder is on a read-only file system \\(EROFS\\); choose a writable folder \\(outputDir and ledger in config/b4b.yaml say where runs write\\)\n`),
+      new RegExp(
+        `b4b-reports: cannot write ${project.output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\S+: the folder is on a read-only file system \\(EROFS\\); choose a writable folder \\(outputDir and ledger in config/b4b.yaml say where runs write\\)\n`,
+      ),
     );
     expect(result.stderr).not.toMatch(NO_STACK);
   });
@@ -72,7 +76,9 @@ describe('the output folder cannot be written', () => {
     await setOutputDir(project, 'blocker/output');
     const result = runReport(project);
     expect(result.status).toBe(EXIT.CANT_CREATE);
-    expect(result.stderr).toMatch(/^b4b-reports: cannot write \S+\/blocker\/output\/\S*: a part of that path is a file, not a folder \(ENOTDIR\); choose a folder that exists or can be made/m);
+    expect(result.stderr).toMatch(
+      /^b4b-reports: cannot write \S+\/blocker\/output\/\S*: a part of that path is a file, not a folder \(ENOTDIR\); choose a folder that exists or can be made/m,
+    );
     expect(result.stderr).not.toMatch(NO_STACK);
   });
 
@@ -103,7 +109,10 @@ describe('a pack file that is not a PDF', () => {
     const project = await tempProject({
       edit: (file, text) =>
         file === 'config/packs.yaml'
-          ? text.replace('          - report: performance\n            appendix: 1', '          - file: data/minutes.pdf\n            title: Minutes\n          - report: performance\n            appendix: 1')
+          ? text.replace(
+              '          - report: performance\n            appendix: 1',
+              '          - file: data/minutes.pdf\n            title: Minutes\n          - report: performance\n            appendix: 1',
+            )
           : text,
     });
     await mkdir(path.join(project.root, 'data'), { recursive: true });
@@ -144,7 +153,9 @@ describe('names that JavaScript reserves', () => {
   });
 
   it('a job or a pack named __proto__ in the config files is an error naming the file and line: exit 1', async () => {
-    const jobs = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('name: board-monthly', 'name: constructor') : text) });
+    const jobs = await tempProject({
+      edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('name: board-monthly', 'name: constructor') : text),
+    });
     const check = runCli(['schedule', '--check', '--settings', jobs.settings]);
     expect(check.status).toBe(1);
     expect(check.stderr).toBe(
@@ -154,7 +165,9 @@ describe('names that JavaScript reserves', () => {
     const run = runCli(['run', '--pack', 'board', '--month', '2023-10', '--settings', packs.settings]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      new RegExp(`^b4b-reports: ${packs.root}/config/packs.yaml: the packs file uses a reserved name:\n  ${packs.root}/config/packs.yaml:\\d+: "__proto__" \\(in packs\\) cannot be a name: JavaScript reserves it for every object; choose another name\n$`),
+      new RegExp(
+        `^b4b-reports: ${packs.root}/config/packs.yaml: the packs file uses a reserved name:\n  ${packs.root}/config/packs.yaml:\\d+: "__proto__" \\(in packs\\) cannot be a name: JavaScript reserves it for every object; choose another name\n$`,
+      ),
     );
   });
 });

@@ -48,7 +48,15 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
   it('a header that says "Measure" where no alias maps it', async () => {
     const file = await fixture(
       'measure.xlsx',
-      await buildWorkbook([{ name: 'B4B data set', rows: [[undefined, 'Ref_ID', 'Measure', 'Sep-23', 'Oct-23'], [undefined, undefined, 'Number of contacts in the month', 1532, 1922]] }]),
+      await buildWorkbook([
+        {
+          name: 'B4B data set',
+          rows: [
+            [undefined, 'Ref_ID', 'Measure', 'Sep-23', 'Oct-23'],
+            [undefined, undefined, 'Number of contacts in the month', 1532, 1922],
+          ],
+        },
+      ]),
     );
     const result = runCli(['validate', file]);
     expect(result.status).toBe(1);
@@ -73,7 +81,10 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
   });
 
   it('--json prints the errors for machines, with the same exit code', async () => {
-    const file = await fixture('json.xlsx', await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] }]));
+    const file = await fixture(
+      'json.xlsx',
+      await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] }]),
+    );
     const result = runCli(['validate', '--json', file]);
     expect(result.status).toBe(1);
     const parsed = JSON.parse(result.stdout) as { ok: boolean; errors: Array<{ code: string; source: { sheet: string; cell: string } }> };
@@ -82,7 +93,10 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
   });
 
   it('--strict fails on warnings alone', async () => {
-    const file = await fixture('warn.xlsx', await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of widgets', 1, 2, 3, 4, 5, 6]] }]));
+    const file = await fixture(
+      'warn.xlsx',
+      await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of widgets', 1, 2, 3, 4, 5, 6]] }]),
+    );
     expect(runCli(['validate', file]).status).toBe(0);
     const strict = runCli(['validate', '--strict', file]);
     expect(strict.status).toBe(1);

@@ -105,7 +105,9 @@ describe('the HTML twins of the public documents', () => {
           tablesWithoutHeaders: all('table').filter((t) => t.querySelectorAll('th').length === 0).length,
           headersWithoutScope: all('th').filter((th) => !['col', 'row'].includes(th.getAttribute('scope'))).length,
           charts: all('svg').length,
-          chartsWithoutAlternative: all('svg').filter((svg) => svg.getAttribute('role') !== 'img' || !svg.querySelector('title')?.textContent || !svg.querySelector('desc')?.textContent).length,
+          chartsWithoutAlternative: all('svg').filter(
+            (svg) => svg.getAttribute('role') !== 'img' || !svg.querySelector('title')?.textContent || !svg.querySelector('desc')?.textContent,
+          ).length,
           ragCells: all('td .dot').map((dot) => dot.parentElement.textContent.trim()),
           scripts: all('script, link[rel=stylesheet], img').length,
         };
@@ -132,7 +134,7 @@ describe('the HTML twins of the public documents', () => {
     expect(performance?.html).toContain('Improved');
   });
 
-  it('hold every figure their PDF prints (pdftotext of the same run), outside the charts\' drawings', async () => {
+  it("hold every figure their PDF prints (pdftotext of the same run), outside the charts' drawings", async () => {
     for (const twin of twins) {
       await page.setContent(twin.html);
       // The HTML's own text without its inline charts: the figures must be in its tables and text.

@@ -12,7 +12,7 @@ describe('RAG', () => {
     expect(computeRag(0.95, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('green');
     expect(computeRag(0.97, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('green');
     expect(computeRag(0.91, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('amber');
-    expect(computeRag(0.90, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('amber');
+    expect(computeRag(0.9, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('amber');
     expect(computeRag(0.89, target(0.95, 'percent'), 'higher-is-better', true, tolerance)).toBe('red');
   });
 

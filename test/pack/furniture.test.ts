@@ -35,7 +35,9 @@ beforeAll(async () => {
   for (const name of ['panel', 'board']) {
     const pack = await buildPack(loaded, packs, name, dataset, '2023-10', { numberItemFiles: true });
     for (const variant of ['public', 'restricted'] as const) {
-      const front = pdfText(Buffer.from(pack.variants[variant].pack)).split('\f').findIndex((t) => /^Page \d+\s*$/m.test(t));
+      const front = pdfText(Buffer.from(pack.variants[variant].pack))
+        .split('\f')
+        .findIndex((t) => /^Page \d+\s*$/m.test(t));
       files.push({ name: `${name}-2023-10-${variant}.pdf`, bytes: pack.variants[variant].pack, front });
       for (const item of pack.variants[variant].items) files.push({ name: `${name}-items/${variant}/item-${item.number}.pdf`, bytes: item.bytes, front: 0 });
     }
@@ -97,7 +99,10 @@ describe('every PDF written for October 2023', () => {
       'Agenda Item 3: ASSURANCE CLINICS',
     ]);
     expect(board[2]!.children.map((e) => e.title)).toEqual(['Appendix 1: Finance report – October 2023 (Document is Confidential)']);
-    expect(board[3]!.children.map((e) => e.title)).toEqual(['Appendix 1: Assurance Clinic - Safeguarding, August 2023', 'Appendix 2: Assurance Clinic - Pathways Through Care, August 2023']);
+    expect(board[3]!.children.map((e) => e.title)).toEqual([
+      'Appendix 1: Assurance Clinic - Safeguarding, August 2023',
+      'Appendix 2: Assurance Clinic - Pathways Through Care, August 2023',
+    ]);
     expect(titles(board[1]!.children)).toContain('Performance - Supervision');
     // The public pack's bookmarks name no section of the exempt report.
     expect(titles(board).join('\n')).not.toMatch(/Revenue position|Main variances/);
@@ -109,7 +114,11 @@ describe('every PDF written for October 2023', () => {
     for (const file of files.filter((f) => /performance|panel|board-2023|item-1\.pdf|item-10/.test(f.name))) {
       const pages = pagesOf(file.bytes);
       // Every contents page (the performance report's; the glossary's, which runs onto a second page).
-      const entryLines = (t: string): boolean => t.trim().split('\n').every((line) => /^.+\s\d+$/.test(line.trim()) || /^Pages? \d+/.test(line.trim()));
+      const entryLines = (t: string): boolean =>
+        t
+          .trim()
+          .split('\n')
+          .every((line) => /^.+\s\d+$/.test(line.trim()) || /^Pages? \d+/.test(line.trim()));
       const contents = pages.flatMap((t, i) => (/^Contents$/m.test(t) ? [t, ...(pages[i + 1] && entryLines(pages[i + 1]!) ? [pages[i + 1]!] : [])] : []));
       if (contents.length === 0) continue;
       const entries = contents.flatMap((t) => [...t.matchAll(/^(.+?)\s+(\d+)$/gm)]).filter((m) => !/^(Page|Agenda Item|Appendix)$/.test(m[1]!.trim()));

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 describe('the board pack for October 2023', () => {
-  it('public: holds none of the finance report\'s figures or headings', () => {
+  it("public: holds none of the finance report's figures or headings", () => {
     const publicText = pdfText(Buffer.from(board.variants.public.pack));
     const restrictedText = pdfText(Buffer.from(board.variants.restricted.pack));
     const revenue = dataset.finance.revenue.filter((r) => r.month === '2023-10');
@@ -39,7 +39,14 @@ describe('the board pack for October 2023', () => {
       ...revenue.flatMap((r) => [money000(r.budget.value), money000(r.forecastOutturn.value)]),
       money000(revenue.reduce((n, r) => n + r.budget.value, 0)),
     ].filter((f) => f.includes(','));
-    const headings = ['Revenue position', 'Main variances', 'Cost reduction plans', 'Agency staffing', 'Children & Learning Finance Report', 'NOT FOR PUBLICATION'];
+    const headings = [
+      'Revenue position',
+      'Main variances',
+      'Cost reduction plans',
+      'Agency staffing',
+      'Children & Learning Finance Report',
+      'NOT FOR PUBLICATION',
+    ];
     const proposals = dataset.finance.costReduction.filter((c) => c.month === '2023-10').map((c) => c.proposal.slice(0, 30));
     expect(figures.length).toBeGreaterThan(5);
     for (const text of [...figures, ...headings, ...proposals]) {
@@ -144,9 +151,30 @@ describe('the board pack for October 2023', () => {
 describe('the panel pack', () => {
   it('has the covering report in the council template, paragraphs numbered on, then Appendix 1 from page 117', async () => {
     const panel = await buildPack(loaded, packs, 'panel', dataset, '2023-10', { numberItemFiles: false });
-    const text = pdfText(Buffer.from(panel.variants.public.pack)).replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]+/g, ' ');
+    const text = pdfText(Buffer.from(panel.variants.public.pack))
+      .replace(/[ \t]*\n[ \t]*/g, '\n')
+      .replace(/[ \t]+/g, ' ');
     const flat = text.replace(/\s+/g, ' ');
-    for (const field of ['DECISION-MAKER:', 'SUBJECT:', 'DATE OF DECISION:', 'REPORT OF:', 'CONTACT DETAILS', 'STATEMENT OF CONFIDENTIALITY', 'BRIEF SUMMARY', 'RECOMMENDATIONS:', 'REASONS FOR REPORT RECOMMENDATIONS', 'ALTERNATIVE OPTIONS CONSIDERED AND REJECTED', 'DETAIL (Including consultation carried out)', 'RESOURCE IMPLICATIONS', 'LEGAL IMPLICATIONS', 'RISK MANAGEMENT IMPLICATIONS', 'POLICY FRAMEWORK IMPLICATIONS', 'KEY DECISION?', 'WARDS/COMMUNITIES AFFECTED:', 'SUPPORTING DOCUMENTATION']) {
+    for (const field of [
+      'DECISION-MAKER:',
+      'SUBJECT:',
+      'DATE OF DECISION:',
+      'REPORT OF:',
+      'CONTACT DETAILS',
+      'STATEMENT OF CONFIDENTIALITY',
+      'BRIEF SUMMARY',
+      'RECOMMENDATIONS:',
+      'REASONS FOR REPORT RECOMMENDATIONS',
+      'ALTERNATIVE OPTIONS CONSIDERED AND REJECTED',
+      'DETAIL (Including consultation carried out)',
+      'RESOURCE IMPLICATIONS',
+      'LEGAL IMPLICATIONS',
+      'RISK MANAGEMENT IMPLICATIONS',
+      'POLICY FRAMEWORK IMPLICATIONS',
+      'KEY DECISION?',
+      'WARDS/COMMUNITIES AFFECTED:',
+      'SUPPORTING DOCUMENTATION',
+    ]) {
       expect(flat, field).toContain(field);
     }
     expect(text).toMatch(/4\.\s+Performance information up to 31 October 2023 is attached as Appendix 1/);
@@ -180,7 +208,12 @@ describe('the panel pack', () => {
         frontSheet: true,
         items: [
           { number: 6, title: 'MINUTES', summary: '', documents: [{ file, title: 'Minutes', exempt: false }] },
-          { number: 7, title: 'PERFORMANCE', summary: '', documents: [{ report: 'performance', appendix: 1, title: 'Performance', exempt: false, month: 'pack' }] },
+          {
+            number: 7,
+            title: 'PERFORMANCE',
+            summary: '',
+            documents: [{ report: 'performance', appendix: 1, title: 'Performance', exempt: false, month: 'pack' }],
+          },
         ],
       },
     };
@@ -197,10 +230,12 @@ describe('b4b-reports run --pack', () => {
     const project = await tempProject();
     const result = runCli(['run', '--month', '2023-10', '--pack', 'board', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.trim().split('\n').map((p) => path.relative(project.root, path.resolve(p)))).toEqual([
-      path.join('output', '2023-10', 'board-2023-10-public.pdf'),
-      path.join('output', '2023-10', 'board-2023-10-restricted.pdf'),
-    ]);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((p) => path.relative(project.root, path.resolve(p))),
+    ).toEqual([path.join('output', '2023-10', 'board-2023-10-public.pdf'), path.join('output', '2023-10', 'board-2023-10-restricted.pdf')]);
     // The HTML twins of the public documents only: no finance report.
     expect((await readdir(path.join(project.output, '2023-10', 'board-html'))).sort()).toEqual([
       'item-1-performance.html',

@@ -24,12 +24,23 @@ describe('planPack', () => {
   it('gives an exempt part the same page numbers in the public pack: its confidential page stands for all of them', () => {
     const plan = planPack(parts, 115);
     const lists = (['public', 'restricted'] as const).map((variant) =>
-      furniturePages([{ item: 0, exempt: false, title: 'Covering report' }, { item: 0, exempt: false, title: 'Performance' }, { item: 1, exempt: true, label: 'Appendix 1', title: 'Finance report' }], plan, {
-        variant,
-        numberPages: true,
-        frontMatterPages: 3,
-        items: [{ number: 10, title: 'PERFORMANCE' }, { number: 11, title: 'FINANCE' }],
-      }),
+      furniturePages(
+        [
+          { item: 0, exempt: false, title: 'Covering report' },
+          { item: 0, exempt: false, title: 'Performance' },
+          { item: 1, exempt: true, label: 'Appendix 1', title: 'Finance report' },
+        ],
+        plan,
+        {
+          variant,
+          numberPages: true,
+          frontMatterPages: 3,
+          items: [
+            { number: 10, title: 'PERFORMANCE' },
+            { number: 11, title: 'FINANCE' },
+          ],
+        },
+      ),
     );
     expect(lists[1]).toEqual([{ lines: [BLANK_PAGE_TEXT] }, { lines: [BLANK_PAGE_TEXT], label: 'Page 120' }]);
     expect(lists[0]).toEqual([

@@ -15,8 +15,7 @@ function line(title: string, series: Array<{ label: string; values: number[]; ta
   return { kind: 'chart', title, monthLabels: MONTHS, series: series.map((s) => ({ percent: false, ...s, values: s.values })) };
 }
 
-const texts = (model: ChartModel, size = { width: 370, height: 190 }) =>
-  drawChart(model, size).shapes.flatMap((s) => (s.t === 'text' ? [s] : []));
+const texts = (model: ChartModel, size = { width: 370, height: 190 }) => drawChart(model, size).shapes.flatMap((s) => (s.t === 'text' ? [s] : []));
 
 describe('the axis policy', () => {
   it('starts counts and rates at zero when their movement fills a third of such an axis', () => {
@@ -38,7 +37,9 @@ describe('the axis policy', () => {
   });
 
   it('spans percentages over the data and target with padding, within 0-100%', () => {
-    const model = line('Visits', [{ label: 'Visits', values: [0.82, 0.85, 0.84, 0.88, 0.9, 0.86, 0.87, 0.91, 0.89, 0.9, 0.92, 0.93, 0.9], target: 0.95, percent: true }]);
+    const model = line('Visits', [
+      { label: 'Visits', values: [0.82, 0.85, 0.84, 0.88, 0.9, 0.86, 0.87, 0.91, 0.89, 0.9, 0.92, 0.93, 0.9], target: 0.95, percent: true },
+    ]);
     const axis = valueAxis(model);
     expect(axis.min).toBeGreaterThan(50);
     expect(axis.min).toBeLessThan(82);
@@ -48,7 +49,14 @@ describe('the axis policy', () => {
   });
 
   it('starts bars at zero, below zero for an underspend', () => {
-    const bars: ChartModel = { kind: 'chart', type: 'bar', yFormat: 'money', title: 'Variance', monthLabels: ['Apr-23', 'May-23'], series: [{ label: 'Variance', values: [-120, 1400], percent: false }] };
+    const bars: ChartModel = {
+      kind: 'chart',
+      type: 'bar',
+      yFormat: 'money',
+      title: 'Variance',
+      monthLabels: ['Apr-23', 'May-23'],
+      series: [{ label: 'Variance', values: [-120, 1400], percent: false }],
+    };
     const axis = valueAxis(bars);
     expect(axis.min).toBeLessThan(0);
     expect(axis.broken).toBe(false);
@@ -93,7 +101,9 @@ describe('titles and legends', () => {
 
   it('as SVG, carries its text alternative for the HTML twin', () => {
     const svg = chartSvg(line('Contacts & referrals', [{ label: 'Contacts', values: MONTHS.map((_, i) => 100 + i) }]), undefined, { idPrefix: 'c1' });
-    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="c1-title c1-desc"><title id="c1-title">Contacts &amp; referrals<\/title><desc id="c1-desc">Line chart, Oct-22 to Oct-23\. Contacts: 112 in Oct-23, lowest 100 \(Oct-22\), highest 112 \(Oct-23\)\.<\/desc>/);
+    expect(svg).toMatch(
+      /^<svg [^>]*role="img" aria-labelledby="c1-title c1-desc"><title id="c1-title">Contacts &amp; referrals<\/title><desc id="c1-desc">Line chart, Oct-22 to Oct-23\. Contacts: 112 in Oct-23, lowest 100 \(Oct-22\), highest 112 \(Oct-23\)\.<\/desc>/,
+    );
   });
 });
 
@@ -104,11 +114,7 @@ function chartTickPattern(output: ReportOutput): RegExp {
 }
 
 describe('charts in the PDFs are vectors with searchable text', () => {
-  const reports: Array<{ name: string; output?: ReportOutput }> = [
-    { name: 'performance' },
-    { name: 'clinic-safeguarding' },
-    { name: 'finance' },
-  ];
+  const reports: Array<{ name: string; output?: ReportOutput }> = [{ name: 'performance' }, { name: 'clinic-safeguarding' }, { name: 'finance' }];
 
   beforeAll(async () => {
     const dataset = await sampleDataset();

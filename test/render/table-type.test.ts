@@ -28,7 +28,7 @@ describe('table type', () => {
     expect(Math.min(...header.map(size))).toBeGreaterThanOrEqual(Math.max(...figure.map(size)) - 0.05);
   });
 
-  it('the clinic\'s team and caseload tables are at least 8 pt, headers too', () => {
+  it("the clinic's team and caseload tables are at least 8 pt, headers too", () => {
     for (const text of ['Denominator', 'Numerator', 'Team/Locality', 'Allocations', 'Total']) {
       const words = clinic.filter((w) => w.text === text);
       expect(words.length, text).toBeGreaterThan(0);
@@ -43,7 +43,9 @@ describe('table type', () => {
     }
     // The figures under a month header end at the same x: right-aligned.
     const header = performance.find((w) => w.text === 'Oct-23' && w.page === 4)!;
-    const column = performance.filter((w) => w.page === 4 && w.yMin > header.yMax && /^\d+(\.\d+)?%?$/.test(w.text) && w.xMax > header.xMin && w.xMax <= header.xMax + 3);
+    const column = performance.filter(
+      (w) => w.page === 4 && w.yMin > header.yMax && /^\d+(\.\d+)?%?$/.test(w.text) && w.xMax > header.xMin && w.xMax <= header.xMax + 3,
+    );
     expect(column.length).toBeGreaterThan(10);
     expect(Math.max(...column.map((w) => w.xMax)) - Math.min(...column.map((w) => w.xMax))).toBeLessThan(0.6);
   });

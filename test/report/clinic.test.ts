@@ -63,7 +63,10 @@ describe('the Safeguarding assurance clinic for July 2023', () => {
   });
 
   it("lists the seed's 20+ caseloads, highest first", () => {
-    const section = lines.slice(lines.indexOf('20+ Caseloads'), lines.findIndex((l) => l.startsWith('Caseloads in BIT')));
+    const section = lines.slice(
+      lines.indexOf('20+ Caseloads'),
+      lines.findIndex((l) => l.startsWith('Caseloads in BIT')),
+    );
     const printed = section.flatMap((line) => {
       const m = /^(\d+) (SW|NQSW|ASYE) (.+)$/.exec(line);
       return m ? [[m[1], m[2], m[3]]] : [];

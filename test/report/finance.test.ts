@@ -44,7 +44,9 @@ describe('the October 2023 finance report', () => {
     const body = revenue.rows.filter((r) => !r.total);
     const total = revenue.rows.find((r) => r.total);
     for (const col of [1, 2]) {
-      const pounds = dataset.finance.revenue.filter((r) => r.month === '2023-10').reduce((n, r) => n + (col === 1 ? r.budget.value : r.forecastOutturn.value), 0);
+      const pounds = dataset.finance.revenue
+        .filter((r) => r.month === '2023-10')
+        .reduce((n, r) => n + (col === 1 ? r.budget.value : r.forecastOutturn.value), 0);
       expect(total?.cells[col]).toBe(money000(pounds));
       // Printed rows add up to the printed total, give or take rounding of each row to £000.
       expect(Math.abs(body.reduce((n, r) => n + thousands(r.cells[col]), 0) - thousands(total?.cells[col]))).toBeLessThanOrEqual(body.length / 2);

@@ -21,7 +21,11 @@ const SEED_ROWS = readFileSync(path.join(ROOT, 'test/fixtures/seed-000-appendix-
     return { name: fields[0]!.trim(), months: fields.slice(1, 1 + months).map((f) => f.trim()), target: fields[1 + months]?.trim() };
   });
 
-const tokens = (text: string): string[] => text.split(/\s+/).filter((t) => t !== '').map((t) => t.replace(/%$/, ''));
+const tokens = (text: string): string[] =>
+  text
+    .split(/\s+/)
+    .filter((t) => t !== '')
+    .map((t) => t.replace(/%$/, ''));
 
 let dataset: Dataset;
 let report: ReportOutput;
@@ -69,10 +73,13 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
     expect(problems).toEqual([]);
   });
 
-  it('has the health assessments table with the seed\'s 26 figures, Oct-22 to Oct-23, in the permanence section', () => {
+  it("has the health assessments table with the seed's 26 figures, Oct-22 to Oct-23, in the permanence section", () => {
     const health = SEED_ROWS.filter((r) => r.name.includes('health assessments'));
     expect(health.flatMap((r) => r.months)).toHaveLength(26);
-    const section = text.slice(text.indexOf('Promote permanence and placement stability', text.indexOf('Page 119')), text.indexOf('Permanent, stable workforce', text.indexOf('Page 119')));
+    const section = text.slice(
+      text.indexOf('Promote permanence and placement stability', text.indexOf('Page 119')),
+      text.indexOf('Permanent, stable workforce', text.indexOf('Page 119')),
+    );
     const months = tokens(section);
     for (const row of health) {
       const name = tokens(row.name);
@@ -95,7 +102,17 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
     expect(text).toMatch(/Agenda Item 10\s+Appendix 1/);
     expect(text).toContain('Page 117');
     expect(text).toContain('Page 118');
-    for (const heading of ['Purpose', 'Right support at the right time', 'Strong, safe & vibrant localities', 'Children remain within or return to their birth families', 'Promote permanence and placement stability', 'Permanent, stable workforce', 'Embedding practice framework and standards', 'Performance - Visiting', 'Performance - Supervision']) {
+    for (const heading of [
+      'Purpose',
+      'Right support at the right time',
+      'Strong, safe & vibrant localities',
+      'Children remain within or return to their birth families',
+      'Promote permanence and placement stability',
+      'Permanent, stable workforce',
+      'Embedding practice framework and standards',
+      'Performance - Visiting',
+      'Performance - Supervision',
+    ]) {
       expect(text, heading).toMatch(new RegExp(`${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\d+`));
     }
   });

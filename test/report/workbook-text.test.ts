@@ -61,7 +61,7 @@ describe('commentary is placed as text, never as template markup', () => {
 
 describe("a person's name after a role is withheld from every report, with a warning naming the cell", () => {
   it('withholds two capitalised words after worker, social worker, SW, NQSW', () => {
-    expect(withholdNames('Allocated to social worker Jane Smith, then SW Tom O\'Neil and NQSW: Amy Lee-Wong.')).toEqual({
+    expect(withholdNames("Allocated to social worker Jane Smith, then SW Tom O'Neil and NQSW: Amy Lee-Wong.")).toEqual({
       text: 'Allocated to social worker [name withheld], then SW [name withheld] and NQSW: [name withheld].',
       roles: ['social worker', 'SW', 'NQSW'],
     });

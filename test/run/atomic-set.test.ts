@@ -90,7 +90,8 @@ describe('a pack run killed with kill -9 at any moment', () => {
     expect(Object.keys(now).sort()).toEqual(Object.keys(original).sort());
     for (const output of last?.outputs ?? []) expect(now[path.relative(monthDir, output.path)]).toBe(output.sha256);
     expect(now['panel-2023-10-public.pdf']).not.toBe(original['panel-2023-10-public.pdf']); // a new pack (its date differs)
-    for (const name of ['panel-2023-10-public.pdf', 'panel-2023-10-restricted.pdf']) await expect(PDFDocument.load(await readFile(path.join(monthDir, name)))).resolves.toBeDefined();
+    for (const name of ['panel-2023-10-public.pdf', 'panel-2023-10-restricted.pdf'])
+      await expect(PDFDocument.load(await readFile(path.join(monthDir, name)))).resolves.toBeDefined();
 
     // The next run goes ahead (the dead runs' locks are taken over at once) and tidies their folders.
     expect(runCli(args).status).toBe(0);
@@ -106,12 +107,22 @@ describe('a run whose record cannot be written', () => {
   it('replaces nothing, and says so', async () => {
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
-    const request: RunRequest = { target: { kind: 'report', name: 'performance' }, month: '2023-10', trigger: 'on-demand', force: true, strict: false, waitMs: 0, numberItemFiles: true };
+    const request: RunRequest = {
+      target: { kind: 'report', name: 'performance' },
+      month: '2023-10',
+      trigger: 'on-demand',
+      force: true,
+      strict: false,
+      waitMs: 0,
+      numberItemFiles: true,
+    };
     const first = await executeRun(loaded, request, silentProgress);
     const pdf = first.printed[0]!;
     const before = await readFile(pdf);
     // The disk fills as the success record is appended (the failure record after it gets through).
-    const append = vi.spyOn(RunLedger.prototype, 'append').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+    const append = vi
+      .spyOn(RunLedger.prototype, 'append')
+      .mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     try {
       await expect(executeRun(loaded, request, silentProgress)).rejects.toThrow(
         `the run could not be recorded in the ledger ${loaded.paths.ledger} (ENOSPC: no space left on device, write); nothing was replaced`,

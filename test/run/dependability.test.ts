@@ -58,7 +58,13 @@ describe('a run killed in the middle', () => {
 async function lockHeld(output: string, name: string): Promise<void> {
   const file = path.join(output, '.locks', `${name}.run.lock`, 'owner.json');
   for (let i = 0; i < 400; i++) {
-    if (await stat(file).then(() => true, () => false)) return;
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`no run of ${name} took its lock`);
@@ -112,10 +118,19 @@ describe('re-running a month', () => {
     const rerun = runCli([...base, '--workbook', changed, '--force']);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('Figures changed since the last run of this month: 1\n');
-    expect(rerun.stderr).toContain(`  Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`);
+    expect(rerun.stderr).toContain(
+      `  Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`,
+    );
     const last = (await new RunLedger(project.ledger).read()).pop();
     expect(last?.changes).toEqual([
-      { where: "'B4B data set' Right service right time", indicator: 'Number of contacts in the month', month: '2023-10', cell: `'B4B data set'!${source?.cell}`, old: '1922', new: '1925' },
+      {
+        where: "'B4B data set' Right service right time",
+        indicator: 'Number of contacts in the month',
+        month: '2023-10',
+        cell: `'B4B data set'!${source?.cell}`,
+        old: '1922',
+        new: '1925',
+      },
     ]);
   });
 });

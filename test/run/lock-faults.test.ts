@@ -62,7 +62,15 @@ describe('a lock that is lost all the same', () => {
     process.env.B4B_LOCK_STALE_MS = STALE;
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
-    const request: RunRequest = { target: { kind: 'report', name: 'performance' }, month: '2023-10', trigger: 'on-demand', force: true, strict: false, waitMs: 0, numberItemFiles: true };
+    const request: RunRequest = {
+      target: { kind: 'report', name: 'performance' },
+      month: '2023-10',
+      trigger: 'on-demand',
+      force: true,
+      strict: false,
+      waitMs: 0,
+      numberItemFiles: true,
+    };
     const first = await executeRun(loaded, request, silent());
     const pdf = first.printed[0]!;
     const before = await readFile(pdf);
@@ -78,7 +86,9 @@ describe('a lock that is lost all the same', () => {
     const error = await executeRun(loaded, request, thief).catch((e: unknown) => e as Error & { exitCode?: number });
     expect(error).toBeInstanceOf(Error);
     expect((error as { exitCode?: number }).exitCode).toBe(75);
-    expect((error as Error).message).toBe(`the lock ${lockDir} was lost while the work was under way (taken over by process 4242 on another-host); nothing was replaced`);
+    expect((error as Error).message).toBe(
+      `the lock ${lockDir} was lost while the work was under way (taken over by process 4242 on another-host); nothing was replaced`,
+    );
     expect((await readFile(pdf)).equals(before)).toBe(true);
     const last = (await new RunLedger(project.ledger).read()).pop();
     expect(last?.outcome).toBe('failed');
@@ -94,7 +104,10 @@ describe('a stale lock', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
-    await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: Number(dead.stdout), host: hostname(), since: '2023-11-10T07:00:00Z' }));
+    await writeFile(
+      path.join(lockDir, 'owner.json'),
+      JSON.stringify({ token: 't', pid: Number(dead.stdout), host: hostname(), since: '2023-11-10T07:00:00Z' }),
+    );
     const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).not.toContain(`process ${dead.stdout}`);

@@ -63,13 +63,20 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
       { kind: 'pack', name: 'board' },
     ] as const;
     for (const target of targets) {
-      await executeRun(loaded, { target, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true }, silentProgress);
+      await executeRun(
+        loaded,
+        { target, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
+        silentProgress,
+      );
     }
   }, 240_000);
 
   it('exits 0, prints every PDF it wrote, and says which clinics it skipped and why', () => {
     expect(result.status, result.stderr).toBe(0);
-    const printed = result.stdout.trim().split('\n').map((line) => path.basename(line));
+    const printed = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => path.basename(line));
     expect(printed).toEqual([
       'performance-2023-10.pdf',
       'finance-2023-10.pdf',
@@ -104,7 +111,9 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     expect(again.status).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain('b4b-reports: 4 of 6 output set(s) for October 2023 were not written:\n');
-    expect(again.stderr).toMatch(/\n {2}pack board: .*board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/);
+    expect(again.stderr).toMatch(
+      /\n {2}pack board: .*board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/,
+    );
     const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
     expect(advised.status, advised.stderr).toBe(0);
     expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');

@@ -75,7 +75,11 @@ describe('the table a template names', () => {
   const table = (body: string): string => `# Test\n\n{{#indicatorTable from="Right service right time"}}\n${body}\n{{/indicatorTable}}\n`;
 
   it('takes a row from its own section where the line says so', async () => {
-    const report = await performanceReport('2023-10', undefined, table('number-of-children-in-our-care from "Children remain within or return to birth families"'));
+    const report = await performanceReport(
+      '2023-10',
+      undefined,
+      table('number-of-children-in-our-care from "Children remain within or return to birth families"'),
+    );
     const block = report.blocks.find((b) => b.kind === 'indicator-table');
     expect(block?.kind === 'indicator-table' ? block.rows[0]?.table : undefined).toBe('Children remain within or return to birth families');
     expect(report.warnings).toEqual([]);
@@ -115,7 +119,7 @@ describe('a run of the sample month', () => {
   it('prints and records the workbook findings, and --strict fails on them', async () => {
     const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
     expect(record.warnings).toContainEqual(
-      expect.stringContaining("b4b-sample.xlsx › 'B4B data set'!O20: Number of children in our care: the tables \"Right service right time\" (row C20)"),
+      expect.stringContaining('b4b-sample.xlsx › \'B4B data set\'!O20: Number of children in our care: the tables "Right service right time" (row C20)'),
     );
     await expect(executeRun(loaded, request({ kind: 'report', name: 'performance' }, { strict: true }), silentProgress)).rejects.toThrow(
       /--strict: the run has \d+ warning\(s\); nothing was written:\n {2}b4b-sample\.xlsx › 'B4B data set'!O20: Number of children in our care/,
@@ -125,7 +129,9 @@ describe('a run of the sample month', () => {
   it('puts none of its warnings on a page: the clinic with a measure that has no monthly series', async () => {
     const month = { month: '2023-07' as const };
     const { record } = await executeRun(loaded, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
-    expect(record.warnings).toContainEqual(expect.stringContaining('Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series'));
+    expect(record.warnings).toContainEqual(
+      expect.stringContaining('Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series'),
+    );
     const pdf = await readFile(record.outputs.find((o) => o.path.endsWith('.pdf'))?.path ?? '');
     const html = await readFile(record.outputs.find((o) => o.path.endsWith('.html'))?.path ?? '', 'utf8');
     const text = pdfText(pdf).replace(/\s+/g, ' ');
@@ -144,7 +150,9 @@ describe('a re-run after a target, a benchmark and the commentary changed', () =
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const dataset = await sampleDataset();
-    const row = dataset.tables.find((t) => t.section === 'Strong, Vibrant Localities')?.rows.find((r) => r.id === 'percentage-of-re-referrals-within-12-months');
+    const row = dataset.tables
+      .find((t) => t.section === 'Strong, Vibrant Localities')
+      ?.rows.find((r) => r.id === 'percentage-of-re-referrals-within-12-months');
     const targetCell = row?.target?.source.cell ?? '';
     const englandCell = row?.benchmarks.england?.figure.source.cell ?? '';
     const commentary = dataset.commentary.find((c) => c.month === '2023-10' && c.report === 'performance');
@@ -163,13 +171,18 @@ describe('a re-run after a target, a benchmark and the commentary changed', () =
     const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }, { workbook: changed }), silentProgress);
     const changes = record.changes ?? [];
     const about = (what: string): string[] =>
-      changes.filter((c) => c.what === what && c.indicator.startsWith('Percentage of re-referrals')).map((c) => `${c.where}: ${c.old} → ${c.new} ${c.cell ?? ''}`);
+      changes
+        .filter((c) => c.what === what && c.indicator.startsWith('Percentage of re-referrals'))
+        .map((c) => `${c.where}: ${c.old} → ${c.new} ${c.cell ?? ''}`);
     expect(about('target')).toEqual([
       `'B4B data set' Strong, Vibrant Localities: ${row?.target?.kind === 'number' ? `${Math.round(row.target.value * 100)}%` : ''} → 5% '${row?.source.sheet}'!${targetCell}`,
       `performance (printed): ${row?.target?.kind === 'number' ? `${Math.round(row.target.value * 100)}%` : ''} → 5% '${row?.source.sheet}'!${targetCell}`,
     ]);
     expect(changes.some((c) => c.what?.startsWith('benchmark') && c.new === '30%' && c.cell === `'${row?.source.sheet}'!${englandCell}`)).toBe(true);
-    expect(changes.find((c) => c.what === 'commentary')).toMatchObject({ new: 'Re-referrals are under review.', cell: `'${commentary?.source.sheet}'!${commentary?.source.cell}` });
+    expect(changes.find((c) => c.what === 'commentary')).toMatchObject({
+      new: 'Re-referrals are under review.',
+      cell: `'${commentary?.source.sheet}'!${commentary?.source.cell}`,
+    });
     expect(about('RAG').length).toBe(1);
   });
 });

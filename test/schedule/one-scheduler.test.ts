@@ -12,7 +12,10 @@ import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
-const EVERY_MINUTE: ScheduleSettings = { timezone: 'Europe/London', jobs: [{ name: 'minutely', pack: 'board', cron: '* * * * *', deliver: { public: [], restricted: [] } }] };
+const EVERY_MINUTE: ScheduleSettings = {
+  timezone: 'Europe/London',
+  jobs: [{ name: 'minutely', pack: 'board', cron: '* * * * *', deliver: { public: [], restricted: [] } }],
+};
 
 afterEach(() => {
   vi.useRealTimers();
@@ -51,7 +54,14 @@ describe('a slot that fires late', () => {
     vi.setSystemTime(new Date('2026-12-01T10:05:40Z'));
     await vi.advanceTimersByTimeAsync(30_000);
     await scheduler.stop();
-    expect(ran).toEqual(['2026-12-01T10:01 at 10:01:00', '2026-12-01T10:02 at 10:02:15', '2026-12-01T10:03 at 10:06:10', '2026-12-01T10:04 at 10:06:10', '2026-12-01T10:05 at 10:06:10', '2026-12-01T10:06 at 10:06:10']);
+    expect(ran).toEqual([
+      '2026-12-01T10:01 at 10:01:00',
+      '2026-12-01T10:02 at 10:02:15',
+      '2026-12-01T10:03 at 10:06:10',
+      '2026-12-01T10:04 at 10:06:10',
+      '2026-12-01T10:05 at 10:06:10',
+      '2026-12-01T10:06 at 10:06:10',
+    ]);
     const records = lines.map((l) => JSON.parse(l) as { level: string; message: string; late?: boolean; lateMs?: number });
     expect(records.map((r) => r.message)).toEqual([
       'minutely: running the 2026-12-01T10:01 slot: the board pack for 2026-11',
@@ -73,7 +83,10 @@ describe('a slot that fires late', () => {
 });
 
 describe('one cron engine for firing, --check and catch-up', () => {
-  const job = (cron: string): ScheduleSettings => ({ timezone: 'Europe/London', jobs: [{ name: 'board-monthly', pack: 'board', cron, deliver: { public: [], restricted: [] } }] });
+  const job = (cron: string): ScheduleSettings => ({
+    timezone: 'Europe/London',
+    jobs: [{ name: 'board-monthly', pack: 'board', cron, deliver: { public: [], restricted: [] } }],
+  });
   const deps = { now: () => new Date('2026-11-20T12:00:00Z'), run: async () => undefined, hasRun: async () => false, progress: silentProgress };
 
   it('0 7 10 * MON-FRI is the 10th or any weekday (cron reads day-of-month and day-of-week as either), the same for --check and firing', () => {
@@ -95,11 +108,17 @@ describe('one cron engine for firing, --check and catch-up', () => {
   });
 
   it('schedule --check prints local times with their offset, and refuses an expression it cannot compute (exit 1)', async () => {
-    const good = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 10 * MON-FRI"') : text) });
+    const good = await tempProject({
+      edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 10 * MON-FRI"') : text),
+    });
     const check = runCli(['schedule', '--check', '--settings', good.settings]);
     expect(check.status, check.stderr).toBe(0);
-    expect(check.stdout).toMatch(/^board-monthly: next run \d{4}-\d\d-\d\d 07:00 \+0[01]:00 \(Europe\/London\)\npanel-monthly: next run \d{4}-\d\d-12 07:00 \+0[01]:00 \(Europe\/London\)\n$/);
-    const bad = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 1W * *"') : text) });
+    expect(check.stdout).toMatch(
+      /^board-monthly: next run \d{4}-\d\d-\d\d 07:00 \+0[01]:00 \(Europe\/London\)\npanel-monthly: next run \d{4}-\d\d-12 07:00 \+0[01]:00 \(Europe\/London\)\n$/,
+    );
+    const bad = await tempProject({
+      edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 1W * *"') : text),
+    });
     const refused = runCli(['schedule', '--check', '--settings', bad.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
@@ -140,7 +159,10 @@ interface Child {
 }
 
 function schedule(settings: string, extra: string[] = []): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings, ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings, ...extra], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { done: new Promise((resolve) => child.on('close', resolve)), stderr: () => stderr, signal: (name) => child.kill(name) };
@@ -163,7 +185,9 @@ describe('two schedule processes started together', () => {
     const b = schedule(project.settings);
     const first = await Promise.race([a.done.then((code) => ({ code, loser: a, winner: b })), b.done.then((code) => ({ code, loser: b, winner: a }))]);
     expect(first.code).toBe(75);
-    expect(first.loser.stderr()).toMatch(/^b4b-reports: another scheduler is running \(process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.\n$/);
+    expect(first.loser.stderr()).toMatch(
+      /^b4b-reports: another scheduler is running \(process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.\n$/,
+    );
     const { winner } = first;
     await until('the scheduler to start', () => winner.stderr().includes('next run'));
 
@@ -184,7 +208,9 @@ describe('two schedule processes started together', () => {
         }, line).not.toThrow();
       }
       const messages = lines.map((l) => (JSON.parse(l) as { message: string }).message);
-      expect(messages[0]).toBe('the run ledger has 1 damaged line(s), skipped: ledger.jsonl line 1 (not a run record: the line: Invalid input: expected object, received null)');
+      expect(messages[0]).toBe(
+        'the run ledger has 1 damaged line(s), skipped: ledger.jsonl line 1 (not a run record: the line: Invalid input: expected object, received null)',
+      );
       expect(messages.filter((m) => m.includes(': next run '))).toHaveLength(2);
       expect(messages.at(-1)).toMatch(/^Stopping the scheduler \(SIG(TERM|INT)\)$/);
     }

@@ -84,17 +84,26 @@ describe('the console in a browser', () => {
     // Grouped as validate groups them, each naming its sheet and cell.
     const group = page.getByRole('table', { name: 'Same indicator and month, different figures (5)' });
     await expect.poll(() => group.locator('tbody tr').count()).toBe(5);
-    expect(await group.locator('tbody tr').first().innerText()).toMatch(/^B4B data set\tO20\tNumber of children in our care: the tables "Right service right time" \(row C20\) and "Children remain within/);
+    expect(await group.locator('tbody tr').first().innerText()).toMatch(
+      /^B4B data set\tO20\tNumber of children in our care: the tables "Right service right time" \(row C20\) and "Children remain within/,
+    );
     await shot(page, 'check-result');
     expect(await axeFailures(page)).toEqual([]);
 
     // The findings as CSV, one row each.
-    const csv = await page.request.get(await page.getByRole('link', { name: 'Download the findings as CSV' }).getAttribute('href').then((h) => `${konsole.base}${h}`));
+    const csv = await page.request.get(
+      await page
+        .getByRole('link', { name: 'Download the findings as CSV' })
+        .getAttribute('href')
+        .then((h) => `${konsole.base}${h}`),
+    );
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('severity,group,file,sheet,cell,message,also');
     expect(lines).toHaveLength(6);
-    expect(lines[1]).toMatch(/^warning,"?Same indicator and month, different figures"?,\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx,B4B data set,O20,"Number of children in our care/);
+    expect(lines[1]).toMatch(
+      /^warning,"?Same indicator and month, different figures"?,\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx,B4B data set,O20,"Number of children in our care/,
+    );
 
     // Produce October 2023's performance report from it.
     await page.getByRole('link', { name: 'Produce from it' }).click();
@@ -132,8 +141,14 @@ describe('the console in a browser', () => {
     // History: newest first, with the workbook's hash.
     await page.getByRole('link', { name: 'History', exact: true }).click();
     const runs = page.locator('section.run h2');
-    expect(await runs.allInnerTexts()).toEqual(['report performance, October 2023: success', 'report performance, October 2023: refused', 'report performance, October 2023: success']);
-    const hash = createHash('sha256').update(await readFile(SAMPLE)).digest('hex');
+    expect(await runs.allInnerTexts()).toEqual([
+      'report performance, October 2023: success',
+      'report performance, October 2023: refused',
+      'report performance, October 2023: success',
+    ]);
+    const hash = createHash('sha256')
+      .update(await readFile(SAMPLE))
+      .digest('hex');
     expect(await main.innerText()).toContain(`SHA-256 ${hash}`);
     await page.getByLabel('Outcome').selectOption('refused');
     await page.getByRole('button', { name: 'Filter' }).click();
@@ -141,11 +156,13 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
-  it('an upload that is not a workbook gets the reader\'s message, and is not kept', async () => {
+  it("an upload that is not a workbook gets the reader's message, and is not kept", async () => {
     const context = await headless.browser.newContext();
     const page = await signIn(context, 'olivia');
     const before = await readdir(uploadsDir(konsole.loaded));
-    await page.getByLabel('Workbook file (.xlsx)').setInputFiles({ name: 'figures.xlsx', mimeType: 'text/csv', buffer: Buffer.from('Indicator,Oct-23\nContacts,1200\n') });
+    await page
+      .getByLabel('Workbook file (.xlsx)')
+      .setInputFiles({ name: 'figures.xlsx', mimeType: 'text/csv', buffer: Buffer.from('Indicator,Oct-23\nContacts,1200\n') });
     await page.getByRole('button', { name: 'Upload and check' }).click();
     await page.getByRole('heading', { name: 'This file cannot be read as a workbook' }).waitFor();
     expect(await page.locator('main').innerText()).toContain(
@@ -179,7 +196,11 @@ describe('the console in a browser', () => {
   });
 
   it('a viewer sees public outputs only and cannot fetch a restricted file by any URL', async () => {
-    await executeRun(konsole.loaded, { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true }, silentProgress);
+    await executeRun(
+      konsole.loaded,
+      { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
+      silentProgress,
+    );
     const officer = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const officerPage = await signIn(officer, 'olivia');
     await officerPage.goto(`${konsole.base}/outputs`);
@@ -187,7 +208,9 @@ describe('the console in a browser', () => {
     await shot(officerPage, 'outputs');
     expect(await axeFailures(officerPage)).toEqual([]);
     await officerPage.goto(`${konsole.base}/schedule`);
-    expect(await officerPage.locator('tbody tr').first().innerText()).toMatch(/^board-monthly\tboard\t0 7 10 \* \*\t\w{3}, 10 \w{3} \d{4}, 07:00 (GMT|BST)\tnot run yet\tboard-members \(restricted\)$/);
+    expect(await officerPage.locator('tbody tr').first().innerText()).toMatch(
+      /^board-monthly\tboard\t0 7 10 \* \*\t\w{3}, 10 \w{3} \d{4}, 07:00 (GMT|BST)\tnot run yet\tboard-members \(restricted\)$/,
+    );
     await shot(officerPage, 'schedule');
     await officerPage.goto(`${konsole.base}/history`);
     await shot(officerPage, 'history');

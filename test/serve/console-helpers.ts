@@ -26,7 +26,13 @@ export async function startConsole(options: { users?: boolean } = {}): Promise<R
     await users.add('olivia', 'officer', PASSWORDS.olivia);
     await users.add('victor', 'viewer', PASSWORDS.victor);
   }
-  const app = await buildConsole({ loaded, users, requireSignIn: options.users !== false, secret: 'test-secret-0123456789abcdef0123456789', uploadLimitBytes: 5 * 1024 * 1024 });
+  const app = await buildConsole({
+    loaded,
+    users,
+    requireSignIn: options.users !== false,
+    secret: 'test-secret-0123456789abcdef0123456789',
+    uploadLimitBytes: 5 * 1024 * 1024,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { project, app, base: `http://127.0.0.1:${port}`, users, loaded, close: () => app.close() };
@@ -39,7 +45,9 @@ export function rawGet(base: string, rawPath: string, cookie: string): Promise<{
     const request = http.request({ host: url.hostname, port: url.port, path: rawPath, method: 'GET', headers: { cookie } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), type: String(response.headers['content-type'] ?? '') }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), type: String(response.headers['content-type'] ?? '') }),
+      );
     });
     request.on('error', reject);
     request.end();

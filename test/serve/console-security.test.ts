@@ -16,7 +16,10 @@ function cookies(response: LightMyRequestResponse, jar: Record<string, string> =
   for (const c of response.cookies) jar[c.name] = c.value;
   return jar;
 }
-const header = (jar: Record<string, string>): string => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
+const header = (jar: Record<string, string>): string =>
+  Object.entries(jar)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 const token = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 async function signedIn(app: FastifyInstance, user: keyof typeof PASSWORDS): Promise<{ jar: Record<string, string>; csrf: string }> {
@@ -90,7 +93,12 @@ describe('access to the console', () => {
     const { jar, csrf } = await signedIn(konsole.app, 'olivia');
     const form = { workbook: 'configured', month: '2023-10', what: 'report:performance' };
     const post = (headers: Record<string, string>, body: Record<string, string>): Promise<LightMyRequestResponse> =>
-      konsole.app.inject({ method: 'POST', url: '/produce', headers: { cookie: header(jar), 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(body).toString() });
+      konsole.app.inject({
+        method: 'POST',
+        url: '/produce',
+        headers: { cookie: header(jar), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(body).toString(),
+      });
     const crossSite = await post({ origin: 'http://evil.example' }, { ...form, _csrf: csrf });
     expect([crossSite.statusCode, crossSite.body]).toEqual([403, 'Refused: this form was sent from another site.']);
     const fetchedCrossSite = await post({ 'sec-fetch-site': 'cross-site' }, { ...form, _csrf: csrf });
@@ -186,7 +194,10 @@ describe('the console with no users configured', () => {
     expect([remote.statusCode, remote.body]).toEqual([403, 'The console answers this computer only until users are configured.']);
     // A page elsewhere reaching 127.0.0.1 through a name of its own (DNS rebinding) is refused.
     const rebound = await konsole.app.inject({ method: 'GET', url: '/outputs', remoteAddress: '127.0.0.1', headers: { host: 'attacker.example:8080' } });
-    expect([rebound.statusCode, rebound.body]).toEqual([403, 'The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.']);
+    expect([rebound.statusCode, rebound.body]).toEqual([
+      403,
+      'The console answers requests addressed to 127.0.0.1 or localhost only until users are configured.',
+    ]);
     expect((await konsole.app.inject({ method: 'GET', url: '/outputs', headers: { host: '127.0.0.1:8080' } })).statusCode).toBe(200);
   });
 });

@@ -84,7 +84,9 @@ describe('the archive is checked before exceljs parses anything', () => {
   it('refuses an archive of 3,000 parts', async () => {
     const many = [...parts, ...Array.from({ length: 3000 - parts.length }, (_, i) => ({ name: `xl/media/pad${i}.bin`, data: Buffer.from('x') }))];
     const error = await refusal(writeZip(many), 'many.xlsx');
-    expect(error.message).toBe('many.xlsx: the archive holds 3,000 parts; a workbook has at most 2,000 (maxEntries, limits in config/b4b.yaml), so it is not read');
+    expect(error.message).toBe(
+      'many.xlsx: the archive holds 3,000 parts; a workbook has at most 2,000 (maxEntries, limits in config/b4b.yaml), so it is not read',
+    );
   });
 
   it('reads the sample rebuilt part by part (the check passes a real workbook)', async () => {
@@ -105,7 +107,9 @@ describe('anything that is not a regular file is refused before it is read, neve
     await mkdir(folder, { recursive: true });
     const result = validate(folder);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('\n    a-folder.xlsx: cannot read the workbook: this is a folder, not a workbook; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain(
+      '\n    a-folder.xlsx: cannot read the workbook: this is a folder, not a workbook; expected an Excel workbook file (.xlsx)\n',
+    );
   });
 
   it('a named pipe (FIFO) that no one writes to', () => {
@@ -114,14 +118,18 @@ describe('anything that is not a regular file is refused before it is read, neve
     const result = validate(fifo);
     expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('\n    pipe.xlsx: cannot read the workbook: this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain(
+      '\n    pipe.xlsx: cannot read the workbook: this is a named pipe (FIFO), not a workbook file; expected an Excel workbook file (.xlsx)\n',
+    );
   });
 
   it('/dev/zero', () => {
     const result = validate('/dev/zero');
     expect(result.signal).toBeUndefined();
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('\n    zero: cannot read the workbook: this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)\n');
+    expect(result.stdout).toContain(
+      '\n    zero: cannot read the workbook: this is a device (such as /dev/zero), not a workbook file; expected an Excel workbook file (.xlsx)\n',
+    );
   });
 
   it('a file over maxFileBytes', async () => {
@@ -140,7 +148,13 @@ describe('text, rows and findings are capped', () => {
     const long = 'Referrals rose. '.repeat(5000); // 80,000 characters
     const bytes = await buildWorkbook([
       { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
-      { name: 'Commentary', rows: [['Month', 'Report', 'Section', 'Kind', 'Text'], ['2023-06', 'performance', 'right-support', 'progress-analysis', long]] },
+      {
+        name: 'Commentary',
+        rows: [
+          ['Month', 'Report', 'Section', 'Kind', 'Text'],
+          ['2023-06', 'performance', 'right-support', 'progress-analysis', long],
+        ],
+      },
     ]);
     const checked = buildDataset(await loadWorkbook(bytes, 'long.xlsx'), aliases, catalogue);
     const cut = checked.findings.filter((f) => f.code === 'text-too-long').map(formatFinding);

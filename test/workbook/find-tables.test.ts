@@ -81,7 +81,10 @@ describe('finding tables', () => {
     const { dataset } = await read([
       {
         name: 'S',
-        rows: [header(), [undefined, 211, 'Percentage of CLA placed in IFA placements as at the end of the month', '23%', '23%', '24%', '24%', '24%', '25%', '<36%']],
+        rows: [
+          header(),
+          [undefined, 211, 'Percentage of CLA placed in IFA placements as at the end of the month', '23%', '23%', '24%', '24%', '24%', '25%', '<36%'],
+        ],
       },
     ]);
     const row = dataset.tables[0]?.rows[0];
@@ -122,9 +125,10 @@ describe('finding tables', () => {
   });
 
   it('reports "12a" in a value cell as an error naming the file, sheet and cell', async () => {
-    const { findings } = await read([
-      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] },
-    ], 'B4B.xlsx');
+    const { findings } = await read(
+      [{ name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] }],
+      'B4B.xlsx',
+    );
     expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([
       `B4B.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23); expected a figure, or a text that means no figure (listed under noFigure in config/header-aliases.yaml)`,
     ]);
@@ -132,7 +136,13 @@ describe('finding tables', () => {
 
   it('reports a header that no alias maps ("Measure") as an error naming its cell', async () => {
     const { dataset, findings } = await read([
-      { name: 'S', rows: [[undefined, 'Ref_ID', 'Measure', 'Jan-23', 'Feb-23', 'Mar-23'], [undefined, undefined, 'Number of contacts in the month', 1, 2, 3]] },
+      {
+        name: 'S',
+        rows: [
+          [undefined, 'Ref_ID', 'Measure', 'Jan-23', 'Feb-23', 'Mar-23'],
+          [undefined, undefined, 'Number of contacts in the month', 1, 2, 3],
+        ],
+      },
     ]);
     expect(dataset.tables).toEqual([]);
     const errors = findings.filter((f) => f.severity === 'error');
@@ -143,7 +153,13 @@ describe('finding tables', () => {
   it('accepts a renamed column once the alias file names it (a configuration change, not a code change)', async () => {
     const { aliases, catalogue } = await projectConfig();
     const workbook = await buildWorkbook([
-      { name: 'S', rows: [[undefined, 'Ref_ID', 'Measure', 'Jan-23', 'Feb-23', 'Goal'], [undefined, undefined, 'Number of contacts in the month', 1, 2, 3]] },
+      {
+        name: 'S',
+        rows: [
+          [undefined, 'Ref_ID', 'Measure', 'Jan-23', 'Feb-23', 'Goal'],
+          [undefined, undefined, 'Number of contacts in the month', 1, 2, 3],
+        ],
+      },
     ]);
     const raw = await loadWorkbook(workbook, 'renamed.xlsx');
     const renamed = {
@@ -161,7 +177,26 @@ describe('finding tables', () => {
         name: 'S',
         rows: [
           header(['Target', 'RAG', 'Direction of travel', "So'ton 21/22", 'Statistical Neighbours', 'South East', 'England']),
-          [undefined, 62, 'Number of children in our care', 554, 551, 548, 552, 543, 543, 495, -1, 1, 497, 640, 10480, 80850, undefined, 'Target is based on rate of 639 (average SN)'],
+          [
+            undefined,
+            62,
+            'Number of children in our care',
+            554,
+            551,
+            548,
+            552,
+            543,
+            543,
+            495,
+            -1,
+            1,
+            497,
+            640,
+            10480,
+            80850,
+            undefined,
+            'Target is based on rate of 639 (average SN)',
+          ],
         ],
       },
     ]);
@@ -199,7 +234,17 @@ describe('finding tables', () => {
         rows: [
           header(),
           [undefined, undefined, 'Number of widgets counted', 1, 2, 3, 4, 5, 6],
-          [undefined, undefined, 'Percentage of chilren open to Early Help with a visit in the last 4 weeks', pct(0.5), pct(0.5), pct(0.5), pct(0.5), pct(0.5), pct(0.5)],
+          [
+            undefined,
+            undefined,
+            'Percentage of chilren open to Early Help with a visit in the last 4 weeks',
+            pct(0.5),
+            pct(0.5),
+            pct(0.5),
+            pct(0.5),
+            pct(0.5),
+            pct(0.5),
+          ],
         ],
       },
     ]);

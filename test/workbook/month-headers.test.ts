@@ -12,10 +12,21 @@ const VALUES = [1759, 1786, 1597, 1893, 1516, 1785, 1665, 2100, 1867, 1594, 1959
 async function read(months: FixtureCell[], edit: (aliases: HeaderAliases) => HeaderAliases = (a) => a) {
   const { aliases, catalogue } = await projectConfig();
   const bytes = await buildWorkbook([
-    { name: 'Board', rows: [[undefined, 'Ref_ID', 'Indicator', ...months, 'Target'], [undefined, undefined, 'Number of contacts in the month', ...VALUES.slice(0, months.length), 1500]] },
+    {
+      name: 'Board',
+      rows: [
+        [undefined, 'Ref_ID', 'Indicator', ...months, 'Target'],
+        [undefined, undefined, 'Number of contacts in the month', ...VALUES.slice(0, months.length), 1500],
+      ],
+    },
   ]);
   const { dataset, findings, decisions } = buildDataset(await loadWorkbook(bytes, 'months.xlsx'), edit(aliases), catalogue, new Date(Date.UTC(2024, 0, 15)));
-  return { row: dataset.tables[0]?.rows[0], months: dataset.tables[0]?.months, errors: findings.filter((f) => f.severity === 'error').map(formatFinding), decisions };
+  return {
+    row: dataset.tables[0]?.rows[0],
+    months: dataset.tables[0]?.months,
+    errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
+    decisions,
+  };
 }
 
 const run = monthRun('2022-10'); // Oct-21 ... Oct-22

@@ -78,7 +78,9 @@ function newValue(rng: Rng, old: CellReading): { value: unknown; numFmt?: string
     () => ({ value: n * 10 ** Math.floor(rng() * 14) }),
     () => ({ value: rng(), numFmt: '0.0%' }),
     () => ({ value: Math.round(rng() * 100000) / 100 }),
-    () => ({ value: pick(rng, ['12a', '', ' ', '-', 'TBC', 'n/a', '<36%', '>=17k', '26%', '1,759', '(220)', '£1.2m', '#DIV/0!', '# Heading', '**', 'Jan-23']) }),
+    () => ({
+      value: pick(rng, ['12a', '', ' ', '-', 'TBC', 'n/a', '<36%', '>=17k', '26%', '1,759', '(220)', '£1.2m', '#DIV/0!', '# Heading', '**', 'Jan-23']),
+    }),
     () => ({ value: new Date(Date.UTC(1990 + Math.floor(rng() * 40), Math.floor(rng() * 12), 1 + Math.floor(rng() * 28))), numFmt: 'dd/mm/yyyy' }),
     () => ({ value: new Date(Date.UTC(1899, 11, 31)), numFmt: 'mmm-yy' }),
     () => ({ value: { error: '#N/A' } }),
@@ -143,7 +145,10 @@ function cellOf(raw: RawWorkbook, sheet: string, cell: string): CellReading | un
   const m = /^([A-Z]+)(\d+)$/.exec(cell);
   if (!m?.[1] || !m[2]) return undefined;
   const col = [...m[1]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  return raw.sheets.find((s) => s.name === sheet)?.rows.get(Number(m[2]))?.get(col);
+  return raw.sheets
+    .find((s) => s.name === sheet)
+    ?.rows.get(Number(m[2]))
+    ?.get(col);
 }
 
 /** Why a printed figure does not equal the cell it names, or undefined when it does. */
@@ -161,15 +166,21 @@ function printedProblem(raw: RawWorkbook, text: string, figure: Figure | undefin
     const ok = Number.isFinite(printed) && candidates.some((v) => Math.abs(v - printed) <= 0.5 * 10 ** -decimals + 1e-9 * Math.max(1, Math.abs(v)));
     return ok ? undefined : `"${text}" printed from ${at}, which holds ${value}`;
   }
-  if (figure.kind === 'comparison') return reading?.kind === 'comparison' && reading.text === text ? undefined : `"${text}" printed from ${at}, which holds ${JSON.stringify(reading)}`;
-  if (figure.reason === 'placeholder') return reading?.kind === 'text' && reading.text.trim() === text ? undefined : `"${text}" printed from ${at}, which holds ${JSON.stringify(reading)}`;
+  if (figure.kind === 'comparison')
+    return reading?.kind === 'comparison' && reading.text === text ? undefined : `"${text}" printed from ${at}, which holds ${JSON.stringify(reading)}`;
+  if (figure.reason === 'placeholder')
+    return reading?.kind === 'text' && reading.text.trim() === text ? undefined : `"${text}" printed from ${at}, which holds ${JSON.stringify(reading)}`;
   return text === '' || text === '-' ? undefined : `"${text}" printed for an empty ${at}`;
 }
 
 function typedProblems(findings: Finding[]): string[] {
   return findings
     .filter((f) => f.severity === 'error')
-    .flatMap((f) => (f.source.file && (FILE_LEVEL.has(f.code) || (f.source.sheet !== undefined && f.source.cell !== undefined)) ? [] : [`an error that names no cell: ${formatFinding(f)}`]));
+    .flatMap((f) =>
+      f.source.file && (FILE_LEVEL.has(f.code) || (f.source.sheet !== undefined && f.source.cell !== undefined))
+        ? []
+        : [`an error that names no cell: ${formatFinding(f)}`],
+    );
 }
 
 /** One case through the reader and the report model; the problems found (none when the properties hold). */
@@ -201,7 +212,9 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
       try {
         result = checkCase(raw);
       } catch (error) {
-        throw new Error(`seed ${SEED}, case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
+        throw new Error(`seed ${SEED}, case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, {
+          cause: error,
+        });
       }
       expect(result.problems, `seed ${SEED}, case ${i} (${what})`).toEqual([]);
       outcomes[result.outcome]++;
@@ -229,7 +242,9 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
     for (let i = 0; i < XML_CASES; i++) {
       const part = pick(rng, sheetParts);
       const edit = Math.floor(rng() * edits.length);
-      const mutated: ZipPart[] = parts.map((p) => (p === part ? { name: p.name, data: Buffer.from((edits[edit] as (x: string) => string)((p.data ?? Buffer.alloc(0)).toString('utf8'))) } : p));
+      const mutated: ZipPart[] = parts.map((p) =>
+        p === part ? { name: p.name, data: Buffer.from((edits[edit] as (x: string) => string)((p.data ?? Buffer.alloc(0)).toString('utf8'))) } : p,
+      );
       const what = `${part.name}, edit ${edit}`;
       const bytes = writeZip(mutated);
       try {
@@ -239,7 +254,10 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
         expect(result.problems, `seed ${SEED}, XML case ${i} (${what})`).toEqual([]);
         outcomes[result.outcome]++;
       } catch (error) {
-        if (!(error instanceof B4BError)) throw new Error(`seed ${SEED}, XML case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
+        if (!(error instanceof B4BError))
+          throw new Error(`seed ${SEED}, XML case ${i} (${what}): crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, {
+            cause: error,
+          });
         expect(error.findings.length, `seed ${SEED}, XML case ${i} (${what}): ${error.message}`).toBeGreaterThan(0);
         expect(typedProblems(error.findings)).toEqual([]);
         outcomes.refused++;
@@ -255,7 +273,18 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
       const { raw, what } = mutateGrid(rng, sample);
       const checked = buildDataset(raw, aliases, catalogue, new Date(Date.UTC(2023, 10, 15)));
       if (checked.findings.some((f) => f.severity === 'error')) continue;
-      const output = await buildReport({ dataset: checked.dataset, catalogue, teamMeasures, month: MONTH, templateSource: template, commentaryReport: 'performance', title: 'Fuzz', council: 'C', service: 'S', format: {} });
+      const output = await buildReport({
+        dataset: checked.dataset,
+        catalogue,
+        teamMeasures,
+        month: MONTH,
+        templateSource: template,
+        commentaryReport: 'performance',
+        title: 'Fuzz',
+        council: 'C',
+        service: 'S',
+        format: {},
+      });
       const text = pdfText(Buffer.from(output.pdf));
       const tokens = new Set(text.split(/\s+/));
       const printed = output.blocks

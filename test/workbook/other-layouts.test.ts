@@ -37,7 +37,9 @@ describe('a workbook with a type column after the indicator (the 2021-22 layout)
     const { aliases, catalogue } = await projectConfig();
     const raw = await loadWorkbook(await typeColumnWorkbook(), 'older.xlsx');
     const { findings } = buildDataset(raw, { ...aliases, noFigure: aliases.noFigure.filter((w) => w !== 'Local') }, catalogue);
-    expect(findings.filter((f) => f.code === 'not-a-number').map((f) => f.message)[0]).toMatch(/^"Local" is not a number \(Number of contacts in the month, So'ton 20\/21\)/);
+    expect(findings.filter((f) => f.code === 'not-a-number').map((f) => f.message)[0]).toMatch(
+      /^"Local" is not a number \(Number of contacts in the month, So'ton 20\/21\)/,
+    );
   });
 });
 
@@ -49,7 +51,19 @@ describe('a workbook with owner, reporter and outcome columns and year targets (
       OWNER_COLUMNS_LAYOUT.tables.map((t) => [t.section, t.rows.map((r) => r.name)]),
     );
     expect(dataset.tables[0]?.months).toEqual([
-      '2017-10', '2017-11', '2017-12', '2018-01', '2018-02', '2018-03', '2018-04', '2018-05', '2018-06', '2018-07', '2018-08', '2018-09', '2018-10',
+      '2017-10',
+      '2017-11',
+      '2017-12',
+      '2018-01',
+      '2018-02',
+      '2018-03',
+      '2018-04',
+      '2018-05',
+      '2018-06',
+      '2018-07',
+      '2018-08',
+      '2018-09',
+      '2018-10',
     ]);
     expect(dataset.tables[0]?.rows[0]?.refId).toBe('62');
   });

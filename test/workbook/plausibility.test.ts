@@ -40,16 +40,24 @@ describe('figures that cannot be right never print', () => {
   it('250% is an error, and so is 1e308', async () => {
     const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
     const percent = await findingsFor('Percentage of re-referrals within 12 months', [pct(0.26), pct(0.28), pct(0.3), pct(0.27), pct(0.26), pct(2.5)]);
-    expect(percent.errors).toEqual(["odd.xlsx › 'S'!I2: Percentage of re-referrals within 12 months, Jun-23: 250% cannot be right; expected a percentage (0% to 100%)"]);
+    expect(percent.errors).toEqual([
+      "odd.xlsx › 'S'!I2: Percentage of re-referrals within 12 months, Jun-23: 250% cannot be right; expected a percentage (0% to 100%)",
+    ]);
     const huge = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 1e308]);
     expect(huge.errors[0]).toMatch(/Jun-23: 1\.00e\+308 cannot be right/);
   });
 
   it('a row of nothing but errors or formulas without saved results is an error', async () => {
-    const errors = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ error: '#REF!' })));
+    const errors = await findingsFor(
+      IN_CARE,
+      Array.from({ length: 6 }, () => ({ error: '#REF!' })),
+    );
     expect(errors.errors).toHaveLength(1);
     expect(errors.errors[0]).toMatch(/^odd\.xlsx › 'S'!D2: Number of children in our care: none of its 6 month cell\(s\) holds a figure \(all are errors/);
-    const formulas = await findingsFor(IN_CARE, Array.from({ length: 6 }, () => ({ formula: 'SUM(A1:A2)' }) as never));
+    const formulas = await findingsFor(
+      IN_CARE,
+      Array.from({ length: 6 }, () => ({ formula: 'SUM(A1:A2)' }) as never),
+    );
     expect(formulas.errors).toHaveLength(1);
   });
 

@@ -34,7 +34,9 @@ export function registerCatalogue(program: Command): void {
         process.stderr.write(`Every indicator in ${file} is in the catalogue already; nothing to draft.\n`);
         return;
       }
-      process.stderr.write(`${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:\n`);
+      process.stderr.write(
+        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:\n`,
+      );
       process.stdout.write(stringify(drafts.map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));
     });
 }

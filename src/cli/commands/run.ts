@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--month <YYYY-MM>', 'the report month, e.g. 2023-10 (data to the end of that month)').makeOptionMandatory().argParser(monthOption))
     .addOption(new Option('--report <name>', 'a report named in config/b4b.yaml (performance, finance, clinic-safeguarding, ...)').conflicts('pack'))
     .option('--pack <name>', 'an agenda pack named in config/packs.yaml (panel, board): writes the public and restricted packs')
-    .option('--force', 'replace the month\'s existing PDFs (a re-run); without it an existing PDF is never replaced')
+    .option('--force', "replace the month's existing PDFs (a re-run); without it an existing PDF is never replaced")
     .addOption(
       new Option('--wait <seconds>', 'if another run of the same report or pack is in progress, wait this long for it instead of refusing')
         .default(0)
@@ -73,7 +73,8 @@ export function registerRun(program: Command): void {
       if (options.pack !== undefined) {
         const { loadPacks } = await import('../../pack/load-packs.js');
         const packs = await loadPacks(loaded);
-        if (!Object.hasOwn(packs, options.pack)) throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
+        if (!Object.hasOwn(packs, options.pack))
+          throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
       }
       const progress = createProgress();
       // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is

@@ -17,14 +17,14 @@ export function registerSchedule(program: Command): void {
   program
     .command('schedule')
     .description('Run the scheduled packs of config/schedule.yaml until stopped (Ctrl-C or SIGTERM)')
-    .option('--check', 'check the schedule and delivery lists, print each job\'s next run, and exit')
+    .option('--check', "check the schedule and delivery lists, print each job's next run, and exit")
     .option('--standby', 'if another scheduler is running, wait and take over when it stops, instead of refusing')
     .addHelpText(
       'after',
       '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
         'Only one scheduler runs at a time (a second refuses, exit 75, or with --standby waits its turn). A slot runs\n' +
         'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
-        'was down runs at start. Times are cron expressions in the schedule\'s time zone (Europe/London).',
+        "was down runs at start. Times are cron expressions in the schedule's time zone (Europe/London).",
     )
     .addOption(projectOption())
     .addOption(settingsOption())
@@ -41,7 +41,10 @@ export function registerSchedule(program: Command): void {
         held.lock.releaseSync();
         process.exit(0);
       });
-      const [{ configuredScheduler }, { localTime }] = await Promise.all([import('../../schedule/configured-scheduler.js'), import('../../schedule/scheduler.js')]);
+      const [{ configuredScheduler }, { localTime }] = await Promise.all([
+        import('../../schedule/configured-scheduler.js'),
+        import('../../schedule/scheduler.js'),
+      ]);
       let scheduler;
       try {
         scheduler = await configuredScheduler(loaded, progress, { signal: stop.signal });

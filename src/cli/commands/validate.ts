@@ -29,7 +29,10 @@ export function registerValidate(program: Command): void {
     .argument('[workbook]', 'the .xlsx file to check (default: the workbook in config/b4b.yaml)')
     .option('--strict', 'fail (exit 1) on warnings as well as errors')
     .option('--json', 'print the result as JSON for other programs')
-    .addHelpText('after', '\nThe report goes to stdout, pass or fail; the exit code says which: 0 no errors (and, with --strict, no\nwarnings), 1 problems found ("b4b-reports --help" lists every exit code).')
+    .addHelpText(
+      'after',
+      '\nThe report goes to stdout, pass or fail; the exit code says which: 0 no errors (and, with --strict, no\nwarnings), 1 problems found ("b4b-reports --help" lists every exit code).',
+    )
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
@@ -47,7 +50,15 @@ export function registerValidate(program: Command): void {
         const unreadable = errors.length > 0 && errors.every((f) => f.code === 'unreadable-file');
         writeJson({
           ok: !failed,
-          ...(failed ? { error: { code: unreadable ? 'unreadable-file' : 'problems', exitCode: EXIT.problems, message: unreadable ? `${file}: ${errors[0]?.message ?? 'cannot read the workbook'}` : verdict } } : {}),
+          ...(failed
+            ? {
+                error: {
+                  code: unreadable ? 'unreadable-file' : 'problems',
+                  exitCode: EXIT.problems,
+                  message: unreadable ? `${file}: ${errors[0]?.message ?? 'cannot read the workbook'}` : verdict,
+                },
+              }
+            : {}),
           workbook: file,
           summary,
           errors,

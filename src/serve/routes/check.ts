@@ -23,9 +23,7 @@ function groupsView(findings: Finding[]): Array<Record<string, unknown>> {
 export function workbookMonths(check: WorkbookCheck): Array<{ month: MonthKey; label: string; tables: number }> {
   const counts = new Map<MonthKey, number>();
   for (const table of check.dataset?.tables ?? []) for (const m of table.months) counts.set(m, (counts.get(m) ?? 0) + 1);
-  return [...counts]
-    .sort(([a], [b]) => (a < b ? 1 : -1))
-    .map(([month, tables]) => ({ month, label: monthLongLabel(month), tables }));
+  return [...counts].sort(([a], [b]) => (a < b ? 1 : -1)).map(([month, tables]) => ({ month, label: monthLongLabel(month), tables }));
 }
 
 function checkView(check: WorkbookCheck, id: string, label: string): Record<string, unknown> {
@@ -69,7 +67,15 @@ export function findingsCsv(check: WorkbookCheck): string {
   ] as const) {
     for (const group of groupFindings(findings)) {
       for (const f of group.findings) {
-        rows.push([severity, group.heading, f.source.file.split(/[\\/]/).pop() ?? '', f.source.sheet ?? '', f.source.cell ?? '', f.message, f.also ? formatSource(f.also) : '']);
+        rows.push([
+          severity,
+          group.heading,
+          f.source.file.split(/[\\/]/).pop() ?? '',
+          f.source.sheet ?? '',
+          f.source.cell ?? '',
+          f.message,
+          f.also ? formatSource(f.also) : '',
+        ]);
       }
     }
   }
@@ -87,7 +93,13 @@ export function registerCheck(app: FastifyInstance, ctx: ConsoleContext): void {
 
   app.get('/check', async (request, reply) => {
     if (!requireOfficer(ctx, request, reply)) return reply;
-    const uploads = (await listUploads(loaded)).slice(0, 10).map((name) => ({ id: name, name: originalName(name), when: `${name.slice(0, 4)}-${name.slice(4, 6)}-${name.slice(6, 8)} ${name.slice(9, 11)}:${name.slice(11, 13)} UTC` }));
+    const uploads = (await listUploads(loaded))
+      .slice(0, 10)
+      .map((name) => ({
+        id: name,
+        name: originalName(name),
+        when: `${name.slice(0, 4)}-${name.slice(4, 6)}-${name.slice(6, 8)} ${name.slice(9, 11)}:${name.slice(11, 13)} UTC`,
+      }));
     return page(ctx, request, reply, 'check', {
       title: 'Check a workbook',
       configured: (await resolveWorkbook(loaded, 'configured'))?.label,
@@ -128,7 +140,7 @@ export function registerCheck(app: FastifyInstance, ctx: ConsoleContext): void {
     const workbook = await chosen(request, reply);
     if (!workbook) return reply;
     const check = await checkWorkbook(loaded, workbook.file);
-    const name = `findings-${originalName(workbook.id === 'configured' ? workbook.file.split(/[\\/]/).pop() ?? 'workbook' : workbook.id).replace(/\.[^.]*$/, '')}.csv`;
+    const name = `findings-${originalName(workbook.id === 'configured' ? (workbook.file.split(/[\\/]/).pop() ?? 'workbook') : workbook.id).replace(/\.[^.]*$/, '')}.csv`;
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}"`).send(findingsCsv(check));
   });
 }

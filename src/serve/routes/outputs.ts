@@ -16,7 +16,11 @@ function describe(output: KnownOutput): string {
   const { kind, name } = output.target;
   if (kind === 'report') return base.endsWith('.html') ? `${name} report, accessible HTML version` : `${name} report`;
   if (parts[1] === `${name}-items`) return `${name} pack, ${base.replace(/^item-/, 'item ').replace(/\.pdf$/, '')} on its own (${parts[2]})`;
-  if (parts[1] === `${name}-html`) return `${name} pack, accessible HTML version of ${base.replace(/^item-/, 'item ').replace(/\.html$/, '').replace(/-/g, ' ')}`;
+  if (parts[1] === `${name}-html`)
+    return `${name} pack, accessible HTML version of ${base
+      .replace(/^item-/, 'item ')
+      .replace(/\.html$/, '')
+      .replace(/-/g, ' ')}`;
   return `${name} pack (${base.endsWith('-public.pdf') ? 'public' : 'restricted'})`;
 }
 

@@ -40,7 +40,11 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       workbook,
       workbooks: [
         { id: 'configured', label: (await resolveWorkbook(loaded, 'configured'))?.label, selected: workbook.id === 'configured' },
-        ...uploads.map((id) => ({ id, label: `${originalName(id)} (uploaded ${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)} ${id.slice(9, 11)}:${id.slice(11, 13)} UTC)`, selected: workbook.id === id })),
+        ...uploads.map((id) => ({
+          id,
+          label: `${originalName(id)} (uploaded ${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)} ${id.slice(9, 11)}:${id.slice(11, 13)} UTC)`,
+          selected: workbook.id === id,
+        })),
       ],
       months: ordered.map((m) => ({ ...m, selected: m.month === selected, incomplete: m.month > latestComplete })),
       errorCount: check.errors.length,
@@ -86,9 +90,22 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
   app.get('/runs/:id', async (request, reply) => {
     if (!requireOfficer(ctx, request, reply)) return reply;
     const job = ctx.runs.get((request.params as { id: string }).id);
-    if (!job) return page(ctx, request, reply, 'error', { title: 'Page not found', message: 'There is no such run in this console (runs started before it was restarted are in History).' }, 404);
+    if (!job)
+      return page(
+        ctx,
+        request,
+        reply,
+        'error',
+        { title: 'Page not found', message: 'There is no such run in this console (runs started before it was restarted are in History).' },
+        404,
+      );
     const known = await knownOutputs(loaded, await loadPacks(loaded));
-    return page(ctx, request, reply, 'run', { title: `${job.finishedAt ? 'Finished' : 'Running'}: ${jobTitle(job)}`, job: jobView(job, loaded.paths.outputDir, known), running: !job.finishedAt, ...(job.finishedAt ? {} : { refresh: 2 }) });
+    return page(ctx, request, reply, 'run', {
+      title: `${job.finishedAt ? 'Finished' : 'Running'}: ${jobTitle(job)}`,
+      job: jobView(job, loaded.paths.outputDir, known),
+      running: !job.finishedAt,
+      ...(job.finishedAt ? {} : { refresh: 2 }),
+    });
   });
 }
 

@@ -59,7 +59,9 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
         pack: job.pack,
         cron: job.cron,
         next: londonTime(next.get(job.name)) || 'never',
-        last: last ? { when: londonTime(last.startedAt), outcome: last.outcome, month: monthLongLabel(last.month), slot: last.slot, error: last.error?.split('\n')[0] } : undefined,
+        last: last
+          ? { when: londonTime(last.startedAt), outcome: last.outcome, month: monthLongLabel(last.month), slot: last.slot, error: last.error?.split('\n')[0] }
+          : undefined,
         lists: [...(job.deliver.public ?? []).map((l) => `${l} (public)`), ...(job.deliver.restricted ?? []).map((l) => `${l} (restricted)`)].join(', '),
       };
     });

@@ -93,13 +93,11 @@ export function registerCheck(app: FastifyInstance, ctx: ConsoleContext): void {
 
   app.get('/check', async (request, reply) => {
     if (!requireOfficer(ctx, request, reply)) return reply;
-    const uploads = (await listUploads(loaded))
-      .slice(0, 10)
-      .map((name) => ({
-        id: name,
-        name: originalName(name),
-        when: `${name.slice(0, 4)}-${name.slice(4, 6)}-${name.slice(6, 8)} ${name.slice(9, 11)}:${name.slice(11, 13)} UTC`,
-      }));
+    const uploads = (await listUploads(loaded)).slice(0, 10).map((name) => ({
+      id: name,
+      name: originalName(name),
+      when: `${name.slice(0, 4)}-${name.slice(4, 6)}-${name.slice(6, 8)} ${name.slice(9, 11)}:${name.slice(11, 13)} UTC`,
+    }));
     return page(ctx, request, reply, 'check', {
       title: 'Check a workbook',
       configured: (await resolveWorkbook(loaded, 'configured'))?.label,

@@ -17,15 +17,18 @@ export function parseYamlFile<T>(text: string, file: string, schema: z.ZodType<T
   return parseConfig(text, file, schema, what);
 }
 
-/** Reads a configuration file (YAML) and checks it against its schema; see parseYamlFile. */
-export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
-  let text: string;
+/** A configuration file's text; a file that cannot be read is a ConfigFileError saying why. */
+export async function readConfigText(file: string, what: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder' : code === 'EACCES' ? 'permission denied' : String(cause);
     throw new ConfigFileError(`${file}: cannot read the ${what}: ${reason}`);
   }
-  return parseYamlFile(text, file, schema, what);
+}
+
+/** Reads a configuration file (YAML) and checks it against its schema; see parseYamlFile. */
+export async function readYaml<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
+  return parseYamlFile(await readConfigText(file, what), file, schema, what);
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { IndicatorCatalogue, catalogueSchema } from './catalogue.js';
@@ -9,7 +8,7 @@ import { inputLimitsSchema } from './limits.js';
 import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
 import { parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
-import { ConfigFileError, readYaml } from './read-yaml.js';
+import { ConfigFileError, readConfigText, readYaml } from './read-yaml.js';
 import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
 
 export { readYaml } from './read-yaml.js';
@@ -111,15 +110,7 @@ export interface LoadedSettings {
 
 /** Reads and checks a configuration file, keeping where each key is (for messages about its values). */
 export async function readConfigFile<T>(file: string, schema: z.ZodType<T>, what: string): Promise<ParsedConfig<T>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'this is a folder' : code === 'EACCES' ? 'permission denied' : String(cause);
-    throw new ConfigFileError(`${file}: cannot read the ${what}: ${reason}`);
-  }
-  return parseConfigWithLines(text, file, schema, what);
+  return parseConfigWithLines(await readConfigText(file, what), file, schema, what);
 }
 
 /** The path settings that a command-line option can override. */

@@ -19,8 +19,7 @@ export interface JobResult {
   error?: string;
 }
 
-export interface ConsoleJob {
-  id: string;
+export interface StartRequest {
   user: string;
   month: MonthKey;
   workbook: string;
@@ -31,22 +30,14 @@ export interface ConsoleJob {
   targets: Target[];
   /** The whole month through executeMonthRun (`run --month M`), rather than each target on its own. */
   wholeMonth: boolean;
+}
+
+export interface ConsoleJob extends StartRequest {
+  id: string;
   startedAt: Date;
   finishedAt?: Date;
   steps: Array<{ at: Date; level: 'info' | 'warn' | 'error'; message: string }>;
   results: JobResult[];
-}
-
-export interface StartRequest {
-  user: string;
-  month: MonthKey;
-  workbook: string;
-  /** "configured" or the upload's stored name, as the Produce form names it. */
-  workbookId: string;
-  workbookLabel: string;
-  force: boolean;
-  targets: Target[];
-  wholeMonth: boolean;
 }
 
 /**

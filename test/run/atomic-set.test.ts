@@ -5,13 +5,14 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { executeRun } from '../../src/run/execute-run.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { currentSet } from '../../src/run/output-writer.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
+import { runRequest } from '../fixtures/run-request.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -107,15 +108,7 @@ describe('a run whose record cannot be written', () => {
   it('replaces nothing, and says so', async () => {
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
-    const request: RunRequest = {
-      target: { kind: 'report', name: 'performance' },
-      month: '2023-10',
-      trigger: 'on-demand',
-      force: true,
-      strict: false,
-      waitMs: 0,
-      numberItemFiles: true,
-    };
+    const request = runRequest({ kind: 'report', name: 'performance' });
     const first = await executeRun(loaded, request, silentProgress);
     const pdf = first.printed[0]!;
     const before = await readFile(pdf);

@@ -4,13 +4,14 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { executeRun } from '../../src/run/execute-run.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import type { Progress } from '../../src/run/progress.js';
 import { runLockPath, withRunLock } from '../../src/run/run-lock.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
+import { runRequest } from '../fixtures/run-request.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 const STALE = '600';
@@ -62,15 +63,7 @@ describe('a lock that is lost all the same', () => {
     process.env.B4B_LOCK_STALE_MS = STALE;
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
-    const request: RunRequest = {
-      target: { kind: 'report', name: 'performance' },
-      month: '2023-10',
-      trigger: 'on-demand',
-      force: true,
-      strict: false,
-      waitMs: 0,
-      numberItemFiles: true,
-    };
+    const request = runRequest({ kind: 'report', name: 'performance' });
     const first = await executeRun(loaded, request, silent());
     const pdf = first.printed[0]!;
     const before = await readFile(pdf);

@@ -5,22 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../../src/pack/consistency.js';
 import { ReportFigures, type TableChoices } from '../../src/report/report-figures.js';
-import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import { executeRun } from '../../src/run/execute-run.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { performanceReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { runRequest } from '../fixtures/run-request.js';
 
-const request = (target: RunRequest['target'], overrides: Partial<RunRequest> = {}): RunRequest => ({
-  target,
-  month: '2023-10',
-  trigger: 'on-demand',
-  force: true,
-  strict: false,
-  waitMs: 0,
-  numberItemFiles: true,
-  ...overrides,
-});
+const request = runRequest;
 
 const figure = (over: Partial<PackFigure>): PackFigure => ({
   document: 'performance',

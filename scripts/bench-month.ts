@@ -8,7 +8,9 @@
  *
  * Run: npm run bench:month [-- --runs 5] [-- --separately]
  * Stage times come from the run itself (B4B_STAGE_TIMES, src/run/stage-clock.ts); process totals from
- * a preload that writes process.resourceUsage() at exit. The machine's load is printed before and after:
+ * a preload that writes process.resourceUsage() at exit. Documents are laid out in the layout thread
+ * (src/layout/layout-threads.ts), alongside the main thread's stages: its busy time is shown apart,
+ * as wall time only (the CPU columns are the whole process's, all threads, during each main-thread stage). The machine's load is printed before and after:
  * on a shared machine, read the CPU times as well as the wall times.
  */
 import { spawn } from 'node:child_process';
@@ -38,6 +40,8 @@ interface Measured {
   status: number | null;
   process: Totals;
   stages: Record<string, Totals & { count: number }>;
+  /** What the layout thread reported doing (wall time; it runs alongside the main thread's stages). */
+  thread: Record<string, { wallMs: number; count: number }>;
 }
 
 const dir = await mkdtemp(path.join(tmpdir(), 'b4b-bench-month-'));
@@ -71,10 +75,10 @@ async function once(args: string[]): Promise<Measured> {
   });
   const wallMs = performance.now() - start;
   const usage = JSON.parse(await readFile(usageFile, 'utf8')) as Totals;
-  const stages = await readFile(stageFile, 'utf8')
-    .then((t) => (JSON.parse(t) as { stages: Measured['stages'] }).stages)
-    .catch(() => ({}));
-  return { wallMs, status, process: usage, stages };
+  const { stages, thread } = await readFile(stageFile, 'utf8')
+    .then((t) => JSON.parse(t) as Pick<Measured, 'stages' | 'thread'>)
+    .catch(() => ({ stages: {}, thread: {} }));
+  return { wallMs, status, process: usage, stages, thread: thread ?? {} };
 }
 
 async function repeat(args: string[]): Promise<Measured[]> {
@@ -109,8 +113,15 @@ function table(title: string, runs: Measured[]): string[] {
   }
   const wall = median(runs.map((r) => r.wallMs));
   const cpu = median(runs.map((r) => r.process.cpuMs));
+  for (const stage of ['layout', 'charts']) {
+    const present = runs.map((r) => r.thread[stage]).filter((t) => t !== undefined);
+    if (present.length === 0) continue;
+    lines.push(
+      `  ${`${stage} (thread)`.padEnd(16)}${s(median(present.map((t) => t.wallMs)))}        -           (${present[0]?.count ?? 0} document(s) in the layout thread, alongside the stages above)`,
+    );
+  }
   lines.push(
-    `  ${'other'.padEnd(16)}${s(Math.max(0, median(runs.map((r) => r.process.wallMs)) - wallSum))} ${s(Math.max(0, cpu - cpuSum))}           (ledger, figure comparison, settings, exit)`,
+    `  ${'other'.padEnd(16)}${s(Math.max(0, median(runs.map((r) => r.process.wallMs)) - wallSum))} ${s(Math.max(0, cpu - cpuSum))}           (main thread: settings, ledger, figure comparison, waiting for the layout thread, exit)`,
   );
   lines.push(
     `  ${'whole command'.padEnd(16)}${s(wall)} ${s(cpu)}  ${mb(median(runs.map((r) => r.process.peakRssMb)))}   (median of ${runs.length}; exit ${[...new Set(runs.map((r) => r.status))].join(',')})`,

@@ -3,8 +3,9 @@
  * Starts `b4b-reports run --month 2023-10 --pack board --force` in a temp project, sends SIGTERM at
  * several delays after the build starts, and prints the time from the signal to the process's exit
  * (it should be under a second), the exit code (143) and whether the last good pack is unchanged.
- * Then runs the same pack in this process with monitorEventLoopDelay and prints the longest block:
- * a signal is acted on only between blocks, so that is the bound on the time to stop.
+ * Then runs the same pack in this process with monitorEventLoopDelay and prints the longest block, with
+ * the layout thread as `run` uses it and without: a signal is acted on only between blocks, so that is
+ * the bound on the time to stop.
  * Run: npm run bench:stop
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -47,13 +48,19 @@ for (const delay of [0, 250, 500, 1000, 1500, 2000]) {
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/read-workbook-file.js');
 const { buildPack, loadPacks } = await import('../src/run/build-pack.js');
+const { startLayoutThreads, stopLayoutThreads } = await import('../src/layout/layout-threads.js');
 const loaded = await loadSettings({ settingsFile: settings });
-const histogram = monitorEventLoopDelay({ resolution: 10 });
-histogram.enable();
-const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
-await buildPack(loaded, await loadPacks(loaded), 'board', dataset, '2023-10', { numberItemFiles: true });
-histogram.disable();
-lines.push(
-  `in-process board pack: longest event-loop block ${(histogram.max / 1e6).toFixed(0)} ms, 99th percentile ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`,
-);
+// As `run` does it (the layout thread), then with every document laid out in this thread.
+for (const where of ['in the layout thread', 'in the main thread']) {
+  if (where === 'in the layout thread') startLayoutThreads();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
+  await buildPack(loaded, await loadPacks(loaded), 'board', dataset, '2023-10', { numberItemFiles: true });
+  histogram.disable();
+  await stopLayoutThreads();
+  lines.push(
+    `in-process board pack, documents laid out ${where}: longest event-loop block ${(histogram.max / 1e6).toFixed(0)} ms, 99th percentile ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`,
+  );
+}
 process.stdout.write(`Stopping a board pack run\n${lines.map((l) => `  ${l}`).join('\n')}\n`);

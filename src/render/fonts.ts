@@ -90,3 +90,13 @@ export function shareParsedFonts(): void {
 export function fontMetrics(style: FontStyle): FontMetrics {
   return sharedFontkit().create(fontBytes(style)) as FontMetrics;
 }
+
+/**
+ * Decodes every style's tables that laying text out reads (character map, metrics, substitutions,
+ * positioning): fontkit does so lazily, in the first document's first line of each style otherwise.
+ */
+export function warmFonts(): void {
+  for (const style of Object.keys(FONT_FILES) as FontStyle[]) {
+    (sharedFontkit().create(fontBytes(style)) as { layout(text: string): unknown }).layout('Page 1 of 16, £1,540 ↑ ●');
+  }
+}

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { timed } from '../run/stage-clock.js';
-import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, type FontStyle } from './fonts.js';
+import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -65,6 +65,12 @@ function pdfmake(): PdfMake {
     offsetContentsPageNumbers();
   }
   return instance;
+}
+
+/** Loads pdfmake and decodes the fonts' tables now (a layout thread does this as it starts), not in the first layout. */
+export function prepareLayout(): void {
+  pdfmake();
+  warmFonts();
 }
 
 let documentCount = 0;

@@ -18,16 +18,14 @@ import {
   type PackPart,
   type PackVariant,
 } from '../pack/assemble.js';
-import { furnitureDocument } from '../pack/furniture.js';
-import { glossaryDocument, glossarySchema } from '../pack/glossary.js';
+import { glossarySchema } from '../pack/glossary.js';
 import { glossaryHtml } from '../html/glossary-html.js';
-import { coveringReportDocument } from '../pack/covering-report.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
-import { frontSheetDocument, type AgendaEntry } from '../pack/front-sheet.js';
+import type { AgendaEntry } from '../pack/front-sheet.js';
+import { layOut } from '../layout/layout-threads.js';
 import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, packTextValues } from '../pack/text-values.js';
-import { renderPdf } from '../render/pdf-bytes.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { buildConfiguredReport } from './configured-report.js';
@@ -186,7 +184,7 @@ export async function buildPack(
           const report = await readYaml(file, coveringReportSchema, 'covering report');
           const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
           const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
-          const bytes = await renderPdf(coveringReportDocument(input));
+          const bytes = (await layOut({ kind: 'covering-report', input })).pdf;
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
           if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
         } else if ('glossary' in doc) {
@@ -197,7 +195,7 @@ export async function buildPack(
             format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
             council: loaded.settings.council,
           };
-          const bytes = await renderPdf(glossaryDocument(input));
+          const bytes = (await layOut({ kind: 'glossary', input })).pdf;
           const label = appendixLabel(doc);
           part = { item: itemIndex, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered };
           if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: timed('html', () => glossaryHtml(input)) });
@@ -261,22 +259,19 @@ export async function buildPack(
           exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
         };
       });
-      frontMatter = await PDFDocument.load(
-        await renderPdf(
-          frontSheetDocument({
-            meeting: pack.meeting,
-            when: values.meetingDate,
-            council: loaded.settings.council,
-            variant,
-            agenda,
-            exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
-          }),
-        ),
-      );
+      const frontSheet = {
+        meeting: pack.meeting,
+        when: values.meetingDate,
+        council: loaded.settings.council,
+        variant,
+        agenda,
+        exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+      };
+      frontMatter = await PDFDocument.load((await layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
     }
     const assemble = async (set: { parts: PackPart[]; documents: PDFDocument[] }, numberPages: boolean) => {
       const furniture = furniturePages(set.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: itemInfo });
-      const furnitureDoc = await PDFDocument.load(await renderPdf(furnitureDocument(furniture, loaded.settings.council)));
+      const furnitureDoc = await PDFDocument.load((await layOut({ kind: 'furniture', pages: furniture, author: loaded.settings.council })).pdf);
       return assemblePack(set.parts, set.documents, furnitureDoc, {
         variant,
         firstPage: pack.firstPage,

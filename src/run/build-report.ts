@@ -4,16 +4,14 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import type { FinanceSettings } from '../config/finance.js';
 import { FinanceFigures } from '../report/finance-model.js';
 import type { Dataset } from '../dataset/types.js';
-import { ReportFigures, type ChartModel, type ModelWarning, type TableChoices } from '../report/report-figures.js';
+import { ReportFigures, type ModelWarning, type TableChoices } from '../report/report-figures.js';
 import { printedFigures, type PrintedFigure } from '../report/printed-figures.js';
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
-import { chartPdfNode, type ChartSize } from '../render/charts.js';
-import { buildPdfDocument } from '../render/pdf-document.js';
-import { renderPdf } from '../render/pdf-bytes.js';
 import { monthLongLabel, type MonthKey } from '../workbook/month.js';
 import { timed } from './stage-clock.js';
+import { layOut } from '../layout/layout-threads.js';
 
 export interface ReportInput {
   dataset: Dataset;
@@ -70,35 +68,19 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
     return { figures, blocks };
   });
   const t1 = performance.now();
-  // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
-  let chartMs = 0;
-  const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
-    const start = performance.now();
-    const node = timed('charts', () => chartPdfNode(chart, size));
-    chartMs += performance.now() - start;
-    return node;
-  };
   const title = documentTitle(blocks, input.title, input.month);
-  const { doc } = timed('layout', () =>
-    buildPdfDocument(blocks, drawChart, {
-      format: input.format,
-      title,
-      subject: input.title,
-      author: input.council,
-    }),
-  );
-  // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
-  const anchorPages = new Map<string, number>();
-  const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
-  doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
-    if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) anchorPages.set(node.id, node.pageNumbers[0]);
-    return layoutRule ? layoutRule(node, ...rest) : false;
-  };
-  const pdf = await renderPdf(doc);
-  const t2 = performance.now();
+  const laidOut = await layOut({ kind: 'report', blocks, options: { format: input.format, title, subject: input.title, author: input.council } });
+  const anchorPages = new Map(laidOut.anchorPages);
   const printed = printedFigures(blocks, input.name ?? input.commentaryReport, input.month).map((p): PlacedFigure => {
     const page = p.anchor ? anchorPages.get(p.anchor) : undefined;
     return page !== undefined ? { ...p, page } : p;
   });
-  return { pdf, title, blocks, warnings: figures.warnings, printed, timings: { model: t1 - t0, charts: chartMs, layout: t2 - t1 - chartMs } };
+  return {
+    pdf: laidOut.pdf,
+    title,
+    blocks,
+    warnings: figures.warnings,
+    printed,
+    timings: { model: t1 - t0, charts: laidOut.chartMs, layout: laidOut.layoutMs },
+  };
 }

@@ -74,7 +74,12 @@ export async function executeMonthRun(
   const result: MonthRunResult = { produced: [], notProduced: [], printed: [], durationMs: 0 };
 
   /** The record of a set that did not run at all: refused (the lock), failed (the workbook) or skipped. */
-  const unrun = async (target: RunTarget, outcome: RunRecord['outcome'], detail: { error?: unknown; warning?: string }, sha?: string): Promise<void> => {
+  const unrun = async (
+    target: RunTarget,
+    outcome: RunRecord['outcome'],
+    detail: { error?: unknown; warning?: string },
+    sha?: string,
+  ): Promise<MonthRunResult['notProduced'][number]> => {
     const at = now().toISOString();
     const record: RunRecord = {
       id: newRunId(now()),
@@ -95,7 +100,7 @@ export async function executeMonthRun(
         : {}),
     };
     await ledger.append(record);
-    result.notProduced.push({ record, ...(detail.error !== undefined ? { error: detail.error } : {}) });
+    return { record, ...(detail.error !== undefined ? { error: detail.error } : {}) };
   };
 
   try {
@@ -111,35 +116,44 @@ export async function executeMonthRun(
         ({ dataset } = await reading);
       } catch (error) {
         // The workbook fails every set alike: each is recorded, and the error is the run's.
-        for (const target of targets) await unrun(target, 'failed', { error }, shared.workbookSha256);
+        for (const target of targets) result.notProduced.push(await unrun(target, 'failed', { error }, shared.workbookSha256));
         throw error;
       }
-      for (const target of targets) {
-        const reason = skipReason(loaded, target, dataset, request.month);
-        if (reason !== undefined) {
-          progress.warn(reason);
-          if (request.strict) {
-            await unrun(target, 'failed', { error: new B4BError(`--strict: ${reason}`) }, shared.workbookSha256);
-          } else {
-            await unrun(target, 'skipped', { warning: reason }, shared.workbookSha256);
+      // Every set at once: their documents queue for the layout threads (two at a time), while this
+      // thread builds the next set's model and assembles the last one's pack. Results keep the targets' order.
+      const done = await Promise.all(
+        targets.map(async (target): Promise<{ run?: RunResult; notProduced?: MonthRunResult['notProduced'][number] }> => {
+          const reason = skipReason(loaded, target, dataset, request.month);
+          if (reason !== undefined) {
+            progress.warn(reason);
+            const record = request.strict
+              ? await unrun(target, 'failed', { error: new B4BError(`--strict: ${reason}`) }, shared.workbookSha256)
+              : await unrun(target, 'skipped', { warning: reason }, shared.workbookSha256);
+            return { notProduced: record };
           }
-          continue;
-        }
-        try {
-          const run = await executeRun(loaded, { ...request, target, shared }, progress, now);
+          try {
+            return { run: await executeRun(loaded, { ...request, target, shared }, progress, now) };
+          } catch (error) {
+            // Recorded by executeRun; the other sets go on.
+            progress.error(`${target.kind} ${target.name}: ${error instanceof Error ? error.message : String(error)}`);
+            const record = (await ledger.read())
+              .filter((r) => r.target.kind === target.kind && r.target.name === target.name && r.month === request.month)
+              .pop();
+            return record ? { notProduced: { record, error } } : {};
+          }
+        }),
+      );
+      for (const { run, notProduced } of done) {
+        if (run) {
           result.produced.push(run);
           result.printed.push(...run.printed);
-        } catch (error) {
-          // Recorded by executeRun; the other sets go on.
-          const record = (await ledger.read()).filter((r) => r.target.kind === target.kind && r.target.name === target.name && r.month === request.month).pop();
-          if (record) result.notProduced.push({ record, error });
-          progress.error(`${target.kind} ${target.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        if (notProduced) result.notProduced.push(notProduced);
       }
     });
   } catch (error) {
     if (error instanceof B4BError && error.exitCode === LOCK_REFUSED && result.notProduced.length === 0 && result.produced.length === 0) {
-      for (const target of targets) await unrun(target, 'refused', { error });
+      for (const target of targets) result.notProduced.push(await unrun(target, 'refused', { error }));
     }
     throw error;
   }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * Where a run's time goes, for `npm run bench:month`: wall and CPU time of each stage, and the
@@ -17,7 +18,8 @@ export interface StageTotals {
   peakRssMb: number;
 }
 
-const file = process.env.B4B_STAGE_TIMES;
+// Timed in the main thread only: a layout thread's work is timed as the main thread's wait for it.
+const file = isMainThread ? process.env.B4B_STAGE_TIMES : undefined;
 const totals = new Map<Stage, StageTotals>();
 interface Open {
   stage: Stage;
@@ -33,13 +35,31 @@ const cpuNow = (): number => {
   return (u.user + u.system) / 1000;
 };
 
+// Layouts run two at a time in layout threads: a stage entered while it is already open (awaited
+// concurrently) extends the open one, so the stage's wall time is the time any of them was running.
+const depth = new Map<Stage, { entry: Open; count: number }>();
+
 function enter(stage: Stage): Open {
+  const already = depth.get(stage);
+  if (already) {
+    already.count += 1;
+    return already.entry;
+  }
   const entry = { stage, wall: performance.now(), cpu: cpuNow(), childWall: 0, childCpu: 0 };
+  depth.set(stage, { entry, count: 1 });
   open.push(entry);
   return entry;
 }
 
 function leave(entry: Open): void {
+  const already = depth.get(entry.stage);
+  if (already && already.entry === entry && --already.count > 0) {
+    const total = totals.get(entry.stage);
+    if (total) total.count += 1;
+    else totals.set(entry.stage, { wallMs: 0, cpuMs: 0, count: 1, peakRssMb: 0 });
+    return;
+  }
+  depth.delete(entry.stage);
   const wall = performance.now() - entry.wall;
   const cpu = cpuNow() - entry.cpu;
   const index = open.lastIndexOf(entry);
@@ -82,6 +102,18 @@ export function begin(stage: Stage): () => void {
   return () => leave(entry);
 }
 
+// Stages run in the layout thread, as it reports them (wall time only: Node 20 cannot measure one thread's CPU).
+const threadTotals = new Map<Stage, { wallMs: number; count: number }>();
+
+/** Adds `ms` of `stage` done in the layout thread (it runs alongside the main thread's stages). */
+export function recordThreadStage(stage: Stage, ms: number): void {
+  if (!file) return;
+  const total = threadTotals.get(stage) ?? { wallMs: 0, count: 0 };
+  total.wallMs += ms;
+  total.count += 1;
+  threadTotals.set(stage, total);
+}
+
 let startupMarked = false;
 
 /** Counts the process's start-up (Node and the CLI's own modules, up to the command's action) as imports. */
@@ -103,6 +135,7 @@ if (file) {
       file,
       JSON.stringify({
         stages: Object.fromEntries(totals),
+        thread: Object.fromEntries(threadTotals),
         process: { wallMs: performance.now(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, peakRssMb: usage.maxRSS / 1024 },
       }),
     );

@@ -64,58 +64,69 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: RunOptions) => {
       markStartup();
-      const waitSeconds = options.wait;
-      const loaded = await loadProjectSettings(options, { workbook: options.workbook });
-      if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
-        const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
-        throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
-      }
-      if (options.pack !== undefined) {
-        const { loadPacks } = await import('../../pack/load-packs.js');
-        const packs = await loadPacks(loaded);
-        if (!Object.hasOwn(packs, options.pack))
-          throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
-      }
-      const progress = createProgress();
-      // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
-      // published (the last good outputs are untouched), and the process ends.
-      const stop = stopOnSignals((signal) => {
-        process.stderr.write(`b4b-reports: ${new RunStoppedError(signal).message}\n`);
-        process.exit(signalExitCode(signal));
-      });
-      const common = {
-        month: options.month,
-        trigger: 'on-demand' as const,
-        force: options.force === true,
-        strict: options.strict === true,
-        waitMs: waitSeconds * 1000,
-        numberItemFiles: options.itemFilesWithoutPageNumbers !== true,
-        signal: stop.signal,
-      };
-      if (options.report === undefined && options.pack === undefined) {
-        const { executeMonthRun } = await import('../../run/run-month.js');
-        reportMonthRun(await executeMonthRun(loaded, common, progress), options.month);
-        stop.dispose();
-        return;
-      }
-      const { executeRun } = await import('../../run/execute-run.js');
-      let result;
+      // The layout threads start first: they load pdfmake and the fonts while the settings and the workbook are read.
+      const layoutThreads = await import('../../layout/layout-threads.js');
+      layoutThreads.startLayoutThreads();
       try {
-        result = await executeRun(
-          loaded,
-          { ...common, target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' } },
-          progress,
-        );
+        await run(options);
       } finally {
-        stop.dispose();
+        await layoutThreads.stopLayoutThreads();
       }
-      const { record, printed } = result;
-      const lines: string[] = [];
-      if (record.changes) lines.push(...changeLines(record.changes));
-      lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);
-      process.stderr.write(`${lines.join('\n')}\n`);
-      process.stdout.write(`${printed.map((file) => path.relative(process.cwd(), file) || file).join('\n')}\n`);
     });
+}
+
+async function run(options: RunOptions): Promise<void> {
+  const waitSeconds = options.wait;
+  const loaded = await loadProjectSettings(options, { workbook: options.workbook });
+  if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
+    const known = [...Object.keys(loaded.settings.reports), ALL_TABLES_REPORT].join(', ');
+    throw new B4BError(`there is no report called "${options.report}" in the settings (known: ${known})`, [], 2);
+  }
+  if (options.pack !== undefined) {
+    const { loadPacks } = await import('../../pack/load-packs.js');
+    const packs = await loadPacks(loaded);
+    if (!Object.hasOwn(packs, options.pack))
+      throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  }
+  const progress = createProgress();
+  // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
+  // published (the last good outputs are untouched), and the process ends.
+  const stop = stopOnSignals((signal) => {
+    process.stderr.write(`b4b-reports: ${new RunStoppedError(signal).message}\n`);
+    process.exit(signalExitCode(signal));
+  });
+  const common = {
+    month: options.month,
+    trigger: 'on-demand' as const,
+    force: options.force === true,
+    strict: options.strict === true,
+    waitMs: waitSeconds * 1000,
+    numberItemFiles: options.itemFilesWithoutPageNumbers !== true,
+    signal: stop.signal,
+  };
+  if (options.report === undefined && options.pack === undefined) {
+    const { executeMonthRun } = await import('../../run/run-month.js');
+    reportMonthRun(await executeMonthRun(loaded, common, progress), options.month);
+    stop.dispose();
+    return;
+  }
+  const { executeRun } = await import('../../run/execute-run.js');
+  let result;
+  try {
+    result = await executeRun(
+      loaded,
+      { ...common, target: options.pack !== undefined ? { kind: 'pack', name: options.pack } : { kind: 'report', name: options.report ?? '' } },
+      progress,
+    );
+  } finally {
+    stop.dispose();
+  }
+  const { record, printed } = result;
+  const lines: string[] = [];
+  if (record.changes) lines.push(...changeLines(record.changes));
+  lines.push(`Done in ${(record.durationMs / 1000).toFixed(1)} s (run ${record.id}; "b4b-reports history" lists runs).`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${printed.map((file) => path.relative(process.cwd(), file) || file).join('\n')}\n`);
 }
 
 function changeLines(changes: FigureChange[]): string[] {

@@ -86,6 +86,8 @@ export function registerSchedule(program: Command): void {
         progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);
         void running.stop().then(() => process.exit(LOCK_REFUSED));
       });
+      // Scheduled runs lay their documents out in a layout thread, which ends after ten idle minutes.
+      (await import('../../layout/layout-threads.js')).startLayoutThreads({ idleMs: 10 * 60_000 });
       await scheduler.start();
       for (const { job, next } of scheduler.nextRuns()) progress.step(`${job}: next run ${localTime(next, timezone)}`, { job, next: next.toISOString() });
       // Runs until SIGTERM or SIGINT, which end the process from the handler above.

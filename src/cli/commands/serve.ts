@@ -69,6 +69,10 @@ export function registerServe(program: Command): void {
         secureCookies: options.secureCookies === true,
         ...(scheduler ? { scheduler } : {}),
       });
+      // Runs started from the console lay their documents out in a layout thread, so its pages keep
+      // answering while a pack is built; the thread ends after ten idle minutes.
+      const layoutThreads = await import('../../layout/layout-threads.js');
+      layoutThreads.startLayoutThreads({ idleMs: 10 * 60_000 });
       const address = await app.listen({ host: options.host, port });
       if (scheduler) await scheduler.start();
       progress.step(
@@ -79,7 +83,7 @@ export function registerServe(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           progress.step('Stopping the console');
-          void Promise.all([app.close(), scheduler?.stop()]).then(() => resolve());
+          void Promise.all([app.close(), scheduler?.stop(), layoutThreads.stopLayoutThreads()]).then(() => resolve());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -1,0 +1,75 @@
+import { performance } from 'node:perf_hooks';
+import { coveringReportDocument, type CoveringReportInput } from '../pack/covering-report.js';
+import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
+import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
+import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
+import { chartPdfNode, type ChartSize } from '../render/charts.js';
+import { renderPdf } from '../render/pdf-bytes.js';
+import { buildPdfDocument, type DocumentOptions } from '../render/pdf-document.js';
+import type { ChartModel } from '../report/report-figures.js';
+import type { Block } from '../report/template/blocks.js';
+import { timed } from '../run/stage-clock.js';
+
+/**
+ * One document to lay out, as plain data (it may cross to a layout thread): a report's blocks, or the
+ * input of one of the pack's own documents. The pdfmake document, with its callbacks, is built where
+ * it is laid out.
+ */
+export type LayoutTask =
+  | { kind: 'report'; blocks: Block[]; options: DocumentOptions }
+  | { kind: 'covering-report'; input: CoveringReportInput }
+  | { kind: 'glossary'; input: GlossaryInput }
+  | { kind: 'front-sheet'; input: FrontSheetInput }
+  | { kind: 'furniture'; pages: FurniturePage[]; author: string };
+
+export interface LaidOut {
+  pdf: Uint8Array;
+  /** For a report: the page (1 = the document's first) each anchored table row landed on. */
+  anchorPages: Array<[string, number]>;
+  /** Time spent drawing charts and laying out, in milliseconds (where the task ran). */
+  chartMs: number;
+  layoutMs: number;
+}
+
+/** Lays out one document: task → PDF bytes. The same code runs in the calling thread and in a layout thread. */
+export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
+  const start = performance.now();
+  let chartMs = 0;
+  const anchorPages = new Map<string, number>();
+  let doc: Record<string, unknown>;
+  switch (task.kind) {
+    case 'report': {
+      // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
+      const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
+        const begun = performance.now();
+        const node = timed('charts', () => chartPdfNode(chart, size));
+        chartMs += performance.now() - begun;
+        return node;
+      };
+      doc = timed('layout', () => buildPdfDocument(task.blocks, drawChart, task.options)).doc;
+      // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
+      const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
+      doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
+        if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) anchorPages.set(node.id, node.pageNumbers[0]);
+        return layoutRule ? layoutRule(node, ...rest) : false;
+      };
+      break;
+    }
+    case 'covering-report':
+      doc = coveringReportDocument(task.input);
+      break;
+    case 'glossary':
+      doc = glossaryDocument(task.input);
+      break;
+    case 'front-sheet':
+      doc = frontSheetDocument(task.input);
+      break;
+    case 'furniture':
+      doc = furnitureDocument(task.pages, task.author);
+      break;
+    default:
+      throw new Error(`there is no kind of document called "${(task as { kind: unknown }).kind as string}" to lay out`);
+  }
+  const pdf = await renderPdf(doc);
+  return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs };
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// The built CLI lives in dist/: the published package ships it; in a checkout `npm run build` (or
-// scripts/setup.sh) writes it.
+// The built CLI lives in dist/bundle/ (scripts/bundle.ts, from tsc's dist/): the published package
+// ships it; in a checkout `npm run build` (or scripts/setup.sh) writes it.
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
+const main = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('b4b-reports: the program is not built (no dist/cli/main.js): run "npm run build" in the package folder.\n');
+  process.stderr.write('b4b-reports: the program is not built (no dist/bundle/main.js): run "npm run build" in the package folder.\n');
   process.exit(70);
 }
 await import(main.href);

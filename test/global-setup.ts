@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Before the suite: build the CLI (its tests run the built program as a user does) and write the
+ * Before the suite: build and bundle the CLI (its tests run the built program as a user does) and write the
  * sample workbook from data/sample-source/ (the tests read it as the council's workbook).
  */
 export default function setup(): void {
@@ -12,5 +12,6 @@ export default function setup(): void {
     execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   };
   run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  run([path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/bundle.ts']);
   run([path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build-sample-workbook.ts']);
 }

@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
-import type { DeliveryRequest } from '../delivery/send.js';
+import type { DeliveryRequest } from '../delivery/plan-delivery.js';
 import { B4BError, findingLinesPerKind, formatFinding, formatSource, moreLine, type Finding } from '../findings/finding.js';
 import { fileSystemError } from '../findings/exit-codes.js';
 import { readWorkbookFile } from '../read-workbook-file.js';

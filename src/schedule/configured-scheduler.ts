@@ -14,7 +14,7 @@ import type { PackScheduler } from './scheduler.js';
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
   // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
   const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
-    import('../delivery/send.js'),
+    import('../delivery/plan-delivery.js'),
     import('../pack/load-packs.js'),
     import('./scheduler.js'),
   ]);

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { executeRun } from '../../src/run/execute-run.js';
@@ -158,15 +159,39 @@ describe('what a month run produces for the clinics', () => {
 });
 
 describe('loading only what a command needs', () => {
-  const preload = path.join(mkdtempSync(path.join(tmpdir(), 'b4b-loaded-')), 'loaded.cjs');
+  // What a command loads: the packages in require's cache, and those inside each file of the bundle
+  // (dist/bundle/meta.json) that the ES module loader loaded, as a loader hook records them.
+  const dir = mkdtempSync(path.join(tmpdir(), 'b4b-loaded-'));
+  const hooks = path.join(dir, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.B4B_LOADED_URLS, url + '\\n'); return next(url, context); }\n",
+  );
+  const preload = path.join(dir, 'loaded.mjs');
   writeFileSync(
     preload,
-    "process.on('exit', () => { const names = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/) || [])[1]).filter(Boolean)); process.stderr.write('LOADED ' + [...names].sort().join(' ') + '\\n'); });\n",
+    `import { register, createRequire } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n` +
+      "const require = createRequire(import.meta.url);\nprocess.on('exit', () => { const names = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/) || [])[1]).filter(Boolean)); process.stderr.write('LOADED ' + [...names].sort().join(' ') + '\\n'); });\n",
   );
+  const meta = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'bundle', 'meta.json'), 'utf8')) as { files: Record<string, string[]> };
   const loadedBy = (args: string[]): string[] => {
-    const child = spawnSync(process.execPath, ['--require', preload, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const urls = path.join(dir, `urls-${args.join('-')}.txt`);
+    const child = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, B4B_LOADED_URLS: urls },
+    });
     expect(child.status, child.stderr).toBe(0);
-    return (/^LOADED (.*)$/m.exec(child.stderr)?.[1] ?? '').split(' ');
+    const required = (/^LOADED (.*)$/m.exec(child.stderr)?.[1] ?? '').split(' ');
+    const files = readFileSync(urls, 'utf8')
+      .split('\n')
+      .filter((u) => u.includes('/dist/bundle/'));
+    expect(files.length).toBeGreaterThan(0);
+    const bundled = files.flatMap((u) => meta.files[path.basename(fileURLToPath(u))] ?? []);
+    const imported = readFileSync(urls, 'utf8')
+      .split('\n')
+      .flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? []);
+    return [...new Set([...required, ...bundled, ...imported])];
   };
   const HEAVY = ['exceljs', 'pdfmake', 'pdfkit', 'fontkit', 'pdf-lib', '@pdf-lib/fontkit', 'handlebars', 'nodemailer'];
 
@@ -174,6 +199,10 @@ describe('loading only what a command needs', () => {
     const loaded = loadedBy(args);
     expect(loaded).toContain('commander');
     expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+  });
+
+  it('sees the workbook library when a command does load it (validate)', () => {
+    expect(loadedBy(['validate'])).toEqual(expect.arrayContaining(['commander', 'exceljs']));
   });
 
   it('refuses --report with --pack, saying what to give', () => {

@@ -1,0 +1,52 @@
+/**
+ * Bundles the built CLI (dist/cli/main.js, from tsc) and the layout thread's module into
+ * dist/bundle/, the files bin/b4b-reports.js runs. One ES module per entry, and one chunk per
+ * dynamically imported part, so a command still loads only what it needs (`--help` loads no workbook
+ * or PDF library), but from a few files instead of some hundreds: start-up is spent resolving and
+ * reading modules otherwise. dist/bundle/meta.json says which packages each file holds (the tests
+ * read it to check what a command loads).
+ *
+ * Left out, and loaded from node_modules as before: pdfmake with its pdfkit and fontkit (pdf-bytes.ts
+ * and fonts.ts patch them through require), piscina (it starts its own worker file), the font package
+ * (read as files), and the console's and e-mail's libraries (not on any timed path).
+ *
+ * Run: npm run build (tsc, then this).
+ */
+import { build } from 'esbuild';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'bundle');
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'dist/cli/main.js', 'layout-worker': 'dist/layout/layout-worker.js' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir,
+  // Every file in one folder, two below the package root as dist/<stage>/ files are: paths made from
+  // import.meta.url (the package root, the console's views, the layout thread's module) stay right.
+  chunkNames: '[name]-[hash]',
+  external: ['pdfmake', 'pdfkit', 'fontkit', 'piscina', '@expo-google-fonts/arimo', 'fastify', '@fastify/*', 'nodemailer'],
+  // The bundled CommonJS packages call require(): ES modules have none, so each file makes one.
+  banner: { js: "import { createRequire as __b4bCreateRequire } from 'node:module'; const require = __b4bCreateRequire(import.meta.url);" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+
+// Which packages (or our own dist/ folders) each output file holds.
+const packageOf = (input: string): string => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+const files: Record<string, string[]> = {};
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  files[path.basename(file)] = [...new Set(Object.keys(output.inputs).map(packageOf))].sort();
+}
+await writeFile(path.join(outdir, 'meta.json'), `${JSON.stringify({ files }, null, 1)}\n`);

@@ -31,6 +31,8 @@ export interface ReportInput {
   name?: string;
   /** Shared by the documents of one pack, so each indicator comes from one table (ReportFigures.tableChoices). */
   tableChoices?: TableChoices;
+  /** Work on the model done while the layout thread lays the document out (the HTML twin). */
+  whileLayingOut?: (blocks: Block[], title: string) => void;
 }
 
 /** A printed value and the page of the document it is on (1 = the document's first page). */
@@ -69,7 +71,14 @@ export async function buildReport(input: ReportInput): Promise<ReportOutput> {
   });
   const t1 = performance.now();
   const title = documentTitle(blocks, input.title, input.month);
-  const laidOut = await layOut({ kind: 'report', blocks, options: { format: input.format, title, subject: input.title, author: input.council } });
+  const layingOut = layOut({ kind: 'report', blocks, options: { format: input.format, title, subject: input.title, author: input.council } });
+  try {
+    input.whileLayingOut?.(blocks, title);
+  } finally {
+    // Awaited whatever happened meanwhile, so a failed layout is never left unhandled.
+    await layingOut.catch(() => undefined);
+  }
+  const laidOut = await layingOut;
   const anchorPages = new Map(laidOut.anchorPages);
   const printed = printedFigures(blocks, input.name ?? input.commentaryReport, input.month).map((p): PlacedFigure => {
     const page = p.anchor ? anchorPages.get(p.anchor) : undefined;

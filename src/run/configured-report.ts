@@ -11,6 +11,7 @@ import { readRegularFile } from '../read-workbook-file.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import type { ReportSettings } from '../config/settings.js';
 import type { RunCache } from './run-cache.js';
+import type { Block } from '../report/template/blocks.js';
 import { timed } from './stage-clock.js';
 import type { TableChoices } from '../report/report-figures.js';
 import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
@@ -152,6 +153,7 @@ async function layOut(
     }
   }
   let output: ReportOutput;
+  let html: string | undefined;
   try {
     output = await buildReport({
       dataset,
@@ -167,12 +169,15 @@ async function layOut(
       format,
       name: reportName,
       ...(overrides.tableChoices ? { tableChoices: overrides.tableChoices } : {}),
+      // An exempt report (finance) has no public HTML twin.
+      ...(report.kind === 'finance'
+        ? {}
+        : { whileLayingOut: (blocks: Block[], title: string) => (html = timed('html', () => reportHtml(blocks, { title, format }))) }),
     });
   } catch (cause) {
     if (cause instanceof B4BError && cause.exitCode === CONFIG_ERROR && templateFile)
       throw new B4BError(`${templateFile}: ${cause.message}`, cause.findings, CONFIG_ERROR);
     throw cause;
   }
-  if (report.kind === 'finance') return output;
-  return { ...output, html: timed('html', () => reportHtml(output.blocks, { title: output.title, format })) };
+  return html === undefined ? output : { ...output, html };
 }

@@ -64,18 +64,16 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: RunOptions) => {
       markStartup();
-      // The layout threads start first: they load pdfmake and the fonts while the settings and the workbook are read.
       const layoutThreads = await import('../../layout/layout-threads.js');
-      layoutThreads.startLayoutThreads();
       try {
-        await run(options);
+        await run(options, () => layoutThreads.startLayoutThreads());
       } finally {
         await layoutThreads.stopLayoutThreads();
       }
     });
 }
 
-async function run(options: RunOptions): Promise<void> {
+async function run(options: RunOptions, startLayoutThread: () => void): Promise<void> {
   const waitSeconds = options.wait;
   const loaded = await loadProjectSettings(options, { workbook: options.workbook });
   if (options.report !== undefined && options.report !== ALL_TABLES_REPORT && !Object.hasOwn(loaded.settings.reports, options.report)) {
@@ -88,6 +86,9 @@ async function run(options: RunOptions): Promise<void> {
     if (!Object.hasOwn(packs, options.pack))
       throw new B4BError(`there is no pack called "${options.pack}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
   }
+  // The settings name what to produce: the layout thread starts now, loading pdfmake and the font
+  // while the workbook is read (a run refused by its settings never starts it).
+  startLayoutThread();
   const progress = createProgress();
   // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
   // published (the last good outputs are untouched), and the process ends.

@@ -39,6 +39,11 @@ printed=$("$bin" run --project ../proj --month 2023-10 --report performance 2>"$
   cat "$work/run.err" >&2
   fail "run --project proj exited non-zero"
 }
+# The installed package lays the report out in its layout thread, not in the main thread as a fallback.
+if grep -q "layout thread stopped" "$work/run.err"; then
+  cat "$work/run.err" >&2
+  fail "the installed package's layout thread did not start"
+fi
 pdf="$work/install/proj/output/2023-10/performance-2023-10.pdf"
 [ -f "$pdf" ] || fail "the report is not at $pdf (run printed: $printed)"
 [ "$(realpath "$printed")" = "$(realpath "$pdf")" ] || fail "run printed $printed, not the report inside proj/"

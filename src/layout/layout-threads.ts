@@ -23,10 +23,12 @@ export function documentsLaidOutInThread(): number {
 }
 
 /**
- * Starts the layout thread now: it loads pdfmake and the fonts and lays out a made-up report
- * (warm-up.ts) while the caller reads the workbook. One thread: on two cores it overlaps the main
- * thread's work (reading, models, HTML, assembly, writing); a second thread would warm pdfmake up a
- * second time and compete with the main thread for the same cores (measured: no faster, 60 MB more).
+ * Starts the layout thread now: it loads pdfmake and decodes the font's tables while the caller
+ * reads the workbook. (Laying out a made-up report as well, to warm pdfmake's code up, made the
+ * first real layout 0.3 s quicker but no run quicker: it took the cores the read needed.) One
+ * thread: on two cores it overlaps the main thread's work (reading, models, HTML, assembly,
+ * writing); a second thread would warm pdfmake up a second time and compete with the main thread
+ * for the same cores (measured: no faster, 60 MB more).
  * `idleMs`, for a long-running console or scheduler, ends the thread when it has been idle that long
  * (it starts again with the next document); without it the thread lasts until stopLayoutThreads.
  * `module` replaces the thread's module (for the tests of a thread that cannot start).

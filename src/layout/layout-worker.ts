@@ -4,11 +4,8 @@
  */
 import { prepareLayout } from '../render/pdf-bytes.js';
 import { layOutTask, type LaidOut, type LayoutTask } from './layout-task.js';
-import { warmUpTasks } from './warm-up.js';
 
 prepareLayout();
-// Laid out before the thread takes its first document (the run is reading the workbook meanwhile).
-for (const task of warmUpTasks()) await layOutTask(task);
 
 /** A document the thread could not lay out comes back as its error: a rejected task means the thread itself failed. */
 export type ThreadResult = { laidOut: LaidOut } | { error: { name: string; message: string; stack?: string } };

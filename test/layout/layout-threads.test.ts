@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 import { documentsLaidOutInThread, layOut, startLayoutThreads, stopLayoutThreads } from '../../src/layout/layout-threads.js';
 import type { LayoutTask } from '../../src/layout/layout-task.js';
-import { warmUpTasks } from '../../src/layout/warm-up.js';
+import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { performanceReport } from '../fixtures/sample-report.js';
 import { pdfPageCount, pdfText, renderPagesGrey } from '../fixtures/pdf-text.js';
 
@@ -35,22 +35,20 @@ describe('the layout thread', () => {
   it('passes a failed layout back as an error and goes on laying out the next document', async () => {
     const broken = { kind: 'no such document' } as unknown as LayoutTask;
     await expect(layOut(broken)).rejects.toThrow(/no such document/);
-    const [warmUp] = warmUpTasks();
-    if (!warmUp) throw new Error('no warm-up task');
+    const madeUp = madeUpReport();
     const before = documentsLaidOutInThread();
-    const after = await layOut(warmUp);
+    const after = await layOut(madeUp);
     expect(documentsLaidOutInThread()).toBe(before + 1);
-    expect(pdfText(after.pdf)).toContain('Warm-up report');
+    expect(pdfText(after.pdf)).toContain('Made-up report');
   }, 60_000);
 
   it('once stopped, lays out in the calling thread, with the same result', async () => {
     await stopLayoutThreads();
-    const [warmUp] = warmUpTasks();
-    if (!warmUp) throw new Error('no warm-up task');
-    const here = await layOut(warmUp);
+    const madeUp = madeUpReport();
+    const here = await layOut(madeUp);
     startLayoutThreads();
     const before = documentsLaidOutInThread();
-    const there = await layOut(warmUp);
+    const there = await layOut(madeUp);
     expect(documentsLaidOutInThread()).toBe(before + 1);
     expect(pdfText(there.pdf)).toBe(pdfText(here.pdf));
     expect(there.anchorPages).toEqual(here.anchorPages);
@@ -64,13 +62,12 @@ describe('the layout thread', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       startLayoutThreads({ module: pathToFileURL(broken) });
-      const [warmUp] = warmUpTasks();
-      if (!warmUp) throw new Error('no warm-up task');
+      const madeUp = madeUpReport();
       const before = documentsLaidOutInThread();
-      const first = await layOut(warmUp);
-      const second = await layOut(warmUp);
+      const first = await layOut(madeUp);
+      const second = await layOut(madeUp);
       expect(documentsLaidOutInThread()).toBe(before);
-      expect(pdfText(first.pdf)).toContain('Warm-up report');
+      expect(pdfText(first.pdf)).toContain('Made-up report');
       expect(pdfText(second.pdf)).toBe(pdfText(first.pdf));
       const said = stderr.mock.calls.map(([text]) => String(text)).filter((text) => text.includes('layout thread'));
       expect(said).toEqual([expect.stringMatching(/the layout thread stopped \(.*pdfmake is missing.*\); documents are laid out in the main thread instead/)]);

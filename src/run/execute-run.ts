@@ -53,6 +53,11 @@ export interface SharedRun {
   /** The workbook's SHA-256, once its bytes were read (also when it then failed its checks). */
   workbookSha256?: string;
   cache: RunCache;
+  /**
+   * The ledger as it was when the run of several started, read once for all its sets (each set
+   * compares with the last run of its own target and month, which no other set of the run writes).
+   */
+  history: () => ReturnType<RunLedger['readAll']>;
   /** The lock the run of several holds: each set checks it before publishing. */
   lock: HeldLock;
 }
@@ -220,7 +225,7 @@ export async function executeRun(loaded: LoadedSettings, request: RunRequest, pr
         faultPoint('after-lock');
         await cleanStaging(loaded.paths.outputDir);
         progress.step(`Starting the ${label}`, { run: id, trigger: request.trigger });
-        const history = await ledger.readAll();
+        const history = await (request.shared ? request.shared.history() : ledger.readAll());
         if (history.skipped.length > 0) progress.warn(describeSkipped(history.skipped), { skippedLines: history.skipped.length });
         // A slot runs once: asked again under the pack's lock, so two schedulers that fire together cannot both run it.
         if (request.job && request.slot) {

@@ -107,7 +107,9 @@ export async function executeMonthRun(
     await withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, async (lock) => {
       progress.step(`Starting the whole month, ${monthLongLabel(request.month)}: ${targets.map((t) => `${t.kind} ${t.name}`).join(', ')}`);
       progress.step(`Reading ${path.basename(workbookFile)}`);
-      const shared: SharedRun = { read: () => reading, cache: new RunCache(), lock };
+      const history = ledger.readAll();
+      history.catch(() => undefined);
+      const shared: SharedRun = { read: () => reading, cache: new RunCache(), lock, history: () => history };
       const reading = readCheckedWorkbook(loaded, workbookFile, request.month, (bytes) => {
         shared.workbookSha256 = sha256(bytes);
       });

@@ -77,7 +77,7 @@ export async function buildConfiguredReport(
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: loaded.finance.exemptionNotice } : {}),
   };
-  const laidOut = await layOutOnce(loaded, report, reportName, month, dataset, format, overrides);
+  const laidOut = await produceOnce({ loaded, report, reportName, month, dataset, format }, overrides);
   // One figure per indicator and month within the report (a pack checks across its documents instead).
   if (overrides.tableChoices !== undefined) return laidOut;
   const placed = laidOut.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
@@ -96,41 +96,42 @@ function tableId(table: object): number {
   return id;
 }
 
+/** One report to produce: which, for which month, from which dataset, in which agenda format. */
+interface ReportJob {
+  loaded: LoadedSettings;
+  report: ReportSettings;
+  reportName: string;
+  month: MonthKey;
+  dataset: Dataset;
+  format: AgendaFormat;
+}
+
 /**
  * The report laid out once per run for each way it is asked for: the same report, month and agenda
  * format (stamp and page numbers), from the same table choices, is the same document, so the
  * stand-alone report and a pack's copy of it with the same stamp and numbers share one layout. The
  * choices the layout made are recorded with it and given to the next caller's pack as it would have made them.
  */
-async function layOutOnce(
-  loaded: LoadedSettings,
-  report: ReportSettings,
-  reportName: string,
-  month: MonthKey,
-  dataset: Dataset,
-  format: AgendaFormat,
+async function produceOnce(
+  job: ReportJob,
   overrides: { templateSource?: string; tableChoices?: TableChoices; cache?: RunCache },
 ): Promise<ConfiguredReportOutput> {
   const { cache } = overrides;
-  if (!cache || overrides.templateSource !== undefined) return layOut(loaded, report, reportName, month, dataset, format, overrides);
+  if (!cache || overrides.templateSource !== undefined) return produce(job, overrides);
   const choices: TableChoices = overrides.tableChoices ?? new Map<string, IndicatorTable>();
-  const key = { report: reportName, month, format, choices: [...choices].map(([id, table]) => [id, tableId(table)]).sort() };
+  const key = { report: job.reportName, month: job.month, format: job.format, choices: [...choices].map(([id, table]) => [id, tableId(table)]).sort() };
   const entry = await cache.document(key, async () => {
     const working: TableChoices = new Map(choices);
-    const output = await layOut(loaded, report, reportName, month, dataset, format, { tableChoices: working });
+    const output = await produce(job, { tableChoices: working });
     return { output, choicesAfter: [...working] };
   });
   if (overrides.tableChoices) for (const [id, table] of entry.choicesAfter) overrides.tableChoices.set(id, table);
   return entry.output;
 }
 
-async function layOut(
-  loaded: LoadedSettings,
-  report: ReportSettings,
-  reportName: string,
-  month: MonthKey,
-  dataset: Dataset,
-  format: AgendaFormat,
+/** The report's model, its PDF (laid out by src/layout/) and its HTML twin, without the run's cache. */
+async function produce(
+  { loaded, report, reportName, month, dataset, format }: ReportJob,
   overrides: { templateSource?: string; tableChoices?: TableChoices },
 ): Promise<ConfiguredReportOutput> {
   const templateFile = report === ALL_TABLES_SETTINGS ? undefined : path.resolve(loaded.paths.root, report.template);

@@ -18,7 +18,7 @@ export interface StageTotals {
   peakRssMb: number;
 }
 
-// Timed in the main thread only: a layout thread's work is timed as the main thread's wait for it.
+// Timed in the main thread only: the layout thread reports what it did (recordThreadStage).
 const file = isMainThread ? process.env.B4B_STAGE_TIMES : undefined;
 const totals = new Map<Stage, StageTotals>();
 interface Open {
@@ -35,8 +35,8 @@ const cpuNow = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-// Layouts run two at a time in layout threads: a stage entered while it is already open (awaited
-// concurrently) extends the open one, so the stage's wall time is the time any of them was running.
+// A month's sets run at once (two packs assemble together): a stage entered while it is already
+// open (awaited concurrently) extends the open one, so the stage's wall time is the time any of them was running.
 const depth = new Map<Stage, { entry: Open; count: number }>();
 
 function enter(stage: Stage): Open {

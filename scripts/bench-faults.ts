@@ -63,7 +63,7 @@ async function runCase(kind: 'report' | 'validate', file: string): Promise<strin
   if (process.env.B4B_BENCH_MAX_PART_MB) loaded.settings.limits.maxPartBytes = Number(process.env.B4B_BENCH_MAX_PART_MB) * 1024 * 1024;
   try {
     // The stages of readWorkbookFile, timed one by one: the file and archive check, exceljs, the reader's checks.
-    const { readWorkbookBytes } = await import('../src/read-workbook-file.js');
+    const { readWorkbookBytes } = await import('../src/workbook/read-workbook-file.js');
     const { checkArchive } = await import('../src/workbook/check-archive.js');
     const { loadWorkbook } = await import('../src/workbook/load-workbook.js');
     const { buildDataset } = await import('../src/dataset/build-dataset.js');

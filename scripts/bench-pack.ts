@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
-const { readWorkbookFile } = await import('../src/read-workbook-file.js');
+const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
 const { buildPack, loadPacks } = await import('../src/run/build-pack.js');
 const importMs = performance.now() - t0;
 

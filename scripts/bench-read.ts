@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { loadSettings } from '../src/config/settings.js';
 import { buildDataset } from '../src/dataset/build-dataset.js';
 import { loadWorkbook } from '../src/workbook/load-workbook.js';
-import { addMonths, monthLabel, type MonthKey } from '../src/workbook/month.js';
+import { addMonths, monthLabel, type MonthKey } from '../src/model/month.js';
 
 const MONTHS = 60;
 const INDICATORS = 500;

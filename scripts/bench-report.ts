@@ -12,7 +12,7 @@ import writeFileAtomic from 'write-file-atomic';
 
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
-const { readWorkbookFile } = await import('../src/read-workbook-file.js');
+const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
 const { buildConfiguredReport } = await import('../src/run/configured-report.js');
 const importMs = performance.now() - t0;
 

@@ -46,7 +46,7 @@ for (const delay of [0, 250, 500, 1000, 1500, 2000]) {
 }
 
 const { loadSettings } = await import('../src/config/settings.js');
-const { readWorkbookFile } = await import('../src/read-workbook-file.js');
+const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
 const { buildPack, loadPacks } = await import('../src/run/build-pack.js');
 const { startLayoutThreads, stopLayoutThreads } = await import('../src/layout/layout-threads.js');
 const loaded = await loadSettings({ settingsFile: settings });

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ConfigFileError } from '../config/read-yaml.js';
+import { ConfigFileError } from '../config/read-config.js';
 import { fileSystemError } from '../findings/exit-codes.js';
 import { B4BError } from '../findings/finding.js';
 

@@ -15,7 +15,7 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigFileError } from './read-yaml.js';
+import { ConfigFileError } from './read-config.js';
 
 export const DEFAULT_ALLOWED_OUTSIDE = ['workbook'];
 

@@ -7,7 +7,12 @@
  */
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ConfigFileError } from './read-yaml.js';
+import { B4BError } from '../findings/finding.js';
+
+/** A configuration file that cannot be read, is not YAML, or does not match its schema. */
+export class ConfigFileError extends B4BError {
+  readonly code = 'config';
+}
 
 /** Configuration errors exit 1, as every B4BError that is the user's to fix (src/cli/outcome.ts); they are ConfigFileErrors (--json code "config"). */
 export const CONFIG_ERROR = 1;

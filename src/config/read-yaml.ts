@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { B4BError } from '../findings/finding.js';
-import { parseConfig } from './read-config.js';
+import { ConfigFileError, parseConfig } from './read-config.js';
 
-/** A configuration file that cannot be read, is not YAML, or does not match its schema. */
-export class ConfigFileError extends B4BError {
-  readonly code = 'config';
-}
 
 /**
  * Parses a configuration file's text and checks it against its schema. Every problem names the file,

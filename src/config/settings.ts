@@ -8,7 +8,8 @@ import { inputLimitsSchema } from './limits.js';
 import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
 import { parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
-import { ConfigFileError, readConfigText, readYaml } from './read-yaml.js';
+import { ConfigFileError } from './read-config.js';
+import { readConfigText, readYaml } from './read-yaml.js';
 import { findProject, PACKAGE_ROOT, SETTINGS_IN_PROJECT, type ProjectRequest, type ProjectSource } from './project.js';
 
 export { readYaml } from './read-yaml.js';

@@ -3,7 +3,7 @@ import type { IndicatorCatalogue } from '../config/catalogue.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { FindingList, type Finding } from '../findings/finding.js';
 import { findTables, type ReaderDecision, type TableContext } from '../workbook/find-tables.js';
-import { monthKey } from '../workbook/month.js';
+import { monthKey } from '../model/month.js';
 import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { checkCatalogue, checkConflicts, checkGaps, checkPlausibility } from './check-dataset.js';

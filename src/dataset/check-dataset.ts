@@ -1,6 +1,6 @@
 import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
 import type { FindingList } from '../findings/finding.js';
-import { monthLabel, type MonthKey } from '../workbook/month.js';
+import { monthLabel, type MonthKey } from '../model/month.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
 

@@ -1,5 +1,5 @@
 import type { Dataset } from './types.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 
 export interface DatasetSummary {
   sheets: Array<{ sheet: string; tables: number; indicatorRows: number }>;

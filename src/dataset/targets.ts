@@ -1,4 +1,4 @@
-import { financialYearOf, type MonthKey } from '../workbook/month.js';
+import { financialYearOf, type MonthKey } from '../model/month.js';
 import type { Figure, IndicatorRow } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { DisplayFormat, ComparisonOp } from '../workbook/cell-value.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 import type { SourceRef } from '../findings/finding.js';
 
 /** One figure read from one cell, with where it came from. The report code only ever sees these. */

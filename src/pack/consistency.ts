@@ -1,6 +1,6 @@
 import type { ModelWarning } from '../report/report-figures.js';
 import type { PrintedFigure } from '../report/printed-figures.js';
-import { monthLabel, type MonthKey } from '../workbook/month.js';
+import { monthLabel, type MonthKey } from '../model/month.js';
 
 /** A printed value placed in a pack: its "Page N" where the layout says. */
 export type PackFigure = PrintedFigure & { packPage?: number };

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addMonths, monthLongLabel } from '../workbook/month.js';
+import { addMonths, monthLongLabel } from '../model/month.js';
 import type { ReportFigures } from './report-figures.js';
 import type { Block } from './template/blocks.js';
 

@@ -2,7 +2,7 @@ import type { FinanceSettings } from '../config/finance.js';
 import type { Dataset, PlacementRow, RevenueRow } from '../dataset/types.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
-import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { money000, percent1, wholePounds } from './money.js';
 import type { ChartModel, ModelWarning, ReportFigures } from './report-figures.js';
 

@@ -1,6 +1,6 @@
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import { DIRECTION_WORDS, RAG_WORDS } from '../model/rag.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 import type { Block } from './template/blocks.js';
 
 /** What a printed value is: a month's figure, the target, a benchmark, RAG or direction of travel, commentary. */

@@ -3,7 +3,7 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
-import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { cellText, numericValue } from './format-figure.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
@@ -96,13 +96,23 @@ export interface ChartSeries {
   percent: boolean;
 }
 
+/**
+ * The kinds of chart a report draws:
+ * - `line`: a monthly trend, with its target (the default);
+ * - `bar`: vertical bars, one series (finance variance, placements by type);
+ * - `horizontal-bar`: one series against long category names (referrals by source);
+ * - `grouped-bar` / `stacked-bar`: two or more series side by side or on top of each other (staff diversity);
+ * - `doughnut`: one series as proportions of a whole (ethnicity of hub users), its figures always printed.
+ */
+export type ChartType = 'line' | 'bar' | 'horizontal-bar' | 'grouped-bar' | 'stacked-bar' | 'doughnut';
+
 export interface ChartModel {
   kind: 'chart';
-  /** Line (monthly trends, the default) or bar (finance). */
-  type?: 'line' | 'bar';
+  type?: ChartType;
   /** How the value axis is labelled; percent by default when a series is a percentage. */
   yFormat?: 'percent' | 'number' | 'money';
   title: string;
+  /** The category of each value: months for a trend, else the categories (sources, ethnicities, placement types). */
   monthLabels: string[];
   series: ChartSeries[];
 }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { CONFIG_ERROR } from '../config/read-config.js';
 import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
-import { readRegularFile } from '../read-workbook-file.js';
+import { readRegularFile } from '../workbook/read-workbook-file.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import {
@@ -27,7 +27,7 @@ import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
 import { fillText, packTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
-import { addMonths, monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 import { buildConfiguredReport } from './configured-report.js';
 import type { RunCache } from './run-cache.js';
 import { begin, timed } from './stage-clock.js';

@@ -9,7 +9,7 @@ import { printedFigures, type PrintedFigure } from '../report/printed-figures.js
 import { renderTemplate } from '../report/template/render-template.js';
 import type { Block } from '../report/template/blocks.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
-import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { timed } from './stage-clock.js';
 import { layOut } from '../layout/layout-threads.js';
 

@@ -1,7 +1,7 @@
 import type { Dataset, Figure } from '../dataset/types.js';
 import { formatFigure } from '../report/format-figure.js';
 import { cellName, type PrintedFigure, type PrintedKind } from '../report/printed-figures.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 import type { FigureChange } from './ledger.js';
 
 export interface SnapshotEntry {

@@ -3,7 +3,7 @@ import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 import { acquireLock, acquireLockSync } from './file-lock.js';
 
 export type RunTrigger = 'schedule' | 'on-demand';

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
-import { monthLongLabel, type MonthKey } from '../workbook/month.js';
+import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { requireMonthRows } from './configured-report.js';
 import { executeRun, monthLockName, readCheckedWorkbook, type RunRequest, type RunResult, type SharedRun } from './execute-run.js';
 import { newRunId, RunLedger, type RunRecord } from './ledger.js';

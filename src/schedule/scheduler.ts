@@ -4,7 +4,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { ScheduleJob, ScheduleSettings } from '../config/delivery.js';
 import { B4BError } from '../findings/finding.js';
 import type { Progress } from '../run/progress.js';
-import { addMonths, monthKey, type MonthKey } from '../workbook/month.js';
+import { addMonths, monthKey, type MonthKey } from '../model/month.js';
 
 /**
  * One cron engine for firing, `schedule --check` and catch-up: cron-parser computes every due time

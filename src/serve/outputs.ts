@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
 import type { PackSettings } from '../pack/pack-settings.js';
 import { RunLedger, type RunRecord } from '../run/ledger.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 
 /** A file a run wrote, as the console knows it: from the run ledger, never from a folder listing. */
 export interface KnownOutput {

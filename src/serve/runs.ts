@@ -6,7 +6,7 @@ import { executeMonthRun } from '../run/run-month.js';
 import { RunLedger, type RunRecord } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
 import { LOCK_REFUSED } from '../run/run-lock.js';
-import type { MonthKey } from '../workbook/month.js';
+import type { MonthKey } from '../model/month.js';
 
 export type Target = RunRecord['target'];
 

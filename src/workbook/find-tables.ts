@@ -4,7 +4,7 @@ import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, YearTarget } from '../dataset/types.js';
 import { dateReadingAsNumber, describeReading, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
-import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from './month.js';
+import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
 

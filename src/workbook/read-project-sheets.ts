@@ -14,7 +14,7 @@ import type {
 } from '../dataset/types.js';
 import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
-import { parseMonth, type MonthKey } from './month.js';
+import { parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
 
 type NumberFigure = Figure & { kind: 'number' };

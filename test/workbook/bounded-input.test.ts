@@ -12,7 +12,7 @@ import { formatFindingGroups } from '../../src/cli/print-findings.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { B4BError, formatFinding, type Finding } from '../../src/findings/finding.js';
-import { readWorkbookFile } from '../../src/read-workbook-file.js';
+import { readWorkbookFile } from '../../src/workbook/read-workbook-file.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';

@@ -20,8 +20,8 @@ export function registerCatalogue(program: Command): void {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
       const [{ readWorkbookFile }, { draftCatalogueEntries }, { stringify }] = await Promise.all([
-        import('../../read-workbook-file.js'),
-        import('../../catalogue/draft-entries.js'),
+        import('../../workbook/read-workbook-file.js'),
+        import('../../dataset/draft-catalogue-entries.js'),
         import('yaml'),
       ]);
       const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);

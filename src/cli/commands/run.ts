@@ -7,7 +7,7 @@ import { cutText, LIMITS } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup } from '../../run/stage-clock.js';
-import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import type { MonthRunResult } from '../../run/run-month.js';
 import type { FigureChange } from '../../run/ledger.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import type { DatasetSummary } from '../../dataset/summarise.js';
 import { formatSource } from '../../findings/finding.js';
-import { monthLabel } from '../../workbook/month.js';
+import { monthLabel } from '../../model/month.js';
 import { EXIT, writeJson } from '../outcome.js';
 import { formatFindingGroups } from '../print-findings.js';
 
@@ -40,7 +40,7 @@ export function registerValidate(program: Command): void {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
       // Loaded here, so that --help loads no workbook library.
-      const { checkWorkbook } = await import('../../validate/check-workbook.js');
+      const { checkWorkbook } = await import('../../dataset/check-workbook.js');
       const { summary, errors, warnings, decisions } = await checkWorkbook(loaded, file);
       const failed = errors.length > 0 || (options.strict === true && warnings.length > 0);
       const verdict = failed

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { CommentaryKind } from '../../dataset/types.js';
-import { addMonths, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../../model/month.js';
 import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { groupFindings } from '../../cli/print-findings.js';
 import { formatSource, type Finding } from '../../findings/finding.js';
-import { checkWorkbook, type WorkbookCheck } from '../../validate/check-workbook.js';
-import { monthLabel, monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { checkWorkbook, type WorkbookCheck } from '../../dataset/check-workbook.js';
+import { monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { page, requireOfficer, type ConsoleContext } from '../context.js';
 import { listUploads, originalName, removeUpload, resolveWorkbook, storeUpload } from '../uploads.js';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
-import { monthLongLabel, type MonthKey } from '../../workbook/month.js';
+import { monthLongLabel, type MonthKey } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs, outputFile, type KnownOutput } from '../outputs.js';
 import { fileSize, londonTime } from '../views.js';

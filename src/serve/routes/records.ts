@@ -6,7 +6,7 @@ import { RunLedger, type RunRecord } from '../../run/ledger.js';
 import { silentProgress } from '../../run/progress.js';
 import { configuredScheduler } from '../../schedule/configured-scheduler.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
-import { monthLabel, monthLongLabel } from '../../workbook/month.js';
+import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
 import { londonTime } from '../views.js';

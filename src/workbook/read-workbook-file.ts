@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { IndicatorCatalogue } from './config/catalogue.js';
-import type { HeaderAliases } from './config/header-aliases.js';
-import { DEFAULT_LIMITS, type InputLimits } from './config/limits.js';
-import { buildDataset, type CheckedDataset } from './dataset/build-dataset.js';
-import { B4BError } from './findings/finding.js';
-import { checkArchive, formatBytes } from './workbook/check-archive.js';
-import { loadWorkbook } from './workbook/load-workbook.js';
+import type { IndicatorCatalogue } from '../config/catalogue.js';
+import type { HeaderAliases } from '../config/header-aliases.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
+import { buildDataset, type CheckedDataset } from '../dataset/build-dataset.js';
+import { B4BError } from '../findings/finding.js';
+import { checkArchive, formatBytes } from './check-archive.js';
+import { loadWorkbook } from './load-workbook.js';
 
 function unreadable(file: string, what: string, reason: string): B4BError {
   return new B4BError(`${file}: cannot read ${what}: ${reason}`, [

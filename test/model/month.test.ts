@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, monthLabel, monthLongLabel, parseMonth } from '../../src/workbook/month.js';
+import { addMonths, monthLabel, monthLongLabel, parseMonth } from '../../src/model/month.js';
 
 describe('parseMonth', () => {
   it('reads the month headers the workbook uses', () => {

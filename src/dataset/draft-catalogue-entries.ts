@@ -1,5 +1,5 @@
 import { indicatorKind, type CatalogueEntry } from '../config/catalogue.js';
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset } from './types.js';
 
 const LOWER_IS_BETTER = [
   /re-referral/i,

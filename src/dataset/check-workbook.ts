@@ -1,8 +1,8 @@
 import type { LoadedSettings } from '../config/settings.js';
-import type { Dataset } from '../dataset/types.js';
-import { summariseDataset, type DatasetSummary } from '../dataset/summarise.js';
+import type { Dataset } from './types.js';
+import { summariseDataset, type DatasetSummary } from './summarise.js';
 import { B4BError, type Finding } from '../findings/finding.js';
-import { readWorkbookFile } from '../read-workbook-file.js';
+import { readWorkbookFile } from '../workbook/read-workbook-file.js';
 import type { ReaderDecision } from '../workbook/find-tables.js';
 
 /** What `validate` (and the console's Check page) learns from one workbook. */

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
-import { recordThreadStage } from '../run/stage-clock.js';
+import { holdNativeCanvas } from '../render/chart-canvas.js';
+import { recordThreadStage, timed } from '../run/stage-clock.js';
 import type { LaidOut, LayoutTask } from './layout-task.js';
 import type { ThreadResult } from './layout-worker.js';
 
@@ -69,6 +70,8 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
   if (running) {
     try {
       let result: ThreadResult;
+      // A report's charts are drawn in the thread: this thread holds node-canvas first (see holdNativeCanvas).
+      if (task.kind === 'report') timed('imports', holdNativeCanvas);
       try {
         result = await Promise.race([running.pool.run(task), running.failed]);
       } catch (cause) {

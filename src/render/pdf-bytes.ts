@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { timed } from '../run/stage-clock.js';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
+import { CHART_SLOT, type ChartSlot } from './place-charts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,6 +47,33 @@ function offsetContentsPageNumbers(): void {
   };
 }
 
+interface PageItem {
+  type: string;
+  item: Record<string, unknown> & { x?: number; y?: number };
+}
+
+/**
+ * A chart's box (place-charts.ts, chartBox) is an empty vector: as pdfmake writes the pages, each box
+ * records the page and position it landed on, and nothing is drawn for it (the chart goes there after).
+ */
+function recordChartSlots(): void {
+  const renderer = (require('pdfmake/js/Renderer') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+  const renderPages = renderer.renderPages as (this: unknown, pages: Array<{ items: PageItem[] }>) => unknown;
+  const renderVector = renderer.renderVector as (this: unknown, vector: Record<string, unknown>) => unknown;
+  renderer.renderPages = function (this: unknown, pages: Array<{ items: PageItem[] }>): unknown {
+    pages.forEach((page, index) => {
+      for (const { type, item } of page.items) {
+        const slot = type === 'vector' ? (item[CHART_SLOT] as ChartSlot | undefined) : undefined;
+        if (slot) slot.placed.push({ page: index, x: item.x ?? 0, y: item.y ?? 0 });
+      }
+    });
+    return renderPages.call(this, pages);
+  };
+  renderer.renderVector = function (this: unknown, vector: Record<string, unknown>): unknown {
+    return vector[CHART_SLOT] ? undefined : renderVector.call(this, vector);
+  };
+}
+
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
 function pdfmake(): PdfMake {
   if (!instance) {
@@ -63,6 +91,7 @@ function pdfmake(): PdfMake {
     instance.setLocalAccessPolicy(() => false);
     instance.setUrlAccessPolicy(() => false);
     offsetContentsPageNumbers();
+    recordChartSlots();
   }
   return instance;
 }

@@ -53,6 +53,11 @@ export function startLayoutThreads(options: { idleMs?: number; module?: URL } = 
   threads = { pool, failed };
 }
 
+/** How many layout threads are running now (0 once an idle thread has ended; for the tests). */
+export function layoutThreadsRunning(): number {
+  return threads?.pool.threads.length ?? 0;
+}
+
 /** Ends the layout thread (the next layout runs in the calling thread until it is started again). */
 export async function stopLayoutThreads(): Promise<void> {
   const running = threads;

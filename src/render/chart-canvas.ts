@@ -82,8 +82,34 @@ export interface ChartToDraw {
   size: ChartSize;
 }
 
+/**
+ * What this thread drew lately, by what was drawn (a drawing is a function of the models and sizes
+ * alone): a month run lays the performance report out twice (on its own and in the panel pack, with
+ * other page numbers) and writes its HTML twin as often, and draws its charts once. Bounded, for a
+ * long-running console or scheduler; a chart run after run with new figures is a new key.
+ */
+class Drawn<T> {
+  private readonly kept = new Map<string, T>();
+  constructor(private readonly limit: number) {}
+  get(key: string, draw: () => T): T {
+    let value = this.kept.get(key);
+    if (value === undefined) {
+      value = draw();
+      if (this.kept.size >= this.limit) this.kept.delete(this.kept.keys().next().value as string);
+      this.kept.set(key, value);
+    }
+    return value;
+  }
+}
+const drawnPages = new Drawn<Buffer>(8);
+const drawnSvgs = new Drawn<string>(200);
+
 /** Draws a document's charts as the pages of one PDF, each page exactly its chart's size in points. */
 export function drawChartPages(charts: ChartToDraw[]): Buffer {
+  return drawnPages.get(JSON.stringify(charts), () => drawPages(charts));
+}
+
+function drawPages(charts: ChartToDraw[]): Buffer {
   const first = charts[0];
   if (!first) throw new Error('there are no charts to draw');
   const { Chart, createCanvas } = chartEngine();
@@ -148,7 +174,7 @@ function escapeXml(text: string): string {
  * they would refer to each other's, so each chart's ids take `idPrefix`.
  */
 export function chartSvg(model: ChartModel, size: ChartSize, idPrefix: string): string {
-  const svg = drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8'));
+  const svg = drawnSvgs.get(JSON.stringify([model, size]), () => drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8')));
   const body = svg
     .replace(/^<\?xml[^>]*>\s*/, '')
     .replace(/\bid="([^"]+)"/g, `id="${idPrefix}-$1"`)

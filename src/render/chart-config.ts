@@ -744,6 +744,8 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
         tension: 0,
         // A gap in the figures is a gap in the line.
         spanGaps: false,
+        // A point on the axis's top or bottom line is drawn whole, not cut at the plot's edge.
+        clip: 4,
       };
     });
     return { type: 'line', data: { labels, datasets }, options, plugins };

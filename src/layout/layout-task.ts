@@ -45,7 +45,7 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
   switch (task.kind) {
     case 'report': {
       const reserve = (model: ChartModel, size: ChartSize): Record<string, unknown> => {
-        const slot: ChartSlot = { size, placed: [] };
+        const slot: ChartSlot = { name: `B4BChart${charts.length + 1}`, size, placed: [] };
         charts.push({ model, slot });
         return chartBox(slot);
       };

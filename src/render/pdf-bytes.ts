@@ -53,13 +53,15 @@ interface PageItem {
 }
 
 /**
- * A chart's box (place-charts.ts, chartBox) is an empty vector: as pdfmake writes the pages, each box
- * records the page and position it landed on, and nothing is drawn for it (the chart goes there after).
+ * A chart's box (place-charts.ts, chartBox) is an empty vector. As pdfmake writes the pages, each box
+ * records the page and position it landed on, and in its place in the page's drawing order the page
+ * draws the chart's form XObject, by the name the chart will have (placeCharts adds the form under
+ * that name): so the chart's text comes where the box is, before the footer, as a reader meets it.
  */
 function recordChartSlots(): void {
   const renderer = (require('pdfmake/js/Renderer') as { default: { prototype: Record<string, unknown> } }).default.prototype;
   const renderPages = renderer.renderPages as (this: unknown, pages: Array<{ items: PageItem[] }>) => unknown;
-  const renderVector = renderer.renderVector as (this: unknown, vector: Record<string, unknown>) => unknown;
+  const renderVector = renderer.renderVector as (this: { pdfDocument: { addContent(data: string): unknown } }, vector: Record<string, unknown>) => unknown;
   renderer.renderPages = function (this: unknown, pages: Array<{ items: PageItem[] }>): unknown {
     pages.forEach((page, index) => {
       for (const { type, item } of page.items) {
@@ -69,8 +71,14 @@ function recordChartSlots(): void {
     });
     return renderPages.call(this, pages);
   };
-  renderer.renderVector = function (this: unknown, vector: Record<string, unknown>): unknown {
-    return vector[CHART_SLOT] ? undefined : renderVector.call(this, vector);
+  renderer.renderVector = function (this: { pdfDocument: { addContent(data: string): unknown } }, vector: Record<string, unknown>): unknown {
+    const slot = vector[CHART_SLOT] as ChartSlot | undefined;
+    if (!slot) return renderVector.call(this, vector);
+    // pdfkit's page space runs downwards: the form (upwards, from its foot) is flipped and set at the box's foot.
+    const x = Number(vector.x ?? 0);
+    const foot = Number(vector.y ?? 0) + slot.size.height;
+    this.pdfDocument.addContent(`q 1 0 0 -1 ${x.toFixed(3)} ${foot.toFixed(3)} cm /${slot.name} Do Q`);
+    return undefined;
   };
 }
 

@@ -89,7 +89,7 @@ describe('the layout thread', () => {
         timeout: 100_000,
       });
       expect({ status: child.status, signal: child.signal, stderr: child.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
-      expect(JSON.parse(child.stdout)).toEqual({ inThread: 2, endedWhenIdle: true, sameSize: true });
+      expect(JSON.parse(child.stdout)).toEqual({ inThread: 2, endedWhenIdle: true, drewCharts: true });
     },
     120_000,
   );

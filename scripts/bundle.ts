@@ -8,7 +8,8 @@
  *
  * Left out, and loaded from node_modules as before: pdfmake with its pdfkit and fontkit (pdf-bytes.ts
  * and fonts.ts patch them through require), piscina (it starts its own worker file), the font package
- * (read as files), and the console's and e-mail's libraries (not on any timed path).
+ * (read as files), chartjs-node-canvas with Chart.js and node-canvas (it loads them through require, and
+ * node-canvas is a native module), and the console's and e-mail's libraries (not on any timed path).
  *
  * Run: npm run build (tsc, then this).
  */
@@ -32,7 +33,19 @@ const result = await build({
   // Every file in one folder, two below the package root as dist/<stage>/ files are: paths made from
   // import.meta.url (the package root, the console's views, the layout thread's module) stay right.
   chunkNames: '[name]-[hash]',
-  external: ['pdfmake', 'pdfkit', 'fontkit', 'piscina', '@expo-google-fonts/arimo', 'fastify', '@fastify/*', 'nodemailer'],
+  external: [
+    'pdfmake',
+    'pdfkit',
+    'fontkit',
+    'piscina',
+    '@expo-google-fonts/arimo',
+    'chartjs-node-canvas',
+    'chart.js',
+    'canvas',
+    'fastify',
+    '@fastify/*',
+    'nodemailer',
+  ],
   // The bundled CommonJS packages call require(): ES modules have none, so each file makes one.
   banner: { js: "import { createRequire as __b4bCreateRequire } from 'node:module'; const require = __b4bCreateRequire(import.meta.url);" },
   minifyWhitespace: true,

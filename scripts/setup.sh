@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: poppler-utils gives pdftotext/pdftoppm, which the tests use to read and render the
 # PDFs; chromium is the headless browser the tests drive (playwright-core) to check the HTML twins
-# with axe-core (no browser can be downloaded by npm here). Charts are SVG drawn by the program: no
-# canvas library, so no cairo or compiler is needed.
-packages=(poppler-utils chromium)
+# with axe-core (no browser can be downloaded by npm here). The charts are drawn by Chart.js on
+# node-canvas (cairo and pango): where npm cannot download node-canvas's prebuilt binary it builds it
+# from source (about 20 s), which needs a compiler and the cairo, pango, jpeg, gif and rsvg headers.
+packages=(poppler-utils chromium build-essential libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,5 +1,6 @@
 import { RAG_WORDS, type Direction, type Rag, type Trend } from '../model/rag.js';
-import { chartSvg, formatChartValue } from '../render/charts.js';
+import { chartSvg } from '../render/chart-canvas.js';
+import { chartType, formatChartValue, HTML_CHART_SIZE, segmentShares } from '../render/chart-config.js';
 import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report/report-figures.js';
@@ -138,7 +139,7 @@ class ReportHtmlWriter {
     if (chart.series.length === 0) return '';
     this.chartCount += 1;
     const id = `chart-${this.chartCount}`;
-    const svg = chartSvg(chart, undefined, { idPrefix: id, fontFamily: 'Arimo, Arial, Liberation Sans, sans-serif' });
+    const svg = chartSvg(chart, HTML_CHART_SIZE, id);
     const captionId = this.captionId();
     // Laid out like the indicator tables: a row per series (and target), a column per month or category.
     const rows = [
@@ -152,6 +153,8 @@ class ReportHtmlWriter {
       (row) =>
         `<tr><th scope="row">${escapeHtml(row.label)}</th>${chart.monthLabels.map((_, i) => num(formatChartValue(chart, row.values[i] ?? null))).join('')}</tr>`,
     );
+    // A doughnut's shares, as its segments and legend print them.
+    if (chartType(chart) === 'doughnut') rows.push(`<tr><th scope="row">Share of the whole</th>${segmentShares(chart).map(num).join('')}</tr>`);
     const headers = ['Series', ...chart.monthLabels];
     return (
       `<figure aria-labelledby="${id}-caption">\n${svg}\n<figcaption id="${id}-caption">Chart: ${escapeHtml(chart.title)}. Its figures are in the table that follows.</figcaption>\n</figure>\n` +

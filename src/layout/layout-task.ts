@@ -3,7 +3,9 @@ import { coveringReportDocument, type CoveringReportInput } from '../pack/coveri
 import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
 import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
 import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
-import { chartPdfNode, type ChartSize } from '../render/charts.js';
+import { drawChartPages } from '../render/chart-canvas.js';
+import type { ChartSize } from '../render/chart-config.js';
+import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
 import { renderPdf } from '../render/pdf-bytes.js';
 import { buildPdfDocument, type DocumentOptions } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
@@ -36,16 +38,17 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
   let chartMs = 0;
   const anchorPages = new Map<string, number>();
   let doc: Record<string, unknown>;
+  // The document's charts: pdfmake keeps a box of each chart's size, and the charts, drawn as the pages
+  // of one PDF, go into the boxes once the document is laid out.
+  const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
   switch (task.kind) {
     case 'report': {
-      // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
-      const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
-        const begun = performance.now();
-        const node = chartPdfNode(chart, size);
-        chartMs += performance.now() - begun;
-        return node;
+      const reserve = (model: ChartModel, size: ChartSize): Record<string, unknown> => {
+        const slot: ChartSlot = { name: `B4BChart${charts.length + 1}`, size, placed: [] };
+        charts.push({ model, slot });
+        return chartBox(slot);
       };
-      doc = buildPdfDocument(task.blocks, drawChart, task.options).doc;
+      doc = buildPdfDocument(task.blocks, reserve, task.options).doc;
       // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
       const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
       doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
@@ -69,6 +72,16 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
     default:
       throw new Error(`there is no kind of document called "${(task as { kind: unknown }).kind as string}" to lay out`);
   }
-  const pdf = await renderPdf(doc);
+  let pdf: Uint8Array = await renderPdf(doc);
+  if (charts.length > 0) {
+    const begun = performance.now();
+    const chartPdf = drawChartPages(charts.map(({ model, slot }) => ({ model, size: slot.size })));
+    pdf = await placeCharts(
+      pdf,
+      chartPdf,
+      charts.map((c) => c.slot),
+    );
+    chartMs += performance.now() - begun;
+  }
   return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs };
 }

@@ -1,4 +1,5 @@
 import { Piscina } from 'piscina';
+import { holdNativeCanvas } from '../render/chart-canvas.js';
 import type { LaidOut, LayoutTask } from './layout-task.js';
 import type { ThreadResult } from './layout-worker.js';
 
@@ -51,6 +52,11 @@ export function startLayoutThreads(options: { idleMs?: number; module?: URL } = 
   threads = { pool, failed };
 }
 
+/** How many layout threads are running now (0 once an idle thread has ended; for the tests). */
+export function layoutThreadsRunning(): number {
+  return threads?.pool.threads.length ?? 0;
+}
+
 /** Ends the layout thread (the next layout runs in the calling thread until it is started again). */
 export async function stopLayoutThreads(): Promise<void> {
   const running = threads;
@@ -68,6 +74,8 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
   if (running) {
     try {
       let result: ThreadResult;
+      // A report's charts are drawn in the thread: this thread holds node-canvas first (see holdNativeCanvas).
+      if (task.kind === 'report') holdNativeCanvas();
       try {
         result = await Promise.race([running.pool.run(task), running.failed]);
       } catch (cause) {

@@ -100,3 +100,25 @@ export function warmFonts(): void {
     (sharedFontkit().create(fontBytes(style)) as { layout(text: string): unknown }).layout('Page 1 of 16, £1,540 ↑ ●');
   }
 }
+
+export type Weight = 'normal' | 'bold';
+const widthCache: Record<Weight, Map<number, number>> = { normal: new Map(), bold: new Map() };
+let measured: Record<Weight, FontMetrics> | undefined;
+
+/** Width of `text` in points at `size` in Arimo (its advance widths: the tables' column widths and the charts' layout). */
+export function textWidth(text: string, size: number, weight: Weight = 'normal'): number {
+  measured ??= { normal: fontMetrics('normal'), bold: fontMetrics('bold') };
+  const font = measured[weight];
+  const cache = widthCache[weight];
+  let units = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 32;
+    let w = cache.get(cp);
+    if (w === undefined) {
+      w = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      cache.set(cp, w);
+    }
+    units += w;
+  }
+  return units * size;
+}

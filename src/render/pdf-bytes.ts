@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
+import { CHART_SLOT, type ChartSlot } from './place-charts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -45,6 +46,41 @@ function offsetContentsPageNumbers(): void {
   };
 }
 
+interface PageItem {
+  type: string;
+  item: Record<string, unknown> & { x?: number; y?: number };
+}
+
+/**
+ * A chart's box (place-charts.ts, chartBox) is an empty vector. As pdfmake writes the pages, each box
+ * records the page and position it landed on, and in its place in the page's drawing order the page
+ * draws the chart's form XObject, by the name the chart will have (placeCharts adds the form under
+ * that name): so the chart's text comes where the box is, before the footer, as a reader meets it.
+ */
+function recordChartSlots(): void {
+  const renderer = (require('pdfmake/js/Renderer') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+  const renderPages = renderer.renderPages as (this: unknown, pages: Array<{ items: PageItem[] }>) => unknown;
+  const renderVector = renderer.renderVector as (this: { pdfDocument: { addContent(data: string): unknown } }, vector: Record<string, unknown>) => unknown;
+  renderer.renderPages = function (this: unknown, pages: Array<{ items: PageItem[] }>): unknown {
+    pages.forEach((page, index) => {
+      for (const { type, item } of page.items) {
+        const slot = type === 'vector' ? (item[CHART_SLOT] as ChartSlot | undefined) : undefined;
+        if (slot) slot.placed.push({ page: index, x: item.x ?? 0, y: item.y ?? 0 });
+      }
+    });
+    return renderPages.call(this, pages);
+  };
+  renderer.renderVector = function (this: { pdfDocument: { addContent(data: string): unknown } }, vector: Record<string, unknown>): unknown {
+    const slot = vector[CHART_SLOT] as ChartSlot | undefined;
+    if (!slot) return renderVector.call(this, vector);
+    // pdfkit's page space runs downwards: the form (upwards, from its foot) is flipped and set at the box's foot.
+    const x = Number(vector.x ?? 0);
+    const foot = Number(vector.y ?? 0) + slot.size.height;
+    this.pdfDocument.addContent(`q 1 0 0 -1 ${x.toFixed(3)} ${foot.toFixed(3)} cm /${slot.name} Do Q`);
+    return undefined;
+  };
+}
+
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
 function pdfmake(): PdfMake {
   if (!instance) {
@@ -62,6 +98,7 @@ function pdfmake(): PdfMake {
     instance.setLocalAccessPolicy(() => false);
     instance.setUrlAccessPolicy(() => false);
     offsetContentsPageNumbers();
+    recordChartSlots();
   }
   return instance;
 }

@@ -2,8 +2,8 @@ import type { Block, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
-import { textWidth, type ChartSize } from './charts.js';
-import { FONT_FAMILY } from './fonts.js';
+import type { ChartSize } from './chart-config.js';
+import { FONT_FAMILY, textWidth } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
 import { anchorId } from '../report/printed-figures.js';
 
@@ -265,7 +265,7 @@ export function chartRows<T>(charts: T[]): T[][] {
   return out;
 }
 
-/** Charts are vectors with their text in the embedded font, drawn at the size the layout gives them; each row is kept whole. */
+/** Charts go two or three to a row, each at the size its row gives it (the drawer gives its node); each row is kept whole. */
 function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
   // A chart without series is a run warning, never a note on the page (the template drops it).
   return chartRows(charts.filter((chart) => chart.series.length > 0))
@@ -312,7 +312,7 @@ function bulletList(items: Array<{ level: number; runs: Run[] }>): Record<string
   return { ul: items.map((item) => ({ text: runs(item.runs), margin: [item.level > 1 ? 14 : 0, 0, 0, 2] })), style: 'body' };
 }
 
-/** Draws a chart at the given size as a pdfmake node (src/render/charts.ts, chartPdfNode). */
+/** The pdfmake node of a chart at the given size: the layout task keeps a box there and draws the chart into it (src/render/place-charts.ts). */
 export type ChartDrawer = (chart: ChartModel, size: ChartSize) => Record<string, unknown>;
 
 export interface DocumentOptions {

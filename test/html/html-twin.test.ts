@@ -12,10 +12,14 @@ import { coveringReportHtml } from '../../src/html/covering-report-html.js';
 import { coveringReportDocument, type CoveringReportInput } from '../../src/pack/covering-report.js';
 import { coveringReportSchema } from '../../src/pack/pack-settings.js';
 import { packTextValues } from '../../src/pack/text-values.js';
-import { drawChart } from '../../src/render/charts.js';
+import { chartScales } from '../../src/render/chart-canvas.js';
+import { chartConfiguration } from '../../src/render/chart-config.js';
+import { reportHtml } from '../../src/html/report-html.js';
+import { layOutTask } from '../../src/layout/layout-task.js';
 import { renderPdf } from '../../src/render/pdf-bytes.js';
 import type { Block } from '../../src/report/template/blocks.js';
 import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
+import { chartTypesReport, laidOutCharts } from '../fixtures/chart-types.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -62,6 +66,12 @@ beforeAll(async () => {
     html: glossaryHtml(glossaryInput),
     blocks: ['Contents', 'Acronyms', ...glossary.terms.map((t) => t.term)].map((text) => ({ kind: 'heading', level: 1, text })),
   });
+  // One chart of every type, laid out as a report is (test/fixtures/chart-types.ts).
+  const chartTypes = chartTypesReport();
+  if (chartTypes.kind === 'report') {
+    const html = reportHtml(chartTypes.blocks, { title: chartTypes.options.title, format: chartTypes.options.format });
+    twins.push({ name: 'chart-types', pdf: (await layOutTask(chartTypes)).pdf as Buffer, html, blocks: chartTypes.blocks });
+  }
   // One browser for every page of this file.
   browser = await launchBrowser();
   page = await browser.browser.newPage();
@@ -160,16 +170,20 @@ describe('the HTML twins of the public documents', () => {
         .map((line) => line.replace(/^\f/, ''))
         .filter((line) => !sections.some((heading) => line.startsWith(heading) && /^\d+$/.test(line.slice(heading.length).trim())))
         .join('\n');
-      // Axis ticks are the charts' scale, not figures (the HTML's charts draw them too); they depend on
-      // the size the layout gives a chart, so every plausible size's ticks are set aside.
-      const charts = twin.blocks.flatMap((b) => (b.kind === 'charts' ? b.charts : []));
-      const sizes = [200, 248, 300, 370, 379, 500].flatMap((width) => [110, 150, 190, 240].map((height) => ({ width, height })));
+      // Axis ticks are the charts' scale, not figures (the HTML's charts draw them too), as is the note
+      // "Axis starts at 1200, not 0": each chart's, at the size the PDF's layout gives it.
       const tickTexts = new Set(
-        charts.flatMap((c) => sizes.flatMap((size) => drawChart(c, size).shapes.flatMap((s) => (s.t === 'text' ? [...figures(s.text)] : [])))),
+        laidOutCharts(twin.blocks).flatMap(({ model, size }) => {
+          const subtitle = (chartConfiguration(model, size).options.plugins as { subtitle?: { display: boolean; text: string } }).subtitle;
+          const ticks = Object.values(chartScales(model, size)).flatMap((scale) => scale.ticks.map((t) => t.label));
+          return [...ticks, ...(subtitle?.display ? [subtitle.text] : [])].flatMap((text) => [...figures(text)]);
+        }),
       );
       const inHtml = figures(htmlText);
       const printed = [...figures(pdf)];
-      expect(printed.length, twin.name).toBeGreaterThan(twin.name === 'covering-report' || twin.name === 'glossary' ? 3 : 100);
+      expect(printed.length, twin.name).toBeGreaterThan(
+        twin.name === 'covering-report' || twin.name === 'glossary' ? 3 : twin.name === 'chart-types' ? 30 : 100,
+      );
       const missing = printed.filter((f) => !inHtml.has(f) && !tickTexts.has(f));
       expect(missing, `${twin.name}: figures in the PDF but not in the HTML`).toEqual([]);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import type { LayoutTask } from '../../src/layout/layout-task.js';
 import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { performanceReport } from '../fixtures/sample-report.js';
 import { pdfPageCount, pdfText, renderPagesGrey } from '../fixtures/pdf-text.js';
+import { ROOT } from '../fixtures/workbooks.js';
 
 // The run lays documents out in a layout thread; the library default (and these tests' other files)
 // lays them out in the calling thread. Both must give the same document.
@@ -76,4 +78,19 @@ describe('the layout thread', () => {
       await stopLayoutThreads();
     }
   }, 60_000);
+
+  it.each(['alive', 'stopped'])(
+    'a thread that drew charts ends (idle, then at exit with the thread %s) without taking the process down',
+    (how) => {
+      // In a process of its own: node-canvas unloaded by an ending thread crashed the whole process (exit 139).
+      const child = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'test/fixtures/layout-thread-exit.ts', how], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 100_000,
+      });
+      expect({ status: child.status, signal: child.signal, stderr: child.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+      expect(JSON.parse(child.stdout)).toEqual({ inThread: 2, endedWhenIdle: true, drewCharts: true });
+    },
+    120_000,
+  );
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { textWidth } from '../../src/render/charts.js';
+import { textWidth } from '../../src/render/fonts.js';
 import { TABLE_FONT_SIZE } from '../../src/render/pdf-document.js';
 import { pdfWords, type PdfWord } from '../fixtures/page-fill.js';
 import { configuredReport, performanceReport } from '../fixtures/sample-report.js';

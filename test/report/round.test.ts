@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChartValue } from '../../src/render/charts.js';
+import { formatChartValue } from '../../src/render/chart-config.js';
 import type { ChartModel } from '../../src/report/report-figures.js';
 import { teamPercent } from '../../src/report/report-figures.js';
 import { formatFigure, formatNumber } from '../../src/report/format-figure.js';

@@ -7,9 +7,14 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * A lock held across processes: a directory made with mkdir (atomic), holding `owner.json` with a
- * token, the process id and the host. While held, a heartbeat keeps the directory's mtime fresh;
- * a lock whose mtime is older than the stale time, or whose holder on this host is no longer alive,
- * is taken over.
+ * token, the process id, its start time and the host. While held, a heartbeat touches the directory.
+ * A lock is taken over only when its holder is gone:
+ * - on this host, when its process is no longer alive (the same pid started at the same time: a pid
+ *   reused by another process does not keep a dead run's lock), whatever the clocks say;
+ * - held from another host (or with no readable owner), when its heartbeat has not touched it for the
+ *   stale time, as measured here on the monotonic clock while watching it: no wall-clock comparison,
+ *   so a clock step, or two hosts whose clocks differ, never lets a second run take a live lock. A
+ *   live holder elsewhere is known as such at its next heartbeat (a third of the stale time).
  *
  * The heartbeat runs in a worker thread, not on the main event loop: a render that blocks the main
  * thread for a minute keeps its lock (proper-lockfile refreshed on a main-thread timer, so such a
@@ -31,6 +36,8 @@ export interface LockOwner {
   pid: number;
   host: string;
   since: string;
+  /** The process's start time as the kernel counts it (Linux), so that a reused pid is not taken for the holder. */
+  started?: string;
   /** What holds it, for messages ("run of pack board", "schedule"). */
   purpose?: string;
 }
@@ -77,13 +84,28 @@ export interface LockOptions {
   purpose?: string;
 }
 
-function alive(pid: number): boolean {
+/** A process's start time, from /proc (Linux); undefined elsewhere or when it is gone. */
+function processStarted(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), counted from the third: the start time is the 22nd.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const OWN_START = processStarted(process.pid);
+
+function alive(pid: number, started?: string): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // The pid answers: the holder only if it started when the holder did (where the kernel says).
+  const now = started === undefined ? undefined : processStarted(pid);
+  return now === undefined || now === started;
 }
 
 async function readOwner(dir: string): Promise<LockOwner | undefined> {
@@ -95,14 +117,38 @@ async function readOwner(dir: string): Promise<LockOwner | undefined> {
   }
 }
 
-/** Whether a lock directory that exists is stale, and its owner when it is live. */
-async function inspect(dir: string, staleMs: number): Promise<{ stale: boolean; owner: LockOwner | undefined } | undefined> {
+/**
+ * What watching a lock held elsewhere has seen: the directory's modification time when first seen,
+ * and when (on this process's monotonic clock) it was first seen unchanged.
+ */
+interface Watch {
+  mtimeMs: number;
+  since: number;
+  /** How many times it has been seen touched since first seen: a live holder's heartbeat. */
+  beats: number;
+}
+
+/**
+ * Whether a lock directory that exists is stale, and its owner. On this host, by its process alone;
+ * held elsewhere (or ownerless), by `watch`: stale once the directory has stayed untouched for
+ * `staleMs` of this process's own watching.
+ */
+async function inspect(dir: string, staleMs: number, watch: { current?: Watch }): Promise<{ stale: boolean; owner: LockOwner | undefined } | undefined> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) return undefined; // gone meanwhile: try again
   const owner = await readOwner(dir);
-  if (Date.now() - info.mtimeMs > staleMs) return { stale: true, owner };
-  if (owner && owner.host === hostname() && !alive(owner.pid)) return { stale: true, owner };
-  return { stale: false, owner };
+  if (owner && owner.host === hostname()) return { stale: !alive(owner.pid, owner.started), owner };
+  return { stale: unchangedFor(info.mtimeMs, staleMs, watch), owner };
+}
+
+/** Whether a modification time has stayed the same for `staleMs`, as this process has watched it. */
+function unchangedFor(mtimeMs: number, staleMs: number, watch: { current?: Watch }): boolean {
+  const now = performance.now();
+  if (watch.current?.mtimeMs !== mtimeMs) {
+    watch.current = { mtimeMs, since: now, beats: watch.current === undefined ? 0 : watch.current.beats + 1 };
+    return false;
+  }
+  return now - watch.current.since >= staleMs;
 }
 
 const HEARTBEAT = `
@@ -140,8 +186,10 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
     pid: process.pid,
     host: hostname(),
     since: new Date().toISOString(),
+    ...(OWN_START !== undefined ? { started: OWN_START } : {}),
     ...(options.purpose ? { purpose: options.purpose } : {}),
   };
+  const watch: { current?: Watch } = {};
   for (;;) {
     try {
       await mkdir(dir);
@@ -149,22 +197,27 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const state = await inspect(dir, staleMs);
+    const state = await inspect(dir, staleMs, watch);
     if (state?.stale) {
+      delete watch.current;
       // Move the stale lock aside (one rename wins) and remove it; then try again.
       const aside = `${dir}.stale-${randomBytes(4).toString('hex')}`;
       await rename(dir, aside).catch(() => undefined);
       await rm(aside, { recursive: true, force: true });
       continue;
     }
-    if (state && Date.now() >= deadline) {
+    // A lock held elsewhere is refused once it is seen alive (its heartbeat touched it), or waited for:
+    // whether it is gone can only be known by watching it for the stale time.
+    const heldElsewhere = state !== undefined && state.owner?.host !== hostname();
+    const seenAlive = !heldElsewhere || (watch.current?.beats ?? 0) > 0;
+    if (state && Date.now() >= deadline && seenAlive) {
       // A lock made an instant ago may not have its owner file yet: give it a moment, to name the holder.
       let holder = state.owner;
       for (let i = 0; !holder && i < 20; i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));
         holder = await readOwner(dir);
       }
-      throw new LockBusyError(dir, holder && (holder.host !== hostname() || alive(holder.pid)) ? holder : undefined);
+      throw new LockBusyError(dir, holder && (holder.host !== hostname() || alive(holder.pid, holder.started)) ? holder : undefined);
     }
     if (state) await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
   }
@@ -236,7 +289,7 @@ export async function acquireLock(target: string, options: LockOptions = {}): Pr
 
 /** The live holder of a lock, if any (a dead or stale holder is none). */
 export async function lockHolder(target: string, staleMs = lockStaleMs()): Promise<LockOwner | undefined> {
-  const state = await inspect(`${target}.lock`, staleMs);
+  const state = await inspect(`${target}.lock`, staleMs, {});
   return state && !state.stale ? state.owner : undefined;
 }
 
@@ -252,6 +305,7 @@ export function acquireLockSync(target: string, options: { staleMs?: number; wai
   const deadline = Date.now() + (options.waitMs ?? 0);
   const token = randomBytes(12).toString('hex');
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  const watch: { current?: Watch } = {};
   for (;;) {
     try {
       mkdirSync(dir);
@@ -268,7 +322,7 @@ export function acquireLockSync(target: string, options: { staleMs?: number; wai
       } catch {
         owner = undefined;
       }
-      stale = Date.now() - info.mtimeMs > staleMs || (owner?.host === hostname() && typeof owner.pid === 'number' && !alive(owner.pid));
+      stale = owner?.host === hostname() && typeof owner.pid === 'number' ? !alive(owner.pid, owner.started) : unchangedFor(info.mtimeMs, staleMs, watch);
     } catch {
       continue; // gone meanwhile
     }
@@ -287,7 +341,14 @@ export function acquireLockSync(target: string, options: { staleMs?: number; wai
   }
   writeFileSync(
     path.join(dir, 'owner.json'),
-    JSON.stringify({ token, pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose: 'ledger append' }),
+    JSON.stringify({
+      token,
+      pid: process.pid,
+      host: hostname(),
+      since: new Date().toISOString(),
+      ...(OWN_START !== undefined ? { started: OWN_START } : {}),
+      purpose: 'ledger append',
+    }),
   );
   return () => {
     const aside = `${dir}.released-${token}`;

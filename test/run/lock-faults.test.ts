@@ -106,18 +106,50 @@ describe('a stale lock', () => {
     expect(run.stderr).not.toContain(`process ${dead.stdout}`);
   });
 
-  it('held by a live process on another host is refused until it is older than the stale time, then taken over', async () => {
+  it('held by another host is refused while its heartbeat goes on, and taken over once none is seen for the stale time', async () => {
     const project = await tempProject();
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
     await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: 4242, host: 'another-host', since: '2023-11-10T07:00:00Z' }));
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
-    const refused = runCli(args);
-    expect(refused.status).toBe(75);
-    expect(refused.stderr).toContain('another run of "month-2023-10" is in progress (process 4242, started 2023-11-10T07:00:00Z, on another-host)');
-    const old = new Date(Date.now() - 16_000);
+    const env = { B4B_LOCK_STALE_MS: '3000' };
+    // Its holder elsewhere beats (touches the lock) every half second, with a clock a day behind ours: it is alive all the same.
+    const beating = spawn('sh', ['-c', `t=$(( $(date +%s) - 86400 )); while :; do t=$((t+1)); touch -m -d @$t '${lockDir}'; sleep 0.5; done`], {
+      stdio: 'ignore',
+    });
+    try {
+      const refused = runCli(args, { env });
+      expect(refused.status).toBe(75);
+      expect(refused.stderr).toContain('another run of "month-2023-10" is in progress (process 4242, started 2023-11-10T07:00:00Z, on another-host)');
+    } finally {
+      beating.kill('SIGKILL');
+    }
+    // Its heartbeat stopped (the host went down): a run watches it for the stale time, then takes it over.
+    const taken = runCli(args, { env });
+    expect(taken.status, taken.stderr).toBe(0);
+  });
+
+  it('held by a live process on this host is never taken over, whatever its age: a clock step does not make it stale', async () => {
+    const project = await tempProject();
+    const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
+    await mkdir(lockDir, { recursive: true });
+    const started = (await readFile(`/proc/${process.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ')[19];
+    await writeFile(
+      path.join(lockDir, 'owner.json'),
+      JSON.stringify({ token: 't', pid: process.pid, host: hostname(), since: '2023-11-10T07:00:00Z', started }),
+    );
+    const old = new Date(Date.now() - 3600_000);
     await utimes(lockDir, old, old);
-    expect(runCli(args).status).toBe(0);
+    const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings], { env: { B4B_LOCK_STALE_MS: '1000' } });
+    expect(refused.status).toBe(75);
+    expect(refused.stderr).toContain(`another run of "month-2023-10" is in progress (process ${process.pid}, started 2023-11-10T07:00:00Z)`);
+    // The same pid started at another time is another process (the pid was reused): the lock is taken over.
+    await writeFile(
+      path.join(lockDir, 'owner.json'),
+      JSON.stringify({ token: 't', pid: process.pid, host: hostname(), since: '2023-11-10T07:00:00Z', started: '1' }),
+    );
+    const taken = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    expect(taken.status, taken.stderr).toBe(0);
   });
 });
 

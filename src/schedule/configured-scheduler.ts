@@ -12,7 +12,7 @@ import type { PackScheduler } from './scheduler.js';
  * (SIGTERM, SIGINT): it records itself and publishes nothing.
  */
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
-  // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+  // No workbook, PDF or chart library is loaded here: the run path is loaded when a job first runs.
   const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
     import('../delivery/plan-delivery.js'),
     import('../pack/load-packs.js'),

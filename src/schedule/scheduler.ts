@@ -151,6 +151,7 @@ export class PackScheduler {
   /** Every slot due at or before this moment has been dispatched (or was older than a catch-up runs). */
   private cursor: Date | undefined;
   private looking = false;
+  private lookAgain = false;
   private running = false;
   private readonly chains = new Map<string, Promise<void>>();
   /** Due times of slots dispatched but not yet finished: the state file never claims them done. */
@@ -270,19 +271,29 @@ export class PackScheduler {
    * not reached yet because its timer was held up (a sleep, a paused process).
    */
   private async lookBack(): Promise<void> {
+    if (this.looking) {
+      // A missed slot reported while a look is under way may be later than that look reaches.
+      this.lookAgain = true;
+      return;
+    }
     const since = this.cursor;
-    if (!this.running || this.looking || since === undefined) return;
+    if (!this.running || since === undefined) return;
     const until = new Date(this.deps.now().getTime() - LATE_AFTER_MS);
     if (until <= since) return;
     this.looking = true;
+    let fired: Array<Promise<void>>;
     try {
-      const fired = await this.dispatchBetween(since, until, 'scheduled');
+      fired = await this.dispatchBetween(since, until, 'scheduled');
       this.cursor = until;
-      void this.noteAlive().catch(() => undefined);
-      await Promise.allSettled(fired);
     } finally {
       this.looking = false;
     }
+    void this.noteAlive().catch(() => undefined);
+    if (this.lookAgain) {
+      this.lookAgain = false;
+      void this.lookBack();
+    }
+    await Promise.allSettled(fired);
   }
 
   /** Runs the slots that fell due after the scheduler was last alive and up to `until` (none on a first start). */
@@ -329,8 +340,9 @@ export class PackScheduler {
    * was killed runs again, once.
    */
   private async noteAlive(): Promise<void> {
-    if (!this.deps.stateFile) return;
-    let settled = this.cursor?.getTime() ?? this.deps.now().getTime();
+    // Before the catch-up at start has dispatched every slot it found, the old note stands.
+    if (!this.deps.stateFile || !this.cursor) return;
+    let settled = this.cursor.getTime();
     for (const due of this.unfinished.values()) settled = Math.min(settled, due - 1);
     await mkdir(path.dirname(this.deps.stateFile), { recursive: true });
     const temp = `${this.deps.stateFile}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`;

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,5 +118,34 @@ describe('catch-up after the scheduler was down', () => {
     expect(autumn.ran).toEqual(['2026-10-25T01:30 2026-09']);
     const spring = await restart('30 1 * * *', '2026-03-28T12:00:00.000Z', '2026-03-29T12:00:00Z');
     expect(spring.ran).toEqual([]);
+  });
+});
+
+describe('the note of when the scheduler was last alive', () => {
+  it('stays as it was until the catch-up at start has dispatched every slot it found, so a kill during catch-up loses none', async () => {
+    const stateFile = path.join(await mkdtemp(path.join(tmpdir(), 'b4b-catch-up-')), 'scheduler-state.json');
+    // Down for 20 days: each job's scan looks at some 18,000 minutes and gives the event loop a turn
+    // on the way, so the first job's runs finish while the second job's slots are still being looked for.
+    await writeFile(stateFile, JSON.stringify({ lastAlive: '2026-11-11T09:00:00.000Z' }));
+    const notes: string[] = [];
+    const job = (name: string, cron: string): ScheduleSettings['jobs'][number] => ({ name, pack: 'board', cron, deliver: { public: [], restricted: [] } });
+    const scheduler = new PackScheduler(
+      { timezone: 'Europe/London', jobs: [job('first', '0 7 * * *'), job('second', '0 8 * * *')] },
+      {
+        now: () => new Date('2026-12-01T09:00:00Z'),
+        run: async (j) => {
+          if (j.name === 'second') notes.push((JSON.parse(await readFile(stateFile, 'utf8')) as { lastAlive: string }).lastAlive);
+        },
+        hasRun: async () => false,
+        progress: createProgress({ isTTY: false, write: () => true } as unknown as NodeJS.WriteStream, true),
+        stateFile,
+        lookEveryMs: 3_600_000,
+      },
+    );
+    await scheduler.start();
+    await scheduler.stop();
+    expect(notes).toHaveLength(MAX_CATCH_UP);
+    expect(new Set(notes)).toEqual(new Set(['2026-11-11T09:00:00.000Z']));
+    expect((JSON.parse(await readFile(stateFile, 'utf8')) as { lastAlive: string }).lastAlive).toBe('2026-12-01T09:00:00.000Z');
   });
 });

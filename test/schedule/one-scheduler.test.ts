@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,7 +10,7 @@ import { cronTask } from '../../src/schedule/cron-engine.js';
 import { nextRunOfEachJob, PackScheduler, ScheduleError, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
-import { ROOT } from '../fixtures/workbooks.js';
+import { startCli, until, type Child } from './helpers.js';
 
 const EVERY_MINUTE: ScheduleSettings = {
   timezone: 'Europe/London',
@@ -31,21 +30,31 @@ function jsonLog(): { progress: ReturnType<typeof createProgress>; lines: string
   return { progress: createProgress(stream, true), lines };
 }
 
+/**
+ * The every-minute job's scheduler under a fake clock from 10:00:30, each run noting its slot and the
+ * time it ran, the ledger a set, the log JSON lines.
+ */
+function minutely(extra: { lookEveryMs?: number } = {}): { scheduler: PackScheduler; ran: string[]; lines: string[] } {
+  vi.useFakeTimers({ now: new Date('2026-12-01T10:00:30Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  const ran: string[] = [];
+  const done = new Set<string>();
+  const { progress, lines } = jsonLog();
+  const scheduler = new PackScheduler(EVERY_MINUTE, {
+    now: () => new Date(),
+    run: async (_job, slot) => {
+      ran.push(`${slot} at ${new Date().toISOString().slice(11, 19)}`);
+      done.add(slot);
+    },
+    hasRun: async (_job, slot) => done.has(slot),
+    progress,
+    ...extra,
+  });
+  return { scheduler, ran, lines };
+}
+
 describe('a slot that fires late', () => {
   it('runs once, late, logged as a JSON line; slots missed while alive (a sleep) each run once', async () => {
-    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:30Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const ran: string[] = [];
-    const done = new Set<string>();
-    const { progress, lines } = jsonLog();
-    const scheduler = new PackScheduler(EVERY_MINUTE, {
-      now: () => new Date(),
-      run: async (_job, slot) => {
-        ran.push(`${slot} at ${new Date().toISOString().slice(11, 19)}`);
-        done.add(slot);
-      },
-      hasRun: async (_job, slot) => done.has(slot),
-      progress,
-    });
+    const { scheduler, ran, lines } = minutely();
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(30_000); // 10:01:00, on time
     await vi.advanceTimersByTimeAsync(50_000); // 10:01:50
@@ -87,21 +96,8 @@ describe('a slot that fires late', () => {
 
 describe('a slot node-cron reports as missed', () => {
   it('runs once, at once and logged as late, with no look back due; node-cron alone would not run it', async () => {
-    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:30Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const ran: string[] = [];
-    const done = new Set<string>();
-    const { progress, lines } = jsonLog();
-    const scheduler = new PackScheduler(EVERY_MINUTE, {
-      now: () => new Date(),
-      run: async (_job, slot) => {
-        ran.push(`${slot} at ${new Date().toISOString().slice(11, 19)}`);
-        done.add(slot);
-      },
-      hasRun: async (_job, slot) => done.has(slot),
-      progress,
-      // The look back comes only once an hour here, so nothing but node-cron's missed event can run 10:02.
-      lookEveryMs: 3_600_000,
-    });
+    // The look back comes only once an hour here, so nothing but node-cron's missed event can run 10:02.
+    const { scheduler, ran, lines } = minutely({ lookEveryMs: 3_600_000 });
     // node-cron on its own, beside it: what it does with the same slot.
     const bare: string[] = [];
     const task = cronTask('* * * * *', 'Europe/London', { onSlot: (due) => bare.push(`ran ${due.toISOString().slice(11, 16)}`) });
@@ -204,28 +200,8 @@ describe('two runs of one slot started at the same instant', () => {
   });
 });
 
-interface Child {
-  done: Promise<number | null>;
-  stderr: () => string;
-  signal: (name: NodeJS.Signals) => void;
-}
-
 function schedule(settings: string, extra: string[] = []): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings, ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', resolve)), stderr: () => stderr, signal: (name) => child.kill(name) };
-}
-
-async function until(what: string, test: () => boolean): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return startCli(['schedule', '--settings', settings, ...extra]);
 }
 
 describe('two schedule processes started together', () => {

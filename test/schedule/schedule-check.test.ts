@@ -5,7 +5,7 @@ import { jobOutlooks } from '../../src/schedule/schedule-outlook.js';
 import { latestCompleteMonth, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
-import { sampleProject } from './sample-project.js';
+import { sampleProject } from './helpers.js';
 
 interface CheckJson {
   ok: boolean;

@@ -1,35 +1,12 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { sampleProject } from './sample-project.js';
+import { sampleProject, startCli as start, until } from './helpers.js';
 
 /** UPDATE_SCREENSHOTS=1 writes docs/console-schedule.png (the README's picture). */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
-
-interface Child {
-  done: Promise<number | null>;
-  stderr: () => string;
-  signal: (name: NodeJS.Signals) => void;
-}
-
-/** The built program, left running (serve, schedule): its stderr is its log. */
-function start(args: string[]): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', resolve)), stderr: () => stderr, signal: (name) => child.kill(name) };
-}
-
-async function until(what: string, test: () => boolean): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 let headless: HeadlessBrowser;
 beforeAll(async () => {

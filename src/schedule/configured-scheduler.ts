@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadDeliverySettings, loadScheduleSettings, type LoadedSettings } from '../config/settings.js';
+import { ConfigFileError } from '../findings/errors.js';
 import { B4BError } from '../findings/finding.js';
 import { RunLedger } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
@@ -12,7 +13,7 @@ import type { PackScheduler } from './scheduler.js';
  * (SIGTERM, SIGINT): it records itself and publishes nothing.
  */
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
-  // `schedule --check` loads no workbook, PDF or chart library: the run path is loaded when a job first runs.
+  // No workbook, PDF or chart library is loaded here: the run path is loaded when a job first runs.
   const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
     import('../delivery/plan-delivery.js'),
     import('../pack/load-packs.js'),
@@ -23,7 +24,7 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
   const packs = await loadPacks(loaded);
   for (const job of schedule.jobs) {
     if (!Object.hasOwn(packs, job.pack))
-      throw new B4BError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
+      throw new ConfigFileError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
     planDelivery(job.deliver, delivery, job.pack);
   }
   const ledger = new RunLedger(loaded.paths.ledger);

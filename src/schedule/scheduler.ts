@@ -1,21 +1,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CronExpressionParser } from 'cron-parser';
+import type { ScheduledTask } from 'node-cron';
 import type { ScheduleJob, ScheduleSettings } from '../config/delivery.js';
 import { B4BError } from '../findings/finding.js';
 import type { Progress } from '../run/progress.js';
-import { addMonths, monthKey, type MonthKey } from '../model/month.js';
-
-/**
- * One cron engine for firing, `schedule --check` and catch-up: cron-parser computes every due time
- * and the scheduler's own timer fires them. (node-cron fired the jobs while cron-parser answered
- * --check and catch-up, and the two disagreed: for `0 7 10 * MON-FRI` node-cron ran on the 10th
- * only if a weekday, cron-parser on the 10th or any weekday, as cron has always read it; node-cron
- * also dropped any execution more than about a second late.)
- */
+import { addMonths, monthKey, monthLongLabel, type MonthKey } from '../model/month.js';
+import { cronRefusal, refusalMessage } from './cron-dialect.js';
+import { cronTask, MAX_LOOK_BACK_MS, nextRuns, slotsBetween } from './cron-engine.js';
 
 /** The parts of a date on the wall clock of a time zone. */
-function wallClock(date: Date, timezone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+function wallClock(date: Date, timezone: string): { year: number; month: number; day: number; hour: number; minute: number } {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
       timeZone: timezone,
@@ -24,7 +18,6 @@ function wallClock(date: Date, timezone: string): { year: number; month: number;
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
-      second: '2-digit',
       hourCycle: 'h23',
     })
       .formatToParts(date)
@@ -36,7 +29,6 @@ function wallClock(date: Date, timezone: string): { year: number; month: number;
     day: Number(parts.day),
     hour: Number(parts.hour),
     minute: Number(parts.minute),
-    second: Number(parts.second),
   };
 }
 
@@ -51,13 +43,13 @@ export function slotKey(date: Date, timezone: string): string {
   return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
-/** A moment as local time with its offset: "2026-12-10 07:00 +00:00 (Europe/London)". */
-export function localTime(date: Date, timezone: string): string {
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** A moment in words on the wall clock of a time zone: "Thursday 10 December 2026 at 07:00 (Europe/London)". */
+export function timeInWords(date: Date, timezone: string): string {
   const w = wallClock(date, timezone);
-  const offsetMinutes = Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)} (${timezone})`;
+  const weekday = WEEKDAYS[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()] ?? '';
+  return `${weekday} ${w.day} ${monthLongLabel(monthKey(w.year, w.month))} at ${pad(w.hour)}:${pad(w.minute)} (${timezone})`;
 }
 
 /** The latest complete month at a moment: the month before the local date's month. */
@@ -75,55 +67,32 @@ export class ScheduleError extends B4BError {
 }
 
 /**
- * Checks that the time zone exists and that each job's expression has a next run the engine can
- * compute; throws a ScheduleError naming the job otherwise.
+ * Checks that the time zone exists and that node-cron reads each job's expression as every cron
+ * dialect does (config/schedule.yaml refuses the others when it is read, with its line; this is the
+ * same rule for a schedule given in code); throws a ScheduleError naming the job otherwise.
  */
-export function checkSchedule(settings: ScheduleSettings, from: Date = new Date(), file = 'config/schedule.yaml'): void {
+export function checkSchedule(settings: ScheduleSettings, file = 'config/schedule.yaml'): void {
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: settings.timezone });
   } catch {
     throw new ScheduleError(`${file}: the time zone "${settings.timezone}" is not one the scheduler knows (expected an IANA name such as Europe/London)`);
   }
   for (const job of settings.jobs) {
+    const refusal = cronRefusal(job.cron);
+    if (refusal) throw new ScheduleError(`${file}: ${refusalMessage(job.name, job.cron, refusal)}`);
+  }
+}
+
+/** Each job's next run after now, as node-cron computes it (none when node-cron finds none within a century). */
+export function nextRunOfEachJob(settings: ScheduleSettings): Map<string, Date | undefined> {
+  const next = (cron: string): Date | undefined => {
     try {
-      CronExpressionParser.parse(job.cron, { currentDate: from, tz: settings.timezone, strict: false }).next();
-    } catch (cause) {
-      throw new ScheduleError(
-        `${file}: the job "${job.name}" has the cron expression "${job.cron}", which the scheduler cannot compute (${(cause as Error).message}); ` +
-          'expected five fields, minute hour day-of-month month day-of-week, e.g. "0 7 10 * *"',
-      );
+      return nextRuns(cron, settings.timezone, 1)[0];
+    } catch {
+      return undefined;
     }
-  }
-}
-
-/** The due times of a job after `after` and at or before `until`, oldest first. */
-export function dueBetween(job: ScheduleJob, after: Date, until: Date, timezone: string): Date[] {
-  if (until <= after) return [];
-  const out: Date[] = [];
-  const it = CronExpressionParser.parse(job.cron, { currentDate: after, endDate: new Date(until.getTime() + 1), tz: timezone });
-  while (it.hasNext()) {
-    const next = it.next().toDate();
-    if (next <= after) continue;
-    if (next > until) break;
-    out.push(next);
-  }
-  return out;
-}
-
-/** The latest time a job was due at or before `now`. */
-export function previousSlot(job: ScheduleJob, now: Date, timezone: string): Date | undefined {
-  try {
-    return CronExpressionParser.parse(job.cron, { currentDate: new Date(now.getTime() + 1), tz: timezone })
-      .prev()
-      .toDate();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The next time a job is due after `from`. */
-export function nextSlot(job: ScheduleJob, from: Date, timezone: string): Date {
-  return CronExpressionParser.parse(job.cron, { currentDate: from, tz: timezone }).next().toDate();
+  };
+  return new Map(settings.jobs.map((job) => [job.name, next(job.cron)]));
 }
 
 export interface SchedulerDeps {
@@ -135,61 +104,90 @@ export interface SchedulerDeps {
   progress: Progress;
   /** Where the scheduler notes when it was last alive, so that a restart knows what it missed. */
   stateFile?: string;
+  /** How often the scheduler looks back for slots that fell due unseen (TICK_MS; a test may make it longer). */
+  lookEveryMs?: number;
 }
 
-/** A slot that fires more than this after its due time is logged as late (it still runs, once). */
+/**
+ * A slot that fires more than this after its due time is late: node-cron reports it as missed
+ * (`execution:missed`, its default tolerance) instead of running it, and the scheduler runs it, once,
+ * logged as late.
+ */
 export const LATE_AFTER_MS = 1_000;
-/** The scheduler looks at the clock at least this often, so a clock jump or a sleep is noticed. */
+/** The scheduler looks back at least this often, so a slot that fell due while the machine slept is noticed. */
 export const TICK_MS = 30_000;
-/** The most missed slots of one job run on one catch-up; older ones are logged and left. */
+/** The most missed slots of one job run on one look back (a restart, a sleep); older ones are logged and left. */
 export const MAX_CATCH_UP = 12;
+/** How many of a job's latest dispatched slots are remembered: node-cron and a look back may both come upon one. */
+const REMEMBERED_SLOTS = 64;
+
+type Reason = 'scheduled' | 'missed';
 
 /**
- * The long-running scheduler, in the schedule's time zone. A timer wakes at each job's next due
- * time (and at least every 30 s); each wake runs every slot that fell due since the last one, late
- * or not, so a slot is never dropped because the process was paused, the machine slept or the
- * event loop was busy, and a late slot is logged as late. Each slot runs at most once (the ledger
- * is asked first, and again under the pack's lock), one run of a job at a time (the next waits its
- * turn). At start it runs the slots that fell due while it was down.
+ * Whether a slot's wall-clock minute comes again after `until` and is due then too: on the autumn
+ * clock change 01:30 comes twice and `match` says yes to both, but node-cron fires only the second
+ * (01:30 GMT). A look back before it leaves the slot to node-cron, so the one slot runs once, on time.
+ */
+function secondComing(task: Pick<ScheduledTask, 'match'>, due: Date, until: Date, timezone: string): boolean {
+  const key = slotKey(due, timezone);
+  return [30, 60].some((minutes) => {
+    const again = new Date(due.getTime() + minutes * 60_000);
+    return again > until && slotKey(again, timezone) === key && task.match(again);
+  });
+}
+
+/**
+ * The long-running scheduler, in the schedule's time zone. node-cron fires each job at its slots. A
+ * slot node-cron reports as missed (it fired more than a second late: a paused process, a busy event
+ * loop) and a slot that fell due while the machine slept are found by a look back: node-cron's `match`
+ * asked of each minute since the last look (every 30 s, and at once when node-cron reports a missed
+ * slot), and run late, logged as late. At start the same look back runs the slots that fell due while
+ * the scheduler was down. Each slot runs at most once (the ledger is asked first, and again under the
+ * pack's lock), one run of a job at a time (the next waits its turn).
  */
 export class PackScheduler {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly tasks = new Map<string, ScheduledTask>();
+  private lookTimer: ReturnType<typeof setInterval> | undefined;
+  /** Every slot due at or before this moment has been dispatched (or was older than a catch-up runs). */
   private cursor: Date | undefined;
+  private looking = false;
+  private lookAgain = false;
   private running = false;
   private readonly chains = new Map<string, Promise<void>>();
-  private readonly queued = new Set<string>();
   /** Due times of slots dispatched but not yet finished: the state file never claims them done. */
   private readonly unfinished = new Map<string, number>();
-  /** Each job's next due time, as last computed: a wake before it has nothing of that job to do. */
-  private readonly nextDue = new Map<string, { due: number; from: number }>();
+  private readonly dispatched = new Map<string, string[]>();
 
   constructor(
     readonly settings: ScheduleSettings,
     private readonly deps: SchedulerDeps,
   ) {
-    checkSchedule(settings, deps.now());
+    checkSchedule(settings);
   }
 
-  /** Runs one slot of a job now, unless it has run; after any run of the same job still going. */
-  fire(job: ScheduleJob, due: Date, reason: 'scheduled' | 'missed'): Promise<void> {
+  /** Whether it has been started and not stopped. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Runs one slot of a job, unless it was dispatched already or has run; after any run of the same job still going. */
+  fire(job: ScheduleJob, due: Date, reason: Reason): Promise<void> {
     const slot = slotKey(due, this.settings.timezone);
+    const seen = this.dispatched.get(job.name) ?? [];
+    if (seen.includes(slot)) return this.chains.get(job.name) ?? Promise.resolve();
+    this.dispatched.set(job.name, [...seen, slot].slice(-REMEMBERED_SLOTS));
     const key = `${job.name}|${slot}`;
-    if (this.queued.has(key)) return this.chains.get(job.name) ?? Promise.resolve();
-    this.queued.add(key);
     this.unfinished.set(key, due.getTime());
     const previous = this.chains.get(job.name) ?? Promise.resolve();
     const next = previous
       .then(() => this.runSlot(job, due, slot, reason))
-      .finally(() => {
-        this.queued.delete(key);
-        this.unfinished.delete(key);
-      })
+      .finally(() => this.unfinished.delete(key))
       .then(() => this.noteAlive().catch(() => undefined));
     this.chains.set(job.name, next);
     return next;
   }
 
-  private async runSlot(job: ScheduleJob, due: Date, slot: string, reason: 'scheduled' | 'missed'): Promise<void> {
+  private async runSlot(job: ScheduleJob, due: Date, slot: string, reason: Reason): Promise<void> {
     try {
       if (await this.deps.hasRun(job.name, slot)) return;
     } catch (error) {
@@ -216,90 +214,113 @@ export class PackScheduler {
     }
   }
 
-  /** Runs each job's slots that fell due after `since` and up to now (at most MAX_CATCH_UP each). */
-  private dispatch(since: Date, now: Date, reason: 'scheduled' | 'missed'): Promise<void>[] {
-    const fired: Promise<void>[] = [];
+  /** node-cron's task for a job: created once, started by start(). */
+  private taskOf(job: ScheduleJob): ScheduledTask {
+    let task = this.tasks.get(job.name);
+    if (!task) {
+      const { progress } = this.deps;
+      task = cronTask(job.cron, this.settings.timezone, {
+        name: job.name,
+        onSlot: (due) => void this.fire(job, due, 'scheduled'),
+        logger: {
+          info: () => undefined,
+          debug: () => undefined,
+          warn: (message) => progress.warn(`${job.name}: node-cron: ${message}`, { job: job.name }),
+          error: (message) => progress.error(`${job.name}: node-cron: ${message instanceof Error ? message.message : message}`, { job: job.name }),
+        },
+      });
+      // A missed slot is not run by node-cron: the look back runs it, with any other slot not yet run.
+      task.on('execution:missed', () => void this.lookBack());
+      this.tasks.set(job.name, task);
+    }
+    return task;
+  }
+
+  /**
+   * Dispatches each job's slots due after `since` and at or before `until`, found with node-cron's
+   * `match`: the latest MAX_CATCH_UP of each job, older ones logged as not run.
+   */
+  private async dispatchBetween(since: Date, until: Date, reason: Reason): Promise<Array<Promise<void>>> {
+    const fired: Array<Promise<void>> = [];
+    const tz = this.settings.timezone;
     for (const job of this.settings.jobs) {
-      // Nothing of this job is due in (since, now] when its next due time after a moment at or before `since` is later than now.
-      const cached = this.nextDue.get(job.name);
-      if (cached !== undefined && cached.from <= since.getTime() && now.getTime() < cached.due) continue;
-      let due: Date[];
-      try {
-        due = dueBetween(job, since, now, this.settings.timezone);
-        this.nextDue.set(job.name, { due: nextSlot(job, now, this.settings.timezone).getTime(), from: now.getTime() });
-      } catch (error) {
-        this.deps.progress.error(`${job.name}: cannot compute its slots: ${(error as Error).message}`, { job: job.name });
-        continue;
-      }
-      if (due.length > MAX_CATCH_UP) {
-        const left = due.slice(0, due.length - MAX_CATCH_UP);
+      const task = this.taskOf(job);
+      const scan = await slotsBetween(task, since, until, MAX_CATCH_UP);
+      const oldest = scan.slots[0];
+      if (scan.more && oldest) {
         this.deps.progress.warn(
-          `${job.name}: ${left.length} slot(s) from ${slotKey(left[0]!, this.settings.timezone)} to ${slotKey(left[left.length - 1]!, this.settings.timezone)} were missed and are not run; the latest ${MAX_CATCH_UP} are`,
-          { job: job.name, notRun: left.length },
+          `${job.name}: more than ${MAX_CATCH_UP} slots fell due since ${slotKey(since, tz)} without running; the latest ${MAX_CATCH_UP} run now ` +
+            `(from ${slotKey(oldest, tz)}), the older ones do not`,
+          { job: job.name, since: since.toISOString(), notRunBefore: oldest.toISOString() },
         );
-        due = due.slice(-MAX_CATCH_UP);
       }
-      for (const d of due) fired.push(this.fire(job, d, reason));
+      if (scan.lookedBackTo) {
+        this.deps.progress.warn(
+          `${job.name}: slots before ${slotKey(scan.lookedBackTo, tz)} were not looked for: the scheduler looks back at most ${MAX_LOOK_BACK_MS / 86_400_000} days`,
+          { job: job.name, since: since.toISOString() },
+        );
+      }
+      for (const due of scan.slots) if (!secondComing(task, due, until, tz)) fired.push(this.fire(job, due, reason));
     }
     return fired;
   }
 
-  /** Runs the slots that fell due after the scheduler was last alive (none on a first start). */
-  async catchUp(): Promise<void> {
-    const lastAlive = await this.lastAlive();
-    if (!lastAlive) return;
-    await Promise.all(this.dispatch(lastAlive, this.deps.now(), 'missed'));
+  /**
+   * Runs every slot that fell due since the last look and at least a second ago (node-cron runs the
+   * ones on time) and has not been dispatched: those node-cron reported as missed, and those it has
+   * not reached yet because its timer was held up (a sleep, a paused process).
+   */
+  private async lookBack(): Promise<void> {
+    if (this.looking) {
+      // A missed slot reported while a look is under way may be later than that look reaches.
+      this.lookAgain = true;
+      return;
+    }
+    const since = this.cursor;
+    if (!this.running || since === undefined) return;
+    const until = new Date(this.deps.now().getTime() - LATE_AFTER_MS);
+    if (until <= since) return;
+    this.looking = true;
+    let fired: Array<Promise<void>>;
+    try {
+      fired = await this.dispatchBetween(since, until, 'scheduled');
+      this.cursor = until;
+    } finally {
+      this.looking = false;
+    }
+    void this.noteAlive().catch(() => undefined);
+    if (this.lookAgain) {
+      this.lookAgain = false;
+      void this.lookBack();
+    }
+    await Promise.allSettled(fired);
   }
 
+  /** Runs the slots that fell due after the scheduler was last alive and up to `until` (none on a first start). */
+  async catchUp(until: Date = this.deps.now()): Promise<void> {
+    const lastAlive = await this.lastAlive();
+    if (lastAlive) await Promise.allSettled(await this.dispatchBetween(lastAlive, until, 'missed'));
+  }
+
+  /** Catches up, then starts node-cron's tasks and the look back. */
   async start(): Promise<void> {
     this.running = true;
     const startedAt = this.deps.now();
-    await this.catchUp();
+    await this.catchUp(startedAt);
     this.cursor = startedAt;
     await this.noteAlive();
-    this.arm();
-  }
-
-  /** Every slot due since the last look at the clock (late ones included), then the next timer. */
-  private tick(): void {
     if (!this.running) return;
-    const now = this.deps.now();
-    const since = this.cursor ?? now;
-    this.cursor = now;
-    void Promise.allSettled(this.dispatch(since, now, 'scheduled'));
-    void this.noteAlive().catch(() => undefined);
-    this.arm();
+    for (const job of this.settings.jobs) await this.taskOf(job).start();
+    this.lookTimer = setInterval(() => void this.lookBack(), this.deps.lookEveryMs ?? TICK_MS);
   }
 
-  private arm(): void {
-    if (!this.running) return;
-    const now = this.deps.now();
-    let wait = TICK_MS;
-    for (const job of this.settings.jobs) {
-      try {
-        let next = this.nextDue.get(job.name);
-        if (next === undefined || next.due <= now.getTime()) {
-          next = { due: nextSlot(job, now, this.settings.timezone).getTime(), from: now.getTime() };
-          this.nextDue.set(job.name, next);
-        }
-        wait = Math.min(wait, next.due - now.getTime());
-      } catch {
-        // checked at start; a job that cannot be computed now is logged by dispatch
-      }
-    }
-    this.timer = setTimeout(() => this.tick(), Math.max(0, wait));
-  }
-
-  /** Stops the timer and waits for the runs under way. */
+  /** Stops node-cron's tasks and the look back, and waits for the runs under way. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.lookTimer) clearInterval(this.lookTimer);
+    for (const task of this.tasks.values()) await task.destroy();
+    this.tasks.clear();
     await Promise.allSettled([...this.chains.values()]);
-  }
-
-  /** Each job's next due time after `from`, without starting anything. */
-  nextRuns(from: Date = this.deps.now()): Array<{ job: string; next: Date }> {
-    return this.settings.jobs.map((job) => ({ job: job.name, next: nextSlot(job, from, this.settings.timezone) }));
   }
 
   private async lastAlive(): Promise<Date | undefined> {
@@ -314,13 +335,14 @@ export class PackScheduler {
   }
 
   /**
-   * Notes the moment up to which every slot has been dispatched and has finished (the clock, or just
-   * before the oldest slot still running): a restart catches up from there, so a slot whose run was
-   * killed runs again, once.
+   * Notes the moment up to which every slot has been dispatched and has finished (the last look, or
+   * just before the oldest slot still running): a restart catches up from there, so a slot whose run
+   * was killed runs again, once.
    */
   private async noteAlive(): Promise<void> {
-    if (!this.deps.stateFile) return;
-    let settled = this.cursor?.getTime() ?? this.deps.now().getTime();
+    // Before the catch-up at start has dispatched every slot it found, the old note stands.
+    if (!this.deps.stateFile || !this.cursor) return;
+    let settled = this.cursor.getTime();
     for (const due of this.unfinished.values()) settled = Math.min(settled, due - 1);
     await mkdir(path.dirname(this.deps.stateFile), { recursive: true });
     const temp = `${this.deps.stateFile}.${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`;

@@ -78,7 +78,7 @@ function rowRuns(rows: number[]): string {
  */
 export async function loadWorkbook(bytes: Uint8Array, file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<RawWorkbook> {
   // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
-  // `--help`, `history` or `schedule --check`.
+  // `--help` or `history`.
   const { default: Excel } = await import('exceljs');
   const workbook = new Excel.Workbook();
   try {

@@ -204,10 +204,16 @@ describe('loading only what a command needs', () => {
   };
   const HEAVY = ['exceljs', 'pdfmake', 'pdfkit', 'fontkit', 'pdf-lib', '@pdf-lib/fontkit', 'handlebars', 'nodemailer'];
 
-  it.each([[['--help']], [['history', '--limit', '1']], [['schedule', '--check']]])('%j loads no workbook, PDF, chart or template library', (args) => {
+  it.each([[['--help']], [['history', '--limit', '1']]])('%j loads no workbook, PDF, chart or template library', (args) => {
     const loaded = loadedBy(args);
     expect(loaded).toContain('commander');
     expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+  });
+
+  it("schedule --check loads the workbook library (it says whether the workbook has each job's month) and no PDF, chart, template or mail library", () => {
+    const loaded = loadedBy(['schedule', '--check']);
+    expect(loaded).toEqual(expect.arrayContaining(['commander', 'node-cron', 'exceljs']));
+    expect(loaded.filter((name) => HEAVY.includes(name) && name !== 'exceljs')).toEqual([]);
   });
 
   it('sees the workbook library when a command does load it (validate)', () => {

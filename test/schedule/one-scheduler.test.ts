@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScheduleSettings } from '../../src/config/delivery.js';
@@ -8,10 +7,11 @@ import type { RunRequest } from '../../src/run/run.js';
 import { runOne } from '../fixtures/run-request.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { createProgress, silentProgress } from '../../src/run/progress.js';
-import { localTime, PackScheduler, ScheduleError } from '../../src/schedule/scheduler.js';
+import { cronTask } from '../../src/schedule/cron-engine.js';
+import { nextRunOfEachJob, PackScheduler, ScheduleError, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
-import { ROOT } from '../fixtures/workbooks.js';
+import { startCli, until, type Child } from './helpers.js';
 
 const EVERY_MINUTE: ScheduleSettings = {
   timezone: 'Europe/London',
@@ -22,6 +22,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 /** A progress that writes JSON lines into an array, as `schedule` does to a log. */
 function jsonLog(): { progress: ReturnType<typeof createProgress>; lines: string[] } {
   const lines: string[] = [];
@@ -29,21 +31,31 @@ function jsonLog(): { progress: ReturnType<typeof createProgress>; lines: string
   return { progress: createProgress(stream, true), lines };
 }
 
+/**
+ * The every-minute job's scheduler under a fake clock from 10:00:30, each run noting its slot and the
+ * time it ran, the ledger a set, the log JSON lines.
+ */
+function minutely(extra: { lookEveryMs?: number } = {}): { scheduler: PackScheduler; ran: string[]; lines: string[] } {
+  vi.useFakeTimers({ now: new Date('2026-12-01T10:00:30Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  const ran: string[] = [];
+  const done = new Set<string>();
+  const { progress, lines } = jsonLog();
+  const scheduler = new PackScheduler(EVERY_MINUTE, {
+    now: () => new Date(),
+    run: async (_job, slot) => {
+      ran.push(`${slot} at ${new Date().toISOString().slice(11, 19)}`);
+      done.add(slot);
+    },
+    hasRun: async (_job, slot) => done.has(slot),
+    progress,
+    ...extra,
+  });
+  return { scheduler, ran, lines };
+}
+
 describe('a slot that fires late', () => {
   it('runs once, late, logged as a JSON line; slots missed while alive (a sleep) each run once', async () => {
-    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:30Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    const ran: string[] = [];
-    const done = new Set<string>();
-    const { progress, lines } = jsonLog();
-    const scheduler = new PackScheduler(EVERY_MINUTE, {
-      now: () => new Date(),
-      run: async (_job, slot) => {
-        ran.push(`${slot} at ${new Date().toISOString().slice(11, 19)}`);
-        done.add(slot);
-      },
-      hasRun: async (_job, slot) => done.has(slot),
-      progress,
-    });
+    const { scheduler, ran, lines } = minutely();
     await scheduler.start();
     await vi.advanceTimersByTimeAsync(30_000); // 10:01:00, on time
     await vi.advanceTimersByTimeAsync(50_000); // 10:01:50
@@ -83,47 +95,83 @@ describe('a slot that fires late', () => {
   });
 });
 
-describe('one cron engine for firing, --check and catch-up', () => {
+describe('a slot node-cron reports as missed', () => {
+  it('runs once, at once and logged as late, with no look back due; node-cron alone would not run it', async () => {
+    // The look back comes only once an hour here, so nothing but node-cron's missed event can run 10:02.
+    const { scheduler, ran, lines } = minutely({ lookEveryMs: 3_600_000 });
+    // node-cron on its own, beside it: what it does with the same slot.
+    const bare: string[] = [];
+    const task = cronTask('* * * * *', 'Europe/London', { onSlot: (due) => bare.push(`ran ${due.toISOString().slice(11, 16)}`) });
+    task.on('execution:missed', ({ date }) => void bare.push(`missed ${date.toISOString().slice(11, 16)}`));
+    await task.start();
+    await scheduler.start();
+    await vi.advanceTimersByTimeAsync(30_000); // 10:01:00, on time
+    await vi.advanceTimersByTimeAsync(50_000); // 10:01:50
+    // The event loop is held up for 15 s across 10:02 (timers fire late, as under a long synchronous render).
+    vi.setSystemTime(new Date('2026-12-01T10:02:05Z'));
+    await vi.advanceTimersByTimeAsync(10_000); // 10:02:15
+    await scheduler.stop();
+    await task.destroy();
+    expect(bare).toEqual(['ran 10:01', 'missed 10:02']);
+    expect(ran).toEqual(['2026-12-01T10:01 at 10:01:00', '2026-12-01T10:02 at 10:02:15']);
+    expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual([
+      'minutely: running the 2026-12-01T10:01 slot: the board pack for 2026-11',
+      'minutely: the 2026-12-01T10:02 slot fired 15.0 s late; running it now: the board pack for 2026-11',
+    ]);
+  });
+});
+
+describe('node-cron, the one cron engine for firing, --check and catch-up', () => {
   const job = (cron: string): ScheduleSettings => ({
     timezone: 'Europe/London',
     jobs: [{ name: 'board-monthly', pack: 'board', cron, deliver: { public: [], restricted: [] } }],
   });
   const deps = { now: () => new Date('2026-11-20T12:00:00Z'), run: async () => undefined, hasRun: async () => false, progress: silentProgress };
 
-  it('0 7 10 * MON-FRI is the 10th or any weekday (cron reads day-of-month and day-of-week as either), the same for --check and firing', () => {
-    const scheduler = new PackScheduler(job('0 7 10 * MON-FRI'), deps);
-    const [next] = scheduler.nextRuns(new Date('2026-11-20T12:00:00Z')); // a Friday
-    expect(next?.next.toISOString()).toBe('2026-11-23T07:00:00.000Z'); // Monday
-    expect(localTime(next!.next, 'Europe/London')).toBe('2026-11-23 07:00 +00:00 (Europe/London)');
-    expect(localTime(new Date('2026-06-10T06:00:00Z'), 'Europe/London')).toBe('2026-06-10 07:00 +01:00 (Europe/London)');
+  it("--check's next run is node-cron's getNextRuns, said in words in Europe/London time", () => {
+    vi.useFakeTimers({ now: new Date('2026-11-20T12:00:00Z'), toFake: ['Date'] }); // a Friday
+    const next = nextRunOfEachJob(job('0 7 * * MON-FRI')).get('board-monthly');
+    expect(next?.toISOString()).toBe('2026-11-23T07:00:00.000Z'); // Monday
+    expect(timeInWords(next!, 'Europe/London')).toBe('Monday 23 November 2026 at 07:00 (Europe/London)');
+    expect(nextRunOfEachJob(job('0 7 10 * *')).get('board-monthly')?.toISOString()).toBe('2026-12-10T07:00:00.000Z');
+    // In summer the same wall-clock time is an hour earlier in UTC.
+    expect(timeInWords(new Date('2026-06-10T06:00:00Z'), 'Europe/London')).toBe('Wednesday 10 June 2026 at 07:00 (Europe/London)');
   });
 
-  it('0 7 1W * * and a time zone the engine does not know are refused, naming the job', () => {
-    expect(() => new PackScheduler(job('0 7 1W * *'), deps)).toThrow(ScheduleError);
-    expect(() => new PackScheduler(job('0 7 1W * *'), deps)).toThrow(
-      'config/schedule.yaml: the job "board-monthly" has the cron expression "0 7 1W * *", which the scheduler cannot compute (Invalid characters, got value: 1W); expected five fields, minute hour day-of-month month day-of-week, e.g. "0 7 10 * *"',
+  it('0 7 10 * MON-FRI, 0 7 10 * * *, 0 7 1W * * and an unknown time zone are refused in code too, naming the job', () => {
+    expect(() => new PackScheduler(job('0 7 10 * MON-FRI'), deps)).toThrow(ScheduleError);
+    expect(() => new PackScheduler(job('0 7 10 * MON-FRI'), deps)).toThrow(
+      'config/schedule.yaml: the job "board-monthly" has cron: "0 7 10 * MON-FRI": it restricts both the day of the month ("10") and the day of the week ("MON-FRI")',
     );
+    expect(() => new PackScheduler(job('0 7 10 * * *'), deps)).toThrow('the job "board-monthly" has cron: "0 7 10 * * *": it has six fields');
+    expect(() => new PackScheduler(job('0 7 1W * *'), deps)).toThrow('Write cron: "0 7 1 * *" instead');
     expect(() => new PackScheduler({ ...job('0 7 10 * *'), timezone: 'Europe/Lundon' }, deps)).toThrow(
       'config/schedule.yaml: the time zone "Europe/Lundon" is not one the scheduler knows (expected an IANA name such as Europe/London)',
     );
   });
 
-  it('schedule --check prints local times with their offset, and refuses an expression it cannot compute (exit 1)', async () => {
-    const good = await tempProject({
-      edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 10 * MON-FRI"') : text),
-    });
-    const check = runCli(['schedule', '--check', '--settings', good.settings]);
-    expect(check.status, check.stderr).toBe(0);
-    expect(check.stdout).toMatch(
-      /^board-monthly: next run \d{4}-\d\d-\d\d 07:00 \+0[01]:00 \(Europe\/London\)\npanel-monthly: next run \d{4}-\d\d-12 07:00 \+0[01]:00 \(Europe\/London\)\n$/,
-    );
-    const bad = await tempProject({
-      edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 1W * *"') : text),
-    });
+  it.each([
+    ['0 7 10 * MON-FRI', 'it restricts both the day of the month ("10") and the day of the week ("MON-FRI")'],
+    ['0 7 10 * * *', 'it has six fields, which node-cron reads seconds first (second "0", minute "7", hour "10")'],
+  ])('schedule --check refuses %s naming the file, line, job and the fix (exit 1); the fix written into the file passes', async (cron, why) => {
+    const bad = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', `cron: "${cron}"`) : text) });
+    const file = path.join(bad.root, 'config', 'schedule.yaml');
     const refused = runCli(['schedule', '--check', '--settings', bad.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain('the job "board-monthly" has the cron expression "0 7 1W * *", which the scheduler cannot compute');
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^b4b-reports: ${escape(file)}: the schedule file does not match its schema:\\n  ${escape(file)}:9: jobs\\[0\\]\\.cron: the job "board-monthly" has cron: "${escape(cron)}": ${escape(why)}`,
+      ),
+    );
+    const fixes = [...refused.stderr.matchAll(/cron: "([^"]+)" \(/g)].map((m) => m[1] ?? '');
+    expect(fixes).toHaveLength(2);
+    for (const fix of fixes) {
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/cron: "[^"]+"/, `cron: "${fix}"`));
+      const check = runCli(['schedule', '--check', '--settings', bad.settings]);
+      expect(check.status, check.stderr).toBe(0);
+      expect(check.stdout).toContain(`board-monthly: the board pack, cron "${fix}"`);
+    }
   });
 });
 
@@ -153,28 +201,8 @@ describe('two runs of one slot started at the same instant', () => {
   });
 });
 
-interface Child {
-  done: Promise<number | null>;
-  stderr: () => string;
-  signal: (name: NodeJS.Signals) => void;
-}
-
 function schedule(settings: string, extra: string[] = []): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'schedule', '--settings', settings, ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', resolve)), stderr: () => stderr, signal: (name) => child.kill(name) };
-}
-
-async function until(what: string, test: () => boolean): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    if (test()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return startCli(['schedule', '--settings', settings, ...extra]);
 }
 
 describe('two schedule processes started together', () => {
@@ -187,7 +215,7 @@ describe('two schedule processes started together', () => {
     const first = await Promise.race([a.done.then((code) => ({ code, loser: a, winner: b })), b.done.then((code) => ({ code, loser: b, winner: a }))]);
     expect(first.code).toBe(75);
     expect(first.loser.stderr()).toMatch(
-      /^b4b-reports: another scheduler is running \(process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.\n$/,
+      /^b4b-reports: another scheduler is running \("schedule", process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.\n$/,
     );
     const { winner } = first;
     await until('the scheduler to start', () => winner.stderr().includes('next run'));

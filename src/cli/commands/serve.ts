@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { B4BError } from '../../findings/finding.js';
+import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
 import { defaultUsersFile, UserStore } from '../../serve/users.js';
@@ -58,9 +59,25 @@ export function registerServe(program: Command): void {
       // A run killed while it put its files in place is finished (or undone) before anyone is shown its month.
       await (await import('../../run/run.js')).recoverPublishing(loaded, progress);
       let scheduler: PackScheduler | undefined;
+      let schedulerLock: HeldLock | undefined;
       if (options.schedule) {
-        const { configuredScheduler } = await import('../../schedule/configured-scheduler.js');
-        scheduler = await configuredScheduler(loaded, progress);
+        const [{ configuredScheduler }, { takeSchedulerLock }] = await Promise.all([
+          import('../../schedule/configured-scheduler.js'),
+          import('../../schedule/scheduler-lock.js'),
+        ]);
+        const configured = await configuredScheduler(loaded, progress);
+        // One scheduler at a time, as "schedule": a console refuses to run the schedule another process runs.
+        const lock = await takeSchedulerLock(loaded.paths.outputDir, {
+          holder: 'serve --schedule',
+          waitMs: 0,
+          advice: 'Stop the other one first, or start the console without --schedule (its Schedule page still shows the schedule).',
+        });
+        lock.signal.addEventListener('abort', () => {
+          progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); the scheduler stops, the console goes on`);
+          void configured.stop();
+        });
+        process.once('exit', () => lock.releaseSync());
+        [scheduler, schedulerLock] = [configured, lock];
       }
       const app = await buildConsole({
         loaded,
@@ -85,7 +102,7 @@ export function registerServe(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           progress.step('Stopping the console');
-          void Promise.all([app.close(), scheduler?.stop(), layoutThreads.stopLayoutThreads()]).then(() => resolve());
+          void Promise.all([app.close(), scheduler?.stop().then(() => schedulerLock?.release()), layoutThreads.stopLayoutThreads()]).then(() => resolve());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadScheduleSettings } from '../../config/settings.js';
+import type { ScheduleSettings } from '../../config/delivery.js';
 import { loadPacks } from '../../pack/load-packs.js';
 import { RunLedger, type RunRecord } from '../../run/ledger.js';
 import { silentProgress } from '../../run/progress.js';
 import { configuredScheduler } from '../../schedule/configured-scheduler.js';
-import type { PackScheduler } from '../../schedule/scheduler.js';
+import { scheduleOutlook } from '../../schedule/schedule-outlook.js';
 import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
@@ -40,32 +40,38 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
   });
 
   app.get('/schedule', async (request, reply) => {
-    let scheduler: PackScheduler | undefined = ctx.scheduler;
+    let settings: ScheduleSettings | undefined = ctx.scheduler?.settings;
     let problem: string | undefined;
-    if (!scheduler) {
+    if (!settings) {
       try {
-        scheduler = await configuredScheduler(loaded, silentProgress);
+        // Checked as the scheduler checks it at start (packs, delivery lists), without starting anything.
+        settings = (await configuredScheduler(loaded, silentProgress)).settings;
       } catch (error) {
         problem = (error as Error).message;
       }
     }
     const runs = await new RunLedger(loaded.paths.ledger).read();
-    const timezone = scheduler?.settings.timezone ?? (await loadScheduleSettings(loaded).catch(() => undefined))?.timezone ?? 'Europe/London';
-    const next = new Map(scheduler?.nextRuns(new Date()).map((n) => [n.job, n.next]) ?? []);
-    const jobs = (scheduler?.settings.jobs ?? []).map((job) => {
+    const timezone = settings?.timezone ?? 'Europe/London';
+    const outlook = settings ? await scheduleOutlook(loaded, settings) : undefined;
+    const jobs = (outlook?.jobs ?? []).map((job) => {
       const last = runs.filter((r) => r.job === job.name).pop();
       return {
-        name: job.name,
-        pack: job.pack,
-        cron: job.cron,
-        next: londonTime(next.get(job.name)) || 'never',
+        ...job,
         last: last
           ? { when: londonTime(last.startedAt), outcome: last.outcome, month: monthLongLabel(last.month), slot: last.slot, error: last.error?.split('\n')[0] }
           : undefined,
-        lists: [...(job.deliver.public ?? []).map((l) => `${l} (public)`), ...(job.deliver.restricted ?? []).map((l) => `${l} (restricted)`)].join(', '),
+        lists: job.sendsTo.join(', '),
       };
     });
-    return page(ctx, request, reply, 'schedule', { title: 'Schedule', jobs, running: ctx.scheduler !== undefined, problem, timezone });
+    return page(ctx, request, reply, 'schedule', {
+      title: 'Schedule',
+      jobs,
+      warningCount: jobs.filter((j) => j.warning).length,
+      workbook: outlook?.workbook.name,
+      running: ctx.scheduler?.isRunning === true,
+      problem,
+      timezone,
+    });
   });
 }
 

@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScheduleSettings } from '../../src/config/delivery.js';
+import { jobOutlooks } from '../../src/schedule/schedule-outlook.js';
+import { latestCompleteMonth, timeInWords } from '../../src/schedule/scheduler.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
+import { sampleProject } from './helpers.js';
+
+interface CheckJson {
+  ok: boolean;
+  error?: { code: string; exitCode: number; message: string };
+  timezone: string;
+  workbook: { path: string; readable: boolean; latestMonth?: string; errors: number; unreadable?: string };
+  jobs: Array<{
+    name: string;
+    cron: string;
+    nextRun: string;
+    nextRunText: string;
+    month: string;
+    monthText: string;
+    workbookHasMonth: boolean | null;
+    workbookText: string;
+    warning?: string;
+  }>;
+  warnings: string[];
+}
+
+describe('schedule --check says what each job will do', () => {
+  it('on the sample project: each next run in words, its month, and that the sample workbook has no figures for it (exit 0; --strict exit 1)', async () => {
+    const project = await sampleProject();
+    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stderr).toBe('');
+    const json = JSON.parse(runCli(['schedule', '--check', '--json', '--settings', project.settings]).stdout) as CheckJson;
+    expect(json.ok).toBe(true);
+    expect(json.workbook).toEqual({ path: path.join(project.root, 'data', 'b4b-sample.xlsx'), readable: true, latestMonth: '2023-10', errors: 0 });
+    expect(json.jobs.map((j) => [j.name, j.cron])).toEqual([
+      ['board-monthly', '0 7 10 * *'],
+      ['panel-monthly', '0 7 12 * *'],
+    ]);
+    const lines: string[] = ['Schedule: config/schedule.yaml, 2 job(s), times in Europe/London', 'Workbook: data/b4b-sample.xlsx, figures up to October 2023'];
+    const lists: Record<string, string> = { 'board-monthly': 'board-members (restricted)', 'panel-monthly': 'panel-members (public)' };
+    for (const job of json.jobs) {
+      const next = new Date(job.nextRun);
+      // node-cron's next run is the job's day of the month at 07:00 London time, said in words.
+      expect(timeInWords(next, 'Europe/London')).toMatch(new RegExp(`^\\w+day ${job.cron.split(' ')[2]} \\w+ \\d{4} at 07:00 \\(Europe/London\\)$`));
+      expect(job.nextRunText).toBe(timeInWords(next, 'Europe/London'));
+      expect(job.month).toBe(latestCompleteMonth(next, 'Europe/London'));
+      expect(job.month > '2023-10').toBe(true);
+      expect(job.workbookHasMonth).toBe(false);
+      const month = new Date(`${job.month}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+      expect(job.workbookText).toBe(`data/b4b-sample.xlsx has no figures for ${month} yet (its latest month is October 2023)`);
+      expect(job.warning).toBe(`${job.name}: ${job.workbookText}: the run on ${job.nextRunText} will fail unless they are added by then`);
+      lines.push(
+        '',
+        `${job.name}: the ${job.name.split('-')[0]} pack, cron "${job.cron}", sent to ${lists[job.name]}`,
+        `  next run:  ${job.nextRunText}`,
+        `  produces:  ${month}, the latest complete month on that day`,
+        `  workbook:  ${job.workbookText}`,
+      );
+    }
+    lines.push('', 'Warnings (2):', ...json.jobs.map((j) => `  ${j.warning}`), '', 'OK: 2 job(s), 2 warning(s) (--strict fails on them).');
+    expect(check.stdout).toBe(`${lines.join('\n')}\n`);
+    expect(json.warnings).toEqual(json.jobs.map((j) => j.warning));
+
+    const strict = runCli(['schedule', '--check', '--strict', '--settings', project.settings]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout.trimEnd().split('\n').pop()).toBe('FAILED: 2 warning(s) (--strict fails on warnings).');
+    const strictJson = JSON.parse(runCli(['schedule', '--check', '--strict', '--json', '--settings', project.settings]).stdout) as CheckJson;
+    expect([strictJson.ok, strictJson.error]).toEqual([
+      false,
+      { code: 'problems', exitCode: 1, message: 'FAILED: 2 warning(s) (--strict fails on warnings).' },
+    ]);
+  });
+
+  it('a workbook that cannot be read is said so, once for every job (a warning)', async () => {
+    const project = await tempProject({ workbook: 'data/missing.xlsx' });
+    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toContain('Workbook: data/missing.xlsx, cannot be read: no such file\n');
+    expect(check.stdout.match(/ {2}workbook: {2}data\/missing\.xlsx cannot be read: no such file\n/g)).toHaveLength(2);
+    expect(runCli(['schedule', '--check', '--strict', '--settings', project.settings]).status).toBe(1);
+  });
+
+  it('--json and --strict go with --check only (a usage error, exit 2)', () => {
+    const usage = runCli(['schedule', '--json']);
+    expect(usage.status).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: '--strict and --json go with --check' } });
+  });
+});
+
+describe('the outlook of a job (pure: next runs and the workbook given)', () => {
+  const settings: ScheduleSettings = {
+    timezone: 'Europe/London',
+    jobs: [
+      { name: 'board-monthly', pack: 'board', cron: '0 7 10 * *', deliver: { public: [], restricted: ['board-members'] } },
+      { name: 'panel-monthly', pack: 'panel', cron: '0 7 12 * *', deliver: { public: ['panel-members'], restricted: [] } },
+    ],
+  };
+  const next = new Map([
+    ['board-monthly', new Date('2026-11-10T07:00:00Z')],
+    ['panel-monthly', undefined],
+  ]);
+
+  it('a workbook that has the month: ready, no warning', () => {
+    const [board, panel] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: ['2026-09', '2026-10'], errors: 0 });
+    expect(board).toEqual({
+      name: 'board-monthly',
+      pack: 'board',
+      cron: '0 7 10 * *',
+      sendsTo: ['board-members (restricted)'],
+      next: new Date('2026-11-10T07:00:00Z'),
+      nextText: 'Tuesday 10 November 2026 at 07:00 (Europe/London)',
+      month: '2026-10',
+      monthText: 'October 2026, the latest complete month on that day',
+      workbookHasMonth: true,
+      workbookText: 'data/b4b.xlsx has figures for October 2026',
+    });
+    expect(panel).toEqual({
+      name: 'panel-monthly',
+      pack: 'panel',
+      cron: '0 7 12 * *',
+      sendsTo: ['panel-members (public)'],
+      nextText: 'never: node-cron finds no time this expression falls due',
+      monthText: 'none',
+      workbookText: 'not looked at (no run)',
+    });
+  });
+
+  it('a workbook with errors: a run stops on them, so a warning even when the month is there', () => {
+    const [board] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: ['2026-10'], errors: 3 });
+    expect(board?.warning).toBe(
+      'board-monthly: data/b4b.xlsx has figures for October 2026, and 3 error(s), on which a run stops (b4b-reports validate lists them): ' +
+        'the run on Tuesday 10 November 2026 at 07:00 (Europe/London) will fail unless the errors are put right by then',
+    );
+    const [missing] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: [], errors: 0 });
+    expect(missing?.workbookText).toBe('data/b4b.xlsx has no figures for October 2026 yet (it has no month with figures)');
+  });
+});

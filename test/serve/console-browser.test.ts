@@ -133,7 +133,7 @@ describe('the console in a browser', () => {
     expect(await facts(page)).toEqual({
       Workbook: expect.stringMatching(/^b4b-sample\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)$/),
       Month: 'October 2023',
-      Produces: 'the performance report',
+      Produces: 'Children & Learning Service Performance Report (report: performance)',
       Replaces: 'nothing: none of these has been made for October 2023 yet',
     });
     expect(await axeFailures(page)).toEqual([]);
@@ -207,13 +207,13 @@ describe('the console in a browser', () => {
     expect(await facts(page)).toEqual({
       Workbook: label,
       Month: 'October 2023',
-      Produces: 'the performance report',
+      Produces: 'Children & Learning Service Performance Report (report: performance)',
       Replaces: 'the outputs already made, listed below',
     });
     const replaced = await page.getByRole('table', { name: 'Outputs that will be replaced' }).locator('tbody tr').allInnerTexts();
     expect(replaced).toEqual([
       expect.stringMatching(
-        /^The performance report\t\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\tb4b-sample\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\t2$/,
+        /^Children & Learning Service Performance Report \(report: performance\)\t\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\tb4b-sample\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\t2$/,
       ),
     ]);
     await shot(page, 'produce-confirm');
@@ -373,5 +373,36 @@ describe('the console in a browser', () => {
     expect((await rawGet(konsole.base, '/check', cookie)).status).toBe(403);
     await context.close();
     await officer.close();
+  });
+
+  // Last: it changes the project's config/header-aliases.yaml.
+  it('an error comes first on the Check page, and its button corrects it so that the next check passes', async () => {
+    const mistyped = path.join(konsole.project.root, 'B4B October 2023 mistyped.xlsx');
+    await writeFile(mistyped, await sampleWith({ 'B4B data set': { AA2: 'Sep-32' } }));
+    const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, 'olivia');
+    const main = page.locator('main');
+    await page.getByLabel('Workbook file (.xlsx)').setInputFiles(mistyped);
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.getByRole('heading', { level: 2, name: '1 error, 5 warnings' }).waitFor();
+    // The error is the first table on the page, with its sheet, cell and what to do.
+    const first = page.locator('main table').first();
+    expect(await first.locator('caption').innerText()).toBe('Not a month (1)');
+    expect(await first.locator('thead th').allInnerTexts()).toEqual(['Sheet', 'Cell', 'What was found', 'What you can do']);
+    const row = await first.locator('tbody td').allInnerTexts();
+    expect(row.slice(0, 2)).toEqual(['B4B data set', 'AA2']);
+    expect(row[3]).toContain('Add this line to config/header-aliases.yaml, under monthCorrections:');
+    expect(row[3]).toContain('- {sheet: B4B data set, cell: AA2, reads: Sep-32, month: 2023-09}');
+    const headings = await main.locator('h2').allInnerTexts();
+    expect(headings.indexOf('Errors (1)')).toBeLessThan(headings.indexOf('Warnings (5)'));
+    expect(headings.indexOf('Warnings (5)')).toBeLessThan(headings.indexOf('What was read'));
+    await shot(page, 'check-error');
+    expect(await axeFailures(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Read AA2 as September 2023' }).click();
+    await page.getByRole('heading', { level: 2, name: 'No errors' }).waitFor();
+    expect(await main.innerText()).toContain('month header "Sep-32" read as Sep-23, as config/header-aliases.yaml (monthCorrections) declares');
+    await shot(page, 'check-fixed');
+    await context.close();
   });
 });

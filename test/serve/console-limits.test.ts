@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { uploadsDir } from '../../src/serve/uploads.js';
+import { uploadLabel, uploadsDir } from '../../src/serve/uploads.js';
 import { buildWorkbook, header } from '../fixtures/workbooks.js';
 import { zipBombWorkbook } from '../fixtures/zip.js';
 import { cookies, headerOf, signedIn, startConsole, type RunningConsole } from './console-helpers.js';
@@ -238,5 +238,15 @@ describe('connections from one address', () => {
     await vi.waitFor(() => expect(closed[3]).toBe(true), { timeout: 5000 });
     expect(closed.slice(0, 3)).toEqual([false, false, false]);
     for (const socket of open) socket.destroy();
+  });
+});
+
+describe('upload times', () => {
+  it('are shown in Europe/London time, as the schedule is', () => {
+    expect(uploadLabel('20260701T074512Z-1a2b3c4d-B4B-October.xlsx')).toBe('B4B-October.xlsx, uploaded Wed, 1 Jul 2026, 08:45 BST');
+    expect(uploadLabel('20261201T074512Z-1a2b3c4d-B4B-October.xlsx')).toBe('B4B-October.xlsx, uploaded Tue, 1 Dec 2026, 07:45 GMT');
+    // The night the clocks go back: 00:30 UTC is 01:30 BST, 01:30 UTC is 01:30 GMT.
+    expect(uploadLabel('20261025T003000Z-1a2b3c4d-a.xlsx')).toBe('a.xlsx, uploaded Sun, 25 Oct 2026, 01:30 BST');
+    expect(uploadLabel('20261025T013000Z-1a2b3c4d-a.xlsx')).toBe('a.xlsx, uploaded Sun, 25 Oct 2026, 01:30 GMT');
   });
 });

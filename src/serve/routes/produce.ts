@@ -45,10 +45,10 @@ function choiceQuery(choice: Choice): string {
 }
 
 /** The outputs a run would replace, in words: "the performance report: 2 files, made Tue 5 Dec 2026, 09:00 GMT from b4b-sample.xlsx". */
-function madeView(made: MadeAlready, uploads: string): Record<string, unknown> {
+function madeView(made: MadeAlready, uploads: string, title: (target: Target) => string): Record<string, unknown> {
   const workbook = path.basename(made.record.workbook.path);
   return {
-    label: capitalised(targetLabel(made.target)),
+    label: title(made.target),
     files: made.files,
     when: londonTime(made.record.startedAt),
     workbook: path.dirname(made.record.workbook.path) === uploads ? uploadLabel(workbook) : workbook,
@@ -131,7 +131,11 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
     if (typeof choice === 'string') return notChosen(request, reply, choice);
     const check = await ctx.checks.check(choice.workbook.file);
     const months = workbookMonths(check);
-    const made = (await madeAlready(loaded, choice.month, choice.targets)).map((m) => madeView(m, uploadsDir(loaded)));
+    const packs = await loadPacks(loaded);
+    // "Children & Learning Service Performance Report (report: performance)": the words the form shows.
+    const title = (t: Target): string =>
+      `${(t.kind === 'report' ? loaded.settings.reports[t.name]?.title : packs[t.name]?.meeting) ?? capitalised(targetLabel(t))} (${t.kind}: ${t.name})`;
+    const made = (await madeAlready(loaded, choice.month, choice.targets)).map((m) => madeView(m, uploadsDir(loaded), title));
     const blocked =
       check.errors.length > 0
         ? { errors: check.errors.length, checkHref: `/check/workbook?file=${encodeURIComponent(choice.workbook.id)}` }
@@ -142,7 +146,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       title: 'Check before producing',
       workbook: await workbookNamed(choice.workbook),
       month: monthLongLabel(choice.month),
-      producing: choice.what === 'month' ? `the whole month: ${choice.targets.map(targetLabel).join(', ')}` : targetLabel(choice.targets[0] as Target),
+      producing: choice.targets.map(title),
       wholeMonth: choice.what === 'month',
       made,
       replace: choice.replace,

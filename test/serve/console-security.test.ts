@@ -4,13 +4,17 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/run/ledger.js';
-import { monthLockName } from '../../src/run/execute-run.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { withRunLock } from '../../src/run/run-lock.js';
+import { loadSettings } from '../../src/config/settings.js';
+import { executeRun, monthLockName } from '../../src/run/execute-run.js';
+import { silentProgress } from '../../src/run/progress.js';
 import { isPublicOutput } from '../../src/serve/outputs.js';
+import { consoleWords } from '../../src/serve/runs.js';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../src/serve/server.js';
 import { uploadsDir } from '../../src/serve/uploads.js';
 import { hashPassword, verifyPassword } from '../../src/serve/users.js';
+import { tempProject } from '../fixtures/temp-project.js';
 import { cookies, headerOf, PASSWORDS, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
 describe('access to the console', () => {
@@ -441,5 +445,29 @@ describe('which outputs are public', () => {
     ['report', 'performance', '2023-10/something-else.pdf', false],
   ] as const)('%s %s: %s public = %s', (kind, name, rel, expected) => {
     expect(isPublicOutput(record(kind, name), rel, exempt)).toBe(expected);
+  });
+});
+
+describe("a run's refusal, in the console's words", () => {
+  it('never tells an officer to "use --force": it names the tick box', async () => {
+    const project = await tempProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    // The month's finance report exists already; a run without replacing refuses.
+    await mkdir(path.join(project.output, '2023-10'), { recursive: true });
+    await writeFile(path.join(project.output, '2023-10', 'finance-2023-10.pdf'), '%PDF-1.7\n');
+    const refusal = await executeRun(
+      loaded,
+      { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
+      silentProgress,
+    ).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(refusal).toContain('--force');
+    const words = consoleWords(refusal);
+    expect(words).not.toContain('--force');
+    expect(words).toMatch(
+      /finance-2023-10\.pdf already exists; nothing was replaced\. To make them again, tick "Replace the outputs already made for this month"\.$/,
+    );
   });
 });

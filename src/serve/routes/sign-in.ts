@@ -58,27 +58,22 @@ export function registerSignIn(app: FastifyInstance, ctx: ConsoleContext): void 
   // The one-time link printed where the console runs, while no users are configured.
   app.get('/sign-in/link', { config: attempts }, async (request, reply) => {
     const token = (request.query as Record<string, unknown>).token;
+    const refused = (reason: string, view: string, data: Record<string, unknown>): FastifyReply => {
+      audit(ctx, request, { event: 'sign-in-failed', method: 'link', reason });
+      return page(ctx, request, reply, view, data, 401);
+    };
     if (!(await noUsers())) {
-      audit(ctx, request, { event: 'sign-in-failed', method: 'link', reason: 'users are configured' });
-      return page(
-        ctx,
-        request,
-        reply,
-        'error',
-        { title: 'Sign in with your password', message: 'Sign-in links work only while the console has no users. Sign in with your user name and password.' },
-        401,
-      );
+      return refused('users are configured', 'error', {
+        title: 'Sign in with your password',
+        message: 'Sign-in links work only while the console has no users. Sign in with your user name and password.',
+      });
     }
     if (typeof token !== 'string' || !ctx.signInLink.redeem(token)) {
-      audit(ctx, request, { event: 'sign-in-failed', method: 'link', reason: 'link used already or not right' });
-      return page(
-        ctx,
-        request,
-        reply,
-        'sign-in',
-        { title: 'Sign in', linkOnly: true, failed: 'This sign-in link has been used already or is not right.' },
-        401,
-      );
+      return refused('link used already or not right', 'sign-in', {
+        title: 'Sign in',
+        linkOnly: true,
+        failed: 'This sign-in link has been used already or is not right.',
+      });
     }
     await startSession(request, reply, { name: LINK_USER, role: 'officer', viaLink: true });
     return reply.redirect('/', 303);

@@ -5,14 +5,14 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun } from '../../src/run/execute-run.js';
+
 import { RunLedger } from '../../src/run/ledger.js';
 import { currentSet } from '../../src/run/output-writer.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { runRequest } from '../fixtures/run-request.js';
+import { runOne, runRequest } from '../fixtures/run-request.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -33,7 +33,7 @@ async function stoppedState(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
 }
 
-/** Starts a pack run and kills it (SIGKILL) at `moment`: a fault point, or mid-render (during "Building"). */
+/** Starts a pack run and kills it (SIGKILL) at `moment`: a fault point, or mid-render (while the pack is laid out). */
 async function killAt(args: string[], moment: string): Promise<void> {
   const env = { ...process.env, ...(moment === 'mid-render' ? {} : { B4B_FAULT_STOP_AT: moment }) };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -42,7 +42,7 @@ async function killAt(args: string[], moment: string): Promise<void> {
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   for (let i = 0; ; i++) {
     if (i > 2400) throw new Error(`the run never reached ${moment}: ${stderr}`);
-    if (moment === 'mid-render' ? stderr.includes('Building the panel pack') : await stoppedState(child.pid!)) break;
+    if (moment === 'mid-render' ? stderr.includes('pack panel: laying out') : await stoppedState(child.pid!)) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   if (moment === 'mid-render') await new Promise((resolve) => setTimeout(resolve, 300));
@@ -109,15 +109,15 @@ describe('a run whose record cannot be written', () => {
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const request = runRequest({ kind: 'report', name: 'performance' });
-    const first = await executeRun(loaded, request, silentProgress);
-    const pdf = first.printed[0]!;
+    const first = await runOne(loaded, request, silentProgress);
+    const pdf = first.record.outputs[0]!.path;
     const before = await readFile(pdf);
     // The disk fills as the success record is appended (the failure record after it gets through).
     const append = vi
       .spyOn(RunLedger.prototype, 'append')
       .mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     try {
-      await expect(executeRun(loaded, request, silentProgress)).rejects.toThrow(
+      await expect(runOne(loaded, request, silentProgress)).rejects.toThrow(
         `the run could not be recorded in the ledger ${loaded.paths.ledger} (ENOSPC: no space left on device, write); nothing was replaced`,
       );
     } finally {

@@ -7,13 +7,13 @@ import type { RunRecord } from '../../src/run/ledger.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { withRunLock } from '../../src/run/run-lock.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun, monthLockName } from '../../src/run/execute-run.js';
-import { silentProgress } from '../../src/run/progress.js';
+import { monthLockName } from '../../src/run/run.js';
 import { isPublicOutput } from '../../src/serve/outputs.js';
 import { consoleWords } from '../../src/serve/runs.js';
 import { SIGN_IN_ATTEMPTS_PER_MINUTE } from '../../src/serve/server.js';
 import { uploadsDir } from '../../src/serve/uploads.js';
 import { hashPassword, verifyPassword } from '../../src/serve/users.js';
+import { runOne, runRequest } from '../fixtures/run-request.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { cookies, headerOf, PASSWORDS, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
@@ -455,11 +455,7 @@ describe("a run's refusal, in the console's words", () => {
     // The month's finance report exists already; a run without replacing refuses.
     await mkdir(path.join(project.output, '2023-10'), { recursive: true });
     await writeFile(path.join(project.output, '2023-10', 'finance-2023-10.pdf'), '%PDF-1.7\n');
-    const refusal = await executeRun(
-      loaded,
-      { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
-      silentProgress,
-    ).then(
+    const refusal = await runOne(loaded, runRequest({ kind: 'report', name: 'finance' }, { force: false })).then(
       () => '',
       (error: Error) => error.message,
     );

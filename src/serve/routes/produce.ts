@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
-import { configuredTargets } from '../../run/run-month.js';
+import { allTargets } from '../../inputs/run-inputs.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
@@ -68,7 +68,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
     const what = typeof fields.what === 'string' ? fields.what : '';
     const packs = await loadPacks(loaded);
     let targets: Target[] | undefined;
-    if (what === 'month') targets = configuredTargets(loaded, Object.keys(packs));
+    if (what === 'month') targets = allTargets(loaded, packs);
     else {
       const [kind, name] = what.split(':');
       if (kind === 'report' && name && Object.hasOwn(loaded.settings.reports, name)) targets = [{ kind: 'report', name }];
@@ -117,7 +117,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
         checked: what === `report:${name}`,
       })),
       packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting, checked: what === `pack:${name}` })),
-      wholeMonth: configuredTargets(loaded, Object.keys(packs)).map(targetLabel).join(', '),
+      wholeMonth: allTargets(loaded, packs).map(targetLabel).join(', '),
       wholeMonthChecked: what === 'month',
       replace: query.replace === 'yes',
       replaceLabel: REPLACE_LABEL,

@@ -65,7 +65,7 @@ export interface RunRecord {
   changesTotal?: number;
   /** The run's figure snapshot (for the next re-run's comparison), relative to the ledger's folder. */
   figures?: string;
-  /** The set of outputs this run published (see output-writer.ts): its name and folder id. */
+  /** The set of outputs this run published (see output-files.ts): its name and folder id. */
   set?: { name: string; id: string };
   delivery?: DeliveryRecord[];
 }

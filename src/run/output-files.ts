@@ -40,6 +40,8 @@ export function sha256(bytes: Uint8Array): string {
 const SETS = '.sets';
 const JOURNAL = 'journal.json';
 const CURRENT = 'current.json';
+/** Where a file's hard link is made before it is renamed into place. */
+const PLACING = '.placing';
 
 export interface StagedSet {
   name: string;
@@ -128,14 +130,20 @@ async function currentFiles(root: string, outputDir: string, name: string): Prom
   return linked ? listFiles(path.join(root, linked)) : [];
 }
 
-/** Puts the staged copy of `relative` in its place: a hard link beside it, renamed over it (a copy where links cannot be made). */
-async function place(staged: StagedSet | { folder: string; outputDir: string }, relative: string): Promise<void> {
+/**
+ * Puts the staged copy of `relative` in its place: a hard link made in the set's own folder (never in
+ * the month's folder, where a run killed at that moment would leave it), renamed over the file (a copy
+ * where links cannot be made).
+ */
+async function place(staged: { root: string; folder: string; outputDir: string }, relative: string): Promise<void> {
   const source = path.join(staged.folder, relative);
   const visible = path.join(staged.outputDir, relative);
   const info = await lstat(visible).catch(() => undefined);
   if (info?.isDirectory()) throw new Error(`${visible} is a folder where the run writes a file; move it away and run again`);
   await mkdir(path.dirname(visible), { recursive: true });
-  const temp = `${visible}.new-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const placing = path.join(staged.root, PLACING);
+  await mkdir(placing, { recursive: true });
+  const temp = path.join(placing, `${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   try {
     await link(source, temp);
   } catch (error) {
@@ -153,7 +161,7 @@ async function place(staged: StagedSet | { folder: string; outputDir: string }, 
 
 /** Carries out a journal: every file in place, the old set's extra files removed, the set's current run named, the journal gone. */
 async function switchTo(root: string, outputDir: string, journal: Journal): Promise<void> {
-  const staged = { folder: path.join(root, journal.id), outputDir };
+  const staged = { root, folder: path.join(root, journal.id), outputDir };
   for (const [i, relative] of journal.files.entries()) {
     await place(staged, relative);
     if (i === 0) faultPoint('switching');
@@ -240,25 +248,6 @@ export async function recoverSets(outputDir: string, prefix: string, recorded: (
     }
   }
   return said;
-}
-
-/**
- * Writes files and publishes them as one set in a single call, for callers with no ledger record to
- * write in between.
- */
-export async function writeOutputs(
-  outputDir: string,
-  files: OutputFile[],
-  set: { name: string; id: string },
-): Promise<Array<{ path: string; sha256: string }>> {
-  const staged = await stageSet(outputDir, set.name, set.id, files);
-  try {
-    await publishSet(staged);
-  } catch (error) {
-    await discardSet(staged);
-    throw error;
-  }
-  return files.map((f) => ({ path: f.file, sha256: sha256(f.bytes) }));
 }
 
 /** Removes what runs killed before sets existed left in `.staging` (older than a minute). */

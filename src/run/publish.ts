@@ -10,7 +10,7 @@ import { faultPoint } from './fault-points.js';
 import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
 import type { HeldLock } from './file-lock.js';
 import { cutText, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
-import { discardSet, publishSet, stageSet, type StagedSet } from './output-writer.js';
+import { discardSet, publishSet, stageSet, type StagedSet } from './output-files.js';
 
 /** What publishing a run's output sets shares: where they go, what was there before, and the run's lock. */
 export interface PublishContext {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadDeliverySettings, type LoadedSettings } from '../config/settings.js';
@@ -15,7 +15,7 @@ import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
 import { faultPoint } from './fault-points.js';
 import { LockLostError } from './file-lock.js';
 import { cutText, describeSkipped, newRunId, RunLedger, type RunRecord, type RunTrigger } from './ledger.js';
-import { cleanStaging } from './output-writer.js';
+import { cleanStaging, recoverSets } from './output-files.js';
 import type { Progress } from './progress.js';
 import { publishOutputSet } from './publish.js';
 import { withRunLock } from './run-lock.js';
@@ -209,6 +209,8 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         progress.step(`Starting ${monthLongLabel(month)}: ${names}`, { runs: results.map((r) => r.record.id), trigger: request.trigger });
         const history = await ledger.readAll();
         if (history.skipped.length > 0) progress.warn(describeSkipped(history.skipped), { skippedLines: history.skipped.length });
+        // A run of this month killed while it put its files in place is finished first (or undone, if it was never recorded).
+        for (const line of await recoverSets(loaded.paths.outputDir, `${month}/`, recordedSet(history.records))) progress.warn(line);
 
         // A slot runs once: asked again under the month's lock, so two schedulers that fire together cannot both run it.
         if (request.job !== undefined && request.slot !== undefined) {
@@ -330,6 +332,31 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         )
       : [];
   return { month, results, workbookWarnings, delivery, durationMs: Math.round(performance.now() - clock) };
+}
+
+/** Whether the ledger records a run as having published the set with this id (a journal of it is then carried out). */
+function recordedSet(records: RunRecord[]): (id: string) => boolean {
+  const published = new Set(records.filter((r) => r.outcome === 'success' && r.set).map((r) => r.set?.id));
+  return (id) => published.has(id);
+}
+
+/**
+ * What runs killed while they put their files in place left, in every month: finished (or undone, if
+ * never recorded) under each month's lock, for `serve` and `schedule` when they start. A month whose
+ * lock another run holds is left to that run, which does the same first.
+ */
+export async function recoverPublishing(loaded: LoadedSettings, progress: Progress): Promise<void> {
+  const months = await readdir(path.join(loaded.paths.outputDir, '.sets')).catch(() => [] as string[]);
+  if (months.length === 0) return;
+  const ledger = new RunLedger(loaded.paths.ledger);
+  for (const month of months.filter((m) => /^\d{4}-\d{2}$/.test(m))) {
+    await withRunLock(loaded.paths.outputDir, monthLockName(month as MonthKey), 0, async () => {
+      const said = await recoverSets(loaded.paths.outputDir, `${month}/`, recordedSet((await ledger.readAll()).records));
+      for (const line of said) progress.warn(line);
+    }).catch((error: unknown) => {
+      if (!(error instanceof BusyError)) throw error;
+    });
+  }
 }
 
 /** The first of `files` (inside the output folder) that exists, as an absolute path. */

@@ -78,6 +78,15 @@ export function registerSchedule(program: Command): void {
       held.lock = lock;
       const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
+      // What a run killed while it put its files in place left is finished (or undone) first, and the
+      // e-mails earlier runs could not send (the outbox) go now.
+      const [{ recoverPublishing }, { deliverPending }, { loadDeliverySettings }] = await Promise.all([
+        import('../../run/run.js'),
+        import('../../run/deliver.js'),
+        import('../../config/settings.js'),
+      ]);
+      await recoverPublishing(loaded, progress);
+      await deliverPending(await loadDeliverySettings(loaded), new RunLedger(loaded.paths.ledger), progress);
       const running = scheduler;
       lock.signal.addEventListener('abort', () => {
         progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);

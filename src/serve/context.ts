@@ -1,40 +1,64 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LoadedSettings } from '../config/settings.js';
+import type { Progress } from '../run/progress.js';
 import type { PackScheduler } from '../schedule/scheduler.js';
+import type { AuditEvent, AuditLog } from './audit.js';
+import type { WorkbookChecks } from './checks.js';
+import type { ConsoleLimits } from './limits.js';
 import type { RunManager } from './runs.js';
-import type { Role, UserStore } from './users.js';
+import type { SessionStore, SessionUser, SignInLink } from './sessions.js';
+import type { UserStore } from './users.js';
 import type { Views } from './views.js';
 
-export interface SignedInUser {
-  name: string;
-  role: Role;
-  /** True when no users are configured and the console gives officer rights to this computer only. */
-  local: boolean;
+export interface SignedInUser extends SessionUser {
+  /** The session the request came with (CSRF tokens are bound to it). */
+  sessionId: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     user?: SignedInUser;
+    /** The form token of a multipart upload, read from its first field by the upload's handler. */
+    uploadFormToken?: string;
   }
 }
 
 export interface ConsoleOptions {
   loaded: LoadedSettings;
   users: UserStore;
-  /** Whether sign-in is required: always when users are configured (or the host is not loopback). */
-  requireSignIn: boolean;
   /** Signs the session and CSRF cookies. */
   secret: string;
-  uploadLimitBytes: number;
+  /** The one-time sign-in link, the only way in while no users are configured. */
+  signInLink: SignInLink;
+  /** The console's log: audit lines and faults. */
+  log: Progress;
+  /** Time and size limits; the defaults (DEFAULT_LIMITS) for any not given. */
+  limits?: Partial<ConsoleLimits>;
   /** The scheduler running in this process (serve --schedule), if any. */
   scheduler?: PackScheduler;
   /** Mark cookies Secure (behind an HTTPS proxy). */
   secureCookies?: boolean;
+  /** Log the stack trace of an unexpected failure (the global --debug). */
+  debug?: boolean;
 }
 
-export interface ConsoleContext extends ConsoleOptions {
+export interface ConsoleContext extends Omit<ConsoleOptions, 'limits'> {
+  limits: ConsoleLimits;
   views: Views;
   runs: RunManager;
+  sessions: SessionStore;
+  audit: AuditLog;
+  checks: WorkbookChecks;
+}
+
+/** Records an event of the request's user (see audit.ts). */
+export function audit(ctx: ConsoleContext, request: FastifyRequest, event: AuditEvent): void {
+  ctx.audit.write(event, request.ip);
+}
+
+/** The request's user name for the audit log. */
+export function userName(request: FastifyRequest): string {
+  return request.user?.name ?? '(not signed in)';
 }
 
 /** Renders a page inside the layout, with the user, the navigation and a fresh CSRF token. */
@@ -47,7 +71,8 @@ export function page(
   status = 200,
 ): FastifyReply {
   const user = request.user;
-  const csrf = (reply as FastifyReply & { generateCsrf(opts?: { userInfo?: string }): string }).generateCsrf({ userInfo: user?.name ?? 'anonymous' });
+  const csrf = (reply as FastifyReply & { generateCsrf(opts?: { userInfo?: string }): string }).generateCsrf({ userInfo: user?.sessionId ?? 'anonymous' });
+  const path = request.url.split('?')[0] ?? '';
   const nav = user
     ? [
         ...(user.role === 'officer'
@@ -59,7 +84,7 @@ export function page(
         { href: '/outputs', label: 'Outputs' },
         { href: '/history', label: 'History' },
         { href: '/schedule', label: 'Schedule' },
-      ].map((item) => ({ ...item, current: request.url === item.href || request.url.startsWith(`${item.href}?`) || request.url.startsWith(`${item.href}/`) }))
+      ].map((item) => ({ ...item, current: path === item.href || path.startsWith(`${item.href}/`) }))
     : [];
   const html = ctx.views.render(name, {
     ...data,

@@ -114,3 +114,29 @@ export async function exists(file: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** What a run already made of one target for a month: its latest successful run, and the files of it still in place. */
+export interface MadeAlready {
+  target: RunRecord['target'];
+  record: RunRecord;
+  /** Relative to the output folder. */
+  files: string[];
+}
+
+/**
+ * For each target, what its latest successful run of the month wrote and is still there: what a run
+ * that replaces the month's outputs would replace. Targets never made (or whose files are gone) are
+ * left out.
+ */
+export async function madeAlready(loaded: LoadedSettings, month: MonthKey, targets: Array<RunRecord['target']>): Promise<MadeAlready[]> {
+  const records = await new RunLedger(loaded.paths.ledger).read();
+  const made: MadeAlready[] = [];
+  for (const target of targets) {
+    const record = records.filter((r) => r.outcome === 'success' && r.month === month && r.target.kind === target.kind && r.target.name === target.name).pop();
+    if (!record) continue;
+    const present = await Promise.all(record.outputs.map(async (o) => ((await exists(o.path)) ? o.path : undefined)));
+    const files = present.filter((f): f is string => f !== undefined).map((f) => path.relative(loaded.paths.outputDir, f).split(path.sep).join('/'));
+    if (files.length > 0) made.push({ target, record, files });
+  }
+  return made;
+}

@@ -53,6 +53,11 @@ export class RunManager {
     return this.jobs.get(id);
   }
 
+  /** The workbooks (as the forms name them) that runs still going on read. */
+  workbooksInUse(): string[] {
+    return [...this.jobs.values()].filter((job) => !job.finishedAt).map((job) => job.workbookId);
+  }
+
   /**
    * Starts a job and resolves once its first run either holds its lock (it is running) or has been
    * refused or has failed: the caller can then answer "already running" rather than a job page.
@@ -78,7 +83,7 @@ export class RunManager {
     const note =
       (level: 'info' | 'warn' | 'error') =>
       (message: string): void => {
-        job.steps.push({ at: new Date(), level, message });
+        job.steps.push({ at: new Date(), level, message: consoleWords(message) });
         if (first) onRunning();
       };
     const progress: Progress = { step: note('info'), warn: note('warn'), error: note('error') };
@@ -105,16 +110,25 @@ export class RunManager {
         outcome: outcomeOf(error, r),
         record: r,
         // A skipped set's reason is its recorded warning, shown with the warnings.
-        ...(r.outcome !== 'skipped' && r.outcome !== 'success' && (r.error || error) ? { error: r.error ?? errorText(error) } : {}),
+        ...(r.outcome !== 'skipped' && r.outcome !== 'success' && (r.error || error) ? { error: consoleWords(r.error ?? errorText(error)) } : {}),
       }));
       for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
     } catch (error) {
       // The configuration could not be read: nothing ran.
-      job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
-      for (const target of job.targets.slice(job.results.length)) record({ target, outcome: outcomeOf(error, undefined), error: errorText(error) });
+      job.steps.push({ at: new Date(), level: 'error', message: consoleWords(errorText(error)) });
+      for (const target of job.targets.slice(job.results.length))
+        record({ target, outcome: outcomeOf(error, undefined), error: consoleWords(errorText(error)) });
     }
     job.finishedAt = new Date();
   }
+}
+
+/** The tick box that stands for the command line's --force. */
+export const REPLACE_LABEL = 'Replace the outputs already made for this month';
+
+/** A run's message in the console's words: the tick box, never the command line's --force. */
+export function consoleWords(message: string): string {
+  return message.replace(/ Use --force to re-run (.+?) and replace it\./g, ` To make them again, tick "${REPLACE_LABEL}".`);
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -41,6 +41,32 @@ describe('b4b-reports user', () => {
     const short = cli(['user', 'add', 'max', '--role', 'viewer', '--settings', project.settings], { input: 'short' });
     expect([short.status, short.stderr]).toEqual([2, 'b4b-reports: the password is too short: use at least 10 characters\n']);
   });
+
+  it('with no terminal and no password, says how to give one, and that advice works', async () => {
+    const project = await tempProject();
+    const users = path.join(project.root, 'config', 'users.yaml');
+    const none = cli(['user', 'add', 'max', '--role', 'viewer', '--settings', project.settings], { input: '' });
+    expect([none.status, none.stderr]).toEqual([
+      2,
+      'b4b-reports: no password was given: "user add" asks for it on a terminal, and there is none here (stdin is not a terminal and was empty). ' +
+        `Give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add max --role viewer --password-stdin, or in the environment variable B4B_USER_PASSWORD; nothing was written\n`,
+    ]);
+    const emptyStdin = cli(['user', 'add', 'max', '--role', 'viewer', '--password-stdin', '--settings', project.settings], { input: '' });
+    expect(emptyStdin.status).toBe(2);
+    expect(emptyStdin.stderr).toContain('no password was given: --password-stdin reads it from stdin, and stdin was empty.');
+    // The advice, followed: the password on stdin with --password-stdin, or in the environment.
+    const piped = spawnSync(
+      'sh',
+      ['-c', `printf '%s' "$PASSWORD" | "${process.execPath}" "${BIN}" user add max --role viewer --password-stdin --settings "${project.settings}"`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PASSWORD: 'a-viewer-password' },
+      },
+    );
+    expect([piped.status, piped.stdout]).toEqual([0, `Added max (viewer) in ${users}\n`]);
+    const fromEnv = cli(['user', 'add', 'nina', '--role', 'viewer', '--settings', project.settings], { env: { B4B_USER_PASSWORD: 'another-viewer-password' } });
+    expect([fromEnv.status, fromEnv.stdout]).toEqual([0, `Added nina (viewer) in ${users}\n`]);
+  });
 });
 
 describe('b4b-reports serve', () => {
@@ -49,12 +75,12 @@ describe('b4b-reports serve', () => {
     const answer = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--settings', project.settings]);
     expect(answer.status).toBe(2);
     expect(answer.stderr).toBe(
-      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${path.join(project.root, 'config', 'users.yaml')}, so anyone who can reach it would have officer rights. ` +
+      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${path.join(project.root, 'config', 'users.yaml')}, and until there are the console listens on this computer only. ` +
         'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.\n',
     );
   });
 
-  it('serves the pages on loopback with the scheduler in the same process, and stops on SIGTERM', async () => {
+  it('serves the pages on loopback with the scheduler in the same process, to whoever opens the sign-in link it prints, and stops on SIGTERM', async () => {
     const project = await tempProject();
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--schedule', '--settings', project.settings], {
       cwd: ROOT,
@@ -62,26 +88,47 @@ describe('b4b-reports serve', () => {
     });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stderr = '';
-    const address = await new Promise<string>((resolve, reject) => {
+    const link = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        const found = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(stderr);
+        const found = /"signInLink":"(http:\/\/127\.0\.0\.1:\d+\/sign-in\/link\?token=[A-Za-z0-9_-]+)"/.exec(stderr);
         if (found?.[1]) resolve(found[1]);
       });
       child.on('close', () => reject(new Error(stderr)));
     });
+    const address = new URL(link).origin;
     try {
-      expect(stderr).toContain('(no users configured: this computer has officer rights); the scheduler is running');
-      const schedule = await (await fetch(`${address}/schedule`)).text();
+      expect(stderr).toContain('(no users configured: open the sign-in link below); the scheduler is running');
+      expect(stderr).toContain('(no users are configured: this link works once, in one browser)');
+      // Without the link, nothing.
+      const anonymous = await fetch(`${address}/produce`, { redirect: 'manual' });
+      expect([anonymous.status, anonymous.headers.get('location')]).toEqual([303, '/sign-in?next=%2Fproduce']);
+      const signIn = await fetch(link, { redirect: 'manual' });
+      expect([signIn.status, signIn.headers.get('location')]).toEqual([303, '/']);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/^b4b_session=/);
+      const schedule = await (await fetch(`${address}/schedule`, { headers: { cookie } })).text();
       expect(schedule).toContain("The scheduler is running in this console's process.");
-      const page = await fetch(`${address}/produce`);
+      const page = await fetch(`${address}/produce`, { headers: { cookie } });
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('<h1>Produce reports and packs</h1>');
       expect(html).toContain('<option value="2023-10" selected>October 2023</option>');
+      // The link works once; using it printed the next one.
+      expect((await fetch(link, { redirect: 'manual' })).status).toBe(401);
+      await vi.waitFor(() => expect(stderr.match(/"signInLink"/g)).toHaveLength(2));
+      expect(stderr).toContain('"audit":{"time":');
     } finally {
       child.kill('SIGTERM');
     }
     expect(await closed).toBe(0);
+    const audit = (await readFile(path.join(project.output, 'runs', 'console-audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit.map((e) => [e.event, e.method])).toEqual([
+      ['sign-in', 'link'],
+      ['sign-in-failed', 'link'],
+    ]);
   });
 });

@@ -35,9 +35,12 @@ describe('serve --schedule: one scheduler with "schedule", and the Schedule page
     expect(second.stderr).toMatch(holder);
     expect(second.stderr).toContain('Stop the other one first, or start the console without --schedule (its Schedule page still shows the schedule).\n');
 
-    // No users are configured: this computer is an officer on loopback.
+    // No users are configured: whoever opens the one-time sign-in link the console printed is an officer.
+    const link = /"signInLink":"(http:\/\/127\.0\.0\.1:\d+\/sign-in\/link\?token=[A-Za-z0-9_-]+)"/.exec(serve.stderr())?.[1] ?? '';
+    expect(link).not.toBe('');
     const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    await page.goto(link);
     await page.goto(`${base}/schedule`);
     const main = page.locator('main');
     const text = await main.innerText();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, symlink, unlink } from 'node:fs/promises';
+import { readdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { uploadsDir } from '../../src/serve/uploads.js';
 import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { PASSWORDS, rawGet, startConsole, type RunningConsole } from './console-helpers.js';
+import { PASSWORDS, rawGet, sampleWith, startConsole, type RunningConsole } from './console-helpers.js';
 
 const SAMPLE = path.join(ROOT, 'data', 'b4b-sample.xlsx');
 /** UPDATE_SCREENSHOTS=1 writes docs/console-*.png (the README's pictures); otherwise the tree is left alone. */
@@ -47,6 +47,21 @@ async function signIn(context: BrowserContext, user: keyof typeof PASSWORDS, scr
 
 async function cookieHeader(context: BrowserContext): Promise<string> {
   return (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** The words of the tick box that stands for --force. */
+const REPLACE = 'Replace the outputs already made for this month';
+
+/** A page's facts list (dt and dd pairs) as an object. */
+async function facts(page: Page): Promise<Record<string, string>> {
+  const terms = await page.locator('dl.facts dt').allInnerTexts();
+  const values = await page.locator('dl.facts dd').allInnerTexts();
+  return Object.fromEntries(terms.map((t, i) => [t, values[i] ?? '']));
+}
+
+/** The Oct-23 figure of a row of the performance report's indicator tables, as pdftotext prints it. */
+function octoberFigure(text: string, indicator: string): string | undefined {
+  return new RegExp(`${indicator}\\s+(?:\\d+\\s+){13}(\\d+)`).exec(text)?.[1];
 }
 
 async function waitFinished(page: Page): Promise<void> {
@@ -105,15 +120,24 @@ describe('the console in a browser', () => {
       /^warning,"?Same indicator and month, different figures"?,\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx,B4B data set,O20,"Number of children in our care/,
     );
 
-    // Produce October 2023's performance report from it.
+    // Produce October 2023's performance report from it: the form, then a confirmation that names what will happen.
     await page.getByRole('link', { name: 'Produce from it' }).click();
     const month = page.getByLabel('Month', { exact: true });
     expect(await month.locator('option').first().innerText()).toBe('October 2023');
     expect(await month.inputValue()).toBe('2023-10');
+    expect(await page.getByLabel('Workbook', { exact: true }).inputValue()).toBe(stored[0]);
     expect(await page.getByLabel(/Children & Learning Service Performance Report/).isChecked()).toBe(true);
-    await shot(page, 'produce');
     expect(await axeFailures(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Produce' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check before producing' }).waitFor();
+    expect(await facts(page)).toEqual({
+      Workbook: expect.stringMatching(/^b4b-sample\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)$/),
+      Month: 'October 2023',
+      Produces: 'Children & Learning Service Performance Report (report: performance)',
+      Replaces: 'nothing: none of these has been made for October 2023 yet',
+    });
+    expect(await axeFailures(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Produce', exact: true }).click();
     await waitFinished(page);
     const link = page.getByRole('link', { name: '2023-10/performance-2023-10.pdf' });
     await expect.poll(() => link.count()).toBe(1);
@@ -128,31 +152,97 @@ describe('the console in a browser', () => {
     expect(pdfText(pdfBody, { firstPage: 1, lastPage: 1 })).toContain('October 2023');
     await shot(page, 'run');
 
-    // Again without confirming: nothing is replaced; confirming re-runs and compares the figures.
+    // Again without ticking the box: refused before any work, in the console's words; ticking it re-runs and compares the figures.
     await page.goto(`${konsole.base}/produce?workbook=${stored[0]}`);
-    await page.getByRole('button', { name: 'Produce' }).click();
-    await waitFinished(page);
-    expect(await main.innerText()).toContain("October 2023's files exist already, so nothing was replaced.");
-    await page.getByLabel("Yes, replace October 2023's files").check();
-    await page.getByRole('button', { name: 'Re-run and replace' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Nothing will be replaced' }).waitFor();
+    const refusal = await main.innerText();
+    expect(refusal).toContain(`October 2023's outputs above have been made already, and they are replaced only when "${REPLACE}" is ticked.`);
+    expect(refusal).not.toContain('--force');
+    await page.getByLabel(REPLACE).check();
+    await page.getByRole('button', { name: 'Produce and replace' }).click();
     await waitFinished(page);
     expect(await main.innerText()).toContain("No figures changed since the month's last run.");
 
     // History: newest first, with the workbook's hash.
     await page.getByRole('link', { name: 'History', exact: true }).click();
     const runs = page.locator('section.run h2');
-    expect(await runs.allInnerTexts()).toEqual([
-      'report performance, October 2023: success',
-      'report performance, October 2023: refused',
-      'report performance, October 2023: success',
-    ]);
+    expect(await runs.allInnerTexts()).toEqual(['report performance, October 2023: success', 'report performance, October 2023: success']);
     const hash = createHash('sha256')
       .update(await readFile(SAMPLE))
       .digest('hex');
     expect(await main.innerText()).toContain(`SHA-256 ${hash}`);
     await page.getByLabel('Outcome').selectOption('refused');
     await page.getByRole('button', { name: 'Filter' }).click();
-    expect(await runs.allInnerTexts()).toEqual(['report performance, October 2023: refused']);
+    expect(await runs.allInnerTexts()).toEqual([]);
+    await context.close();
+  });
+
+  it('produces from the workbook chosen on the form: the run record names it and the PDF has its figures', async () => {
+    // A second workbook, made by code: the sample with October 2023's contacts changed from 1922 to 2917.
+    const corrected = path.join(konsole.project.root, 'B4B October 2023 corrected.xlsx');
+    await writeFile(corrected, await sampleWith({ 'B4B data set': { AB6: 2917 } }));
+    const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, 'olivia');
+    const main = page.locator('main');
+    await page.getByLabel('Workbook file (.xlsx)').setInputFiles(corrected);
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.getByRole('heading', { level: 1, name: /^B4B-October-2023-corrected\.xlsx, uploaded / }).waitFor();
+    const upload = (await readdir(uploadsDir(konsole.loaded))).find((n) => n.endsWith('-B4B-October-2023-corrected.xlsx')) ?? '';
+    expect(upload).not.toBe('');
+
+    // Produce, with nothing chosen but on the one form: the corrected workbook in the list, October 2023, the performance report, replace.
+    await page.getByRole('link', { name: 'Produce', exact: true }).click();
+    const workbook = page.getByLabel('Workbook', { exact: true });
+    expect(await workbook.inputValue()).toBe('configured');
+    const label = (await workbook.locator(`option[value="${upload}"]`).innerText()).trim();
+    expect(label).toMatch(/^B4B-October-2023-corrected\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)$/);
+    await workbook.selectOption(upload);
+    await page.getByLabel('Month', { exact: true }).selectOption('2023-10');
+    await page.getByLabel(/Children & Learning Service Performance Report/).check();
+    await page.getByLabel(REPLACE).check();
+    await shot(page, 'produce');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check before producing' }).waitFor();
+    expect(await facts(page)).toEqual({
+      Workbook: label,
+      Month: 'October 2023',
+      Produces: 'Children & Learning Service Performance Report (report: performance)',
+      Replaces: 'the outputs already made, listed below',
+    });
+    const replaced = await page.getByRole('table', { name: 'Outputs that will be replaced' }).locator('tbody tr').allInnerTexts();
+    expect(replaced).toEqual([
+      expect.stringMatching(
+        /^Children & Learning Service Performance Report \(report: performance\)\t\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\tb4b-sample\.xlsx, uploaded \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\t2$/,
+      ),
+    ]);
+    await shot(page, 'produce-confirm');
+    expect(await axeFailures(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Produce and replace' }).click();
+    await waitFinished(page);
+    expect((await facts(page)).Workbook).toBe(label);
+    // The change list names the figure that differs, and only that one.
+    const changes = await page
+      .getByRole('table', { name: /^Figures changed since the month's last run/ })
+      .locator('tbody tr')
+      .allInnerTexts();
+    expect(changes.some((c) => c.startsWith('Number of contacts in the month\tOct-23\t1922\t2917'))).toBe(true);
+    expect(await main.innerText()).not.toContain('--force');
+
+    // The run record names the chosen workbook, by its path and its hash.
+    const record = (await new RunLedger(konsole.project.ledger).read()).filter((r) => r.target.name === 'performance' && r.outcome === 'success').pop();
+    expect(record?.workbook.path).toBe(path.join(uploadsDir(konsole.loaded), upload));
+    expect(record?.workbook.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(path.join(uploadsDir(konsole.loaded), upload)))
+        .digest('hex'),
+    );
+    // The PDF's figures are its figures.
+    const link = page.getByRole('link', { name: '2023-10/performance-2023-10.pdf' });
+    const pdf = await page.request.get(`${konsole.base}${await link.getAttribute('href')}`);
+    const text = pdfText(await pdf.body());
+    expect(octoberFigure(text, 'Number of contacts in the month')).toBe('2917');
+    expect(octoberFigure(text, 'Number of referrals into Early Help')).toBe('137');
     await context.close();
   });
 
@@ -177,9 +267,12 @@ describe('the console in a browser', () => {
     const pages = await Promise.all([signIn(a, 'olivia'), signIn(b, 'olivia')]);
     for (const page of pages) {
       await page.goto(`${konsole.base}/produce`);
+      await page.getByLabel('Workbook', { exact: true }).selectOption('configured');
       await page.getByLabel(/Building for Brilliance Board/).check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Check before producing' }).waitFor();
     }
-    await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Produce' }).click()));
+    await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Produce', exact: true }).click()));
     const headings = await Promise.all(pages.map((page) => page.locator('h1').innerText()));
     expect([...headings].sort()).toEqual(['Already running', 'Running: the board pack for October 2023']);
     const refused = pages[headings.indexOf('Already running')]!;
@@ -280,5 +373,36 @@ describe('the console in a browser', () => {
     expect((await rawGet(konsole.base, '/check', cookie)).status).toBe(403);
     await context.close();
     await officer.close();
+  });
+
+  // Last: it changes the project's config/header-aliases.yaml.
+  it('an error comes first on the Check page, and its button corrects it so that the next check passes', async () => {
+    const mistyped = path.join(konsole.project.root, 'B4B October 2023 mistyped.xlsx');
+    await writeFile(mistyped, await sampleWith({ 'B4B data set': { AA2: 'Sep-32' } }));
+    const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signIn(context, 'olivia');
+    const main = page.locator('main');
+    await page.getByLabel('Workbook file (.xlsx)').setInputFiles(mistyped);
+    await page.getByRole('button', { name: 'Upload and check' }).click();
+    await page.getByRole('heading', { level: 2, name: '1 error, 5 warnings' }).waitFor();
+    // The error is the first table on the page, with its sheet, cell and what to do.
+    const first = page.locator('main table').first();
+    expect(await first.locator('caption').innerText()).toBe('Not a month (1)');
+    expect(await first.locator('thead th').allInnerTexts()).toEqual(['Sheet', 'Cell', 'What was found', 'What you can do']);
+    const row = await first.locator('tbody td').allInnerTexts();
+    expect(row.slice(0, 2)).toEqual(['B4B data set', 'AA2']);
+    expect(row[3]).toContain('Add this line to config/header-aliases.yaml, under monthCorrections:');
+    expect(row[3]).toContain('- {sheet: B4B data set, cell: AA2, reads: Sep-32, month: 2023-09}');
+    const headings = await main.locator('h2').allInnerTexts();
+    expect(headings.indexOf('Errors (1)')).toBeLessThan(headings.indexOf('Warnings (5)'));
+    expect(headings.indexOf('Warnings (5)')).toBeLessThan(headings.indexOf('What was read'));
+    await shot(page, 'check-error');
+    expect(await axeFailures(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Read AA2 as September 2023' }).click();
+    await page.getByRole('heading', { level: 2, name: 'No errors' }).waitFor();
+    expect(await main.innerText()).toContain('month header "Sep-32" read as Sep-23, as config/header-aliases.yaml (monthCorrections) declares');
+    await shot(page, 'check-fixed');
+    await context.close();
   });
 });

@@ -5,6 +5,8 @@ import { B4BError } from '../../findings/finding.js';
 import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
+import { DEFAULT_LIMITS } from '../../serve/limits.js';
+import { SignInLink } from '../../serve/sessions.js';
 import { defaultUsersFile, UserStore } from '../../serve/users.js';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 
@@ -14,11 +16,21 @@ interface ServeOptions extends ProjectOptions {
   schedule?: boolean;
   users?: string;
   maxUploadMb: string;
+  maxUploads: string;
+  maxUploadsTotalMb: string;
   secureCookies?: boolean;
 }
 
-/** The environment variable that keeps sign-ins valid across restarts (else a new secret each start). */
-export const SECRET_ENV = 'B4B_CONSOLE_SECRET';
+const MB = 1024 * 1024;
+
+/** A positive number from an option, or a usage error naming it. */
+function positive(option: string, value: string, integer: boolean): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new B4BError(`${option} "${value}" is not ${integer ? 'a whole number' : 'a number'} above 0`, [], 2);
+  }
+  return n;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -28,28 +40,33 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'the port to listen on (0: any free port)', '8080')
     .option('--schedule', 'also run the scheduled packs of config/schedule.yaml in this process (as "b4b-reports schedule")')
     .option('--users <file>', 'the users file (default: config/users.yaml in the project folder)')
-    .option('--max-upload-mb <n>', 'the largest workbook that can be uploaded, in MB', '25')
+    .option('--max-upload-mb <n>', 'the largest workbook that can be uploaded, in MB', String(DEFAULT_LIMITS.uploadBytes / MB))
+    .option('--max-uploads <n>', 'the most uploaded workbooks kept in data/uploads', String(DEFAULT_LIMITS.maxUploads))
+    .option('--max-uploads-total-mb <n>', 'the most all uploaded workbooks may take up together, in MB', String(DEFAULT_LIMITS.maxUploadsTotalBytes / MB))
     .option('--secure-cookies', 'mark the sign-in cookie Secure (when the console is behind an HTTPS proxy)')
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText(
       'after',
-      '\nWith no users configured, the console listens on loopback only and gives this computer officer rights;\n' +
-        'add users with "b4b-reports user add NAME --role officer|viewer" and everyone must sign in. Listening on any\n' +
-        `other address needs users. Set ${SECRET_ENV} to keep sign-ins across restarts.\n\n${PROJECT_HELP}`,
+      '\nEveryone signs in. With users (b4b-reports user add NAME --role officer|viewer), with their password; with\n' +
+        'none, with a one-time sign-in link the console prints when it starts (and again after each use), and it\n' +
+        'listens on loopback only. Sign-ins end when the console stops, at sign-out, and when the user is changed\n' +
+        `or removed. Every sign-in, upload, run and download of a restricted file is written to the audit file\n` +
+        `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new B4BError(`--port "${options.port}" is not a port number`, [], 2);
-      const maxUploadMb = Number(options.maxUploadMb);
-      if (!Number.isFinite(maxUploadMb) || maxUploadMb <= 0) throw new B4BError(`--max-upload-mb "${options.maxUploadMb}" is not a size in MB`, [], 2);
+      const uploadBytes = Math.round(positive('--max-upload-mb', options.maxUploadMb, false) * MB);
+      const maxUploads = positive('--max-uploads', options.maxUploads, true);
+      const maxUploadsTotalBytes = Math.round(positive('--max-uploads-total-mb', options.maxUploadsTotalMb, false) * MB);
       const loaded = await loadProjectSettings(options);
       const users = new UserStore(options.users ? path.resolve(options.users) : defaultUsersFile(loaded));
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');
       if (userCount === 0 && !isLoopbackHost(options.host)) {
         throw new B4BError(
-          `refusing to listen on ${options.host}: no users are configured in ${users.file}, so anyone who can reach it would have officer rights. ` +
+          `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
             'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.',
           [],
           2,
@@ -79,13 +96,20 @@ export function registerServe(program: Command): void {
         process.once('exit', () => lock.releaseSync());
         [scheduler, schedulerLock] = [configured, lock];
       }
+      let base = '';
+      const signInLink = new SignInLink((link) =>
+        progress.step(`Sign in at ${base}${link} (no users are configured: this link works once, in one browser)`, { signInLink: `${base}${link}` }),
+      );
       const app = await buildConsole({
         loaded,
         users,
-        requireSignIn: userCount > 0,
-        secret: process.env[SECRET_ENV] || randomBytes(32).toString('hex'),
-        uploadLimitBytes: Math.round(maxUploadMb * 1024 * 1024),
+        // Sessions are kept by the console, so the secret only signs cookies and form tokens of this start.
+        secret: randomBytes(32).toString('hex'),
+        signInLink,
+        log: progress,
+        limits: { uploadBytes, maxUploads, maxUploadsTotalBytes },
         secureCookies: options.secureCookies === true,
+        debug: process.argv.includes('--debug'),
         ...(scheduler ? { scheduler } : {}),
       });
       // Runs started from the console lay their documents out in a layout thread, so its pages keep
@@ -93,12 +117,14 @@ export function registerServe(program: Command): void {
       const layoutThreads = await import('../../layout/layout-threads.js');
       layoutThreads.startLayoutThreads({ idleMs: 10 * 60_000 });
       const address = await app.listen({ host: options.host, port });
+      base = address.replace('[::1]', 'localhost');
       if (scheduler) await scheduler.start();
       progress.step(
-        `The console is at ${address.replace('[::1]', 'localhost')}/ (${userCount > 0 ? `${userCount} user(s) in ${users.file}; sign in` : 'no users configured: this computer has officer rights'})` +
+        `The console is at ${base}/ (${userCount > 0 ? `${userCount} user(s) in ${users.file}; sign in` : 'no users configured: open the sign-in link below'})` +
           `${scheduler ? '; the scheduler is running' : ''}`,
         { address },
       );
+      if (userCount === 0) signInLink.show();
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           progress.step('Stopping the console');

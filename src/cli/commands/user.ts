@@ -24,6 +24,10 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Asks on the terminal without echoing what is typed. */
 async function prompt(question: string): Promise<string> {
   let muted = false;
@@ -46,10 +50,23 @@ async function prompt(question: string): Promise<string> {
   }
 }
 
-async function readPassword(options: UserOptions): Promise<string> {
+async function readPassword(name: string, options: UserOptions): Promise<string> {
   const fromEnv = process.env[PASSWORD_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (options.passwordStdin || !process.stdin.isTTY) return readStdin();
+  if (options.passwordStdin || !process.stdin.isTTY) {
+    const piped = await readStdin();
+    if (piped !== '') return piped;
+    const ways =
+      `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
+      `or in the environment variable ${PASSWORD_ENV}; nothing was written`;
+    throw new B4BError(
+      options.passwordStdin
+        ? `no password was given: --password-stdin reads it from stdin, and stdin was empty. ${capitalise(ways)}`
+        : `no password was given: "user add" asks for it on a terminal, and there is none here (stdin is not a terminal and was empty). ${capitalise(ways)}`,
+      [],
+      2,
+    );
+  }
   const first = await prompt('Password (at least 10 characters): ');
   const second = await prompt('The same password again: ');
   if (first !== second) throw new B4BError('the two passwords differ; nothing was written', [], 1);
@@ -86,7 +103,7 @@ export function registerUser(program: Command): void {
     .action(async (name: string, options: UserOptions) => {
       if (!ROLES.includes(options.role as Role)) throw new B4BError(`--role "${options.role}" is not a role; expected officer or viewer`, [], 2);
       const users = await store(options);
-      const password = await readPassword(options);
+      const password = await readPassword(name, options);
       const result = await users.add(name, options.role as Role, password, options.replace === true);
       process.stdout.write(`${result === 'added' ? 'Added' : 'Updated'} ${name} (${options.role}) in ${users.file}\n`);
     });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
 import { monthLongLabel, type MonthKey } from '../../model/month.js';
-import { page, type ConsoleContext } from '../context.js';
+import { audit, page, userName, type ConsoleContext } from '../context.js';
 import { knownOutputs, outputFile, type KnownOutput } from '../outputs.js';
 import { fileSize, londonTime } from '../views.js';
 
@@ -71,6 +71,7 @@ export function registerOutputs(app: FastifyInstance, ctx: ConsoleContext): void
       .header('Cache-Control', 'private, no-store');
     // An HTML twin is a document, not part of the console: no script, nothing fetched from elsewhere.
     if (rel.endsWith('.html')) reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:");
+    if (known.restricted) audit(ctx, request, { event: 'download', user: userName(request), file: rel, run: known.runId });
     return reply.send(createReadStream(file.file));
   });
 }

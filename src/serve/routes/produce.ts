@@ -1,14 +1,15 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
 import { allTargets } from '../../inputs/run-inputs.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
-import { checkWorkbook } from '../../dataset/check-workbook.js';
-import { isMonthKey, monthLabel, monthLongLabel } from '../../model/month.js';
-import { page, requireOfficer, type ConsoleContext } from '../context.js';
-import { knownOutputs } from '../outputs.js';
-import type { ConsoleJob, JobResult, Target } from '../runs.js';
-import { listUploads, originalName, resolveWorkbook } from '../uploads.js';
+import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
+import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
+import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
+import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
+import { listUploads, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
+import { londonTime } from '../views.js';
 import { workbookMonths } from './check.js';
 
 function capitalised(text: string): string {
@@ -19,47 +20,52 @@ function targetLabel(target: Target): string {
   return target.kind === 'pack' ? `the ${target.name} pack` : `the ${target.name} report`;
 }
 
+/** Everything the Produce form chose, checked: the form's own fields, nothing assumed. */
+interface Choice {
+  workbook: ChosenWorkbook;
+  month: MonthKey;
+  /** "report:NAME", "pack:NAME" or "month". */
+  what: string;
+  targets: Target[];
+  replace: boolean;
+}
+
+/** The form's fields as a query string or hidden fields: what the confirmation carries on to the run. */
+function choiceFields(choice: Choice): Array<{ name: string; value: string }> {
+  return [
+    { name: 'workbook', value: choice.workbook.id },
+    { name: 'month', value: choice.month },
+    { name: 'what', value: choice.what },
+    ...(choice.replace ? [{ name: 'replace', value: 'yes' }] : []),
+  ];
+}
+
+function choiceQuery(choice: Choice): string {
+  return new URLSearchParams(choiceFields(choice).map((f): [string, string] => [f.name, f.value])).toString();
+}
+
+/** The outputs a run would replace, in words: "the performance report: 2 files, made Tue 5 Dec 2026, 09:00 GMT from b4b-sample.xlsx". */
+function madeView(made: MadeAlready, uploads: string, title: (target: Target) => string): Record<string, unknown> {
+  const workbook = path.basename(made.record.workbook.path);
+  return {
+    label: title(made.target),
+    files: made.files,
+    when: londonTime(made.record.startedAt),
+    workbook: path.dirname(made.record.workbook.path) === uploads ? uploadLabel(workbook) : workbook,
+    run: made.record.id,
+  };
+}
+
 export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void {
   const { loaded } = ctx;
 
-  app.get('/produce', async (request, reply) => {
-    if (!requireOfficer(ctx, request, reply)) return reply;
-    const query = request.query as Record<string, unknown>;
-    const workbook = (await resolveWorkbook(loaded, query.workbook)) ?? (await resolveWorkbook(loaded, 'configured'));
-    if (!workbook) throw new Error('the configured workbook cannot be resolved');
-    const check = await checkWorkbook(loaded, workbook.file);
-    const latestComplete = latestCompleteMonth(new Date(), 'Europe/London');
-    const months = workbookMonths(check);
-    // Latest complete first: a month still under way (or in the future) goes after the ones that have ended.
-    const ordered = [...months.filter((m) => m.month <= latestComplete), ...months.filter((m) => m.month > latestComplete)];
-    const selected = typeof query.month === 'string' && months.some((m) => m.month === query.month) ? query.month : ordered[0]?.month;
-    const packs = await loadPacks(loaded);
-    const uploads = (await listUploads(loaded)).filter((n) => n.endsWith('.xlsx'));
-    return page(ctx, request, reply, 'produce', {
-      title: 'Produce reports and packs',
-      workbook,
-      workbooks: [
-        { id: 'configured', label: (await resolveWorkbook(loaded, 'configured'))?.label, selected: workbook.id === 'configured' },
-        ...uploads.map((id) => ({
-          id,
-          label: `${originalName(id)} (uploaded ${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)} ${id.slice(9, 11)}:${id.slice(11, 13)} UTC)`,
-          selected: workbook.id === id,
-        })),
-      ],
-      months: ordered.map((m) => ({ ...m, selected: m.month === selected, incomplete: m.month > latestComplete })),
-      errorCount: check.errors.length,
-      reports: Object.entries(loaded.settings.reports).map(([name, r]) => ({ value: `report:${name}`, name, title: r.title, checked: name === 'performance' })),
-      packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting })),
-      wholeMonth: allTargets(loaded, packs).map(targetLabel).join(', '),
-    });
-  });
-
-  app.post('/produce', async (request, reply) => {
-    if (!requireOfficer(ctx, request, reply)) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const workbook = await resolveWorkbook(loaded, body.workbook);
-    const month = typeof body.month === 'string' ? body.month : '';
-    const what = typeof body.what === 'string' ? body.what : '';
+  /** The form's choice, or the reason it is not one (every field must be given: nothing defaults). */
+  async function readChoice(fields: Record<string, unknown>): Promise<Choice | string> {
+    const workbook = await resolveWorkbook(loaded, fields.workbook);
+    if (!workbook) return 'Choose a workbook: the one in the list may have been removed since the page was shown.';
+    const month = typeof fields.month === 'string' ? fields.month : '';
+    if (!isMonthKey(month)) return 'Choose a month.';
+    const what = typeof fields.what === 'string' ? fields.what : '';
     const packs = await loadPacks(loaded);
     let targets: Target[] | undefined;
     if (what === 'month') targets = allTargets(loaded, packs);
@@ -68,18 +74,130 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       if (kind === 'report' && name && Object.hasOwn(loaded.settings.reports, name)) targets = [{ kind: 'report', name }];
       if (kind === 'pack' && name && Object.hasOwn(packs, name)) targets = [{ kind: 'pack', name }];
     }
-    if (!workbook || !isMonthKey(month) || !targets) {
-      return page(ctx, request, reply, 'error', { title: 'There is a problem', message: 'Choose a workbook, a month and what to produce.' }, 400);
+    if (!targets) return 'Choose what to produce: a report, a pack or the whole month.';
+    return { workbook, month, what, targets, replace: fields.replace === 'yes' };
+  }
+
+  /** The workbook as the confirmation names it: an upload with its time, the configured one with when it was saved. */
+  async function workbookNamed(workbook: ChosenWorkbook): Promise<string> {
+    if (workbook.id !== 'configured') return workbook.label;
+    const saved = await stat(workbook.file).catch(() => undefined);
+    return `${workbook.label}${saved ? `, saved ${londonTime(saved.mtime)}` : ''}`;
+  }
+
+  const notChosen = (request: FastifyRequest, reply: FastifyReply, message: string): FastifyReply =>
+    page(ctx, request, reply, 'error', { title: 'There is a problem', message, backHref: '/produce', backLabel: 'Back to Produce' }, 400);
+
+  app.get('/produce', async (request, reply) => {
+    if (!requireOfficer(ctx, request, reply)) return reply;
+    const query = request.query as Record<string, unknown>;
+    const workbook = (await resolveWorkbook(loaded, query.workbook)) ?? (await resolveWorkbook(loaded, 'configured'));
+    if (!workbook) throw new Error('the configured workbook cannot be resolved');
+    const check = await ctx.checks.check(workbook.file);
+    const latestComplete = latestCompleteMonth(new Date(), 'Europe/London');
+    const months = workbookMonths(check);
+    // Latest complete first: a month still under way (or in the future) goes after the ones that have ended.
+    const ordered = [...months.filter((m) => m.month <= latestComplete), ...months.filter((m) => m.month > latestComplete)];
+    const selected = typeof query.month === 'string' && months.some((m) => m.month === query.month) ? query.month : ordered[0]?.month;
+    const packs = await loadPacks(loaded);
+    const what = typeof query.what === 'string' ? query.what : 'report:performance';
+    const uploads = (await listUploads(loaded)).filter((n) => n.endsWith('.xlsx'));
+    return page(ctx, request, reply, 'produce', {
+      title: 'Produce reports and packs',
+      workbook,
+      workbooks: [
+        { id: 'configured', label: (await resolveWorkbook(loaded, 'configured'))?.label, selected: workbook.id === 'configured' },
+        ...uploads.map((id) => ({ id, label: uploadLabel(id), selected: workbook.id === id })),
+      ],
+      months: ordered.map((m) => ({ ...m, selected: m.month === selected, incomplete: m.month > latestComplete })),
+      reports: Object.entries(loaded.settings.reports).map(([name, r]) => ({
+        value: `report:${name}`,
+        name,
+        title: r.title,
+        checked: what === `report:${name}`,
+      })),
+      packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting, checked: what === `pack:${name}` })),
+      wholeMonth: allTargets(loaded, packs).map(targetLabel).join(', '),
+      wholeMonthChecked: what === 'month',
+      replace: query.replace === 'yes',
+      replaceLabel: REPLACE_LABEL,
+    });
+  });
+
+  // What will happen, in words, before anything does: the workbook, the month, what is made and what is replaced.
+  app.get('/produce/confirm', async (request, reply) => {
+    if (!requireOfficer(ctx, request, reply)) return reply;
+    const choice = await readChoice(request.query as Record<string, unknown>);
+    if (typeof choice === 'string') return notChosen(request, reply, choice);
+    const check = await ctx.checks.check(choice.workbook.file);
+    const months = workbookMonths(check);
+    const packs = await loadPacks(loaded);
+    // "Children & Learning Service Performance Report (report: performance)": the words the form shows.
+    const title = (t: Target): string =>
+      `${(t.kind === 'report' ? loaded.settings.reports[t.name]?.title : packs[t.name]?.meeting) ?? capitalised(targetLabel(t))} (${t.kind}: ${t.name})`;
+    const made = (await madeAlready(loaded, choice.month, choice.targets)).map((m) => madeView(m, uploadsDir(loaded), title));
+    const blocked =
+      check.errors.length > 0
+        ? { errors: check.errors.length, checkHref: `/check/workbook?file=${encodeURIComponent(choice.workbook.id)}` }
+        : !months.some((m) => m.month === choice.month)
+          ? { latest: months[0]?.label ?? 'none' }
+          : undefined;
+    return page(ctx, request, reply, 'produce-confirm', {
+      title: 'Check before producing',
+      workbook: await workbookNamed(choice.workbook),
+      month: monthLongLabel(choice.month),
+      producing: choice.targets.map(title),
+      wholeMonth: choice.what === 'month',
+      made,
+      replace: choice.replace,
+      refused: made.length > 0 && !choice.replace,
+      blocked,
+      fields: choiceFields(choice),
+      replaceFields: choiceFields({ ...choice, replace: false }),
+      changeHref: `/produce?${choiceQuery(choice)}`,
+      replaceLabel: REPLACE_LABEL,
+    });
+  });
+
+  app.post('/produce', async (request, reply) => {
+    if (!requireOfficer(ctx, request, reply)) return reply;
+    const choice = await readChoice((request.body ?? {}) as Record<string, unknown>);
+    if (typeof choice === 'string') return notChosen(request, reply, choice);
+    const made = await madeAlready(loaded, choice.month, choice.targets);
+    if (made.length > 0 && !choice.replace) {
+      // Refused before any work: the officer has not said to replace what exists.
+      return page(
+        ctx,
+        request,
+        reply,
+        'error',
+        {
+          title: 'Nothing was replaced',
+          message: `${monthLongLabel(choice.month)}'s outputs have already been made (${made.map((m) => targetLabel(m.target)).join(', ')}), and they are replaced only when "${REPLACE_LABEL}" is ticked.`,
+          backHref: `/produce/confirm?${choiceQuery({ ...choice, replace: true })}`,
+          backLabel: 'Produce and replace them',
+        },
+        409,
+      );
     }
     const { job, first } = await ctx.runs.start({
       user: request.user?.name ?? '',
-      month,
-      workbook: workbook.file,
-      workbookId: workbook.id,
-      workbookLabel: workbook.label,
-      force: body.force === 'yes',
-      targets,
-      wholeMonth: what === 'month',
+      month: choice.month,
+      workbook: choice.workbook.file,
+      workbookId: choice.workbook.id,
+      workbookLabel: await workbookNamed(choice.workbook),
+      force: choice.replace,
+      targets: choice.targets,
+      wholeMonth: choice.what === 'month',
+    });
+    audit(ctx, request, {
+      event: 'run',
+      user: userName(request),
+      job: job.id,
+      month: choice.month,
+      targets: choice.targets.map((t) => `${t.kind}:${t.name}`),
+      workbook: choice.workbook.id === 'configured' ? choice.workbook.file : choice.workbook.id,
+      replace: choice.replace,
     });
     if (first !== 'running' && first.outcome === 'already-running') {
       return page(ctx, request, reply, 'already-running', { title: 'Already running', job: jobView(job, loaded.paths.outputDir), message: first.error }, 409);
@@ -104,6 +222,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       title: `${job.finishedAt ? 'Finished' : 'Running'}: ${jobTitle(job)}`,
       job: jobView(job, loaded.paths.outputDir, known),
       running: !job.finishedAt,
+      replaceLabel: REPLACE_LABEL,
       ...(job.finishedAt ? {} : { refresh: 2 }),
     });
   });

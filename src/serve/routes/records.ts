@@ -9,6 +9,7 @@ import { scheduleOutlook } from '../../schedule/schedule-outlook.js';
 import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
+import { consoleWords } from '../runs.js';
 import { londonTime } from '../views.js';
 
 const OUTCOMES: readonly string[] = ['success', 'failed', 'refused'];
@@ -100,6 +101,6 @@ function runView(r: RunRecord, outputDir: string, known: Map<string, { restricte
     hasChanges: officer && r.changes !== undefined,
     changeCount: r.changes?.length,
     delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length, detail: officer ? d.detail : undefined })),
-    error: officer ? r.error : r.error ? 'recorded (officers can see it)' : undefined,
+    error: officer ? r.error && consoleWords(r.error) : r.error ? 'recorded (officers can see it)' : undefined,
   };
 }

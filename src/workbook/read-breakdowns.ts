@@ -122,12 +122,17 @@ function readOutOf(row: RowReader, unit: BreakdownUnit, value: NumberFigure, fin
   return outOf;
 }
 
-/** A measure's proportions for one month and period must add up to about 100%. */
-function checkProportions(rows: BreakdownRow[], findings: FindingList): void {
+const groupKey = (month: string, measure: string, period: string): string => `${month}|${measure}|${period}`.toLowerCase();
+
+/**
+ * A measure's proportions for one month and period must add up to about 100%. A group with a row that
+ * could not be read is not summed: its error is already said, and the sum would only repeat it.
+ */
+function checkProportions(rows: BreakdownRow[], unread: Set<string>, findings: FindingList): void {
   const groups = new Map<string, BreakdownRow[]>();
   for (const row of rows) {
-    if (row.unit !== 'proportion') continue;
-    const key = `${row.month}|${row.measure}|${row.period.toLowerCase()}`;
+    const key = groupKey(row.month, row.measure, row.period);
+    if (row.unit !== 'proportion' || unread.has(key)) continue;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   for (const group of groups.values()) {
@@ -154,6 +159,7 @@ export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['project
   const sheet = openSheet(raw, 'breakdowns', aliases, findings, (t) => `${t('measure')}, ${t('category')}`);
   const out: BreakdownRow[] = [];
   const seen = new Map<string, SourceRef>();
+  const unread = new Set<string>();
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const measure = row.text('measure')?.trim().toLowerCase();
@@ -163,9 +169,12 @@ export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['project
     const declared = readUnit(row, findings, label);
     const read = declared === undefined ? undefined : readValue(row, declared, findings, label);
     const outOf = read ? readOutOf(row, read.unit, read.value, findings, label) : undefined;
-    if (!month || !measure || !categoryText || !read || outOf === false) continue;
+    if (!month || !measure || !categoryText || !read || outOf === false) {
+      if (month && measure) unread.add(groupKey(month, measure, period));
+      continue;
+    }
     const category = printableText(categoryText, row.source('category'), findings, 'category');
-    const key = `${month}|${measure}|${period}|${category}`.toLowerCase();
+    const key = `${groupKey(month, measure, period)}|${category.toLowerCase()}`;
     const first = seen.get(key);
     if (first) {
       findings.error(
@@ -180,6 +189,6 @@ export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['project
     seen.set(key, row.source('category'));
     out.push({ month, measure, period, category, unit: read.unit, value: read.value, ...(outOf ? { outOf } : {}), source: row.source() });
   }
-  checkProportions(out, findings);
+  checkProportions(out, unread, findings);
   return out;
 }

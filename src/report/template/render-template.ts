@@ -189,7 +189,8 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
       share: h.share === true,
     });
     if (model.chart.series.length > 0) return mark(model);
-    return text(h.unavailable) ? `\n${text(h.unavailable)}\n` : '';
+    // No figures for the month (the run warns): the page says so under its heading, never blank.
+    return mark(textBlocks(text(h.unavailable) ?? `Not supplied for ${monthLongLabel(context.month)}`));
   });
   hb.registerHelper('commentary', (section: unknown, ...rest: unknown[]) => {
     const options = rest.pop() as HashOptions;

@@ -9,6 +9,7 @@ import { renderTemplate } from '../../src/report/template/render-template.js';
 import { ReportFigures } from '../../src/report/report-figures.js';
 import type { ConfiguredReportOutput } from '../../src/run/configured-report.js';
 import { B4BError } from '../../src/findings/finding.js';
+import { compareSnapshots, figuresSnapshot } from '../../src/run/figures-snapshot.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { performanceReport, sampleDataset } from '../fixtures/sample-report.js';
 import { projectConfig, ROOT } from '../fixtures/workbooks.js';
@@ -240,6 +241,20 @@ describe("a template's mistakes with the breakdown helpers are configuration err
     expect(blocks).toEqual([
       { kind: 'heading', level: 2, text: 'Gender Pay Gap **2022**\n# Injected' },
       { kind: 'paragraph', runs: [{ text: 'In ' }, { text: '**2022**\n# Injected' }, { text: '.' }] },
+    ]);
+  });
+});
+
+describe('a re-run after a Breakdowns cell changed', () => {
+  it('lists the change with its measure, category, month, old and new value and cell', () => {
+    const before = figuresSnapshot(dataset, '2023-10', report.printed);
+    const schools = row('referral-source', 'Schools');
+    const changed: Dataset = {
+      ...dataset,
+      breakdowns: dataset.breakdowns.map((r) => (r === schools ? { ...r, value: { ...r.value, value: 85 } } : r)),
+    };
+    expect(compareSnapshots(before, figuresSnapshot(changed, '2023-10', report.printed))).toEqual([
+      { where: 'Breakdowns referral-source', indicator: 'Schools', month: '2023-10', cell: cellName(schools.value.source), old: '86', new: '85' },
     ]);
   });
 });

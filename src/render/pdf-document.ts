@@ -359,6 +359,19 @@ function bulletList(items: Array<{ level: number; runs: Run[] }>, anchor: (item:
   };
 }
 
+/** How many paragraphs follow `from` before anything else, when they are few and short enough to keep on one page (else 0). */
+function shortParagraphs(blocks: Block[], from: number): number {
+  let count = 0;
+  let length = 0;
+  for (let k = from; k < blocks.length; k++) {
+    const block = blocks[k];
+    if (block?.kind !== 'paragraph') break;
+    count += 1;
+    length += block.runs.reduce((n, r) => n + r.text.length, 0);
+  }
+  return length <= 1500 ? count : 0;
+}
+
 /** A paragraph; one that prints a traced figure is anchored. */
 function paragraph(list: Run[], blockIndex: number): Record<string, unknown> {
   return { text: runs(list), style: 'body', ...(list.some((r) => r.figures) ? { id: anchorId(blockIndex, 0) } : {}) };
@@ -430,7 +443,13 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
           // A sub-heading never ends a page: it is kept with the first paragraph or bullet under it.
           const next = blocks[i + 1];
           const heading = { text: block.text, style: 'h2' };
-          if (next?.kind === 'paragraph') {
+          const shortPart = shortParagraphs(blocks, i + 1);
+          if (shortPart > 1) {
+            // A short part of plain paragraphs (Education, the pay gaps) is kept whole, as the seed prints it.
+            const parts = blocks.slice(i + 1, i + 1 + shortPart).map((b, k) => (b.kind === 'paragraph' ? paragraph(b.runs, i + 1 + k) : ''));
+            content.push({ stack: [heading, ...parts], unbreakable: true });
+            i += shortPart;
+          } else if (next?.kind === 'paragraph') {
             content.push({ stack: [heading, paragraph(next.runs, i + 1)], unbreakable: true });
             i += 1;
           } else if (next?.kind === 'bullets') {

@@ -5,6 +5,7 @@ import { formatNumber } from './format-figure.js';
 import type { ChartModel, ChartType } from './report-figures.js';
 import { teamPercent } from './report-figures.js';
 import { printNumber } from './round.js';
+import { cellName } from './printed-figures.js';
 
 /** What a breakdown figure prints: its value, what a count is out of, or the % worked out from the two. */
 export type BreakdownShow = 'value' | 'out-of' | 'percent';
@@ -62,6 +63,8 @@ export interface BreakdownChartRequest {
   categoryHeading?: string;
   /** Add each category's share of the series' total, and a Total row (a single series of counts). */
   share?: boolean;
+  /** The figure the Total must equal (the month's referrals into statutory services): a run warning names both where they differ. */
+  totalOf?: { name: string; value: number | undefined; source?: SourceRef };
 }
 
 const NOT_SUPPLIED = 'not supplied';
@@ -233,6 +236,14 @@ export class BreakdownFigures {
         row.cells.push({ text, refs: source ? [this.ref(source, 'share', text)] : [] });
       });
       const name = `${only.measure}${shown[0]?.period ? ` ${shown[0].period}` : ''}: total`;
+      const expected = request.totalOf;
+      if (expected && expected.value !== total) {
+        this.warn(
+          `${only.measure}: the categories add up to ${total}, but "${expected.name}" is ${expected.value ?? 'not supplied'} for ${monthLongLabel(this.month)}` +
+            `${expected.source ? ` (${cellName(expected.source) ?? ''})` : ''}; a category is missing or a figure is mistyped`,
+          shown[0]?.source,
+        );
+      }
       rows.push({
         label: 'Total',
         total: true,

@@ -251,3 +251,16 @@ describe('a re-run after a Breakdowns cell changed', () => {
     ]);
   });
 });
+
+describe('referral sources that do not add up to the month’s referrals', () => {
+  it('are printed as the workbook has them, with a run warning naming both figures and the indicator’s cell', async () => {
+    const schools = row('referral-source', 'Schools');
+    const mistyped: Dataset = { ...dataset, breakdowns: dataset.breakdowns.map((r) => (r === schools ? { ...r, value: { ...r.value, value: 68 } } : r)) };
+    const output = await performanceReport('2023-10', mistyped);
+    expect(pdfText(output.pdf).split('\n')).toContain('Total 259 100%');
+    // The month's referrals into statutory services, where the council's table holds them (seed 002's 'B4B data set'!AB8).
+    expect(output.warnings.map((w) => w.message)).toContain(
+      `referral-source: the categories add up to 259, but "Number of referrals into statutory service in the month" is 277 for October 2023 ('B4B data set'!AB8); a category is missing or a figure is mistyped`,
+    );
+  });
+});

@@ -5,7 +5,7 @@ import { addMonths, monthLongLabel, type MonthKey } from '../../model/month.js';
 import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
-import { B4BError } from '../../findings/finding.js';
+import { B4BError, type SourceRef } from '../../findings/finding.js';
 import { parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
 import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
 
@@ -144,6 +144,16 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   // The Breakdowns sheet: figures by category for the report month (src/report/breakdown-figures.ts).
   const breakdowns = new BreakdownFigures(figures.dataset, context.month, (message, source) => figures.warn(message, source));
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  // An indicator's figure for the month, that a breakdown's total must equal (total="id").
+  const indicatorFigure = (id: string): { name: string; value: number | undefined; source?: SourceRef } => {
+    const found = figures.findRow(id);
+    const figure = found?.row.values[context.month];
+    return {
+      name: found?.row.name ?? figures.entry(id)?.name ?? id,
+      value: figure?.kind === 'number' ? figure.value : undefined,
+      ...(figure ? { source: figure.source } : {}),
+    };
+  };
   hb.registerHelper('breakdownFigure', (measure: unknown, category: unknown, options: HashOptions) => {
     const show = text(options.hash.show) ?? 'value';
     if (show !== 'value' && show !== 'out-of' && show !== 'percent') {
@@ -187,6 +197,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
         : {}),
       ...(text(h.category) ? { categoryHeading: text(h.category)! } : {}),
       share: h.share === true,
+      ...(text(h.total) ? { totalOf: indicatorFigure(text(h.total)!) } : {}),
     });
     if (model.chart.series.length > 0) return mark(model);
     // No figures for the month (the run warns): the page says so under its heading, never blank.

@@ -6,6 +6,7 @@ import type { ChartModel, ChartType } from './report-figures.js';
 import { teamPercent } from './report-figures.js';
 import { printNumber } from './round.js';
 import { cellName } from './printed-figures.js';
+import { TEMPLATE_ERROR } from './template/blocks.js';
 
 /** What a breakdown figure prints: its value, what a count is out of, or the % worked out from the two. */
 export type BreakdownShow = 'value' | 'out-of' | 'percent';
@@ -76,7 +77,7 @@ export function parseSeries(spec: string): BreakdownSeriesRequest {
     throw new B4BError(
       `{{breakdownChart "${spec}"}}: "${show}" is not something a series can show; expected "${measure}", "${measure}:percent" or "${measure}:out-of"`,
       [],
-      78,
+      TEMPLATE_ERROR,
     );
   }
   return { measure: measure.trim().toLowerCase(), show };
@@ -187,7 +188,7 @@ export class BreakdownFigures {
       throw new B4BError(
         `{{breakdownChart ${request.series.map((s) => `"${s.measure}"`).join(' ')}}}: the series mix counts and percentages, which need two axes; chart them separately`,
         [],
-        78,
+        TEMPLATE_ERROR,
       );
     }
     const percent = series.some(percentOf);

@@ -6,11 +6,8 @@ import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError, type SourceRef } from '../../findings/finding.js';
-import { parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
+import { parseTemplateText, TEMPLATE_ERROR, textBlocks, type Block, type InlineFigure } from './blocks.js';
 import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
-
-/** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
-const TEMPLATE_ERROR = 78;
 
 export interface TemplateContext {
   month: MonthKey;

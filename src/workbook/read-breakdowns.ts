@@ -156,7 +156,7 @@ function checkProportions(rows: BreakdownRow[], unread: Set<string>, findings: F
  * naming its cell, so no figure of a broken row is printed; a sheet that is absent gives no rows.
  */
 export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): BreakdownRow[] {
-  const sheet = openSheet(raw, 'breakdowns', aliases, findings, (t) => `${t('measure')}, ${t('category')}`);
+  const sheet = openSheet(raw, 'breakdowns', aliases, findings, (t) => [t('measure'), t('category')].filter((part) => part.trim() !== '').join(', '));
   const out: BreakdownRow[] = [];
   const seen = new Map<string, SourceRef>();
   const unread = new Set<string>();

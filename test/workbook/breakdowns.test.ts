@@ -161,7 +161,7 @@ const MISTAKES: Array<{ mistake: string; rows: Row[]; message: string; fixed: Ro
   {
     mistake: 'a blank category',
     rows: [['2023-10', 'referral-source', undefined, undefined, 92, undefined, 'Number']],
-    message: `own.xlsx › 'Breakdowns'!D2: the category is blank (referral-source, ); expected text`,
+    message: `own.xlsx › 'Breakdowns'!D2: the category is blank (referral-source); expected text`,
     fixed: [['2023-10', 'referral-source', undefined, 'Police', 92, undefined, 'Number']],
   },
 ];

@@ -10,7 +10,10 @@ import { performance } from 'node:perf_hooks';
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { buildPack, loadPacks } = await import('../src/run/build-pack.js');
+const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { producePack } = await import('../src/produce/pack.js');
+const { produceContext } = await import('../src/produce/context.js');
+const { layOut } = await import('../src/layout/layout-threads.js');
 const importMs = performance.now() - t0;
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -20,8 +23,9 @@ for (const run of [1, 2]) {
   const loaded = await loadSettings();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const afterRead = performance.now();
-  const packs = await loadPacks(loaded);
-  const output = await buildPack(loaded, packs, 'board', dataset, '2023-10', { numberItemFiles: true });
+  const config = await readRunConfig(loaded, [{ kind: 'pack', name: 'board' }]);
+  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  const output = await producePack(inputs, 'board', '2023-10', produceContext(layOut), { numberItemFiles: true });
   const end = performance.now();
   const t = output.timings;
   lines.push(

@@ -13,11 +13,15 @@ import writeFileAtomic from 'write-file-atomic';
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { buildConfiguredReport } = await import('../src/run/configured-report.js');
+const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { produceReport } = await import('../src/produce/report.js');
+const { produceContext } = await import('../src/produce/context.js');
+const { layOut } = await import('../src/layout/layout-threads.js');
 const importMs = performance.now() - t0;
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const loaded = await loadSettings();
+const config = await readRunConfig(loaded, [{ kind: 'report', name: 'performance' }]);
 const dir = await mkdtemp(path.join(tmpdir(), 'b4b-bench-report-'));
 
 type Stage = 'read' | 'model' | 'charts' | 'layout' | 'write' | 'total';
@@ -29,7 +33,8 @@ for (let i = 0; i < runs; i++) {
   const start = performance.now();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const afterRead = performance.now();
-  const output = await buildConfiguredReport(loaded, 'performance', dataset, '2023-10');
+  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  const output = await produceReport(inputs, { name: 'performance', month: '2023-10' }, produceContext(layOut));
   const beforeWrite = performance.now();
   await writeFileAtomic(path.join(dir, 'performance-2023-10.pdf'), output.pdf);
   const end = performance.now();

@@ -47,8 +47,10 @@ for (const delay of [0, 250, 500, 1000, 1500, 2000]) {
 
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { buildPack, loadPacks } = await import('../src/run/build-pack.js');
-const { startLayoutThreads, stopLayoutThreads } = await import('../src/layout/layout-threads.js');
+const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { producePack } = await import('../src/produce/pack.js');
+const { produceContext } = await import('../src/produce/context.js');
+const { layOut, startLayoutThreads, stopLayoutThreads } = await import('../src/layout/layout-threads.js');
 const loaded = await loadSettings({ settingsFile: settings });
 // As `run` does it (the layout thread), then with every document laid out in this thread.
 for (const where of ['in the layout thread', 'in the main thread']) {
@@ -56,7 +58,9 @@ for (const where of ['in the layout thread', 'in the main thread']) {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
-  await buildPack(loaded, await loadPacks(loaded), 'board', dataset, '2023-10', { numberItemFiles: true });
+  const config = await readRunConfig(loaded, [{ kind: 'pack', name: 'board' }]);
+  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  await producePack(inputs, 'board', '2023-10', produceContext(layOut), { numberItemFiles: true });
   histogram.disable();
   await stopLayoutThreads();
   lines.push(

@@ -10,6 +10,7 @@ import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
+import { jsonLine, logFormat } from './log-format.js';
 import { describeFailure, EXIT_CODES_HELP, wantsJson, writeJson } from './outcome.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
@@ -26,7 +27,14 @@ program
   .version(version, '-V, --version', 'print the version and exit')
   .description("Reads the children's services B4B performance workbook and produces the board and panel report packs as PDFs.")
   .option('--debug', 'on an unexpected failure, print its stack trace (for reporting a fault)')
-  .showHelpAfterError()
+  // A usage error says what was wrong and where the help is, not the whole help again.
+  .showHelpAfterError('(add --help for the usage of this command)')
+  // Piped, stderr is JSON lines and nothing else: a usage error too.
+  .configureOutput({
+    writeErr: (text) => process.stderr.write(logFormat() === 'json' ? jsonLine('info', text.trim()) : text),
+    outputError: (text, write) =>
+      logFormat() === 'json' ? process.stderr.write(jsonLine('error', text.trim().replace(/^error: /, ''), { code: 'usage', exitCode: 2 })) : write(text),
+  })
   .exitOverride()
   .addHelpText(
     'after',
@@ -51,8 +59,12 @@ try {
     process.exitCode = 0;
   } else {
     const failure = describeFailure(error, { debug: process.argv.includes('--debug') });
-    // Commander has written its own usage errors (and the help) to stderr already.
-    if (!(error instanceof CommanderError)) process.stderr.write(`b4b-reports: ${failure.message}\n`);
+    // Commander has written its own usage errors to stderr already. Piped, stderr is JSON lines and nothing else.
+    if (!(error instanceof CommanderError)) {
+      process.stderr.write(
+        logFormat() === 'json' ? jsonLine('error', failure.message, { code: failure.code, exitCode: failure.exitCode }) : `b4b-reports: ${failure.message}\n`,
+      );
+    }
     if (json) writeJson({ ok: false, error: failure });
     process.exitCode = failure.exitCode;
   }

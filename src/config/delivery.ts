@@ -13,6 +13,19 @@ export const deliverySettingsSchema = z.strictObject({
   from: z.string().min(1),
   failureNotice: z.string().email(),
   lists: z.record(z.string(), z.strictObject({ restricted: z.boolean(), addresses: z.array(z.string().email()).min(1) })),
+  /**
+   * How long delivery may wait on the mail server, in seconds: to connect, for its greeting, for any
+   * answer once connected, and for the whole of one run's e-mails. A server that stalls fails the
+   * e-mail (retried later where it cannot have been sent) instead of holding the run.
+   */
+  timeouts: z
+    .strictObject({
+      connect: z.number().positive().default(10),
+      greeting: z.number().positive().default(10),
+      socket: z.number().positive().default(60),
+      total: z.number().positive().default(300),
+    })
+    .default({ connect: 10, greeting: 10, socket: 60, total: 300 }),
 });
 
 /** Scheduled packs (config/schedule.yaml). */

@@ -7,12 +7,9 @@
  */
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { B4BError } from '../findings/finding.js';
+import { ConfigFileError } from '../findings/errors.js';
 
-/** A configuration file that cannot be read, is not YAML, or does not match its schema. */
-export class ConfigFileError extends B4BError {
-  readonly code = 'config';
-}
+export { ConfigFileError };
 
 /** Configuration errors exit 1, as every B4BError that is the user's to fix (src/cli/outcome.ts); they are ConfigFileErrors (--json code "config"). */
 export const CONFIG_ERROR = 1;

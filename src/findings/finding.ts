@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors.js';
+
 /** Where a figure or a problem lives: the workbook file, its sheet and cell (A1 notation). */
 export interface SourceRef {
   file: string;
@@ -106,7 +108,11 @@ export class FindingList {
   }
 }
 
-/** A failure that stops a command: carries its findings and the exit code the CLI should use. */
+/**
+ * A failure that stops a command: carries its findings and the exit code the CLI uses. Each kind of
+ * failure has its own class with its code (./errors.ts: UsageError, ConfigFileError, TemplateError,
+ * WorkbookError, BusyError, FileSystemError); a plain B4BError is a run's problem (exit 1).
+ */
 export class B4BError extends Error {
   constructor(
     message: string,
@@ -115,5 +121,10 @@ export class B4BError extends Error {
   ) {
     super(message);
     this.name = 'B4BError';
+  }
+
+  /** The failure's code under --json. */
+  get code(): ErrorCode {
+    return 'problems';
   }
 }

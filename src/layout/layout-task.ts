@@ -8,7 +8,6 @@ import { renderPdf } from '../render/pdf-bytes.js';
 import { buildPdfDocument, type DocumentOptions } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
-import { timed } from '../run/stage-clock.js';
 
 /**
  * One document to lay out, as plain data (it may cross to a layout thread): a report's blocks, or the
@@ -42,11 +41,11 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
       // Charts are drawn (as vectors) while the document is built, at the size the layout gives each one.
       const drawChart = (chart: ChartModel, size: ChartSize): Record<string, unknown> => {
         const begun = performance.now();
-        const node = timed('charts', () => chartPdfNode(chart, size));
+        const node = chartPdfNode(chart, size);
         chartMs += performance.now() - begun;
         return node;
       };
-      doc = timed('layout', () => buildPdfDocument(task.blocks, drawChart, task.options)).doc;
+      doc = buildPdfDocument(task.blocks, drawChart, task.options).doc;
       // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
       const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
       doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {

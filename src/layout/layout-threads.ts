@@ -1,5 +1,4 @@
 import { Piscina } from 'piscina';
-import { recordThreadStage } from '../run/stage-clock.js';
 import type { LaidOut, LayoutTask } from './layout-task.js';
 import type { ThreadResult } from './layout-worker.js';
 
@@ -77,8 +76,6 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
       if ('error' in result) throw Object.assign(new Error(result.error.message), result.error);
       done = result.laidOut;
       laidOutInThread += 1;
-      recordThreadStage('layout', done.layoutMs);
-      if (done.chartMs > 0) recordThreadStage('charts', done.chartMs);
     } catch (error) {
       if (!(error instanceof LayoutThreadFailure)) throw error;
       if (threads === running) {

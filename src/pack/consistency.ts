@@ -51,7 +51,7 @@ function origin(f: PackFigure): string {
  * tables usually disagree in many months), each month with both values and both cells, and why each
  * was printed (the table each document's template names). `--strict` makes them errors.
  */
-export function describeDisagreements(disagreements: Disagreement[], printedBy: 'pack' | 'report' = 'pack'): ModelWarning[] {
+export function describeDisagreements(disagreements: Disagreement[], printedBy: 'pack' | 'report' | 'outputs' = 'pack'): ModelWarning[] {
   const groups = new Map<string, Disagreement[]>();
   for (const d of disagreements) {
     const key = `${d.kind}|${d.indicator}`;
@@ -66,7 +66,7 @@ export function describeDisagreements(disagreements: Disagreement[], printedBy: 
     const what = first.kind === 'target' ? 'targets' : 'figures';
     return {
       message:
-        `the ${printedBy} prints different ${what} for "${first.name}" in ${places}, each from the table its template names: ` +
+        `${printedBy === 'outputs' ? "the month's outputs print" : `the ${printedBy} prints`} different ${what} for "${first.name}" in ${places}, each from the table its template names: ` +
         `${list.length} month(s) differ: ${months}`,
     };
   });

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { timed } from '../run/stage-clock.js';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
 
 const require = createRequire(import.meta.url);
@@ -51,7 +50,7 @@ function pdfmake(): PdfMake {
   if (!instance) {
     // Before pdfkit is loaded: every document then lays text out with the one parsed copy of each font.
     shareParsedFonts();
-    instance = timed('imports', () => require('pdfmake') as PdfMake);
+    instance = require('pdfmake') as PdfMake;
     // The fonts are served from pdfmake's in-memory file system, read once per process: pdfkit gets the
     // same Buffer for every document (and so the same parsed font), and no local file is read at all.
     const virtual: Record<string, string> = {};
@@ -80,7 +79,7 @@ let documentCount = 0;
  * rather than as base64 data URLs, which pdfmake would decode again; each document's names are its own.
  */
 export function renderPdf(doc: Record<string, unknown>, images: Record<string, Buffer> = {}): Promise<Buffer> {
-  return timed('layout', () => render(doc, images));
+  return render(doc, images);
 }
 
 async function render(doc: Record<string, unknown>, images: Record<string, Buffer>): Promise<Buffer> {

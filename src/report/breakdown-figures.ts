@@ -1,12 +1,12 @@
 import type { BreakdownRow, Dataset } from '../dataset/types.js';
-import { B4BError, type SourceRef } from '../findings/finding.js';
+import type { SourceRef } from '../findings/finding.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { formatNumber } from './format-figure.js';
 import type { ChartModel, ChartType } from './report-figures.js';
 import { teamPercent } from './report-figures.js';
 import { printNumber } from './round.js';
 import { cellName } from './printed-figures.js';
-import { TEMPLATE_ERROR } from './template/blocks.js';
+import { TemplateError } from '../findings/errors.js';
 
 /** What a breakdown figure prints: its value, what a count is out of, or the % worked out from the two. */
 export type BreakdownShow = 'value' | 'out-of' | 'percent';
@@ -74,10 +74,8 @@ const NOT_SUPPLIED = 'not supplied';
 export function parseSeries(spec: string): BreakdownSeriesRequest {
   const [measure = '', show = 'value'] = spec.split(':');
   if (show !== 'value' && show !== 'out-of' && show !== 'percent') {
-    throw new B4BError(
+    throw new TemplateError(
       `{{breakdownChart "${spec}"}}: "${show}" is not something a series can show; expected "${measure}", "${measure}:percent" or "${measure}:out-of"`,
-      [],
-      TEMPLATE_ERROR,
     );
   }
   return { measure: measure.trim().toLowerCase(), show };
@@ -185,10 +183,8 @@ export class BreakdownFigures {
     const series = request.series.map((s) => ({ ...s, rows: this.rows(s.measure) }));
     const percentOf = (s: (typeof series)[number]): boolean => s.show === 'percent' || (s.show === 'value' && s.rows.some((r) => r.unit !== 'count'));
     if (new Set(series.map(percentOf)).size > 1) {
-      throw new B4BError(
+      throw new TemplateError(
         `{{breakdownChart ${request.series.map((s) => `"${s.measure}"`).join(' ')}}}: the series mix counts and percentages, which need two axes; chart them separately`,
-        [],
-        TEMPLATE_ERROR,
       );
     }
     const percent = series.some(percentOf);

@@ -17,7 +17,7 @@ const BENCHMARK_DEFAULT_LABELS: Record<BenchmarkKey, string> = {
   england: 'England',
 };
 
-/** Indicator id → the workbook table a pack's documents take it from (see ReportFigures.tableChoices). */
+/** Indicator id → the workbook table a report takes it from (see ReportFigures.tableChoices). */
 export type TableChoices = Map<string, IndicatorTable>;
 
 export interface ModelWarning {
@@ -154,9 +154,9 @@ export class ReportFigures {
     readonly month: MonthKey,
     readonly teamMeasures: TeamMeasure[] = [],
     /**
-     * The table each indicator was taken from, shared by the documents of one pack: an indicator that
-     * no template ties to a section comes from the same table in every document, so a pack prints one
-     * figure for it.
+     * The table each indicator was taken from in this report: an indicator that no template line ties
+     * to a section comes from the same table wherever the report prints it. A report's choices are its
+     * own (never a pack's), so a report prints the same figures alone and in any pack.
      */
     readonly tableChoices: TableChoices = new Map(),
   ) {}

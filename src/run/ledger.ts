@@ -23,11 +23,21 @@ export interface FigureChange {
   new: string;
 }
 
+/**
+ * One step of one e-mail of a run, in order: `queued` when the run is recorded (the outbox), `sending`
+ * just before it goes, then `sent`, `failed` (it cannot have reached the server; `retry` says whether
+ * trying again may work), `unknown` (the server stopped answering after it may have taken it: never
+ * sent again automatically), `superseded` (a later run replaced the pack before it could go) or
+ * `refused`. The run's record holds the queued steps; later steps are appended to the ledger as
+ * amendments of that record (see RunLedger.appendDelivery) and read back into it.
+ */
 export interface DeliveryRecord {
   list: string;
   variant: 'public' | 'restricted' | 'failure-notice';
   recipients: string[];
-  status: 'sent' | 'refused' | 'failed';
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'superseded' | 'refused';
+  retry?: boolean;
+  at?: string;
   detail?: string;
 }
 
@@ -55,7 +65,7 @@ export interface RunRecord {
   changesTotal?: number;
   /** The run's figure snapshot (for the next re-run's comparison), relative to the ledger's folder. */
   figures?: string;
-  /** The set of outputs this run published (see output-writer.ts): its name and folder id. */
+  /** The set of outputs this run published (see output-files.ts): its name and folder id. */
   set?: { name: string; id: string };
   delivery?: DeliveryRecord[];
 }
@@ -121,6 +131,13 @@ export interface LedgerContents {
   records: RunRecord[];
   skipped: SkippedLine[];
 }
+
+/** A line that adds delivery steps to an earlier run's record. */
+const amendmentSchema = z.strictObject({
+  amends: text.min(1),
+  delivery: z.array(z.looseObject({ list: text, variant: text, recipients: z.array(text), status: text, detail: text.optional() })),
+});
+type Amendment = z.infer<typeof amendmentSchema>;
 
 /** Says which lines were skipped, in one sentence (for history, run and schedule). */
 export function describeSkipped(skipped: SkippedLine[]): string {
@@ -253,7 +270,10 @@ export class RunLedger {
   }
 
   async append(record: RunRecord): Promise<void> {
-    const line = Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8');
+    await this.appendLine(Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8'));
+  }
+
+  private async appendLine(line: Buffer): Promise<void> {
     await mkdir(this.folder, { recursive: true });
     const lock = await acquireLock(this.file, { waitMs: 30_000, staleMs: 10_000, purpose: 'ledger append' });
     try {
@@ -284,7 +304,10 @@ export class RunLedger {
    * it is recorded before the process exits. (No rotation here: the next append rotates.)
    */
   appendSync(record: RunRecord): void {
-    const line = Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8');
+    this.appendLineSync(Buffer.from(`${JSON.stringify(boundRecord(record))}\n`, 'utf8'));
+  }
+
+  private appendLineSync(line: Buffer): void {
     const release = acquireLockSync(this.file, { waitMs: 5_000, staleMs: 10_000 });
     try {
       const fd = openSync(this.file, 'a+');
@@ -323,9 +346,10 @@ export class RunLedger {
     }
   }
 
-  private async readFile(file: string): Promise<LedgerContents> {
+  private async readFile(file: string): Promise<LedgerContents & { amendments: Amendment[] }> {
     const records: RunRecord[] = [];
     const skipped: SkippedLine[] = [];
+    const amendments: Amendment[] = [];
     try {
       for await (const { line, text, tooLong } of readLines(file, LIMITS.lineBytes)) {
         if (tooLong) {
@@ -340,6 +364,12 @@ export class RunLedger {
           skipped.push({ file, line, reason: 'not JSON: cut short or damaged' });
           continue;
         }
+        if (typeof value === 'object' && value !== null && 'amends' in value) {
+          const amendment = amendmentSchema.safeParse(value);
+          if (amendment.success) amendments.push(amendment.data);
+          else skipped.push({ file, line, reason: 'not a delivery amendment: wrong shape' });
+          continue;
+        }
         const parsed = recordSchema.safeParse(value);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
@@ -349,22 +379,50 @@ export class RunLedger {
         records.push(parsed.data as RunRecord);
       }
     } catch (cause) {
-      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { records, skipped };
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { records, skipped, amendments };
       throw cause;
     }
-    return { records, skipped };
+    return { records, skipped, amendments };
   }
 
   /** Every record, oldest first, with the lines that could not be read. */
   async readAll(): Promise<LedgerContents> {
     const records: RunRecord[] = [];
     const skipped: SkippedLine[] = [];
+    const amendments: Amendment[] = [];
     for (let n = LIMITS.generations; n >= 0; n--) {
       const part = await this.readFile(this.generation(n));
       records.push(...part.records);
       skipped.push(...part.skipped);
+      amendments.push(...part.amendments);
+    }
+    // Each run's later delivery steps, in the order they were written, after the steps its record holds.
+    const byId = new Map(records.map((r) => [r.id, r]));
+    for (const amendment of amendments) {
+      const record = byId.get(amendment.amends);
+      if (record) record.delivery = [...(record.delivery ?? []), ...(amendment.delivery as DeliveryRecord[])];
     }
     return { records, skipped };
+  }
+
+  /** Adds delivery steps to the record of the run `id` (one line; read back into that record). */
+  async appendDelivery(id: string, delivery: DeliveryRecord[]): Promise<void> {
+    await this.appendLine(this.amendmentLine(id, delivery));
+  }
+
+  /** The same, synchronously: for a run stopped by a signal while an e-mail was going. */
+  appendDeliverySync(id: string, delivery: DeliveryRecord[]): void {
+    this.appendLineSync(this.amendmentLine(id, delivery));
+  }
+
+  private amendmentLine(id: string, delivery: DeliveryRecord[]): Buffer {
+    const bounded = delivery.map((d) => ({
+      ...d,
+      list: cutText(d.list),
+      recipients: d.recipients.slice(0, 50).map((r) => cutText(r)),
+      ...(d.detail ? { detail: cutText(d.detail) } : {}),
+    }));
+    return Buffer.from(`${JSON.stringify({ amends: id, delivery: bounded })}\n`, 'utf8');
   }
 
   /** Every readable record, oldest first (damaged lines are skipped: see readAll). */

@@ -1,10 +1,7 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { B4BError } from '../findings/finding.js';
+import { BusyError } from '../findings/errors.js';
 import { acquireLock, LockBusyError, lockStaleMs, type HeldLock } from './file-lock.js';
-
-/** The exit code of a run refused because another run of the same pack holds the lock. */
-export const LOCK_REFUSED = 75;
 
 /** The lock of one report or pack, in the output folder's `.locks/`. */
 export function runLockPath(outputDir: string, name: string): string {
@@ -26,11 +23,9 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
   } catch (cause) {
     if (!(cause instanceof LockBusyError)) throw cause;
     const holder = cause.holder;
-    throw new B4BError(
+    throw new BusyError(
       `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since}${holder.host !== hostname() ? `, on ${holder.host}` : ''})` : ''}; ` +
         `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,
-      [],
-      LOCK_REFUSED,
     );
   }
   try {

@@ -33,11 +33,15 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
     progress,
     stateFile: path.join(ledger.folder, 'scheduler-state.json'),
     run: async (job, slot, month) => {
-      const { executeRun } = await import('../run/execute-run.js');
-      await executeRun(
+      const [{ runMonth }, { layOut }, { deliverPending }] = await Promise.all([
+        import('../run/run.js'),
+        import('../layout/layout-threads.js'),
+        import('../run/deliver.js'),
+      ]);
+      const result = await runMonth(
         loaded,
         {
-          target: { kind: 'pack', name: job.pack },
+          targets: [{ kind: 'pack', name: job.pack }],
           month,
           trigger: 'schedule',
           job: job.name,
@@ -50,7 +54,12 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
           ...(options.signal ? { signal: options.signal } : {}),
         },
         progress,
+        { layOut },
       );
+      // Then the outbox: e-mails of earlier runs that could not go then (a mail server that was down).
+      await deliverPending(delivery, ledger, progress);
+      const failed = result.results.find((r) => r.record.outcome !== 'success');
+      if (failed) throw failed.error instanceof Error ? failed.error : new B4BError(failed.record.error ?? 'the run failed');
     },
   });
 }

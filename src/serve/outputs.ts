@@ -1,5 +1,5 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { currentSet } from '../run/output-writer.js';
+import { currentSet } from '../run/output-files.js';
 import path from 'node:path';
 import type { LoadedSettings } from '../config/settings.js';
 import type { PackSettings } from '../pack/pack-settings.js';
@@ -91,8 +91,8 @@ export async function outputFile(loaded: LoadedSettings, output: KnownOutput): P
     const root = await realpath(loaded.paths.outputDir);
     const real = await realpath(file);
     if (real !== path.join(root, ...output.rel.split('/'))) {
-      // A run's outputs are published as a set (src/run/output-writer.ts): the known path is a link
-      // through the set's `current` folder, and it must lead exactly to this file of the current set.
+      // Outputs published as links by an earlier version (src/run/output-files.ts publishes plain files):
+      // the known path is a link through the set's `current` folder, and must lead exactly to this file of the current set.
       const set = `${output.month}/${output.target.kind}-${output.target.name}`;
       const current = await currentSet(loaded.paths.outputDir, set);
       if (!current || real !== path.join(root, '.sets', ...set.split('/'), current, ...output.rel.split('/'))) return undefined;

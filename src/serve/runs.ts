@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { LoadedSettings } from '../config/settings.js';
-import { B4BError } from '../findings/finding.js';
-import { executeRun } from '../run/execute-run.js';
-import { executeMonthRun } from '../run/run-month.js';
-import { RunLedger, type RunRecord } from '../run/ledger.js';
+import { BusyError } from '../findings/errors.js';
+import { layOut } from '../layout/layout-threads.js';
+import type { RunRecord } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
-import { LOCK_REFUSED } from '../run/run-lock.js';
+import { runMonth } from '../run/run.js';
 import type { MonthKey } from '../model/month.js';
 
 export type Target = RunRecord['target'];
@@ -76,11 +75,9 @@ export class RunManager {
 
   private async work(job: ConsoleJob, onRunning: () => void, onFirst: (result: JobResult) => void): Promise<void> {
     let first = true;
-    let runId: string | undefined;
     const note =
       (level: 'info' | 'warn' | 'error') =>
-      (message: string, fields?: Record<string, unknown>): void => {
-        if (typeof fields?.run === 'string') runId = fields.run;
+      (message: string): void => {
         job.steps.push({ at: new Date(), level, message });
         if (first) onRunning();
       };
@@ -100,36 +97,19 @@ export class RunManager {
       first = false;
     };
     try {
-      if (job.wholeMonth) {
-        // The CLI's `run --month M`: one lock for the month, the workbook read once, one ledger record per output set.
-        const month = await executeMonthRun(this.loaded, request, progress);
-        const results = [
-          ...month.produced.map((run): JobResult => ({ target: run.record.target, outcome: 'success', record: run.record })),
-          ...month.notProduced.map(({ record: r, error }): JobResult => ({
-            target: r.target,
-            outcome: outcomeOf(error, r),
-            record: r,
-            // A skipped set's reason is its recorded warning, shown with the warnings.
-            ...(r.outcome !== 'skipped' && (r.error || error) ? { error: r.error ?? errorText(error) } : {}),
-          })),
-        ];
-        const order = (t: Target): number => job.targets.findIndex((x) => x.kind === t.kind && x.name === t.name);
-        for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
-      } else {
-        for (const target of job.targets) {
-          runId = undefined;
-          try {
-            const { record: r } = await executeRun(this.loaded, { ...request, target }, progress);
-            record({ target, outcome: 'success', record: r });
-          } catch (error) {
-            const r = runId ? (await new RunLedger(this.loaded.paths.ledger).read()).find((x) => x.id === runId) : undefined;
-            job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
-            record({ target, outcome: outcomeOf(error, r), error: errorText(error), ...(r ? { record: r } : {}) });
-          }
-        }
-      }
+      // The CLI's run: one lock for the month, the workbook read once, one ledger record per output set.
+      const run = await runMonth(this.loaded, { ...request, targets: job.wholeMonth ? 'all' : job.targets }, progress, { layOut });
+      const order = (t: Target): number => job.targets.findIndex((x) => x.kind === t.kind && x.name === t.name);
+      const results = run.results.map(({ target, record: r, error }): JobResult => ({
+        target,
+        outcome: outcomeOf(error, r),
+        record: r,
+        // A skipped set's reason is its recorded warning, shown with the warnings.
+        ...(r.outcome !== 'skipped' && r.outcome !== 'success' && (r.error || error) ? { error: r.error ?? errorText(error) } : {}),
+      }));
+      for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
     } catch (error) {
-      // The whole month refused (another run of the month holds its lock) or failed before any set ran.
+      // The configuration could not be read: nothing ran.
       job.steps.push({ at: new Date(), level: 'error', message: errorText(error) });
       for (const target of job.targets.slice(job.results.length)) record({ target, outcome: outcomeOf(error, undefined), error: errorText(error) });
     }
@@ -143,7 +123,8 @@ function errorText(error: unknown): string {
 
 /** already-running: another run held the lock; exists: the files exist and replacing them was not confirmed. */
 function outcomeOf(error: unknown, record: RunRecord | undefined): JobResult['outcome'] {
-  if (error instanceof B4BError && error.exitCode === LOCK_REFUSED) return 'already-running';
+  if (record?.outcome === 'success') return 'success';
+  if (error instanceof BusyError) return 'already-running';
   if (record?.outcome === 'refused') return 'exists';
   if (record?.outcome === 'skipped') return 'skipped';
   return 'failed';

@@ -1,7 +1,6 @@
 import type ExcelJS from 'exceljs';
 import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { B4BError, type Finding } from '../findings/finding.js';
-import { timed } from '../run/stage-clock.js';
 import { readCellValue, type CellReading } from './cell-value.js';
 
 /** One sheet as a sparse grid of interpreted cells (1-based rows and columns, as in Excel). */
@@ -80,7 +79,7 @@ function rowRuns(rows: number[]): string {
 export async function loadWorkbook(bytes: Uint8Array, file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<RawWorkbook> {
   // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
   // `--help`, `history` or `schedule --check`.
-  const { default: Excel } = await timed('imports', () => import('exceljs'));
+  const { default: Excel } = await import('exceljs');
   const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);

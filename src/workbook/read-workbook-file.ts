@@ -96,8 +96,10 @@ export async function readWorkbookFile(
   aliases: HeaderAliases,
   catalogue: IndicatorCatalogue,
   limits: InputLimits = DEFAULT_LIMITS,
+  onBytes: (bytes: Uint8Array) => void = () => undefined,
 ): Promise<CheckedDataset & { bytes: Uint8Array }> {
   const bytes = await readWorkbookBytes(file, limits);
+  onBytes(bytes);
   await checkArchive(bytes, file, limits);
   const raw = await loadWorkbook(bytes, file, limits);
   return { ...buildDataset(raw, aliases, catalogue, new Date(), limits), bytes };

@@ -3,18 +3,27 @@ import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
 describe('b4b-reports history', () => {
-  it('lists each run with its outcome, workbook hash and outputs; --json gives the ledger records', async () => {
+  it('lists each run in a short line with its outcome (and error below it); --run ID shows one in full; --json gives the ledger records', async () => {
     const project = await tempProject();
     expect(runCli(['history', '--settings', project.settings]).stdout).toContain('No runs recorded yet');
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
     expect(runCli(args).status).toBe(0);
     expect(runCli(args).status).toBe(1); // refused: exists, no --force
     const listing = runCli(['history', '--settings', project.settings]).stdout.trim().split('\n');
-    expect(listing).toHaveLength(2);
-    expect(listing[0]).toMatch(
-      /report performance\s+2023-10\s+on-demand\s+refused .* 0 files .* error: .*output\/2023-10\/performance-2023-10.pdf already exists/,
-    );
-    expect(listing[1]).toMatch(/report performance\s+2023-10\s+on-demand\s+success .* 2 files .* workbook [0-9a-f]{12}/);
+    expect(listing).toHaveLength(3);
+    for (const line of listing) expect(line.length).toBeLessThanOrEqual(100);
+    expect(listing[0]).toMatch(/^\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance +refused +\S+$/);
+    expect(listing[1]).toMatch(/^ {4}.*output\/2023-10\/performance-2023-10\.pdf already exists/);
+    expect(listing[2]).toMatch(/^\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance +success +current, \d+ warn +(\S+)$/);
+    const id = / (\S+)$/.exec(listing[2] ?? '')?.[1] ?? '';
+    const detail = runCli(['history', '--run', id, '--settings', project.settings]).stdout;
+    expect(detail).toMatch(new RegExp(`^Run \\S+-${id}: report performance for Oct-23, on-demand\\n`));
+    expect(detail).toMatch(/\nWorkbook: b4b-sample\.xlsx \(SHA-256 [0-9a-f]{16}…\)/);
+    expect(detail).toMatch(/\nFiles \(2\):\n {2}\S+performance-2023-10\.pdf\n {2}\S+performance-2023-10\.html\n/);
+    expect(detail).toMatch(/\nWarnings \(\d+\):\n {2}b4b-sample\.xlsx › /);
+    const unknown = runCli(['history', '--run', 'nonesuch', '--settings', project.settings]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('there is no run "nonesuch"');
     const json = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as {
       ok: boolean;
       ledger: string;

@@ -40,7 +40,7 @@ describe('b4b-reports run', () => {
     expect(relaxed.stderr).toContain('number-of-widgets-made: not supplied for Oct-23');
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
     const before = await stat(file);
-    const strict = runCli(['run', '--month', '2023-10', '--report', 'performance', '--strict', '--settings', project.settings]);
+    const strict = runCli(['run', '--month', '2023-10', '--report', 'performance', '--strict', '--force', '--settings', project.settings]);
     expect(strict.status).toBe(1);
     // The workbook's 5 findings (as validate lists them), then the report's 2 warnings.
     expect(strict.stderr).toContain('--strict: the run has 7 warning(s); nothing was written');

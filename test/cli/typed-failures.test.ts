@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, fileSystemError } from '../../src/findings/exit-codes.js';
+import { EXIT, fileSystemError } from '../../src/findings/errors.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 
@@ -49,7 +49,7 @@ describe('the output folder cannot be written', () => {
     await mkdir(project.output, { recursive: true });
     expect(mountTmpfs(project.output, 'size=64k')).toBe(true);
     const result = runReport(project);
-    expect(result.status).toBe(EXIT.IO_ERROR);
+    expect(result.status).toBe(EXIT.ioError);
     expect(result.stderr).toContain(
       `b4b-reports: cannot write a file in ${project.output}: the disk is full (ENOSPC). Free some space on it and run again; the last good outputs are as they were\n`,
     );
@@ -61,7 +61,7 @@ describe('the output folder cannot be written', () => {
     await mkdir(project.output, { recursive: true });
     expect(mountTmpfs(project.output, 'ro,size=64k')).toBe(true);
     const result = runReport(project);
-    expect(result.status).toBe(EXIT.CANT_CREATE);
+    expect(result.status).toBe(EXIT.cantCreate);
     expect(result.stderr).toMatch(
       new RegExp(
         `b4b-reports: cannot write ${project.output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\S+: the folder is on a read-only file system \\(EROFS\\); choose a writable folder \\(outputDir and ledger in config/b4b.yaml say where runs write\\)\n`,
@@ -75,7 +75,7 @@ describe('the output folder cannot be written', () => {
     await writeFile(path.join(project.root, 'blocker'), 'a file where a folder should be\n');
     await setOutputDir(project, 'blocker/output');
     const result = runReport(project);
-    expect(result.status).toBe(EXIT.CANT_CREATE);
+    expect(result.status).toBe(EXIT.cantCreate);
     expect(result.stderr).toMatch(
       /^b4b-reports: cannot write \S+\/blocker\/output\/\S*: a part of that path is a file, not a folder \(ENOTDIR\); choose a folder that exists or can be made/m,
     );
@@ -148,7 +148,7 @@ describe('names that JavaScript reserves', () => {
   it('--debug adds the stack trace, and only then', () => {
     const debug = runCli(['--debug', 'run', '--pack', '__proto__', '--month', '2023-10', '--settings', project.settings]);
     expect(debug.status).toBe(2);
-    expect(debug.stderr).toMatch(/^B4BError: there is no pack called "__proto__"/m);
+    expect(debug.stderr).toMatch(/^UsageError: there is no pack called "__proto__"/m);
     expect(debug.stderr).toMatch(NO_STACK);
   });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../src/config/settings.js';
 import { nearestKey } from '../../src/config/read-config.js';
 import { B4BError } from '../../src/findings/finding.js';
-import { loadPacks } from '../../src/run/build-pack.js';
+import { loadPacks } from '../../src/pack/load-packs.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 

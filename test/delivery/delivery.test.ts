@@ -7,7 +7,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
-import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import type { RunRequest } from '../../src/run/run.js';
+import { runOne } from '../fixtures/run-request.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { tempProject } from '../fixtures/temp-project.js';
@@ -51,7 +52,7 @@ beforeEach(() => {
 // Each run is a slot of its own: a slot that has run once is refused (it runs once).
 let slots = 0;
 const request = (deliver: RunRequest['deliver'], overrides: Partial<RunRequest> = {}): RunRequest => ({
-  target: { kind: 'pack', name: 'board' },
+  targets: [{ kind: 'pack', name: 'board' }],
   month: '2023-10',
   trigger: 'schedule',
   job: 'board-monthly',
@@ -68,9 +69,15 @@ const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest
 
 describe('e-mail delivery', () => {
   it('the local SMTP server receives the restricted board pack, with the right attachment, on the restricted list only', async () => {
-    const { record } = await executeRun(loaded, request({ public: [], restricted: ['board-members'] }), silentProgress);
-    expect(record.outcome).toBe('success');
-    expect(record.delivery).toEqual([{ list: 'board-members', variant: 'restricted', recipients: ['b4b-board@southampton.gov.uk'], status: 'sent' }]);
+    const { record: run } = await runOne(loaded, request({ public: [], restricted: ['board-members'] }), silentProgress);
+    expect(run.outcome).toBe('success');
+    // The run's record queues the e-mail; its later steps are amendments the ledger reads back into it.
+    const record = (await new RunLedger(loaded.paths.ledger).read()).find((r) => r.id === run.id)!;
+    expect(record.delivery?.map((d) => [d.list, d.variant, d.status])).toEqual([
+      ['board-members', 'restricted', 'queued'],
+      ['board-members', 'restricted', 'sending'],
+      ['board-members', 'restricted', 'sent'],
+    ]);
     expect(received).toHaveLength(1);
     const mail = received[0]!;
     expect(mail.subject).toBe('RESTRICTED: board pack, October 2023');
@@ -81,7 +88,7 @@ describe('e-mail delivery', () => {
   });
 
   it('refuses a restricted pack addressed to a public list: nothing is sent but the failure notice', async () => {
-    await expect(executeRun(loaded, request({ public: [], restricted: ['panel-members'] }), silentProgress)).rejects.toThrow(
+    await expect(runOne(loaded, request({ public: [], restricted: ['panel-members'] }), silentProgress)).rejects.toThrow(
       'the restricted board pack is addressed to the list "panel-members", which is not marked restricted in config/delivery.yaml; a restricted pack goes only to restricted lists, so nothing was sent',
     );
     expect(received.filter((m) => m.attachments.length > 0)).toEqual([]);
@@ -91,13 +98,16 @@ describe('e-mail delivery', () => {
     const last = (await new RunLedger(loaded.paths.ledger).read()).pop();
     expect(last?.outcome).toBe('failed');
     expect(last?.outputs).toEqual([]);
-    expect(last?.delivery?.map((d) => [d.list, d.status])).toEqual([['failure-notice', 'sent']]);
+    expect(last?.delivery?.map((d) => [d.list, d.status])).toEqual([
+      ['failure-notice', 'sending'],
+      ['failure-notice', 'sent'],
+    ]);
   });
 
   it('a failed run sends no pack, only a failure notice naming the problem', async () => {
-    await expect(
-      executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: '/nonexistent/b4b.xlsx' }), silentProgress),
-    ).rejects.toThrow('cannot read the workbook: no such file');
+    await expect(runOne(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: '/nonexistent/b4b.xlsx' }), silentProgress)).rejects.toThrow(
+      'cannot read the workbook: no such file',
+    );
     expect(received).toHaveLength(1);
     expect(received[0]?.attachments).toEqual([]);
     // The notice names the kind and place of each error, never a cell's text.
@@ -110,7 +120,7 @@ describe('e-mail delivery', () => {
     workbook.getWorksheet('Finance revenue')!.getCell('C2').value = '£1,540,000 (revised)';
     const file = path.join(tmpdir(), `b4b-finance-${process.pid}.xlsx`);
     await workbook.xlsx.writeFile(file);
-    await expect(executeRun(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: file }), silentProgress)).rejects.toThrow(
+    await expect(runOne(loaded, request({ public: [], restricted: ['board-members'] }, { workbook: file }), silentProgress)).rejects.toThrow(
       '£1,540,000 (revised)',
     );
     expect(received).toHaveLength(1);

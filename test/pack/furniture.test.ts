@@ -1,11 +1,10 @@
 import { PDFBool, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config/settings.js';
 import { readOutline, type OutlineEntry } from '../../src/pack/outline.js';
-import { buildPack, loadPacks } from '../../src/run/build-pack.js';
-import { buildConfiguredReport } from '../../src/run/configured-report.js';
+import { producePack } from '../../src/produce/pack.js';
+import { produceReport } from '../../src/produce/report.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { sampleInputs, testContext } from '../fixtures/sample-report.js';
 
 /**
  * Every PDF that October 2023's runs write (the reports alone, the packs and their item files, public
@@ -21,19 +20,18 @@ interface Written {
 const files: Written[] = [];
 
 beforeAll(async () => {
-  const loaded = await loadSettings();
-  const dataset = await sampleDataset();
+  const inputs = await sampleInputs();
+  const ctx = testContext();
   for (const [report, month] of [
     ['performance', '2023-10'],
     ['finance', '2023-10'],
     ['clinic-safeguarding', '2023-07'],
     ['clinic-pathways-through-care', '2023-07'],
   ] as const) {
-    files.push({ name: `${report}-${month}.pdf`, bytes: (await buildConfiguredReport(loaded, report, dataset, month)).pdf, front: 0 });
+    files.push({ name: `${report}-${month}.pdf`, bytes: (await produceReport(inputs, { name: report, month }, ctx)).pdf, front: 0 });
   }
-  const packs = await loadPacks(loaded);
   for (const name of ['panel', 'board']) {
-    const pack = await buildPack(loaded, packs, name, dataset, '2023-10', { numberItemFiles: true });
+    const pack = await producePack(inputs, name, '2023-10', ctx, { numberItemFiles: true });
     for (const variant of ['public', 'restricted'] as const) {
       const front = pdfText(Buffer.from(pack.variants[variant].pack))
         .split('\f')

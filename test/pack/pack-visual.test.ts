@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config/settings.js';
-import { buildPack, loadPacks, type PackOutput } from '../../src/run/build-pack.js';
+import type { PackOutput } from '../../src/produce/pack.js';
 import { compareWithGolden } from '../fixtures/compare-images.js';
 import { renderPagesGrey } from '../fixtures/pdf-text.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { samplePack } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 /**
@@ -17,8 +16,7 @@ let board: PackOutput;
 const PAGES = [2, 23, 24];
 
 beforeAll(async () => {
-  const loaded = await loadSettings();
-  board = await buildPack(loaded, await loadPacks(loaded), 'board', await sampleDataset(), '2023-10', { numberItemFiles: true });
+  board = await samplePack('board', '2023-10');
 });
 
 describe('the public board pack looks as it did when last checked by eye', () => {

@@ -1,21 +1,20 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import type { Dataset } from '../../src/dataset/types.js';
+import type { RunInputs } from '../../src/inputs/run-inputs.js';
 import { money000 } from '../../src/report/money.js';
-import { buildPack, loadPacks, type PackOutput } from '../../src/run/build-pack.js';
+import type { PackOutput } from '../../src/produce/pack.js';
 import type { PackSettings } from '../../src/pack/pack-settings.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
-let loaded: LoadedSettings;
+let inputs: RunInputs;
 let dataset: Dataset;
-let packs: Record<string, PackSettings>;
 let board: PackOutput;
 
 const pageTexts = (bytes: Uint8Array): string[] => {
@@ -24,10 +23,9 @@ const pageTexts = (bytes: Uint8Array): string[] => {
 };
 
 beforeAll(async () => {
-  loaded = await loadSettings();
-  dataset = await sampleDataset();
-  packs = await loadPacks(loaded);
-  board = await buildPack(loaded, packs, 'board', dataset, '2023-10', { numberItemFiles: true });
+  inputs = await sampleInputs();
+  dataset = inputs.workbook.dataset;
+  board = await samplePack('board', '2023-10', { inputs });
 });
 
 describe('the board pack for October 2023', () => {
@@ -150,7 +148,7 @@ describe('the board pack for October 2023', () => {
 
 describe('the panel pack', () => {
   it('has the covering report in the council template, paragraphs numbered on, then Appendix 1 from page 117', async () => {
-    const panel = await buildPack(loaded, packs, 'panel', dataset, '2023-10', { numberItemFiles: false });
+    const panel = await samplePack('panel', '2023-10', { inputs, numberItemFiles: false });
     const text = pdfText(Buffer.from(panel.variants.public.pack))
       .replace(/[ \t]*\n[ \t]*/g, '\n')
       .replace(/[ \t]+/g, ' ');
@@ -218,7 +216,7 @@ describe('the panel pack', () => {
         ],
       },
     };
-    const output = await buildPack(loaded, custom, 'custom', dataset, '2023-10', { numberItemFiles: true });
+    const output = await samplePack('custom', '2023-10', { inputs: { ...inputs, packs: custom, itemFiles: new Map([[file, await readFile(file)]]) } });
     const text = pdfText(Buffer.from(output.variants.public.pack));
     expect(text).toContain('MINUTES (Pages 1 - 2)');
     expect(text).toContain('PERFORMANCE (Pages 3 - 22)');

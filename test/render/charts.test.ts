@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartSvg, drawChart, textWidth, valueAxis } from '../../src/render/charts.js';
 import type { ChartModel } from '../../src/report/report-figures.js';
-import type { ReportOutput } from '../../src/run/build-report.js';
+import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';
 

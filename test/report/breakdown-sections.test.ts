@@ -7,8 +7,8 @@ import { cellName } from '../../src/report/printed-figures.js';
 import { teamPercent } from '../../src/report/report-figures.js';
 import { renderTemplate } from '../../src/report/template/render-template.js';
 import { ReportFigures } from '../../src/report/report-figures.js';
-import type { ConfiguredReportOutput } from '../../src/run/configured-report.js';
-import { B4BError } from '../../src/findings/finding.js';
+
+import { TemplateError } from '../../src/findings/errors.js';
 import { compareSnapshots, figuresSnapshot } from '../../src/run/figures-snapshot.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { HUB_SENTENCE_ETHNICITIES } from '../fixtures/seed-breakdowns.js';
@@ -26,7 +26,7 @@ const SEED = readFileSync(path.join(ROOT, 'test/fixtures/seed-000-breakdown-line
 const seedLine = (start: string): string => SEED.find((l) => l.startsWith(start)) ?? `(no seed line starting ${start})`;
 
 let dataset: Dataset;
-let report: ConfiguredReportOutput;
+let report: Awaited<ReturnType<typeof performanceReport>>;
 let lines: string[];
 let text: string;
 
@@ -200,7 +200,7 @@ describe('a month whose Breakdowns rows are missing', () => {
   });
 });
 
-describe("a template's mistakes with the breakdown helpers are configuration errors", () => {
+describe("a template's mistakes with the breakdown helpers are template errors", () => {
   it.each([
     ['{{breakdownFigure "pay-gap" "Mean gender pay gap" show="median"}}', 'expected show="value", "out-of" or "percent"'],
     ['{{breakdownChart "referral-source" type="pie"}}', 'expected one of line, bar, horizontal-bar, grouped-bar, stacked-bar, doughnut'],
@@ -210,12 +210,13 @@ describe("a template's mistakes with the breakdown helpers are configuration err
     const { catalogue } = await projectConfig();
     const render = (): unknown =>
       renderTemplate(template, new ReportFigures(dataset, catalogue, '2023-10'), { month: '2023-10', report: 'performance', service: '' });
-    expect(render).toThrow(B4BError);
+    expect(render).toThrow(TemplateError);
     expect(render).toThrow(message);
     try {
       render();
     } catch (error) {
-      expect((error as B4BError).exitCode).toBe(78);
+      // A template mistake: exit 1, code "template" under --json; the run names the template file.
+      expect([(error as TemplateError).exitCode, (error as TemplateError).code]).toEqual([1, 'template']);
     }
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/dataset/types.js';
 import { teamPercent } from '../../src/report/report-figures.js';
-import type { ReportOutput } from '../../src/run/build-report.js';
+import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';

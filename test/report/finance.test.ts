@@ -6,7 +6,7 @@ import type { Dataset } from '../../src/dataset/types.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import type { GridTableModel } from '../../src/report/finance-model.js';
 import { money000 } from '../../src/report/money.js';
-import type { ReportOutput } from '../../src/run/build-report.js';
+import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
 import { configuredReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';

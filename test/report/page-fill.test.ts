@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config/settings.js';
-import { buildConfiguredReport, type ConfiguredReportOutput } from '../../src/run/configured-report.js';
+import { produceReport, type ReportDocument } from '../../src/produce/report.js';
 import { pageFill, type PageFill } from '../fixtures/page-fill.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { sampleInputs, testContext } from '../fixtures/sample-report.js';
 
 /**
  * The layout grid: a section's table, text and charts fill its pages before a new one starts, so no
@@ -15,13 +14,13 @@ const REPORTS = [
   ['finance', '2023-10'],
 ] as const;
 
-const built = new Map<string, { output: ConfiguredReportOutput; fills: PageFill[] }>();
+const built = new Map<string, { output: ReportDocument; fills: PageFill[] }>();
 
 beforeAll(async () => {
-  const loaded = await loadSettings();
-  const dataset = await sampleDataset();
+  const inputs = await sampleInputs();
+  const ctx = testContext();
   for (const [name, month] of REPORTS) {
-    const output = await buildConfiguredReport(loaded, name, dataset, month);
+    const output = await produceReport(inputs, { name, month }, ctx);
     // The finance report's exemption notice takes deeper margins (src/render/pdf-document.ts).
     const margins = name === 'finance' ? { top: 66, bottom: 48 } : { top: 48, bottom: 40 };
     built.set(name, { output, fills: pageFill(output.pdf, margins) });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/dataset/types.js';
-import type { ReportOutput } from '../../src/run/build-report.js';
+import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { performanceReport, sampleDataset } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';

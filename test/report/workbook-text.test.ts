@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import type { Dataset } from '../../src/dataset/types.js';
 import { formatFinding } from '../../src/findings/finding.js';
-import type { ConfiguredReportOutput } from '../../src/run/configured-report.js';
+import type { ReportDocument as ConfiguredReportOutput } from '../../src/produce/report.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { withholdNames } from '../../src/workbook/personal-names.js';
 import { pdfText } from '../fixtures/pdf-text.js';

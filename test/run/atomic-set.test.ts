@@ -1,18 +1,19 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun } from '../../src/run/execute-run.js';
+
 import { RunLedger } from '../../src/run/ledger.js';
-import { currentSet } from '../../src/run/output-writer.js';
+import { currentSet, recoverSets } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { runRequest } from '../fixtures/run-request.js';
+import { runOne, runRequest } from '../fixtures/run-request.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
@@ -33,7 +34,7 @@ async function stoppedState(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
 }
 
-/** Starts a pack run and kills it (SIGKILL) at `moment`: a fault point, or mid-render (during "Building"). */
+/** Starts a pack run and kills it (SIGKILL) at `moment`: a fault point, or mid-render (while the pack is laid out). */
 async function killAt(args: string[], moment: string): Promise<void> {
   const env = { ...process.env, ...(moment === 'mid-render' ? {} : { B4B_FAULT_STOP_AT: moment }) };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -42,7 +43,7 @@ async function killAt(args: string[], moment: string): Promise<void> {
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   for (let i = 0; ; i++) {
     if (i > 2400) throw new Error(`the run never reached ${moment}: ${stderr}`);
-    if (moment === 'mid-render' ? stderr.includes('Building the panel pack') : await stoppedState(child.pid!)) break;
+    if (moment === 'mid-render' ? stderr.includes('pack panel: laying out') : await stoppedState(child.pid!)) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   if (moment === 'mid-render') await new Promise((resolve) => setTimeout(resolve, 300));
@@ -50,7 +51,7 @@ async function killAt(args: string[], moment: string): Promise<void> {
   expect(await closed).toBeNull();
 }
 
-describe('a pack run killed with kill -9 at any moment', () => {
+describe('a pack run killed with kill -9 at any moment, and a copy of its folder', () => {
   it('leaves a whole set, the old one or (once recorded and switched) the new one, and a readable ledger', { timeout: 240_000 }, async () => {
     const project = await tempProject();
     const args = ['run', '--month', '2023-10', '--pack', 'panel', '--force', '--settings', project.settings];
@@ -76,31 +77,59 @@ describe('a pack run killed with kill -9 at any moment', () => {
       expect(records).toHaveLength(1); // a killed run before its record leaves none
     }
 
-    // Killed after its record, before the switch: the old set is still whole and current.
+    const recorded = async (): Promise<(id: string) => boolean> => {
+      const runs = await ledger.read();
+      return (id) => runs.some((r) => r.outcome === 'success' && r.set?.id === id);
+    };
+    const isTheRecordedSet = async (): Promise<void> => {
+      const last = (await ledger.read()).pop();
+      expect(await currentSet(project.output, '2023-10/pack-panel')).toBe(last?.set?.id);
+      const now = await visible(monthDir);
+      expect(Object.keys(now).sort()).toEqual(Object.keys(original).sort());
+      for (const output of last?.outputs ?? []) expect(now[path.relative(monthDir, output.path)], output.path).toBe(output.sha256);
+    };
+
+    // Killed after its record, before any file changed: the old set is still whole; the next run (or
+    // serve or schedule, as they start) finishes publishing the recorded one.
     await killAt(args, 'recorded');
     expect(await visible(monthDir)).toEqual(original);
-    const recorded = (await ledger.read()).pop();
-    expect(recorded?.outcome).toBe('success');
-    expect(await currentSet(project.output, '2023-10/pack-panel')).not.toBe(recorded?.set?.id);
+    const atRecord = (await ledger.read()).pop();
+    expect(atRecord?.outcome).toBe('success');
+    expect(await currentSet(project.output, '2023-10/pack-panel')).not.toBe(atRecord?.set?.id);
+    expect(await recoverSets(project.output, '2023-10/', await recorded())).toEqual([
+      `2023-10/pack-panel: finished publishing run ${atRecord?.id}, which was stopped while its files were put in place`,
+    ]);
+    await isTheRecordedSet();
+    expect(original['panel-2023-10-public.pdf']).not.toBe((await visible(monthDir))['panel-2023-10-public.pdf']); // a new pack (its date differs)
+
+    // Killed while its files were put in place (one new, the rest old): finished the same way.
+    const before = await visible(monthDir);
+    await killAt(args, 'switching');
+    const mixed = await visible(monthDir);
+    expect(Object.keys(mixed).filter((f) => mixed[f] !== before[f])).toHaveLength(1);
+    await recoverSets(project.output, '2023-10/', await recorded());
+    await isTheRecordedSet();
 
     // Killed just after the switch: the whole new set, the one the ledger's last record names.
     await killAt(args, 'switched');
-    const last = (await ledger.read()).pop();
-    expect(await currentSet(project.output, '2023-10/pack-panel')).toBe(last?.set?.id);
-    const now = await visible(monthDir);
-    expect(Object.keys(now).sort()).toEqual(Object.keys(original).sort());
-    for (const output of last?.outputs ?? []) expect(now[path.relative(monthDir, output.path)]).toBe(output.sha256);
-    expect(now['panel-2023-10-public.pdf']).not.toBe(original['panel-2023-10-public.pdf']); // a new pack (its date differs)
+    await isTheRecordedSet();
     for (const name of ['panel-2023-10-public.pdf', 'panel-2023-10-restricted.pdf'])
       await expect(PDFDocument.load(await readFile(path.join(monthDir, name)))).resolves.toBeDefined();
 
     // The next run goes ahead (the dead runs' locks are taken over at once) and tidies their folders.
     expect(runCli(args).status).toBe(0);
-    const sets = await readdir(path.join(project.output, '.sets', '2023-10', 'pack-panel'));
-    expect(sets.filter((s) => s !== 'current')).toHaveLength(sets.length - 1);
+    expect(await readdir(path.join(project.output, '.sets', '2023-10', 'pack-panel'))).toEqual(['current.json']);
     const history = runCli(['history', '--settings', project.settings]);
     expect(history.status).toBe(0);
-    expect(history.stdout.split('\n')[0]).toMatch(/success .* 7 files\s+current/);
+    expect(history.stdout.split('\n')[0]).toMatch(/pack panel +success +current/);
+
+    // The month's files are plain files: a copy of the folder (cp -r, as to a shared drive) is whole.
+    const copy = await mkdtemp(path.join(tmpdir(), 'b4b-copy-'));
+    execFileSync('cp', ['-r', monthDir, copy]);
+    for (const [file] of Object.entries(await visible(monthDir))) {
+      expect((await lstat(path.join(monthDir, file))).isFile(), file).toBe(true);
+      if (file.endsWith('.pdf')) expect(execFileSync('pdfinfo', [path.join(copy, '2023-10', file)], { encoding: 'utf8' })).toMatch(/^Pages: +\d+$/m);
+    }
   });
 });
 
@@ -109,15 +138,15 @@ describe('a run whose record cannot be written', () => {
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const request = runRequest({ kind: 'report', name: 'performance' });
-    const first = await executeRun(loaded, request, silentProgress);
-    const pdf = first.printed[0]!;
+    const first = await runOne(loaded, request, silentProgress);
+    const pdf = first.record.outputs[0]!.path;
     const before = await readFile(pdf);
     // The disk fills as the success record is appended (the failure record after it gets through).
     const append = vi
       .spyOn(RunLedger.prototype, 'append')
       .mockRejectedValueOnce(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
     try {
-      await expect(executeRun(loaded, request, silentProgress)).rejects.toThrow(
+      await expect(runOne(loaded, request, silentProgress)).rejects.toThrow(
         `the run could not be recorded in the ledger ${loaded.paths.ledger} (ENOSPC: no space left on device, write); nothing was replaced`,
       );
     } finally {

@@ -117,9 +117,9 @@ describe('re-running a month', () => {
 
     const rerun = runCli([...base, '--workbook', changed, '--force']);
     expect(rerun.status, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('Figures changed since the last run of this month: 1\n');
+    expect(rerun.stderr).toContain('Figures changed since the last run of October 2023: 1\n');
     expect(rerun.stderr).toContain(
-      `  Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`,
+      `  report performance: Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`,
     );
     const last = (await new RunLedger(project.ledger).read()).pop();
     expect(last?.changes).toEqual([

@@ -4,14 +4,14 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun } from '../../src/run/execute-run.js';
+
 import { RunLedger } from '../../src/run/ledger.js';
 import type { Progress } from '../../src/run/progress.js';
 import { runLockPath, withRunLock } from '../../src/run/run-lock.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { runRequest } from '../fixtures/run-request.js';
+import { runOne, runRequest } from '../fixtures/run-request.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 const STALE = '600';
@@ -64,19 +64,19 @@ describe('a lock that is lost all the same', () => {
     const project = await tempProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const request = runRequest({ kind: 'report', name: 'performance' });
-    const first = await executeRun(loaded, request, silent());
-    const pdf = first.printed[0]!;
+    const first = await runOne(loaded, request, silent());
+    const pdf = first.record.outputs[0]!.path;
     const before = await readFile(pdf);
 
     // Mid-build, another host's run takes the lock over (as if this one had gone stale).
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     const thief = silent((message) => {
-      if (!message.startsWith('Building')) return;
+      if (!message.endsWith('building it')) return;
       spawnSync('rm', ['-rf', lockDir]);
       spawnSync('mkdir', [lockDir]);
       spawnSync('sh', ['-c', `echo '{"token":"other","pid":4242,"host":"another-host","since":"2023-11-10T07:00:00Z"}' > ${lockDir}/owner.json`]);
     });
-    const error = await executeRun(loaded, request, thief).catch((e: unknown) => e as Error & { exitCode?: number });
+    const error = await runOne(loaded, request, thief).catch((e: unknown) => e as Error & { exitCode?: number });
     expect(error).toBeInstanceOf(Error);
     expect((error as { exitCode?: number }).exitCode).toBe(75);
     expect((error as Error).message).toBe(

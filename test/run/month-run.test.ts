@@ -6,13 +6,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun } from '../../src/run/execute-run.js';
 import { RunLedger, type RunRecord } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
-import { skipReason } from '../../src/run/run-month.js';
+import { skipReason } from '../../src/produce/month.js';
+import { runOne } from '../fixtures/run-request.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli, type CliResult } from '../fixtures/run-cli.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { sampleInputs } from '../fixtures/sample-report.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -64,9 +64,9 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
       { kind: 'pack', name: 'board' },
     ] as const;
     for (const target of targets) {
-      await executeRun(
+      await runOne(
         loaded,
-        { target, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
+        { targets: [target], month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
         silentProgress,
       );
     }
@@ -86,9 +86,13 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
       'board-2023-10-public.pdf',
       'board-2023-10-restricted.pdf',
     ]);
-    expect(result.stderr).toContain(`Skipped: ${SKIPPED('clinic-safeguarding')}\n`);
-    expect(result.stderr).toContain(`Skipped: ${SKIPPED('clinic-pathways-through-care')}\n`);
-    expect(result.stderr).toMatch(/Done in \d+\.\d s: 4 output set\(s\) for October 2023 written, 2 skipped \(runs /);
+    // One summary: a line for the month, then a row per output with its status and files, or why it was not written.
+    expect(result.stderr).toMatch(/\nOctober 2023: 4 written, 2 skipped in \d+\.\d s\n/);
+    expect(result.stderr).toMatch(/\n {2}report performance +written +\S*2023-10\/performance-2023-10\.pdf\n/);
+    expect(result.stderr).toMatch(/\n {2}pack board +written +\S*2023-10\/board-2023-10-public\.pdf {2}\S*2023-10\/board-2023-10-restricted\.pdf\n/);
+    for (const clinic of ['clinic-safeguarding', 'clinic-pathways-through-care'])
+      expect(result.stderr).toMatch(new RegExp(`\\n {2}report ${clinic} +skipped {2}`));
+    expect(result.stderr).toContain(` skipped  ${SKIPPED('clinic-safeguarding')}\n`);
   });
 
   it('records one ledger record per output set, the skipped clinics with their warning, all from one reading of the workbook', () => {
@@ -117,44 +121,49 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     const again = runCli(['run', '--month', '2023-10', '--settings', month.settings]);
     expect(again.status).toBe(1);
     expect(again.stdout).toBe('');
-    expect(again.stderr).toContain('b4b-reports: 4 of 6 output set(s) for October 2023 were not written:\n');
+    expect(again.stderr).toContain(
+      'b4b-reports: 4 of 6 output set(s) for October 2023 were not written: report performance, report finance, pack panel, pack board (the summary says why)\n',
+    );
     expect(again.stderr).toMatch(
-      /\n {2}pack board: .*board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/,
+      /\n {2}pack board +refused +\S*2023-10\/board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/,
     );
     const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
     expect(advised.status, advised.stderr).toBe(0);
     expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');
   });
 
-  it('writes exactly the files the separate runs write, nothing for another month, with the same text, page images and HTML', async () => {
-    const written = await files(path.join(month.output, '2023-10'));
-    expect(written).toEqual(await files(path.join(separate.output, '2023-10')));
-    expect(written).toHaveLength(21);
-    expect(records.filter((r) => r.month !== '2023-10')).toEqual([]);
-    for (const file of written) {
-      const ours = await readFile(path.join(month.output, '2023-10', file));
-      const theirs = await readFile(path.join(separate.output, '2023-10', file));
-      if (file.endsWith('.html')) {
-        expect(ours.toString('utf8'), file).toBe(theirs.toString('utf8'));
-        continue;
+  it(
+    'writes exactly the files the separate runs write, nothing for another month, with the same text, page images and HTML',
+    { timeout: 240_000 },
+    async () => {
+      const written = await files(path.join(month.output, '2023-10'));
+      expect(written).toEqual(await files(path.join(separate.output, '2023-10')));
+      expect(written).toHaveLength(21);
+      expect(records.filter((r) => r.month !== '2023-10')).toEqual([]);
+      for (const file of written) {
+        const ours = await readFile(path.join(month.output, '2023-10', file));
+        const theirs = await readFile(path.join(separate.output, '2023-10', file));
+        if (file.endsWith('.html')) {
+          expect(ours.toString('utf8'), file).toBe(theirs.toString('utf8'));
+          continue;
+        }
+        expect(pdfText(ours), file).toBe(pdfText(theirs));
+        const a = pageImages(ours);
+        const b = pageImages(theirs);
+        expect(a.length, `${file}: pages`).toBe(b.length);
+        a.forEach((page, i) => expect(page.equals(b[i] ?? Buffer.alloc(0)), `${file}, page ${i + 1}`).toBe(true));
       }
-      expect(pdfText(ours), file).toBe(pdfText(theirs));
-      const a = pageImages(ours);
-      const b = pageImages(theirs);
-      expect(a.length, `${file}: pages`).toBe(b.length);
-      a.forEach((page, i) => expect(page.equals(b[i] ?? Buffer.alloc(0)), `${file}, page ${i + 1}`).toBe(true));
-    }
-  });
+    },
+  );
 });
 
 describe('what a month run produces for the clinics', () => {
   it('a clinic is produced for a month with team rows, and skipped, with the latest such month, for one without', async () => {
-    const loaded = await loadSettings();
-    const dataset = await sampleDataset();
+    const inputs = await sampleInputs();
     const clinic = { kind: 'report', name: 'clinic-safeguarding' } as const;
-    expect(skipReason(loaded, clinic, dataset, '2023-07')).toBeUndefined();
-    expect(skipReason(loaded, clinic, dataset, '2023-10')).toBe(SKIPPED('clinic-safeguarding'));
-    expect(skipReason(loaded, { kind: 'report', name: 'performance' }, dataset, '2023-10')).toBeUndefined();
+    expect(skipReason(inputs, clinic, '2023-07')).toBeUndefined();
+    expect(skipReason(inputs, clinic, '2023-10')).toBe(SKIPPED('clinic-safeguarding'));
+    expect(skipReason(inputs, { kind: 'report', name: 'performance' }, '2023-10')).toBeUndefined();
   });
 });
 

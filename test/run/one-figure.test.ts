@@ -4,13 +4,14 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../../src/pack/consistency.js';
-import { ReportFigures, type TableChoices } from '../../src/report/report-figures.js';
-import { executeRun } from '../../src/run/execute-run.js';
+
 import { silentProgress } from '../../src/run/progress.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { performanceReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
+import { producePack } from '../../src/produce/pack.js';
+import { produceReport } from '../../src/produce/report.js';
+import { performanceReport, SAMPLE, sampleDataset, sampleInputs, testContext } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
-import { runRequest } from '../fixtures/run-request.js';
+import { runOne, runRequest } from '../fixtures/run-request.js';
 
 const request = runRequest;
 
@@ -48,18 +49,29 @@ describe('one figure per indicator and month', () => {
     ]);
   });
 
-  it('takes an indicator that no template ties to a section from the same table in every document of a pack', async () => {
-    const loaded = await loadSettings();
-    const dataset = await sampleDataset();
-    const choices: TableChoices = new Map();
-    const id = 'number-of-children-in-our-care';
-    const first = new ReportFigures(dataset, loaded.catalogue, '2023-10', [], choices).findRow(id, 'Children remain within or return to birth families');
-    const later = new ReportFigures(dataset, loaded.catalogue, '2023-07', [], choices).findRow(id);
-    const alone = new ReportFigures(dataset, loaded.catalogue, '2023-07').findRow(id);
-    expect(first?.table.section).toBe('Children remain within or return to birth families');
-    expect(later?.table).toBe(first?.table);
-    // Without the pack's choice the same lookup takes another table: the choice is what keeps one figure.
-    expect(alone?.table).not.toBe(first?.table);
+  it("a report reads the same tables in a pack as alone: the board pack's clinic prints the stand-alone clinic's figures", async () => {
+    const inputs = await sampleInputs();
+    const alone = await produceReport(inputs, { name: 'clinic-safeguarding', month: '2023-07' }, testContext());
+    const board = await producePack(inputs, 'board', '2023-10', testContext(), { numberItemFiles: true });
+    const inBoard = board.printed.filter((f) => f.document === 'clinic-safeguarding');
+    const key = (f: { kind: string; indicator: string; month: string; label?: string }): string => `${f.kind}|${f.indicator}|${f.month}|${f.label ?? ''}`;
+    const standAlone = new Map(alone.printed.map((f) => [key(f), f.text]));
+    expect(inBoard.length).toBeGreaterThan(100);
+    expect(
+      inBoard
+        .filter((f) => standAlone.get(key(f)) !== f.text)
+        .map((f) => `${f.name} ${f.month}: ${f.text} in the pack, ${standAlone.get(key(f)) ?? 'nothing'} alone`),
+    ).toEqual([]);
+    // And the text the reader sees: the clinic's pages in the pack read as the clinic alone, but for the pack's stamps and page numbers.
+    const strip = (text: string): string =>
+      text
+        .replace(/Page \d+/g, '')
+        .replace(/Agenda Item \d+|Appendix \d+/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const aloneText = strip(pdfText(alone.pdf));
+    const item = board.variants.restricted.items.find((i) => pdfText(Buffer.from(i.bytes)).includes('Assurance Clinic - Safeguarding'));
+    expect(strip(pdfText(Buffer.from(item?.bytes ?? new Uint8Array())))).toContain(aloneText);
   });
 });
 
@@ -94,7 +106,7 @@ describe('a run of the sample month', () => {
   });
 
   it('records every difference of the October 2023 board pack with both cells and the pages the rows are on', async () => {
-    const { record } = await executeRun(loaded, request({ kind: 'pack', name: 'board' }), silentProgress);
+    const { record } = await runOne(loaded, request({ kind: 'pack', name: 'board' }), silentProgress);
     const differences = record.warnings.filter((w) => w.startsWith('the pack prints different'));
     expect(differences.length).toBeGreaterThan(0);
     const cla = differences.find((w) => w.includes('"Number of children in our care"'));
@@ -109,11 +121,11 @@ describe('a run of the sample month', () => {
   });
 
   it('prints and records the workbook findings, and --strict fails on them', async () => {
-    const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
+    const { record } = await runOne(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
     expect(record.warnings).toContainEqual(
       expect.stringContaining('b4b-sample.xlsx › \'B4B data set\'!O20: Number of children in our care: the tables "Right service right time" (row C20)'),
     );
-    await expect(executeRun(loaded, request({ kind: 'report', name: 'performance' }, { strict: true }), silentProgress)).rejects.toThrow(
+    await expect(runOne(loaded, request({ kind: 'report', name: 'performance' }, { strict: true }), silentProgress)).rejects.toThrow(
       /--strict: the run has \d+ warning\(s\); nothing was written:\n {2}b4b-sample\.xlsx › 'B4B data set'!O20: Number of children in our care/,
     );
   });
@@ -128,7 +140,7 @@ describe('a run of the sample month', () => {
     expect(withoutSeries).not.toBe(config);
     await writeFile(measures, withoutSeries);
     const noSeries = await loadSettings({ settingsFile: project.settings });
-    const { record } = await executeRun(noSeries, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
+    const { record } = await runOne(noSeries, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
     expect(record.warnings).toContainEqual(
       expect.stringContaining('Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series'),
     );
@@ -167,8 +179,8 @@ describe('a re-run after a target, a benchmark and the commentary changed', () =
     const changed = path.join(project.root, 'changed.xlsx');
     await workbook.xlsx.writeFile(changed);
 
-    await executeRun(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
-    const { record } = await executeRun(loaded, request({ kind: 'report', name: 'performance' }, { workbook: changed }), silentProgress);
+    await runOne(loaded, request({ kind: 'report', name: 'performance' }), silentProgress);
+    const { record } = await runOne(loaded, request({ kind: 'report', name: 'performance' }, { workbook: changed }), silentProgress);
     const changes = record.changes ?? [];
     const about = (what: string): string[] =>
       changes

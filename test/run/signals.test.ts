@@ -9,11 +9,16 @@ import { ROOT } from '../fixtures/workbooks.js';
 
 /** Starts a run, sends `signal` once it is building, and returns its exit code and stderr. */
 async function stopWhileBuilding(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // As a service runs it: stderr not a terminal, so JSON lines.
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, B4B_LOG_FORMAT: 'json' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  for (let i = 0; !stderr.includes('"message":"Building the'); i++) {
+  for (let i = 0; !/"message":"(pack|report) \S+: (laying out|building)/.test(stderr); i++) {
     if (i > 2400) throw new Error(`the run never started building: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -31,7 +36,7 @@ describe('SIGTERM and SIGINT during a run', () => {
 
     const term = await stopWhileBuilding(pack, 'SIGTERM');
     expect(term.code).toBe(143);
-    expect(term.stderr).toContain('b4b-reports: the run was stopped by SIGTERM before it finished; the last good outputs are unchanged\n');
+    expect(term.stderr).toContain('"level":"error","message":"the run was stopped by SIGTERM before it finished; the last good outputs are unchanged"');
     expect((await readFile(file)).equals(before)).toBe(true);
 
     const int = await stopWhileBuilding(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings], 'SIGINT');

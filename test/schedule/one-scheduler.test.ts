@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScheduleSettings } from '../../src/config/delivery.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { executeRun, type RunRequest } from '../../src/run/execute-run.js';
+import type { RunRequest } from '../../src/run/run.js';
+import { runOne } from '../fixtures/run-request.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { createProgress, silentProgress } from '../../src/run/progress.js';
 import { localTime, PackScheduler, ScheduleError } from '../../src/schedule/scheduler.js';
@@ -132,7 +133,7 @@ describe('two runs of one slot started at the same instant', () => {
     const loaded = await loadSettings({ settingsFile: project.settings });
     // The workbook is missing, so each run fails at once after taking the lock: fast, and a failed slot has run.
     const request: RunRequest = {
-      target: { kind: 'pack', name: 'board' },
+      targets: [{ kind: 'pack', name: 'board' }],
       month: '2023-10',
       trigger: 'schedule',
       job: 'board-monthly',
@@ -143,7 +144,7 @@ describe('two runs of one slot started at the same instant', () => {
       waitMs: 60_000,
       numberItemFiles: true,
     };
-    const results = await Promise.allSettled([executeRun(loaded, request, silentProgress), executeRun(loaded, request, silentProgress)]);
+    const results = await Promise.allSettled([runOne(loaded, request, silentProgress), runOne(loaded, request, silentProgress)]);
     const messages = results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok')).sort();
     expect(messages[0]).toContain('cannot read the workbook: no such file');
     expect(messages[1]).toMatch(/^the 2023-11-10T07:00 slot of the job "board-monthly" has already run \(run \S+\); it runs once$/);

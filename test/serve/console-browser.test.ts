@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
-import { executeRun } from '../../src/run/execute-run.js';
+import { runOne } from '../fixtures/run-request.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { uploadsDir } from '../../src/serve/uploads.js';
 import { axeViolations, launchBrowser, type HeadlessBrowser } from '../fixtures/browser.js';
@@ -196,9 +196,9 @@ describe('the console in a browser', () => {
   });
 
   it('a viewer sees public outputs only and cannot fetch a restricted file by any URL', async () => {
-    await executeRun(
+    await runOne(
       konsole.loaded,
-      { target: { kind: 'report', name: 'finance' }, month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
+      { targets: [{ kind: 'report', name: 'finance' }], month: '2023-10', trigger: 'on-demand', force: false, strict: false, waitMs: 0, numberItemFiles: true },
       silentProgress,
     );
     const officer = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/run/ledger.js';
-import { monthLockName } from '../../src/run/execute-run.js';
+import { monthLockName } from '../../src/run/run.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { withRunLock } from '../../src/run/run-lock.js';
 import { isPublicOutput } from '../../src/serve/outputs.js';

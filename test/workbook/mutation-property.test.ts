@@ -20,7 +20,8 @@ import type { Figure } from '../../src/dataset/types.js';
 import { B4BError, formatFinding, type Finding } from '../../src/findings/finding.js';
 import { ReportFigures, type IndicatorTableModel } from '../../src/report/report-figures.js';
 import { renderTemplate } from '../../src/report/template/render-template.js';
-import { buildReport } from '../../src/run/build-report.js';
+import { buildReport } from '../../src/produce/report.js';
+import { testContext } from '../fixtures/sample-report.js';
 import { checkArchive } from '../../src/workbook/check-archive.js';
 import { dateToSerial, readCellValue, type CellReading } from '../../src/workbook/cell-value.js';
 import { loadWorkbook, type RawWorkbook, type SheetGrid } from '../../src/workbook/load-workbook.js';
@@ -273,18 +274,21 @@ describe(`the sample workbook, mutated (seed ${SEED}; replay with B4B_FUZZ_SEED=
       const { raw, what } = mutateGrid(rng, sample);
       const checked = buildDataset(raw, aliases, catalogue, new Date(Date.UTC(2023, 10, 15)));
       if (checked.findings.some((f) => f.severity === 'error')) continue;
-      const output = await buildReport({
-        dataset: checked.dataset,
-        catalogue,
-        teamMeasures,
-        month: MONTH,
-        templateSource: template,
-        commentaryReport: 'performance',
-        title: 'Fuzz',
-        council: 'C',
-        service: 'S',
-        format: {},
-      });
+      const output = await buildReport(
+        {
+          dataset: checked.dataset,
+          catalogue,
+          teamMeasures,
+          month: MONTH,
+          templateSource: template,
+          commentaryReport: 'performance',
+          title: 'Fuzz',
+          council: 'C',
+          service: 'S',
+          format: {},
+        },
+        testContext(),
+      );
       const text = pdfText(Buffer.from(output.pdf));
       const tokens = new Set(text.split(/\s+/));
       const printed = output.blocks

@@ -1,10 +1,17 @@
+import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { monthLabel } from '../../model/month.js';
+import type { DeliveryRecord, RunRecord } from '../../run/ledger.js';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
+import { fitLine } from '../log-format.js';
+import { changeLine } from '../run-summary.js';
 
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
   limit: number;
+  run?: string;
 }
 
 /** --limit: a whole number of runs, 1 or more ("abc", "0", "-5" and "2.5" are usage errors). */
@@ -13,24 +20,86 @@ function positiveWholeNumber(value: string): number {
   return Number(value);
 }
 
+/** "06 Dec 10:16": when a run started, in local time. */
+function when(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${pad(d.getDate())} ${d.toLocaleString('en-GB', { month: 'short' })} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The first line of an error, with the line after it when the first only introduces it ("…; nothing was written:"). */
+function errorLine(error: string): string {
+  const [first = '', second = ''] = error.split('\n');
+  return first.endsWith(':') && second.trim() ? `${first} ${second.trim()}` : first;
+}
+
+/** The last step of each e-mail of a run: "board-members sent". */
+function deliveryLine(delivery: DeliveryRecord[] | undefined): string | undefined {
+  if (!delivery?.length) return undefined;
+  const last = new Map<string, string>();
+  for (const d of delivery) last.set(d.list, d.status);
+  return [...last].map(([list, status]) => `${list} ${status}`).join(', ');
+}
+
+/** A run's short name: the random end of its id (`history --run` takes either). */
+const shortId = (id: string): string => id.split('-').pop() ?? id;
+
+/** One run in a line of at most about 100 characters (the error and e-mails, when there are any, on a line of their own below). */
+function runLines(r: RunRecord, current: boolean): string[] {
+  const flags = [
+    r.outcome === 'success' && current ? 'current' : '',
+    r.warnings.length ? `${r.warningsTotal ?? r.warnings.length} warn` : '',
+    r.changes ? `${r.changesTotal ?? r.changes.length} changed` : '',
+  ].filter(Boolean);
+  const lines = [
+    `${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(28)}  ${r.outcome.padEnd(7)}  ${flags.join(', ').padEnd(20)}  ${shortId(r.id)}`,
+  ];
+  if (r.error) lines.push(fitLine(`    ${errorLine(r.error)}`, 100));
+  const mail = deliveryLine(r.delivery);
+  if (mail) lines.push(`    e-mail: ${mail}`);
+  return lines;
+}
+
+/** One run in full: `history --run ID`. */
+function runDetail(r: RunRecord, current: boolean): string[] {
+  return [
+    `Run ${r.id}: ${r.target.kind} ${r.target.name} for ${monthLabel(r.month)}, ${r.trigger}${r.job ? ` (job ${r.job}, slot ${r.slot ?? '-'})` : ''}`,
+    `Started ${r.startedAt}, ${(r.durationMs / 1000).toFixed(1)} s; ${r.outcome}${r.outcome === 'success' ? (current ? ' (its files are the current ones)' : ' (replaced since)') : ''}`,
+    `Workbook: ${path.basename(r.workbook.path)}${r.workbook.sha256 ? ` (SHA-256 ${r.workbook.sha256.slice(0, 16)}…)` : ''}, ${r.workbook.path}`,
+    ...(r.error ? ['Error:', ...r.error.split('\n').map((l) => `  ${l}`)] : []),
+    ...(r.outputs.length ? [`Files (${r.outputs.length}):`, ...r.outputs.map((o) => `  ${o.path}`)] : []),
+    ...(r.warnings.length ? [`Warnings (${r.warningsTotal ?? r.warnings.length}):`, ...r.warnings.map((w) => `  ${w}`)] : []),
+    ...(r.changes ? [`Figures changed since the run before (${r.changesTotal ?? r.changes.length}):`, ...r.changes.map((c) => `  ${changeLine(c)}`)] : []),
+    ...(r.delivery?.length
+      ? ['E-mail:', ...r.delivery.map((d) => `  ${d.at ?? ''} ${d.list} (${d.variant}): ${d.status}${d.detail ? `: ${d.detail}` : ''}`.trimEnd())]
+      : []),
+  ];
+}
+
 export function registerHistory(program: Command): void {
   program
     .command('history')
-    .description('List recorded runs, newest first: what ran, for which month, how it ended, what it wrote and sent')
+    .description('List recorded runs, newest first: what ran, for which month, how it ended; --run ID shows one run in full')
     .addOption(new Option('--limit <n>', 'how many runs to list (a whole number, 1 or more)').default(20).argParser(positiveWholeNumber))
+    .option('--run <id>', 'show one run in full: its workbook, files, every warning, the figures that changed, its e-mails')
     .option('--json', 'print {"ok": true, "ledger": FILE, "runs": [...]} with the ledger records, newest first')
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
-      const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-writer.js')]);
+      const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-files.js')]);
       const { records, skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
       if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);
-      const runs = records.reverse().slice(0, options.limit);
+      const newestFirst = records.reverse();
+      const runs =
+        options.run !== undefined ? newestFirst.filter((r) => r.id === options.run || shortId(r.id) === options.run) : newestFirst.slice(0, options.limit);
+      if (options.run !== undefined && runs.length === 0)
+        throw new UsageError(`there is no run "${options.run}" in ${loaded.paths.ledger}; "b4b-reports history" lists the runs`);
       const current = new Map<string, string | undefined>();
       for (const r of runs) if (r.set && !current.has(r.set.name)) current.set(r.set.name, await currentSet(loaded.paths.outputDir, r.set.name));
+      const isCurrent = (r: RunRecord): boolean => r.set !== undefined && current.get(r.set.name) === r.set.id;
       if (options.json) {
         writeJson({ ok: true, ledger: loaded.paths.ledger, runs });
         return;
@@ -39,25 +108,8 @@ export function registerHistory(program: Command): void {
         process.stdout.write(`No runs recorded yet (${loaded.paths.ledger}).\n`);
         return;
       }
-      const lines = runs.map((r) => {
-        const delivery = r.delivery?.map((d) => `${d.list}:${d.status}`).join(',') ?? '-';
-        const changes = r.changes ? `${r.changes.length} changed` : '-';
-        return [
-          r.startedAt.replace('T', ' ').slice(0, 19),
-          `${r.target.kind} ${r.target.name}`.padEnd(28),
-          r.month,
-          r.trigger.padEnd(9),
-          r.outcome.padEnd(7),
-          `${(r.durationMs / 1000).toFixed(1)}s`.padStart(6),
-          `${r.outputs.length} files`.padStart(8),
-          r.set && current.get(r.set.name) === r.set.id ? 'current' : '       ',
-          `${r.warnings.length} warn`.padStart(7),
-          changes.padStart(10),
-          `workbook ${r.workbook.sha256?.slice(0, 12) ?? '?'}`,
-          `delivery ${delivery}`,
-          ...(r.error ? [`error: ${r.error.split('\n')[0]}`] : []),
-        ].join('  ');
-      });
+      const lines =
+        options.run !== undefined ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord)) : runs.flatMap((r) => runLines(r, isCurrent(r)));
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

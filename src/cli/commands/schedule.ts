@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { B4BError } from '../../findings/finding.js';
 import { acquireLock, LockBusyError, lockStaleMs } from '../../run/file-lock.js';
 import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
-import { LOCK_REFUSED } from '../../run/run-lock.js';
+import { BusyError, EXIT } from '../../findings/errors.js';
 import { stopOnSignals } from '../../run/stop-signal.js';
 
 interface ScheduleOptions extends ProjectOptions {
@@ -71,20 +70,27 @@ export function registerSchedule(program: Command): void {
         stop.dispose();
         if (!(cause instanceof LockBusyError)) throw cause;
         const holder = cause.holder;
-        throw new B4BError(
+        throw new BusyError(
           `another scheduler is running${holder ? ` (process ${holder.pid} on ${holder.host}, started ${holder.since})` : ''}; only one runs at a time, so this one did not start. ` +
             'Stop the other one first, or start this one with --standby to take over when it stops.',
-          [],
-          LOCK_REFUSED,
         );
       }
       held.lock = lock;
       const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
       if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
+      // What a run killed while it put its files in place left is finished (or undone) first, and the
+      // e-mails earlier runs could not send (the outbox) go now.
+      const [{ recoverPublishing }, { deliverPending }, { loadDeliverySettings }] = await Promise.all([
+        import('../../run/run.js'),
+        import('../../run/deliver.js'),
+        import('../../config/settings.js'),
+      ]);
+      await recoverPublishing(loaded, progress);
+      await deliverPending(await loadDeliverySettings(loaded), new RunLedger(loaded.paths.ledger), progress);
       const running = scheduler;
       lock.signal.addEventListener('abort', () => {
         progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);
-        void running.stop().then(() => process.exit(LOCK_REFUSED));
+        void running.stop().then(() => process.exit(EXIT.busy));
       });
       // Scheduled runs lay their documents out in a layout thread, which ends after ten idle minutes.
       (await import('../../layout/layout-threads.js')).startLayoutThreads({ idleMs: 10 * 60_000 });

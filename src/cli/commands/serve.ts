@@ -55,6 +55,8 @@ export function registerServe(program: Command): void {
         );
       }
       const progress = createProgress();
+      // A run killed while it put its files in place is finished (or undone) before anyone is shown its month.
+      await (await import('../../run/run.js')).recoverPublishing(loaded, progress);
       let scheduler: PackScheduler | undefined;
       if (options.schedule) {
         const { configuredScheduler } = await import('../../schedule/configured-scheduler.js');

@@ -2,9 +2,6 @@ import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableMode
 import type { GridTableModel } from '../finance-model.js';
 import type { BreakdownChartModel, FigureRef } from '../breakdown-figures.js';
 
-/** A template that cannot be used is a configuration error (exit 78). */
-export const TEMPLATE_ERROR = 78;
-
 /** A run of text, bold or not ("**right support**" in a template). */
 export interface Run {
   text: string;

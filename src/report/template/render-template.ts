@@ -6,7 +6,11 @@ import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
 import { B4BError, type SourceRef } from '../../findings/finding.js';
-import { parseTemplateText, TEMPLATE_ERROR, textBlocks, type Block, type InlineFigure } from './blocks.js';
+import { TemplateError } from '../../findings/errors.js';
+
+/** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
+const TEMPLATE_ERROR = 78;
+import { parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
 import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
 
 export interface TemplateContext {
@@ -154,11 +158,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   hb.registerHelper('breakdownFigure', (measure: unknown, category: unknown, options: HashOptions) => {
     const show = text(options.hash.show) ?? 'value';
     if (show !== 'value' && show !== 'out-of' && show !== 'percent') {
-      throw new B4BError(
-        `{{breakdownFigure "${String(measure)}" "${String(category)}" show="${show}"}}: expected show="value", "out-of" or "percent"`,
-        [],
-        TEMPLATE_ERROR,
-      );
+      throw new TemplateError(`{{breakdownFigure "${String(measure)}" "${String(category)}" show="${show}"}}: expected show="value", "out-of" or "percent"`);
     }
     const figure = breakdowns.figure(String(measure), String(category), show, options.hash.grouping === true);
     return inlineMark({ text: figure.text, figures: figure.refs });
@@ -173,7 +173,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     const h = options.hash;
     const type = text(h.type) ?? 'bar';
     if (!CHART_TYPES.includes(type as (typeof CHART_TYPES)[number])) {
-      throw new B4BError(`{{breakdownChart ... type="${type}"}}: expected one of ${CHART_TYPES.join(', ')}`, [], TEMPLATE_ERROR);
+      throw new TemplateError(`{{breakdownChart ... type="${type}"}}: expected one of ${CHART_TYPES.join(', ')}`);
     }
     const labels = text(h.labels)?.split('|');
     const series = args.map((spec, i) => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
-import { configuredTargets } from '../../run/run-month.js';
+import { allTargets } from '../../inputs/run-inputs.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { checkWorkbook } from '../../dataset/check-workbook.js';
 import { isMonthKey, monthLabel, monthLongLabel } from '../../model/month.js';
@@ -50,7 +50,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
       errorCount: check.errors.length,
       reports: Object.entries(loaded.settings.reports).map(([name, r]) => ({ value: `report:${name}`, name, title: r.title, checked: name === 'performance' })),
       packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting })),
-      wholeMonth: configuredTargets(loaded, Object.keys(packs)).map(targetLabel).join(', '),
+      wholeMonth: allTargets(loaded, packs).map(targetLabel).join(', '),
     });
   });
 
@@ -62,7 +62,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
     const what = typeof body.what === 'string' ? body.what : '';
     const packs = await loadPacks(loaded);
     let targets: Target[] | undefined;
-    if (what === 'month') targets = configuredTargets(loaded, Object.keys(packs));
+    if (what === 'month') targets = allTargets(loaded, packs);
     else {
       const [kind, name] = what.split(':');
       if (kind === 'report' && name && Object.hasOwn(loaded.settings.reports, name)) targets = [{ kind: 'report', name }];

@@ -1,12 +1,11 @@
-import { PDFDocument } from 'pdf-lib';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { CONFIG_ERROR } from '../config/read-config.js';
-import { readYaml } from '../config/read-yaml.js';
-import type { LoadedSettings } from '../config/settings.js';
-import { readRegularFile } from '../workbook/read-workbook-file.js';
+import { PDFDocument } from 'pdf-lib';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
+import { coveringReportHtml } from '../html/covering-report-html.js';
+import { glossaryHtml } from '../html/glossary-html.js';
+import type { RunInputs } from '../inputs/run-inputs.js';
+import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 import {
   assemblePack,
   CONFIDENTIAL_TEXT,
@@ -18,22 +17,15 @@ import {
   type PackPart,
   type PackVariant,
 } from '../pack/assemble.js';
-import { glossarySchema } from '../pack/glossary.js';
-import { glossaryHtml } from '../html/glossary-html.js';
-import { coveringReportHtml } from '../html/covering-report-html.js';
+import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
-import { layOut } from '../layout/layout-threads.js';
-import { loadPacks } from '../pack/load-packs.js';
-import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
+import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
 import { fillText, packTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
-import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
-import { buildConfiguredReport } from './configured-report.js';
-import type { RunCache } from './run-cache.js';
-import { begin, timed } from './stage-clock.js';
-import type { PlacedFigure } from './build-report.js';
-import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
-import type { TableChoices } from '../report/report-figures.js';
+import type { ProduceContext } from './context.js';
+import { packFiles, type OutputSet } from './output-set.js';
+import { produceReport, type PlacedFigure } from './report.js';
+import { describeWarnings } from './warnings.js';
 
 export interface PackVariantOutput {
   pack: Uint8Array;
@@ -53,31 +45,6 @@ export interface PackOutput {
   printed: PackFigure[];
   /** Milliseconds: reports (read excluded: model, charts and layout together), covering report, assembly. */
   timings: { reports: number; model: number; charts: number; layout: number; assembly: number };
-}
-
-export { loadPacks };
-
-/** Why bytes are not a PDF pdf-lib can include, or undefined when they are one. */
-async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (!head.includes('%PDF-')) {
-    const start = Buffer.from(bytes.subarray(0, 4));
-    const what = start.subarray(0, 2).equals(Buffer.from('PK'))
-      ? 'it is a zip archive (a Word or Excel file?)'
-      : start.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))
-        ? 'it is an old Office file (.doc or .xls)'
-        : bytes.length === 0
-          ? 'it is empty'
-          : 'it does not start with %PDF-';
-    return what;
-  }
-  try {
-    await PDFDocument.load(bytes, { updateMetadata: false });
-    return undefined;
-  } catch (cause) {
-    const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
-    return /encrypt/i.test(reason) ? 'it is encrypted (password-protected); save an unprotected copy' : `it is damaged (${reason})`;
-  }
 }
 
 /**
@@ -115,16 +82,17 @@ function appendixLabel(doc: PackDocument): string | undefined {
  * A pack for a month: every document rendered once, then assembled twice (public and restricted)
  * with the front sheet and agenda, whose page ranges come from the assembled items.
  */
-export async function buildPack(
-  loaded: LoadedSettings,
-  packs: Record<string, PackSettings>,
+export async function producePack(
+  inputs: RunInputs,
   name: string,
-  dataset: Dataset,
   month: MonthKey,
-  options: { numberItemFiles: boolean; cache?: RunCache },
+  ctx: ProduceContext,
+  options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
-  const pack = Object.hasOwn(packs, name) ? packs[name] : undefined;
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs} (known: ${Object.keys(packs).join(', ')})`, [], 2);
+  const { loaded } = inputs;
+  const { dataset } = inputs.workbook;
+  const pack = Object.hasOwn(inputs.packs, name) ? inputs.packs[name] : undefined;
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs}`);
   const meetingDate = meetingDateFor(pack, month);
   const values = packTextValues(month, meetingDate);
   const warnings: ModelWarning[] = [];
@@ -143,8 +111,6 @@ export async function buildPack(
   const renderParts = async (numbered: boolean): Promise<{ parts: PackPart[]; documents: PDFDocument[] }> => {
     const parts: PackPart[] = [];
     const documents: PDFDocument[] = [];
-    // One table per indicator for the whole pack (unless a template names another).
-    const tableChoices: TableChoices = new Map();
     let next = pack.firstPage;
     const firstPage = (): { firstPage?: number } => (numbered ? { firstPage: next } : {});
     for (const [itemIndex, item] of pack.items.entries()) {
@@ -154,11 +120,16 @@ export async function buildPack(
         if ('report' in doc) {
           const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
           const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
-          const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
-            format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
-            ...(options.cache ? { cache: options.cache } : {}),
-            tableChoices,
-          });
+          const output = await produceReport(
+            inputs,
+            {
+              name: doc.report,
+              month: docMonth,
+              format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
+              inPack: true,
+            },
+            ctx,
+          );
           // A finance report is always exempt, whatever the pack says.
           const exempt = doc.exempt || report?.kind === 'finance';
           const label = appendixLabel(doc);
@@ -180,42 +151,28 @@ export async function buildPack(
             if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
           }
         } else if ('coveringReport' in doc) {
-          const file = path.resolve(loaded.paths.root, doc.coveringReport);
-          const report = await readYaml(file, coveringReportSchema, 'covering report');
+          const report = inputs.coveringReports.get(path.resolve(loaded.paths.root, doc.coveringReport));
+          if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
           const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
           const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
-          const bytes = (await layOut({ kind: 'covering-report', input })).pdf;
+          const bytes = (await ctx.layOut({ kind: 'covering-report', input })).pdf;
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
-          if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: timed('html', () => coveringReportHtml(input)) });
+          if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: ctx.timer.timed('html', () => coveringReportHtml(input)) });
         } else if ('glossary' in doc) {
-          const file = path.resolve(loaded.paths.root, doc.glossary);
-          const glossary = await readYaml(file, glossarySchema, 'glossary');
+          const glossary = inputs.glossaries.get(path.resolve(loaded.paths.root, doc.glossary));
+          if (!glossary) throw new B4BError(`the glossary ${doc.glossary} was not read with the run's inputs`);
           const input = {
             glossary,
             format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
             council: loaded.settings.council,
           };
-          const bytes = (await layOut({ kind: 'glossary', input })).pdf;
+          const bytes = (await ctx.layOut({ kind: 'glossary', input })).pdf;
           const label = appendixLabel(doc);
           part = { item: itemIndex, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered };
-          if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: timed('html', () => glossaryHtml(input)) });
+          if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: ctx.timer.timed('html', () => glossaryHtml(input)) });
         } else {
-          const file = path.resolve(loaded.paths.root, doc.file);
-          const where = `${loaded.paths.packs}: packs.${name}, item ${item.number}, file: ${doc.file}`;
-          let bytes: Uint8Array;
-          try {
-            bytes = await readRegularFile(file, {
-              what: `this PDF of item ${item.number}`,
-              noun: 'a PDF',
-              expected: 'a PDF file',
-              maxBytes: loaded.settings.limits.maxFileBytes,
-              limitName: 'maxFileBytes, limits in config/b4b.yaml',
-            });
-          } catch (cause) {
-            throw new B4BError(`${where}: ${(cause as Error).message}`, [], CONFIG_ERROR);
-          }
-          const problem = await notAPdf(bytes);
-          if (problem) throw new B4BError(`${where}: ${file} is not a PDF that can be included: ${problem}; expected a PDF file`, [], CONFIG_ERROR);
+          const bytes = inputs.itemFiles.get(path.resolve(loaded.paths.root, doc.file));
+          if (!bytes) throw new B4BError(`the PDF ${doc.file} was not read with the run's inputs`);
           const label = appendixLabel(doc);
           part = { item: itemIndex, title: fillText(doc.title, values), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
         }
@@ -234,7 +191,7 @@ export async function buildPack(
   const unnumbered = options.numberItemFiles ? undefined : await renderParts(false);
 
   const assemblyStart = performance.now();
-  const endAssembly = begin('assembly');
+  const endAssembly = ctx.timer.begin('assembly');
   const metadata = (variant: PackVariant) => ({
     title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
     subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
@@ -267,11 +224,11 @@ export async function buildPack(
         agenda,
         exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
       };
-      frontMatter = await PDFDocument.load((await layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
+      frontMatter = await PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
     }
     const assemble = async (set: { parts: PackPart[]; documents: PDFDocument[] }, numberPages: boolean) => {
       const furniture = furniturePages(set.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: itemInfo });
-      const furnitureDoc = await PDFDocument.load((await layOut({ kind: 'furniture', pages: furniture, author: loaded.settings.council })).pdf);
+      const furnitureDoc = await PDFDocument.load((await ctx.layOut({ kind: 'furniture', pages: furniture, author: loaded.settings.council })).pdf);
       return assemblePack(set.parts, set.documents, furnitureDoc, {
         variant,
         firstPage: pack.firstPage,
@@ -313,4 +270,35 @@ export async function buildPack(
   timings.assembly = performance.now() - assemblyStart;
   endAssembly();
   return { name, variants, html, warnings, printed, timings };
+}
+
+/**
+ * A pack's output set: its public and restricted variants, each item on its own in both, and the HTML
+ * twin of each public document. `numberItemFiles: false` leaves pack page numbers off the item files.
+ */
+export async function producePackSet(
+  inputs: RunInputs,
+  name: string,
+  month: MonthKey,
+  ctx: ProduceContext,
+  options: { numberItemFiles: boolean },
+): Promise<OutputSet> {
+  ctx.step(`pack ${name}: laying out its documents and assembling the public and restricted packs`);
+  const output = await producePack(inputs, name, month, ctx, options);
+  const variants = ['public', 'restricted'] as const;
+  const shown = variants.map((variant) => packFiles.variant(name, month, variant));
+  return {
+    target: { kind: 'pack', name },
+    month,
+    files: [
+      ...variants.map((variant, i) => ({ path: shown[i] ?? '', bytes: output.variants[variant].pack })),
+      ...variants.flatMap((variant) =>
+        output.variants[variant].items.map((item) => ({ path: packFiles.item(name, month, variant, item.number), bytes: item.bytes })),
+      ),
+      ...output.html.map((twin) => ({ path: packFiles.html(name, month, twin.file), bytes: Buffer.from(twin.html) })),
+    ],
+    shown,
+    warnings: describeWarnings(output.warnings),
+    printed: output.printed,
+  };
 }

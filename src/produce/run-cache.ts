@@ -1,8 +1,8 @@
 /**
  * What one run (a month run, or a single report or pack) lays out once and reuses: each document,
- * keyed by everything its bytes depend on (the report, its month and its agenda format). A month run
- * asks for the performance report for the stand-alone file and again for the panel pack with the same
- * stamp and page numbers: the second gets the first's PDF, model and HTML twin.
+ * keyed by everything its bytes depend on (the report, its month and its agenda format). A month run asks for the performance report for the stand-alone file and again for the
+ * panel pack with the same stamp and page numbers: the second gets the first's PDF, model and HTML
+ * twin. It lives as long as the run that made it: nothing is kept between runs.
  */
 export class RunCache {
   private readonly documents = new Map<string, Promise<unknown>>();

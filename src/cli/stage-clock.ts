@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
+import { untimed, type Stage, type StageTimer } from '../produce/context.js';
 
 /**
  * Where a run's time goes, for `npm run bench:month`: wall and CPU time of each stage, and the
- * process's peak RSS when the stage last ended. Off unless B4B_STAGE_TIMES names a file, to which the
+ * process's peak RSS when the stage last ended. The run's stages are given this clock (stageTimer);
+ * none of them imports it. Off unless B4B_STAGE_TIMES names a file, to which the
  * totals are written as JSON when the process exits; then each stage costs two clock readings.
  * Nested stages (charts are drawn while a document is laid out) are counted in the inner stage only.
  */
-export type Stage = 'imports' | 'read' | 'model' | 'charts' | 'layout' | 'html' | 'assembly' | 'write';
-
 export interface StageTotals {
   wallMs: number;
   cpuMs: number;
@@ -78,7 +78,7 @@ function leave(entry: Open): void {
 }
 
 /** Times `work` (sync or async) as `stage` when stage times are on; otherwise just runs it. */
-export function timed<T>(stage: Stage, work: () => T): T {
+function timed<T>(stage: Stage, work: () => T): T {
   if (!file) return work();
   const entry = enter(stage);
   let result: T;
@@ -96,7 +96,7 @@ export function timed<T>(stage: Stage, work: () => T): T {
 }
 
 /** Starts timing `stage`; call the returned function when it ends (for a stage that spans several awaits). */
-export function begin(stage: Stage): () => void {
+function begin(stage: Stage): () => void {
   if (!file) return () => undefined;
   const entry = enter(stage);
   return () => leave(entry);
@@ -106,7 +106,7 @@ export function begin(stage: Stage): () => void {
 const threadTotals = new Map<Stage, { wallMs: number; count: number }>();
 
 /** Adds `ms` of `stage` done in the layout thread (it runs alongside the main thread's stages). */
-export function recordThreadStage(stage: Stage, ms: number): void {
+function recordThreadStage(stage: Stage, ms: number): void {
   if (!file) return;
   const total = threadTotals.get(stage) ?? { wallMs: 0, count: 0 };
   total.wallMs += ms;
@@ -140,4 +140,9 @@ if (file) {
       }),
     );
   });
+}
+
+/** The stage timer a command gives its run: the clock above when B4B_STAGE_TIMES asks for it, else none. */
+export function stageTimer(): StageTimer {
+  return file ? { timed, begin, inThread: recordThreadStage } : untimed;
 }

@@ -1,0 +1,81 @@
+import type { Progress } from '../run/progress.js';
+
+/**
+ * How a command speaks on stderr: `text` for people, `json` (one JSON object a line, and nothing
+ * else) for log shippers. JSON when stderr is not a terminal, text on a terminal; B4B_LOG_FORMAT=text
+ * or json chooses either way (README, "Conventions").
+ */
+export type LogFormat = 'text' | 'json';
+
+export function logFormat(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): LogFormat {
+  const chosen = env.B4B_LOG_FORMAT;
+  if (chosen === 'text' || chosen === 'json') return chosen;
+  return stream.isTTY ? 'text' : 'json';
+}
+
+/** One diagnostic as a JSON line. */
+export function jsonLine(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`;
+}
+
+/** A line of text cut to `width` characters (a terminal line), with "…" where it was cut. */
+export function fitLine(text: string, width: number): string {
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  return line.length <= width ? line : `${line.slice(0, Math.max(1, width - 1))}…`;
+}
+
+/**
+ * What a run says while it works. On a terminal: one status line, rewritten in place (the elapsed
+ * time and the step, naming its report or pack), warnings and errors kept for the summary at the
+ * end, each once. Otherwise JSON lines: each step, and each warning the first time it is said.
+ */
+export class RunReporter implements Progress {
+  readonly warnings = new Map<string, Set<string>>();
+  readonly errors: string[] = [];
+  private readonly started = performance.now();
+  private statusShown = false;
+
+  constructor(
+    private readonly format: LogFormat,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  private get live(): boolean {
+    return this.format === 'text' && this.stream.isTTY === true;
+  }
+
+  step(message: string, fields: Record<string, unknown> = {}): void {
+    if (this.format === 'json') {
+      this.stream.write(jsonLine('info', message, fields));
+    } else if (this.live) {
+      const elapsed = ((performance.now() - this.started) / 1000).toFixed(1).padStart(5);
+      this.stream.write(`\r\x1b[K${fitLine(`${elapsed}s ${message}`, (this.stream.columns || 100) - 1)}`);
+      this.statusShown = true;
+    } else {
+      this.stream.write(`${message}\n`);
+    }
+  }
+
+  /** `fields.target` names the report or pack a warning is about: the same warning of several is said once, naming them all. */
+  warn(message: string, fields: Record<string, unknown> = {}): void {
+    const target = typeof fields.target === 'string' ? fields.target : '';
+    const seen = this.warnings.get(message);
+    if (seen) {
+      if (target) seen.add(target);
+      return;
+    }
+    this.warnings.set(message, new Set(target ? [target] : []));
+    if (this.format === 'json') this.stream.write(jsonLine('warn', message, fields));
+  }
+
+  error(message: string, fields: Record<string, unknown> = {}): void {
+    this.errors.push(message);
+    if (this.format === 'json') this.stream.write(jsonLine('error', message, fields));
+  }
+
+  /** Clears the status line, before the summary is printed. */
+  end(): void {
+    if (this.statusShown) this.stream.write('\r\x1b[K');
+    this.statusShown = false;
+  }
+}

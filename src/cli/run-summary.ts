@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
+import { B4BError, formatFinding } from '../findings/finding.js';
+import { monthLabel, monthLongLabel } from '../model/month.js';
+import type { FigureChange } from '../run/ledger.js';
+import type { RunResult, TargetResult } from '../run/run.js';
+import { describeFailure } from './outcome.js';
+import { fitLine, type RunReporter } from './log-format.js';
+
+/** "report performance", "pack board". */
+const targetLabel = (target: { kind: string; name: string }): string => `${target.kind} ${target.name}`;
+
+/** How an output set ended, as the summary says it. */
+export type OutputStatus = 'written' | 'skipped' | 'failed' | 'refused';
+
+function statusOf(result: TargetResult): OutputStatus {
+  const outcome = result.record.outcome;
+  return outcome === 'success' ? 'written' : outcome;
+}
+
+/** The first line of why a set was not written (its skip reason, or its error's first line). */
+function reasonOf(result: TargetResult): string {
+  const record = result.record;
+  if (record.outcome === 'skipped') return record.warnings[0] ?? 'skipped';
+  const text = record.error ?? '';
+  const [first = '', second = ''] = text.split('\n');
+  // A first line that ends in a colon introduces the lines after it: say the first of them too.
+  return first.endsWith(':') && second ? `${first} ${second.trim()}` : first;
+}
+
+/** The paths a result shows (relative to the current folder when inside it). */
+function shownPaths(result: TargetResult, cwd: string): string[] {
+  const month = result.record.month;
+  const shown = result.record.outputs.filter((o) =>
+    result.target.kind === 'report'
+      ? o.path.endsWith(`${path.sep}${result.target.name}-${month}.pdf`)
+      : /-(public|restricted)\.pdf$/.test(o.path) && path.basename(path.dirname(o.path)) === month,
+  );
+  return shown.map((o) => path.relative(cwd, o.path) || o.path);
+}
+
+export function changeLine(c: FigureChange): string {
+  const what = c.what ? ` ${c.what}` : '';
+  const when = c.month ? `, ${monthLabel(c.month)}` : '';
+  return `${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`;
+}
+
+/** The paths of every file shown (each report's PDF, each pack's two variants), for stdout when it is not a terminal. */
+export function writtenPaths(result: RunResult, cwd = process.cwd()): string[] {
+  return result.results.filter((r) => r.record.outcome === 'success').flatMap((r) => shownPaths(r, cwd));
+}
+
+/**
+ * The one summary of a run, for a terminal: a line for the month, a row per output (status, and where
+ * its files are or why it was not written), the figures changed, and each warning once, at most
+ * `maxWarnings` of them (the ledger keeps all: `history --run ID`).
+ */
+export function summaryLines(result: RunResult, reporter: RunReporter, options: { cwd?: string; width?: number; maxWarnings?: number } = {}): string[] {
+  const cwd = options.cwd ?? process.cwd();
+  const width = options.width ?? 120;
+  const counts = new Map<OutputStatus, number>();
+  for (const r of result.results) counts.set(statusOf(r), (counts.get(statusOf(r)) ?? 0) + 1);
+  const said = (['written', 'skipped', 'refused', 'failed'] as const).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
+  const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')} in ${(result.durationMs / 1000).toFixed(1)} s`];
+  const nameWidth = Math.max(...result.results.map((r) => targetLabel(r.target).length), 10);
+  for (const r of result.results) {
+    const status = statusOf(r);
+    const detail = status === 'written' ? shownPaths(r, cwd).join('  ') : reasonOf(r);
+    lines.push(fitLine(`  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  ${detail}`, width));
+  }
+  const changed = result.results.filter((r) => r.record.changes !== undefined);
+  if (changed.length > 0) {
+    const total = changed.reduce((n, r) => n + (r.record.changes?.length ?? 0), 0);
+    lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
+    const shown = changed.flatMap((r) => (r.record.changes ?? []).map((c) => ({ r, c }))).slice(0, 5);
+    for (const { r, c } of shown) lines.push(fitLine(`  ${targetLabel(r.target)}: ${changeLine(c)}`, width));
+    if (total > shown.length) lines.push(`  … and ${total - shown.length} more ("b4b-reports history --run ID" lists them)`);
+  }
+  const warnings = [...reporter.warnings];
+  if (warnings.length > 0) {
+    const max = options.maxWarnings ?? 8;
+    const ids = result.results.filter((r) => r.record.warnings.length > 0).map((r) => r.record.id);
+    lines.push(`Warnings (${warnings.length}, each said once${ids[0] ? `; "b4b-reports history --run ${ids[0]}" has them in full` : ''}):`);
+    for (const [message, targets] of warnings.slice(0, max)) {
+      const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
+      lines.push(fitLine(`  ${about}${message}`, width));
+    }
+    if (warnings.length > max) lines.push(`  … and ${warnings.length - max} more`);
+  }
+  return lines;
+}
+
+/** The run as one JSON object (`run --json`): every output with its status, files and run id, and each warning once. */
+export function summaryJson(
+  result: RunResult,
+  reporter: RunReporter,
+  failure?: ReturnType<typeof describeFailure>,
+  options: { brief?: boolean } = {},
+): Record<string, unknown> {
+  return {
+    ok: failure === undefined && result.results.every((r) => r.record.outcome === 'success' || r.record.outcome === 'skipped'),
+    month: result.month,
+    durationMs: result.durationMs,
+    outputs: result.results.map((r) => ({
+      kind: r.target.kind,
+      name: r.target.name,
+      status: statusOf(r),
+      run: r.record.id,
+      files: r.record.outputs.map((o) => o.path),
+      ...(r.record.changes ? { changes: r.record.changes } : {}),
+      warnings: r.record.warnings.length,
+      ...(statusOf(r) !== 'written' ? { reason: reasonOf(r) } : {}),
+    })),
+    // The log's summary line counts the warnings its earlier lines said; --json gives them whole.
+    ...(options.brief
+      ? { warnings: reporter.warnings.size }
+      : {
+          warnings: [...reporter.warnings].map(([message, targets]) => ({ message, targets: [...targets] })),
+          workbookWarnings: result.workbookWarnings.map(formatFinding),
+        }),
+    delivery: result.delivery,
+    ...(failure ? { error: failure } : {}),
+  };
+}
+
+/**
+ * The error a run ends with when a set was not written: a single set's own error (its message in
+ * full: the workbook's errors, cell by cell); for several, the one they share, or a line naming how
+ * many were not written, with the first failure's exit code.
+ */
+export function runFailure(result: RunResult): Error | undefined {
+  const failed = result.results.filter((r) => r.record.outcome === 'failed' || r.record.outcome === 'refused');
+  if (failed.length === 0) return undefined;
+  const first = failed[0] as TargetResult;
+  const errors = [...new Set(failed.map((f) => f.record.error))];
+  if (result.results.length === 1 || (failed.length === result.results.length && errors.length === 1))
+    return first.error instanceof Error ? first.error : new B4BError(first.record.error ?? 'failed');
+  const message = `${failed.length} of ${result.results.length} output set(s) for ${monthLongLabel(result.month)} were not written: ${failed.map((f) => targetLabel(f.target)).join(', ')} (the summary says why)`;
+  // Exit as the first failure would have (busy, a full disk, a problem).
+  if (first.error instanceof BusyError) return new BusyError(message);
+  if (first.error instanceof FileSystemError) return new FileSystemError(message, first.error.exitCode === EXIT.cantCreate ? EXIT.cantCreate : EXIT.ioError);
+  return new B4BError(message);
+}

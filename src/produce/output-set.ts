@@ -1,0 +1,49 @@
+import type { RunTarget } from '../inputs/run-inputs.js';
+import type { MonthKey } from '../model/month.js';
+import type { PrintedFigure } from '../report/printed-figures.js';
+
+/** One file of an output set: its path inside the output folder ("2023-10/performance-2023-10.pdf") and its bytes. */
+export interface OutputFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * What producing one target for a month gives, before anything is written: the files, the paths to
+ * show the user (the report's PDF, or the pack's two variants), the warnings, and every value the
+ * documents print (for the re-run comparison and the one-figure check). Publishing (src/run/publish.ts)
+ * takes it as it is, whatever the target was.
+ */
+export interface OutputSet {
+  target: RunTarget;
+  month: MonthKey;
+  files: OutputFile[];
+  shown: string[];
+  warnings: string[];
+  printed: PrintedFigure[];
+}
+
+/** The set a run publishes: its month and target ("2023-10/pack-board"). */
+export function setName(target: RunTarget, month: MonthKey): string {
+  return `${month}/${target.kind}-${target.name}`;
+}
+
+/** A report's PDF and HTML twin, inside the output folder. */
+export function reportFiles(name: string, month: MonthKey): { pdf: string; html: string } {
+  return { pdf: `${month}/${name}-${month}.pdf`, html: `${month}/${name}-${month}.html` };
+}
+
+/** A pack's files inside the output folder: its two variants, each item's own PDF, and the public documents' HTML twins. */
+export const packFiles = {
+  variant: (name: string, month: MonthKey, variant: 'public' | 'restricted'): string => `${month}/${name}-${month}-${variant}.pdf`,
+  item: (name: string, month: MonthKey, variant: 'public' | 'restricted', number: number | string): string =>
+    `${month}/${name}-items/${variant}/item-${number}.pdf`,
+  html: (name: string, month: MonthKey, file: string): string => `${month}/${name}-html/${file}`,
+};
+
+/** The files a target's run shows, known before anything is produced: a re-run without --force refuses on them before any work. */
+export function shownFiles(target: RunTarget, month: MonthKey): string[] {
+  return target.kind === 'report'
+    ? [reportFiles(target.name, month).pdf]
+    : [packFiles.variant(target.name, month, 'public'), packFiles.variant(target.name, month, 'restricted')];
+}

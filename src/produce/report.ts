@@ -1,0 +1,233 @@
+import type { IndicatorCatalogue } from '../config/catalogue.js';
+import type { FinanceSettings } from '../config/finance.js';
+import type { ReportSettings } from '../config/settings.js';
+import type { TeamMeasure } from '../config/team-measures.js';
+import type { Dataset } from '../dataset/types.js';
+import { B4BError } from '../findings/finding.js';
+import { TemplateError } from '../findings/errors.js';
+import { reportHtml } from '../html/report-html.js';
+import type { RunInputs } from '../inputs/run-inputs.js';
+import { monthLongLabel, type MonthKey } from '../model/month.js';
+import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
+import type { AgendaFormat } from '../render/agenda-format.js';
+import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
+import { FinanceFigures } from '../report/finance-model.js';
+import { printedFigures, type PrintedFigure } from '../report/printed-figures.js';
+import { ReportFigures, type ModelWarning } from '../report/report-figures.js';
+import type { Block } from '../report/template/blocks.js';
+import { renderTemplate } from '../report/template/render-template.js';
+import type { ProduceContext } from './context.js';
+import { reportFiles, type OutputSet } from './output-set.js';
+import { describeWarnings } from './warnings.js';
+
+/** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
+const ALL_TABLES_SETTINGS: ReportSettings = {
+  kind: 'performance',
+  template: '(built in)',
+  commentaryReport: ALL_TABLES_REPORT,
+  title: 'All indicator tables',
+};
+
+/** What one report is made from: the model's inputs and the agenda format it is laid out in. */
+export interface ReportInput {
+  dataset: Dataset;
+  catalogue: IndicatorCatalogue;
+  teamMeasures?: TeamMeasure[];
+  /** Given for a finance report: its figures come from the finance sheets. */
+  finance?: FinanceSettings;
+  month: MonthKey;
+  /** The template's text, or for a built-in report (all-tables) the function that lays out its blocks. */
+  templateSource: string | ((figures: ReportFigures) => Block[]);
+  commentaryReport: string;
+  title: string;
+  council: string;
+  service: string;
+  format: AgendaFormat;
+  /** The report's name, as the run record and the pack check name it (default: commentaryReport). */
+  name?: string;
+  /** Work on the model done while the layout thread lays the document out (the HTML twin). */
+  whileLayingOut?: (blocks: Block[], title: string) => void;
+}
+
+/** A printed value and the page of the document it is on (1 = the document's first page). */
+export type PlacedFigure = PrintedFigure & { page?: number };
+
+/** A report laid out: its PDF, model and printed values; with its HTML twin unless it is exempt. */
+export interface ReportDocument {
+  pdf: Buffer;
+  /** The document's title as its cover prints it ("Children & Learning Service Performance Report, November 2023"). */
+  title: string;
+  blocks: Block[];
+  warnings: ModelWarning[];
+  /** Every indicator value the report prints, with its cell and page: for the pack check and re-run comparisons. */
+  printed: PlacedFigure[];
+  /** Milliseconds spent in each stage. */
+  timings: { model: number; charts: number; layout: number };
+  html?: string;
+}
+
+/** The title a reader sees in the window bar and bookmarks: the cover's title and month, else the report's title and month. */
+export function documentTitle(blocks: Block[], title: string, month: MonthKey): string {
+  const cover = blocks.find((b) => b.kind === 'cover');
+  return cover ? [cover.title || title, cover.lines[0]].filter(Boolean).join(', ') : `${title}, ${monthLongLabel(month)}`;
+}
+
+/** Report model (template + figures) → blocks → PDF bytes (laid out where the context says). No file system. */
+export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 'layOut' | 'timer'>): Promise<ReportDocument> {
+  const started = performance.now();
+  const { figures, blocks } = ctx.timer.timed('model', () => {
+    const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
+    const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
+    const blocks =
+      typeof input.templateSource === 'function'
+        ? input.templateSource(figures)
+        : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
+    return { figures, blocks };
+  });
+  const modelMs = performance.now() - started;
+  const title = documentTitle(blocks, input.title, input.month);
+  const layingOut = ctx.layOut({ kind: 'report', blocks, options: { format: input.format, title, subject: input.title, author: input.council } });
+  try {
+    input.whileLayingOut?.(blocks, title);
+  } finally {
+    // Awaited whatever happened meanwhile, so a failed layout is never left unhandled.
+    await layingOut.catch(() => undefined);
+  }
+  const laidOut = await layingOut;
+  const anchorPages = new Map(laidOut.anchorPages);
+  const printed = printedFigures(blocks, input.name ?? input.commentaryReport, input.month).map((p): PlacedFigure => {
+    const page = p.anchor ? anchorPages.get(p.anchor) : undefined;
+    return page !== undefined ? { ...p, page } : p;
+  });
+  return {
+    pdf: laidOut.pdf,
+    title,
+    blocks,
+    warnings: figures.warnings,
+    printed,
+    timings: { model: modelMs, charts: laidOut.chartMs, layout: laidOut.layoutMs },
+  };
+}
+
+/**
+ * A report is never produced empty: without the month's rows in the sheet it depends on, the run
+ * stops, naming the month and the latest month that has rows.
+ */
+export function requireMonthRows(rows: Array<{ month: MonthKey }>, month: MonthKey, file: string, what: { rows: string; sheet: string; report: string }): void {
+  if (rows.some((r) => r.month === month)) return;
+  const latest = [...new Set(rows.map((r) => r.month))].sort().pop();
+  throw new B4BError(
+    `${file.split(/[\\/]/).pop() ?? file} has no ${what.rows} for ${monthLongLabel(month)} in its ${what.sheet} sheet, so the ${what.report} cannot be produced` +
+      (latest ? `; the latest month with ${what.rows} is ${monthLongLabel(latest)}` : `; the sheet has no ${what.rows} at all`),
+  );
+}
+
+/** The report's settings (all-tables is built in). The name was checked when the inputs were read. */
+function reportSettings(inputs: RunInputs, name: string): ReportSettings {
+  const report = Object.hasOwn(inputs.loaded.settings.reports, name) ? inputs.loaded.settings.reports[name] : undefined;
+  if (report) return report;
+  if (name === ALL_TABLES_REPORT) return ALL_TABLES_SETTINGS;
+  throw new B4BError(`there is no report called "${name}" in the settings`);
+}
+
+/** How a report is asked for: its month, and in a pack its stamp and page numbers. */
+export interface ReportRequest {
+  name: string;
+  month: MonthKey;
+  format?: AgendaFormat;
+  /** In a pack: the pack checks one figure per indicator across its documents, so the report does not check itself. */
+  inPack?: boolean;
+}
+
+/**
+ * A configured report for a month, from the run's inputs: the one path for the CLI, the scheduler,
+ * the console and packs. With it, its accessible HTML twin (from the same blocks), except for an
+ * exempt report (finance), which has no public HTML. Laid out once a run for each way it is asked for.
+ */
+export async function produceReport(inputs: RunInputs, request: ReportRequest, ctx: ProduceContext): Promise<ReportDocument> {
+  const report = reportSettings(inputs, request.name);
+  const { dataset } = inputs.workbook;
+  if (report.kind === 'clinic') {
+    requireMonthRows(dataset.teamMeasures, request.month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
+  }
+  if (report.kind === 'finance') {
+    requireMonthRows(dataset.finance.revenue, request.month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
+  }
+  const format: AgendaFormat = {
+    ...(request.format ?? {
+      ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
+      ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
+      // Every file people forward carries "Page N": from the configured first page, else from 1.
+      firstPage: report.firstPage ?? 1,
+    }),
+    // An exempt appendix always carries its exemption wording, whatever else the caller sets.
+    ...(report.kind === 'finance' ? { exemptionNotice: inputs.loaded.finance.exemptionNotice } : {}),
+  };
+  // A report reads the same tables wherever it is printed (its figures depend on the workbook, its
+  // template and its month, never on the pack around it), so the same report, month and agenda format
+  // (stamp and page numbers) is the same document: the stand-alone report and a pack's copy with the
+  // same stamp and numbers share one layout.
+  const document = await ctx.cache.document({ report: request.name, month: request.month, format }, () =>
+    layOutReport(inputs, report, { ...request, format }, ctx),
+  );
+  // One figure per indicator and month within the report (a pack checks across its documents instead).
+  if (request.inPack === true) return document;
+  const placed = document.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
+  return { ...document, warnings: [...document.warnings, ...describeDisagreements(packDisagreements(placed), 'report')] };
+}
+
+/** The report's model, its PDF and its HTML twin. A template's mistake names the template file. */
+async function layOutReport(
+  inputs: RunInputs,
+  report: ReportSettings,
+  request: ReportRequest & { format: AgendaFormat },
+  ctx: ProduceContext,
+): Promise<ReportDocument> {
+  const template = inputs.templates.get(request.name);
+  const templateSource = report === ALL_TABLES_SETTINGS ? allTablesBlocks : (template?.source ?? '');
+  let html: string | undefined;
+  try {
+    const document = await buildReport(
+      {
+        dataset: inputs.workbook.dataset,
+        catalogue: inputs.loaded.catalogue,
+        teamMeasures: inputs.loaded.teamMeasures,
+        ...(report.kind === 'finance' ? { finance: inputs.loaded.finance } : {}),
+        month: request.month,
+        templateSource,
+        commentaryReport: report.commentaryReport,
+        title: report.title,
+        council: inputs.loaded.settings.council,
+        service: report.service ?? inputs.loaded.settings.service,
+        format: request.format,
+        name: request.name,
+        // An exempt report (finance) has no public HTML twin.
+        ...(report.kind === 'finance'
+          ? {}
+          : {
+              whileLayingOut: (blocks: Block[], title: string) => (html = ctx.timer.timed('html', () => reportHtml(blocks, { title, format: request.format }))),
+            }),
+      },
+      ctx,
+    );
+    return html === undefined ? document : { ...document, html };
+  } catch (cause) {
+    if (cause instanceof TemplateError && template) throw new TemplateError(`${template.file}: ${cause.message}`);
+    throw cause;
+  }
+}
+
+/** A report's output set: its PDF and, unless it is exempt, its HTML twin beside it. */
+export async function produceReportSet(inputs: RunInputs, name: string, month: MonthKey, ctx: ProduceContext): Promise<OutputSet> {
+  ctx.step(`report ${name}: building it`);
+  const document = await produceReport(inputs, { name, month }, ctx);
+  const files = reportFiles(name, month);
+  return {
+    target: { kind: 'report', name },
+    month,
+    files: [{ path: files.pdf, bytes: document.pdf }, ...(document.html !== undefined ? [{ path: files.html, bytes: Buffer.from(document.html) }] : [])],
+    shown: [files.pdf],
+    warnings: describeWarnings(document.warnings),
+    printed: document.printed,
+  };
+}

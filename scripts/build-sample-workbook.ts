@@ -9,9 +9,15 @@
  *   (seed 000, agenda item 10, Appendix 1, "Promote permanence and placement stability"), Oct-22 to
  *   Oct-23, as seed 000 prints it (its tabs doubled to the layout above); seed 002's sheets hold only
  *   the older months of these two indicators. test/sample-workbook.test.ts checks it against the seed.
+ * - safeguarding-clinic-series.tsv holds the monthly series behind the Safeguarding clinic's charts
+ *   (seed 000, agenda item 7; their figures are seed 002's chart data, August 2022 to July 2023), on a
+ *   sheet of its own in the council's layout; its 20-working-day assessment row is illustrative.
  * - team-measures.tsv and caseloads.tsv hold the Safeguarding assurance clinic figures of July 2023
  *   (seed 000, agenda item 7) in the project's own long format; commentary.yaml the October 2023
  *   progress analysis (seed 000, item 10, Appendix 1); finance.yaml illustrative finance figures.
+ * - breakdowns.tsv holds the performance report's figures by category that the pack prints (Family
+ *   Hubs, children in care out of education, pay gaps); breakdowns-illustrative.tsv those it shows only
+ *   as pictures (referral sources, staff diversity), made up and marked so on the Notes sheet.
  *
  * Run: npm run sample  (or: npx tsx scripts/build-sample-workbook.ts [OUTPUT.xlsx])
  */
@@ -162,6 +168,8 @@ async function main(): Promise<void> {
   writeSeedSheet(workbook.addWorksheet('Board Data Tables for Slide'), board, { monthsAsDates: true, trendFormulas: true });
   const health = parseSeedSheet(await readFile(path.join(SOURCE, 'health-assessments.tsv'), 'utf8'));
   writeSeedSheet(workbook.addWorksheet('Health assessments'), health, { monthsAsDates: false, trendFormulas: false });
+  const clinicSeries = parseSeedSheet(await readFile(path.join(SOURCE, 'safeguarding-clinic-series.tsv'), 'utf8'));
+  writeSeedSheet(workbook.addWorksheet('Safeguarding clinic series'), clinicSeries, { monthsAsDates: false, trendFormulas: false });
 
   const team = readTsv(await readFile(path.join(SOURCE, 'team-measures.tsv'), 'utf8'));
   const illustrativeTeams = readTsv(await readFile(path.join(SOURCE, 'team-measures-illustrative.tsv'), 'utf8'));
@@ -190,6 +198,21 @@ async function main(): Promise<void> {
     ]),
     { 1: 'mmm-yy' },
   );
+
+  const breakdowns = readTsv(await readFile(path.join(SOURCE, 'breakdowns.tsv'), 'utf8'));
+  const illustrativeBreakdowns = readTsv(await readFile(path.join(SOURCE, 'breakdowns-illustrative.tsv'), 'utf8'));
+  const breakdownSheet = workbook.addWorksheet('Breakdowns');
+  writeLongSheet(breakdownSheet, breakdowns.header, []);
+  for (const [month = '', measure = '', period = '', category = '', value = '', outOf = '', type = ''] of [
+    ...breakdowns.rows,
+    ...illustrativeBreakdowns.rows,
+  ]) {
+    // Values as the council types them: counts as numbers, percentages as fractions under a % format.
+    const spec = cellFor(value, { monthsAsDates: false, percentAsText: false, isHeader: false });
+    const added = breakdownSheet.addRow([monthDate(month), measure, period, category, spec?.value ?? null, outOf === '' ? null : Number(outOf), type]);
+    added.getCell(1).numFmt = 'mmm-yy';
+    if (spec?.numFmt) added.getCell(5).numFmt = spec.numFmt;
+  }
 
   const commentary = parseYaml(await readFile(path.join(SOURCE, 'commentary.yaml'), 'utf8')) as Array<{
     month: string;
@@ -245,7 +268,19 @@ async function main(): Promise<void> {
     [
       "'Team measures' rows whose Measure starts 'ptc-' (Pathways Through Care, June and July 2023): ILLUSTRATIVE FIGURES ONLY, made up to exercise the second clinic template.",
     ],
+    [
+      "'Safeguarding clinic series': the monthly series behind the Safeguarding clinic's charts (seed 000, agenda item 7), August 2022 to July 2023, from the chart data of seed 002: children with an active Child in Need plan not allocated to CWD, Child Protection Plans lasting 18 months or more, completed S47 enquiries with an outcome of ICPC.",
+    ],
+    [
+      "'Safeguarding clinic series', row 'Percentage of C&F assessments completed within 20 working days': ILLUSTRATIVE FIGURES ONLY (the pack has no chart of it); its July 2023 figure, 27.4%, is the clinic's team table total (37 of 135).",
+    ],
     ["'Commentary': the October 2023 performance report's text (seed 000, agenda item 10, Appendix 1)."],
+    [
+      "'Breakdowns', measures family-hubs, family-hubs-ethnicity, cla-education and pay-gap: the figures the October 2023 performance report prints (seed 000, agenda item 10, Appendix 1: Attendance at Family Hubs, Education, Gender Pay Gap 2022). The 13 ethnicities its sentence does not name are the doughnut's data labels in seed 002, read in the legend's order; the 5.7% of children in care out of education is typed as the pack prints it, since the pack does not say what it is out of.",
+    ],
+    [
+      "'Breakdowns', measures referral-source, staff-diversity and senior-roles: ILLUSTRATIVE FIGURES ONLY. The pack shows these only as charts with no figures; the referral sources add up to October 2023's 277 referrals, with schools at 31% and the police at a third, as the pack's commentary says.",
+    ],
     [
       "'Finance revenue', 'Finance placements', 'Finance cost reduction': ILLUSTRATIVE FIGURES ONLY. No finance figures are public; these are made up to exercise the finance report. Placement numbers for July to October 2023 match the published performance figures.",
     ],

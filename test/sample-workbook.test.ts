@@ -2,9 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset, type CheckedDataset } from '../src/dataset/build-dataset.js';
-import type { IndicatorTable } from '../src/dataset/types.js';
+import ExcelJS from 'exceljs';
+import type { BreakdownRow, IndicatorTable } from '../src/dataset/types.js';
 import { loadWorkbook } from '../src/workbook/load-workbook.js';
 import { runCli } from './fixtures/run-cli.js';
+import { HUB_SENTENCE_ETHNICITIES } from './fixtures/seed-breakdowns.js';
 import { projectConfig, ROOT } from './fixtures/workbooks.js';
 
 const SAMPLE = path.join(ROOT, 'data', 'b4b-sample.xlsx');
@@ -148,9 +150,11 @@ const EXPECTED: Array<{ sheet: string; index: number; section: string; name: str
 ];
 
 describe('the sample workbook holds the seed figures in every table', () => {
-  it('finds all sixteen tables of the two seed sheets, and the health assessments table of seed 000', () => {
-    expect(checked.dataset.tables.filter((t) => t.sheet !== 'Health assessments').map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
+  it("finds all sixteen tables of the two seed sheets, the health assessments table of seed 000 and the clinic's series", () => {
+    const own = ['Health assessments', 'Safeguarding clinic series'];
+    expect(checked.dataset.tables.filter((t) => !own.includes(t.sheet)).map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
     expect(checked.dataset.tables.filter((t) => t.sheet === 'Health assessments')).toHaveLength(1);
+    expect(checked.dataset.tables.filter((t) => t.sheet === 'Safeguarding clinic series').map((t) => t.section)).toEqual(['Safeguarding clinic']);
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
@@ -187,7 +191,7 @@ describe('the sample workbook holds the seed figures in every table', () => {
     expect(new Set(teamMeasures.filter((r) => !r.measure.startsWith('ptc-')).map((r) => r.measure)).size).toBe(12);
     expect(caseloads.filter((c) => c.allocations >= 20)).toHaveLength(26);
     expect(caseloads.every((c) => /^W\d{4}$/.test(c.workerReference))).toBe(true);
-    expect(commentary.filter((c) => c.month === '2023-10' && c.kind === 'progress-analysis')).toHaveLength(8);
+    expect(commentary.filter((c) => c.month === '2023-10' && c.kind === 'progress-analysis')).toHaveLength(9);
     expect(finance.costReduction.filter((c) => c.month === '2023-10').reduce((n, c) => n + c.target.value, 0)).toBe(600000);
   });
 });
@@ -229,8 +233,116 @@ describe('b4b-reports validate on the sample', () => {
   it('exits 0, says what it read and lists the conflicts as warnings', () => {
     const result = runCli(['validate', SAMPLE]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Read 17 indicator tables with 171 indicator rows');
+    expect(result.stdout).toContain('Read 18 indicator tables with 175 indicator rows');
+    expect(result.stdout).toContain('45 breakdown rows');
     expect(result.stdout).toContain('Same indicator and month, different figures');
     expect(result.stdout).toMatch(/OK: no errors, \d+ warning\(s\)\./);
+  });
+});
+
+describe("the Breakdowns sheet holds the seed's figures where the seed prints them", () => {
+  const rows = (measure: string): BreakdownRow[] => checked.dataset.breakdowns.filter((r) => r.measure === measure && r.month === '2023-10');
+  const row = (measure: string, category: string): BreakdownRow => {
+    const found = rows(measure).find((r) => r.category === category);
+    if (!found) throw new Error(`no ${measure} / ${category}`);
+    return found;
+  };
+  const percent = (r: BreakdownRow): string => `${Math.round(r.value.value * 1000) / 10}%`;
+  let seed: string[];
+  beforeAll(async () => {
+    seed = (await readFile(path.join(ROOT, 'test/fixtures/seed-000-breakdown-lines.txt'), 'utf8')).split('\n').filter((l) => !l.startsWith('#'));
+  });
+  const line = (start: string): string => seed.find((l) => l.startsWith(start)) ?? '';
+
+  it('Attendance at Family Hubs: the four bullet figures and the year they cover', () => {
+    const [, distinct, year] = /^- (\d+) distinct individuals have attended Family Hubs in (\d{4})$/.exec(line('- 4964')) ?? [];
+    expect(row('family-hubs', 'Distinct individuals')).toMatchObject({ period: year, unit: 'count', value: { value: Number(distinct) } });
+    expect(row('family-hubs', 'Attendances').value.value).toBe(Number(/total number of ([\d,]+) times/.exec(line('- They'))?.[1]?.replace(',', '')));
+    for (const [start, category] of [
+      ['- 167', 'Children on Child In Need plans'],
+      ['- 19', 'Children on Child Protection Plans'],
+    ] as const) {
+      const [, attended, of] = /^- (\d+) children out of (\d+)/.exec(line(start)) ?? [];
+      const r = row('family-hubs', category);
+      expect([r.value.value, r.outOf?.value]).toEqual([Number(attended), Number(of)]);
+    }
+  });
+
+  it('the ethnicity of hub users: the eight proportions of the sentence, in its order', () => {
+    const sentence = line('50% of individuals');
+    const shares = [...sentence.matchAll(/(\d+)%/g)].map((m) => `${m[1]}%`);
+    expect(HUB_SENTENCE_ETHNICITIES.map((c) => percent(row('family-hubs-ethnicity', c)))).toEqual(shares);
+    expect(rows('family-hubs-ethnicity').every((r) => r.unit === 'proportion' && r.period === '2023')).toBe(true);
+  });
+
+  it("the ethnicity of hub users: all 21 as seed 002's doughnut labels them, in its legend's order", async () => {
+    const lines = (await readFile(path.join(ROOT, 'test/fixtures/seed-002-hub-ethnicity.txt'), 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    const labels = lines.filter((l) => /^[\d% ]+$/.test(l)).flatMap((l) => l.trim().split(/\s+/));
+    const legend = lines.filter((l) => !/^[\d% ]+$/.test(l));
+    expect([labels.length, legend.length]).toEqual([21, 21]);
+    // The legend's names as the sample names the categories.
+    const named: Record<string, string> = {
+      Unknown: 'Unknown',
+      'e) Chinese': 'Chinese',
+      'e) Any Other Ethnic Group': 'Any Other Ethnic Group',
+      'd) Caribbean': 'Caribbean',
+      'd) Any Other Black Background': 'Any Other Black Background',
+      'd) African': 'African',
+      'c) Pakistani': 'Pakistani',
+      'c) Indian': 'Indian',
+      'c) Bangladeshi': 'Bangladeshi',
+      'c) Any Other Asian Background': 'Any Other Asian Background',
+      'b) White/Black Caribbean': 'White/Black Caribbean',
+      'b) White/Black African': 'White/Black African',
+      'b) White/Asian': 'White/Asian',
+      'b) Any Other Mixed Background': 'Any Other Mixed Background',
+      'a) White-Other': 'White Other',
+      'a) White-Irish': 'White Irish',
+      'a) White-British': 'White British',
+      'a) White - Gypsy Roma': 'White - Gypsy Roma',
+      'a) Traveller of Irish Heritage': 'Traveller of Irish Heritage',
+      '* Did not wish to be recorded': 'Did not wish to be recorded',
+      NULL: 'Not recorded',
+    };
+    expect(legend.map((name, i) => `${named[name] ?? name} ${labels[i]}`)).toEqual(
+      legend.map((name) => `${named[name] ?? name} ${percent(row('family-hubs-ethnicity', named[name] ?? name))}`),
+    );
+    expect(rows('family-hubs-ethnicity')).toHaveLength(21);
+  });
+
+  it('Education and the pay gaps', () => {
+    const [, count, share] = /^There are (\d+) looked after children \(([\d.]+%)\)/.exec(line('There are')) ?? [];
+    expect(row('cla-education', 'Children in care out of education').value.value).toBe(Number(count));
+    expect(percent(row('cla-education', 'Children in care out of education (%)'))).toBe(share);
+    expect(rows('pay-gap').every((r) => r.period === /Gender Pay Gap (\d{4})/.exec(line('Gender Pay Gap'))?.[1])).toBe(true);
+    for (const category of ['Mean gender pay gap', 'Median gender pay gap', 'Mean ethnicity pay gap', 'Median ethnicity pay gap']) {
+      const printed = line(category.replace(/\b\w/g, (c) => c.toUpperCase()));
+      expect(printed, category).toBe(`${category.replace(/\b\w/g, (c) => c.toUpperCase())} - ${percent(row('pay-gap', category))}`);
+    }
+  });
+
+  it("marks on the Notes sheet which measures are the seed's and which are illustrative", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(SAMPLE);
+    const notes = (workbook.getWorksheet('Notes')?.getColumn(1).values ?? []).filter((v) => typeof v === 'string');
+    const about = (measure: string): string => notes.find((n) => n.startsWith("'Breakdowns'") && n.includes(measure)) ?? '';
+    for (const measure of ['referral-source', 'staff-diversity', 'senior-roles']) expect(about(measure), measure).toContain('ILLUSTRATIVE');
+    for (const measure of ['family-hubs', 'family-hubs-ethnicity', 'cla-education', 'pay-gap']) {
+      expect(about(measure), measure).toContain('seed 000');
+      expect(about(measure), measure).not.toContain('ILLUSTRATIVE');
+    }
+    const measures = new Set(checked.dataset.breakdowns.map((r) => r.measure));
+    expect([...measures].sort()).toEqual([
+      'cla-education',
+      'family-hubs',
+      'family-hubs-ethnicity',
+      'pay-gap',
+      'referral-source',
+      'senior-roles',
+      'staff-diversity',
+    ]);
+    expect(notes.some((n) => n.includes("'Safeguarding clinic series'") && n.includes('20 working days') && n.includes('ILLUSTRATIVE'))).toBe(true);
   });
 });

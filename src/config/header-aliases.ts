@@ -72,6 +72,16 @@ export const headerAliasesSchema = z.strictObject({
       month: aliasList, proposal: aliasList, owner: aliasList, target: aliasList,
       forecastDelivery: aliasList, rag: aliasList, commentary: aliasList,
     }),
+    /** Figures by category (referral sources, ethnicity of hub users, staff diversity, pay gaps): docs/workbook.md. */
+    breakdowns: projectSheet({
+      month: aliasList, measure: aliasList, period: aliasList, category: aliasList, value: aliasList, outOf: aliasList, type: aliasList,
+    }).default({
+      sheet: ['Breakdowns', 'Breakdown data'],
+      columns: {
+        month: ['Month'], measure: ['Measure', 'Measure code'], period: ['Period', 'Year'], category: ['Category', 'Item', 'Group'],
+        value: ['Value', 'Figure'], outOf: ['Out of', 'Of', 'Out of (count)'], type: ['Type', 'Figure type'],
+      },
+    }),
   }),
 });
 

@@ -6,6 +6,7 @@ import { findTables, type ReaderDecision, type TableContext } from '../workbook/
 import { monthKey } from '../model/month.js';
 import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
+import { readBreakdowns } from '../workbook/read-breakdowns.js';
 import { checkCatalogue, checkConflicts, checkGaps, checkPlausibility } from './check-dataset.js';
 import type { Dataset } from './types.js';
 
@@ -57,5 +58,6 @@ export function buildDataset(
   checkCatalogue(tables, findings);
   checkPlausibility(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);
-  return { dataset: { file: raw.file, tables, ...own }, findings: findings.items, decisions };
+  const breakdowns = readBreakdowns(raw, aliases.projectSheets, findings);
+  return { dataset: { file: raw.file, tables, ...own, breakdowns }, findings: findings.items, decisions };
 }

@@ -11,6 +11,7 @@ export interface DatasetSummary {
   teamMeasureRows: number;
   caseloadRows: number;
   commentaryRows: number;
+  breakdownRows: number;
   financeRows: { revenue: number; placements: number; costReduction: number };
 }
 
@@ -33,6 +34,7 @@ export function summariseDataset(dataset: Dataset): DatasetSummary {
     teamMeasureRows: dataset.teamMeasures.length,
     caseloadRows: dataset.caseloads.length,
     commentaryRows: dataset.commentary.length,
+    breakdownRows: dataset.breakdowns.length,
     financeRows: {
       revenue: dataset.finance.revenue.length,
       placements: dataset.finance.placements.length,

@@ -130,6 +130,28 @@ export interface CostReductionRow {
   source: SourceRef;
 }
 
+/**
+ * What a breakdown figure is: a count (a whole number, possibly out of another), a percentage (a pay
+ * gap: -100% to 100%), or a proportion of a whole (0-100%; a measure's proportions sum to about 100%).
+ */
+export type BreakdownUnit = 'count' | 'percentage' | 'proportion';
+
+/** One row of the Breakdowns sheet: a measure's figure for one category (a referral source, an ethnicity). */
+export interface BreakdownRow {
+  month: MonthKey;
+  /** The measure's code as the templates name it ("referral-source"), trimmed and in lower case. */
+  measure: string;
+  /** The period a figure covers where it is not the month ("2023" for the year to date, "2022" for a pay gap); "" when blank. */
+  period: string;
+  category: string;
+  unit: BreakdownUnit;
+  /** A percentage or proportion is a fraction (0.5 is 50%). */
+  value: Figure & { kind: 'number' };
+  /** For a count: what it is out of (167 out of 2,157), so its % is computed, never typed. */
+  outOf?: Figure & { kind: 'number' };
+  source: SourceRef;
+}
+
 /** The checked dataset: everything the reports may use, each figure traceable to its cell. */
 export interface Dataset {
   file: string;
@@ -137,6 +159,7 @@ export interface Dataset {
   teamMeasures: TeamMeasureRow[];
   caseloads: CaseloadRow[];
   commentary: CommentaryRow[];
+  breakdowns: BreakdownRow[];
   finance: {
     revenue: RevenueRow[];
     placements: PlacementRow[];

@@ -5,6 +5,7 @@ import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report/report-figures.js';
 import type { Block, Run } from '../report/template/blocks.js';
+import type { BreakdownChartModel } from '../report/breakdown-figures.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
 
 /** Direction of travel in words (the arrow only repeats them); RAG in words is RAG_WORDS. */
@@ -133,13 +134,35 @@ class ReportHtmlWriter {
     );
   }
 
+  /** A chart as inline SVG in a figure whose caption points to its figures table. */
+  private chartFigure(chart: ChartModel): string {
+    this.chartCount += 1;
+    const id = `chart-${this.chartCount}`;
+    const svg = chartSvg(chart, HTML_CHART_SIZE, id);
+    return `<figure aria-labelledby="${id}-caption">\n${svg}\n<figcaption id="${id}-caption">Chart: ${escapeHtml(chart.title)}. Its figures are in the table that follows.</figcaption>\n</figure>\n`;
+  }
+
+  /** A breakdown chart, then the figures table the PDF prints beside it: a row per category. */
+  breakdownChart(block: BreakdownChartModel): string {
+    const figure = this.chartFigure(block.chart);
+    const captionId = this.captionId();
+    const rows = block.rows.map(
+      (row) => `<tr${row.total ? ' class="total"' : ''}><th scope="row">${escapeHtml(row.label)}</th>${row.cells.map((cell) => num(cell.text)).join('')}</tr>`,
+    );
+    return (
+      figure +
+      tableWrap(
+        captionId,
+        `<table>\n<caption id="${captionId}">Figures of the chart “${escapeHtml(block.chart.title)}”</caption>\n<thead><tr>${block.columns.map(colHead).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+      )
+    );
+  }
+
   /** A chart: inline SVG with its text alternative, then its figures as a table. */
   chart(chart: ChartModel): string {
     // A chart without series is a run warning, never a note on the page (the template drops it).
     if (chart.series.length === 0) return '';
-    this.chartCount += 1;
-    const id = `chart-${this.chartCount}`;
-    const svg = chartSvg(chart, HTML_CHART_SIZE, id);
+    const figure = this.chartFigure(chart);
     const captionId = this.captionId();
     // Laid out like the indicator tables: a row per series (and target), a column per month or category.
     const rows = [
@@ -157,7 +180,7 @@ class ReportHtmlWriter {
     if (chartType(chart) === 'doughnut') rows.push(`<tr><th scope="row">Share of the whole</th>${segmentShares(chart).map(num).join('')}</tr>`);
     const headers = ['Series', ...chart.monthLabels];
     return (
-      `<figure aria-labelledby="${id}-caption">\n${svg}\n<figcaption id="${id}-caption">Chart: ${escapeHtml(chart.title)}. Its figures are in the table that follows.</figcaption>\n</figure>\n` +
+      figure +
       tableWrap(
         captionId,
         `<table>\n<caption id="${captionId}">Figures of the chart “${escapeHtml(chart.title)}”</caption>\n<thead><tr>${headers.map(colHead).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
@@ -225,6 +248,9 @@ class ReportHtmlWriter {
           break;
         case 'charts':
           this.out.push(block.charts.map((c) => this.chart(c)).join('\n'));
+          break;
+        case 'breakdown-chart':
+          this.out.push(this.breakdownChart(block));
           break;
         case 'key':
           this.out.push(this.key());

@@ -1,6 +1,7 @@
 import type { Block, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
+import type { BreakdownChartModel } from '../report/breakdown-figures.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
 import type { ChartSize } from './chart-config.js';
 import { FONT_FAMILY, textWidth } from './fonts.js';
@@ -282,6 +283,44 @@ function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
     }));
 }
 
+/** A breakdown chart is as tall as its categories need: a horizontal bar each, a doughnut with room for its legend. */
+function breakdownChartSize(chart: ChartModel): ChartSize {
+  const { width } = rowChartSize(2);
+  if (chart.type === 'horizontal-bar') return { width, height: Math.max(CHART_HEIGHT, 30 + 16 * chart.monthLabels.length) };
+  if (chart.type === 'doughnut') return { width, height: 200 };
+  return { width, height: CHART_HEIGHT };
+}
+
+/**
+ * A chart of breakdown figures with its figures table beside it, kept whole: the figures print as text
+ * whatever draws the chart. Each table row is anchored, so the page each printed figure is on is known.
+ */
+function breakdownBlock(block: BreakdownChartModel, blockIndex: number, drawChart: ChartDrawer): Record<string, unknown> {
+  const size = breakdownChartSize(block.chart);
+  const body = [
+    block.columns.map(headerCell),
+    ...block.rows.map((row, r) => [
+      { text: row.label, bold: row.total === true, id: anchorId(blockIndex, r) },
+      ...row.cells.map((cell) => ({ text: cell.text, alignment: 'right', bold: row.total === true })),
+    ]),
+  ];
+  return {
+    columns: [
+      { width: size.width, stack: [drawChart(block.chart, size)] },
+      {
+        width: '*',
+        stack: [
+          { text: `Figures: ${block.chart.title}`, bold: true, fontSize: 8.5, margin: [0, 0, 0, 3] },
+          { table: { headerRows: 1, dontBreakRows: true, widths: block.columns.map(() => 'auto'), body }, layout: gridLayout(), fontSize: 8.5 },
+        ],
+      },
+    ],
+    columnGap: CHART_GAP * 2,
+    margin: [0, 8, 0, 8],
+    unbreakable: true,
+  };
+}
+
 function keyTable(): Node {
   const rag = (Object.keys(RAG_STYLE) as Rag[]).map((r) => [ragCell(r), { text: RAG_STYLE[r].label }]);
   const dir = (Object.keys(DIRECTION_STYLE) as Direction[]).map((d) => [directionCell(d), { text: DIRECTION_STYLE[d].label }]);
@@ -308,8 +347,34 @@ function keyTable(): Node {
   };
 }
 
-function bulletList(items: Array<{ level: number; runs: Run[] }>): Record<string, unknown> {
-  return { ul: items.map((item) => ({ text: runs(item.runs), margin: [item.level > 1 ? 14 : 0, 0, 0, 2] })), style: 'body' };
+/** A bullet list; an item that prints a traced figure is anchored (`anchor(i)`), so its page is known. */
+function bulletList(items: Array<{ level: number; runs: Run[] }>, anchor: (item: number) => string = () => ''): Record<string, unknown> {
+  return {
+    ul: items.map((item, i) => ({
+      text: runs(item.runs),
+      margin: [item.level > 1 ? 14 : 0, 0, 0, 2],
+      ...(item.runs.some((r) => r.figures) ? { id: anchor(i) } : {}),
+    })),
+    style: 'body',
+  };
+}
+
+/** How many paragraphs follow `from` before anything else, when they are few and short enough to keep on one page (else 0). */
+function shortParagraphs(blocks: Block[], from: number): number {
+  let count = 0;
+  let length = 0;
+  for (let k = from; k < blocks.length; k++) {
+    const block = blocks[k];
+    if (block?.kind !== 'paragraph') break;
+    count += 1;
+    length += block.runs.reduce((n, r) => n + r.text.length, 0);
+  }
+  return length <= 1500 ? count : 0;
+}
+
+/** A paragraph; one that prints a traced figure is anchored. */
+function paragraph(list: Run[], blockIndex: number): Record<string, unknown> {
+  return { text: runs(list), style: 'body', ...(list.some((r) => r.figures) ? { id: anchorId(blockIndex, 0) } : {}) };
 }
 
 /** The pdfmake node of a chart at the given size: the layout task keeps a box there and draws the chart into it (src/render/place-charts.ts). */
@@ -378,16 +443,26 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
           // A sub-heading never ends a page: it is kept with the first paragraph or bullet under it.
           const next = blocks[i + 1];
           const heading = { text: block.text, style: 'h2' };
-          if (next?.kind === 'paragraph') {
-            content.push({ stack: [heading, { text: runs(next.runs), style: 'body' }], unbreakable: true });
+          const shortPart = shortParagraphs(blocks, i + 1);
+          if (shortPart > 1) {
+            // A short part of plain paragraphs (Education, the pay gaps) is kept whole, as the seed prints it.
+            const parts = blocks.slice(i + 1, i + 1 + shortPart).map((b, k) => (b.kind === 'paragraph' ? paragraph(b.runs, i + 1 + k) : ''));
+            content.push({ stack: [heading, ...parts], unbreakable: true });
+            i += shortPart;
+          } else if (next?.kind === 'paragraph') {
+            content.push({ stack: [heading, paragraph(next.runs, i + 1)], unbreakable: true });
             i += 1;
           } else if (next?.kind === 'bullets') {
             const [first, ...rest] = next.items;
+            const at = i + 1;
             content.push({
-              stack: [heading, { ...bulletList(first ? [first] : []), ...(rest.length > 0 ? { margin: [0, 0, 0, 0] } : {}) }],
+              stack: [heading, { ...bulletList(first ? [first] : [], () => anchorId(at, 0)), ...(rest.length > 0 ? { margin: [0, 0, 0, 0] } : {}) }],
               unbreakable: true,
             });
-            if (rest.length > 0) content.push(bulletList(rest));
+            if (rest.length > 0) content.push(bulletList(rest, (item) => anchorId(at, item + 1)));
+            i += 1;
+          } else if (next?.kind === 'breakdown-chart') {
+            content.push({ stack: [heading, breakdownBlock(next, i + 1, drawChart)], unbreakable: true });
             i += 1;
           } else {
             content.push(heading);
@@ -395,10 +470,10 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
         }
         break;
       case 'paragraph':
-        content.push({ text: runs(block.runs), style: 'body' });
+        content.push(paragraph(block.runs, i));
         break;
       case 'bullets':
-        content.push(bulletList(block.items));
+        content.push(bulletList(block.items, (item) => anchorId(i, item)));
         break;
       case 'indicator-table':
         content.push(track(indicatorTable(block, i), section));
@@ -408,6 +483,9 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
         break;
       case 'grid-table':
         content.push(track(gridTable(block), block.title));
+        break;
+      case 'breakdown-chart':
+        content.push(breakdownBlock(block, i, drawChart));
         break;
       case 'key':
         content.push(keyTable());

@@ -1,7 +1,8 @@
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import { DIRECTION_WORDS, RAG_WORDS } from '../model/rag.js';
 import type { MonthKey } from '../model/month.js';
-import type { Block } from './template/blocks.js';
+import type { FigureRef } from './breakdown-figures.js';
+import type { Block, Run } from './template/blocks.js';
 
 /** What a printed value is: a month's figure, the target, a benchmark, RAG or direction of travel, commentary. */
 export type PrintedKind = 'figure' | 'target' | 'benchmark' | 'rag' | 'direction' | 'commentary';
@@ -43,12 +44,30 @@ export function cellName(source: SourceRef | undefined): string | undefined {
 
 /**
  * Every indicator value a report's blocks print: each month's figure, the target, each benchmark,
- * RAG and direction of travel of the indicator tables, and the targets of the team tables. Pure: the
- * blocks are the report model both the PDF and the HTML twin are drawn from.
+ * RAG and direction of travel of the indicator tables, the targets of the team tables, and the
+ * breakdown figures of sentences and of charts' figures tables. Pure: the blocks are the report model
+ * both the PDF and the HTML twin are drawn from.
  */
 export function printedFigures(blocks: Block[], document: string, month: MonthKey): PrintedFigure[] {
   const out: PrintedFigure[] = [];
+  // Each breakdown figure as printed; a % worked out from two counts is listed with both of them.
+  const breakdown = (refs: FigureRef[], anchor: string): void => {
+    for (const ref of refs) {
+      const cell = cellName(ref.source);
+      out.push({ document, kind: 'figure', indicator: ref.indicator, name: ref.name, month: ref.month, text: ref.text, anchor, ...(cell ? { cell } : {}) });
+    }
+  };
+  const runFigures = (runs: Run[], anchor: string): void => {
+    for (const run of runs) if (run.figures) breakdown(run.figures, anchor);
+  };
   blocks.forEach((block, blockIndex) => {
+    if (block.kind === 'paragraph') runFigures(block.runs, anchorId(blockIndex, 0));
+    if (block.kind === 'bullets') block.items.forEach((item, i) => runFigures(item.runs, anchorId(blockIndex, i)));
+    if (block.kind === 'breakdown-chart') {
+      block.rows.forEach((row, rowIndex) => {
+        for (const cell of row.cells) breakdown(cell.refs, anchorId(blockIndex, rowIndex));
+      });
+    }
     if (block.kind === 'indicator-table') {
       block.rows.forEach((row, rowIndex) => {
         if (!row.supplied) return;

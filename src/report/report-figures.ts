@@ -161,7 +161,8 @@ export class ReportFigures {
     readonly tableChoices: TableChoices = new Map(),
   ) {}
 
-  private warn(message: string, source?: SourceRef): void {
+  /** A run warning, said once. */
+  warn(message: string, source?: SourceRef): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     this.warnings.push(source ? { message, source } : { message });

@@ -60,6 +60,11 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
   }
   for (const r of dataset.teamMeasures)
     add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
+  for (const r of dataset.breakdowns) {
+    const cell = cellName(r.value.source);
+    const value = r.outOf ? `${formatFigure(r.value)} of ${r.outOf.value}` : formatFigure(r.value);
+    add({ where: `Breakdowns ${r.measure}${r.period ? ` ${r.period}` : ''}`, indicator: r.category, month: r.month, value, ...(cell ? { cell } : {}) });
+  }
   for (const r of dataset.finance.revenue) {
     add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value) });
     add({ where: 'Finance revenue forecast outturn', indicator: r.serviceArea, month: r.month, value: String(r.forecastOutturn.value) });

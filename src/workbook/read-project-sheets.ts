@@ -20,7 +20,7 @@ import { looksLikeName, withholdNames } from './personal-names.js';
 type NumberFigure = Figure & { kind: 'number' };
 
 /** Reads one row's cells by field name, reporting each problem against its cell. */
-class RowReader {
+export class RowReader {
   constructor(
     private readonly grid: SheetGrid,
     private readonly r: number,
@@ -35,7 +35,7 @@ class RowReader {
     return { file: this.file, sheet: this.grid.name, cell: cellAddress(this.r, col) };
   }
 
-  private cell(field: string): CellReading {
+  cell(field: string): CellReading {
     const col = this.columns[field];
     return (col === undefined ? undefined : this.grid.rows.get(this.r)?.get(col)) ?? { kind: 'empty' };
   }
@@ -101,7 +101,7 @@ interface SheetRows {
 }
 
 /** Finds a project sheet by its aliases and maps its header row; missing required columns are errors. */
-function openSheet(
+export function openSheet(
   raw: RawWorkbook,
   name: ProjectSheetName,
   aliases: HeaderAliases['projectSheets'],
@@ -143,7 +143,7 @@ function openSheet(
 }
 
 /** Text that may be printed, with any name after a role withheld and a warning naming the cell. */
-function printableText(text: string, source: SourceRef, findings: FindingList, what: string): string {
+export function printableText(text: string, source: SourceRef, findings: FindingList, what: string): string {
   const { text: safe, roles } = withholdNames(text);
   if (roles.length > 0) {
     findings.warning(
@@ -307,8 +307,12 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
   return out;
 }
 
-/** Reads the project's own long-format sheets; a sheet that is absent gives an empty list. */
-export function readProjectSheets(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): Omit<Dataset, 'file' | 'tables'> {
+/** Reads the project's own long-format sheets (the Breakdowns sheet: ./read-breakdowns.ts); a sheet that is absent gives an empty list. */
+export function readProjectSheets(
+  raw: RawWorkbook,
+  aliases: HeaderAliases['projectSheets'],
+  findings: FindingList,
+): Omit<Dataset, 'file' | 'tables' | 'breakdowns'> {
   return {
     teamMeasures: readTeamMeasures(raw, aliases, findings),
     caseloads: readCaseloads(raw, aliases, findings),

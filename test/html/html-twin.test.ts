@@ -136,7 +136,10 @@ describe('the HTML twins of the public documents', () => {
       expect(facts.scripts, twin.name).toBe(0);
       // RAG is a word as well as a colour.
       for (const cell of facts.ragCells) expect(['Green', 'Amber', 'Red'], twin.name).toContain(cell);
-      const chartCount = twin.blocks.reduce((n, b) => n + (b.kind === 'charts' ? b.charts.filter((c) => c.series.length > 0).length : 0), 0);
+      const chartCount = twin.blocks.reduce(
+        (n, b) => n + (b.kind === 'charts' ? b.charts.filter((c) => c.series.length > 0).length : b.kind === 'breakdown-chart' ? 1 : 0),
+        0,
+      );
       expect(facts.charts, twin.name).toBe(chartCount);
     }
     const performance = twins[0];

@@ -12,8 +12,8 @@ import { ROOT } from '../fixtures/workbooks.js';
  * the image can ("Page 19" once printed as "P   19").
  */
 let board: PackOutput;
-// The agenda, then the confidential page standing for the finance report (Pages 17 - 22) and its blank back.
-const PAGES = [2, 19, 20];
+// The agenda, then the confidential page standing for the finance report (Pages 21 - 26) and its blank back.
+const PAGES = [2, 23, 24];
 
 beforeAll(async () => {
   board = await samplePack('board', '2023-10');

@@ -141,7 +141,7 @@ describe('the board pack for October 2023', () => {
     expect(items.map((i) => i.number)).toEqual([1, 2, 3]);
     const finance = pdfText(Buffer.from(items[1]!.bytes));
     expect(finance).toContain('NOT FOR PUBLICATION');
-    expect(finance).toContain('Page 19');
+    expect(finance).toContain('Page 21');
     expect(pdfText(Buffer.from(board.variants.public.items[1]!.bytes))).toContain('Document is Confidential');
   });
 });
@@ -177,14 +177,15 @@ describe('the panel pack', () => {
     }
     expect(text).toMatch(/4\.\s+Performance information up to 31 October 2023 is attached as Appendix 1/);
     expect(text).toMatch(/10\.\s+The 2022-2030 Corporate Plan/);
-    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 148)');
+    // The seed's own agenda line: the performance report now prints every part of the seed's Appendix 1.
+    expect(flat).toContain('CHILDREN AND LEARNING - PERFORMANCE (Pages 115 - 152)');
     // The meeting's full date, from the panel's meetingDates in config/packs.yaml (seed 000 prints it so).
     expect(flat).toContain('DATE OF DECISION: 23 NOVEMBER 2023');
     expect(flat).toMatch(/Appendices 1\. Summary of performance and commentary – October 2023 2\. Children and Learning Glossary/);
     // Appendix 2, the glossary the program lays out from config/glossary.yaml: stamped, numbered on, with its terms.
     const glossaryFirst = pageTexts(panel.variants.public.pack).find((t) => /Appendix 2/.test(t) && t.includes('Children and Families Glossary'));
     expect(glossaryFirst).toMatch(/Agenda Item 10\s+Appendix 2/);
-    expect(glossaryFirst).toMatch(/Page 133\s*$/);
+    expect(glossaryFirst).toMatch(/Page 137\s*$/);
     for (const term of ['Acronyms', 'Brief Intervention Team', 'Section 47 Enquiry', 'Youth Offending Service or Team']) expect(flat, term).toContain(term);
     expect(flat).toContain('SWF/SWWF Social Work with Families');
     expect(text).toMatch(/Agenda Item 10\s+Appendix 1[\s\S]*Page 117/);
@@ -218,7 +219,7 @@ describe('the panel pack', () => {
     const output = await samplePack('custom', '2023-10', { inputs: { ...inputs, packs: custom, itemFiles: new Map([[file, await readFile(file)]]) } });
     const text = pdfText(Buffer.from(output.variants.public.pack));
     expect(text).toContain('MINUTES (Pages 1 - 2)');
-    expect(text).toContain('PERFORMANCE (Pages 3 - 18)');
+    expect(text).toContain('PERFORMANCE (Pages 3 - 22)');
     expect(text).toMatch(/Minutes of the previous meeting\s+Page 1/);
   });
 });

@@ -87,10 +87,46 @@ describe('the Safeguarding assurance clinic for July 2023', () => {
     expect(text).toMatch(/Number of contacts in the month 1594 1959 1789 1488 1794 1428 1839 1598 2023 1544 1828 1948 1804 ↓/);
     expect(text).toMatch(/Number of referrals into Early Help 149 196 187 183 161 179 220 172 183 131 181 154 172 ↑/);
     const charts = report.blocks.flatMap((b) => (b.kind === 'charts' ? b.charts : []));
-    expect(charts.filter((c) => c.series.length > 0)).toHaveLength(11);
-    expect(report.warnings.map((w) => w.message)).toEqual([
-      'Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series, so it has no trend chart',
+    // Every team measure's chart (the 20-working-day one included), and the three of the clinic's own series.
+    expect(charts.filter((c) => c.series.length > 0)).toHaveLength(15);
+    expect(report.warnings.map((w) => w.message)).toEqual([]);
+  });
+
+  it("has the seed's charts of the clinic's own series, August 2022 to July 2023, under the seed's headings", () => {
+    const charts = report.blocks.flatMap((b) => (b.kind === 'charts' ? b.charts : []));
+    const series = (title: string): Array<number | null> | undefined => charts.find((c) => c.title === title)?.series[0]?.values;
+    // Seed 002's chart data (the pack's Pages 55 and 57); July 2022, the first of the 13 months, has no figure.
+    expect(series('Number of children with an active Child in Need Plan not allocated to CWD (CIN*)')).toEqual([
+      null,
+      718,
+      717,
+      721,
+      758,
+      764,
+      762,
+      752,
+      716,
+      699,
+      618,
+      555,
+      467,
     ]);
+    expect(series('Number of current Child Protection Plans lasting 18 months or more')).toEqual([null, 31, 23, 23, 25, 29, 17, 27, 29, 30, 34, 30, 26]);
+    expect(series('Percentage of completed S47 enquiries in the month with an outcome of ICPC')?.map((v) => (v === null ? null : Math.round(v * 100)))).toEqual(
+      [null, 25, 32, 20, 24, 15, 18, 20, 34, 28, 22, 36, 19],
+    );
+    // The 20-working-day chart ends at the July team table's total, 37 of 135.
+    expect(series('Single assessments completed within 20 working days')?.at(-1)).toBe(0.274);
+    const headings = report.blocks.flatMap((b) => (b.kind === 'heading' && b.level === 1 ? [b.text] : []));
+    expect(headings).toContain('CP performance – duration and visits');
+    const section = text.slice(text.indexOf('CP performance – duration and visits'), text.indexOf('CP performance – core groups'));
+    for (const title of [
+      'Number of current Child Protection Plans lasting 18',
+      'Percentage of completed S47 enquiries in the month',
+      'CP visits within 10 working days',
+    ]) {
+      expect(section).toContain(title);
+    }
   });
 });
 

@@ -28,8 +28,10 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('page fill', () => {
-  it('the performance report has fewer pages than the 18 it had before the layout grid', () => {
-    expect(built.get('performance')!.fills.length).toBeLessThan(18);
+  it("the performance report, with every part of the seed's Appendix 1, takes at most 20 pages", () => {
+    // 18 pages before the layout grid, 16 after; the parts printed from the Breakdowns sheet (referral
+    // sources, Family Hubs, education, staff diversity and pay gaps) add 4. The seed's Appendix 1 has 18.
+    expect(built.get('performance')!.fills.length).toBeLessThanOrEqual(20);
   });
 
   it.each(REPORTS.map(([name]) => name))('%s: no page is more than half empty unless it ends a section', (name) => {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
@@ -132,7 +132,15 @@ describe('a run of the sample month', () => {
 
   it('puts none of its warnings on a page: the clinic with a measure that has no monthly series', async () => {
     const month = { month: '2023-07' as const };
-    const { record } = await runOne(loaded, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
+    // A measure whose monthly series config/team-measures.yaml does not name: the 20-working-day one, its line taken out.
+    const project = await tempProject();
+    const measures = path.join(project.root, 'config', 'team-measures.yaml');
+    const config = await readFile(measures, 'utf8');
+    const withoutSeries = config.replace('\n    indicator: percentage-of-c-f-assessments-completed-within-20-working-days', '');
+    expect(withoutSeries).not.toBe(config);
+    await writeFile(measures, withoutSeries);
+    const noSeries = await loadSettings({ settingsFile: project.settings });
+    const { record } = await runOne(noSeries, request({ kind: 'report', name: 'clinic-safeguarding' }, month), silentProgress);
     expect(record.warnings).toContainEqual(
       expect.stringContaining('Single assessments completed within 20 working days: config/team-measures.yaml names no monthly series'),
     );

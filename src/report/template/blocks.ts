@@ -1,11 +1,23 @@
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report-figures.js';
 import type { GridTableModel } from '../finance-model.js';
+import type { BreakdownChartModel, FigureRef } from '../breakdown-figures.js';
 
 /** A run of text, bold or not ("**right support**" in a template). */
 export interface Run {
   text: string;
   bold?: boolean;
+  /** A figure a template helper put in the sentence ({{breakdownFigure ...}}): what it is and where it comes from. */
+  figures?: FigureRef[];
 }
+
+/** A figure a helper placed inside a line of the template: its text, and the figures it prints. */
+export interface InlineFigure {
+  text: string;
+  figures: FigureRef[];
+}
+
+/** The text that stands for an inline figure in the template's output until the runs are made. */
+export const INLINE_FIGURE = /(@@figure-[0-9a-f]+-\d+@@)/;
 
 export interface CoverBlock {
   kind: 'cover';
@@ -25,18 +37,35 @@ export type Block =
   | CaseloadTableModel
   | GridTableModel
   | { kind: 'charts'; charts: ChartModel[] }
+  | BreakdownChartModel
   | { kind: 'key' };
 
-/** "**bold** plain" → runs. */
-export function parseRuns(text: string): Run[] {
+/** "**bold** plain" → runs; an inline figure's marker becomes a run of its own that knows its figures. */
+export function parseRuns(text: string, inline: Map<string, InlineFigure> = new Map()): Run[] {
   const runs: Run[] = [];
   const parts = text.split(/(\*\*[^*]+\*\*)/g);
   for (const part of parts) {
     if (part === '') continue;
-    if (part.startsWith('**') && part.endsWith('**') && part.length > 4) runs.push({ text: part.slice(2, -2), bold: true });
-    else runs.push({ text: part });
+    const bold = part.startsWith('**') && part.endsWith('**') && part.length > 4;
+    for (const piece of (bold ? part.slice(2, -2) : part).split(INLINE_FIGURE)) {
+      if (piece === '') continue;
+      const figure = inline.get(piece);
+      runs.push({
+        text: figure ? figure.text : piece,
+        ...(bold ? { bold: true } : {}),
+        ...(figure && figure.figures.length > 0 ? { figures: figure.figures } : {}),
+      });
+    }
   }
   return runs;
+}
+
+/** A heading's text with any inline figure as plain text (a heading is not a place for figures to be traced). */
+function plainText(text: string, inline: Map<string, InlineFigure>): string {
+  return text
+    .split(INLINE_FIGURE)
+    .map((piece) => inline.get(piece)?.text ?? piece)
+    .join('');
 }
 
 /**
@@ -78,11 +107,11 @@ export function textBlocks(text: string): Block[] {
  * "- " bullet (indent for a sub-bullet), blank line between paragraphs, and block markers placed by
  * the template helpers (tables, charts, cover, contents), which only the helpers can write.
  */
-export function parseTemplateText(text: string, markers: Map<string, Block | Block[]>): Block[] {
+export function parseTemplateText(text: string, markers: Map<string, Block | Block[]>, inline: Map<string, InlineFigure> = new Map()): Block[] {
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   const flushParagraph = (): void => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', runs: parseRuns(paragraph.join(' ')) });
+    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', runs: parseRuns(paragraph.join(' '), inline) });
     paragraph = [];
   };
   for (const rawLine of text.replace(/\r/g, '').split('\n')) {
@@ -112,7 +141,7 @@ export function parseTemplateText(text: string, markers: Map<string, Block | Blo
     const heading = /^(#{1,2})\s+(.*)$/.exec(line);
     if (heading?.[1] && heading[2] !== undefined) {
       flushParagraph();
-      blocks.push({ kind: 'heading', level: heading[1].length as 1 | 2, text: heading[2].trim() });
+      blocks.push({ kind: 'heading', level: heading[1].length as 1 | 2, text: plainText(heading[2].trim(), inline) });
       continue;
     }
     const bullet = /^(\s*)[-•]\s+(.*)$/.exec(line);
@@ -120,7 +149,7 @@ export function parseTemplateText(text: string, markers: Map<string, Block | Blo
       flushParagraph();
       const level = (bullet[1] ?? '').length >= 1 ? 2 : 1;
       const last = blocks[blocks.length - 1];
-      const item = { level, runs: parseRuns(bullet[2]) };
+      const item = { level, runs: parseRuns(bullet[2], inline) };
       if (last?.kind === 'bullets') last.items.push(item);
       else blocks.push({ kind: 'bullets', items: [item] });
       continue;

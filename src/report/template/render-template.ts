@@ -5,11 +5,13 @@ import { addMonths, monthLongLabel, type MonthKey } from '../../model/month.js';
 import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
-import { B4BError } from '../../findings/finding.js';
-import { parseTemplateText, textBlocks, type Block } from './blocks.js';
+import { B4BError, type SourceRef } from '../../findings/finding.js';
+import { TemplateError } from '../../findings/errors.js';
 
 /** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
 const TEMPLATE_ERROR = 78;
+import { parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
+import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
 
 export interface TemplateContext {
   month: MonthKey;
@@ -65,6 +67,14 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
       ],
     }),
   );
+  // A figure inside a line of text: a marker the runs are made from, so workbook text is never read as markup.
+  const inline = new Map<string, InlineFigure>();
+  const inlineMark = (figure: InlineFigure): string => {
+    const key = `@@figure-${nonce}-${inline.size}@@`;
+    inline.set(key, figure);
+    return key;
+  };
+
   hb.registerHelper('contents', () => mark({ kind: 'contents' }));
   hb.registerHelper('key', () => mark({ kind: 'key' }));
   hb.registerHelper('indicatorTable', function (this: unknown, options: HashOptions) {
@@ -131,6 +141,65 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     throw new B4BError(`{{financeChart "${String(name)}"}}: expected variance or placements`);
   });
   hb.registerHelper('moneyKey', () => MONEY_KEY);
+
+  // The Breakdowns sheet: figures by category for the report month (src/report/breakdown-figures.ts).
+  const breakdowns = new BreakdownFigures(figures.dataset, context.month, (message, source) => figures.warn(message, source));
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  // An indicator's figure for the month, that a breakdown's total must equal (total="id").
+  const indicatorFigure = (id: string): { name: string; value: number | undefined; source?: SourceRef } => {
+    const found = figures.findRow(id);
+    const figure = found?.row.values[context.month];
+    return {
+      name: found?.row.name ?? figures.entry(id)?.name ?? id,
+      value: figure?.kind === 'number' ? figure.value : undefined,
+      ...(figure ? { source: figure.source } : {}),
+    };
+  };
+  hb.registerHelper('breakdownFigure', (measure: unknown, category: unknown, options: HashOptions) => {
+    const show = text(options.hash.show) ?? 'value';
+    if (show !== 'value' && show !== 'out-of' && show !== 'percent') {
+      throw new TemplateError(`{{breakdownFigure "${String(measure)}" "${String(category)}" show="${show}"}}: expected show="value", "out-of" or "percent"`);
+    }
+    const figure = breakdowns.figure(String(measure), String(category), show, options.hash.grouping === true);
+    return inlineMark({ text: figure.text, figures: figure.refs });
+  });
+  hb.registerHelper('breakdownPeriod', (measure: unknown, ...rest: unknown[]) => {
+    rest.pop();
+    return inlineMark({ text: breakdowns.period(String(measure), text(rest[0])), figures: [] });
+  });
+  hb.registerHelper('breakdownMonth', (measure: unknown) => inlineMark({ text: breakdowns.monthText(String(measure)), figures: [] }));
+  hb.registerHelper('breakdownChart', (...args: unknown[]) => {
+    const options = args.pop() as HashOptions;
+    const h = options.hash;
+    const type = text(h.type) ?? 'bar';
+    if (!CHART_TYPES.includes(type as (typeof CHART_TYPES)[number])) {
+      throw new TemplateError(`{{breakdownChart ... type="${type}"}}: expected one of ${CHART_TYPES.join(', ')}`);
+    }
+    const labels = text(h.labels)?.split('|');
+    const series = args.map((spec, i) => {
+      const parsed = parseSeries(String(spec));
+      const label = labels?.[i]?.trim();
+      return label ? { ...parsed, label } : parsed;
+    });
+    const model = breakdowns.chart({
+      series,
+      type: type as (typeof CHART_TYPES)[number],
+      title: text(h.title) ?? series.map((s) => s.measure).join(', '),
+      ...(text(h.categories)
+        ? {
+            categories: text(h.categories)!
+              .split('|')
+              .map((c) => c.trim()),
+          }
+        : {}),
+      ...(text(h.category) ? { categoryHeading: text(h.category)! } : {}),
+      share: h.share === true,
+      ...(text(h.total) ? { totalOf: indicatorFigure(text(h.total)!) } : {}),
+    });
+    if (model.chart.series.length > 0) return mark(model);
+    // No figures for the month (the run warns): the page says so under its heading, never blank.
+    return mark(textBlocks(text(h.unavailable) ?? `Not supplied for ${monthLongLabel(context.month)}`));
+  });
   hb.registerHelper('commentary', (section: unknown, ...rest: unknown[]) => {
     const options = rest.pop() as HashOptions;
     const kind = (typeof options.hash.kind === 'string' ? options.hash.kind : 'progress-analysis') as CommentaryKind;
@@ -139,10 +208,10 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     return mark(textBlocks(text ?? figures.noCommentary(String(section))));
   });
 
-  let text: string;
+  let output: string;
   try {
     const template = hb.compile(source, { noEscape: true, strict: false });
-    text = template({ ...context, monthLong: monthLongLabel(context.month) });
+    output = template({ ...context, monthLong: monthLongLabel(context.month) });
   } catch (cause) {
     if (cause instanceof B4BError) throw cause;
     // A template's own mistake (a syntax error, an unknown helper): the template is configuration.
@@ -152,5 +221,5 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
       TEMPLATE_ERROR,
     );
   }
-  return parseTemplateText(text, markers);
+  return parseTemplateText(output, markers, inline);
 }

@@ -18,7 +18,9 @@ export function createTransport(settings: DeliverySettings, env: NodeJS.ProcessE
     // would hold a run that long per message.
     connectionTimeout: settings.timeouts.connect * 1000,
     greetingTimeout: settings.timeouts.greeting * 1000,
-    socketTimeout: settings.timeouts.socket * 1000,
+    // Longer than the greeting's, so that a server that never greets is told by its greeting time limit
+    // (nothing was sent: tried again later), not by the socket's (the outcome would be unknown).
+    socketTimeout: Math.max(settings.timeouts.socket, settings.timeouts.greeting + 1) * 1000,
   });
 }
 

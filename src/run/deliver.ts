@@ -133,7 +133,9 @@ export class Postman {
     const mail = await import('../delivery/send.js');
     this.transport ??= mail.createTransport(this.settings);
     const transport = this.transport;
-    await this.ledger.appendDelivery(record.id, [{ ...step, status: 'sending', at: new Date().toISOString() }]);
+    await this.ledger.appendDelivery(record.id, [
+      { list: step.list, variant: step.variant, recipients: step.recipients, status: 'sending', at: new Date().toISOString() },
+    ]);
     // Stopped while the e-mail is going: said at once, synchronously (the process exits right after).
     const onStop = (): void => {
       try {

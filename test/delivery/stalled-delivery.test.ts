@@ -74,11 +74,11 @@ async function steps(loaded: LoadedSettings, id: string): Promise<string[]> {
 describe('a mail server that stalls', () => {
   it('never holds the run: the pack is published and recorded, the month lock released, then the e-mail fails within its bound and waits in the outbox', async () => {
     let lockHeldWhenMailed: boolean | undefined;
-    let loaded!: LoadedSettings;
+    // The server is first reached by the run's e-mail, after `loaded` is set.
     const port = await silentServer(() => {
       lockHeldWhenMailed ??= existsSync(`${runLockPath(loaded.paths.outputDir, 'month-2023-10')}.lock`);
     });
-    loaded = await projectMailingTo(port);
+    const loaded = await projectMailingTo(port);
     const started = performance.now();
     const result = await runInProcess(loaded, board('2023-11-10T07:00'));
     const seconds = (performance.now() - started) / 1000;

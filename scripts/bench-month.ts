@@ -6,7 +6,10 @@
  * performance report alone, and `--help`. With --separately, also the six commands one by one (the route
  * scripts/setup.sh took before the month run).
  *
- * Run: npm run bench:month [-- --runs 5] [-- --separately]
+ * Run: npm run bench:month [-- --runs 5] [-- --separately] [-- --vs-browser]
+ * --vs-browser: each command timed in turn with headless Chromium printing a report of the same size
+ * (scripts/browser-peer.ts), pair by pair, and the ratio of each pair's wall times given as a median: a
+ * comparison that holds on a shared machine whose speed drifts.
  * Stage times come from the run itself (B4B_STAGE_TIMES, src/run/stage-clock.ts); process totals from
  * a preload that writes process.resourceUsage() at exit. Documents are laid out in the layout thread
  * (src/layout/layout-threads.ts), alongside the main thread's stages: its busy time is shown apart,
@@ -19,6 +22,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { writeBrowserPeer } from './browser-peer.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
@@ -166,6 +170,39 @@ if (process.argv.includes('--separately')) {
     cpus.push(cpu);
   }
   out.push(`The six commands one by one (the clinics for July 2023): ${s(median(totals))} wall, ${s(median(cpus))} cpu (median of ${RUNS})`);
+}
+
+if (process.argv.includes('--vs-browser')) {
+  const peer = await writeBrowserPeer(path.join(dir, 'browser-peer'));
+  const browser = async (): Promise<number> => {
+    const start = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(peer.command[0] ?? '', peer.command.slice(1), { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', () => resolve());
+    });
+    return performance.now() - start;
+  };
+  await browser(); // warm the file cache and the profile; not counted
+  for (const [name, args] of [
+    ['the whole month', ['run', '--month', '2023-10', '--force', '--settings', settings]],
+    ['the performance report alone', ['run', '--month', '2023-10', '--report', 'performance', '--force', '--settings', settings]],
+  ] as const) {
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const ratios: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const a = (await once([...args])).wallMs;
+      const b = await browser();
+      ours.push(a);
+      theirs.push(b);
+      ratios.push(a / b);
+    }
+    out.push(
+      `${name} against headless Chromium printing one 30-chart report, in turn: ${s(median(ours))} vs ${s(median(theirs))} wall (medians), ` +
+        `ratio ${median(ratios).toFixed(2)}x (median of ${RUNS} pairs; range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
+    );
+  }
 }
 
 const targets = [

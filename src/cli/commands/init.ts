@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PACKAGE_ROOT } from '../../config/project.js';
+import { UsageError } from '../../findings/errors.js';
 import { B4BError } from '../../findings/finding.js';
 
 /** What a new project folder gets from the package's sample project. */
@@ -14,7 +15,7 @@ async function entries(dir: string): Promise<string[]> {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
-    if (code === 'ENOTDIR') throw new B4BError(`${dir} is a file, not a folder; nothing was written`, [], 2);
+    if (code === 'ENOTDIR') throw new UsageError(`${dir} is a file, not a folder; nothing was written`);
     throw new B4BError(`${dir}: cannot read the folder (${code ?? String(cause)})`);
   }
 }
@@ -29,18 +30,16 @@ export function registerInit(program: Command): void {
       'after',
       '\nWrites DIR/config/ (b4b.yaml and the files it names), DIR/templates/ and DIR/data/b4b-sample.xlsx. Then:\n' +
         '  b4b-reports validate --project DIR\n' +
-        '  b4b-reports run --project DIR --month 2023-10 --report performance   (writes DIR/output/2023-10/)\n' +
+        '  b4b-reports run --project DIR --month 2023-10   (writes DIR/output/2023-10/; inside DIR, --project can go)\n' +
         'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.',
     )
     .action(async (dir: string, options: { force?: boolean }) => {
       const root = path.resolve(dir);
       const existing = await entries(root);
       if (existing.length > 0 && options.force !== true) {
-        throw new B4BError(
+        throw new UsageError(
           `${root} is not empty (${existing.length} entr${existing.length === 1 ? 'y' : 'ies'}, e.g. ${existing.slice(0, 3).join(', ')}); nothing was written. ` +
             'Name a new or empty folder, or add --force to write the sample project over it.',
-          [],
-          2,
         );
       }
       for (const file of PROJECT_FILES) {
@@ -54,10 +53,12 @@ export function registerInit(program: Command): void {
       for (const file of PROJECT_FILES) {
         await cp(path.join(PACKAGE_ROOT, file), path.join(root, file), { recursive: true, force: true, filter: (source) => !notCopied.has(source) });
       }
+      // The advice names the folder whole, so that it works from any folder (inside it, --project can go).
+      const project = /^[\w@%+=:,./-]+$/.test(root) ? root : `'${root.replace(/'/g, `'\\''`)}'`;
       process.stderr.write(
-        `Wrote a project folder: config/, templates/ and data/b4b-sample.xlsx. Next:\n` +
-          `  b4b-reports validate --project ${dir}\n` +
-          `  b4b-reports run --project ${dir} --month 2023-10 --report performance\n`,
+        `Wrote a project folder in ${root}: config/, templates/ and data/b4b-sample.xlsx. Next, from any folder:\n` +
+          `  b4b-reports validate --project ${project}\n` +
+          `  b4b-reports run --project ${project} --month 2023-10\n`,
       );
       process.stdout.write(`${root}\n`);
     });

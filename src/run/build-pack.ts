@@ -25,7 +25,7 @@ import type { AgendaEntry } from '../pack/front-sheet.js';
 import { layOut } from '../layout/layout-threads.js';
 import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type PackDocument, type PackSettings } from '../pack/pack-settings.js';
-import { fillText, packTextValues } from '../pack/text-values.js';
+import { documentMonthValues, fillText, packTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 import { buildConfiguredReport } from './configured-report.js';
@@ -131,6 +131,11 @@ export async function buildPack(
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const html: PackOutput['html'] = [];
   const itemInfo = pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) }));
+  // The month each document reports on, which its title and its item's summary may name: {{documentMonth}}.
+  const docMonthOf = (doc: PackDocument): MonthKey => ('report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month);
+  const docValues = (doc: PackDocument): Record<string, string> => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) });
+  const itemValues = (item: PackSettings['items'][number]): Record<string, string> =>
+    documentMonthValues(values, item.documents.map(docMonthOf), `${loaded.paths.packs}: packs.${name}, item ${item.number}`);
   // Every value each document prints, by part, for the one-figure check below.
   const printedByPart: PlacedFigure[][] = [];
 
@@ -153,7 +158,7 @@ export async function buildPack(
         let part: PackPart;
         if ('report' in doc) {
           const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
-          const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
+          const docMonth = docMonthOf(doc);
           const output = await buildConfiguredReport(loaded, doc.report, dataset, docMonth, {
             format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
             ...(options.cache ? { cache: options.cache } : {}),
@@ -165,7 +170,7 @@ export async function buildPack(
           part = {
             item: itemIndex,
             title: output.title,
-            publicTitle: fillText(doc.title, values),
+            publicTitle: fillText(doc.title, docValues(doc)),
             ...(label ? { label } : {}),
             bytes: output.pdf,
             exempt,
@@ -182,7 +187,7 @@ export async function buildPack(
         } else if ('coveringReport' in doc) {
           const file = path.resolve(loaded.paths.root, doc.coveringReport);
           const report = await readYaml(file, coveringReportSchema, 'covering report');
-          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
+          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, docValues(d))] : []));
           const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
           const bytes = (await layOut({ kind: 'covering-report', input })).pdf;
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
@@ -217,7 +222,7 @@ export async function buildPack(
           const problem = await notAPdf(bytes);
           if (problem) throw new B4BError(`${where}: ${file} is not a PDF that can be included: ${problem}; expected a PDF file`, [], CONFIG_ERROR);
           const label = appendixLabel(doc);
-          part = { item: itemIndex, title: fillText(doc.title, values), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
+          part = { item: itemIndex, title: fillText(doc.title, docValues(doc)), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
         }
         const document = await PDFDocument.load(part.bytes);
         parts.push(part);
@@ -254,7 +259,7 @@ export async function buildPack(
         return {
           number: item.number,
           title: fillText(item.title, values),
-          summary: fillText(item.summary, values),
+          summary: fillText(item.summary, itemValues(item)),
           ...(range ? { pages: { first: range.first, last: range.last } } : {}),
           exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
         };
@@ -266,6 +271,7 @@ export async function buildPack(
         variant,
         agenda,
         exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+        ...(pack.publicNotice ? { publicNotice: pack.publicNotice } : {}),
       };
       frontMatter = await PDFDocument.load((await layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
     }

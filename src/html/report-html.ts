@@ -3,7 +3,7 @@ import { chartSvg, formatChartValue } from '../render/charts.js';
 import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report/report-figures.js';
-import type { Block, Run } from '../report/template/blocks.js';
+import type { Block, KeyEntry, Run } from '../report/template/blocks.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
 
 /** Direction of travel in words (the arrow only repeats them); RAG in words is RAG_WORDS. */
@@ -162,13 +162,11 @@ class ReportHtmlWriter {
     );
   }
 
-  key(): string {
+  key(entries: KeyEntry[]): string {
     return (
       `<section class="key" aria-labelledby="key-heading">\n<h3 id="key-heading">How to read the tables</h3>\n<dl>\n` +
-      `<dt>RAG</dt><dd>This month against the target, allowing for whether a higher figure is better: Green, target met; Amber, within tolerance of the target; Red, outside tolerance.</dd>\n` +
-      `<dt>Direction of travel</dt><dd>This month against last month, in the same way: Improved (↑), Worsened (↓) or No change (→). An improvement can be a fall in the figure.</dd>\n` +
-      `<dt>Trend</dt><dd>Where shown, the raw rise or fall since last month: Up, Down or Same.</dd>\n` +
-      `<dt>-</dt><dd>The one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, or no RAG or direction of travel for that indicator.</dd>\n</dl>\n</section>`
+      entries.map((e) => `<dt>${escapeHtml(e.term)}</dt><dd>${escapeHtml(e.text)}</dd>\n`).join('') +
+      `</dl>\n</section>`
     );
   }
 
@@ -224,7 +222,7 @@ class ReportHtmlWriter {
           this.out.push(block.charts.map((c) => this.chart(c)).join('\n'));
           break;
         case 'key':
-          this.out.push(this.key());
+          this.out.push(this.key(block.entries));
           break;
       }
     }

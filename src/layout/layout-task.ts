@@ -5,7 +5,7 @@ import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
 import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
 import { chartPdfNode, type ChartSize } from '../render/charts.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import { buildPdfDocument, type DocumentOptions } from '../render/pdf-document.js';
+import { buildPdfDocument, chartPagesToFill, contentArea, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
 import { timed } from '../run/stage-clock.js';
@@ -46,14 +46,27 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
         chartMs += performance.now() - begun;
         return node;
       };
-      doc = timed('layout', () => buildPdfDocument(task.blocks, drawChart, task.options)).doc;
       // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
-      const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
-      doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
-        if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) anchorPages.set(node.id, node.pageNumbers[0]);
-        return layoutRule ? layoutRule(node, ...rest) : false;
+      const placed = new Map<string, Placed>();
+      const build = (chartPages?: ChartPages): Record<string, unknown> => {
+        anchorPages.clear();
+        placed.clear();
+        const built = timed('layout', () => buildPdfDocument(task.blocks, drawChart, task.options, chartPages)).doc;
+        const layoutRule = built.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
+        built.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[]; startPosition?: { top?: number } }, ...rest: unknown[]): boolean => {
+          if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) {
+            anchorPages.set(node.id, node.pageNumbers[0]);
+            placed.set(node.id, { page: node.pageNumbers[0], ...(node.startPosition?.top !== undefined ? { top: node.startPosition.top } : {}) });
+          }
+          return layoutRule ? layoutRule(node, ...rest) : false;
+        };
+        return built;
       };
-      break;
+      const first = await renderPdf(build());
+      // Charts left alone at the top of a section's last page are laid out again to fill it.
+      const chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+      const pdf = chartPages.size > 0 ? await renderPdf(build(chartPages)) : first;
+      return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs };
     }
     case 'covering-report':
       doc = coveringReportDocument(task.input);

@@ -269,7 +269,7 @@ export function chartRows<T>(charts: T[]): T[][] {
 
 /** A marker pdfmake records the page of (an `id` on a text line): where a chart block's rows, and what comes before it, land. */
 function pageMarker(id: string): Record<string, unknown> {
-  return { text: '\u00a0', fontSize: 1, lineHeight: 1, id };
+  return { text: '\u00a0', fontSize: 1, lineHeight: 0.01, id };
 }
 
 const beforeChartsId = (block: number): string => `charts-${block}-before`;

@@ -1,47 +1,17 @@
 import { PDFBool, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSettings } from '../../src/config/settings.js';
 import { readOutline, type OutlineEntry } from '../../src/pack/outline.js';
-import { buildPack, loadPacks } from '../../src/run/build-pack.js';
-import { buildConfiguredReport } from '../../src/run/configured-report.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { monthDocuments, type WrittenDocument } from '../fixtures/month-documents.js';
 
 /**
  * Every PDF that October 2023's runs write (the reports alone, the packs and their item files, public
  * and restricted), each checked for what a reader who is forwarded only that file relies on.
  */
-interface Written {
-  name: string;
-  bytes: Uint8Array;
-  /** Pages before the numbered ones (a pack's front sheet and agenda). */
-  front: number;
-}
-
-const files: Written[] = [];
+let files: WrittenDocument[] = [];
 
 beforeAll(async () => {
-  const loaded = await loadSettings();
-  const dataset = await sampleDataset();
-  for (const [report, month] of [
-    ['performance', '2023-10'],
-    ['finance', '2023-10'],
-    ['clinic-safeguarding', '2023-07'],
-    ['clinic-pathways-through-care', '2023-07'],
-  ] as const) {
-    files.push({ name: `${report}-${month}.pdf`, bytes: (await buildConfiguredReport(loaded, report, dataset, month)).pdf, front: 0 });
-  }
-  const packs = await loadPacks(loaded);
-  for (const name of ['panel', 'board']) {
-    const pack = await buildPack(loaded, packs, name, dataset, '2023-10', { numberItemFiles: true });
-    for (const variant of ['public', 'restricted'] as const) {
-      const front = pdfText(Buffer.from(pack.variants[variant].pack))
-        .split('\f')
-        .findIndex((t) => /^Page \d+\s*$/m.test(t));
-      files.push({ name: `${name}-2023-10-${variant}.pdf`, bytes: pack.variants[variant].pack, front });
-      for (const item of pack.variants[variant].items) files.push({ name: `${name}-items/${variant}/item-${item.number}.pdf`, bytes: item.bytes, front: 0 });
-    }
-  }
+  files = (await monthDocuments()).files;
 }, 120_000);
 
 const pagesOf = (bytes: Uint8Array): string[] => {

@@ -36,6 +36,16 @@ describe('every PDF written for October 2023', () => {
     }
   });
 
+  it('numbers every stand-alone report from Page 1, with no agenda stamp: one rule for them all', () => {
+    const alone = files.filter((f) => !f.name.includes('/') && !f.name.startsWith('panel') && !f.name.startsWith('board'));
+    expect(alone.map((f) => f.name)).toHaveLength(4);
+    for (const file of alone) {
+      const pages = pagesOf(file.bytes);
+      pages.forEach((text, i) => expect(text, `${file.name}, page ${i + 1}`).toMatch(new RegExp(`Page ${i + 1}\\s*$`)));
+      expect(pages[0], file.name).not.toMatch(/Agenda Item|Appendix \d/);
+    }
+  });
+
   it('has /Lang en-GB, shows its title in the window bar, and has bookmarks', async () => {
     for (const file of files) {
       const pdf = await PDFDocument.load(file.bytes, { updateMetadata: false });

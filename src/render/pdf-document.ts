@@ -519,9 +519,20 @@ export function buildPdfDocument(
           }
         }
         break;
-      case 'paragraph':
-        content.push({ text: runs(block.runs), style: 'body' });
+      case 'paragraph': {
+        // A paragraph that leads into a list ("Highlights of good practice:") is kept with the list's first item.
+        const next = blocks[i + 1];
+        const lastRun = block.runs[block.runs.length - 1];
+        if (next?.kind === 'bullets' && lastRun?.text.trimEnd().endsWith(':')) {
+          const [first, ...rest] = next.items;
+          content.push({ stack: [{ text: runs(block.runs), style: 'body' }, bulletList(first ? [first] : [])], unbreakable: true });
+          if (rest.length > 0) content.push(bulletList(rest));
+          i += 1;
+        } else {
+          content.push({ text: runs(block.runs), style: 'body' });
+        }
         break;
+      }
       case 'bullets':
         content.push(bulletList(block.items));
         break;

@@ -123,7 +123,7 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
     // the "Children remain within or return to birth families" table: the report prints both, as the
     // council's does, and says so in the run record.
     expect(report.warnings.map((w) => w.message.replace(/:.*$/, ''))).toEqual([
-      'the report prints different figures for "Number of children in our care" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 124, each from the table its template names',
+      'the report prints different figures for "Number of children in our care" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 123, each from the table its template names',
       'the report prints different figures for "Rate of children in our care per 10,000" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 123, each from the table its template names',
     ]);
   });

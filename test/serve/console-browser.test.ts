@@ -77,7 +77,7 @@ describe('the console in a browser', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatch(/^\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx$/);
     const main = page.locator('main');
-    await expect.poll(() => main.innerText()).toContain('17 indicator tables, 171 indicator rows (109 distinct indicators)');
+    await expect.poll(() => main.innerText()).toContain('18 indicator tables, 172 indicator rows (110 distinct indicators)');
     const text = await main.innerText();
     expect(text).toContain('No errors');
     expect(text).toContain('Warnings (5)');

@@ -122,6 +122,13 @@ describe('the key, written for councillors', () => {
     expect(output.html).toContain('<dt>-</dt><dd>nothing to show this month.</dd>');
   });
 
+  it('refuses a {{key}} without its wording, saying where to copy it from', async () => {
+    const source = readFileSync(path.join(ROOT, 'templates/clinic-safeguarding.hbs'), 'utf8').replace(/\{\{#key\}\}[\s\S]*?\{\{\/key\}\}/, '{{key}}');
+    await expect(configuredReport('clinic-safeguarding', '2023-07', dataset, source)).rejects.toThrow(
+      '{{key}} needs its wording: {{#key}}, one "Term: what it means" line each (RAG, Direction of travel, Trend, -), then {{/key}}; the package\'s templates/performance.hbs has the council\'s wording to copy',
+    );
+  });
+
   it('refuses a key line that is not "Term: what it means", naming the line', async () => {
     const source = readFileSync(path.join(ROOT, 'templates/clinic-safeguarding.hbs'), 'utf8');
     await expect(configuredReport('clinic-safeguarding', '2023-07', dataset, source.replace('{{#key}}\n', '{{#key}}\nJust a sentence.\n'))).rejects.toThrow(

@@ -68,8 +68,14 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   hb.registerHelper('contents', () => mark({ kind: 'contents' }));
   // The key's wording is the template's: {{#key}} one "Term: what it means" line each {{/key}}.
   hb.registerHelper('key', function (this: unknown, options: HashOptions) {
-    if (typeof options.fn !== 'function')
-      throw new B4BError('{{key}} needs its wording: {{#key}} one "Term: what it means" line each {{/key}}', [], TEMPLATE_ERROR);
+    if (typeof options.fn !== 'function') {
+      throw new B4BError(
+        '{{key}} needs its wording: {{#key}}, one "Term: what it means" line each (RAG, Direction of travel, Trend, -), then {{/key}}; ' +
+          "the package's templates/performance.hbs has the council's wording to copy",
+        [],
+        TEMPLATE_ERROR,
+      );
+    }
     try {
       return mark({ kind: 'key', entries: keyEntries(options.fn(this)) });
     } catch (cause) {

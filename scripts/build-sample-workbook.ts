@@ -12,6 +12,8 @@
  * - safeguarding-clinic-series.tsv holds the monthly series behind the Safeguarding clinic's charts
  *   (seed 000, agenda item 7; their figures are seed 002's chart data, August 2022 to July 2023), on a
  *   sheet of its own in the council's layout; its 20-working-day assessment row is illustrative.
+ * - agency-staffing.tsv: the number of agency social workers (October 2023 and its target from seed
+ *   000's commentary; the earlier months illustrative, as the Notes sheet says), on a sheet of its own.
  * - team-measures.tsv and caseloads.tsv hold the Safeguarding assurance clinic figures of July 2023
  *   (seed 000, agenda item 7) in the project's own long format; commentary.yaml the October 2023
  *   progress analysis (seed 000, item 10, Appendix 1); finance.yaml illustrative finance figures.
@@ -170,6 +172,8 @@ async function main(): Promise<void> {
   writeSeedSheet(workbook.addWorksheet('Health assessments'), health, { monthsAsDates: false, trendFormulas: false });
   const clinicSeries = parseSeedSheet(await readFile(path.join(SOURCE, 'safeguarding-clinic-series.tsv'), 'utf8'));
   writeSeedSheet(workbook.addWorksheet('Safeguarding clinic series'), clinicSeries, { monthsAsDates: false, trendFormulas: false });
+  const agency = parseSeedSheet(await readFile(path.join(SOURCE, 'agency-staffing.tsv'), 'utf8'));
+  writeSeedSheet(workbook.addWorksheet('Agency staffing'), agency, { monthsAsDates: false, trendFormulas: false });
 
   const team = readTsv(await readFile(path.join(SOURCE, 'team-measures.tsv'), 'utf8'));
   const illustrativeTeams = readTsv(await readFile(path.join(SOURCE, 'team-measures-illustrative.tsv'), 'utf8'));
@@ -261,6 +265,9 @@ async function main(): Promise<void> {
     ],
     [
       "'Health assessments': the two health assessment indicators from October 2022 to October 2023, as the performance report of 23 November 2023 prints them (seed 000, agenda item 10, Appendix 1).",
+    ],
+    [
+      "'Agency staffing': the number of agency social workers and its target of 21. October 2023 (19) and the target are the performance report's (seed 000, agenda item 10, Appendix 1: 'has by passed the target of 21, with the current level of 19'); October 2022 to September 2023 are ILLUSTRATIVE FIGURES ONLY.",
     ],
     [
       "'Team measures' and 'Caseloads': the Safeguarding assurance clinic figures for July 2023 (seed 000, agenda item 7). Worker references are invented opaque codes; the seed names no worker.",

@@ -150,11 +150,16 @@ const EXPECTED: Array<{ sheet: string; index: number; section: string; name: str
 ];
 
 describe('the sample workbook holds the seed figures in every table', () => {
-  it("finds all sixteen tables of the two seed sheets, the health assessments table of seed 000 and the clinic's series", () => {
-    const own = ['Health assessments', 'Safeguarding clinic series'];
-    expect(checked.dataset.tables.filter((t) => !own.includes(t.sheet)).map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
+  it("finds all sixteen tables of the two seed sheets, the health assessments table of seed 000, the clinic's series and the agency staffing table", () => {
+    const ownSheets = ['Health assessments', 'Safeguarding clinic series', 'Agency staffing'];
+    expect(checked.dataset.tables.filter((t) => !ownSheets.includes(t.sheet)).map((t) => `${t.sheet} / ${t.section}`)).toHaveLength(16);
     expect(checked.dataset.tables.filter((t) => t.sheet === 'Health assessments')).toHaveLength(1);
     expect(checked.dataset.tables.filter((t) => t.sheet === 'Safeguarding clinic series').map((t) => t.section)).toEqual(['Safeguarding clinic']);
+    // October 2023 and the target are the performance report's ("the target of 21, with the current level of 19").
+    const agency = checked.dataset.tables.find((t) => t.sheet === 'Agency staffing')?.rows[0];
+    expect(agency?.name).toBe('Number of agency social workers');
+    expect(agency?.values['2023-10']).toMatchObject({ kind: 'number', value: 19 });
+    expect(agency?.target).toMatchObject({ kind: 'number', value: 21 });
     expect(checked.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
@@ -191,7 +196,10 @@ describe('the sample workbook holds the seed figures in every table', () => {
     expect(new Set(teamMeasures.filter((r) => !r.measure.startsWith('ptc-')).map((r) => r.measure)).size).toBe(12);
     expect(caseloads.filter((c) => c.allocations >= 20)).toHaveLength(26);
     expect(caseloads.every((c) => /^W\d{4}$/.test(c.workerReference))).toBe(true);
-    expect(commentary.filter((c) => c.month === '2023-10' && c.kind === 'progress-analysis')).toHaveLength(9);
+    // Fostering recruitment and education are sections of their own, printed under their headings.
+    const analyses = commentary.filter((c) => c.month === '2023-10' && c.kind === 'progress-analysis').map((c) => c.section);
+    expect(analyses).toHaveLength(10);
+    expect(analyses).toEqual(expect.arrayContaining(['fostering-recruitment', 'education']));
     expect(finance.costReduction.filter((c) => c.month === '2023-10').reduce((n, c) => n + c.target.value, 0)).toBe(600000);
   });
 });
@@ -233,7 +241,7 @@ describe('b4b-reports validate on the sample', () => {
   it('exits 0, says what it read and lists the conflicts as warnings', () => {
     const result = runCli(['validate', SAMPLE]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('Read 18 indicator tables with 175 indicator rows');
+    expect(result.stdout).toContain('Read 19 indicator tables with 176 indicator rows');
     expect(result.stdout).toContain('45 breakdown rows');
     expect(result.stdout).toContain('Same indicator and month, different figures');
     expect(result.stdout).toMatch(/OK: no errors, \d+ warning\(s\)\./);

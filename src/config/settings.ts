@@ -18,7 +18,16 @@ export { readYaml } from './read-yaml.js';
 export const PROJECT_ROOT = PACKAGE_ROOT;
 export const DEFAULT_SETTINGS_FILE = path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT);
 
-/** One report's template and its place in the agenda. */
+/** A key stand-alone reports no longer take: refused with what to do instead. */
+function standAloneNumbering(key: string): z.ZodOptional<z.ZodUndefined> {
+  return z
+    .undefined({
+      error: `a stand-alone report is numbered from Page 1 with no agenda stamp, so "${key}" is no longer read here; remove it (a pack's agenda item, appendix and first page are set in config/packs.yaml)`,
+    })
+    .optional();
+}
+
+/** One report's template, title and kind (its place in an agenda is the pack's: config/packs.yaml). */
 export const reportSettingsSchema = z.strictObject({
   /**
    * performance: indicator tables. clinic: needs the month's team rows and refuses to run without them.
@@ -33,12 +42,11 @@ export const reportSettingsSchema = z.strictObject({
   title: z.string().min(1),
   /** The service named on the cover, where it differs from the settings' `service`. */
   service: z.string().min(1).optional(),
-  /** "Agenda Item 10" stamp on the first page. */
-  agendaItem: z.union([z.number(), z.string()]).optional(),
-  /** "Appendix 1" stamp under the item stamp. */
-  appendix: z.union([z.number(), z.string()]).optional(),
-  /** The pack page number of the report's first page ("Page 117"). */
-  firstPage: z.number().int().positive().optional(),
+  // One page-numbering rule for every stand-alone report: Page 1 on, no agenda stamp. A pack's stamp
+  // and page numbers are the pack's (config/packs.yaml), printed in the pack and its item files only.
+  agendaItem: standAloneNumbering('agendaItem'),
+  appendix: standAloneNumbering('appendix'),
+  firstPage: standAloneNumbering('firstPage'),
 });
 
 export const settingsSchema = z.strictObject({

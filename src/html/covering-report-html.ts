@@ -1,4 +1,4 @@
-import type { CoveringReportInput } from '../pack/covering-report.js';
+import { BACKGROUND_COLUMNS, backgroundDocument, coveringParagraphs, type CoveringReportInput } from '../pack/covering-report.js';
 import { fillText } from '../pack/text-values.js';
 import { stampLines } from '../render/agenda-format.js';
 import { escapeHtml, htmlPage } from './html-page.js';
@@ -15,7 +15,11 @@ export function coveringReportHtml(input: CoveringReportInput): string {
   const numbered = (texts: string[]): string => {
     const start = paragraph + 1;
     paragraph += texts.length;
-    return `<ol start="${start}">\n${texts.map((text) => `<li>${t(text)}</li>`).join('\n')}\n</ol>`;
+    const paragraphs = (text: string): string => {
+      const parts = coveringParagraphs(fillText(text, values)).map(escapeHtml);
+      return parts.length > 1 ? parts.map((p) => `<p>${p}</p>`).join('') : (parts[0] ?? '');
+    };
+    return `<ol start="${start}">\n${texts.map((text) => `<li>${paragraphs(text)}</li>`).join('\n')}\n</ol>`;
   };
   const fields = (rows: Array<[string, string]>): string =>
     `<dl class="fields">\n${rows.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`).join('\n')}\n</dl>`;
@@ -36,7 +40,7 @@ export function coveringReportHtml(input: CoveringReportInput): string {
     section(
       'CONTACT DETAILS',
       '<div class="table-wrap" role="region" aria-labelledby="contacts-caption" tabindex="0">\n<table>\n<caption id="contacts-caption">Contact details</caption>\n' +
-        `<thead><tr>${['Role', 'Title', 'Name', 'Tel', 'E-mail'].map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+        `<thead><tr>${['Contact', 'Title', 'Name', 'Tel', 'E-mail'].map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>\n<tbody>\n` +
         report.contacts
           .map(
             (c) =>
@@ -85,7 +89,16 @@ export function coveringReportHtml(input: CoveringReportInput): string {
           ],
         ]),
         '<h3>Other Background Documents</h3>',
-        list(report.backgroundDocuments),
+        '<p>Other Background documents available for inspection at:</p>',
+        '<div class="table-wrap" role="region" aria-labelledby="background-caption" tabindex="0">\n<table>\n<caption id="background-caption">Other background documents</caption>\n' +
+          `<thead><tr><th scope="col">No.</th>${BACKGROUND_COLUMNS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+          report.backgroundDocuments
+            .map((doc, i) => {
+              const { title, exemptParagraph } = backgroundDocument(doc);
+              return `<tr><td>${i + 1}.</td><td>${escapeHtml(title)}</td><td>${escapeHtml(exemptParagraph ?? '')}</td></tr>`;
+            })
+            .join('\n') +
+          '\n</tbody>\n</table>\n</div>',
       ].join('\n'),
     ),
   ].filter((part) => part !== '');

@@ -3,7 +3,10 @@ import { stampLines } from '../render/agenda-format.js';
 import type { Run } from '../report/template/blocks.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
 
-const runs = (list: Run[]): string => list.map((r) => (r.bold ? `<strong>${escapeHtml(r.text)}</strong>` : escapeHtml(r.text))).join('');
+const runs = (list: Run[]): string =>
+  list
+    .map((r) => (r.link ? `<a href="${escapeHtml(r.link)}">${escapeHtml(r.text)}</a>` : r.bold ? `<strong>${escapeHtml(r.text)}</strong>` : escapeHtml(r.text)))
+    .join('');
 
 /** The glossary's HTML twin, from the same data as its PDF: contents of links, the acronyms as a data table, each term a heading. */
 export function glossaryHtml(input: GlossaryInput): string {

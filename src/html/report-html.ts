@@ -4,7 +4,7 @@ import { chartType, formatChartValue, HTML_CHART_SIZE, segmentShares } from '../
 import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report/report-figures.js';
-import type { Block, Run } from '../report/template/blocks.js';
+import type { Block, KeyEntry, Run } from '../report/template/blocks.js';
 import type { BreakdownChartModel } from '../report/breakdown-figures.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
 
@@ -188,13 +188,11 @@ class ReportHtmlWriter {
     );
   }
 
-  key(): string {
+  key(entries: KeyEntry[]): string {
     return (
       `<section class="key" aria-labelledby="key-heading">\n<h3 id="key-heading">How to read the tables</h3>\n<dl>\n` +
-      `<dt>RAG</dt><dd>This month against the target, allowing for whether a higher figure is better: Green, target met; Amber, within tolerance of the target; Red, outside tolerance.</dd>\n` +
-      `<dt>Direction of travel</dt><dd>This month against last month, in the same way: Improved (↑), Worsened (↓) or No change (→). An improvement can be a fall in the figure.</dd>\n` +
-      `<dt>Trend</dt><dd>Where shown, the raw rise or fall since last month: Up, Down or Same.</dd>\n` +
-      `<dt>-</dt><dd>The one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, or no RAG or direction of travel for that indicator.</dd>\n</dl>\n</section>`
+      entries.map((e) => `<dt>${escapeHtml(e.term)}</dt><dd>${escapeHtml(e.text)}</dd>\n`).join('') +
+      `</dl>\n</section>`
     );
   }
 
@@ -253,7 +251,7 @@ class ReportHtmlWriter {
           this.out.push(this.breakdownChart(block));
           break;
         case 'key':
-          this.out.push(this.key());
+          this.out.push(this.key(block.entries));
           break;
       }
     }

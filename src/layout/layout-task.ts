@@ -7,7 +7,7 @@ import { drawChartPages } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
 import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import { buildPdfDocument, type DocumentOptions } from '../render/pdf-document.js';
+import { buildPdfDocument, chartPagesToFill, contentArea, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
 
@@ -37,7 +37,8 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
   const start = performance.now();
   let chartMs = 0;
   const anchorPages = new Map<string, number>();
-  let doc: Record<string, unknown>;
+  let doc: Record<string, unknown> | undefined;
+  let pdf: Uint8Array | undefined;
   // The document's charts: pdfmake keeps a box of each chart's size, and the charts, drawn as the pages
   // of one PDF, go into the boxes once the document is laid out.
   const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
@@ -48,13 +49,27 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
         charts.push({ model, slot });
         return chartBox(slot);
       };
-      doc = buildPdfDocument(task.blocks, reserve, task.options).doc;
       // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
-      const layoutRule = doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
-      doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[] }, ...rest: unknown[]): boolean => {
-        if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) anchorPages.set(node.id, node.pageNumbers[0]);
-        return layoutRule ? layoutRule(node, ...rest) : false;
+      const placed = new Map<string, Placed>();
+      const build = (chartPages?: ChartPages): Record<string, unknown> => {
+        anchorPages.clear();
+        placed.clear();
+        charts.length = 0;
+        const built = buildPdfDocument(task.blocks, reserve, task.options, chartPages).doc;
+        const layoutRule = built.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
+        built.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[]; startPosition?: { top?: number } }, ...rest: unknown[]): boolean => {
+          if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) {
+            anchorPages.set(node.id, node.pageNumbers[0]);
+            placed.set(node.id, { page: node.pageNumbers[0], ...(node.startPosition?.top !== undefined ? { top: node.startPosition.top } : {}) });
+          }
+          return layoutRule ? layoutRule(node, ...rest) : false;
+        };
+        return built;
       };
+      const first = await renderPdf(build());
+      // Charts left alone at the top of a section's last page are laid out again to fill it.
+      const chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+      pdf = chartPages.size > 0 ? await renderPdf(build(chartPages)) : first;
       break;
     }
     case 'covering-report':
@@ -72,7 +87,7 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
     default:
       throw new Error(`there is no kind of document called "${(task as { kind: unknown }).kind as string}" to lay out`);
   }
-  let pdf: Uint8Array = await renderPdf(doc);
+  pdf ??= await renderPdf(doc ?? {});
   if (charts.length > 0) {
     const begun = performance.now();
     const chartPdf = drawChartPages(charts.map(({ model, slot }) => ({ model, size: slot.size })));

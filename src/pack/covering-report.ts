@@ -14,6 +14,25 @@ export interface CoveringReportInput {
   council: string;
 }
 
+/** The council's columns of the background documents table (seed 000, item 10). */
+export const BACKGROUND_COLUMNS = [
+  'Title of Background Paper(s)',
+  'Relevant Paragraph of the Access to Information Procedure Rules / Schedule 12A allowing document to be Exempt/Confidential (if applicable)',
+] as const;
+
+/** A background document: its title alone, or with the paragraph that makes it exempt. */
+export function backgroundDocument(doc: CoveringReport['backgroundDocuments'][number]): { title: string; exemptParagraph?: string | undefined } {
+  return typeof doc === 'string' ? { title: doc } : doc;
+}
+
+/** A paragraph's text as the paragraphs it holds: a blank line between them in the YAML; other line breaks are spaces. */
+export function coveringParagraphs(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+    .filter((p) => p !== '');
+}
+
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
 
 /**
@@ -25,14 +44,24 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
   const t = (text: string): string => fillText(text, values);
   let paragraph = 0;
   const heading = (text: string): Node => ({ text, bold: true, margin: [0, 10, 0, 4], outline: true });
+  const underlined = (text: string): Node => ({ text, decoration: 'underline', margin: [0, 0, 0, 4] });
+  // A numbered paragraph may hold several paragraphs (a blank line between them in the YAML): the
+  // number goes on the first; each is kept whole on one page, so no sentence ends alone atop a page.
   const numbered = (texts: string[]): Node[] =>
     texts.map((text) => {
       paragraph += 1;
+      const [first = '', ...more] = coveringParagraphs(t(text));
       return {
-        columns: [
-          { text: `${paragraph}.`, width: 28 },
-          { text: t(text), width: '*' },
+        stack: [
+          {
+            columns: [
+              { text: `${paragraph}.`, width: 28 },
+              { text: first, width: '*' },
+            ],
+          },
+          ...more.map((p) => ({ text: p, margin: [28, 4, 0, 0] })),
         ],
+        unbreakable: true,
         margin: [0, 0, 0, 5],
       };
     });
@@ -41,6 +70,24 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
     layout: 'noBorders',
     margin: [0, 0, 0, 6],
   });
+  const listed = (titles: string[]): Node[] =>
+    titles.map((title, i) => ({
+      columns: [
+        { text: `${i + 1}.`, width: 28 },
+        { text: title, width: '*' },
+      ],
+    }));
+  /** A heading (and a sub-heading under it) is kept on the page of what follows it. */
+  const section = (title: string, ...parts: Node[][]): Node[] => {
+    const [lead = [], ...rest] = parts;
+    const [first, ...after] = lead;
+    return [{ stack: [heading(title), ...(first !== undefined ? [first] : [])], unbreakable: true }, ...after, ...rest.flat()];
+  };
+  const contactRows = report.contacts.flatMap((c) => [
+    [{ text: c.role, bold: true }, 'Title', { text: c.title, colSpan: 3 }, '', ''],
+    ['', 'Name:', c.name, 'Tel:', c.telephone],
+    ['', 'E-mail', { text: c.email, colSpan: 3 }, '', ''],
+  ]);
   const content: Node[] = [
     labelTable([
       ['DECISION-MAKER:', report.decisionMaker],
@@ -48,96 +95,100 @@ export function coveringReportDocument(input: CoveringReportInput): Record<strin
       ['DATE OF DECISION:', (values.meetingDate ?? '').toUpperCase()],
       ['REPORT OF:', report.reportOf],
     ]),
-    heading('CONTACT DETAILS'),
-    {
-      table: {
-        widths: [90, 50, '*', 110],
-        body: report.contacts.flatMap((c) => [
-          [{ text: c.role, bold: true }, 'Title', c.title, ''],
-          ['', 'Name:', c.name, `Tel: ${c.telephone}`],
-          ['', 'E-mail:', c.email, ''],
-        ]),
+    ...section('CONTACT DETAILS', [
+      {
+        // The council's order and labels: the Executive Director, then the author (config order).
+        table: { widths: [92, 40, '*', 22, 72], body: contactRows, dontBreakRows: true },
+        layout: 'lightHorizontalLines',
+        fontSize: 9,
       },
-      layout: 'lightHorizontalLines',
-      fontSize: 9,
-    },
-    heading('STATEMENT OF CONFIDENTIALITY'),
-    { text: t(report.confidentiality) },
-    heading('BRIEF SUMMARY'),
-    { text: t(report.briefSummary) },
-    heading('RECOMMENDATIONS:'),
-    ...report.recommendations.map((text, i) => ({
-      columns: [
-        { text: `(${ROMAN[i] ?? i + 1})`, width: 28 },
-        { text: t(text), width: '*' },
-      ],
-      margin: [0, 0, 0, 4],
-    })),
-    heading('REASONS FOR REPORT RECOMMENDATIONS'),
-    ...numbered(report.reasons),
-    heading('ALTERNATIVE OPTIONS CONSIDERED AND REJECTED'),
-    ...numbered(report.alternatives),
-    heading('DETAIL (Including consultation carried out)'),
-    ...numbered(report.detail),
-    heading('RESOURCE IMPLICATIONS'),
-    { text: 'Capital/Revenue/Property/Other', decoration: 'underline', margin: [0, 0, 0, 4] },
-    ...numbered(report.resourceImplications),
-    heading('LEGAL IMPLICATIONS'),
-    { text: 'Statutory power to undertake proposals in the report:', decoration: 'underline', margin: [0, 0, 0, 4] },
-    ...numbered(report.legalImplications.slice(0, 1)),
-    ...(report.legalImplications.length > 1
-      ? [{ text: 'Other Legal Implications:', decoration: 'underline', margin: [0, 0, 0, 4] }, ...numbered(report.legalImplications.slice(1))]
-      : []),
-    heading('RISK MANAGEMENT IMPLICATIONS'),
-    ...numbered(report.riskManagement),
-    heading('POLICY FRAMEWORK IMPLICATIONS'),
-    ...numbered(report.policyFramework),
+    ]),
+    ...section('STATEMENT OF CONFIDENTIALITY', [{ text: t(report.confidentiality) }]),
+    ...section('BRIEF SUMMARY', [{ text: t(report.briefSummary) }]),
+    ...section('RECOMMENDATIONS:', [
+      ...report.recommendations.map((text, i) => ({
+        columns: [
+          { text: `(${ROMAN[i] ?? i + 1})`, width: 28 },
+          { text: t(text), width: '*' },
+        ],
+        margin: [0, 0, 0, 4],
+      })),
+    ]),
+    ...section('REASONS FOR REPORT RECOMMENDATIONS', numbered(report.reasons)),
+    ...section('ALTERNATIVE OPTIONS CONSIDERED AND REJECTED', numbered(report.alternatives)),
+    ...section('DETAIL (Including consultation carried out)', numbered(report.detail)),
+    ...section(
+      'RESOURCE IMPLICATIONS',
+      [{ stack: [underlined('Capital/Revenue/Property/Other'), ...numbered(report.resourceImplications.slice(0, 1))] }],
+      numbered(report.resourceImplications.slice(1)),
+    ),
+    ...section(
+      'LEGAL IMPLICATIONS',
+      [{ stack: [underlined('Statutory power to undertake proposals in the report:'), ...numbered(report.legalImplications.slice(0, 1))] }],
+      report.legalImplications.length > 1
+        ? [
+            { stack: [underlined('Other Legal Implications:'), ...numbered(report.legalImplications.slice(1, 2))], unbreakable: true },
+            ...numbered(report.legalImplications.slice(2)),
+          ]
+        : [],
+    ),
+    ...section('RISK MANAGEMENT IMPLICATIONS', numbered(report.riskManagement)),
+    ...section('POLICY FRAMEWORK IMPLICATIONS', numbered(report.policyFramework)),
     labelTable([
       ['KEY DECISION?', report.keyDecision],
       ['WARDS/COMMUNITIES AFFECTED:', report.wardsAffected],
     ]),
-    heading('SUPPORTING DOCUMENTATION'),
-    { text: 'Appendices', bold: true, margin: [0, 0, 0, 3] },
-    ...input.appendices.map((title, i) => ({
-      columns: [
-        { text: `${i + 1}.`, width: 28 },
-        { text: title, width: '*' },
+    ...section('SUPPORTING DOCUMENTATION', [{ stack: [{ text: 'Appendices', bold: true, margin: [0, 0, 0, 3] }, ...listed(input.appendices)] }]),
+    { stack: [{ text: "Documents In Members' Rooms", bold: true, margin: [0, 8, 0, 3] }, ...listed(report.membersRoomDocuments)], unbreakable: true },
+    {
+      stack: [
+        { text: 'Equality Impact Assessment', bold: true, margin: [0, 8, 0, 3] },
+        labelTable(
+          [
+            [
+              'Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?',
+              report.equalityImpactAssessment,
+            ],
+          ],
+          ['*', 50],
+        ),
       ],
-    })),
-    { text: "Documents In Members' Rooms", bold: true, margin: [0, 8, 0, 3] },
-    ...report.membersRoomDocuments.map((title, i) => ({
-      columns: [
-        { text: `${i + 1}.`, width: 28 },
-        { text: title, width: '*' },
+      unbreakable: true,
+    },
+    {
+      stack: [
+        { text: 'Data Protection Impact Assessment', bold: true, margin: [0, 4, 0, 3] },
+        labelTable(
+          [
+            [
+              'Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?',
+              report.dataProtectionImpactAssessment,
+            ],
+          ],
+          ['*', 50],
+        ),
       ],
-    })),
-    { text: 'Equality Impact Assessment', bold: true, margin: [0, 8, 0, 3] },
-    labelTable(
-      [
-        [
-          'Do the implications/subject of the report require an Equality and Safety Impact Assessment (ESIA) to be carried out?',
-          report.equalityImpactAssessment,
-        ],
+      unbreakable: true,
+    },
+    {
+      stack: [
+        { text: 'Other Background Documents', bold: true, margin: [0, 4, 0, 3] },
+        { text: 'Other Background documents available for inspection at:', margin: [0, 0, 0, 4] },
+        {
+          table: {
+            widths: [28, '*', 190],
+            headerRows: 1,
+            dontBreakRows: true,
+            body: [
+              [{ text: BACKGROUND_COLUMNS[0], bold: true, colSpan: 2 }, '', { text: BACKGROUND_COLUMNS[1], bold: true, fontSize: 8.5 }],
+              ...report.backgroundDocuments.map((doc, i) => [`${i + 1}.`, backgroundDocument(doc).title, backgroundDocument(doc).exemptParagraph ?? '']),
+            ],
+          },
+          layout: 'lightHorizontalLines',
+        },
       ],
-      ['*', 50],
-    ),
-    { text: 'Data Protection Impact Assessment', bold: true, margin: [0, 4, 0, 3] },
-    labelTable(
-      [
-        [
-          'Do the implications/subject of the report require a Data Protection Impact Assessment (DPIA) to be carried out?',
-          report.dataProtectionImpactAssessment,
-        ],
-      ],
-      ['*', 50],
-    ),
-    { text: 'Other Background Documents', bold: true, margin: [0, 4, 0, 3] },
-    ...report.backgroundDocuments.map((title, i) => ({
-      columns: [
-        { text: `${i + 1}.`, width: 28 },
-        { text: title, width: '*' },
-      ],
-    })),
+      unbreakable: true,
+    },
   ];
   const stamp = [...(input.format.agendaItem !== undefined ? [`Agenda Item ${input.format.agendaItem}`] : [])];
   return {

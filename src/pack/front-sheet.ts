@@ -20,6 +20,8 @@ export interface FrontSheetInput {
   variant: PackVariant;
   agenda: AgendaEntry[];
   exemptionWording: string;
+  /** The public pack's line under the council, from the pack's `publicNotice` ("This meeting is open to the public"). */
+  publicNotice?: string;
 }
 
 /** The front sheet and agenda, in the council's format: meeting, date, then each item with its pages. */
@@ -67,7 +69,7 @@ export function frontSheetDocument(input: FrontSheetInput): Record<string, unkno
       { text: input.meeting, fontSize: 24, bold: true, color: COLOURS.brand, margin: [0, 40, 0, 16] },
       { text: input.when, fontSize: 14, margin: [0, 0, 0, 8] },
       { text: input.council, fontSize: 12, margin: [0, 0, 0, 8] },
-      ...(restricted ? [] : [{ text: 'This meeting is open to the public', fontSize: 12, margin: [0, 0, 0, 8] }]),
+      ...(restricted || !input.publicNotice ? [] : [{ text: input.publicNotice, fontSize: 12, margin: [0, 0, 0, 8] }]),
       { text: 'AGENDA', fontSize: 16, bold: true, pageBreak: 'before', margin: [0, 0, 0, 6] },
       ...agenda,
     ],

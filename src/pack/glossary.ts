@@ -16,6 +16,14 @@ export type Glossary = z.infer<typeof glossarySchema>;
 /** A definition's parts: paragraphs (one a line, as the council prints them) and bullet lists. */
 export type DefinitionPart = { kind: 'paragraph'; runs: Run[] } | { kind: 'bullets'; items: Run[][] };
 
+/**
+ * A line's runs, with each web address written "<http://...>" (as the glossary's source text has them)
+ * as a run of its own that prints the address bare, as the council's PDF does, and links to it.
+ */
+export function definitionRuns(line: string): Run[] {
+  return line.split(/<(https?:\/\/[^<>\s]+)>/).flatMap((part, i) => (i % 2 === 1 ? [{ text: part, link: part }] : part === '' ? [] : parseRuns(part)));
+}
+
 /** A definition's text as parts: "- " starts a bullet, every other line is a paragraph; **bold** is bold. Never a template. */
 export function definitionParts(text: string): DefinitionPart[] {
   const parts: DefinitionPart[] = [];
@@ -25,9 +33,9 @@ export function definitionParts(text: string): DefinitionPart[] {
     const bullet = /^[-•]\s+(.*)$/.exec(line);
     const last = parts[parts.length - 1];
     if (bullet?.[1] !== undefined) {
-      if (last?.kind === 'bullets') last.items.push(parseRuns(bullet[1]));
-      else parts.push({ kind: 'bullets', items: [parseRuns(bullet[1])] });
-    } else parts.push({ kind: 'paragraph', runs: parseRuns(line) });
+      if (last?.kind === 'bullets') last.items.push(definitionRuns(bullet[1]));
+      else parts.push({ kind: 'bullets', items: [definitionRuns(bullet[1])] });
+    } else parts.push({ kind: 'paragraph', runs: definitionRuns(line) });
   }
   return parts;
 }
@@ -40,7 +48,8 @@ export interface GlossaryInput {
 
 type Node = Record<string, unknown>;
 
-const runs = (list: Run[]): Node[] => list.map((r) => (r.bold ? { text: r.text, bold: true } : { text: r.text }));
+const runs = (list: Run[]): Node[] =>
+  list.map((r) => ({ text: r.text, ...(r.bold ? { bold: true } : {}), ...(r.link ? { link: r.link, color: COLOURS.brand } : {}) }));
 
 /**
  * The glossary as an appendix (A4 portrait, as the council's): title, contents with the pack page of

@@ -9,7 +9,10 @@ export const packDocumentSchema = z.union([
     title: z.string().min(1),
     /** Exempt: replaced by a "Document is Confidential" page in the public pack. */
     exempt: z.boolean().default(false),
-    /** The pack's month (default), or the latest month up to it with team rows (for clinics). */
+    /**
+     * The pack's month (default), or the latest month up to it with team rows (for clinics). The
+     * document's title and its item's summary may name it: {{documentMonth}} ("July 2023").
+     */
     month: z.enum(['pack', 'latest-with-team-rows']).default('pack'),
   }),
   z.strictObject({
@@ -58,6 +61,8 @@ const packSchema = z.strictObject({
     .refine((n) => n % 2 === 1, 'firstPage must be odd: every item starts on an odd page'),
   /** A front sheet and agenda before the items. */
   frontSheet: z.boolean().default(true),
+  /** A line the public pack's front sheet prints under the council ("This meeting is open to the public"); none when absent. */
+  publicNotice: z.string().min(1).optional(),
   items: z.array(packItemSchema).min(1),
 });
 
@@ -71,6 +76,7 @@ export const coveringReportSchema = z.strictObject({
   decisionMaker: z.string().min(1),
   subject: z.string().min(1),
   reportOf: z.string().min(1),
+  /** In the order printed: the council's is the Executive Director, then the author ("Author:"). */
   contacts: z.array(z.strictObject({ role: z.string(), title: z.string(), name: z.string(), telephone: z.string(), email: z.string() })),
   confidentiality: z.string().default('None'),
   briefSummary: z.string().min(1),
@@ -87,7 +93,8 @@ export const coveringReportSchema = z.strictObject({
   equalityImpactAssessment: z.string().default('No'),
   dataProtectionImpactAssessment: z.string().default('No'),
   membersRoomDocuments: z.array(z.string()).default(['None']),
-  backgroundDocuments: z.array(z.string()).default(['None']),
+  /** "Other Background documents available for inspection at:": a title, or a title and the paragraph that makes it exempt. */
+  backgroundDocuments: z.array(z.union([z.string(), z.strictObject({ title: z.string().min(1), exemptParagraph: z.string().optional() })])).default(['None']),
 });
 
 export type CoveringReport = z.infer<typeof coveringReportSchema>;

@@ -1,4 +1,6 @@
 import Handlebars from 'handlebars';
+import { CONFIG_ERROR } from '../config/read-config.js';
+import { B4BError } from '../findings/finding.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -27,6 +29,28 @@ export function packTextValues(month: MonthKey, meetingDate?: string): PackTextV
     meetingMonth,
     meetingDate: meetingDate ? longDate(meetingDate) : meetingMonth,
   };
+}
+
+/**
+ * An item summary's values: the pack's, and {{documentMonth}}, the month its documents report on
+ * ("July 2023" for clinics of the latest month with team rows). Documents of different months have
+ * no one month to name: an error naming the item, never one of them chosen.
+ */
+export function documentMonthValues(values: Record<string, string>, months: MonthKey[], where: string): Record<string, string> {
+  const distinct = [...new Set(months)].sort();
+  if (distinct.length > 1) {
+    return {
+      ...values,
+      get documentMonth(): string {
+        throw new B4BError(
+          `${where}: the summary names {{documentMonth}}, but the item's documents report on ${distinct.map(monthLongLabel).join(' and ')}; expected one month (name each document's month in its own title instead)`,
+          [],
+          CONFIG_ERROR,
+        );
+      },
+    };
+  }
+  return distinct[0] ? { ...values, documentMonth: monthLongLabel(distinct[0]) } : values;
 }
 
 // Each text compiled once per process: a pack fills the same few titles again for every variant and item.

@@ -20,7 +20,7 @@ import {
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
-import { fillText, packTextValues } from '../pack/text-values.js';
+import { documentMonthValues, fillText, packTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
@@ -99,6 +99,11 @@ export async function producePack(
   const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
   const html: PackOutput['html'] = [];
   const itemInfo = pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) }));
+  // The month each document reports on, which its title and its item's summary may name: {{documentMonth}}.
+  const docMonthOf = (doc: PackDocument): MonthKey => ('report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month);
+  const docValues = (doc: PackDocument): Record<string, string> => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) });
+  const itemValues = (item: PackSettings['items'][number]): Record<string, string> =>
+    documentMonthValues(values, item.documents.map(docMonthOf), `${loaded.paths.packs}: packs.${name}, item ${item.number}`);
   // Every value each document prints, by part, for the one-figure check below.
   const printedByPart: PlacedFigure[][] = [];
 
@@ -119,7 +124,7 @@ export async function producePack(
         let part: PackPart;
         if ('report' in doc) {
           const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
-          const docMonth = doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month;
+          const docMonth = docMonthOf(doc);
           const output = await produceReport(
             inputs,
             {
@@ -136,7 +141,7 @@ export async function producePack(
           part = {
             item: itemIndex,
             title: output.title,
-            publicTitle: fillText(doc.title, values),
+            publicTitle: fillText(doc.title, docValues(doc)),
             ...(label ? { label } : {}),
             bytes: output.pdf,
             exempt,
@@ -153,7 +158,7 @@ export async function producePack(
         } else if ('coveringReport' in doc) {
           const report = inputs.coveringReports.get(path.resolve(loaded.paths.root, doc.coveringReport));
           if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
-          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, values)] : []));
+          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, docValues(d))] : []));
           const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
           const bytes = (await ctx.layOut({ kind: 'covering-report', input })).pdf;
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
@@ -174,7 +179,7 @@ export async function producePack(
           const bytes = inputs.itemFiles.get(path.resolve(loaded.paths.root, doc.file));
           if (!bytes) throw new B4BError(`the PDF ${doc.file} was not read with the run's inputs`);
           const label = appendixLabel(doc);
-          part = { item: itemIndex, title: fillText(doc.title, values), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
+          part = { item: itemIndex, title: fillText(doc.title, docValues(doc)), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
         }
         const document = await PDFDocument.load(part.bytes);
         parts.push(part);
@@ -211,7 +216,7 @@ export async function producePack(
         return {
           number: item.number,
           title: fillText(item.title, values),
-          summary: fillText(item.summary, values),
+          summary: fillText(item.summary, itemValues(item)),
           ...(range ? { pages: { first: range.first, last: range.last } } : {}),
           exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
         };
@@ -223,6 +228,7 @@ export async function producePack(
         variant,
         agenda,
         exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+        ...(pack.publicNotice ? { publicNotice: pack.publicNotice } : {}),
       };
       frontMatter = await PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
     }

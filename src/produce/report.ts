@@ -154,12 +154,8 @@ export async function produceReport(inputs: RunInputs, request: ReportRequest, c
     requireMonthRows(dataset.finance.revenue, request.month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }
   const format: AgendaFormat = {
-    ...(request.format ?? {
-      ...(report.agendaItem !== undefined ? { agendaItem: report.agendaItem } : {}),
-      ...(report.appendix !== undefined ? { appendix: report.appendix } : {}),
-      // Every file people forward carries "Page N": from the configured first page, else from 1.
-      firstPage: report.firstPage ?? 1,
-    }),
+    // A stand-alone report is the document on its own: "Page 1" on, no agenda stamp (a pack passes its own).
+    ...(request.format ?? { firstPage: 1 }),
     // An exempt appendix always carries its exemption wording, whatever else the caller sets.
     ...(report.kind === 'finance' ? { exemptionNotice: inputs.loaded.finance.exemptionNotice } : {}),
   };

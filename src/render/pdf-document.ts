@@ -1,4 +1,4 @@
-import type { Block, Run } from '../report/template/blocks.js';
+import type { Block, KeyEntry, Run } from '../report/template/blocks.js';
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel, TeamTableModel } from '../report/report-figures.js';
 import type { GridTableModel } from '../report/finance-model.js';
 import type { BreakdownChartModel } from '../report/breakdown-figures.js';
@@ -162,8 +162,8 @@ function caseloadTable(table: CaseloadTableModel): Record<string, unknown> {
   };
 }
 
-/** A generic table (the finance report's): columns with alignment and width; total rows in bold. */
-function gridTable(table: GridTableModel): Record<string, unknown> {
+/** A generic table (the finance report's): columns with alignment and width; total rows in bold. A table titled as its section prints no title of its own. */
+function gridTable(table: GridTableModel, section: string): Record<string, unknown> {
   const body = [
     table.columns.map((c) => headerCell(c.label)),
     ...table.rows.map((row) =>
@@ -174,7 +174,7 @@ function gridTable(table: GridTableModel): Record<string, unknown> {
   ];
   return {
     stack: [
-      { text: table.title, style: 'h2' },
+      ...(table.title === section ? [] : [{ text: table.title, style: 'h2' }]),
       {
         table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: table.columns.map((c) => c.width), body },
         layout: gridLayout(),
@@ -243,6 +243,8 @@ function indicatorTable(table: IndicatorTableModel, blockIndex: number): Record<
 /** The width pdfmake lays content out in: A4 landscape less the 36 pt margins. */
 const CONTENT_WIDTH = 841.89 - 72;
 const CHART_GAP = 12;
+/** The space above each row of charts. */
+const CHART_ROW_SPACE = 8;
 /** Three charts fill a row; a row of two (or a chart alone) takes half the width each. One height, so rows line up. */
 const CHART_HEIGHT = 150;
 export function rowChartSize(inRow: number): ChartSize {
@@ -264,23 +266,6 @@ export function chartRows<T>(charts: T[]): T[][] {
     at += n;
   }
   return out;
-}
-
-/** Charts go two or three to a row, each at the size its row gives it (the drawer gives its node); each row is kept whole. */
-function chartBlock(charts: ChartModel[], drawChart: ChartDrawer): Node[] {
-  // A chart without series is a run warning, never a note on the page (the template drops it).
-  return chartRows(charts.filter((chart) => chart.series.length > 0))
-    .filter((row) => row.length > 0)
-    .map((row) => ({
-      columns: row.map((chart) => {
-        const size = rowChartSize(row.length);
-        return { width: size.width, stack: [drawChart(chart, size)] };
-      }),
-      columnGap: CHART_GAP,
-      // Space above only: a bottom margin that does not fit makes pdfmake start a page that stays empty.
-      margin: [0, 8, 0, 0],
-      unbreakable: true,
-    }));
 }
 
 /** A breakdown chart is as tall as its categories need: a horizontal bar each, a doughnut with room for its legend. */
@@ -321,27 +306,150 @@ function breakdownBlock(block: BreakdownChartModel, blockIndex: number, drawChar
   };
 }
 
-function keyTable(): Node {
-  const rag = (Object.keys(RAG_STYLE) as Rag[]).map((r) => [ragCell(r), { text: RAG_STYLE[r].label }]);
-  const dir = (Object.keys(DIRECTION_STYLE) as Direction[]).map((d) => [directionCell(d), { text: DIRECTION_STYLE[d].label }]);
+/** A marker pdfmake records the page of (an `id` on a text line): where a chart block's rows, and what comes before it, land. */
+function pageMarker(id: string): Record<string, unknown> {
+  return { text: '\u00a0', fontSize: 1, lineHeight: 0.01, id };
+}
+
+const beforeChartsId = (block: number): string => `charts-${block}-before`;
+const afterChartsId = (block: number): string => `charts-${block}-after`;
+const chartRowId = (block: number, row: number): string => `charts-${block}-row-${row}`;
+
+/** Where a marker landed in a layout: its page and, outside a block kept whole, its top. */
+export interface Placed {
+  page: number;
+  top?: number;
+}
+
+/**
+ * How a chart block's last rows are laid out again when they did not fit under the text before them
+ * and went to the next page: `height` pulls them up at that chart height (no smaller than
+ * MIN_PULLED_UP), or `page` makes them, when they end their section alone on a page, a chart page that
+ * fills it. By block index.
+ */
+export type ChartFit = { from: number; height: number } | { from: number; page: true };
+export type ChartPages = Map<number, ChartFit>;
+
+/** The lowest a chart row is drawn to pull it up under the text before it (a row is CHART_HEIGHT). */
+export const MIN_PULLED_UP = 120;
+
+/** A chart block's moved rows, from the first layout's markers: pulled up where they fit a little smaller, else a chart page. */
+export function chartPagesToFill(blocks: Block[], placed: ReadonlyMap<string, Placed>, page: { top: number; bottom: number }): ChartPages {
+  const fill: ChartPages = new Map();
+  blocks.forEach((block, index) => {
+    if (block.kind !== 'charts') return;
+    const before = placed.get(beforeChartsId(index));
+    const after = placed.get(afterChartsId(index));
+    const rows = chartRows(block.charts.filter((chart) => chart.series.length > 0)).map((_, r) => placed.get(chartRowId(index, r))?.page);
+    if (!before || !after || rows.some((p) => p === undefined)) return;
+    // The marker before the block at the top of a page: the page before was full, and the rows stand alone.
+    const atTop = before.top !== undefined && before.top <= page.top + 0.5;
+    const moveTo = atTop ? before.page : before.page + 1;
+    const from = rows.findIndex((p) => p === moveTo);
+    // Only rows that all went to the one next page (a block that spans more pages is left as it is).
+    if (from < 0 || rows.slice(from).some((p) => p !== moveTo) || after.page !== moveTo) return;
+    if (!atTop && before.top !== undefined && after.top !== undefined) {
+      const moved = rows.length - from;
+      const room = page.bottom - before.top - 2;
+      // pdfmake drops the first row's space above at the top of a page: under the text it takes it again.
+      const needed = after.top - page.top + CHART_ROW_SPACE;
+      const height = CHART_HEIGHT - Math.ceil((needed - room) / moved) - 2;
+      if (height >= MIN_PULLED_UP) {
+        fill.set(index, { from, height });
+        return;
+      }
+    }
+    // A page of charts only where nothing of the section follows them.
+    const next = blocks[index + 1];
+    if (next === undefined || (next.kind === 'heading' && next.level === 1)) fill.set(index, { from, page: true });
+  });
+  return fill;
+}
+
+/** Charts on a page of their own: one to a row across the page for up to three, else two to a row; rows share the page's height. */
+function chartPage(charts: ChartModel[], drawChart: ChartDrawer, height: number): Node {
+  const perRow = charts.length <= 3 ? 1 : 2;
+  const rows: ChartModel[][] = [];
+  for (let i = 0; i < charts.length; i += perRow) rows.push(charts.slice(i, i + perRow));
+  const size: ChartSize = {
+    width: Math.floor((CONTENT_WIDTH - (perRow - 1) * CHART_GAP) / perRow),
+    height: Math.floor((height - rows.length * CHART_GAP) / rows.length),
+  };
+  return {
+    stack: rows.map((row) => ({
+      columns: row.map((chart) => ({ width: size.width, stack: [drawChart(chart, size)] })),
+      columnGap: CHART_GAP,
+      margin: [0, CHART_GAP, 0, 0],
+    })),
+    unbreakable: true,
+  };
+}
+
+/**
+ * Charts are vectors with their text in the embedded font, drawn at the size the layout gives them;
+ * each row is kept whole. `fit` lays the moved rows out again: smaller, or as a chart page of `pageHeight`.
+ */
+function chartBlock(charts: ChartModel[], drawChart: ChartDrawer, block: number, pageHeight: number, fit?: ChartFit): Node[] {
+  // A chart without series is a run warning, never a note on the page (the template drops it).
+  const rows = chartRows(charts.filter((chart) => chart.series.length > 0)).filter((row) => row.length > 0);
+  const nodes: Node[] = [pageMarker(beforeChartsId(block))];
+  rows.forEach((row, r) => {
+    if (fit && 'page' in fit && r >= fit.from) return;
+    const height = fit && 'height' in fit && r >= fit.from ? fit.height : CHART_HEIGHT;
+    nodes.push({
+      stack: [
+        pageMarker(chartRowId(block, r)),
+        {
+          columns: row.map((chart) => {
+            const size = { ...rowChartSize(row.length), height };
+            return { width: size.width, stack: [drawChart(chart, size)] };
+          }),
+          columnGap: CHART_GAP,
+        },
+      ],
+      // Space above only: a bottom margin that does not fit makes pdfmake start a page that stays empty.
+      margin: [0, CHART_ROW_SPACE, 0, 0],
+      unbreakable: true,
+    });
+  });
+  // Slack for the markers and rounding: the chart page must never run onto a second page.
+  if (fit && 'page' in fit) nodes.push(chartPage(rows.slice(fit.from).flat(), drawChart, pageHeight - 16));
+  nodes.push(pageMarker(afterChartsId(block)));
+  return nodes;
+}
+
+/** The symbols a key entry stands for, drawn as the tables draw them; an entry of another term has none. */
+function keySymbols(term: string): Node {
+  const row = (cells: Node[]): Node => ({ columns: cells.map((cell) => ({ width: 'auto', stack: [cell] })), columnGap: 6 });
+  switch (term.toLowerCase()) {
+    case 'rag':
+      return row((Object.keys(RAG_STYLE) as Rag[]).map(ragCell));
+    case 'direction of travel':
+      return row((Object.keys(DIRECTION_STYLE) as Direction[]).map(directionCell));
+    case 'trend':
+      return row((Object.keys(TREND_ARROW) as Trend[]).map(trendCell));
+    default:
+      return '';
+  }
+}
+
+/**
+ * "How to read the tables": each entry's term, its symbols and the template's wording for it, kept
+ * on one page with its heading (split, its last words stood alone on the next page).
+ */
+function keyTable(entries: KeyEntry[]): Node {
   return {
     margin: [0, 10, 0, 0],
+    unbreakable: true,
     stack: [
       { text: 'How to read the tables', style: 'h2' },
       {
-        columns: [
-          { width: 'auto', table: { body: [[{ text: 'RAG', bold: true, colSpan: 2 }, ''], ...rag] }, layout: 'noBorders' },
-          { width: 'auto', table: { body: [[{ text: 'Direction of travel', bold: true, colSpan: 2 }, ''], ...dir] }, layout: 'noBorders' },
-          {
-            width: '*',
-            text:
-              'RAG compares this month with the target, allowing for whether a higher figure is better. Direction of travel compares ' +
-              'this month with last month, in the same way: an upward arrow is an improvement even where the figure fell. ' +
-              '"-" is the one mark for no figure: the workbook has none for that month (a blank or "-"; a word it typed instead, such as "TBC", prints as typed), no target, ' +
-              'or no RAG or direction of travel for that indicator. Figures are right-aligned; every digit in the font has the same width, so columns of figures line up.',
-          },
-        ],
-        columnGap: 20,
+        table: {
+          widths: [92, 62, '*'],
+          body: entries.map((entry) => [{ text: entry.term, bold: true }, keySymbols(entry.term), { text: entry.text }]),
+        },
+        layout: { ...gridLayout(() => false), fillColor: () => null, paddingTop: () => 3, paddingBottom: () => 3, paddingLeft: () => 4, paddingRight: () => 4 },
+        fontSize: 9,
       },
     ],
   };
@@ -377,6 +485,13 @@ function paragraph(list: Run[], blockIndex: number): Record<string, unknown> {
   return { text: runs(list), style: 'body', ...(list.some((r) => r.figures) ? { id: anchorId(blockIndex, 0) } : {}) };
 }
 
+const A4_LANDSCAPE_HEIGHT = 595.28;
+
+/** The content area's top and bottom on the page (pt from the top): an exempt report's notice takes deeper margins. */
+export function contentArea(options: DocumentOptions): { top: number; bottom: number } {
+  return options.format.exemptionNotice ? { top: 66, bottom: A4_LANDSCAPE_HEIGHT - 48 } : { top: 48, bottom: A4_LANDSCAPE_HEIGHT - 40 };
+}
+
 /** The pdfmake node of a chart at the given size: the layout task keeps a box there and draws the chart into it (src/render/place-charts.ts). */
 export type ChartDrawer = (chart: ChartModel, size: ChartSize) => Record<string, unknown>;
 
@@ -388,8 +503,18 @@ export interface DocumentOptions {
 }
 
 /** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
-export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, options: DocumentOptions): { doc: Record<string, unknown> } {
+export function buildPdfDocument(
+  blocks: Block[],
+  drawChart: ChartDrawer,
+  options: DocumentOptions,
+  chartPages: ChartPages = new Map(),
+): { doc: Record<string, unknown> } {
   const content: Node[] = [];
+  const area = contentArea(options);
+  const pageTop = area.top;
+  const pageBottom = A4_LANDSCAPE_HEIGHT - area.bottom;
+  // What a chart page fills.
+  const contentHeight = area.bottom - area.top;
   // Tables that may run onto another page, with what their continuation is headed ("... (continued)").
   const continuing: Array<{ node: Record<string, unknown>; label: string }> = [];
   const track = (node: Record<string, unknown>, label: string): Record<string, unknown> => {
@@ -469,9 +594,20 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
           }
         }
         break;
-      case 'paragraph':
-        content.push(paragraph(block.runs, i));
+      case 'paragraph': {
+        // A paragraph that leads into a list ("Highlights of good practice:") is kept with the list's first item.
+        const next = blocks[i + 1];
+        const lastRun = block.runs[block.runs.length - 1];
+        if (next?.kind === 'bullets' && lastRun?.text.trimEnd().endsWith(':')) {
+          const [first, ...rest] = next.items;
+          content.push({ stack: [paragraph(block.runs, i), bulletList(first ? [first] : [])], unbreakable: true });
+          if (rest.length > 0) content.push(bulletList(rest));
+          i += 1;
+        } else {
+          content.push(paragraph(block.runs, i));
+        }
         break;
+      }
       case 'bullets':
         content.push(bulletList(block.items, (item) => anchorId(i, item)));
         break;
@@ -479,26 +615,25 @@ export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, option
         content.push(track(indicatorTable(block, i), section));
         break;
       case 'charts':
-        content.push(...chartBlock(block.charts, drawChart));
+        content.push(...chartBlock(block.charts, drawChart, i, contentHeight, chartPages.get(i)));
         break;
       case 'grid-table':
-        content.push(track(gridTable(block), block.title));
+        content.push(track(gridTable(block, section), block.title));
         break;
       case 'breakdown-chart':
         content.push(breakdownBlock(block, i, drawChart));
         break;
       case 'key':
-        content.push(keyTable());
+        content.push(keyTable(block.entries));
         break;
     }
   }
   const stamp = stampLines(options.format);
-  const pageTop = options.format.exemptionNotice ? 66 : 48;
   const doc = {
     pageSize: 'A4',
     pageOrientation: 'landscape',
     // An exempt report's notice sits above the stamp: give the header room for both.
-    pageMargins: [36, pageTop, 36, options.format.exemptionNotice ? 48 : 40],
+    pageMargins: [36, pageTop, 36, pageBottom],
     info: { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' },
     language: 'en-GB',
     displayTitle: true,

@@ -6,6 +6,19 @@ import type { Block } from './template/blocks.js';
 /** The built-in report that needs no template: `run --report all-tables`. */
 export const ALL_TABLES_REPORT = 'all-tables';
 
+/** The key of a report with no template to hold its wording (a template's is written in the template: {{#key}}). */
+const ALL_TABLES_KEY = [
+  {
+    term: 'RAG',
+    text: "how this month's figure compares with its target. Green (G): the target is met. Amber (A): close to the target, within the margin set for that measure. Red (R): further from the target than that.",
+  },
+  {
+    term: 'Direction of travel',
+    text: 'whether this month is better (↑) or worse (↓) than last month, or the same (→). For some measures a lower figure is better, so an upward arrow always means better, even where the figure fell.',
+  },
+  { term: '-', text: 'no figure for that month, or no target or rating for that measure.' },
+];
+
 /**
  * Every indicator table the workbook has for the month, in the workbook's order, under its section
  * title, each with its 13 months, target, RAG, direction of travel, benchmarks and a chart: a correct
@@ -24,7 +37,7 @@ export function allTablesBlocks(figures: ReportFigures): Block[] {
       ],
     },
     { kind: 'contents' },
-    { kind: 'key' },
+    { kind: 'key', entries: ALL_TABLES_KEY },
   ];
   let lastTitle: string | undefined;
   for (const table of dataset.tables) {

@@ -1,5 +1,6 @@
 import type { FinanceSettings } from '../config/finance.js';
-import type { Dataset, PlacementRow, RevenueRow } from '../dataset/types.js';
+import type { Dataset, IndicatorRow, PlacementRow, RevenueRow } from '../dataset/types.js';
+import { targetFor } from '../dataset/targets.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
 import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
@@ -35,6 +36,11 @@ export interface GridTableModel {
 
 const value = (column: number, from: SourceRef): Trace => ({ column, op: 'value', from: [from] });
 const difference = (column: number, a: SourceRef, b: SourceRef): Trace => ({ column, op: 'difference', from: [a, b] });
+
+/** A change in a variance: "up £330k" or "down £40k". */
+function movement(pounds: number): string {
+  return pounds < 0 ? `down £${money000(-pounds)}k` : `up £${money000(pounds)}k`;
+}
 
 /** A count above (below) budget: below in brackets, like money. */
 function signedCount(n: number): string {
@@ -236,36 +242,57 @@ export class FinanceFigures {
     }
   }
 
-  /** Agency staffing: budget, forecast and variance for each month of the financial year so far. */
+  /**
+   * Agency staffing for each month of the financial year so far: the number of agency staff and its
+   * target (the performance indicator, where configured), then budget, forecast and variance.
+   */
   agency(): GridTableModel {
     const months: MonthKey[] = [];
     for (let m = financialYearStart(this.month); m <= this.month; m = addMonths(m, 1)) months.push(m);
+    const indicator = this.agencyRow();
     const rows = months.flatMap((m) => {
       const r = this.revenueRows(m).find((x) => x.serviceArea === this.settings.agencyServiceArea);
       if (!r) return [];
+      const staff = indicator?.values[m];
+      const target = indicator ? targetFor(indicator, m) : undefined;
+      const counted = indicator ? 2 : 0;
       return [
         {
           cells: [
             monthLongLabel(m),
+            ...(indicator ? [staff?.kind === 'number' ? String(staff.value) : '-', target?.kind === 'number' ? String(target.value) : '-'] : []),
             money000(r.budget.value),
             money000(r.forecastOutturn.value),
             money000(r.forecastOutturn.value - r.budget.value),
           ] as GridCell[],
-          traces: [value(1, r.budget.source), value(2, r.forecastOutturn.source), difference(3, r.forecastOutturn.source, r.budget.source)],
+          traces: [
+            ...(staff?.kind === 'number' ? [value(1, staff.source)] : []),
+            ...(target?.kind === 'number' ? [value(2, target.source)] : []),
+            value(1 + counted, r.budget.source),
+            value(2 + counted, r.forecastOutturn.source),
+            difference(3 + counted, r.forecastOutturn.source, r.budget.source),
+          ],
         },
       ];
     });
     if (rows.length === 0) this.warn(`no "${this.settings.agencyServiceArea}" line in the revenue monitoring for ${monthLongLabel(this.month)}`);
     return {
       kind: 'grid-table',
-      title: 'Agency staffing spend against budget',
+      title: indicator ? 'Agency staff and spend against budget' : 'Agency staffing spend against budget',
       columns: [
         { label: 'Month', align: 'left', width: 110 },
+        ...(indicator
+          ? [
+              { label: 'Agency staff', align: 'right' as const, width: 60 },
+              { label: 'Target', align: 'right' as const, width: 50 },
+            ]
+          : []),
         { label: 'Budget £000', align: 'right', width: 70 },
         { label: 'Forecast outturn £000', align: 'right', width: 80 },
         { label: 'Variance £000', align: 'right', width: 70 },
       ],
       rows,
+      ...(indicator ? { note: `Agency staff: ${indicator.name}, as the performance report prints it.` } : {}),
     };
   }
 
@@ -306,16 +333,171 @@ export class FinanceFigures {
         { label: 'RAG', align: 'center', width: 30 },
         { label: 'Commentary', align: 'left', width: '*' },
       ],
+      // One total row; a second only where the plans' targets do not add up to the configured target.
       rows: [
         ...body,
         { cells: ['Total', '', money000(target), money000(forecast), money000(target - forecast), { rag: ragOfTotal }, ''], total: true },
-        {
-          cells: [`Against the £${money000(goal)}k target`, '', money000(goal), money000(forecast), money000(goal - forecast), { rag: ragOfTotal }, ''],
-          total: true,
-        },
+        ...(target === goal
+          ? []
+          : [
+              {
+                cells: [`Against the £${money000(goal)}k target`, '', money000(goal), money000(forecast), money000(goal - forecast), { rag: ragOfTotal }, ''],
+                total: true,
+              },
+            ]),
       ],
       note: 'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.',
     };
+  }
+
+  /** The revenue line of the placement types (config/finance.yaml, placementsServiceArea) for the month, if configured and present. */
+  private placementsLine(): RevenueRow | undefined {
+    const area = this.settings.placementsServiceArea;
+    if (area === undefined) return undefined;
+    const line = this.revenueRows().find((r) => r.serviceArea === area);
+    if (!line)
+      this.warn(
+        `no "${area}" line in the revenue monitoring for ${monthLongLabel(this.month)} to reconcile the placements with (config/finance.yaml, placementsServiceArea)`,
+      );
+    return line;
+  }
+
+  /**
+   * The placements table against the revenue position: the placement types' full-year cost, the
+   * placements line's forecast outturn, and the difference between them, which is the part of that
+   * forecast the placement types do not account for. All three from the workbook's figures.
+   */
+  placementReconciliation(): GridTableModel | undefined {
+    const line = this.placementsLine();
+    if (!line) return undefined;
+    const weeks = this.settings.weeksPerYear;
+    const cost = this.placementRows().reduce((n, p) => n + p.number.value * p.averageWeeklyCost.value * weeks, 0);
+    const forecast = line.forecastOutturn.value;
+    return {
+      kind: 'grid-table',
+      title: `Placements and the revenue position, ${monthLongLabel(this.month)}`,
+      columns: [
+        { label: 'Reconciliation', align: 'left', width: '*' },
+        { label: '£000', align: 'right', width: 72 },
+      ],
+      rows: [
+        { cells: ['Forecast full-year cost of the placement types above', money000(cost)] },
+        { cells: [`${line.serviceArea}: forecast outturn (revenue position)`, money000(forecast)], traces: [value(1, line.forecastOutturn.source)] },
+        {
+          cells: [`Costs in the ${line.serviceArea} forecast outside the placement types above`, money000(forecast - cost)],
+          total: true,
+        },
+      ],
+      note:
+        `The placement types' cost is this month's numbers at their average weekly cost for ${weeks} weeks; the forecast outturn is the ` +
+        "service's forecast for the whole year. The difference is what the placement types listed do not account for.",
+    };
+  }
+
+  /** The agency headcount indicator's row (config/finance.yaml, agencyIndicator), as the performance report prints it. */
+  private agencyRow(): IndicatorRow | undefined {
+    const id = this.settings.agencyIndicator;
+    if (id === undefined) return undefined;
+    const found = this.performance.findRow(id);
+    if (!found)
+      this.warn(`the agency headcount indicator "${id}" (config/finance.yaml, agencyIndicator) is not in the workbook for ${monthLongLabel(this.month)}`);
+    return found?.row;
+  }
+
+  /** Agency staff against their target, the chart the performance report draws for the same indicator. */
+  agencyChart(): ChartModel | undefined {
+    const id = this.settings.agencyIndicator;
+    return id !== undefined && this.agencyRow() ? this.performance.chart([id], undefined) : undefined;
+  }
+
+  /**
+   * The headline: the forecast against budget, the largest adverse variances, the cost reduction
+   * plans at red, placements and agency staff; every figure from the workbook, as the tables print it.
+   */
+  summary(): Array<{ level: number; runs: Array<{ text: string; bold?: boolean }> }> {
+    const rows = this.revenueRows();
+    const budget = rows.reduce((n, r) => n + r.budget.value, 0);
+    const forecast = rows.reduce((n, r) => n + r.forecastOutturn.value, 0);
+    const previous = this.revenueRows(addMonths(this.month, -1));
+    const priorVariance = previous.reduce((n, r) => n + r.forecastOutturn.value - r.budget.value, 0);
+    const over = (pounds: number): string => (pounds < 0 ? `£${money000(-pounds)}k under budget` : `£${money000(pounds)}k over budget`);
+    const items: Array<{ level: number; runs: Array<{ text: string; bold?: boolean }> }> = [];
+    if (rows.length > 0) {
+      items.push({
+        level: 1,
+        runs: [
+          { text: 'Forecast: ', bold: true },
+          {
+            text:
+              `£${money000(forecast)}k against a budget of £${money000(budget)}k, ${over(forecast - budget)} (${percent1(budget === 0 ? 0 : (forecast - budget) / budget)})` +
+              (previous.length > 0 ? `; ${movement(forecast - budget - priorVariance)} since ${monthLongLabel(addMonths(this.month, -1))}.` : '.'),
+          },
+        ],
+      });
+    }
+    const adverse = rows
+      .map((r) => ({ r, variance: r.forecastOutturn.value - r.budget.value }))
+      .filter(({ variance }) => variance > 0 && variance >= this.settings.mainVarianceFrom)
+      .sort((a, b) => b.variance - a.variance)
+      .slice(0, 3);
+    if (adverse.length > 0) {
+      items.push({
+        level: 1,
+        runs: [
+          { text: 'Largest overspends: ', bold: true },
+          { text: adverse.map(({ r, variance }) => `${r.serviceArea} £${money000(variance)}k`).join('; ') + '.' },
+        ],
+      });
+    }
+    const plans = this.dataset.finance.costReduction.filter((c) => c.month === this.month);
+    if (plans.length > 0) {
+      const delivery = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
+      const goal = this.settings.costReductionTarget;
+      const red = plans.filter((c) => c.rag.toLowerCase() === 'red');
+      items.push({
+        level: 1,
+        runs: [
+          { text: 'Cost reduction: ', bold: true },
+          {
+            text:
+              `£${money000(delivery)}k forecast against the £${money000(goal)}k target` +
+              (goal - delivery > 0 ? `, a shortfall of £${money000(goal - delivery)}k` : '') +
+              (red.length > 0
+                ? `; at red: ${red.map((c) => `${c.proposal} (£${money000(c.target.value - c.forecastDelivery.value)}k short)`).join('; ')}.`
+                : '; no plan at red.'),
+          },
+        ],
+      });
+    }
+    const placements = this.placementRows();
+    if (placements.length > 0) {
+      const number = placements.reduce((n, p) => n + p.number.value, 0);
+      const budgeted = placements.reduce((n, p) => n + p.budgetedNumber.value, 0);
+      items.push({
+        level: 1,
+        runs: [
+          { text: 'Placements: ', bold: true },
+          {
+            text: `${number} in the placement types against ${budgeted} budgeted (${Math.abs(number - budgeted)} ${number >= budgeted ? 'above' : 'below'} budget).`,
+          },
+        ],
+      });
+    }
+    const agency = this.agencyRow();
+    const headcount = agency?.values[this.month];
+    const target = agency ? targetFor(agency, this.month) : undefined;
+    if (headcount?.kind === 'number') {
+      items.push({
+        level: 1,
+        runs: [
+          { text: 'Agency staff: ', bold: true },
+          {
+            text: `${headcount.value}${target?.kind === 'number' ? ` against a target of ${target.value}` : ''} (${agency?.name}, ${monthLabel(this.month)}).`,
+          },
+        ],
+      });
+    }
+    return items;
   }
 
   /** The total forecast variance for each month of the financial year so far, April to March. */

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 
@@ -78,6 +79,29 @@ describe('command-line conventions', () => {
     const wait = runCli(['run', '--month', '2023-10', '--report', 'performance', '--wait', '-1', '--settings', project.settings]);
     expect(wait.status).toBe(2);
     expect(wait.stderr).toContain(`error: option '--wait <seconds>' argument '-1' is invalid. "-1" is not a number of seconds (0 or more).`);
+  });
+
+  it("refuses pack page numbers in a report's settings, and its advice (remove the key) works", async () => {
+    const settings = await readFile(project.settings, 'utf8');
+    const lines = settings.split('\n');
+    const at = lines.findIndex((l) => /^ {4}title: Children & Learning Service Performance Report$/.test(l));
+    lines.splice(at + 1, 0, '    firstPage: 117');
+    await writeFile(project.settings, lines.join('\n'));
+    try {
+      const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(
+        `${project.settings}:${at + 2}: reports.performance.firstPage: a stand-alone report is numbered from Page 1 with no agenda stamp, so "firstPage" is no longer read here; remove it (a pack's agenda item, appendix and first page are set in config/packs.yaml)`,
+      );
+    } finally {
+      await writeFile(project.settings, settings);
+    }
+    const followed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    expect(followed.status, followed.stderr).toBe(0);
+    const pdf = await readFile(path.join(project.output, '2023-10', 'performance-2023-10.pdf'));
+    const first = pdfText(pdf, { firstPage: 1, lastPage: 1 });
+    expect(first).toMatch(/Page 1\s*$/);
+    expect(first).not.toContain('Agenda Item');
   });
 
   it('a packs.yaml that does not match its schema names the file, the line and the field', async () => {

@@ -1,45 +1,17 @@
 import { PDFBool, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOutline, type OutlineEntry } from '../../src/pack/outline.js';
-import { producePack } from '../../src/produce/pack.js';
-import { produceReport } from '../../src/produce/report.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
-import { sampleInputs, testContext } from '../fixtures/sample-report.js';
+import { monthDocuments, type WrittenDocument } from '../fixtures/month-documents.js';
 
 /**
  * Every PDF that October 2023's runs write (the reports alone, the packs and their item files, public
  * and restricted), each checked for what a reader who is forwarded only that file relies on.
  */
-interface Written {
-  name: string;
-  bytes: Uint8Array;
-  /** Pages before the numbered ones (a pack's front sheet and agenda). */
-  front: number;
-}
-
-const files: Written[] = [];
+let files: WrittenDocument[] = [];
 
 beforeAll(async () => {
-  const inputs = await sampleInputs();
-  const ctx = testContext();
-  for (const [report, month] of [
-    ['performance', '2023-10'],
-    ['finance', '2023-10'],
-    ['clinic-safeguarding', '2023-07'],
-    ['clinic-pathways-through-care', '2023-07'],
-  ] as const) {
-    files.push({ name: `${report}-${month}.pdf`, bytes: (await produceReport(inputs, { name: report, month }, ctx)).pdf, front: 0 });
-  }
-  for (const name of ['panel', 'board']) {
-    const pack = await producePack(inputs, name, '2023-10', ctx, { numberItemFiles: true });
-    for (const variant of ['public', 'restricted'] as const) {
-      const front = pdfText(Buffer.from(pack.variants[variant].pack))
-        .split('\f')
-        .findIndex((t) => /^Page \d+\s*$/m.test(t));
-      files.push({ name: `${name}-2023-10-${variant}.pdf`, bytes: pack.variants[variant].pack, front });
-      for (const item of pack.variants[variant].items) files.push({ name: `${name}-items/${variant}/item-${item.number}.pdf`, bytes: item.bytes, front: 0 });
-    }
-  }
+  files = (await monthDocuments()).files;
 }, 120_000);
 
 const pagesOf = (bytes: Uint8Array): string[] => {
@@ -61,6 +33,16 @@ describe('every PDF written for October 2023', () => {
         const blankBack = text.includes('This page is intentionally left blank') && pages[file.front + i - 1]?.includes('Document is Confidential');
         if (!blankBack) expect(text, `${file.name}, physical page ${file.front + i + 1}`).toMatch(/Pages? \d+( - \d+)?\s*$/);
       });
+    }
+  });
+
+  it('numbers every stand-alone report from Page 1, with no agenda stamp: one rule for them all', () => {
+    const alone = files.filter((f) => !f.name.includes('/') && !f.name.startsWith('panel') && !f.name.startsWith('board'));
+    expect(alone.map((f) => f.name)).toHaveLength(4);
+    for (const file of alone) {
+      const pages = pagesOf(file.bytes);
+      pages.forEach((text, i) => expect(text, `${file.name}, page ${i + 1}`).toMatch(new RegExp(`Page ${i + 1}\\s*$`)));
+      expect(pages[0], file.name).not.toMatch(/Agenda Item|Appendix \d/);
     }
   });
 

@@ -224,6 +224,87 @@ describe('the panel pack', () => {
   });
 });
 
+describe('the board agenda and front sheet', () => {
+  it("names the clinics' month, the latest with team rows, not a description of it", () => {
+    const front = pageTexts(board.variants.public.pack).slice(0, 2).join('\n').replace(/\s+/g, ' ');
+    expect(front).toContain('Assurance Clinic – Safeguarding, July 2023; Assurance Clinic – Pathways Through Care, July 2023.');
+    expect(front).not.toContain('latest month with team data');
+  });
+
+  it('prints the public notice that packs.yaml gives the pack, and none where it gives none', async () => {
+    expect(pdfText(Buffer.from(board.variants.public.pack), { firstPage: 1, lastPage: 1 })).toContain('This meeting is open to the public');
+    expect(pdfText(Buffer.from(board.variants.restricted.pack), { firstPage: 1, lastPage: 2 })).not.toContain('open to the public');
+    const packs = inputs.packs;
+    const withoutNotice: PackSettings = { ...packs.board!, items: packs.board!.items.slice(0, 1) };
+    delete withoutNotice.publicNotice;
+    const closed = { board: withoutNotice };
+    const quiet = await samplePack('board', '2023-10', { inputs: { ...inputs, packs: closed } });
+    expect(pdfText(Buffer.from(quiet.variants.public.pack), { firstPage: 1, lastPage: 1 })).not.toContain('open to the public');
+    const other = { board: { ...closed.board, publicNotice: 'This meeting is held in private' } };
+    const changed = await samplePack('board', '2023-10', { inputs: { ...inputs, packs: other } });
+    expect(pdfText(Buffer.from(changed.variants.public.pack), { firstPage: 1, lastPage: 1 })).toContain('This meeting is held in private');
+  });
+
+  it('refuses {{documentMonth}} in a summary whose documents report on different months, naming the item', async () => {
+    const packs = inputs.packs;
+    const mixed = {
+      board: {
+        ...packs.board!,
+        items: [{ ...packs.board!.items[2]!, documents: [...packs.board!.items[2]!.documents, ...packs.board!.items[0]!.documents] }],
+      },
+    };
+    await expect(samplePack('board', '2023-10', { inputs: { ...inputs, packs: mixed } })).rejects.toThrow(
+      /packs\.yaml: packs\.board, item 3: the summary names \{\{documentMonth\}\}, but the item's documents report on July 2023 and October 2023; expected one month/,
+    );
+  });
+});
+
+describe('the panel pack as the council prints it', () => {
+  let pages: string[];
+  beforeAll(async () => {
+    const panel = await samplePack('panel', '2023-10', { inputs });
+    pages = pageTexts(panel.variants.public.pack).map((t) => t.replace(/[ \t]+/g, ' '));
+  });
+  const covering = (): string[] => pages.filter((t) => t.includes('Page 115') || t.includes('Page 116'));
+
+  it("lists the contacts in the council's order and labels: the Executive Director, then the author", () => {
+    const first = covering()[0]!.replace(/\s+/g, ' ');
+    expect(first).toMatch(
+      /CONTACT DETAILS Executive Director Title Executive Director – Corporate Services Name: .+ Tel: 023 8083 3528 E-mail .+ Author: Title Scrutiny Manager Name: .+ Tel: 023 8083 3886 E-mail /,
+    );
+  });
+
+  it('prints paragraph 10 as two paragraphs under one number, and the background documents table', () => {
+    const text = covering().join('\n');
+    expect(text).toMatch(/10\.\s+The 2022-2030 Corporate Plan[^]*?for life\.\nBy delivering consistently good outcomes/);
+    expect(text).not.toMatch(/11\./);
+    expect(text).toMatch(
+      /Other Background documents available for inspection at:\nTitle of Background Paper\(s\) Relevant Paragraph of the Access to\s+Information Procedure Rules/,
+    );
+  });
+
+  it('never starts a page of the covering report inside a paragraph ("Government Act 2000." alone atop a page)', () => {
+    const [, ...later] = covering();
+    expect(later.length).toBeGreaterThan(0);
+    for (const page of later) {
+      const firstLine = page
+        .split('\n')
+        .find((l) => l.trim() !== '')!
+        .trim();
+      // A heading in capitals, an underlined sub-heading, or a numbered paragraph.
+      expect(firstLine).toMatch(/^([A-Z][A-Z ,/()?:-]+|[A-Z][a-z].*:|\d+\. .+|\(\w+\) .+)$/);
+    }
+    expect(covering().join('\n')).toMatch(/Part 1A Section 9 of the Local\s+Government Act 2000\./);
+  });
+
+  it("prints the glossary's web addresses bare, as the council's PDF does", () => {
+    const text = pages.join('\n').replace(/\s+/g, ' ');
+    expect(text).toContain('See http://southamptonlscb.co.uk/ for Southampton LSCB.');
+    expect(text).toContain('Tri.x live online glossary: http://trixresources.proceduresonline.com/ - a free resource');
+    expect(text).not.toMatch(/<https?:/);
+  });
+});
+
 describe('b4b-reports run --pack', () => {
   it('writes both variants and prints their paths', async () => {
     const project = await tempProject();

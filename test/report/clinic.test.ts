@@ -130,6 +130,49 @@ describe('the Safeguarding assurance clinic for July 2023', () => {
   });
 });
 
+describe('the key, written for councillors', () => {
+  const keyText = (pdf: Uint8Array): string => {
+    const all = pdfText(Buffer.from(pdf)).replace(/\s+/g, ' ');
+    return all.slice(all.indexOf('How to read the tables'), all.indexOf('How to read the tables') + 1400);
+  };
+
+  it('explains the Trend column (the rise or fall) beside Direction of travel (better or worse), on one page', () => {
+    const key = keyText(report.pdf);
+    expect(key).toMatch(/Trend ↑ ↓ → whether the figure rose \(↑\) or fell \(↓\) since last month/);
+    expect(key).toMatch(/Direction of travel ↑ ↓ → whether this month is better \(↑\) or worse \(↓\) than last month/);
+    expect(key).toMatch(/RAG ● G ● A ● R how this month's figure compares with its target/);
+    // Nothing about the font's digits or what was typed in a cell.
+    expect(key).not.toMatch(/digit|font|typed|TBC|workbook/i);
+    const page = pdfText(Buffer.from(report.pdf))
+      .split('\f')
+      .findIndex((t) => t.includes('How to read the tables'));
+    expect(pdfText(Buffer.from(report.pdf)).split('\f')[page]).toContain('no figure for that month');
+  });
+
+  it("is the template's wording: a line changed in the template is the line printed", async () => {
+    const source = readFileSync(path.join(ROOT, 'templates/clinic-safeguarding.hbs'), 'utf8');
+    const changed = source.replace(/^-: .*$/m, '-: nothing to show this month.');
+    expect(changed).not.toBe(source);
+    const output = await configuredReport('clinic-safeguarding', '2023-07', dataset, changed);
+    expect(keyText(output.pdf)).toContain('- nothing to show this month.');
+    expect(output.html).toContain('<dt>-</dt><dd>nothing to show this month.</dd>');
+  });
+
+  it('refuses a {{key}} without its wording, saying where to copy it from', async () => {
+    const source = readFileSync(path.join(ROOT, 'templates/clinic-safeguarding.hbs'), 'utf8').replace(/\{\{#key\}\}[\s\S]*?\{\{\/key\}\}/, '{{key}}');
+    await expect(configuredReport('clinic-safeguarding', '2023-07', dataset, source)).rejects.toThrow(
+      '{{key}} needs its wording: {{#key}}, one "Term: what it means" line each (RAG, Direction of travel, Trend, -), then {{/key}}; the package\'s templates/performance.hbs has the council\'s wording to copy',
+    );
+  });
+
+  it('refuses a key line that is not "Term: what it means", naming the line', async () => {
+    const source = readFileSync(path.join(ROOT, 'templates/clinic-safeguarding.hbs'), 'utf8');
+    await expect(configuredReport('clinic-safeguarding', '2023-07', dataset, source.replace('{{#key}}\n', '{{#key}}\nJust a sentence.\n'))).rejects.toThrow(
+      'the template cannot be used: the key\'s line "Just a sentence." is not "Term: what it means"',
+    );
+  });
+});
+
 describe('team percentages', () => {
   it('are one decimal place, half up, from numerator and denominator', () => {
     expect(teamPercent(1, 18).text).toBe('5.6%');

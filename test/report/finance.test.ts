@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import type { Dataset } from '../../src/dataset/types.js';
 import { formatFinding } from '../../src/findings/finding.js';
-import type { GridTableModel } from '../../src/report/finance-model.js';
+import type { GridCell, GridTableModel } from '../../src/report/finance-model.js';
 import { money000 } from '../../src/report/money.js';
 import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
@@ -23,6 +23,8 @@ const table = (title: string): GridTableModel => {
   if (!found) throw new Error(`no table ${title}`);
   return found;
 };
+/** A printed cell's text (a RAG cell has none). */
+const cellText = (cell: GridCell | undefined): string => (typeof cell === 'string' ? cell : '');
 /** A printed £000 figure back to thousands: "(220)" is -220, "4,210" is 4210. */
 const thousands = (cell: unknown): number => {
   const textCell = String(cell);
@@ -113,6 +115,119 @@ describe('the October 2023 finance report', () => {
       `Independent fostering agency (IFA): 150 placements in b4b-sample.xlsx › 'Finance placements'!${ifa?.number.source.cell} but 141 in ` +
         "b4b-sample.xlsx › 'B4B data set'!AB46 (Number of CLA placed in IFA placements as at the end of the month, Oct-23); expected the same number",
     ]);
+  });
+});
+
+describe('the finance report reads as one document', () => {
+  it('prints each heading once: a table titled as its section has no second title', () => {
+    for (const heading of ['Summary', 'Main variances', 'Placements', 'Agency staffing', 'Cost reduction plans']) {
+      expect(
+        text.split('\n').filter((line) => line.trim() === heading),
+        heading,
+      ).toHaveLength(1);
+    }
+  });
+
+  it('has one total row for the cost reduction plans when their targets make up the £600k target, and a second only when they do not', async () => {
+    expect(
+      table('Cost reduction plans')
+        .rows.filter((r) => r.total)
+        .map((r) => r.cells[0]),
+    ).toEqual(['Total']);
+    expect(text).not.toContain('Against the £600k target');
+    const short: Dataset = {
+      ...dataset,
+      finance: {
+        ...dataset.finance,
+        costReduction: dataset.finance.costReduction.filter((c) => !(c.month === '2023-10' && c.proposal.startsWith('Translation costs'))),
+      },
+    };
+    const output = await configuredReport('finance', '2023-10', short);
+    const plans = output.blocks.find((b): b is GridTableModel => b.kind === 'grid-table' && b.title === 'Cost reduction plans')!;
+    const totals = plans.rows.filter((r) => r.total);
+    expect(totals.map((r) => [r.cells[0], r.cells[2]])).toEqual([
+      ['Total', '540'],
+      ['Against the £600k target', '600'],
+    ]);
+  });
+
+  it("opens with a headline summary whose figures are the tables' figures", () => {
+    const summary = report.blocks.find((b) => b.kind === 'bullets');
+    const lines = summary?.kind === 'bullets' ? summary.items.map((i) => i.runs.map((r) => r.text).join('')) : [];
+    const revenueTotal = table('Revenue position').rows.find((r) => r.total)!;
+    expect(lines[0]).toBe(
+      `Forecast: £${cellText(revenueTotal.cells[2])}k against a budget of £${cellText(revenueTotal.cells[1])}k, £${cellText(revenueTotal.cells[3])}k over budget (${cellText(revenueTotal.cells[4])}); up £${cellText(revenueTotal.cells[5])}k since September 2023.`,
+    );
+    // The largest adverse variances, largest first, as the main variances table prints them.
+    const overspends = table('Main variances').rows.filter((r) => !cellText(r.cells[1]).startsWith('('));
+    expect(lines[1]).toBe(
+      `Largest overspends: ${overspends
+        .slice(0, 3)
+        .map((r) => `${cellText(r.cells[0])} £${cellText(r.cells[1])}k`)
+        .join('; ')}.`,
+    );
+    // Every plan at red, with its gap.
+    const red = table('Cost reduction plans').rows.filter((r) => !r.total && (r.cells[5] as { rag?: string }).rag === 'red');
+    expect(red).toHaveLength(2);
+    for (const plan of red) expect(lines[2]).toContain(`${cellText(plan.cells[0])} (£${cellText(plan.cells[4])}k short)`);
+    expect(lines[4]).toBe('Agency staff: 19 against a target of 21 (Number of agency social workers, Oct-23).');
+    expect(text).toContain('Largest overspends:');
+  });
+
+  it('prints agency headcount and target from the indicator the performance report prints, and its chart', async () => {
+    const agency = table('Agency staff and spend against budget');
+    const october = agency.rows.find((r) => r.cells[0] === 'October 2023')!;
+    expect(october.cells.slice(1, 3)).toEqual(['19', '21']);
+    const performance = await configuredReport('performance', '2023-10', dataset);
+    const row = performance.blocks.flatMap((b) => (b.kind === 'indicator-table' ? b.rows : [])).find((r) => r.name === 'Number of agency social workers');
+    expect(row?.cells.at(-1)).toBe('19');
+    expect(row?.target).toBe('21');
+    // Traced to a cell of the workbook row the performance report prints (its value is checked above).
+    const trace = october.traces?.find((t) => t.column === 1)?.from[0];
+    const rowNumber = (cell: string | undefined): string => (cell ?? '').replace(/^[A-Z]+/, '');
+    expect(trace?.sheet).toBe(row?.source?.sheet);
+    expect(rowNumber(trace?.cell)).toBe(rowNumber(row?.source?.cell));
+    expect(report.blocks.some((b) => b.kind === 'charts' && b.charts.some((c) => c.title === 'Agency social workers'))).toBe(true);
+  });
+
+  it('reconciles the placements table with the placements line of the revenue position, from the workbook', async () => {
+    const recon = table('Placements and the revenue position');
+    const placementsTotal = table('Placements').rows.find((r) => r.total)!;
+    const revenueLine = table('Revenue position').rows.find((r) => r.cells[0] === "Children's Social Care placements")!;
+    expect(recon.rows.map((r) => r.cells[1])).toEqual([
+      placementsTotal.cells[5],
+      revenueLine.cells[2],
+      money000(thousands(revenueLine.cells[2]) * 1000 - thousands(placementsTotal.cells[5]) * 1000),
+    ]);
+    expect(text).toMatch(/Costs in the Children's Social Care placements forecast outside the placement types above\s+3,921/);
+  });
+
+  it('follows the workbook: a placement cost changed in the workbook changes the reconciliation line', async () => {
+    // The sample workbook with the October 2023 IFA placement's weekly cost raised by £100.
+    const changed = new ExcelJS.Workbook();
+    await changed.xlsx.readFile(SAMPLE);
+    const sheet = changed.getWorksheet('Finance placements')!;
+    let row = 0;
+    sheet.eachRow((r, n) => {
+      if (String(r.getCell(1).text) === '2023-10' && r.getCell(2).text.startsWith('Independent fostering')) row = n;
+    });
+    expect(row).toBeGreaterThan(0);
+    const number = Number(sheet.getCell(row, 3).value);
+    const cost = Number(sheet.getCell(row, 4).value);
+    sheet.getCell(row, 4).value = cost + 100;
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = Buffer.from(await changed.xlsx.writeBuffer());
+    const changedDataset = buildDataset(await loadWorkbook(bytes, 'changed.xlsx'), aliases, catalogue).dataset;
+    const output = await configuredReport('finance', '2023-10', changedDataset);
+    const recon = output.blocks.find((b): b is GridTableModel => b.kind === 'grid-table' && b.title.startsWith('Placements and the revenue position'))!;
+    const before = table('Placements and the revenue position');
+    const pounds = (cell: unknown): number => thousands(cell) * 1000;
+    // 141 placements x £100 x 52 weeks more in the placement types, and as much less outside them.
+    const added = number * 100 * 52;
+    expect(Math.abs(pounds(recon.rows[0]!.cells[1]) - pounds(before.rows[0]!.cells[1]) - added)).toBeLessThanOrEqual(1000);
+    expect(recon.rows[1]!.cells[1]).toBe(before.rows[1]!.cells[1]);
+    expect(Math.abs(pounds(before.rows[2]!.cells[1]) - pounds(recon.rows[2]!.cells[1]) - added)).toBeLessThanOrEqual(1000);
+    expect(pdfText(output.pdf)).toContain(cellText(recon.rows[2]!.cells[1]));
   });
 });
 

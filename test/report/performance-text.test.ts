@@ -127,6 +127,19 @@ describe('the October 2023 performance report, as text extracted from the PDF', 
       'the report prints different figures for "Rate of children in our care per 10,000" in performance, table "Right service right time", Page 120 and performance, table "Children remain within or return to birth families", Page 125, each from the table its template names',
     ]);
   });
+
+  it('prints "Fostering recruitment" as a heading over its bullets, as the seed does', () => {
+    const at = report.blocks.findIndex((b) => b.kind === 'heading' && b.level === 2 && b.text === 'Fostering recruitment');
+    expect(at).toBeGreaterThan(0);
+    const next = report.blocks[at + 1];
+    expect(next?.kind === 'bullets' ? next.items[0]?.runs[0]?.text : next).toMatch(/^In October, there were 12 screening/);
+    // The line is no longer a paragraph of the permanence section's text.
+    expect(report.blocks.some((b) => b.kind === 'paragraph' && b.runs.some((r) => r.text === 'Fostering recruitment'))).toBe(false);
+  });
+
+  it('prints the number of agency social workers with its target, the figures the finance report prints too', () => {
+    expect(text).toMatch(/Number of agency social workers 41 40 38 37 35 34 32 30 28 26 24 22 19 21/);
+  });
 });
 
 describe('when the month has no commentary', () => {

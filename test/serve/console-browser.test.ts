@@ -92,7 +92,7 @@ describe('the console in a browser', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatch(/^\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx$/);
     const main = page.locator('main');
-    await expect.poll(() => main.innerText()).toContain('18 indicator tables, 175 indicator rows (113 distinct indicators)');
+    await expect.poll(() => main.innerText()).toContain('19 indicator tables, 176 indicator rows (114 distinct indicators)');
     const text = await main.innerText();
     expect(text).toContain('No errors');
     expect(text).toContain('Warnings (5)');

@@ -8,6 +8,8 @@ export interface Run {
   bold?: boolean;
   /** A figure a template helper put in the sentence ({{breakdownFigure ...}}): what it is and where it comes from. */
   figures?: FigureRef[];
+  /** A web address the text links to (a glossary's "<http://...>", printed bare). */
+  link?: string;
 }
 
 /** A figure a helper placed inside a line of the template: its text, and the figures it prints. */
@@ -38,7 +40,35 @@ export type Block =
   | GridTableModel
   | { kind: 'charts'; charts: ChartModel[] }
   | BreakdownChartModel
-  | { kind: 'key' };
+  | KeyBlock;
+
+/** One line of the "How to read the tables" key: a column or mark ("RAG", "Trend", "-") and what it means. */
+export interface KeyEntry {
+  term: string;
+  text: string;
+}
+
+/** The key, its wording from the template ({{#key}} ... {{/key}}); the layout adds each column's symbols. */
+export interface KeyBlock {
+  kind: 'key';
+  entries: KeyEntry[];
+}
+
+/**
+ * The body of a {{#key}} block: one entry a line, "Term: what it means" ("RAG: how this month ...",
+ * "-: no figure ..."); blank lines are skipped. A line without "Term: " is an error naming it.
+ */
+export function keyEntries(body: string): KeyEntry[] {
+  const entries: KeyEntry[] = [];
+  for (const raw of body.replace(/\r/g, '').split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const found = /^([^:]+):\s+(.+)$/.exec(line);
+    if (!found?.[1] || !found[2]) throw new Error(`the key's line "${line.slice(0, 80)}" is not "Term: what it means"`);
+    entries.push({ term: found[1].trim(), text: found[2].trim() });
+  }
+  return entries;
+}
 
 /** "**bold** plain" → runs; an inline figure's marker becomes a run of its own that knows its figures. */
 export function parseRuns(text: string, inline: Map<string, InlineFigure> = new Map()): Run[] {

@@ -10,7 +10,7 @@ import { TemplateError } from '../../findings/errors.js';
 
 /** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
 const TEMPLATE_ERROR = 78;
-import { parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
+import { keyEntries, parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
 import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
 
 export interface TemplateContext {
@@ -76,7 +76,22 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   };
 
   hb.registerHelper('contents', () => mark({ kind: 'contents' }));
-  hb.registerHelper('key', () => mark({ kind: 'key' }));
+  // The key's wording is the template's: {{#key}} one "Term: what it means" line each {{/key}}.
+  hb.registerHelper('key', function (this: unknown, options: HashOptions) {
+    if (typeof options.fn !== 'function') {
+      throw new B4BError(
+        '{{key}} needs its wording: {{#key}}, one "Term: what it means" line each (RAG, Direction of travel, Trend, -), then {{/key}}; ' +
+          "the package's templates/performance.hbs has the council's wording to copy",
+        [],
+        TEMPLATE_ERROR,
+      );
+    }
+    try {
+      return mark({ kind: 'key', entries: keyEntries(options.fn(this)) });
+    } catch (cause) {
+      throw new B4BError(`the template cannot be used: ${(cause as Error).message}`, [], TEMPLATE_ERROR);
+    }
+  });
   hb.registerHelper('indicatorTable', function (this: unknown, options: HashOptions) {
     const h = options.hash;
     return mark(
@@ -122,23 +137,35 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
     if (!finance) throw new B4BError(`the template uses {{${helper}}}, which only a finance report (kind: finance) has`);
     return finance;
   };
-  const financeTables: Record<string, (f: FinanceFigures) => GridTableModel> = {
+  const financeTables: Record<string, (f: FinanceFigures) => GridTableModel | undefined> = {
     revenue: (f) => f.revenue(),
     'main-variances': (f) => f.mainVariances(),
     placements: (f) => f.placements(),
+    // Only where config/finance.yaml names the placements' revenue line (placementsServiceArea).
+    'placement-reconciliation': (f) => f.placementReconciliation(),
     agency: (f) => f.agency(),
     'cost-reduction': (f) => f.costReduction(),
   };
   hb.registerHelper('financeTable', (name: unknown) => {
     const make = financeTables[String(name)];
     if (!make) throw new B4BError(`{{financeTable "${String(name)}"}}: expected one of ${Object.keys(financeTables).join(', ')}`);
-    return mark(make(needFinance('financeTable')));
+    const table = make(needFinance('financeTable'));
+    return table ? mark(table) : '';
   });
   hb.registerHelper('financeChart', (name: unknown) => {
     const f = needFinance('financeChart');
     if (name === 'variance') return mark({ kind: 'charts', charts: [f.varianceChart()] });
     if (name === 'placements') return mark({ kind: 'charts', charts: [f.placementsChart()] });
-    throw new B4BError(`{{financeChart "${String(name)}"}}: expected variance or placements`);
+    if (name === 'agency') {
+      // Only where config/finance.yaml names the agency headcount indicator (agencyIndicator).
+      const chart = f.agencyChart();
+      return chart && chart.series.length > 0 ? mark({ kind: 'charts', charts: [chart] }) : '';
+    }
+    throw new B4BError(`{{financeChart "${String(name)}"}}: expected variance, placements or agency`);
+  });
+  hb.registerHelper('financeSummary', () => {
+    const items = needFinance('financeSummary').summary();
+    return items.length > 0 ? mark({ kind: 'bullets', items }) : '';
   });
   hb.registerHelper('moneyKey', () => MONEY_KEY);
 

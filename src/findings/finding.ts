@@ -29,7 +29,12 @@ export type FindingCode =
   | 'text-too-long'
   | 'too-many-rows'
   | 'hidden-content'
-  | 'possible-name';
+  | 'possible-name'
+  | 'merged-cells'
+  | 'repeated-indicator'
+  | 'lookalike-characters'
+  | 'shifted-series'
+  | 'workbook-rag';
 
 export interface Finding {
   severity: Severity;

@@ -7,7 +7,7 @@ import { cutText, LIMITS } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
 import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup } from '../../run/stage-clock.js';
-import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
+import { isMonthKey, monthLabel, monthLongLabel, MONTH_YEARS, type MonthKey } from '../../model/month.js';
 import type { MonthRunResult } from '../../run/run-month.js';
 import type { FigureChange } from '../../run/ledger.js';
 
@@ -23,8 +23,13 @@ interface RunOptions extends ProjectOptions {
 }
 
 function monthOption(value: string): MonthKey {
-  if (!isMonthKey(value)) throw new InvalidArgumentError(`"${value}" is not a month; expected YYYY-MM, e.g. 2023-10.`);
-  return value;
+  if (isMonthKey(value)) return value;
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a month the reports can cover; expected YYYY-MM from ${MONTH_YEARS.first}-01 to ${MONTH_YEARS.last}-12, e.g. 2023-10.`,
+    );
+  }
+  throw new InvalidArgumentError(`"${value}" is not a month; expected YYYY-MM, e.g. 2023-10.`);
 }
 
 function secondsOption(value: string): number {

@@ -6,7 +6,8 @@ import { findTables, type ReaderDecision, type TableContext } from '../workbook/
 import { monthKey } from '../model/month.js';
 import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
-import { checkCatalogue, checkConflicts, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
+import { checkConflicts } from './check-conflicts.js';
+import { checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
 import type { Dataset } from './types.js';
 
 export interface CheckedDataset {

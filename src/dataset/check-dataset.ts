@@ -4,50 +4,12 @@ import { monthLabel, type MonthKey } from '../model/month.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
 
-function sameValue(a: number, b: number): boolean {
+export function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
-function show(figure: Figure & { kind: 'number' }): string {
+export function show(figure: Figure & { kind: 'number' }): string {
   return printNumber(figure.value, { decimals: figure.format.decimals, percent: figure.format.style === 'percent' });
-}
-
-/**
- * Warns where one indicator has different figures for the same months in two tables of one sheet:
- * one warning per pair of tables, listing the months that disagree. Sheets are compared only with
- * themselves: each sheet is a snapshot refreshed at its own time (the board slide tables lag the data set).
- */
-export function checkConflicts(tables: IndicatorTable[], findings: FindingList): void {
-  const copies = new Map<string, Array<{ row: IndicatorRow; table: IndicatorTable }>>();
-  for (const table of tables) {
-    for (const row of table.rows) {
-      const key = `${table.sheet}\u0000${row.id}`;
-      copies.set(key, [...(copies.get(key) ?? []), { row, table }]);
-    }
-  }
-  for (const list of copies.values()) {
-    list.forEach((first, i) => {
-      for (const other of list.slice(i + 1)) {
-        if (other.table === first.table) continue; // one table's repeat: checkRepeats
-        const differences: Array<{ month: MonthKey; a: Figure & { kind: 'number' }; b: Figure & { kind: 'number' } }> = [];
-        for (const [month, a] of Object.entries(first.row.values) as Array<[MonthKey, Figure]>) {
-          const b = other.row.values[month];
-          if (a.kind === 'number' && b?.kind === 'number' && !sameValue(a.value, b.value)) differences.push({ month, a, b });
-        }
-        const head = differences[0];
-        if (!head) continue;
-        const listed = differences.map((d) => `${monthLabel(d.month)} ${show(d.a)} vs ${show(d.b)}`).join(', ');
-        findings.warning(
-          'conflicting-values',
-          head.a.source,
-          `${first.row.name}: the tables "${first.table.section ?? first.table.id}" (row ${first.row.source.cell}) and ` +
-            `"${other.table.section ?? other.table.id}" (row ${other.row.source.cell}) disagree in ${differences.length} month(s): ${listed}; ` +
-            'expected the same figure in every table',
-          head.b.source,
-        );
-      }
-    });
-  }
 }
 
 /** A figure as a message shows it: "1,594", "26%", or what the cell says where it holds no figure. */

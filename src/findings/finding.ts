@@ -44,6 +44,8 @@ export interface Finding {
   also?: SourceRef;
   /** One sentence: what was found and what was expected. */
   message: string;
+  /** The detail behind a summary (month by month), for `--json` and the run record; not printed with the message. */
+  detail?: string[];
 }
 
 export function formatSource(source: SourceRef): string {
@@ -98,8 +100,8 @@ export class FindingList {
     this.add({ severity: 'error', code, source, message, ...(also ? { also } : {}) });
   }
 
-  warning(code: FindingCode, source: SourceRef, message: string, also?: SourceRef): void {
-    this.add({ severity: 'warning', code, source, message, ...(also ? { also } : {}) });
+  warning(code: FindingCode, source: SourceRef, message: string, also?: SourceRef, detail?: string[]): void {
+    this.add({ severity: 'warning', code, source, message, ...(also ? { also } : {}), ...(detail ? { detail } : {}) });
   }
 
   get errors(): Finding[] {

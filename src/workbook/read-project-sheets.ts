@@ -319,7 +319,7 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       findings.error(
         'implausible-value',
         budget.source,
-        `the budget ${amountAsRead(budget)} against a forecast outturn of ${pounds(forecastOutturn.value)} (${area}), ` +
+        `the budget ${typeof budget.stored === 'string' ? amountAsRead(budget) : `is ${pounds(budget.value)}`} against a forecast outturn of ${pounds(forecastOutturn.value)} (${area}), ` +
           "so the variance % of budget and its RAG cannot be worked out; expected the service area's budget, more than £0",
       );
       continue;

@@ -8,6 +8,7 @@ import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { checkConflicts } from './check-conflicts.js';
 import { checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
+import { checkWorkbookMarks } from './check-workbook-marks.js';
 import type { Dataset } from './types.js';
 
 export interface CheckedDataset {
@@ -59,6 +60,7 @@ export function buildDataset(
   checkGaps(tables, findings);
   checkCatalogue(tables, findings, ctx.namesReported);
   checkPlausibility(tables, catalogue, findings);
+  checkWorkbookMarks(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);
   return { dataset: { file: raw.file, tables, ...own }, findings: findings.items, decisions };
 }

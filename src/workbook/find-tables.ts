@@ -1,10 +1,11 @@
 import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
 import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
-import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, YearTarget } from '../dataset/types.js';
+import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
 import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { foldName } from './lookalikes.js';
+import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
@@ -71,6 +72,10 @@ interface HeaderLayout {
   yearTargets: Array<Column & { year: number }>;
   benchmarks: Partial<Record<BenchmarkKey, Column>>;
   notesCols: Set<number>;
+  /** The workbook's own RAG, Direction of travel and Trend columns: read to be checked, never printed unless configured. */
+  marks: Partial<Record<MarkColumn, number>>;
+  /** The Direction of travel column holds the raw change ("% change from previous month"), not a direction that weighs polarity. */
+  directionIsChange?: boolean;
   /** Columns with a header: text in any other column right of them is read as notes. */
   headedCols: Set<number>;
 }
@@ -558,6 +563,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     yearTargets: [],
     benchmarks: {},
     notesCols: new Set(),
+    marks: {},
     headedCols: new Set([indicatorCol, ...months.map((m) => m.col)]),
   };
   const benchmarkYears: Partial<Record<BenchmarkKey, number>> = {};
@@ -606,7 +612,12 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       case 'rag':
       case 'direction':
       case 'trend':
-        break; // RAG and direction of travel are computed, never copied from the workbook.
+        // Read to be checked against the computed ones (check-workbook-marks.ts); the first column of each kind.
+        if (layout.marks[kind] === undefined) {
+          layout.marks[kind] = col;
+          if (kind === 'direction') layout.directionIsChange = /\b(change|difference)\b/i.test(label);
+        }
+        break;
       case 'notes':
         layout.notesCols.add(col);
         break;
@@ -832,6 +843,68 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   return indicator;
 }
 
+/**
+ * Each row's own RAG, Direction of travel and Trend cells, about the table's latest month. A column
+ * that holds something else (the gap to the target as a percentage under a RAG heading, say) is not
+ * checked: one warning names it, rather than one a row.
+ */
+function readTableMarks(grid: SheetGrid, layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, table: string): void {
+  const month = layout.months
+    .map((m) => m.month)
+    .sort()
+    .pop();
+  if (!month) return;
+  const columns = (['rag', 'direction', 'trend'] as const).flatMap((column) => {
+    const col = layout.marks[column];
+    return col === undefined ? [] : [{ column, col }];
+  });
+  for (const { column, col } of columns) {
+    const read = rows.map((row) => {
+      const r = Number(/\d+$/.exec(row.source.cell ?? '')?.[0]);
+      const source: SourceRef = { file: ctx.file, sheet: grid.name, cell: cellAddress(r, col) };
+      return { row, result: readMark(column, grid.rows.get(r)?.get(col), source, ctx.noFigure, grid.date1904) };
+    });
+    const problems = read.flatMap(({ result }) => (result && 'problem' in result ? [result] : []));
+    const heading = column === 'rag' ? 'RAG' : column === 'direction' ? 'Direction of travel' : 'Trend';
+    // Numbers that are no RAG code (the gap to the target, say) mean the column holds something else: it is not checked.
+    const otherNumbers = problems.filter((p) => p.number);
+    const first = otherNumbers[0];
+    if (first) {
+      ctx.findings.warning(
+        'workbook-rag',
+        first.source,
+        `the ${heading} column of the table "${table}" holds ${otherNumbers.length === 1 ? `"${first.text}"` : `figures such as "${first.text}" in ${otherNumbers.length} rows`}, ` +
+          `not ${MARK_EXPECTED[column]}, so it is not checked against the reports' own ${heading}`,
+      );
+      continue;
+    }
+    for (const problem of problems) {
+      ctx.findings.warning(
+        'workbook-rag',
+        problem.source,
+        `the ${heading} cell holds "${problem.text}", not one of the ${MARK_EXPECTED[column]}, so it is not checked against the reports' own ${heading}`,
+      );
+    }
+    for (const { row, result } of read) {
+      if (!result || !('mark' in result)) continue;
+      const marks: WorkbookMarks = row.workbookMarks ?? { month };
+      const m = result.mark;
+      if (m.column === 'rag') marks.rag = { value: m.value, text: m.text, source: m.source };
+      else if (m.column === 'trend') marks.trend = { value: m.value, text: m.text, source: m.source };
+      else if (!layout.directionIsChange) marks.direction = { value: m.value, text: m.text, source: m.source };
+      else {
+        // A raw change ("% change from previous month"): its sign is a rise or a fall, improved or worsened by the indicator's polarity.
+        const polarity = row.catalogued ? ctx.catalogue.byId.get(row.id)?.polarity : undefined;
+        if (polarity === undefined || polarity === 'neutral') continue;
+        const rise = m.value === 'improved' ? 1 : m.value === 'worsened' ? -1 : 0;
+        const value = rise === 0 ? 'same' : rise > 0 === (polarity === 'higher-is-better') ? 'improved' : 'worsened';
+        marks.direction = { value, text: `${m.text}, a change from the month before`, source: m.source };
+      }
+      row.workbookMarks = marks;
+    }
+  }
+}
+
 /** A row naming the next table: one line of text, nothing in this table's month columns, a header below. */
 function isNextTitle(grid: SheetGrid, r: number, layout: HeaderLayout, indicatorAliases: readonly string[]): boolean {
   const row = grid.rows.get(r);
@@ -944,6 +1017,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       if (indicator) rows.push(indicator);
     }
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
+    readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     tables.push({
       id: `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`,
       sheet: grid.name,

@@ -29,6 +29,8 @@ export const HEADINGS: Record<FindingCode, string> = {
   'lookalike-characters': 'Lookalike or invisible characters in a name',
   'shifted-series': 'Series shifted by a month',
   'workbook-rag': "The workbook's own RAG or arrow disagrees",
+  'blank-row-in-table': 'Blank row inside a table',
+  'rows-not-read': 'Rows of figures no table reads',
 };
 
 export interface FindingGroup {

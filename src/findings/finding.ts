@@ -34,7 +34,9 @@ export type FindingCode =
   | 'repeated-indicator'
   | 'lookalike-characters'
   | 'shifted-series'
-  | 'workbook-rag';
+  | 'workbook-rag'
+  | 'blank-row-in-table'
+  | 'rows-not-read';
 
 export interface Finding {
   severity: Severity;

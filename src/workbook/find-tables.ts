@@ -4,7 +4,7 @@ import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
 import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
-import { foldName } from './lookalikes.js';
+import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
@@ -201,8 +201,13 @@ function findHeaderRows(grid: SheetGrid, indicatorAliases: readonly string[]): n
     if (next !== undefined && isMonthRow(grid.rows.get(next), indicatorAliases)) continue;
     const firstMonthCol = monthCells(row, true)[0]?.col ?? 0;
     const textBefore = (candidate: Row | undefined): boolean => sortedCells(candidate).some(([col, reading]) => col < firstMonthCol && reading.kind === 'text');
-    // The Indicator header may sit in the row above the months in a two-row header.
-    if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1)))) headers.push(r);
+    // The Indicator header may sit in the row above the months in a two-row header. With no header
+    // left of the months at all, a row of names and figures below still makes it a table's header
+    // (one whose Indicator header is missing or typed as a number: an error, never a table dropped).
+    const below = next === undefined ? undefined : grid.rows.get(next);
+    const figuresBelow = sortedCells(below).some(([col, reading]) => col >= firstMonthCol && reading.kind === 'number');
+    if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1))) || (textBefore(below) && figuresBelow))
+      headers.push(r);
   }
   return headers;
 }
@@ -499,7 +504,8 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
   // The Indicator column is the one its header names, never a position.
   const indicatorCols = [...band.labels.entries()].filter(([, texts]) => texts.some((t) => matchesAlias(t, aliases.indicator))).map(([col]) => col);
   if (indicatorCols.length === 0) {
-    const before = [...band.labels.keys()].filter((col) => col < firstMonthCol);
+    // Any column left of the months may hold the names, headed or not (its header typed as a number, or blank).
+    const before = Array.from({ length: Math.max(0, firstMonthCol - 1) }, (_, i) => i + 1);
     const likely = likelyNameColumn(grid, lastRow, before);
     const names =
       likely === undefined
@@ -513,7 +519,11 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
         ? `the header "${header}" is not a known name for the Indicator column, so the table below it cannot be read; its column holds names such as ` +
             `${names.map((n) => `"${n.length > 60 ? `${n.slice(0, 57)}...` : n}"`).join(', ')}. If "${header}" heads the indicators' names, add it to ` +
             `indicatorTables.indicator in config/header-aliases.yaml (known names: ${aliases.indicator.join(', ')})`
-        : `no column left of the month headers is headed as the Indicator column, so the table cannot be read; expected a header such as ` +
+        : `no column left of the month headers is headed as the Indicator column${
+            likely === undefined
+              ? ''
+              : ` (${cellAddress(r, likely)}, above names such as "${(names[0] ?? '').slice(0, 60)}", holds ${describeReading(row.get(likely) ?? { kind: 'empty' })})`
+          }, so the table cannot be read; expected a header such as ` +
             `${aliases.indicator.join(', ')} above the indicators' names (add the workbook's own name for it to indicatorTables.indicator in config/header-aliases.yaml)`,
     );
     return undefined;
@@ -762,7 +772,10 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   if (!row) return undefined;
   const nameReading = row.get(layout.indicatorCol);
   const sourceAt = (col: number): SourceRef => ({ file: ctx.file, sheet: grid.name, cell: cellAddress(r, col) });
-  const name = nameReading?.kind === 'text' ? nameReading.text.replace(/\s+/g, ' ').trim() : undefined;
+  // Runs of spaces are one space; a zero-width no-break space (U+FEFF) is not a space but an invisible character (lookalikes.ts).
+  const typed = nameReading?.kind === 'text' ? nameReading.text.replace(/[^\S\ufeff]+/g, ' ').trim() : undefined;
+  const invisible = typed === undefined ? [] : invisibleCharacters(typed);
+  const name = typed !== undefined && invisible.length > 0 ? withoutInvisible(typed).replace(/\s+/g, ' ').trim() : typed;
   if (!name) {
     const hasFigures = layout.months.some((m) => row.get(m.col)?.kind === 'number');
     if (hasFigures) {
@@ -774,24 +787,23 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
     }
     return undefined;
   }
-  let entry = ctx.catalogue.lookup(name);
-  let readName = name;
-  const folded = entry ? undefined : foldName(name, ctx.catalogue);
-  if (folded?.kind === 'invisible') {
-    entry = folded.entry;
-    readName = folded.name;
-    const one = folded.characters.length === 1;
+  const entry = ctx.catalogue.lookup(name);
+  if (invisible.length > 0) {
+    // Read right without them, and said: a name that looks right but would match nothing.
+    const one = invisible.length === 1;
     ctx.findings.warning(
       'lookalike-characters',
       sourceAt(layout.indicatorCol),
-      `the name holds ${one ? 'an invisible character' : 'invisible characters'} (${folded.characters.join(', ')}); read as "${entry.name}" from the catalogue; ` +
+      `the name holds ${one ? 'an invisible character' : 'invisible characters'} (${invisible.join(', ')}); read as "${entry?.name ?? name}"${entry ? ' from the catalogue' : ''}; ` +
         `delete ${one ? 'the character' : 'them'} in the workbook`,
     );
-  } else if (folded?.kind === 'lookalike') {
+  }
+  const lookalike = entry ? undefined : lookalikeOf(name, ctx.catalogue);
+  if (lookalike) {
     ctx.findings.error(
       'lookalike-characters',
       sourceAt(layout.indicatorCol),
-      `"${name}" is not in the catalogue, but reads as "${folded.entry.name}" once lookalike characters are folded: ${folded.characters.join(', ')}; ` +
+      `"${name}" is not in the catalogue, but reads as "${lookalike.entry.name}" once lookalike characters are folded: ${lookalike.characters.join(', ')}; ` +
         'retype the name in plain letters (its figures are not read until then)',
     );
   }
@@ -799,8 +811,8 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const refId = refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
   const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
   const indicator: IndicatorRow = {
-    id: entry?.id ?? slug(readName),
-    name: readName,
+    id: entry?.id ?? slug(name),
+    name,
     ...(refId ? { refId } : {}),
     catalogued: entry !== undefined,
     percent: false,
@@ -839,7 +851,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) normalisePercentRow(indicator);
-  if (folded?.kind === 'lookalike') ctx.namesReported?.add(indicator);
+  if (lookalike) ctx.namesReported?.add(indicator);
   return indicator;
 }
 
@@ -984,6 +996,8 @@ function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
   const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
   const tables: IndicatorTable[] = [];
+  /** Rows a table read (or an error about its header covers): any other row of names and figures is said to be unread. */
+  const consumed = new Set<number>();
   let lastSection: string | undefined;
   let lastUsedRow = 0;
   headerRows.forEach((headerRow, index) => {
@@ -992,16 +1006,41 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
     const section = title ?? lastSection;
     lastSection = section;
     lastUsedRow = headerRow;
-    if (!layout) return;
-
     // Rows run until a blank row, or the next table's title, date row or header.
     const nextHeader = headerRows[index + 1] ?? Number.POSITIVE_INFINITY;
+    if (!layout) {
+      for (let r = headerRow; r < nextHeader && grid.rows.has(r); r++) consumed.add(r); // the header's error says why they are not read
+      return;
+    }
+    for (let r = layout.firstRow; r <= layout.lastRow; r++) consumed.add(r);
     const rows: IndicatorRow[] = [];
     const maxRows = ctx.maxRowsPerTable ?? Number.POSITIVE_INFINITY;
     let read = 0;
     for (let r = layout.lastRow + 1; r < nextHeader && r <= grid.rowCount; r++) {
       const row = grid.rows.get(r);
-      if (!row) break;
+      if (!row) {
+        // A blank row ends the table, unless rows of names and figures follow with no header of their
+        // own: they are under this table's month headers, and dropping them would be silent.
+        const next = nextNonEmptyRow(grid, r + 1, 2);
+        const after = next === undefined ? undefined : grid.rows.get(next);
+        const orphaned =
+          next !== undefined &&
+          next < nextHeader &&
+          textIn(after?.get(layout.indicatorCol)) !== undefined &&
+          layout.months.some((m) => after?.get(m.col)?.kind === 'number') &&
+          !isMonthRow(after, ctx.aliases.indicator) &&
+          !isNextTitle(grid, next, layout, ctx.aliases.indicator);
+        if (!orphaned) break;
+        ctx.findings.warning(
+          'blank-row-in-table',
+          { file: ctx.file, sheet: grid.name, cell: cellAddress(next, layout.indicatorCol) },
+          `row ${next} follows a blank row inside the table headed at ${cellAddress(headerRow, layout.indicatorCol)}, with no header of its own, ` +
+            `so it is read as part of that table, under its month headers; delete the blank row${next - r > 1 ? 's' : ''} (${r}${next - r > 1 ? `-${next - 1}` : ''}), ` +
+            'or give the rows below a header of their own',
+        );
+        r = next - 1;
+        continue;
+      }
       if (isMonthRow(row, ctx.aliases.indicator) || isNextTitle(grid, r, layout, ctx.aliases.indicator)) break;
       if (++read > maxRows) {
         ctx.findings.error(
@@ -1013,6 +1052,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
         break;
       }
       lastUsedRow = r;
+      consumed.add(r);
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }
@@ -1028,5 +1068,45 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       rows,
     });
   });
+  checkUnreadRows(grid, consumed, ctx);
   return tables;
+}
+
+/**
+ * Rows of names and figures that no table read (no header row with months above them: a header
+ * deleted or overwritten, say) are a warning naming them, so that no figure is dropped unsaid.
+ */
+function checkUnreadRows(grid: SheetGrid, consumed: ReadonlySet<number>, ctx: TableContext): void {
+  const unread = [...grid.rows.keys()]
+    .sort((a, b) => a - b)
+    .filter((r) => {
+      if (consumed.has(r)) return false;
+      // A name (text) with at least two figures to its right (a Ref_ID left of the name is no figure).
+      const cells = sortedCells(grid.rows.get(r));
+      const nameCol = cells.find(([, reading]) => reading.kind === 'text')?.[0];
+      return nameCol !== undefined && cells.filter(([col, reading]) => col > nameCol && reading.kind === 'number').length >= 2;
+    });
+  const blocks: number[][] = [];
+  for (const r of unread) {
+    const last = blocks[blocks.length - 1];
+    if (last && last[last.length - 1] === r - 1) last.push(r);
+    else blocks.push([r]);
+  }
+  for (const block of blocks) {
+    const first = block[0] as number;
+    const [col, name] = sortedCells(grid.rows.get(first)).find(([, reading]) => reading.kind === 'text') as [number, Extract<CellReading, { kind: 'text' }>];
+    const rows = block.length === 1 ? `row ${first} holds` : `rows ${first}-${block[block.length - 1]} hold`;
+    const each = block.map((r) => {
+      const [c, text] = sortedCells(grid.rows.get(r)).find(([, reading]) => reading.kind === 'text') as [number, Extract<CellReading, { kind: 'text' }>];
+      return `${cellAddress(r, c)}: "${text.text}"`;
+    });
+    ctx.findings.warning(
+      'rows-not-read',
+      { file: ctx.file, sheet: grid.name, cell: cellAddress(first, col) },
+      `${rows} names and figures ("${name.text.length > 60 ? `${name.text.slice(0, 57)}...` : name.text}"${block.length > 1 ? ', ...' : ''}) ` +
+        'but no header row with months above them, so they are not read; expected a header row (Indicator and the months) above them',
+      undefined,
+      each,
+    );
+  }
 }

@@ -72,8 +72,9 @@ export function withoutInvisible(name: string): string {
   return [...name].filter((c) => !isInvisible(c)).join('');
 }
 
+/** A name folded for comparison: lookalikes, then case (as the catalogue's lookup ignores it), then lookalikes of the lower-case letters ("Νumber" with a Greek Ν is "number"). */
 function skeleton(name: string): string {
-  return confusablesFold(normaliseIndicatorName(withoutInvisible(name))).replace(/\s+/g, ' ');
+  return confusablesFold(normaliseIndicatorName(confusablesFold(withoutInvisible(name)))).replace(/\s+/g, ' ');
 }
 
 const skeletons = new WeakMap<IndicatorCatalogue, Map<string, CatalogueEntry | null>>();
@@ -95,35 +96,32 @@ function skeletonsOf(catalogue: IndicatorCatalogue): Map<string, CatalogueEntry 
   return map;
 }
 
-export type FoldedName =
-  /** Invisible characters only: read as the entry, with a warning naming them. */
-  | { kind: 'invisible'; entry: CatalogueEntry; name: string; characters: string[] }
-  /** Lookalike letters: an error naming them, and the row is not read as the entry. */
-  | { kind: 'lookalike'; entry: CatalogueEntry; characters: string[] };
+/** The invisible characters of a name, each with its code point, Unicode name and position (1-based, in the name as read). */
+export function invisibleCharacters(name: string): string[] {
+  return [...name].flatMap((c, i) => (isInvisible(c) ? [describeCharacter(c, i + 1)] : []));
+}
+
+/** A catalogue entry a name (without invisible characters) matches once its lookalike letters are folded. */
+export interface LookalikeName {
+  entry: CatalogueEntry;
+  /** Each character that differs: code point, Unicode name, position (1-based) and the letter it looks like. */
+  characters: string[];
+}
 
 /**
- * What a name the catalogue does not know as typed matches once folded, and the characters that
- * made the difference, each with its code point, Unicode name and position (1-based, in the name as
- * read). Undefined when it matches nothing even so, or only plain characters differ.
+ * The entry a name the catalogue does not know as typed matches once lookalike letters are folded
+ * (Unicode's confusables), and the characters that made the difference. Undefined when it matches
+ * nothing even so, or holds only plain characters.
  */
-export function foldName(name: string, catalogue: IndicatorCatalogue): FoldedName | undefined {
+export function lookalikeOf(name: string, catalogue: IndicatorCatalogue): LookalikeName | undefined {
   const chars = [...name];
   if (chars.every((c) => PLAIN.test(c))) return undefined;
-  const visible = withoutInvisible(name);
-  if (visible !== name) {
-    const entry = catalogue.lookup(visible);
-    if (entry) {
-      const characters = chars.flatMap((c, i) => (isInvisible(c) ? [describeCharacter(c, i + 1)] : []));
-      return { kind: 'invisible', entry, name: visible.replace(/\s+/g, ' ').trim(), characters };
-    }
-  }
   const entry = skeletonsOf(catalogue).get(skeleton(name));
   if (!entry) return undefined;
   const characters = chars.flatMap((c, i) => {
     if (PLAIN.test(c)) return [];
-    if (isInvisible(c)) return [describeCharacter(c, i + 1)];
     const looksLike = confusablesFold(c);
     return [`${describeCharacter(c, i + 1)}${looksLike !== c ? ` looks like "${looksLike}"` : ''}`];
   });
-  return { kind: 'lookalike', entry, characters };
+  return { entry, characters };
 }

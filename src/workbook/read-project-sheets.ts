@@ -271,10 +271,16 @@ function readCommentary(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
 
 /** An outturn this many times its budget, or this fraction of it, is a typing slip (a zero too many or too few, pence for pounds), not a forecast. */
 const SCALE_FACTOR = 10;
+/**
+ * An amount this many times the same item's amount in its other months, or this fraction of it: a
+ * slip. Closer than SCALE_FACTOR, since a tenth of an amount that moves a little month to month can
+ * land just inside a factor of ten.
+ */
+const MONTHS_FACTOR = 5;
 
 /**
  * Checks each amount against the same item's amount in the workbook's other months (the median of
- * at least two): one 10 times or more, or a tenth or less, of it is an error naming its cell. Returns
+ * at least two): one 5 times or more, or a fifth or less, of it is an error naming its cell. Returns
  * the figures refused.
  */
 function checkScale(
@@ -290,14 +296,14 @@ function checkScale(
     const sorted = others.map((o) => o.figure.value).sort((a, b) => a - b);
     const mid = Math.floor(sorted.length / 2);
     const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-    const high = item.figure.value >= median * SCALE_FACTOR;
-    if (!high && item.figure.value * SCALE_FACTOR > median) continue;
+    const high = item.figure.value >= median * MONTHS_FACTOR;
+    if (!high && item.figure.value * MONTHS_FACTOR > median) continue;
     refused.add(item.figure);
     const months = [...new Set(others.map((o) => o.month))].sort().map(monthLabel);
     findings.error(
       'implausible-value',
       item.figure.source,
-      `the ${what} ${pounds(item.figure.value)} is ${high ? `${SCALE_FACTOR} times or more` : 'a tenth or less of'} this ${noun}'s ${what} in its other months ` +
+      `the ${what} ${pounds(item.figure.value)} is ${high ? `${MONTHS_FACTOR} times or more` : 'a fifth or less of'} this ${noun}'s ${what} in its other months ` +
         `(a median of ${pounds(median)} in ${months.join(', ')}; ${item.key}); expected an amount of the same scale (a zero too few or too many?)`,
     );
   }
@@ -350,13 +356,21 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
     if (!month || !serviceArea || !budget || !forecastOutturn) continue;
     out.push({ month, serviceArea, budget, forecastOutturn, commentary, source: row.source() });
   }
-  const refused = checkScale(
-    out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.budget })),
-    'budget',
-    'service area',
-    findings,
-  );
-  return out.filter((r) => !refused.has(r.budget));
+  const refused = new Set([
+    ...checkScale(
+      out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.budget })),
+      'budget',
+      'service area',
+      findings,
+    ),
+    ...checkScale(
+      out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.forecastOutturn })),
+      'forecast outturn',
+      'service area',
+      findings,
+    ),
+  ]);
+  return out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn));
 }
 
 function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {

@@ -195,10 +195,20 @@ describe('5. finance amounts are checked for plausibility', () => {
 
   it("a budget far outside the same service area's budget in its other months: an error naming the cell", async () => {
     const months = ['2023-07', '2023-08', '2023-09', '2023-10'];
-    const { errors } = await read([indicators, revenue(months.map((m, i) => [m, area, i === 2 ? 3150000 : 31500000, i === 2 ? 3400000 : 34000000, '']))]);
+    // Its forecast (£20m) is within 10 times the slip's budget, so only the budget's own other months show it.
+    const { errors } = await read([indicators, revenue(months.map((m, i) => [m, area, i === 2 ? 3150000 : 31500000, i === 2 ? 20000000 : 34000000, '']))]);
     expect(errors).toEqual([
-      `fixture.xlsx › 'Finance revenue'!C4: the budget £3,150,000 is a tenth or less of this service area's budget in its other months ` +
+      `fixture.xlsx › 'Finance revenue'!C4: the budget £3,150,000 is a fifth or less of this service area's budget in its other months ` +
         `(a median of £31,500,000 in Jul-23, Aug-23, Oct-23; ${area}); expected an amount of the same scale (a zero too few or too many?)`,
+    ]);
+  });
+
+  it("a forecast outturn a tenth of the same service area's in its other months (within 10 times its budget): an error naming the cell", async () => {
+    const months = ['2023-07', '2023-08', '2023-09', '2023-10'];
+    const { errors } = await read([indicators, revenue(months.map((m, i) => [m, area, 31500000, i === 3 ? 3400000 : 34000000, '']))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!D5: the forecast outturn £3,400,000 is a fifth or less of this service area's forecast outturn in its other months ` +
+        `(a median of £34,000,000 in Jul-23, Aug-23, Sep-23; ${area}); expected an amount of the same scale (a zero too few or too many?)`,
     ]);
   });
 
@@ -206,6 +216,47 @@ describe('5. finance amounts are checked for plausibility', () => {
     const { errors, dataset } = await read([indicators, revenue([['2023-10', area, 31500000, 35710000, 'Above budget']])]);
     expect(errors).toEqual([]);
     expect(dataset.finance.revenue[0]?.forecastOutturn.value).toBe(35710000);
+  });
+});
+
+describe('shapes the property test found beside the five: no figure is dropped unsaid', () => {
+  it('rows after a blank row inside a table, with no header of their own, are read under its months, with a warning', async () => {
+    const { dataset, warnings, errors } = await read([sheet([header(), CONTACTS, [], REFERRALS])]);
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows.map((r) => r.source.cell)).toEqual(['C3', 'C5']);
+    expect(warnings).toContain(
+      "fixture.xlsx › 'B4B data set'!C5: row 5 follows a blank row inside the table headed at C2, with no header of its own, so it is read as part of that table, " +
+        'under its month headers; delete the blank row (4), or give the rows below a header of their own',
+    );
+  });
+
+  it('rows of names and figures under no header row are a warning naming them, with each row in the detail', async () => {
+    const { findings } = await read([sheet([[], CONTACTS, REFERRALS])]);
+    const unread = findings.filter((f) => f.code === 'rows-not-read');
+    expect(unread.map(formatFinding)).toEqual([
+      'fixture.xlsx › \'B4B data set\'!C3: rows 3-4 hold names and figures ("Number of contacts in the month", ...) but no header row with months above them, ' +
+        'so they are not read; expected a header row (Indicator and the months) above them',
+    ]);
+    expect(unread[0]?.detail).toEqual(['C3: "Number of contacts in the month"', 'C4: "Number of referrals into statutory service in the month"']);
+  });
+
+  it('an Indicator header typed as a number is an error naming it, not a table dropped', async () => {
+    const { errors, dataset } = await read([sheet([header().map((c) => (c === 'Indicator' ? 0.7 : c)), CONTACTS])]);
+    expect(dataset.tables).toEqual([]);
+    expect(errors[0]).toMatch(
+      /^fixture\.xlsx › 'B4B data set'!C2: no column left of the month headers is headed as the Indicator column \(C2, above names such as "Number of contacts in the month", holds 0\.7\)/,
+    );
+  });
+
+  it('a zero-width no-break space (U+FEFF) inside a name is an invisible character, not a space', async () => {
+    const { dataset, warnings } = await read([sheet([header(), [undefined, undefined, 'Number of contacts in the \ufeffmonth', 1, 2, 3, 4, 5, 6]])]);
+    expect(dataset.tables[0]?.rows[0]).toMatchObject({ id: 'number-of-contacts-in-the-month', catalogued: true });
+    expect(warnings.join('\n')).toContain('U+FEFF ZERO WIDTH NO-BREAK SPACE at position 27');
+  });
+
+  it('a capital lookalike (Greek Ν for N) is found as well as a small one', async () => {
+    const { errors } = await read([sheet([header(), [undefined, undefined, '\u039dumber of contacts in the month', 1, 2, 3, 4, 5, 6]])]);
+    expect(errors[0]).toContain('U+039D GREEK CAPITAL LETTER NU at position 1 looks like "N"');
   });
 });
 

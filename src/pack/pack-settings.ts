@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configText } from './text-values.js';
+import { configText } from './config-text.js';
 
 /** One document of an agenda item: a report the program makes, a covering report, or a PDF file. */
 export const packDocumentSchema = z.union([

@@ -10,7 +10,7 @@
  * --vs-browser: each command timed in turn with headless Chromium printing a report of the same size
  * (scripts/browser-peer.ts), pair by pair, and the ratio of each pair's wall times given as a median: a
  * comparison that holds on a shared machine whose speed drifts.
- * Stage times come from the run itself (B4B_STAGE_TIMES, src/run/stage-clock.ts); process totals from
+ * Stage times come from the run itself (B4B_STAGE_TIMES, src/cli/stage-clock.ts); process totals from
  * a preload that writes process.resourceUsage() at exit. Documents are laid out in the layout thread
  * (src/layout/layout-threads.ts), alongside the main thread's stages: its busy time is shown apart,
  * as wall time only (the CPU columns are the whole process's, all threads, during each main-thread stage). The machine's load is printed before and after:

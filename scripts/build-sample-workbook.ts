@@ -97,8 +97,17 @@ function cellFor(text: string, options: { monthsAsDates: boolean; percentAsText:
 /** The sample keeps this row's percentages typed as text ("26%"), as some rows of the real workbook are. */
 const PERCENT_AS_TEXT_ROWS = [/^Percentage of children open for 6\+ months that have had 2 or more social workers/];
 
+/** A printed percentage ("71%") as the fraction the cell holds. */
+function percentValue(text: string | undefined): number | undefined {
+  const m = /^(-?\d+(?:\.\d+)?)%$/.exec(text?.trim() ?? '');
+  return m?.[1] === undefined ? undefined : Number(m[1]) / 100;
+}
+
 function writeSeedSheet(sheet: ExcelJS.Worksheet, rows: string[][], options: { monthsAsDates: boolean; trendFormulas: boolean }): void {
   let trendCol: number | undefined;
+  let directionCol: number | undefined;
+  /** The table prints "-0" in its Direction of travel column: its zeros there are rounded changes, not the code 0. */
+  let roundedChanges = false;
   let monthCols: number[] = [];
   rows.forEach((cells, index) => {
     const r = index + 1;
@@ -107,6 +116,11 @@ function writeSeedSheet(sheet: ExcelJS.Worksheet, rows: string[][], options: { m
       monthCols = cells.flatMap((c, i) => (/^[A-Z][a-z]{2}-\d{2}$/.test(c.trim()) ? [i + 1] : []));
       const trendIndex = cells.findIndex((c) => c.trim() === 'Trend');
       trendCol = trendIndex >= 0 ? trendIndex + 1 : undefined;
+      const directionIndex = cells.findIndex((c) => c.trim() === 'Direction of travel');
+      directionCol = directionIndex >= 0 ? directionIndex + 1 : undefined;
+      const nextHeader = rows.findIndex((other, j) => j > index && other.some((c) => c.trim() === 'Indicator'));
+      const body = rows.slice(index + 1, nextHeader < 0 ? undefined : nextHeader);
+      roundedChanges = directionIndex >= 0 && body.some((other) => other[directionIndex]?.trim() === '-0');
     }
     const name = cells[2] ?? '';
     const percentAsText = PERCENT_AS_TEXT_ROWS.some((re) => re.test(name));
@@ -123,6 +137,20 @@ function writeSeedSheet(sheet: ExcelJS.Worksheet, rows: string[][], options: { m
         if (last - prev === spec.value) {
           const col = (n: number): string => sheet.getColumn(n).letter;
           cell.value = { formula: `${col(lastMonth)}${r}-${col(prevMonth)}${r}`, result: spec.value };
+          return;
+        }
+      }
+      // In a table whose Direction of travel prints "-0", a "0" or "-0" there is this month less last month under a
+      // whole-number format (Excel prints -0.02 as "-0"): it is that formula, where the printed sign agrees.
+      if (roundedChanges && !isHeader && i + 1 === directionCol && lastMonth && prevMonth && (text.trim() === '0' || text.trim() === '-0')) {
+        const last = percentValue(cells[lastMonth - 1]);
+        const prev = percentValue(cells[prevMonth - 1]);
+        const change = last !== undefined && prev !== undefined ? Math.round((last - prev) * 1e6) / 1e6 : undefined;
+        // (A formula whose result is 0 is written without its result, so an unchanged figure stays the number 0.)
+        if (change !== undefined && change !== 0 && Math.abs(change) < 0.5 && (text.trim() === '-0') === change < 0) {
+          const col = (n: number): string => sheet.getColumn(n).letter;
+          cell.value = { formula: `${col(lastMonth)}${r}-${col(prevMonth)}${r}`, result: change };
+          cell.numFmt = '0';
           return;
         }
       }

@@ -180,12 +180,11 @@ describe('the sample workbook holds the seed figures in every table', () => {
     expect(ifa?.target).toMatchObject({ kind: 'comparison', text: '<36%', value: 0.36 });
   });
 
-  it('reports the real cross-table conflicts: "Number of children in our care", September 2023, 510 and 505', () => {
-    const conflict = checked.findings.find(
-      (f) => f.code === 'conflicting-values' && f.message.startsWith('Number of children in our care') && f.message.includes('Children remain'),
-    );
-    expect(conflict?.severity).toBe('warning');
-    expect(conflict?.message).toContain('Sep-23 510 vs 505');
+  it('reports the real cross-table conflict: "Number of children in our care" in "Right service right time" is the other tables\' series a month late (September 2023: 510 against 505)', () => {
+    const shifted = checked.findings.find((f) => f.code === 'shifted-series' && f.message.startsWith('Number of children in our care'));
+    expect(shifted?.severity).toBe('warning');
+    expect(shifted?.message).toContain('"Right service right time" (row C20) reads as the other tables\' series shifted by one month');
+    expect(shifted?.detail?.[0]).toContain('Sep-23 510 vs 505');
   });
 
   it('holds the Safeguarding clinic team rows and caseloads of July 2023, and the October 2023 commentary', () => {

@@ -24,6 +24,13 @@ export const HEADINGS: Record<FindingCode, string> = {
   'too-many-rows': 'Table too long',
   'hidden-content': 'Hidden sheet or rows',
   'possible-name': 'Text that may name a person (withheld)',
+  'merged-cells': 'Merged cells over figures',
+  'repeated-indicator': 'Indicator repeated within a table',
+  'lookalike-characters': 'Lookalike or invisible characters in a name',
+  'shifted-series': 'Series shifted by a month',
+  'workbook-rag': "The workbook's own RAG or arrow disagrees",
+  'blank-row-in-table': 'Blank row inside a table',
+  'rows-not-read': 'Rows of figures no table reads',
 };
 
 export interface FindingGroup {

@@ -48,6 +48,14 @@ export const catalogueSchema = z.strictObject({
   /** The amber tolerance used where an entry gives none. */
   defaultTolerance: z.strictObject({ percentPoints: z.number().nonnegative(), percentOfTarget: z.number().nonnegative() }),
   plausibility: plausibilitySchema.default({ maxCount: 10_000_000, jumpFactor: 5, jumpFloor: 20 }),
+  /**
+   * Which RAG, Direction of travel and Trend the reports print. `computed` (the default): worked out
+   * from the month's figure, the target and this catalogue (src/model/rag.ts). `workbook`: the
+   * workbook's own RAG, Direction of travel and Trend columns, where a table has them for the report
+   * month (they are about a table's latest month); the computed ones elsewhere, with a warning. Either
+   * way `validate` names each workbook cell that disagrees with the computed value.
+   */
+  ragAndDirection: z.enum(['computed', 'workbook']).default('computed'),
   indicators: z.array(catalogueEntrySchema),
 });
 

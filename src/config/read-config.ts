@@ -5,7 +5,7 @@
  * names that JavaScript reserves (`__proto__`, `constructor`), which a plain object lookup would
  * mistake for its own properties.
  */
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigFileError } from '../findings/errors.js';
 
@@ -141,6 +141,104 @@ interface Issue {
   message: string;
   keys?: string[];
   errors?: Issue[][];
+  expected?: string;
+  values?: unknown[];
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  format?: string;
+  divisor?: number;
+}
+
+// --- zod's findings in plain words ------------------------------------------------------------
+
+/** zod's own wording ("Invalid input: expected string, received undefined"), as against a schema's own message. */
+const ZOD_WORDING = /^(Invalid\b|Too (small|big)\b|Unrecognized key)/;
+
+const NEEDED: Record<string, string> = {
+  string: 'a text',
+  number: 'a number',
+  int: 'a whole number',
+  bigint: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  tuple: 'a list',
+  object: 'a set of keys (key: value lines)',
+  record: 'a set of keys (key: value lines)',
+  map: 'a set of keys (key: value lines)',
+  date: 'a date',
+};
+
+/** A value as a message shows it: the text "abc", the number 12, a list. */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? 'an empty text' : `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (value === null || value === undefined) return 'nothing';
+  return 'a set of keys';
+}
+
+function choices(values: readonly unknown[]): string {
+  const shown = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
+}
+
+function valueAt(data: unknown, path: readonly Segment[]): unknown {
+  let current = data;
+  for (const seg of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[seg];
+  }
+  return current;
+}
+
+/** What is wrong with the value at an issue's path, in an officer's words rather than zod's. */
+function plainProblem(issue: Issue, value: unknown, where: string): string {
+  const at = where || 'the file';
+  const own = (): string => `${at}: ${issue.message}`;
+  if (!ZOD_WORDING.test(issue.message)) return own();
+  const count = (n: number | bigint | undefined): number => Number(n ?? 0);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const needed = NEEDED[issue.expected ?? ''] ?? `a ${issue.expected ?? 'value'}`;
+      if (value === undefined) return `${at} is missing: ${needed} is required here`;
+      if (value === null) return `${at} has no value: ${needed} is required here`;
+      return `${at}: ${needed} is required here, not ${shownValue(value)}`;
+    }
+    case 'invalid_value': {
+      const values = issue.values ?? [];
+      const found = typeof value === 'string' ? JSON.stringify(value) : shownValue(value);
+      return values.length === 1 ? `${at}: ${found} is not allowed here; expected ${choices(values)}` : `${at}: ${found} is not one of the choices; expected ${choices(values)}`;
+    }
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = count(small ? issue.minimum : issue.maximum);
+      if (issue.origin === 'string') {
+        if (small && bound === 1) return `${at}: a text is required here, not an empty one`;
+        return `${at}: a text of ${small ? 'at least' : 'at most'} ${bound} characters is required here, not ${shownValue(value)}`;
+      }
+      if (issue.origin === 'array' || issue.origin === 'set') {
+        const length = Array.isArray(value) ? value.length : 0;
+        const entries = `${bound} ${bound === 1 ? 'entry is' : 'entries are'}`;
+        return `${at}: ${small ? 'at least' : 'at most'} ${entries} required here, and the list ${length === 0 ? 'is empty' : `has ${length}`}`;
+      }
+      const limit = issue.inclusive === false ? `${small ? 'more' : 'less'} than ${bound}` : `${small ? 'at least' : 'at most'} ${bound}`;
+      return `${at}: a number ${limit} is required here, not ${shownValue(value)}`;
+    }
+    case 'invalid_format':
+      if (issue.format === 'email') return `${at}: ${shownValue(value)} is not an e-mail address`;
+      if (issue.format === 'url') return `${at}: ${shownValue(value)} is not a web address`;
+      return `${at}: ${shownValue(value)} does not have the form expected here`;
+    case 'not_multiple_of':
+      return `${at}: a multiple of ${issue.divisor ?? '?'} is required here, not ${shownValue(value)}`;
+    case 'invalid_union':
+      return `${at}: ${shownValue(value)} is none of the kinds of value allowed here`;
+    default:
+      return `${at}: ${shownValue(value)} is not allowed here`;
+  }
 }
 
 /** A union's problems as those of its nearest branch (the one with the fewest), else the union's own. */
@@ -155,7 +253,7 @@ function flatten(issues: readonly Issue[], prefix: Segment[] = []): Issue[] {
   });
 }
 
-function describe(issue: Issue, schema: unknown, doc: Document, counter: LineCounter): Located[] {
+function describe(issue: Issue, schema: unknown, doc: Document, counter: LineCounter, data: unknown): Located[] {
   const where = pathText(issue.path);
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     const known = knownKeysAt(schema, issue.path);
@@ -172,7 +270,31 @@ function describe(issue: Issue, schema: unknown, doc: Document, counter: LineCou
     });
   }
   const line = lineOf(doc, counter, issue.path);
-  return [{ ...(line !== undefined ? { line } : {}), text: `${where || '(top)'}: ${issue.message}` }];
+  return [{ ...(line !== undefined ? { line } : {}), text: plainProblem(issue, valueAt(data, issue.path), where) }];
+}
+
+/** Each alias may be expanded at most this often: a configuration file needs none, and a "billion laughs" needs millions. */
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; aliases that expand too far (a YAML "billion laughs") are a ConfigFileError naming the first. */
+function plainData(doc: Document, counter: LineCounter, file: string, what: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    let first: { name: string; line?: number } | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        const start = node.range?.[0];
+        first = { name: node.source, ...(start !== undefined ? { line: counter.linePos(start).line } : {}) };
+        return visit.BREAK;
+      },
+    });
+    if (!first) throw new ConfigFileError(`${file}: the ${what} cannot be read as data: ${(cause as Error).message}`);
+    throw new ConfigFileError(
+      `${file}${first.line !== undefined ? `:${first.line}` : ''}: the ${what} uses YAML aliases (*${first.name}) that expand to more than ${MAX_ALIAS_COUNT} copies; ` +
+        'a configuration file needs no aliases: write each value out where it is used',
+    );
+  }
 }
 
 function problemLines(file: string, problems: Located[]): string {
@@ -200,9 +322,10 @@ export function parseConfigWithLines<T>(text: string, file: string, schema: z.Zo
   }
   const reserved = reservedKeys(doc, counter);
   if (reserved.length > 0) throw new ConfigFileError(`${file}: the ${what} uses a reserved name:\n${problemLines(file, reserved)}`);
-  const result = schema.safeParse(doc.toJS());
+  const data = plainData(doc, counter, file, what);
+  const result = schema.safeParse(data);
   if (!result.success) {
-    const problems = flatten(result.error.issues as unknown as Issue[]).flatMap((issue) => describe(issue, schema, doc, counter));
+    const problems = flatten(result.error.issues as unknown as Issue[]).flatMap((issue) => describe(issue, schema, doc, counter, data));
     throw new ConfigFileError(`${file}: the ${what} does not match its schema:\n${problemLines(file, problems)}`);
   }
   return { data: result.data, lineOf: (path) => lineOf(doc, counter, path) };

@@ -7,7 +7,9 @@ import { monthKey } from '../model/month.js';
 import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { readBreakdowns } from '../workbook/read-breakdowns.js';
-import { checkCatalogue, checkConflicts, checkGaps, checkPlausibility } from './check-dataset.js';
+import { checkConflicts } from './check-conflicts.js';
+import { checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
+import { checkWorkbookMarks } from './check-workbook-marks.js';
 import type { Dataset } from './types.js';
 
 export interface CheckedDataset {
@@ -43,6 +45,7 @@ export function buildDataset(
     decisions,
     latestMonth: monthKey(latest.getUTCFullYear(), latest.getUTCMonth() + 1),
     maxRowsPerTable: limits.maxRowsPerTable,
+    namesReported: new Set(),
   };
   const tables = raw.sheets.filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets)).flatMap((sheet) => findTables(sheet, ctx));
   if (tables.length === 0 && findings.errors.length === 0) {
@@ -53,10 +56,12 @@ export function buildDataset(
         'expected a header row with an Indicator column followed by month columns (Oct-23 or dates)',
     );
   }
+  checkRepeats(tables, findings);
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
-  checkCatalogue(tables, findings);
+  checkCatalogue(tables, findings, ctx.namesReported);
   checkPlausibility(tables, catalogue, findings);
+  checkWorkbookMarks(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);
   const breakdowns = readBreakdowns(raw, aliases.projectSheets, findings);
   return { dataset: { file: raw.file, tables, ...own, breakdowns }, findings: findings.items, decisions };

@@ -4,48 +4,62 @@ import { monthLabel, type MonthKey } from '../model/month.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
 
-function sameValue(a: number, b: number): boolean {
+export function sameValue(a: number, b: number): boolean {
   return Math.abs(a - b) < 1e-9;
 }
 
-function show(figure: Figure & { kind: 'number' }): string {
+export function show(figure: Figure & { kind: 'number' }): string {
   return printNumber(figure.value, { decimals: figure.format.decimals, percent: figure.format.style === 'percent' });
 }
 
+/** A figure as a message shows it: "1,594", "26%", or what the cell says where it holds no figure. */
+function figureText(figure: Figure | undefined): string {
+  if (figure === undefined || (figure.kind === 'missing' && figure.reason === 'blank')) return 'blank';
+  if (figure.kind === 'number') return show(figure);
+  return figure.kind === 'comparison' ? figure.text : `"${figure.text ?? ''}"`;
+}
+
+function sameFigure(a: Figure | undefined, b: Figure | undefined): boolean {
+  const value = (f: Figure | undefined): string =>
+    f === undefined || (f.kind === 'missing' && f.reason === 'blank') ? '' : f.kind === 'missing' ? `missing:${f.text ?? ''}` : `${f.kind}:${f.value}`;
+  return value(a) === value(b) || (a?.kind === 'number' && b?.kind === 'number' && sameValue(a.value, b.value));
+}
+
 /**
- * Warns where one indicator has different figures for the same months in two tables of one sheet:
- * one warning per pair of tables, listing the months that disagree. Sheets are compared only with
- * themselves: each sheet is a snapshot refreshed at its own time (the board slide tables lag the data set).
+ * One indicator twice in one table: the report would print the first row's figures and drop the
+ * other's without a word. With different figures it is an error naming both rows and the months
+ * that differ; with the same figures (a pasted duplicate) a warning, and the first row is read.
  */
-export function checkConflicts(tables: IndicatorTable[], findings: FindingList): void {
-  const copies = new Map<string, Array<{ row: IndicatorRow; table: IndicatorTable }>>();
+export function checkRepeats(tables: IndicatorTable[], findings: FindingList): void {
   for (const table of tables) {
+    const first = new Map<string, IndicatorRow>();
     for (const row of table.rows) {
-      const key = `${table.sheet}\u0000${row.id}`;
-      copies.set(key, [...(copies.get(key) ?? []), { row, table }]);
-    }
-  }
-  for (const list of copies.values()) {
-    list.forEach((first, i) => {
-      for (const other of list.slice(i + 1)) {
-        const differences: Array<{ month: MonthKey; a: Figure & { kind: 'number' }; b: Figure & { kind: 'number' } }> = [];
-        for (const [month, a] of Object.entries(first.row.values) as Array<[MonthKey, Figure]>) {
-          const b = other.row.values[month];
-          if (a.kind === 'number' && b?.kind === 'number' && !sameValue(a.value, b.value)) differences.push({ month, a, b });
-        }
-        const head = differences[0];
-        if (!head) continue;
-        const listed = differences.map((d) => `${monthLabel(d.month)} ${show(d.a)} vs ${show(d.b)}`).join(', ');
-        findings.warning(
-          'conflicting-values',
-          head.a.source,
-          `${first.row.name}: the tables "${first.table.section ?? first.table.id}" (row ${first.row.source.cell}) and ` +
-            `"${other.table.section ?? other.table.id}" (row ${other.row.source.cell}) disagree in ${differences.length} month(s): ${listed}; ` +
-            'expected the same figure in every table',
-          head.b.source,
-        );
+      const earlier = first.get(row.id);
+      if (!earlier) {
+        first.set(row.id, row);
+        continue;
       }
-    });
+      const where = `"${row.name}" is twice in the table "${table.section ?? table.id}" (rows ${earlier.source.cell} and ${row.source.cell})`;
+      const differing = table.months.filter((m) => !sameFigure(earlier.values[m], row.values[m]));
+      if (differing.length === 0 && sameFigure(earlier.target, row.target)) {
+        findings.warning('repeated-indicator', row.source, `${where} with the same figures; the first is read; delete the other`, earlier.source);
+        continue;
+      }
+      const listed = differing
+        .slice(0, 4)
+        .map(
+          (m) =>
+            `${monthLabel(m)}: ${figureText(earlier.values[m])} in ${earlier.values[m]?.source.cell}, ${figureText(row.values[m])} in ${row.values[m]?.source.cell}`,
+        );
+      const more = differing.length > 4 ? `; and ${differing.length - 4} more month(s)` : '';
+      findings.error(
+        'repeated-indicator',
+        row.source,
+        `${where} with different figures (${differing.length > 0 ? `${listed.join('; ')}${more}` : 'the targets differ'}), so it is not clear which to print; ` +
+          'expected each indicator once in a table: delete the wrong row, or rename it if it is another indicator',
+        earlier.source,
+      );
+    }
   }
 }
 
@@ -70,12 +84,12 @@ export function checkGaps(tables: IndicatorTable[], findings: FindingList): void
   }
 }
 
-/** Warns once for each indicator name that the catalogue does not know. */
-export function checkCatalogue(tables: IndicatorTable[], findings: FindingList): void {
+/** Warns once for each indicator name that the catalogue does not know (`reported`: rows whose name is an error already). */
+export function checkCatalogue(tables: IndicatorTable[], findings: FindingList, reported: ReadonlySet<IndicatorRow> = new Set()): void {
   const named = new Set<string>();
   for (const table of tables) {
     for (const row of table.rows) {
-      if (row.catalogued || named.has(row.id)) continue;
+      if (row.catalogued || named.has(row.id) || reported.has(row)) continue;
       named.add(row.id);
       findings.warning(
         'not-in-catalogue',

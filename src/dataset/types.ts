@@ -1,6 +1,7 @@
 import type { DisplayFormat, ComparisonOp } from '../workbook/cell-value.js';
 import type { MonthKey } from '../model/month.js';
 import type { SourceRef } from '../findings/finding.js';
+import type { Direction, Rag, Trend } from '../model/rag.js';
 
 /** One figure read from one cell, with where it came from. The report code only ever sees these. */
 export type Figure =
@@ -35,6 +36,27 @@ export interface YearTarget {
   figure: Figure;
 }
 
+/** One of the workbook's own RAG, Direction of travel or Trend cells, as read (src/workbook/workbook-marks.ts). */
+export interface WorkbookMark<T> {
+  value: T;
+  /** The cell as it shows ("-1", "↑", "Green"). */
+  text: string;
+  source: SourceRef;
+}
+
+/**
+ * What a row's own RAG, Direction of travel and Trend cells say about the table's latest month. Read
+ * to be checked against what the reports compute, and printed only where config/indicators.yaml says
+ * `ragAndDirection: workbook`.
+ */
+export interface WorkbookMarks {
+  /** The month the marks are about: the table's latest month. */
+  month: MonthKey;
+  rag?: WorkbookMark<Rag>;
+  direction?: WorkbookMark<Direction>;
+  trend?: WorkbookMark<Trend>;
+}
+
 /** One indicator row of one workbook table. */
 export interface IndicatorRow {
   /** Catalogue id, or a slug of the name when the catalogue has no entry. */
@@ -55,6 +77,8 @@ export interface IndicatorRow {
   /** What the row's type column says (PERCENTAGE, NUMBER, RATE), where the table has one. */
   typeText?: string;
   notes: string[];
+  /** The row's own RAG, Direction of travel and Trend cells, where the table has those columns and they hold a mark. */
+  workbookMarks?: WorkbookMarks;
 }
 
 export interface IndicatorTable {

@@ -31,7 +31,14 @@ export type FindingCode =
   | 'text-too-long'
   | 'too-many-rows'
   | 'hidden-content'
-  | 'possible-name';
+  | 'possible-name'
+  | 'merged-cells'
+  | 'repeated-indicator'
+  | 'lookalike-characters'
+  | 'shifted-series'
+  | 'workbook-rag'
+  | 'blank-row-in-table'
+  | 'rows-not-read';
 
 export interface Finding {
   severity: Severity;
@@ -41,6 +48,8 @@ export interface Finding {
   also?: SourceRef;
   /** One sentence: what was found and what was expected. */
   message: string;
+  /** The detail behind a summary (month by month), for `--json` and the run record; not printed with the message. */
+  detail?: string[];
 }
 
 export function formatSource(source: SourceRef): string {
@@ -95,8 +104,8 @@ export class FindingList {
     this.add({ severity: 'error', code, source, message, ...(also ? { also } : {}) });
   }
 
-  warning(code: FindingCode, source: SourceRef, message: string, also?: SourceRef): void {
-    this.add({ severity: 'warning', code, source, message, ...(also ? { also } : {}) });
+  warning(code: FindingCode, source: SourceRef, message: string, also?: SourceRef, detail?: string[]): void {
+    this.add({ severity: 'warning', code, source, message, ...(also ? { also } : {}), ...(detail ? { detail } : {}) });
   }
 
   get errors(): Finding[] {

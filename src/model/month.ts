@@ -8,8 +8,14 @@ export function monthKey(year: number, month1: number): MonthKey {
   return `${year}-${String(month1).padStart(2, '0')}`;
 }
 
+/** The years a month may fall in: a workbook header, a report month (`--month`), a correction. Year 0 or 9999 is a typing slip. */
+export const MONTH_YEARS = { first: 1990, last: 2100 } as const;
+
+/** A month as YYYY-MM in the years above: "2023-10", never "0000-01" (which would print as "January 0"). */
 export function isMonthKey(text: string): text is MonthKey {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(text);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(text)) return false;
+  const year = Number(text.slice(0, 4));
+  return year >= MONTH_YEARS.first && year <= MONTH_YEARS.last;
 }
 
 function monthIndex(name: string): number {
@@ -28,13 +34,19 @@ function fullYear(text: string): number {
 
 /**
  * Reads a month from a header cell: text such as "Oct-23", "Oct 2023", "October 2023", "2023-10",
- * or a real date (month-end or first of month). Returns undefined for anything else.
+ * or a real date (month-end or first of month), in the years of MONTH_YEARS. Returns undefined for
+ * anything else.
  */
 export function parseMonth(value: unknown): MonthKey | undefined {
+  const key = readMonth(value);
+  return key !== undefined && isMonthKey(key) ? key : undefined;
+}
+
+function readMonth(value: unknown): MonthKey | undefined {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return undefined;
     const year = value.getUTCFullYear();
-    if (year < 1990 || year > 2100) return undefined;
+    if (year < MONTH_YEARS.first || year > MONTH_YEARS.last) return undefined;
     return monthKey(year, value.getUTCMonth() + 1);
   }
   if (typeof value !== 'string') return undefined;

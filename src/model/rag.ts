@@ -17,6 +17,12 @@ export interface Tolerance {
 
 const EPSILON = 1e-9;
 
+/** An indicator's amber band: its catalogue `tolerance` (points for a percentage, per cent of the target otherwise), else the catalogue's default. */
+export function toleranceFor(defaults: Tolerance, entryTolerance: number | undefined, percent: boolean): Tolerance {
+  if (entryTolerance === undefined) return defaults;
+  return percent ? { ...defaults, percentPoints: entryTolerance } : { ...defaults, percentOfTarget: entryTolerance };
+}
+
 /** The amber band in the figure's own units: points become fractions for percentages. */
 export function amberBand(target: number, percent: boolean, tolerance: Tolerance): number {
   return percent ? tolerance.percentPoints / 100 : (Math.abs(target) * tolerance.percentOfTarget) / 100;
@@ -72,3 +78,7 @@ export function computeDirection(current: number | undefined, previous: number |
 /** RAG and direction of travel as words, for run records and comparisons (the page shows symbols). */
 export const RAG_WORDS: Record<Rag, string> = { green: 'Green', amber: 'Amber', red: 'Red' };
 export const DIRECTION_WORDS: Record<Direction, string> = { improved: 'improved', worsened: 'worsened', same: 'no change' };
+/** The arrows the reports print for Direction of travel and Trend. */
+export const DIRECTION_ARROWS: Record<Direction, string> = { improved: '↑', worsened: '↓', same: '→' };
+export const TREND_ARROWS: Record<Trend, string> = { up: '↑', down: '↓', same: '→' };
+export const TREND_WORDS: Record<Trend, string> = { up: 'rose', down: 'fell', same: 'held' };

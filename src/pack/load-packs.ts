@@ -2,7 +2,7 @@ import { containedPath } from '../config/contained-path.js';
 import { readConfigFile, type LoadedSettings } from '../config/settings.js';
 import { packsFileSchema, type PackSettings } from './pack-settings.js';
 
-// Apart from build-pack.ts, so that checking a pack's name (`run --pack`, `schedule --check`) loads no PDF library.
+// Apart from src/produce/pack.ts, so that checking a pack's name (`run --pack`, `schedule --check`) loads no PDF library.
 
 /** The packs of config/packs.yaml, checked; the covering reports, glossaries and PDFs they include stay inside the project folder. */
 export async function loadPacks(loaded: LoadedSettings): Promise<Record<string, PackSettings>> {

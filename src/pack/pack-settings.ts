@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configText } from './config-text.js';
 
 /** One document of an agenda item: a report the program makes, a covering report, or a PDF file. */
 export const packDocumentSchema = z.union([
@@ -6,7 +7,7 @@ export const packDocumentSchema = z.union([
     /** A report named in config/b4b.yaml. */
     report: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
-    title: z.string().min(1),
+    title: configText().min(1),
     /** Exempt: replaced by a "Document is Confidential" page in the public pack. */
     exempt: z.boolean().default(false),
     /**
@@ -23,21 +24,22 @@ export const packDocumentSchema = z.union([
     /** A glossary the program lays out from a data file (config/glossary.yaml: title, acronyms, terms). */
     glossary: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
-    title: z.string().min(1),
+    title: configText().min(1),
   }),
   z.strictObject({
     /** A PDF the program did not make (minutes, another report), included as it is. */
     file: z.string().min(1),
     appendix: z.union([z.number(), z.string()]).optional(),
-    title: z.string().min(1),
+    title: configText().min(1),
     exempt: z.boolean().default(false),
   }),
 ]);
 
 export const packItemSchema = z.strictObject({
   number: z.union([z.number(), z.string()]),
-  title: z.string().min(1),
-  summary: z.string().default(''),
+  /** Titles, summaries and covering-report paragraphs may use {{monthLong}}, {{monthEnd}}, {{meetingMonth}} and {{meetingDate}} (src/pack/text-values.ts), nothing else. */
+  title: configText().min(1),
+  summary: configText().default(''),
   documents: z.array(packDocumentSchema).min(1),
 });
 
@@ -78,16 +80,16 @@ export const coveringReportSchema = z.strictObject({
   reportOf: z.string().min(1),
   /** In the order printed: the council's is the Executive Director, then the author ("Author:"). */
   contacts: z.array(z.strictObject({ role: z.string(), title: z.string(), name: z.string(), telephone: z.string(), email: z.string() })),
-  confidentiality: z.string().default('None'),
-  briefSummary: z.string().min(1),
-  recommendations: z.array(z.string()).min(1),
-  reasons: z.array(z.string()).min(1),
-  alternatives: z.array(z.string()).min(1),
-  detail: z.array(z.string()).min(1),
-  resourceImplications: z.array(z.string()).min(1),
-  legalImplications: z.array(z.string()).min(1),
-  riskManagement: z.array(z.string()).min(1),
-  policyFramework: z.array(z.string()).min(1),
+  confidentiality: configText().default('None'),
+  briefSummary: configText().min(1),
+  recommendations: z.array(configText()).min(1),
+  reasons: z.array(configText()).min(1),
+  alternatives: z.array(configText()).min(1),
+  detail: z.array(configText()).min(1),
+  resourceImplications: z.array(configText()).min(1),
+  legalImplications: z.array(configText()).min(1),
+  riskManagement: z.array(configText()).min(1),
+  policyFramework: z.array(configText()).min(1),
   keyDecision: z.string().default('No'),
   wardsAffected: z.string().default('None'),
   equalityImpactAssessment: z.string().default('No'),

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import { CONFIG_ERROR } from '../config/read-config.js';
-import { B4BError } from '../findings/finding.js';
+import { ConfigFileError } from '../config/read-config.js';
+import { configTextProblem } from './config-text.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -18,7 +18,7 @@ export interface PackTextValues extends Record<string, string> {
   meetingDate: string;
 }
 
-/** The values configuration text may use: {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}. */
+/** The values configuration text may use: {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}} (and in a pack's items, {{documentMonth}}). */
 export function packTextValues(month: MonthKey, meetingDate?: string): PackTextValues {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -42,10 +42,8 @@ export function documentMonthValues(values: Record<string, string>, months: Mont
     return {
       ...values,
       get documentMonth(): string {
-        throw new B4BError(
+        throw new ConfigFileError(
           `${where}: the summary names {{documentMonth}}, but the item's documents report on ${distinct.map(monthLongLabel).join(' and ')}; expected one month (name each document's month in its own title instead)`,
-          [],
-          CONFIG_ERROR,
         );
       },
     };
@@ -53,15 +51,32 @@ export function documentMonthValues(values: Record<string, string>, months: Mont
   return distinct[0] ? { ...values, documentMonth: monthLongLabel(distinct[0]) } : values;
 }
 
+/** The same values as plain data (for a document laid out in the layout thread): {{documentMonth}} only where there is one month. */
+export function plainDocumentMonthValues(values: Record<string, string>, months: MonthKey[]): Record<string, string> {
+  const distinct = [...new Set(months)];
+  return distinct.length === 1 && distinct[0] ? { ...values, documentMonth: monthLongLabel(distinct[0]) } : values;
+}
+
 // Each text compiled once per process: a pack fills the same few titles again for every variant and item.
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-/** Fills the placeholders of officers' configuration text (never workbook text). */
+/**
+ * Fills the placeholders of officers' configuration text (never workbook text). Text that uses
+ * anything but the pack text values is a ConfigFileError (the schemas refuse it at load already).
+ */
 export function fillText(text: string, values: Record<string, string>): string {
   let template = compiled.get(text);
   if (!template) {
-    template = Handlebars.compile(text, { noEscape: true, strict: true });
+    const problem = configTextProblem(text);
+    if (problem) throw new ConfigFileError(`configuration text ${JSON.stringify(text)}: ${problem}`);
+    template = Handlebars.compile(text, { noEscape: true, strict: true, knownHelpersOnly: true });
     compiled.set(text, template);
   }
-  return template(values);
+  try {
+    return template(values);
+  } catch (cause) {
+    if (cause instanceof ConfigFileError) throw cause;
+    // A value the text names that this text has none of ({{documentMonth}} outside a pack's items).
+    throw new ConfigFileError(`configuration text ${JSON.stringify(text)}: ${(cause as Error).message.split('\n')[0] ?? ''}`);
+  }
 }

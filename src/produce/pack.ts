@@ -20,7 +20,7 @@ import {
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
-import { documentMonthValues, fillText, packTextValues } from '../pack/text-values.js';
+import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
@@ -159,7 +159,13 @@ export async function producePack(
           const report = inputs.coveringReports.get(path.resolve(loaded.paths.root, doc.coveringReport));
           if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
           const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, docValues(d))] : []));
-          const input = { report, appendices, values, format: { agendaItem: item.number, ...firstPage() }, council: loaded.settings.council };
+          const input = {
+            report,
+            appendices,
+            values: plainDocumentMonthValues(values, item.documents.map(docMonthOf)),
+            format: { agendaItem: item.number, ...firstPage() },
+            council: loaded.settings.council,
+          };
           const bytes = (await ctx.layOut({ kind: 'covering-report', input })).pdf;
           part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
           if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: ctx.timer.timed('html', () => coveringReportHtml(input)) });

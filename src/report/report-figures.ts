@@ -6,7 +6,7 @@ import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { cellText, numericValue } from './format-figure.js';
 import { targetFor } from '../dataset/targets.js';
-import { computeDirection, computeRag, computeTrend, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
+import { computeDirection, computeRag, computeTrend, toleranceFor, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 import { printNumber, roundHalf } from './round.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
@@ -169,9 +169,7 @@ export class ReportFigures {
   }
 
   private tolerance(entry: CatalogueEntry | undefined, percent: boolean): Tolerance {
-    const defaults = this.catalogue.file.defaultTolerance;
-    if (entry?.tolerance === undefined) return defaults;
-    return percent ? { ...defaults, percentPoints: entry.tolerance } : { ...defaults, percentOfTarget: entry.tolerance };
+    return toleranceFor(this.catalogue.file.defaultTolerance, entry?.tolerance, percent);
   }
 
   /**
@@ -319,9 +317,12 @@ export class ReportFigures {
         row.source,
       );
     }
-    const rag = computeRag(current, target, polarity, percent, this.tolerance(entry, percent));
-    const direction = computeDirection(current, previous, polarity);
-    const trend = request.trend ? computeTrend(current, previous) : undefined;
+    const computed = {
+      rag: computeRag(current, target, polarity, percent, this.tolerance(entry, percent)),
+      direction: computeDirection(current, previous, polarity),
+      trend: request.trend ? computeTrend(current, previous) : undefined,
+    };
+    const { rag, direction, trend } = this.printedMarks(row, computed);
     return {
       id,
       name: entry?.name ?? row.name,
@@ -338,6 +339,29 @@ export class ReportFigures {
       table: found.table.section ?? found.table.id,
       ...(target ? { targetSource: target.source } : {}),
       ...(request.benchmarks ? { benchmarkSources: BENCHMARK_KEYS.map((k) => row.benchmarks[k]?.figure.source) } : {}),
+    };
+  }
+
+  /**
+   * The RAG, Direction of travel and Trend a row prints: the computed ones, or the workbook's own where
+   * config/indicators.yaml says `ragAndDirection: workbook` and the row's marks are about the report
+   * month (a table's marks are about its latest month; for another month the computed ones print, with a warning).
+   */
+  private printedMarks(row: IndicatorRow, computed: { rag: Rag | undefined; direction: Direction | undefined; trend: Trend | undefined }): typeof computed {
+    const marks = row.workbookMarks;
+    if (this.catalogue.file.ragAndDirection !== 'workbook' || !marks) return computed;
+    if (marks.month !== this.month) {
+      this.warn(
+        `${row.name}: the workbook's RAG and Direction of travel are about ${monthLabel(marks.month)}, not ${monthLabel(this.month)}, so the computed ones are printed ` +
+          '(ragAndDirection: workbook in config/indicators.yaml)',
+        row.source,
+      );
+      return computed;
+    }
+    return {
+      rag: marks.rag?.value ?? computed.rag,
+      direction: marks.direction?.value ?? computed.direction,
+      trend: computed.trend === undefined ? undefined : (marks.trend?.value ?? computed.trend),
     };
   }
 

@@ -40,7 +40,7 @@ export function exemptReports(loaded: LoadedSettings, packs: Record<string, Pack
 const SAFE_REL = /^\d{4}-\d{2}(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/;
 
 /**
- * Whether a file of a run is public, from what the run was and where execute-run puts each file:
+ * Whether a file of a run is public, from what the run was and where a run puts each file (src/produce/output-set.ts):
  * a public pack, its public item files and its HTML twins (public documents only) are public, and
  * a report's own PDF and twin unless the report is exempt. Anything else a run wrote is restricted.
  */

@@ -9,6 +9,7 @@
 import yauzl from 'yauzl';
 import { B4BError, type Finding } from '../findings/finding.js';
 import type { InputLimits } from '../config/limits.js';
+import { formatBytes } from '../config/regular-file.js';
 
 const MB = 1024 * 1024;
 /**
@@ -16,12 +17,6 @@ const MB = 1024 * 1024;
  * of times, and a part this small costs little even so.
  */
 const RATIO_FLOOR = 16 * MB;
-
-export function formatBytes(n: number): string {
-  if (n >= MB) return `${(n / MB).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
-  if (n >= 1024) return `${(n / 1024).toLocaleString('en-GB', { maximumFractionDigits: 1 })} KB`;
-  return `${n.toLocaleString('en-GB')} bytes`;
-}
 
 function describePart(name: string): string {
   if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) return `the sheet part ${name}`;

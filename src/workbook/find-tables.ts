@@ -1,9 +1,11 @@
 import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
 import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
-import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, YearTarget } from '../dataset/types.js';
-import { dateReadingAsNumber, describeReading, shownAsDateLabel, type CellReading } from './cell-value.js';
+import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
+import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
+import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
+import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
@@ -12,6 +14,10 @@ const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbour
 const PERCENT_NAME = /^(percentage|percent|%|proportion)\b/i;
 /** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
+/** 31 December 2100: a header number up to here may be a date that lost its date format. */
+const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
+/** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
+const MONTHISH = /^[A-Za-z]{3,10}\.?[\s\-/']*(\d{2}|\d{4})$/;
 const MONTH_TOKEN = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\s\-/']*(\d{2}|\d{4})\b/i;
 const NOTE_ROW = /^(note|notes|nb|n\.b\.|source|sources|\*|please|data (is|are)|figures (are|is))\b/i;
 
@@ -35,6 +41,8 @@ export interface TableContext {
   latestMonth?: MonthKey;
   /** The most rows read from one table (limits.maxRowsPerTable); a table running past it is an error. */
   maxRowsPerTable?: number;
+  /** Rows whose name is already an error (lookalike characters): no second "not in catalogue" warning. */
+  namesReported?: Set<IndicatorRow>;
 }
 
 interface MonthColumn {
@@ -64,6 +72,10 @@ interface HeaderLayout {
   yearTargets: Array<Column & { year: number }>;
   benchmarks: Partial<Record<BenchmarkKey, Column>>;
   notesCols: Set<number>;
+  /** The workbook's own RAG, Direction of travel and Trend columns: read to be checked, never printed unless configured. */
+  marks: Partial<Record<MarkColumn, number>>;
+  /** The Direction of travel column holds the raw change ("% change from previous month"), not a direction that weighs polarity. */
+  directionIsChange?: boolean;
   /** Columns with a header: text in any other column right of them is read as notes. */
   headedCols: Set<number>;
 }
@@ -113,24 +125,44 @@ function dayProblem(reading: CellReading): string | undefined {
   return day === 1 || day === lastDayOfMonth(date) ? undefined : `the date ${headerText(reading)} is not the first or last day of a month`;
 }
 
-function monthCells(row: Row | undefined): Array<{ col: number; month: MonthKey }> {
-  const out: Array<{ col: number; month: MonthKey }> = [];
+/** The month cells of a header row; with `serials`, numbers that may be date serials count too (for where the months are). */
+function monthCells(row: Row | undefined, serials = false): Array<{ col: number; month?: MonthKey }> {
+  const out: Array<{ col: number; month?: MonthKey }> = [];
   for (const [col, reading] of sortedCells(row)) {
     const month = monthOf(reading);
     if (month) out.push({ col, month });
+    else if (serials && serialLike(reading)) out.push({ col });
   }
   return out;
 }
 
-/** A row of month headers: at least two month cells and no figures. */
-function isMonthRow(row: Row | undefined): boolean {
+/** A header number that may be a date serial that lost its date format (1990 to 2100). */
+function serialLike(reading: CellReading | undefined): reading is Extract<CellReading, { kind: 'number' }> {
+  return (
+    reading?.kind === 'number' && Number.isInteger(reading.value) && reading.value >= FIRST_PLAUSIBLE_DATE_SERIAL && reading.value <= LAST_PLAUSIBLE_DATE_SERIAL
+  );
+}
+
+/**
+ * A row of month headers: at least two month cells, and fewer numbers than months. A number among
+ * month headers is a header typed as a number (an error of that header), not a figure; a row whose
+ * months were all typed as date serials is a header row when it also holds the Indicator header.
+ */
+function isMonthRow(row: Row | undefined, indicatorAliases: readonly string[]): boolean {
   if (!row) return false;
   let months = 0;
+  let numbers = 0;
+  let serials = 0;
+  let named = false;
   for (const reading of row.values()) {
-    if (reading.kind === 'number') return false;
-    if (monthOf(reading)) months++;
+    if (reading.kind === 'number') {
+      numbers++;
+      if (serialLike(reading)) serials++;
+    } else if (monthOf(reading)) months++;
+    else if (reading.kind === 'text' && matchesAlias(reading.text, indicatorAliases)) named = true;
   }
-  return months >= 2;
+  if (months >= 2) return numbers < months;
+  return named && serials >= 2 && serials === numbers;
 }
 
 function nextNonEmptyRow(grid: SheetGrid, from: number, limit = 4): number | undefined {
@@ -159,18 +191,23 @@ function namesSection(title: string): boolean {
 // Header rows
 
 /** Finds the month rows that head tables, skipping decorative rows of month-end dates above them. */
-function findHeaderRows(grid: SheetGrid): number[] {
+function findHeaderRows(grid: SheetGrid, indicatorAliases: readonly string[]): number[] {
   const rows = [...grid.rows.keys()].sort((a, b) => a - b);
   const headers: number[] = [];
   for (const r of rows) {
     const row = grid.rows.get(r);
-    if (!isMonthRow(row)) continue;
+    if (!isMonthRow(row, indicatorAliases)) continue;
     const next = nextNonEmptyRow(grid, r + 1, 2);
-    if (next !== undefined && isMonthRow(grid.rows.get(next))) continue;
-    const firstMonthCol = monthCells(row)[0]?.col ?? 0;
+    if (next !== undefined && isMonthRow(grid.rows.get(next), indicatorAliases)) continue;
+    const firstMonthCol = monthCells(row, true)[0]?.col ?? 0;
     const textBefore = (candidate: Row | undefined): boolean => sortedCells(candidate).some(([col, reading]) => col < firstMonthCol && reading.kind === 'text');
-    // The Indicator header may sit in the row above the months in a two-row header.
-    if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1)))) headers.push(r);
+    // The Indicator header may sit in the row above the months in a two-row header. With no header
+    // left of the months at all, a row of names and figures below still makes it a table's header
+    // (one whose Indicator header is missing or typed as a number: an error, never a table dropped).
+    const below = next === undefined ? undefined : grid.rows.get(next);
+    const figuresBelow = sortedCells(below).some(([col, reading]) => col >= firstMonthCol && reading.kind === 'number');
+    if (textBefore(row) || (titleOf(grid.rows.get(r - 1)) === undefined && textBefore(grid.rows.get(r - 1))) || (textBefore(below) && figuresBelow))
+      headers.push(r);
   }
   return headers;
 }
@@ -225,7 +262,7 @@ function headerBand(grid: SheetGrid, r: number, indicatorAliases: readonly strin
   }
   // A caption row under the header: text only, no indicator name, no figures.
   const below = grid.rows.get(r + 1);
-  if (below && !isMonthRow(below)) {
+  if (below && !isMonthRow(below, indicatorAliases)) {
     const cells = sortedCells(below);
     const captionOnly = cells.length > 0 && cells.every(([, reading]) => reading.kind === 'text' || reading.kind === 'empty');
     const firstMonthCol = Math.min(...monthCols);
@@ -276,16 +313,48 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
     ctx.findings.error(
       'not-a-month',
       headerSource(ctx, grid, r, col),
-      `month header: ${problem}, so it is not clear which month the column holds; expected a month such as ${monthLabel(month)} or the first or last day of a month ` +
-        `(or declare the month in config/header-aliases.yaml: monthCorrections: - { sheet: ${yamlText(grid.name)}, cell: ${cell}, reads: ${yamlText(text)}, month: ${month} })`,
+      `month header: ${problem}, so it is not clear which month the column holds; expected a month such as ${monthLabel(month)} or the first or last day of a month. ` +
+        correctionAdvice(grid.name, cell, text, month),
     );
     return { col, month, text, refused: true };
   }
   return { col, month, text };
 }
 
+/** A text as a YAML flow value: plain where YAML reads it back as the same text, else quoted ("45200" would read as a number). */
 function yamlText(text: string): string {
-  return /^[\w][\w .'-]*$/.test(text) && !/^(yes|no|true|false|null|on|off)$/i.test(text) ? text : JSON.stringify(text);
+  const plain = /^[\w][\w .'-]*$/.test(text) && !/^(yes|no|true|false|null|on|off|~)$/i.test(text) && !/^[-+]?(\d[\d_]*)?\.?\d*(e[-+]?\d+)?$/i.test(text);
+  return plain ? text : JSON.stringify(text);
+}
+
+/**
+ * The one piece of advice every mistyped month header gets, whatever the mistake (a mistyped year, a
+ * misspelt month, a number, a mid-month date): the exact line that corrects it without editing the
+ * workbook, which read as the month the run implies.
+ */
+function correctionAdvice(sheet: string, cell: string, text: string, month: MonthKey): string {
+  return (
+    'Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: ' +
+    `monthCorrections: - { sheet: ${yamlText(sheet)}, cell: ${cell}, reads: ${yamlText(text)}, month: ${month} }`
+  );
+}
+
+/**
+ * The month a column of a header row stands for, from the months around it: the run most month
+ * headers agree on (month = start + direction × column). Undefined where fewer than two agree.
+ */
+function impliedMonth(months: readonly MonthColumn[], col: number): MonthKey | undefined {
+  let best: { base: number; direction: number; votes: number } | undefined;
+  for (const direction of [1, -1]) {
+    const votes = new Map<number, number>();
+    for (const m of months) {
+      if (m.refused) continue;
+      const base = monthsBetween('2000-01', m.month) - direction * m.col;
+      votes.set(base, (votes.get(base) ?? 0) + 1);
+    }
+    for (const [base, count] of votes) if (!best || count > best.votes) best = { base, direction, votes: count };
+  }
+  return best && best.votes >= 2 ? addMonths('2000-01', best.base + best.direction * col) : undefined;
 }
 
 /**
@@ -345,8 +414,7 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
       ctx.findings.error(
         'not-a-month',
         headerSource(ctx, grid, r, m.col),
-        `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. Its figures are not read. Correct the header in the workbook, ` +
-          `or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, m.col)}, reads: ${yamlText(m.text)}, month: ${expected} }`,
+        `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. ${correctionAdvice(grid.name, cellAddress(r, m.col), m.text, expected)}`,
       );
     });
   }
@@ -366,11 +434,66 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
   return broken;
 }
 
+/**
+ * Header cells that should be months and are not: a number (a date serial that lost its format, or a
+ * typo) anywhere among or beside the month headers, and text that is not a month between them or
+ * beside them looking like one ("Spe-23"). Each is an error with the month the headers around it
+ * imply and the line that corrects it; it keeps its place in the run (so no gap is reported as well),
+ * but its figures are not read.
+ */
+function strayHeaders(
+  grid: SheetGrid,
+  r: number,
+  indicatorCol: number,
+  months: readonly MonthColumn[],
+  ctx: TableContext,
+): { months: MonthColumn[]; cols: number[] } {
+  const out: { months: MonthColumn[]; cols: number[] } = { months: [], cols: [] };
+  const read = months.filter((m) => !m.refused);
+  const first = read[0]?.col;
+  const last = read[read.length - 1]?.col;
+  if (first === undefined || last === undefined) return out;
+  for (const [col, reading] of sortedCells(grid.rows.get(r))) {
+    if (col <= indicatorCol || months.some((m) => m.col === col)) continue;
+    const inside = col > first && col < last;
+    const beside = col === first - 1 || col === last + 1;
+    const cell = cellAddress(r, col);
+    const implied = impliedMonth(months, col);
+    let message: string;
+    if (reading.kind === 'number' && (inside || beside || serialLike(reading))) {
+      const serialMonth = serialLike(reading) ? parseMonth(serialToDate(reading.value, grid.date1904)) : undefined;
+      const text = headerText(reading);
+      const month = implied ?? serialMonth;
+      const what =
+        serialMonth && (!implied || implied === serialMonth)
+          ? `if it is a date serial, it reads as ${monthLabel(serialMonth)}: format the cell as a date or correct it`
+          : serialMonth && implied
+            ? `if it is a date serial, it reads as ${monthLabel(serialMonth)}, but the months around it imply ${monthLabel(implied)}: correct it`
+            : implied
+              ? `the months around it imply ${monthLabel(implied)}: type the month there`
+              : 'expected a month such as Oct-23';
+      message = `a number (${text}) where a month header was expected; ${what}.${month ? ` ${correctionAdvice(grid.name, cell, text, month)}` : ' Its figures are not read'}`;
+      if (month) out.months.push({ col, month, text, refused: true });
+    } else if (
+      reading.kind === 'text' &&
+      !classifyHeader(reading.text, headerGroups(ctx.aliases)) &&
+      (inside || (beside && MONTHISH.test(reading.text.trim())))
+    ) {
+      message = implied
+        ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied)}`
+        : `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`;
+      if (implied) out.months.push({ col, month: implied, text: reading.text, refused: true });
+    } else continue;
+    out.cols.push(col);
+    ctx.findings.error('not-a-month', headerSource(ctx, grid, r, col), message);
+  }
+  return out;
+}
+
 function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayout | undefined {
   const row = grid.rows.get(r) ?? new Map<number, CellReading>();
-  const monthReadings = monthCells(row);
+  const monthReadings = monthCells(row, true);
   const firstMonthCol = monthReadings[0]?.col ?? 0;
-  const lastMonthCol = monthReadings[monthReadings.length - 1]?.col ?? 0;
   const monthColSet = new Set(monthReadings.map((m) => m.col));
   const aliases = ctx.aliases;
   const band = headerBand(grid, r, aliases.indicator, monthColSet);
@@ -381,7 +504,8 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
   // The Indicator column is the one its header names, never a position.
   const indicatorCols = [...band.labels.entries()].filter(([, texts]) => texts.some((t) => matchesAlias(t, aliases.indicator))).map(([col]) => col);
   if (indicatorCols.length === 0) {
-    const before = [...band.labels.keys()].filter((col) => col < firstMonthCol);
+    // Any column left of the months may hold the names, headed or not (its header typed as a number, or blank).
+    const before = Array.from({ length: Math.max(0, firstMonthCol - 1) }, (_, i) => i + 1);
     const likely = likelyNameColumn(grid, lastRow, before);
     const names =
       likely === undefined
@@ -395,7 +519,11 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
         ? `the header "${header}" is not a known name for the Indicator column, so the table below it cannot be read; its column holds names such as ` +
             `${names.map((n) => `"${n.length > 60 ? `${n.slice(0, 57)}...` : n}"`).join(', ')}. If "${header}" heads the indicators' names, add it to ` +
             `indicatorTables.indicator in config/header-aliases.yaml (known names: ${aliases.indicator.join(', ')})`
-        : `no column left of the month headers is headed as the Indicator column, so the table cannot be read; expected a header such as ` +
+        : `no column left of the month headers is headed as the Indicator column${
+            likely === undefined
+              ? ''
+              : ` (${cellAddress(r, likely)}, above names such as "${(names[0] ?? '').slice(0, 60)}", holds ${describeReading(row.get(likely) ?? { kind: 'empty' })})`
+          }, so the table cannot be read; expected a header such as ` +
             `${aliases.indicator.join(', ')} above the indicators' names (add the workbook's own name for it to indicatorTables.indicator in config/header-aliases.yaml)`,
     );
     return undefined;
@@ -418,18 +546,12 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     const month = readMonthHeader(grid, r, col, reading, ctx);
     if (month) months.push(month);
   }
-  for (const [col, reading] of sortedCells(row)) {
-    if (col <= firstMonthCol || col >= lastMonthCol || months.some((m) => m.col === col)) continue;
-    if (reading.kind === 'text' && !classifyHeader(reading.text, headerGroups(aliases))) {
-      ctx.findings.error(
-        'not-a-month',
-        headerSource(ctx, grid, r, col),
-        `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`,
-      );
-    }
-  }
+  const stray = strayHeaders(grid, r, indicatorCol, months, ctx);
+  months.push(...stray.months);
+  months.sort((a, b) => a.col - b.col);
   const broken = checkMonthRun(grid, r, months, ctx);
   for (const m of months) if (m.refused) broken.add(m.col);
+  for (const col of stray.cols) broken.add(col);
   const good = months.filter((m) => !broken.has(m.col));
   const seen = new Map<MonthKey, MonthColumn>();
   for (const m of good) {
@@ -451,6 +573,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     yearTargets: [],
     benchmarks: {},
     notesCols: new Set(),
+    marks: {},
     headedCols: new Set([indicatorCol, ...months.map((m) => m.col)]),
   };
   const benchmarkYears: Partial<Record<BenchmarkKey, number>> = {};
@@ -499,7 +622,12 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       case 'rag':
       case 'direction':
       case 'trend':
-        break; // RAG and direction of travel are computed, never copied from the workbook.
+        // Read to be checked against the computed ones (check-workbook-marks.ts); the first column of each kind.
+        if (layout.marks[kind] === undefined) {
+          layout.marks[kind] = col;
+          if (kind === 'direction') layout.directionIsChange = /\b(change|difference)\b/i.test(label);
+        }
+        break;
       case 'notes':
         layout.notesCols.add(col);
         break;
@@ -644,7 +772,10 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   if (!row) return undefined;
   const nameReading = row.get(layout.indicatorCol);
   const sourceAt = (col: number): SourceRef => ({ file: ctx.file, sheet: grid.name, cell: cellAddress(r, col) });
-  const name = nameReading?.kind === 'text' ? nameReading.text.replace(/\s+/g, ' ').trim() : undefined;
+  // Runs of spaces are one space; a zero-width no-break space (U+FEFF) is not a space but an invisible character (lookalikes.ts).
+  const typed = nameReading?.kind === 'text' ? nameReading.text.replace(/[^\S\ufeff]+/g, ' ').trim() : undefined;
+  const invisible = typed === undefined ? [] : invisibleCharacters(typed);
+  const name = typed !== undefined && invisible.length > 0 ? withoutInvisible(typed).replace(/\s+/g, ' ').trim() : typed;
   if (!name) {
     const hasFigures = layout.months.some((m) => row.get(m.col)?.kind === 'number');
     if (hasFigures) {
@@ -657,6 +788,25 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
     return undefined;
   }
   const entry = ctx.catalogue.lookup(name);
+  if (invisible.length > 0) {
+    // Read right without them, and said: a name that looks right but would match nothing.
+    const one = invisible.length === 1;
+    ctx.findings.warning(
+      'lookalike-characters',
+      sourceAt(layout.indicatorCol),
+      `the name holds ${one ? 'an invisible character' : 'invisible characters'} (${invisible.join(', ')}); read as "${entry?.name ?? name}"${entry ? ' from the catalogue' : ''}; ` +
+        `delete ${one ? 'the character' : 'them'} in the workbook`,
+    );
+  }
+  const lookalike = entry ? undefined : lookalikeOf(name, ctx.catalogue);
+  if (lookalike) {
+    ctx.findings.error(
+      'lookalike-characters',
+      sourceAt(layout.indicatorCol),
+      `"${name}" is not in the catalogue, but reads as "${lookalike.entry.name}" once lookalike characters are folded: ${lookalike.characters.join(', ')}; ` +
+        'retype the name in plain letters (its figures are not read until then)',
+    );
+  }
   const refReading = layout.refIdCol === undefined ? undefined : row.get(layout.refIdCol);
   const refId = refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
   const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
@@ -701,23 +851,86 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) normalisePercentRow(indicator);
+  if (lookalike) ctx.namesReported?.add(indicator);
   return indicator;
 }
 
+/**
+ * Each row's own RAG, Direction of travel and Trend cells, about the table's latest month. A column
+ * that holds something else (the gap to the target as a percentage under a RAG heading, say) is not
+ * checked: one warning names it, rather than one a row.
+ */
+function readTableMarks(grid: SheetGrid, layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, table: string): void {
+  const month = layout.months
+    .map((m) => m.month)
+    .sort()
+    .pop();
+  if (!month) return;
+  const columns = (['rag', 'direction', 'trend'] as const).flatMap((column) => {
+    const col = layout.marks[column];
+    return col === undefined ? [] : [{ column, col }];
+  });
+  for (const { column, col } of columns) {
+    const read = rows.map((row) => {
+      const r = Number(/\d+$/.exec(row.source.cell ?? '')?.[0]);
+      const source: SourceRef = { file: ctx.file, sheet: grid.name, cell: cellAddress(r, col) };
+      return { row, result: readMark(column, grid.rows.get(r)?.get(col), source, ctx.noFigure, grid.date1904) };
+    });
+    const problems = read.flatMap(({ result }) => (result && 'problem' in result ? [result] : []));
+    const heading = column === 'rag' ? 'RAG' : column === 'direction' ? 'Direction of travel' : 'Trend';
+    // Numbers that are no RAG code (the gap to the target, say) mean the column holds something else: it is not checked.
+    const otherNumbers = problems.filter((p) => p.number);
+    const first = otherNumbers[0];
+    if (first) {
+      ctx.findings.warning(
+        'workbook-rag',
+        first.source,
+        `the ${heading} column of the table "${table}" holds ${otherNumbers.length === 1 ? `"${first.text}"` : `figures such as "${first.text}" in ${otherNumbers.length} rows`}, ` +
+          `not ${MARK_EXPECTED[column]}, so it is not checked against the reports' own ${heading}`,
+      );
+      continue;
+    }
+    for (const problem of problems) {
+      ctx.findings.warning(
+        'workbook-rag',
+        problem.source,
+        `the ${heading} cell holds "${problem.text}", not one of the ${MARK_EXPECTED[column]}, so it is not checked against the reports' own ${heading}`,
+      );
+    }
+    for (const { row, result } of read) {
+      if (!result || !('mark' in result)) continue;
+      const marks: WorkbookMarks = row.workbookMarks ?? { month };
+      const m = result.mark;
+      if (m.column === 'rag') marks.rag = { value: m.value, text: m.text, source: m.source };
+      else if (m.column === 'trend') marks.trend = { value: m.value, text: m.text, source: m.source };
+      else if (!layout.directionIsChange) marks.direction = { value: m.value, text: m.text, source: m.source };
+      else {
+        // A raw change ("% change from previous month"): its sign is a rise or a fall, improved or worsened by the indicator's polarity.
+        const polarity = row.catalogued ? ctx.catalogue.byId.get(row.id)?.polarity : undefined;
+        if (polarity === undefined || polarity === 'neutral') continue;
+        const rise = m.value === 'improved' ? 1 : m.value === 'worsened' ? -1 : 0;
+        const value = rise === 0 ? 'same' : rise > 0 === (polarity === 'higher-is-better') ? 'improved' : 'worsened';
+        marks.direction = { value, text: `${m.text}, a change from the month before`, source: m.source };
+      }
+      row.workbookMarks = marks;
+    }
+  }
+}
+
 /** A row naming the next table: one line of text, nothing in this table's month columns, a header below. */
-function isNextTitle(grid: SheetGrid, r: number, layout: HeaderLayout): boolean {
+function isNextTitle(grid: SheetGrid, r: number, layout: HeaderLayout, indicatorAliases: readonly string[]): boolean {
   const row = grid.rows.get(r);
   if (titleOf(row) === undefined) return false;
   if (layout.months.some((m) => row?.has(m.col))) return false;
   const next = nextNonEmptyRow(grid, r + 1, 3);
-  return next !== undefined && (isMonthRow(grid.rows.get(next)) || titleOf(grid.rows.get(next)) !== undefined);
+  return next !== undefined && (isMonthRow(grid.rows.get(next), indicatorAliases) || titleOf(grid.rows.get(next)) !== undefined);
 }
 
 /**
  * The section a table belongs to: the nearest title row above its header (past decorative date rows,
  * sheet titles such as "Oct-18 Monthly dataset" and note rows) that names a section.
  */
-function sectionAbove(grid: SheetGrid, headerTop: number, floor: number): string | undefined {
+function sectionAbove(grid: SheetGrid, headerTop: number, floor: number, indicatorAliases: readonly string[]): string | undefined {
   let blanks = 0;
   for (let r = headerTop - 1; r > floor && r >= 1; r--) {
     const row = grid.rows.get(r);
@@ -725,7 +938,7 @@ function sectionAbove(grid: SheetGrid, headerTop: number, floor: number): string
       if (++blanks > 2) return undefined;
       continue;
     }
-    if (isMonthRow(row) && titleOf(row) === undefined) continue; // decorative month-end dates
+    if (isMonthRow(row, indicatorAliases) && titleOf(row) === undefined) continue; // decorative month-end dates
     const title = titleOf(row);
     if (title === undefined) return undefined; // figures: the previous table
     if (namesSection(title)) return title;
@@ -733,29 +946,102 @@ function sectionAbove(grid: SheetGrid, headerTop: number, floor: number): string
   return undefined;
 }
 
+/** The figure columns of a table (months, targets, benchmarks), each with what a message calls it. */
+function figureColumns(layout: HeaderLayout): Map<number, string> {
+  const columns = new Map<number, string>();
+  for (const m of layout.months) columns.set(m.col, monthLabel(m.month));
+  if (layout.target) columns.set(layout.target.col, layout.target.label);
+  for (const t of layout.yearTargets) columns.set(t.col, t.label);
+  for (const b of Object.values(layout.benchmarks)) if (b) columns.set(b.col, b.label);
+  return columns;
+}
+
+/**
+ * Merged cells over a table's figures are an error naming the range: Excel keeps only the first
+ * cell's value, so the other cells' figures are gone (or never typed), and the merge shows one figure
+ * for several months or rows. A merged title or header is fine.
+ */
+function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first: number; last: number }, rows: IndicatorRow[], ctx: TableContext): void {
+  if (body.last < body.first) return;
+  const columns = figureColumns(layout);
+  const names = new Map(rows.map((row) => [Number(/\d+$/.exec(row.source.cell ?? '')?.[0]), row.name]));
+  const describe = (r: number, col: number): string =>
+    `${cellAddress(r, col)} (${[names.get(r) ?? `row ${r}`, columns.get(col)].filter((t) => t !== undefined).join(', ')})`;
+  for (const merge of grid.merges ?? []) {
+    const top = Math.max(merge.top, body.first);
+    const bottom = Math.min(merge.bottom, body.last);
+    if (top > bottom) continue;
+    const hidden: string[] = [];
+    for (let r = top; r <= bottom; r++) {
+      for (let col = merge.left; col <= merge.right; col++) {
+        if ((r !== merge.top || col !== merge.left) && columns.has(col)) hidden.push(describe(r, col));
+      }
+    }
+    if (hidden.length === 0) continue;
+    const range = `${cellAddress(merge.top, merge.left)}:${cellAddress(merge.bottom, merge.right)}`;
+    const masterIsFigure = merge.top >= body.first && columns.has(merge.left);
+    const master = masterIsFigure
+      ? `${describe(merge.top, merge.left)} shows its figure across the merge`
+      : `${cellAddress(merge.top, merge.left)} shows its value across the merge`;
+    ctx.findings.error(
+      'merged-cells',
+      { file: ctx.file, sheet: grid.name, cell: cellAddress(merge.top, merge.left) },
+      `the cells ${range} are merged over figures: ${master}, and ${hidden.join(', ')} ${hidden.length === 1 ? 'holds none of its own' : 'hold none of their own'}; ` +
+        'expected one figure per cell: unmerge the cells and type each figure',
+    );
+  }
+}
+
 /** Finds and reads every indicator table on a sheet. */
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
-  const headerRows = findHeaderRows(grid);
+  const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
   const tables: IndicatorTable[] = [];
+  /** Rows a table read (or an error about its header covers): any other row of names and figures is said to be unread. */
+  const consumed = new Set<number>();
   let lastSection: string | undefined;
   let lastUsedRow = 0;
   headerRows.forEach((headerRow, index) => {
     const layout = layoutHeader(grid, headerRow, ctx);
-    const title = sectionAbove(grid, layout?.firstRow ?? headerRow, lastUsedRow);
+    const title = sectionAbove(grid, layout?.firstRow ?? headerRow, lastUsedRow, ctx.aliases.indicator);
     const section = title ?? lastSection;
     lastSection = section;
     lastUsedRow = headerRow;
-    if (!layout) return;
-
     // Rows run until a blank row, or the next table's title, date row or header.
     const nextHeader = headerRows[index + 1] ?? Number.POSITIVE_INFINITY;
+    if (!layout) {
+      for (let r = headerRow; r < nextHeader && grid.rows.has(r); r++) consumed.add(r); // the header's error says why they are not read
+      return;
+    }
+    for (let r = layout.firstRow; r <= layout.lastRow; r++) consumed.add(r);
     const rows: IndicatorRow[] = [];
     const maxRows = ctx.maxRowsPerTable ?? Number.POSITIVE_INFINITY;
     let read = 0;
     for (let r = layout.lastRow + 1; r < nextHeader && r <= grid.rowCount; r++) {
       const row = grid.rows.get(r);
-      if (!row) break;
-      if (isMonthRow(row) || isNextTitle(grid, r, layout)) break;
+      if (!row) {
+        // A blank row ends the table, unless rows of names and figures follow with no header of their
+        // own: they are under this table's month headers, and dropping them would be silent.
+        const next = nextNonEmptyRow(grid, r + 1, 2);
+        const after = next === undefined ? undefined : grid.rows.get(next);
+        const orphaned =
+          next !== undefined &&
+          next < nextHeader &&
+          textIn(after?.get(layout.indicatorCol)) !== undefined &&
+          layout.months.some((m) => after?.get(m.col)?.kind === 'number') &&
+          !isMonthRow(after, ctx.aliases.indicator) &&
+          !isNextTitle(grid, next, layout, ctx.aliases.indicator);
+        if (!orphaned) break;
+        ctx.findings.warning(
+          'blank-row-in-table',
+          { file: ctx.file, sheet: grid.name, cell: cellAddress(next, layout.indicatorCol) },
+          `row ${next} follows a blank row inside the table headed at ${cellAddress(headerRow, layout.indicatorCol)}, with no header of its own, ` +
+            `so it is read as part of that table, under its month headers; delete the blank row${next - r > 1 ? 's' : ''} (${r}${next - r > 1 ? `-${next - 1}` : ''}), ` +
+            'or give the rows below a header of their own',
+        );
+        r = next - 1;
+        continue;
+      }
+      if (isMonthRow(row, ctx.aliases.indicator) || isNextTitle(grid, r, layout, ctx.aliases.indicator)) break;
       if (++read > maxRows) {
         ctx.findings.error(
           'too-many-rows',
@@ -766,9 +1052,12 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
         break;
       }
       lastUsedRow = r;
+      consumed.add(r);
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }
+    checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
+    readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     tables.push({
       id: `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`,
       sheet: grid.name,
@@ -779,5 +1068,45 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       rows,
     });
   });
+  checkUnreadRows(grid, consumed, ctx);
   return tables;
+}
+
+/**
+ * Rows of names and figures that no table read (no header row with months above them: a header
+ * deleted or overwritten, say) are a warning naming them, so that no figure is dropped unsaid.
+ */
+function checkUnreadRows(grid: SheetGrid, consumed: ReadonlySet<number>, ctx: TableContext): void {
+  const unread = [...grid.rows.keys()]
+    .sort((a, b) => a - b)
+    .filter((r) => {
+      if (consumed.has(r)) return false;
+      // A name (text) with at least two figures to its right (a Ref_ID left of the name is no figure).
+      const cells = sortedCells(grid.rows.get(r));
+      const nameCol = cells.find(([, reading]) => reading.kind === 'text')?.[0];
+      return nameCol !== undefined && cells.filter(([col, reading]) => col > nameCol && reading.kind === 'number').length >= 2;
+    });
+  const blocks: number[][] = [];
+  for (const r of unread) {
+    const last = blocks[blocks.length - 1];
+    if (last && last[last.length - 1] === r - 1) last.push(r);
+    else blocks.push([r]);
+  }
+  for (const block of blocks) {
+    const first = block[0] as number;
+    const [col, name] = sortedCells(grid.rows.get(first)).find(([, reading]) => reading.kind === 'text') as [number, Extract<CellReading, { kind: 'text' }>];
+    const rows = block.length === 1 ? `row ${first} holds` : `rows ${first}-${block[block.length - 1]} hold`;
+    const each = block.map((r) => {
+      const [c, text] = sortedCells(grid.rows.get(r)).find(([, reading]) => reading.kind === 'text') as [number, Extract<CellReading, { kind: 'text' }>];
+      return `${cellAddress(r, c)}: "${text.text}"`;
+    });
+    ctx.findings.warning(
+      'rows-not-read',
+      { file: ctx.file, sheet: grid.name, cell: cellAddress(first, col) },
+      `${rows} names and figures ("${name.text.length > 60 ? `${name.text.slice(0, 57)}...` : name.text}"${block.length > 1 ? ', ...' : ''}) ` +
+        'but no header row with months above them, so they are not read; expected a header row (Indicator and the months) above them',
+      undefined,
+      each,
+    );
+  }
 }

@@ -2,6 +2,7 @@ import type ExcelJS from 'exceljs';
 import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { B4BError, type Finding } from '../findings/finding.js';
 import { readCellValue, type CellReading } from './cell-value.js';
+import { describeLoadFailure, notAWorkbook } from './identify-file.js';
 
 /** One sheet as a sparse grid of interpreted cells (1-based rows and columns, as in Excel). */
 export interface SheetGrid {
@@ -25,20 +26,6 @@ export interface RawWorkbook {
 function unreadable(file: string, message: string): B4BError {
   const finding: Finding = { severity: 'error', code: 'unreadable-file', source: { file }, message };
   return new B4BError(`${file.split(/[\\/]/).pop()}: ${message}`, [finding]);
-}
-
-/** Why exceljs could not open the bytes, said for an officer rather than a programmer. */
-function describeLoadFailure(bytes: Uint8Array, cause: unknown): string {
-  const head = Buffer.from(bytes.subarray(0, 8));
-  if (bytes.length === 0) return 'the file is empty; expected an Excel workbook (.xlsx)';
-  if (head.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-    return 'this is an old-style Excel file (.xls); open it in Excel and save it as an Excel Workbook (.xlsx)';
-  }
-  if (!head.subarray(0, 2).equals(Buffer.from('PK'))) {
-    return 'the file is not an Excel workbook (.xlsx): it is not a zip archive (is it a text or CSV file renamed .xlsx?)';
-  }
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return `the file is damaged or incomplete (perhaps truncated while copying); expected a complete Excel workbook (.xlsx). The reader said: ${reason}`;
 }
 
 /** A cell's text when it is longer than `max` characters (a string, rich text or a hyperlink's text). */
@@ -80,11 +67,13 @@ export async function loadWorkbook(bytes: Uint8Array, file: string, limits: Inpu
   // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
   // `--help` or `history`.
   const { default: Excel } = await import('exceljs');
+  const refused = await notAWorkbook(bytes);
+  if (refused) throw unreadable(file, refused);
   const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (cause) {
-    throw unreadable(file, describeLoadFailure(bytes, cause));
+    throw unreadable(file, await describeLoadFailure(bytes, cause));
   }
   const date1904 = Boolean((workbook.properties as { date1904?: boolean } | undefined)?.date1904);
   const sheets: SheetGrid[] = [];

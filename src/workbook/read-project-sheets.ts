@@ -14,10 +14,21 @@ import type {
 } from '../dataset/types.js';
 import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
-import { parseMonth, type MonthKey } from '../model/month.js';
+import { monthLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
 
 type NumberFigure = Figure & { kind: 'number' };
+
+/** "£31,500,000", "-£34,180,000". */
+function pounds(value: number): string {
+  return `${value < 0 ? '-' : ''}£${Math.abs(value).toLocaleString('en-GB')}`;
+}
+
+/** An amount as read, saying so where brackets made it negative: `"(34180000)" is read as -£34,180,000 (brackets mark a negative amount)`. */
+function amountAsRead(figure: NumberFigure, show: (value: number) => string = pounds): string {
+  const typed = typeof figure.stored === 'string' ? figure.stored : undefined;
+  return typed?.trim().startsWith('(') ? `"${typed}" is read as ${show(figure.value)} (brackets mark a negative amount)` : show(figure.value);
+}
 
 /** Reads one row's cells by field name, reporting each problem against its cell. */
 export class RowReader {
@@ -80,11 +91,23 @@ export class RowReader {
         this.findings.error('not-a-number', this.source(field), `${reading.value} is not a whole number (${this.label}, ${what})`);
         return undefined;
       }
+      const figure: NumberFigure = {
+        kind: 'number',
+        value: reading.value,
+        format: reading.format,
+        source: this.source(field),
+        ...(reading.typedAsText !== undefined ? { stored: reading.typedAsText } : {}),
+      };
       if (options.min !== undefined && reading.value < options.min) {
-        this.findings.error('implausible-value', this.source(field), `${reading.value} is below ${options.min} (${this.label}, ${what})`);
+        const shown = amountAsRead(figure, String);
+        this.findings.error(
+          'implausible-value',
+          this.source(field),
+          `${shown}${shown.endsWith(')') ? ',' : ' is'} below ${options.min} (${this.label}, ${what})`,
+        );
         return undefined;
       }
-      return { kind: 'number', value: reading.value, format: reading.format, source: this.source(field) };
+      return figure;
     }
     if (reading.kind === 'empty') {
       this.findings.error('missing-value', this.source(field), `the ${what} is blank (${this.label}); expected a number`);
@@ -246,6 +269,47 @@ function readCommentary(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
   return out;
 }
 
+/** An outturn this many times its budget, or this fraction of it, is a typing slip (a zero too many or too few, pence for pounds), not a forecast. */
+const SCALE_FACTOR = 10;
+/**
+ * An amount this many times the same item's amount in its other months, or this fraction of it: a
+ * slip. Closer than SCALE_FACTOR, since a tenth of an amount that moves a little month to month can
+ * land just inside a factor of ten.
+ */
+const MONTHS_FACTOR = 5;
+
+/**
+ * Checks each amount against the same item's amount in the workbook's other months (the median of
+ * at least two): one 5 times or more, or a fifth or less, of it is an error naming its cell. Returns
+ * the figures refused.
+ */
+function checkScale(
+  items: Array<{ key: string; month: MonthKey; figure: NumberFigure }>,
+  what: string,
+  noun: string,
+  findings: FindingList,
+): Set<NumberFigure> {
+  const refused = new Set<NumberFigure>();
+  for (const item of items) {
+    const others = items.filter((o) => o !== item && o.key === item.key && o.figure.value > 0);
+    if (others.length < 2 || item.figure.value <= 0) continue;
+    const sorted = others.map((o) => o.figure.value).sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    const high = item.figure.value >= median * MONTHS_FACTOR;
+    if (!high && item.figure.value * MONTHS_FACTOR > median) continue;
+    refused.add(item.figure);
+    const months = [...new Set(others.map((o) => o.month))].sort().map(monthLabel);
+    findings.error(
+      'implausible-value',
+      item.figure.source,
+      `the ${what} ${pounds(item.figure.value)} is ${high ? `${MONTHS_FACTOR} times or more` : 'a fifth or less of'} this ${noun}'s ${what} in its other months ` +
+        `(a median of ${pounds(median)} in ${months.join(', ')}; ${item.key}); expected an amount of the same scale (a zero too few or too many?)`,
+    );
+  }
+  return refused;
+}
+
 function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): RevenueRow[] {
   const sheet = openSheet(raw, 'financeRevenue', aliases, findings, (t) => t('serviceArea'));
   const out: RevenueRow[] = [];
@@ -255,20 +319,58 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
     const budget = row.amount('budget', 'Budget');
     const forecastOutturn = row.amount('forecastOutturn', 'Forecast outturn');
     const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
+    const area = serviceArea ?? 'service area';
     if (budget && forecastOutturn && budget.value <= 0 && forecastOutturn.value !== 0) {
       // A variance % of a zero budget is meaningless, and would print a large overspend as Green.
       findings.error(
         'implausible-value',
         budget.source,
-        `the budget is £${budget.value.toLocaleString('en-GB')} against a forecast outturn of £${forecastOutturn.value.toLocaleString('en-GB')} (${serviceArea ?? 'service area'}), ` +
+        `the budget ${typeof budget.stored === 'string' ? amountAsRead(budget) : `is ${pounds(budget.value)}`} against a forecast outturn of ${pounds(forecastOutturn.value)} (${area}), ` +
           "so the variance % of budget and its RAG cannot be worked out; expected the service area's budget, more than £0",
       );
       continue;
     }
+    if (budget && forecastOutturn && forecastOutturn.value < 0) {
+      // A negative outturn against a positive budget turns the variance over: an overspend would print as a larger underspend.
+      findings.error(
+        'implausible-value',
+        forecastOutturn.source,
+        `the forecast outturn ${amountAsRead(forecastOutturn)}${typeof forecastOutturn.stored === 'string' ? '' : ' is negative'} against a budget of ${pounds(budget.value)}, ` +
+          `so the variance would be ${pounds(forecastOutturn.value - budget.value)}, turned over; expected the service area's forecast spend, £0 or more (${area})`,
+      );
+      continue;
+    }
+    if (budget && forecastOutturn && forecastOutturn.value > 0) {
+      const ratio = forecastOutturn.value / budget.value;
+      if (ratio >= SCALE_FACTOR || ratio * SCALE_FACTOR <= 1) {
+        findings.error(
+          'implausible-value',
+          forecastOutturn.source,
+          `the forecast outturn ${pounds(forecastOutturn.value)} is ${ratio >= 1 ? `${ratio.toLocaleString('en-GB', { maximumFractionDigits: 1 })} times` : `${(ratio * 100).toLocaleString('en-GB', { maximumFractionDigits: 1 })}% of`} ` +
+            `the budget of ${pounds(budget.value)} (${area}); an outturn of ${SCALE_FACTOR} times its budget or more, or a tenth of it or less, is not a forecast ` +
+            "(a zero too many or too few, or pence for pounds?); expected an amount of the budget's scale",
+        );
+        continue;
+      }
+    }
     if (!month || !serviceArea || !budget || !forecastOutturn) continue;
     out.push({ month, serviceArea, budget, forecastOutturn, commentary, source: row.source() });
   }
-  return out;
+  const refused = new Set([
+    ...checkScale(
+      out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.budget })),
+      'budget',
+      'service area',
+      findings,
+    ),
+    ...checkScale(
+      out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.forecastOutturn })),
+      'forecast outturn',
+      'service area',
+      findings,
+    ),
+  ]);
+  return out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn));
 }
 
 function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {
@@ -283,7 +385,13 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     if (!month || !placementType || !number || !averageWeeklyCost || !budgetedNumber) continue;
     out.push({ month, placementType, number, averageWeeklyCost, budgetedNumber, source: row.source() });
   }
-  return out;
+  const refused = checkScale(
+    out.map((r) => ({ key: r.placementType, month: r.month, figure: r.averageWeeklyCost })),
+    'average weekly cost',
+    'placement type',
+    findings,
+  );
+  return out.filter((r) => !refused.has(r.averageWeeklyCost));
 }
 
 function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CostReductionRow[] {
@@ -302,9 +410,24 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
     }
     const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
     if (!month || !proposal || !target || !forecastDelivery || !rag) continue;
+    if (target.value > 0 && forecastDelivery.value >= target.value * SCALE_FACTOR) {
+      findings.error(
+        'implausible-value',
+        forecastDelivery.source,
+        `the forecast delivery ${pounds(forecastDelivery.value)} is ${SCALE_FACTOR} times or more the target of ${pounds(target.value)} (${proposal}); ` +
+          "expected an amount of the target's scale (a zero too many, or pence for pounds?)",
+      );
+      continue;
+    }
     out.push({ month, proposal, owner, target, forecastDelivery, rag, commentary, source: row.source() });
   }
-  return out;
+  const refused = checkScale(
+    out.map((r) => ({ key: r.proposal, month: r.month, figure: r.target })),
+    'target',
+    'proposal',
+    findings,
+  );
+  return out.filter((r) => !refused.has(r.target));
 }
 
 /** Reads the project's own long-format sheets (the Breakdowns sheet: ./read-breakdowns.ts); a sheet that is absent gives an empty list. */

@@ -19,7 +19,9 @@ describe('the project folder', () => {
     expect(init.status, init.stderr).toBe(0);
     expect(init.stdout).toBe(`${path.join(dir, 'proj')}\n`);
     // The advice names the folder whole, so it works from any folder.
-    expect(init.stderr).toContain(`  b4b-reports validate --project ${path.join(dir, 'proj')}\n  b4b-reports run --project ${path.join(dir, 'proj')} --month 2023-10\n`);
+    expect(init.stderr).toContain(
+      `  b4b-reports validate --project ${path.join(dir, 'proj')}\n  b4b-reports run --project ${path.join(dir, 'proj')} --month 2023-10\n`,
+    );
   });
 
   it('init writes a project that run uses from any folder, writing only inside it', async () => {

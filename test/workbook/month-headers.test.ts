@@ -103,3 +103,34 @@ describe('month headers are checked, never trusted', () => {
     expect(errors[0]).toMatch(/'Board'!F1: month header: the date 15\/03\/2022 is not the first or last day of a month/);
   });
 });
+
+describe('every mistyped month header gets the same advice, and following it reads the figures (issue 22, item 9)', () => {
+  const date = (y: number, m: number, d: number): FixtureCell => ({ value: new Date(Date.UTC(y, m - 1, d)), numFmt: 'dd/mm/yyyy' });
+  const cases: Array<[string, FixtureCell, string]> = [
+    ['a misspelt month ("Spe-22")', 'Spe-22', 'Spe-22'],
+    ['a mistyped year ("Sep-32")', 'Sep-32', 'Sep-32'],
+    ['a date serial in General format (44805)', 44805, '"44805"'],
+    ['a number that is no date (9)', 9, '"9"'],
+    ['a mid-month date (15/09/2022)', date(2022, 9, 15), '"15/09/2022"'],
+  ];
+  it.each(cases)('%s', async (_what, header, reads) => {
+    const months = run.map((m): FixtureCell => (m === 'Sep-22' ? header : m));
+    const { errors } = await read(months);
+    expect(errors).toHaveLength(1);
+    // The same closing advice for every kind of mistake: the exact line that corrects it.
+    const advice = ` Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: Board, cell: O1, reads: ${reads}, month: 2022-09 }`;
+    expect(errors[0]?.startsWith("months.xlsx › 'Board'!O1: ")).toBe(true);
+    expect(errors[0]?.endsWith(advice)).toBe(true);
+    expect(errors[0]).not.toContain('allowedMonthGaps');
+
+    const yaml = /monthCorrections: - (\{.*\})$/.exec(errors[0] ?? '')?.[1];
+    const { parse } = await import('yaml');
+    const correction = parse(yaml ?? '') as HeaderAliases['monthCorrections'][number];
+    const followed = await read(months, (a) => ({ ...a, monthCorrections: [correction] }));
+    expect(followed.errors).toEqual([]);
+    expect(followed.row?.values['2022-09']).toMatchObject({ value: VALUES[11], source: { cell: 'O2' } });
+    expect(followed.decisions.map((d) => d.message)).toEqual([
+      `month header "${reads.replace(/"/g, '')}" read as Sep-22, as config/header-aliases.yaml (monthCorrections) declares`,
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
-import { isMonthKey, type MonthKey } from '../../model/month.js';
+import { isMonthKey, MONTH_YEARS, type MonthKey } from '../../model/month.js';
 import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup, stageTimer } from '../stage-clock.js';
 import { logFormat, RunReporter, jsonLine } from '../log-format.js';
@@ -21,8 +21,13 @@ interface RunOptions extends ProjectOptions {
 }
 
 function monthOption(value: string): MonthKey {
-  if (!isMonthKey(value)) throw new InvalidArgumentError(`"${value}" is not a month; expected YYYY-MM, e.g. 2023-10.`);
-  return value;
+  if (isMonthKey(value)) return value;
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a month the reports can cover; expected YYYY-MM from ${MONTH_YEARS.first}-01 to ${MONTH_YEARS.last}-12, e.g. 2023-10.`,
+    );
+  }
+  throw new InvalidArgumentError(`"${value}" is not a month; expected YYYY-MM, e.g. 2023-10.`);
 }
 
 function secondsOption(value: string): number {

@@ -1,0 +1,97 @@
+import type { IndicatorCatalogue } from '../config/catalogue.js';
+import type { FindingList } from '../findings/finding.js';
+import { addMonths, monthLabel } from '../model/month.js';
+import {
+  computeDirection,
+  computeRag,
+  computeTrend,
+  DIRECTION_ARROWS,
+  DIRECTION_WORDS,
+  RAG_WORDS,
+  toleranceFor,
+  TREND_ARROWS,
+  TREND_WORDS,
+} from '../model/rag.js';
+import { printNumber } from '../report/round.js';
+import { targetFor } from './targets.js';
+import type { Figure, IndicatorTable } from './types.js';
+
+function valueOf(figure: Figure | undefined): number | undefined {
+  return figure?.kind === 'number' ? figure.value : undefined;
+}
+
+function shown(figure: Figure | undefined, percent: boolean): string {
+  if (figure?.kind === 'comparison') return figure.text;
+  if (figure?.kind !== 'number') return '-';
+  return printNumber(figure.value, { decimals: figure.format.decimals, percent: percent || figure.format.style === 'percent' });
+}
+
+const POLARITY_WORDS = { 'higher-is-better': 'higher is better', 'lower-is-better': 'lower is better', neutral: '' } as const;
+
+/**
+ * The workbook's own RAG, Direction of travel and Trend (where its tables have those columns) checked
+ * against what the reports compute from the figures, the target and the catalogue: each disagreement
+ * is a warning naming the workbook's cell, both values and the months compared. Hand-kept arrows go
+ * stale (the council's own pack printed ↑ for a figure that fell from 85% to 78%), and the officer
+ * should hear of it before the panel does. A mark the reports cannot compute (no target, no previous
+ * month, a neutral indicator) is not compared.
+ */
+export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: IndicatorCatalogue, findings: FindingList): void {
+  const printsWorkbook = catalogue.file.ragAndDirection === 'workbook';
+  const printed = (computed: string, workbook: string): string =>
+    printsWorkbook ? `the reports print the workbook's ${workbook} (ragAndDirection: workbook in config/indicators.yaml)` : `the reports print ${computed}`;
+  for (const table of tables) {
+    for (const row of table.rows) {
+      const marks = row.workbookMarks;
+      if (!marks) continue;
+      const entry = row.catalogued ? catalogue.byId.get(row.id) : undefined;
+      const polarity = entry?.polarity ?? 'neutral';
+      const month = marks.month;
+      const before = addMonths(month, -1);
+      const current = row.values[month];
+      const previous = row.values[before];
+      const now = `${shown(current, row.percent)} in ${monthLabel(month)}`;
+
+      const target = targetFor(row, month);
+      const rag = computeRag(valueOf(current), target, polarity, row.percent, toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent));
+      if (marks.rag && rag && marks.rag.value !== rag) {
+        findings.warning(
+          'workbook-rag',
+          marks.rag.source,
+          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${now} against the target ${shown(target, row.percent)} is ` +
+            `${RAG_WORDS[rag]}; ${printed(RAG_WORDS[rag], RAG_WORDS[marks.rag.value])}`,
+          current?.source,
+        );
+      }
+
+      const direction = computeDirection(valueOf(current), valueOf(previous), polarity);
+      if (marks.direction && direction && marks.direction.value !== direction) {
+        const trend = computeTrend(valueOf(current), valueOf(previous)) ?? 'same';
+        const moved =
+          trend === 'same'
+            ? `held at ${shown(current, row.percent)} from ${monthLabel(before)} to ${monthLabel(month)}`
+            : `${TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now}`;
+        findings.warning(
+          'workbook-rag',
+          marks.direction.source,
+          `${row.name}: the workbook's Direction of travel is ${marks.direction.text} (${DIRECTION_ARROWS[marks.direction.value]} ${DIRECTION_WORDS[marks.direction.value]}), ` +
+            `but the figure ${moved}, which is ${DIRECTION_WORDS[direction]} (${DIRECTION_ARROWS[direction]}) where ${POLARITY_WORDS[polarity]}; ` +
+            printed(DIRECTION_ARROWS[direction], DIRECTION_ARROWS[marks.direction.value]),
+          current?.source,
+        );
+      }
+
+      const trend = computeTrend(valueOf(current), valueOf(previous));
+      if (marks.trend && trend && marks.trend.value !== trend) {
+        findings.warning(
+          'workbook-rag',
+          marks.trend.source,
+          `${row.name}: the workbook's Trend is ${marks.trend.text} (${TREND_ARROWS[marks.trend.value]}), but the figure ` +
+            `${trend === 'same' ? 'held' : TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now} (${TREND_ARROWS[trend]}); ` +
+            printed(TREND_ARROWS[trend], TREND_ARROWS[marks.trend.value]),
+          current?.source,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The workbook shapes that printed a wrong or missing figure with exit 0 (issue 23, items 1-5): each
+ * becomes an error naming the sheet and cell, or is read right with what was decided said. Every
+ * workbook here is built by code, as the council's sheet lays out a table (title, header with
+ * Ref_ID, Indicator, months, Target, RAG, Direction of travel).
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HeaderAliases } from '../../src/config/header-aliases.js';
+import { buildDataset } from '../../src/dataset/build-dataset.js';
+import { formatFinding } from '../../src/findings/finding.js';
+import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { buildWorkbook, header, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
+
+const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
+const CONTACTS: FixtureCell[] = [undefined, undefined, 'Number of contacts in the month', 1594, 1959, 1789, 1488, 1794, 1428, undefined];
+const REFERRALS: FixtureCell[] = [undefined, 62, 'Number of referrals into statutory service in the month', 318, 286, 314, 276, 396, 298, 273];
+const ASSESSMENTS: FixtureCell[] = [undefined, undefined, 'Number of C&F assessments completed', 291, 369, 380, 289, 356, 326, 174];
+
+function sheet(rows: FixtureCell[][], merges?: string[]): FixtureSheet {
+  return { name: 'B4B data set', rows: [TITLE, ...rows], ...(merges ? { merges } : {}) };
+}
+
+async function read(sheets: FixtureSheet[], edit: (aliases: HeaderAliases) => HeaderAliases = (a) => a) {
+  const { aliases, catalogue } = await projectConfig();
+  const raw = await loadWorkbook(await buildWorkbook(sheets), 'fixture.xlsx');
+  const checked = buildDataset(raw, edit(aliases), catalogue, new Date(Date.UTC(2023, 11, 15)));
+  return {
+    ...checked,
+    errors: checked.findings.filter((f) => f.severity === 'error').map(formatFinding),
+    warnings: checked.findings.filter((f) => f.severity === 'warning').map(formatFinding),
+  };
+}
+
+/** The header row with one month header replaced. */
+function headerWith(month: string, cell: FixtureCell): FixtureCell[] {
+  return header().map((c) => (c === month ? cell : c));
+}
+
+describe('1. a month header typed as a number', () => {
+  it('a date serial in General format is an error naming the cell and the month it would read as; the rest of the table is read', async () => {
+    // 45078 is 1 June 2023: the Jun-23 header typed as its serial number, shown as "45078".
+    const { dataset, errors } = await read([sheet([headerWith('Jun-23', 45078), CONTACTS, REFERRALS])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I2: a number (45078) where a month header was expected; if it is a date serial, it reads as Jun-23: " +
+        'format the cell as a date or correct it. Its figures are not read. Correct the header in the workbook, or declare the correction in ' +
+        'config/header-aliases.yaml: monthCorrections: - { sheet: B4B data set, cell: I2, reads: "45078", month: 2023-06 }',
+    ]);
+    expect(dataset.tables).toHaveLength(1);
+    expect(dataset.tables[0]?.months).toEqual(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05']);
+    expect(dataset.tables[0]?.rows.map((r) => r.name)).toEqual(['Number of contacts in the month', 'Number of referrals into statutory service in the month']);
+  });
+
+  it('a number that is no date, inside the run: an error with the month the run implies, and no second error about a gap', async () => {
+    const { errors } = await read([sheet([headerWith('Mar-23', 3), CONTACTS])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!F2: a number (3) where a month header was expected; the months around it imply Mar-23: type the month there. " +
+        'Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: ' +
+        'monthCorrections: - { sheet: B4B data set, cell: F2, reads: "3", month: 2023-03 }',
+    ]);
+  });
+
+  it('a date serial of another month than the run implies says both', async () => {
+    const { errors } = await read([sheet([headerWith('Jun-23', 45200), CONTACTS])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I2: a number (45200) where a month header was expected; if it is a date serial, it reads as Oct-23, " +
+        'but the months around it imply Jun-23: correct it. Its figures are not read. Correct the header in the workbook, or declare the correction in ' +
+        'config/header-aliases.yaml: monthCorrections: - { sheet: B4B data set, cell: I2, reads: "45200", month: 2023-06 }',
+    ]);
+  });
+
+  it('with the advised correction in config, the column is read as the month declared, and the decision is recorded', async () => {
+    const { dataset, errors, decisions } = await read([sheet([headerWith('Jun-23', 45078), CONTACTS])], (aliases) => ({
+      ...aliases,
+      monthCorrections: [{ sheet: 'B4B data set', cell: 'I2', reads: '45078', month: '2023-06' }],
+    }));
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'number', value: 1428, source: { cell: 'I3' } });
+    expect(decisions.map((d) => d.message)).toEqual(['month header "45078" read as Jun-23, as config/header-aliases.yaml (monthCorrections) declares']);
+  });
+});
+
+describe('2. merged cells over figures', () => {
+  it('two month cells of a row merged (H3:I3): an error naming the range and the figure it hides', async () => {
+    const { errors } = await read([sheet([header(), CONTACTS, REFERRALS], ['H3:I3'])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!H3: the cells H3:I3 are merged over figures: H3 (Number of contacts in the month, May-23) shows its figure across the merge, " +
+        'and I3 (Number of contacts in the month, Jun-23) holds none of its own; expected one figure per cell: unmerge the cells and type each figure',
+    ]);
+  });
+
+  it('one month merged down three rows (I3:I5): an error naming the range and each row it hides', async () => {
+    const { errors } = await read([sheet([header(), CONTACTS, REFERRALS, ASSESSMENTS], ['I3:I5'])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I3: the cells I3:I5 are merged over figures: I3 (Number of contacts in the month, Jun-23) shows its figure across the merge, " +
+        'and I4 (Number of referrals into statutory service in the month, Jun-23), I5 (Number of C&F assessments completed, Jun-23) hold none of their own; ' +
+        'expected one figure per cell: unmerge the cells and type each figure',
+    ]);
+  });
+
+  it('a merged title row and merged header cells are fine, as before', async () => {
+    const { errors, dataset } = await read([sheet([header(), CONTACTS, REFERRALS], ['C1:I1', 'K2:L2'])]);
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows).toHaveLength(2);
+  });
+});
+
+describe('3. one indicator twice in one table', () => {
+  it('with different figures: an error naming both rows, not "two tables that disagree"', async () => {
+    const again: FixtureCell[] = [undefined, undefined, 'Number of contacts in the month', 113, 1959, 1789, 1488, 1794, 1922];
+    const { errors, warnings } = await read([sheet([header(), CONTACTS, REFERRALS, again])]);
+    expect(errors).toEqual([
+      'fixture.xlsx › \'B4B data set\'!C5: "Number of contacts in the month" is twice in the table "Right service right time" (rows C3 and C5) with different figures ' +
+        '(Jan-23: 1594 in D3, 113 in D5; Jun-23: 1428 in I3, 1922 in I5), so it is not clear which to print; expected each indicator once in a table: ' +
+        'delete the wrong row, or rename it if it is another indicator',
+    ]);
+    expect(warnings.filter((w) => w.includes('disagree'))).toEqual([]);
+  });
+
+  it('with the same figures: a warning, and the first row is read', async () => {
+    const { errors, warnings } = await read([sheet([header(), CONTACTS, REFERRALS, CONTACTS])]);
+    expect(errors).toEqual([]);
+    expect(warnings).toContain(
+      'fixture.xlsx › \'B4B data set\'!C5: "Number of contacts in the month" is twice in the table "Right service right time" (rows C3 and C5) with the same figures; ' +
+        'the first is read; delete the other',
+    );
+  });
+});
+
+describe('4. lookalike and invisible characters in a name', () => {
+  it('a Cyrillic а in "referrаls": an error naming the cell and the code point, not only "not in catalogue"', async () => {
+    const name = 'Number of referr\u0430ls into statutory service in the month';
+    const { errors, warnings } = await read([sheet([header(), CONTACTS, [undefined, 62, name, 318, 286, 314, 276, 396, 298, 273]])]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!C4: "${name}" is not in the catalogue, but reads as "Number of referrals into statutory service in the month" ` +
+        'once lookalike characters are folded: U+0430 CYRILLIC SMALL LETTER A at position 17 looks like "a"; ' +
+        'retype the name in plain letters (its figures are not read until then)',
+    ]);
+    expect(warnings.filter((w) => w.includes('has no entry in the indicator catalogue'))).toEqual([]);
+  });
+
+  it('a zero-width space reads right, with a warning naming the character and no false "not in catalogue"', async () => {
+    const name = 'Number of contacts\u200b in the month';
+    const { dataset, errors, warnings } = await read([sheet([header(), [undefined, undefined, name, 1594, 1959, 1789, 1488, 1794, 1428]])]);
+    expect(errors).toEqual([]);
+    const row = dataset.tables[0]?.rows[0];
+    expect(row).toMatchObject({ id: 'number-of-contacts-in-the-month', catalogued: true, name: 'Number of contacts in the month' });
+    expect(row?.values['2023-06']).toMatchObject({ value: 1428 });
+    expect(warnings).toEqual([
+      "fixture.xlsx › 'B4B data set'!C3: the name holds an invisible character (U+200B ZERO WIDTH SPACE at position 19); " +
+        'read as "Number of contacts in the month" from the catalogue; delete the character in the workbook',
+    ]);
+  });
+
+  it('a soft hyphen likewise', async () => {
+    const { dataset, warnings } = await read([sheet([header(), [undefined, undefined, 'Number of con\u00adtacts in the month', 1, 2, 3, 4, 5, 6]])]);
+    expect(dataset.tables[0]?.rows[0]).toMatchObject({ id: 'number-of-contacts-in-the-month', catalogued: true });
+    expect(warnings.join('\n')).toContain('U+00AD SOFT HYPHEN at position 14');
+  });
+
+  it('a name the catalogue does not know in any spelling still gets the plain warning', async () => {
+    const { errors, warnings } = await read([sheet([header(), [undefined, undefined, 'Number of hedgehogs', 1, 2, 3, 4, 5, 6]])]);
+    expect(errors).toEqual([]);
+    expect(warnings.some((w) => w.includes('"Number of hedgehogs" has no entry in the indicator catalogue'))).toBe(true);
+  });
+});
+
+describe('5. finance amounts are checked for plausibility', () => {
+  const revenue = (rows: FixtureCell[][]): FixtureSheet => ({
+    name: 'Finance revenue',
+    rows: [['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'], ...rows],
+  });
+  const area = "Children's Social Care placements";
+  const indicators = sheet([header(), CONTACTS]);
+
+  it('"(34180000)" in a forecast outturn: an error naming the cell, saying the brackets make it negative and the variance turns over', async () => {
+    const { errors, dataset } = await read([indicators, revenue([['2023-10', area, 31500000, '(34180000)', '']])]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!D2: the forecast outturn "(34180000)" is read as -£34,180,000 (brackets mark a negative amount) against a budget of £31,500,000, ` +
+        `so the variance would be -£65,680,000, turned over; expected the service area's forecast spend, £0 or more (${area})`,
+    ]);
+    expect(dataset.finance.revenue).toEqual([]);
+  });
+
+  it("a forecast far outside its budget's scale (a zero too many): an error naming the cell", async () => {
+    const { errors } = await read([indicators, revenue([['2023-10', area, 31500000, 341800000, '']])]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!D2: the forecast outturn £341,800,000 is 10.9 times the budget of £31,500,000 (${area}); ` +
+        "an outturn of 10 times its budget or more, or a tenth of it or less, is not a forecast (a zero too many or too few, or pence for pounds?); expected an amount of the budget's scale",
+    ]);
+  });
+
+  it("a budget far outside the same service area's budget in its other months: an error naming the cell", async () => {
+    const months = ['2023-07', '2023-08', '2023-09', '2023-10'];
+    // Its forecast (£20m) is within 10 times the slip's budget, so only the budget's own other months show it.
+    const { errors } = await read([indicators, revenue(months.map((m, i) => [m, area, i === 2 ? 3150000 : 31500000, i === 2 ? 20000000 : 34000000, '']))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!C4: the budget £3,150,000 is a fifth or less of this service area's budget in its other months ` +
+        `(a median of £31,500,000 in Jul-23, Aug-23, Oct-23; ${area}); expected an amount of the same scale (a zero too few or too many?)`,
+    ]);
+  });
+
+  it("a forecast outturn a tenth of the same service area's in its other months (within 10 times its budget): an error naming the cell", async () => {
+    const months = ['2023-07', '2023-08', '2023-09', '2023-10'];
+    const { errors } = await read([indicators, revenue(months.map((m, i) => [m, area, 31500000, i === 3 ? 3400000 : 34000000, '']))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!D5: the forecast outturn £3,400,000 is a fifth or less of this service area's forecast outturn in its other months ` +
+        `(a median of £34,000,000 in Jul-23, Aug-23, Sep-23; ${area}); expected an amount of the same scale (a zero too few or too many?)`,
+    ]);
+  });
+
+  it('plausible amounts read without a finding', async () => {
+    const { errors, dataset } = await read([indicators, revenue([['2023-10', area, 31500000, 35710000, 'Above budget']])]);
+    expect(errors).toEqual([]);
+    expect(dataset.finance.revenue[0]?.forecastOutturn.value).toBe(35710000);
+  });
+});
+
+describe('shapes the property test found beside the five: no figure is dropped unsaid', () => {
+  it('rows after a blank row inside a table, with no header of their own, are read under its months, with a warning', async () => {
+    const { dataset, warnings, errors } = await read([sheet([header(), CONTACTS, [], REFERRALS])]);
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows.map((r) => r.source.cell)).toEqual(['C3', 'C5']);
+    expect(warnings).toContain(
+      "fixture.xlsx › 'B4B data set'!C5: row 5 follows a blank row inside the table headed at C2, with no header of its own, so it is read as part of that table, " +
+        'under its month headers; delete the blank row (4), or give the rows below a header of their own',
+    );
+  });
+
+  it('rows of names and figures under no header row are a warning naming them, with each row in the detail', async () => {
+    const { findings } = await read([sheet([[], CONTACTS, REFERRALS])]);
+    const unread = findings.filter((f) => f.code === 'rows-not-read');
+    expect(unread.map(formatFinding)).toEqual([
+      'fixture.xlsx › \'B4B data set\'!C3: rows 3-4 hold names and figures ("Number of contacts in the month", ...) but no header row with months above them, ' +
+        'so they are not read; expected a header row (Indicator and the months) above them',
+    ]);
+    expect(unread[0]?.detail).toEqual(['C3: "Number of contacts in the month"', 'C4: "Number of referrals into statutory service in the month"']);
+  });
+
+  it('an Indicator header typed as a number is an error naming it, not a table dropped', async () => {
+    const { errors, dataset } = await read([sheet([header().map((c) => (c === 'Indicator' ? 0.7 : c)), CONTACTS])]);
+    expect(dataset.tables).toEqual([]);
+    expect(errors[0]).toMatch(
+      /^fixture\.xlsx › 'B4B data set'!C2: no column left of the month headers is headed as the Indicator column \(C2, above names such as "Number of contacts in the month", holds 0\.7\)/,
+    );
+  });
+
+  it('a zero-width no-break space (U+FEFF) inside a name is an invisible character, not a space', async () => {
+    const { dataset, warnings } = await read([sheet([header(), [undefined, undefined, 'Number of contacts in the \ufeffmonth', 1, 2, 3, 4, 5, 6]])]);
+    expect(dataset.tables[0]?.rows[0]).toMatchObject({ id: 'number-of-contacts-in-the-month', catalogued: true });
+    expect(warnings.join('\n')).toContain('U+FEFF ZERO WIDTH NO-BREAK SPACE at position 27');
+  });
+
+  it('a capital lookalike (Greek Ν for N) is found as well as a small one', async () => {
+    const { errors } = await read([sheet([header(), [undefined, undefined, '\u039dumber of contacts in the month', 1, 2, 3, 4, 5, 6]])]);
+    expect(errors[0]).toContain('U+039D GREEK CAPITAL LETTER NU at position 1 looks like "N"');
+  });
+});
+
+describe('validate --strict exits 1 and names the cell, for each of the five families', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'b4b-silent-'));
+  });
+
+  it.each([
+    [
+      'a month header typed as a number',
+      [sheet([headerWith('Jun-23', 45078), CONTACTS])],
+      "'B4B data set'!I2: a number (45078) where a month header was expected",
+    ],
+    ['merged cells over figures', [sheet([header(), CONTACTS, REFERRALS], ['H3:I3'])], "'B4B data set'!H3: the cells H3:I3 are merged over figures"],
+    [
+      'a repeated indicator',
+      [sheet([header(), CONTACTS, [undefined, undefined, 'Number of contacts in the month', 113, 1, 2, 3, 4, 5]])],
+      '\'B4B data set\'!C4: "Number of contacts in the month" is twice in the table',
+    ],
+    [
+      'a lookalike character',
+      [sheet([header(), [undefined, undefined, 'Number of cont\u0430cts in the month', 1, 2, 3, 4, 5, 6]])],
+      '\'B4B data set\'!C3: "Number of cont\u0430cts in the month" is not in the catalogue, but reads as "Number of contacts in the month"',
+    ],
+    [
+      'a bracketed forecast outturn',
+      [
+        sheet([header(), CONTACTS]),
+        {
+          name: 'Finance revenue',
+          rows: [
+            ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+            ['2023-10', 'Placements', 31500000, '(34180000)'],
+          ],
+        },
+      ],
+      '\'Finance revenue\'!D2: the forecast outturn "(34180000)" is read as -£34,180,000',
+    ],
+  ] as Array<[string, FixtureSheet[], string]>)('%s', async (what, sheets, expected) => {
+    const file = path.join(dir, `${what.replace(/\W+/g, '-')}.xlsx`);
+    await writeFile(file, await buildWorkbook(sheets));
+    const result = runCli(['validate', '--strict', file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`${path.basename(file)} › ${expected}`);
+  });
+});

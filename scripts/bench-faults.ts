@@ -82,14 +82,14 @@ async function runCase(kind: 'report' | 'validate', file: string): Promise<strin
       const text = formatFindingGroups(checked.findings, 'Findings', loaded.settings.limits.maxFindingsPerKind);
       return `read (${stages}): ${counts}; printed ${text.split('\n').length} lines in ${((performance.now() - t3) / 1000).toFixed(2)} s`;
     }
-    const [{ readRunConfig }, { produceReport }, { produceContext }, { layOut }] = await Promise.all([
+    const [{ readRunConfig, withDataset }, { produceReport }, { produceContext }, { layOut }] = await Promise.all([
       import('../src/inputs/run-inputs.js'),
       import('../src/produce/report.js'),
       import('../src/produce/context.js'),
       import('../src/layout/layout-threads.js'),
     ]);
     const config = await readRunConfig(loaded, [{ kind: 'report', name: 'performance' }]);
-    const inputs = { ...config, workbook: { file, sha256: '', dataset: checked.dataset, warnings: [] } };
+    const inputs = withDataset(config, checked.dataset);
     const output = await produceReport(inputs, { name: 'performance', month: '2023-10' }, produceContext(layOut));
     return `read (${stages}) and report (${((performance.now() - t3) / 1000).toFixed(2)} s): ${counts}; PDF ${(output.pdf.byteLength / 1024).toFixed(0)} KB`;
   } catch (error) {

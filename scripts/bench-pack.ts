@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { readRunConfig, withDataset } = await import('../src/inputs/run-inputs.js');
 const { producePack } = await import('../src/produce/pack.js');
 const { produceContext } = await import('../src/produce/context.js');
 const { layOut } = await import('../src/layout/layout-threads.js');
@@ -24,7 +24,7 @@ for (const run of [1, 2]) {
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const afterRead = performance.now();
   const config = await readRunConfig(loaded, [{ kind: 'pack', name: 'board' }]);
-  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  const inputs = withDataset(config, dataset);
   const output = await producePack(inputs, 'board', '2023-10', produceContext(layOut), { numberItemFiles: true });
   const end = performance.now();
   const t = output.timings;

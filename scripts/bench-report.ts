@@ -13,7 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 const t0 = performance.now();
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { readRunConfig, withDataset } = await import('../src/inputs/run-inputs.js');
 const { produceReport } = await import('../src/produce/report.js');
 const { produceContext } = await import('../src/produce/context.js');
 const { layOut } = await import('../src/layout/layout-threads.js');
@@ -33,7 +33,7 @@ for (let i = 0; i < runs; i++) {
   const start = performance.now();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const afterRead = performance.now();
-  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  const inputs = withDataset(config, dataset);
   const output = await produceReport(inputs, { name: 'performance', month: '2023-10' }, produceContext(layOut));
   const beforeWrite = performance.now();
   await writeFileAtomic(path.join(dir, 'performance-2023-10.pdf'), output.pdf);

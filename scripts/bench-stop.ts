@@ -47,7 +47,7 @@ for (const delay of [0, 250, 500, 1000, 1500, 2000]) {
 
 const { loadSettings } = await import('../src/config/settings.js');
 const { readWorkbookFile } = await import('../src/workbook/read-workbook-file.js');
-const { readRunConfig } = await import('../src/inputs/run-inputs.js');
+const { readRunConfig, withDataset } = await import('../src/inputs/run-inputs.js');
 const { producePack } = await import('../src/produce/pack.js');
 const { produceContext } = await import('../src/produce/context.js');
 const { layOut, startLayoutThreads, stopLayoutThreads } = await import('../src/layout/layout-threads.js');
@@ -59,7 +59,7 @@ for (const where of ['in the layout thread', 'in the main thread']) {
   histogram.enable();
   const { dataset } = await readWorkbookFile(loaded.paths.workbook, loaded.aliases, loaded.catalogue);
   const config = await readRunConfig(loaded, [{ kind: 'pack', name: 'board' }]);
-  const inputs = { ...config, workbook: { file: loaded.paths.workbook, sha256: '', dataset, warnings: [] } };
+  const inputs = withDataset(config, dataset);
   await producePack(inputs, 'board', '2023-10', produceContext(layOut), { numberItemFiles: true });
   histogram.disable();
   await stopLayoutThreads();

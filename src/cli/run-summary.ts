@@ -21,7 +21,8 @@ function statusOf(result: TargetResult): OutputStatus {
 /** The first line of why a set was not written (its skip reason, or its error's first line). */
 function reasonOf(result: TargetResult): string {
   const record = result.record;
-  if (record.outcome === 'skipped') return record.warnings[0] ?? 'skipped';
+  // The row names the report: its skip reason need not ("clinic-safeguarding was not produced for October 2023: ...").
+  if (record.outcome === 'skipped') return (record.warnings[0] ?? 'skipped').replace(/^\S+ was not produced for [^:]+: /, '');
   const text = record.error ?? '';
   const [first = '', second = ''] = text.split('\n');
   // A first line that ends in a colon introduces the lines after it: say the first of them too.
@@ -37,6 +38,21 @@ function shownPaths(result: TargetResult, cwd: string): string[] {
       : /-(public|restricted)\.pdf$/.test(o.path) && path.basename(path.dirname(o.path)) === month,
   );
   return shown.map((o) => path.relative(cwd, o.path) || o.path);
+}
+
+/** Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). */
+function wrap(text: string, width: number, max: number): string[] {
+  if (!Number.isFinite(width)) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.length <= max ? lines : [...lines.slice(0, max - 1), fitLine(lines.slice(max - 1).join(' '), width)];
 }
 
 export function changeLine(c: FigureChange): string {
@@ -61,16 +77,24 @@ export function summaryLines(result: RunResult, reporter: RunReporter, options: 
   const counts = new Map<OutputStatus, number>();
   for (const r of result.results) counts.set(statusOf(r), (counts.get(statusOf(r)) ?? 0) + 1);
   const said = (['written', 'skipped', 'refused', 'failed'] as const).filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
-  const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')} in ${(result.durationMs / 1000).toFixed(1)} s`];
+  // The month's folder once, then each output's file names in it.
+  const written = result.results.filter((r) => statusOf(r) === 'written').flatMap((r) => shownPaths(r, cwd));
+  const folders = [...new Set(written.map((p) => path.dirname(p)))];
+  const inFolder = folders.length === 1 ? ` in ${folders[0]}${path.sep}` : '';
+  const changed = result.results.filter((r) => r.record.changes !== undefined);
+  const total = changed.reduce((n, r) => n + (r.record.changes?.length ?? 0), 0);
+  const noChange = changed.length > 0 && total === 0 ? '; no figure changed since the last run' : '';
+  const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`];
   const nameWidth = Math.max(...result.results.map((r) => targetLabel(r.target).length), 10);
   for (const r of result.results) {
     const status = statusOf(r);
-    const detail = status === 'written' ? shownPaths(r, cwd).join('  ') : reasonOf(r);
-    lines.push(fitLine(`  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  ${detail}`, width));
+    const files = shownPaths(r, cwd).map((p) => (inFolder ? path.basename(p) : p));
+    const lead = `  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  `;
+    if (status === 'written') lines.push(fitLine(`${lead}${files.join(', ')}`, width));
+    // Why it was not written, whole (its advice is at the end): wrapped under the column, at most four lines.
+    else lines.push(...wrap(reasonOf(r), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
   }
-  const changed = result.results.filter((r) => r.record.changes !== undefined);
-  if (changed.length > 0) {
-    const total = changed.reduce((n, r) => n + (r.record.changes?.length ?? 0), 0);
+  if (total > 0) {
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
     const shown = changed.flatMap((r) => (r.record.changes ?? []).map((c) => ({ r, c }))).slice(0, 5);
     for (const { r, c } of shown) lines.push(fitLine(`  ${targetLabel(r.target)}: ${changeLine(c)}`, width));
@@ -78,7 +102,7 @@ export function summaryLines(result: RunResult, reporter: RunReporter, options: 
   }
   const warnings = [...reporter.warnings];
   if (warnings.length > 0) {
-    const max = options.maxWarnings ?? 8;
+    const max = options.maxWarnings ?? 6;
     const ids = result.results.filter((r) => r.record.warnings.length > 0).map((r) => r.record.id);
     lines.push(`Warnings (${warnings.length}, each said once${ids[0] ? `; "b4b-reports history --run ${ids[0]}" has them in full` : ''}):`);
     for (const [message, targets] of warnings.slice(0, max)) {

@@ -5,7 +5,7 @@ import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from '../dataset/types.js';
 import { ConfigFileError, UsageError, WorkbookError } from '../findings/errors.js';
-import { findingLinesPerKind, type Finding } from '../findings/finding.js';
+import { findingLinesPerKind, formatSource, type Finding } from '../findings/finding.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { glossarySchema, type Glossary } from '../pack/glossary.js';
 import { loadPacks } from '../pack/load-packs.js';
@@ -42,6 +42,8 @@ export interface WorkbookInput {
   sha256: string;
   dataset: Dataset;
   warnings: Finding[];
+  /** What the reader decided on the way, as configuration told it (a mistyped month header read as the month it names): recorded with the run. */
+  decisions: string[];
 }
 
 /** Everything a run needs, read once: what producing works from (src/produce/). */
@@ -192,7 +194,7 @@ export async function readRunWorkbook(
   onHash: (sha256: string) => void = () => undefined,
 ): Promise<WorkbookInput> {
   let hash = '';
-  const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits, (bytes) => {
+  const { dataset, findings, decisions } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits, (bytes) => {
     hash = sha256(bytes);
     onHash(hash);
   });
@@ -209,5 +211,16 @@ export async function readRunWorkbook(
         (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),
     );
   }
-  return { file, sha256: hash, dataset, warnings: findings.filter((f) => f.severity === 'warning') };
+  return {
+    file,
+    sha256: hash,
+    dataset,
+    warnings: findings.filter((f) => f.severity === 'warning'),
+    decisions: decisions.map((d) => `${formatSource(d.source)}: ${d.message}`),
+  };
+}
+
+/** A run's inputs from its configuration and a dataset already read and checked (benchmarks and tests that read it themselves). */
+export function withDataset(config: RunConfig, dataset: Dataset): RunInputs {
+  return { ...config, workbook: { file: dataset.file, sha256: '', dataset, warnings: [], decisions: [] } };
 }

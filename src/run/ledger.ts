@@ -58,6 +58,8 @@ export interface RunRecord {
   error?: string;
   outputs: Array<{ path: string; sha256: string }>;
   warnings: string[];
+  /** What the reader decided as configuration told it (a mistyped month header read as the month it names), each with its cell. */
+  decisions?: string[];
   /** How many warnings the run had, when the record keeps only the first LIMITS.warnings. */
   warningsTotal?: number;
   changes?: FigureChange[];
@@ -112,6 +114,7 @@ const recordSchema = z.looseObject({
   error: text.optional(),
   outputs: z.array(z.looseObject({ path: text, sha256: text })),
   warnings: z.array(text),
+  decisions: z.array(text).optional(),
   changes: z
     .array(z.looseObject({ where: text, indicator: text, month: text.optional(), what: text.optional(), cell: text.optional(), old: text, new: text }))
     .optional(),
@@ -159,6 +162,7 @@ export function boundRecord(record: RunRecord): RunRecord {
     ...(record.error !== undefined ? { error: cutText(record.error, LIMITS.error) } : {}),
     outputs: record.outputs.map((o) => ({ path: cut(o.path), sha256: o.sha256 })),
     warnings: record.warnings.slice(0, LIMITS.warnings).map(cut),
+    ...(record.decisions ? { decisions: record.decisions.slice(0, LIMITS.warnings).map(cut) } : {}),
     ...(record.delivery
       ? {
           delivery: record.delivery.map((d) => ({

@@ -50,6 +50,7 @@ async function readSnapshot(ledger: RunLedger, record: RunRecord | undefined): P
 export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: PublishContext): Promise<void> {
   // The workbook's own findings (as validate lists them) come first, then the documents'.
   record.warnings = [...ctx.workbook.warnings.map(formatFinding), ...set.warnings];
+  if (ctx.workbook.decisions.length > 0) record.decisions = ctx.workbook.decisions;
   if (ctx.strict && record.warnings.length > 0) {
     const listed = record.warnings.slice(0, STRICT_LISTED).map((w) => `  ${cutText(w)}`);
     throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${listed.join('\n')}`);

@@ -69,6 +69,7 @@ function runDetail(r: RunRecord, current: boolean): string[] {
     ...(r.error ? ['Error:', ...r.error.split('\n').map((l) => `  ${l}`)] : []),
     ...(r.outputs.length ? [`Files (${r.outputs.length}):`, ...r.outputs.map((o) => `  ${o.path}`)] : []),
     ...(r.warnings.length ? [`Warnings (${r.warningsTotal ?? r.warnings.length}):`, ...r.warnings.map((w) => `  ${w}`)] : []),
+    ...(r.decisions?.length ? [`Read as configuration says (${r.decisions.length}):`, ...r.decisions.map((d) => `  ${d}`)] : []),
     ...(r.changes ? [`Figures changed since the run before (${r.changesTotal ?? r.changes.length}):`, ...r.changes.map((c) => `  ${changeLine(c)}`)] : []),
     ...(r.delivery?.length
       ? ['E-mail:', ...r.delivery.map((d) => `  ${d.at ?? ''} ${d.list} (${d.variant}): ${d.status}${d.detail ? `: ${d.detail}` : ''}`.trimEnd())]

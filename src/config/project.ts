@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { B4BError } from '../findings/finding.js';
+import { UsageError } from '../findings/errors.js';
 
 /**
  * The package's own folder. It is also a project folder: the sample project (config/, templates/ and
@@ -46,10 +46,8 @@ function projectAt(dir: string, source: ProjectSource, named: string): ProjectCh
   const settingsFile = path.join(root, SETTINGS_IN_PROJECT);
   if (!isFile(settingsFile)) {
     const why = existsSync(root) ? `it has no ${SETTINGS_IN_PROJECT}` : 'it does not exist';
-    throw new B4BError(
+    throw new UsageError(
       `${named} names ${root} as the project folder, but ${why}. "b4b-reports init ${dir}" writes a project folder there (the sample workbook, config and templates).`,
-      [],
-      2,
     );
   }
   return { root, settingsFile, source };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import type { LoadedSettings } from '../config/settings.js';
+import { UsageError } from '../findings/errors.js';
 import { B4BError } from '../findings/finding.js';
 
 /** officer: every output, and may check workbooks and run. viewer: public outputs, history, schedule. */
@@ -105,11 +106,11 @@ export class UserStore {
 
   /** Adds (or, with `replace`, updates) a user; the file is written whole, readable by its owner only. */
   async add(name: string, role: Role, password: string, replace = false): Promise<'added' | 'replaced'> {
-    if (!USER_NAME.test(name)) throw new B4BError(`"${name}" is not a user name: use lower-case letters, digits, ".", "_" or "-" (at most 64)`, [], 2);
-    if (password.length < 10) throw new B4BError('the password is too short: use at least 10 characters', [], 2);
+    if (!USER_NAME.test(name)) throw new UsageError(`"${name}" is not a user name: use lower-case letters, digits, ".", "_" or "-" (at most 64)`);
+    if (password.length < 10) throw new UsageError('the password is too short: use at least 10 characters');
     const users = { ...(await this.users()) };
     const existed = Object.hasOwn(users, name);
-    if (existed && !replace) throw new B4BError(`${this.file}: there is already a user "${name}"; use --replace to change their role and password`, [], 1);
+    if (existed && !replace) throw new B4BError(`${this.file}: there is already a user "${name}"; use --replace to change their role and password`);
     users[name] = { role, password: await hashPassword(password) };
     await this.write(users);
     return existed ? 'replaced' : 'added';

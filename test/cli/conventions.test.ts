@@ -66,6 +66,26 @@ describe('command-line conventions', () => {
     expect(text).toEqual({ status: 1, stdout: '', stderr: `b4b-reports: ${settings}: cannot read the settings file: no such file\n` });
   });
 
+  it('--json prints one JSON object on every command that prints, and piped diagnostics are JSON lines and nothing else', () => {
+    const settings = ['--settings', project.settings];
+    expect(onlyJson(runCli(['catalogue', 'draft', '--json', ...settings]).stdout)).toMatchObject({ ok: true, drafts: [] });
+    expect(onlyJson(runCli(['user', 'list', '--json', ...settings]).stdout)).toMatchObject({ ok: true, users: [] });
+    expect(onlyJson(runCli(['history', '--json', ...settings]).stdout)).toMatchObject({ ok: true });
+    // A run that fails (no figures for the month) is one object too, with each output and the error.
+    const run = runCli(['run', '--month', '2024-02', '--report', 'performance', '--json', ...settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(run.status).toBe(1);
+    expect(onlyJson(run.stdout)).toMatchObject({
+      ok: false,
+      month: '2024-02',
+      outputs: [{ kind: 'report', name: 'performance', status: 'failed' }],
+      error: { code: 'workbook', exitCode: 1 },
+    });
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines)
+      expect(JSON.parse(line)).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) as unknown, message: expect.any(String) as unknown });
+  });
+
   it('an unknown option under --json is one JSON object too', () => {
     const result = runCli(['validate', '--json', '--frobnicate']);
     expect(result.status).toBe(2);

@@ -82,9 +82,11 @@ describe('b4b-reports serve', () => {
 
   it('serves the pages on loopback with the scheduler in the same process, to whoever opens the sign-in link it prints, and stops on SIGTERM', async () => {
     const project = await tempProject();
+    // As a service runs it: its log is JSON lines.
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--schedule', '--settings', project.settings], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, B4B_LOG_FORMAT: 'json' },
     });
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stderr = '';

@@ -20,7 +20,12 @@ export interface Child {
 
 /** The built program left running (schedule, serve): its stderr is its log. */
 export function startCli(args: string[]): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  // As a service runs it: its log is JSON lines.
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, B4B_LOG_FORMAT: 'json' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { done: new Promise((resolve) => child.on('close', resolve)), stderr: () => stderr, signal: (name) => child.kill(name) };

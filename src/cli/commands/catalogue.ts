@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
+import { writeJson } from '../outcome.js';
 
 export function registerCatalogue(program: Command): void {
   const catalogue = program.command('catalogue').description('Work with the indicator catalogue (config/indicators.yaml)');
@@ -13,10 +14,11 @@ export function registerCatalogue(program: Command): void {
       '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
         'Exits 1 when no indicator table could be read ("b4b-reports --help" lists every exit code).',
     )
+    .option('--json', 'print {"ok": true, "workbook": FILE, "drafts": [...]} (the draft entries as data)')
     .addOption(projectOption())
     .addOption(settingsOption())
     .addHelpText('after', `\n${PROJECT_HELP}`)
-    .action(async (workbookArg: string | undefined, options: ProjectOptions) => {
+    .action(async (workbookArg: string | undefined, options: ProjectOptions & { json?: boolean }) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
       const [{ readWorkbookFile }, { draftCatalogueEntries }, { stringify }] = await Promise.all([
@@ -30,6 +32,10 @@ export function registerCatalogue(program: Command): void {
         throw new B4BError(`no indicator table could be read from ${file}, so there is nothing to draft:\n${why.join('\n')}`);
       }
       const drafts = draftCatalogueEntries(dataset);
+      if (options.json) {
+        writeJson({ ok: true, workbook: file, drafts });
+        return;
+      }
       if (drafts.length === 0) {
         process.stderr.write(`Every indicator in ${file} is in the catalogue already; nothing to draft.\n`);
         return;

@@ -4,6 +4,7 @@ import type { LoadedSettings } from '../../config/settings.js';
 import { monthLongLabel } from '../../model/month.js';
 import { describeSkipped, RunLedger } from '../../run/ledger.js';
 import { createProgress } from '../../run/progress.js';
+import { logFormat } from '../log-format.js';
 import { UsageError } from '../../findings/errors.js';
 import { stopOnSignals } from '../../run/stop-signal.js';
 import type { ScheduleSettings } from '../../config/delivery.js';
@@ -47,7 +48,7 @@ export function registerSchedule(program: Command): void {
 
 /** `schedule --check`: the schedule, packs and lists checked as at start, then what each job will do, in words. */
 async function checkSchedule(loaded: LoadedSettings, options: ScheduleOptions): Promise<void> {
-  const progress = createProgress();
+  const progress = createProgress(process.stderr, logFormat() === 'json');
   const [{ configuredScheduler }, { scheduleOutlook, projectName }] = await Promise.all([
     import('../../schedule/configured-scheduler.js'),
     import('../../schedule/schedule-outlook.js'),
@@ -132,7 +133,7 @@ function checkReport(
 
 /** `schedule`: takes the one-scheduler lock, then runs until SIGTERM or SIGINT. */
 async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Promise<void> {
-  const progress = createProgress();
+  const progress = createProgress(process.stderr, logFormat() === 'json');
   // On SIGTERM or SIGINT a run under way records itself at once (see src/run/run.ts) and the scheduler
   // lets go of its lock and ends, within a second of the signal being handled.
   const held: { lock?: { releaseSync: () => void } } = {};

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { B4BError } from '../../findings/finding.js';
+import { UsageError } from '../../findings/errors.js';
 import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
+import { logFormat } from '../log-format.js';
 import type { PackScheduler } from '../../schedule/scheduler.js';
 import { DEFAULT_LIMITS } from '../../serve/limits.js';
 import { SignInLink } from '../../serve/sessions.js';
@@ -27,7 +28,7 @@ const MB = 1024 * 1024;
 function positive(option: string, value: string, integer: boolean): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new B4BError(`${option} "${value}" is not ${integer ? 'a whole number' : 'a number'} above 0`, [], 2);
+    throw new UsageError(`${option} "${value}" is not ${integer ? 'a whole number' : 'a number'} above 0`);
   }
   return n;
 }
@@ -56,7 +57,7 @@ export function registerServe(program: Command): void {
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new B4BError(`--port "${options.port}" is not a port number`, [], 2);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${options.port}" is not a port number`);
       const uploadBytes = Math.round(positive('--max-upload-mb', options.maxUploadMb, false) * MB);
       const maxUploads = positive('--max-uploads', options.maxUploads, true);
       const maxUploadsTotalBytes = Math.round(positive('--max-uploads-total-mb', options.maxUploadsTotalMb, false) * MB);
@@ -65,14 +66,12 @@ export function registerServe(program: Command): void {
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');
       if (userCount === 0 && !isLoopbackHost(options.host)) {
-        throw new B4BError(
+        throw new UsageError(
           `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
             'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.',
-          [],
-          2,
         );
       }
-      const progress = createProgress();
+      const progress = createProgress(process.stderr, logFormat() === 'json');
       // A run killed while it put its files in place is finished (or undone) before anyone is shown its month.
       await (await import('../../run/run.js')).recoverPublishing(loaded, progress);
       let scheduler: PackScheduler | undefined;

@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../../findings/errors.js';
+import { writeJson } from '../outcome.js';
 import { B4BError } from '../../findings/finding.js';
 import { defaultUsersFile, ROLES, UserStore, type Role } from '../../serve/users.js';
 import { loadProjectSettings, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
@@ -59,17 +61,15 @@ async function readPassword(name: string, options: UserOptions): Promise<string>
     const ways =
       `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
       `or in the environment variable ${PASSWORD_ENV}; nothing was written`;
-    throw new B4BError(
+    throw new UsageError(
       options.passwordStdin
         ? `no password was given: --password-stdin reads it from stdin, and stdin was empty. ${capitalise(ways)}`
         : `no password was given: "user add" asks for it on a terminal, and there is none here (stdin is not a terminal and was empty). ${capitalise(ways)}`,
-      [],
-      2,
     );
   }
   const first = await prompt('Password (at least 10 characters): ');
   const second = await prompt('The same password again: ');
-  if (first !== second) throw new B4BError('the two passwords differ; nothing was written', [], 1);
+  if (first !== second) throw new B4BError('the two passwords differ; nothing was written');
   return first;
 }
 
@@ -101,7 +101,7 @@ export function registerUser(program: Command): void {
       `\nThe password is stored as an scrypt hash with a salt of its own. For scripts:\n  printf '%s' "$PASSWORD" | b4b-reports user add alice --role officer --password-stdin\n  ${PASSWORD_ENV}=... b4b-reports user add alice --role officer`,
     )
     .action(async (name: string, options: UserOptions) => {
-      if (!ROLES.includes(options.role as Role)) throw new B4BError(`--role "${options.role}" is not a role; expected officer or viewer`, [], 2);
+      if (!ROLES.includes(options.role as Role)) throw new UsageError(`--role "${options.role}" is not a role; expected officer or viewer`);
       const users = await store(options);
       const password = await readPassword(name, options);
       const result = await users.add(name, options.role as Role, password, options.replace === true);
@@ -110,13 +110,19 @@ export function registerUser(program: Command): void {
 
   common(user.command('remove').description('Remove a user').argument('<name>', 'the user name')).action(async (name: string, options: UserOptions) => {
     const users = await store(options);
-    if (!(await users.remove(name))) throw new B4BError(`${users.file}: there is no user "${name}"`, [], 1);
+    if (!(await users.remove(name))) throw new B4BError(`${users.file}: there is no user "${name}"`);
     process.stdout.write(`Removed ${name} from ${users.file}\n`);
   });
 
-  common(user.command('list').description('List the users and their roles')).action(async (options: UserOptions) => {
+  common(
+    user.command('list').description('List the users and their roles').option('--json', 'print {"ok": true, "file": FILE, "users": [{name, role}]}'),
+  ).action(async (options: UserOptions & { json?: boolean }) => {
     const users = await store(options);
     const all = Object.entries(await users.users());
+    if (options.json) {
+      writeJson({ ok: true, file: users.file, users: all.map(([name, entry]) => ({ name, role: entry.role })) });
+      return;
+    }
     if (all.length === 0) process.stdout.write(`No users in ${users.file}.\n`);
     for (const [name, entry] of all) process.stdout.write(`${name}  ${entry.role}\n`);
   });

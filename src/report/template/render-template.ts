@@ -8,8 +8,6 @@ import { MONEY_KEY } from '../money.js';
 import { B4BError, type SourceRef } from '../../findings/finding.js';
 import { TemplateError } from '../../findings/errors.js';
 
-/** A template that cannot be used is a configuration error (exit 78, as src/config/read-config.ts). */
-const TEMPLATE_ERROR = 78;
 import { keyEntries, parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
 import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
 
@@ -79,17 +77,15 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   // The key's wording is the template's: {{#key}} one "Term: what it means" line each {{/key}}.
   hb.registerHelper('key', function (this: unknown, options: HashOptions) {
     if (typeof options.fn !== 'function') {
-      throw new B4BError(
+      throw new TemplateError(
         '{{key}} needs its wording: {{#key}}, one "Term: what it means" line each (RAG, Direction of travel, Trend, -), then {{/key}}; ' +
           "the package's templates/performance.hbs has the council's wording to copy",
-        [],
-        TEMPLATE_ERROR,
       );
     }
     try {
       return mark({ kind: 'key', entries: keyEntries(options.fn(this)) });
     } catch (cause) {
-      throw new B4BError(`the template cannot be used: ${(cause as Error).message}`, [], TEMPLATE_ERROR);
+      throw new TemplateError(`the template cannot be used: ${(cause as Error).message}`);
     }
   });
   hb.registerHelper('indicatorTable', function (this: unknown, options: HashOptions) {
@@ -242,11 +238,7 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   } catch (cause) {
     if (cause instanceof B4BError) throw cause;
     // A template's own mistake (a syntax error, an unknown helper): the template is configuration.
-    throw new B4BError(
-      `the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`,
-      [],
-      TEMPLATE_ERROR,
-    );
+    throw new TemplateError(`the template cannot be used: ${(cause instanceof Error ? cause.message : String(cause)).split('\n').slice(0, 4).join(' ')}`);
   }
   return parseTemplateText(output, markers, inline);
 }

@@ -7,7 +7,7 @@ import { drawChartPages } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
 import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
 import { renderPdf } from '../render/pdf-bytes.js';
-import { buildPdfDocument, chartPagesToFill, contentArea, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
+import { buildPdfDocument, chartPagesToFill, contentArea, type ChartFit, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
 
@@ -17,7 +17,16 @@ import type { Block } from '../report/template/blocks.js';
  * it is laid out.
  */
 export type LayoutTask =
-  | { kind: 'report'; blocks: Block[]; options: DocumentOptions }
+  | {
+      kind: 'report';
+      blocks: Block[];
+      options: DocumentOptions;
+      /**
+       * How the report's charts fill their pages, when another copy of the same report (another stamp
+       * and page numbers, which change nothing of its flow) has decided it: one layout instead of two.
+       */
+      chartFits?: Array<[number, ChartFit]>;
+    }
   | { kind: 'covering-report'; input: CoveringReportInput }
   | { kind: 'glossary'; input: GlossaryInput }
   | { kind: 'front-sheet'; input: FrontSheetInput }
@@ -30,6 +39,8 @@ export interface LaidOut {
   /** Time spent drawing charts and laying out, in milliseconds (where the task ran). */
   chartMs: number;
   layoutMs: number;
+  /** For a report: how its charts were made to fill their pages, for its other copies (see LayoutTask). */
+  chartFits?: Array<[number, ChartFit]>;
 }
 
 /** Lays out one document: task → PDF bytes. The same code runs in the calling thread and in a layout thread. */
@@ -39,6 +50,7 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
   const anchorPages = new Map<string, number>();
   let doc: Record<string, unknown> | undefined;
   let pdf: Uint8Array | undefined;
+  let chartFits: Array<[number, ChartFit]> | undefined;
   // The document's charts: pdfmake keeps a box of each chart's size, and the charts, drawn as the pages
   // of one PDF, go into the boxes once the document is laid out.
   const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
@@ -66,9 +78,15 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
         };
         return built;
       };
+      if (task.chartFits) {
+        chartFits = task.chartFits;
+        pdf = await renderPdf(build(new Map(task.chartFits)));
+        break;
+      }
       const first = await renderPdf(build());
       // Charts left alone at the top of a section's last page are laid out again to fill it.
       const chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+      chartFits = [...chartPages];
       pdf = chartPages.size > 0 ? await renderPdf(build(chartPages)) : first;
       break;
     }
@@ -98,5 +116,5 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
     );
     chartMs += performance.now() - begun;
   }
-  return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs };
+  return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs, ...(chartFits ? { chartFits } : {}) };
 }

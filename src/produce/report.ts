@@ -7,6 +7,7 @@ import { B4BError } from '../findings/finding.js';
 import { TemplateError } from '../findings/errors.js';
 import { reportHtml } from '../html/report-html.js';
 import type { RunInputs } from '../inputs/run-inputs.js';
+import type { LaidOut } from '../layout/layout-task.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
@@ -47,6 +48,8 @@ export interface ReportInput {
   name?: string;
   /** Work on the model done while the layout thread lays the document out (the HTML twin). */
   whileLayingOut?: (blocks: Block[], title: string) => void;
+  /** How the charts fill their pages, as another copy of the report decided (src/layout/layout-task.ts). */
+  chartFits?: LaidOut['chartFits'];
 }
 
 /** A printed value and the page of the document it is on (1 = the document's first page). */
@@ -64,6 +67,8 @@ export interface ReportDocument {
   /** Milliseconds spent in each stage. */
   timings: { model: number; charts: number; layout: number };
   html?: string;
+  /** How its charts fill their pages: its other copies (other stamps and page numbers) are laid out with it at once. */
+  chartFits?: LaidOut['chartFits'];
 }
 
 /** The title a reader sees in the window bar and bookmarks: the cover's title and month, else the report's title and month. */
@@ -86,7 +91,12 @@ export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 
   });
   const modelMs = performance.now() - started;
   const title = documentTitle(blocks, input.title, input.month);
-  const layingOut = ctx.layOut({ kind: 'report', blocks, options: { format: input.format, title, subject: input.title, author: input.council } });
+  const layingOut = ctx.layOut({
+    kind: 'report',
+    blocks,
+    options: { format: input.format, title, subject: input.title, author: input.council },
+    ...(input.chartFits ? { chartFits: input.chartFits } : {}),
+  });
   try {
     input.whileLayingOut?.(blocks, title);
   } finally {
@@ -106,6 +116,7 @@ export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 
     warnings: figures.warnings,
     printed,
     timings: { model: modelMs, charts: laidOut.chartMs, layout: laidOut.layoutMs },
+    ...(laidOut.chartFits ? { chartFits: laidOut.chartFits } : {}),
   };
 }
 
@@ -163,9 +174,16 @@ export async function produceReport(inputs: RunInputs, request: ReportRequest, c
   // template and its month, never on the pack around it), so the same report, month and agenda format
   // (stamp and page numbers) is the same document: the stand-alone report and a pack's copy with the
   // same stamp and numbers share one layout.
-  const document = await ctx.cache.document({ report: request.name, month: request.month, format }, () =>
-    layOutReport(inputs, report, { ...request, format }, ctx),
-  );
+  // Its stamp and page numbers change nothing of its flow, so the first copy's decision on how its
+  // charts fill their pages serves every other: each of them is laid out once, not twice.
+  const document = await ctx.cache.document({ report: request.name, month: request.month, format }, async () => {
+    let first: ReportDocument | undefined;
+    const chartFits = await ctx.cache.document({ chartFitsOf: request.name, month: request.month }, async () => {
+      first = await layOutReport(inputs, report, { ...request, format }, ctx);
+      return first.chartFits;
+    });
+    return first ?? layOutReport(inputs, report, { ...request, format, ...(chartFits ? { chartFits } : {}) }, ctx);
+  });
   // One figure per indicator and month within the report (a pack checks across its documents instead).
   if (request.inPack === true) return document;
   const placed = document.printed.map((f) => (f.page !== undefined ? { ...f, packPage: (format.firstPage ?? 1) + f.page - 1 } : f));
@@ -176,7 +194,7 @@ export async function produceReport(inputs: RunInputs, request: ReportRequest, c
 async function layOutReport(
   inputs: RunInputs,
   report: ReportSettings,
-  request: ReportRequest & { format: AgendaFormat },
+  request: ReportRequest & { format: AgendaFormat; chartFits?: LaidOut['chartFits'] },
   ctx: ProduceContext,
 ): Promise<ReportDocument> {
   const template = inputs.templates.get(request.name);
@@ -197,6 +215,7 @@ async function layOutReport(
         service: report.service ?? inputs.loaded.settings.service,
         format: request.format,
         name: request.name,
+        ...(request.chartFits ? { chartFits: request.chartFits } : {}),
         // An exempt report (finance) has no public HTML twin.
         ...(report.kind === 'finance'
           ? {}

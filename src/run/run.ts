@@ -12,7 +12,7 @@ import { produceContext, untimed, type LayOut, type StageTimer } from '../produc
 import { produceTargets } from '../produce/month.js';
 import { shownFiles } from '../produce/output-set.js';
 import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
-import { faultPoint } from './fault-points.js';
+import { faultHold, faultPoint } from './fault-points.js';
 import { LockLostError } from './file-lock.js';
 import { cutText, describeSkipped, newRunId, RunLedger, type RunRecord, type RunTrigger } from './ledger.js';
 import { cleanStaging, recoverSets } from './output-files.js';
@@ -247,6 +247,8 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         signal.throwIfAborted();
 
         const inputs: RunInputs = { ...config, workbook };
+        faultPoint('producing');
+        await faultHold('producing');
         const ctx = produceContext(deps.layOut, { timer, step: (message) => progress.step(message) });
         const produced = await produceTargets(
           inputs,

@@ -9,7 +9,7 @@ import { RunLedger, type RunRecord } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runLockPath } from '../../src/run/run-lock.js';
 import { runInProcess, runRequest } from '../fixtures/run-request.js';
-import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 /** A project whose e-mail goes to `port` on loopback, with short delivery time limits (seconds). */
 async function projectMailingTo(port: number): Promise<LoadedSettings> {
-  const project = await tempProject({
+  const project = await tinyProject({
     edit: (file, text) =>
       file === 'config/delivery.yaml'
         ? `${text.replace('host: localhost', 'host: 127.0.0.1').replace('port: 25', `port: ${port}`)}\ntimeouts:\n  connect: 2\n  greeting: 1\n  socket: 1\n  total: 4\n`

@@ -11,7 +11,7 @@ import { RunLedger } from '../../src/run/ledger.js';
 import { currentSet, recoverSets } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { runOne, runRequest } from '../fixtures/run-request.js';
 
@@ -34,26 +34,25 @@ async function stoppedState(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
 }
 
-/** Starts a pack run and kills it (SIGKILL) at `moment`: a fault point, or mid-render (while the pack is laid out). */
+/** Starts a pack run and kills it (SIGKILL) at `moment`, a fault point where it stopped itself (SIGSTOP). */
 async function killAt(args: string[], moment: string): Promise<void> {
-  const env = { ...process.env, ...(moment === 'mid-render' ? {} : { B4B_FAULT_STOP_AT: moment }) };
+  const env = { ...process.env, B4B_FAULT_STOP_AT: moment };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   for (let i = 0; ; i++) {
     if (i > 2400) throw new Error(`the run never reached ${moment}: ${stderr}`);
-    if (moment === 'mid-render' ? stderr.includes('pack panel: laying out') : await stoppedState(child.pid!)) break;
+    if (await stoppedState(child.pid!)) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  if (moment === 'mid-render') await new Promise((resolve) => setTimeout(resolve, 300));
   child.kill('SIGKILL');
   expect(await closed).toBeNull();
 }
 
 describe('a pack run killed with kill -9 at any moment, and a copy of its folder', () => {
   it('leaves a whole set, the old one or (once recorded and switched) the new one, and a readable ledger', { timeout: 240_000 }, async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--pack', 'panel', '--force', '--settings', project.settings];
     expect(runCli(args).status).toBe(0);
     const monthDir = path.join(project.output, '2023-10');
@@ -62,14 +61,12 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
     expect(Object.keys(original).sort()).toEqual([
       'panel-2023-10-public.pdf',
       'panel-2023-10-restricted.pdf',
-      'panel-html/item-10-covering-report.html',
-      'panel-html/item-10-glossary.html',
       'panel-html/item-10-performance.html',
       'panel-items/public/item-10.pdf',
       'panel-items/restricted/item-10.pdf',
     ]);
 
-    for (const moment of ['after-lock', 'mid-render', 'staged']) {
+    for (const moment of ['after-lock', 'producing', 'staged']) {
       await killAt(args, moment);
       expect(await visible(monthDir), `killed ${moment}: the previous set, whole`).toEqual(original);
       const { records, skipped } = await ledger.readAll();
@@ -135,7 +132,7 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
 
 describe('a run whose record cannot be written', () => {
   it('replaces nothing, and says so', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const request = runRequest({ kind: 'report', name: 'performance' });
     const first = await runOne(loaded, request, silentProgress);

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
@@ -10,16 +9,24 @@ import { PackScheduler } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
-import { sampleDataset } from '../fixtures/sample-report.js';
+import { tinyProject, tinyWorkbook, TINY_CONTACTS_OCTOBER } from '../fixtures/tiny-project.js';
 
 const BIN = path.join(ROOT, 'bin', 'b4b-reports.js');
 
-function start(args: string[]): { done: Promise<{ status: number | null; stderr: string }>; kill: () => void } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a run; `hold` keeps it at its documents, holding the month's lock, until it is signalled. */
+function start(
+  args: string[],
+  options: { hold?: boolean } = {},
+): { pid: number; done: Promise<{ status: number | null; stderr: string }>; signal: (name: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(options.hold ? { B4B_FAULT_HOLD_AT: 'producing' } : {}) },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const done = new Promise<{ status: number | null; stderr: string }>((resolve) => child.on('close', (status) => resolve({ status, stderr })));
-  return { done, kill: () => child.kill('SIGKILL') };
+  return { pid: child.pid ?? 0, done, signal: (name) => child.kill(name) };
 }
 
 async function monthFiles(dir: string): Promise<Record<string, Buffer>> {
@@ -30,17 +37,17 @@ async function monthFiles(dir: string): Promise<Record<string, Buffer>> {
 
 describe('a run killed in the middle', () => {
   it('leaves no partial PDF, and the previous pack intact', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
     expect(runCli(args).status).toBe(0);
     const monthDir = path.join(project.output, '2023-10');
     const before = await monthFiles(monthDir);
     expect(Object.keys(before).sort()).toEqual(['board-2023-10-public.pdf', 'board-2023-10-restricted.pdf']);
 
-    const run = start(args);
-    await lockHeld(project.output, 'month-2023-10');
-    await new Promise((resolve) => setTimeout(resolve, 400)); // inside the ~2-3 s of rendering that follow
-    run.kill();
+    // Killed while it makes its documents (held there, so the kill always finds it at work).
+    const run = start(args, { hold: true });
+    await lockHeld(project.output, 'month-2023-10', run.pid);
+    run.signal('SIGKILL');
     const { status } = await run.done;
     expect(status).toBeNull(); // killed, not finished
 
@@ -54,60 +61,56 @@ describe('a run killed in the middle', () => {
   });
 });
 
-/** Resolves once a run of `name` holds its lock (its owner file exists). */
-async function lockHeld(output: string, name: string): Promise<void> {
+/** Resolves once the process `pid` holds the lock `name` (its owner file names it: a stopped run's may still be there). */
+async function lockHeld(output: string, name: string, pid: number): Promise<void> {
   const file = path.join(output, '.locks', `${name}.run.lock`, 'owner.json');
-  for (let i = 0; i < 400; i++) {
-    if (
-      await stat(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
+  for (let i = 0; i < 2400; i++) {
+    const owner = await readFile(file, 'utf8').then(
+      (text) => JSON.parse(text) as { pid?: number },
+      () => undefined,
+    );
+    if (owner?.pid === pid) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`no run of ${name} took its lock`);
+  throw new Error(`process ${pid} never took the lock ${name}`);
 }
 
-describe('two runs of one pack at once', () => {
+describe('two runs of one month at once', () => {
   it('the second refuses with a clear message while the first runs; with --wait it waits its turn', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
-    const first = start(args);
-    await lockHeld(project.output, 'month-2023-10');
+    // The first holds the month's lock (held at its documents) while the second starts.
+    const first = start(args, { hold: true });
+    await lockHeld(project.output, 'month-2023-10', first.pid);
     const second = await start(args).done;
     expect(second.status).toBe(75);
     expect(second.stderr).toMatch(/another run of "month-2023-10" is in progress \(process \d+, started [^)]+\); this run was refused/);
-    expect((await first.done).status).toBe(0);
+    first.signal('SIGTERM');
+    expect((await first.done).status).toBe(143);
 
-    const third = start(args);
-    await lockHeld(project.output, 'month-2023-10');
+    // With --wait, a run waits while another holds the lock, then goes ahead.
+    const third = start(args, { hold: true });
+    await lockHeld(project.output, 'month-2023-10', third.pid);
     const fourth = start([...args, '--wait', '120']);
-    expect((await third.done).status).toBe(0);
+    // Still waiting: the third holds the lock and nothing has been recorded for the fourth.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await new RunLedger(project.ledger).read()).map((r) => r.outcome)).toEqual(['refused', 'failed']);
+    third.signal('SIGTERM');
+    expect((await third.done).status).toBe(143);
     expect((await fourth.done).status).toBe(0);
     const ledger = await new RunLedger(project.ledger).read();
-    expect(ledger.map((r) => r.outcome).sort()).toEqual(['refused', 'success', 'success', 'success']);
+    expect(ledger.map((r) => r.outcome)).toEqual(['refused', 'failed', 'failed', 'success']);
   });
 });
 
 describe('re-running a month', () => {
   it('refuses to replace without --force, and reports exactly the one figure that changed', async () => {
-    const project = await tempProject();
-    const original = path.join(project.root, 'b4b-original.xlsx');
+    const project = await tinyProject();
+    const original = project.workbook;
     const changed = path.join(project.root, 'b4b-changed.xlsx');
-    await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), original);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.readFile(original);
-    // Number of contacts in the month, October 2023, on the B4B data set sheet: 1922 becomes 1925.
-    const dataset = await sampleDataset();
-    const source = dataset.tables
-      .find((t) => t.sheet === 'B4B data set' && t.section === 'Right service right time')
-      ?.rows.find((r) => r.name === 'Number of contacts in the month')?.values['2023-10']?.source;
-    const cell = workbook.getWorksheet(source?.sheet ?? '')?.getCell(source?.cell ?? '');
-    expect(cell?.value).toBe(1922);
-    cell!.value = 1925;
-    await workbook.xlsx.writeFile(changed);
+    // Number of contacts in the month, October 2023: 1922 becomes 1925.
+    await writeFile(changed, await tinyWorkbook(1925));
+    const cell = TINY_CONTACTS_OCTOBER.cell;
 
     const base = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
     expect(runCli([...base, '--workbook', original]).status).toBe(0);
@@ -119,7 +122,7 @@ describe('re-running a month', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('Figures changed since the last run of October 2023: 1\n');
     expect(rerun.stderr).toContain(
-      `  report performance: Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${source?.cell} ('B4B data set' Right service right time)`,
+      `  report performance: Number of contacts in the month, Oct-23: 1922 → 1925  at 'B4B data set'!${cell} ('B4B data set' Right service right time)`,
     );
     const last = (await new RunLedger(project.ledger).read()).pop();
     expect(last?.changes).toEqual([
@@ -127,7 +130,7 @@ describe('re-running a month', () => {
         where: "'B4B data set' Right service right time",
         indicator: 'Number of contacts in the month',
         month: '2023-10',
-        cell: `'B4B data set'!${source?.cell}`,
+        cell: `'B4B data set'!${cell}`,
         old: '1922',
         new: '1925',
       },

@@ -9,7 +9,7 @@ import { RunLedger } from '../../src/run/ledger.js';
 import type { Progress } from '../../src/run/progress.js';
 import { runLockPath, withRunLock } from '../../src/run/run-lock.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { runOne, runRequest } from '../fixtures/run-request.js';
 
@@ -31,7 +31,7 @@ function blockFor(ms: number): void {
 describe('a lock held by a run whose event loop is blocked past the stale time', () => {
   it('stays held: a second run started meanwhile is refused, naming the live holder', async () => {
     process.env.B4B_LOCK_STALE_MS = STALE;
-    const project = await tempProject();
+    const project = await tinyProject();
     const result = await withRunLock(project.output, 'month-2023-10', 0, async (lock) => {
       // The second run starts while this one holds the lock, and tries it while this thread is blocked
       // for 7 stale times: only the heartbeat thread can keep the lock fresh.
@@ -61,7 +61,7 @@ describe('a lock held by a run whose event loop is blocked past the stale time',
 describe('a lock that is lost all the same', () => {
   it('aborts the run cleanly: a ledger record, exit code 75, and the previous outputs untouched', async () => {
     process.env.B4B_LOCK_STALE_MS = STALE;
-    const project = await tempProject();
+    const project = await tinyProject();
     const loaded = await loadSettings({ settingsFile: project.settings });
     const request = runRequest({ kind: 'report', name: 'performance' });
     const first = await runOne(loaded, request, silent());
@@ -93,7 +93,7 @@ describe('a lock that is lost all the same', () => {
 
 describe('a stale lock', () => {
   it('left by a dead process is taken over at once, and never named as the holder', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
@@ -107,7 +107,7 @@ describe('a stale lock', () => {
   });
 
   it('held by another host is refused while its heartbeat goes on, and taken over once none is seen for the stale time', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
     await writeFile(path.join(lockDir, 'owner.json'), JSON.stringify({ token: 't', pid: 4242, host: 'another-host', since: '2023-11-10T07:00:00Z' }));
@@ -130,7 +130,7 @@ describe('a stale lock', () => {
   });
 
   it('held by a live process on this host is never taken over, whatever its age: a clock step does not make it stale', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     await mkdir(lockDir, { recursive: true });
     const started = (await readFile(`/proc/${process.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ')[19];

@@ -4,22 +4,25 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
-/** Starts a run, sends `signal` once it is building, and returns its exit code and stderr. */
+/**
+ * Starts a run, sends `signal` while it is making its documents (held there by B4B_FAULT_HOLD_AT, so
+ * the signal always finds it at work, however quick the machine), and returns its exit code and stderr.
+ */
 async function stopWhileBuilding(args: string[], signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string }> {
   // As a service runs it: stderr not a terminal, so JSON lines.
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, B4B_LOG_FORMAT: 'json' },
+    env: { ...process.env, B4B_LOG_FORMAT: 'json', B4B_FAULT_HOLD_AT: 'producing' },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  for (let i = 0; !/"message":"(pack|report) \S+: (laying out|building)/.test(stderr); i++) {
-    if (i > 2400) throw new Error(`the run never started building: ${stderr}`);
+  for (let i = 0; !stderr.includes('held at producing'); i++) {
+    if (i > 2400) throw new Error(`the run never reached its documents: ${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill(signal);
@@ -28,7 +31,7 @@ async function stopWhileBuilding(args: string[], signal: NodeJS.Signals): Promis
 
 describe('SIGTERM and SIGINT during a run', () => {
   it('stop it: exit 143 or 130, the run recorded as stopped, the last good outputs unchanged', { timeout: 240_000 }, async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     const pack = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
     expect(runCli(pack).status).toBe(0);
     const file = path.join(project.output, '2023-10', 'board-2023-10-public.pdf');

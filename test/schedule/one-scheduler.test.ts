@@ -214,9 +214,17 @@ describe('two schedule processes started together', () => {
     const b = schedule(project.settings);
     const first = await Promise.race([a.done.then((code) => ({ code, loser: a, winner: b })), b.done.then((code) => ({ code, loser: b, winner: a }))]);
     expect(first.code).toBe(75);
-    expect(first.loser.stderr()).toMatch(
-      /^b4b-reports: another scheduler is running \("schedule", process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.\n$/,
-    );
+    // Its log is JSON lines too: the refusal is one line, with its exit code.
+    const refusal = first.loser.stderr().trim().split('\n');
+    expect(refusal).toHaveLength(1);
+    expect(JSON.parse(refusal[0] ?? '')).toMatchObject({
+      level: 'error',
+      code: 'busy',
+      exitCode: 75,
+      message: expect.stringMatching(
+        /^another scheduler is running \("schedule", process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. Stop the other one first, or start this one with --standby to take over when it stops\.$/,
+      ) as unknown,
+    });
     const { winner } = first;
     await until('the scheduler to start', () => winner.stderr().includes('next run'));
 

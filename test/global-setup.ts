@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Before the suite: build and bundle the CLI (its tests run the built program as a user does) and write the
+ * Before the suite: bundle the CLI (its tests run the built program as a user does) and write the
  * sample workbook from data/sample-source/ (the tests read it as the council's workbook).
  */
 export default function setup(): void {
@@ -11,7 +11,6 @@ export default function setup(): void {
   const run = (args: string[]): void => {
     execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   };
-  run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
   run([path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/bundle.ts']);
   run([path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/build-sample-workbook.ts']);
 }

@@ -93,15 +93,33 @@ export function normaliseHeader(text: string): string {
   return text.replace(/\u00a0/g, ' ').replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim().replace(/\.$/, '').toLowerCase();
 }
 
+/** An alias list as the reader matches it: its exact entries normalised, its /regex/ entries compiled (once per list). */
+interface CompiledAliases {
+  exact: Set<string>;
+  patterns: RegExp[];
+}
+const compiledAliases = new WeakMap<readonly string[], CompiledAliases>();
+
+function compileAliases(aliases: readonly string[]): CompiledAliases {
+  let compiled = compiledAliases.get(aliases);
+  if (!compiled) {
+    compiled = { exact: new Set(), patterns: [] };
+    for (const alias of aliases) {
+      const regex = /^\/(.*)\/([a-z]*)$/.exec(alias);
+      if (regex?.[1] !== undefined) compiled.patterns.push(new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`));
+      else compiled.exact.add(normaliseHeader(alias));
+    }
+    compiledAliases.set(aliases, compiled);
+  }
+  return compiled;
+}
+
 /** True when `text` is one of the aliases (exact after normalising, or matching a /regex/ entry). */
 export function matchesAlias(text: string, aliases: readonly string[]): boolean {
   const header = normaliseHeader(text);
   if (header === '') return false;
-  return aliases.some((alias) => {
-    const regex = /^\/(.*)\/([a-z]*)$/.exec(alias);
-    if (regex?.[1] !== undefined) return new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`).test(header);
-    return normaliseHeader(alias) === header;
-  });
+  const { exact, patterns } = compileAliases(aliases);
+  return exact.has(header) || patterns.some((pattern) => pattern.test(header));
 }
 
 /** A cell text that means "no figure": exact (ignoring case and spaces) or matching a /regex/ entry. */

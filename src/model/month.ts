@@ -79,10 +79,17 @@ export function addMonths(key: MonthKey, delta: number): MonthKey {
 
 /** "Oct-23", as the council's tables label their months. */
 export function monthLabel(key: MonthKey): string {
-  const [y, m] = key.split('-').map(Number) as [number, number];
-  const name = MONTHS[m - 1] ?? '???';
-  return `${name[0]?.toUpperCase()}${name.slice(1)}-${String(y % 100).padStart(2, '0')}`;
+  let label = labels.get(key);
+  if (label === undefined) {
+    const [y, m] = key.split('-').map(Number) as [number, number];
+    const name = MONTHS[m - 1] ?? '???';
+    label = `${name[0]?.toUpperCase()}${name.slice(1)}-${String(y % 100).padStart(2, '0')}`;
+    if (labels.size < 5000) labels.set(key, label);
+  }
+  return label;
 }
+/** Month labels made so far: the reader labels every figure it reads with its month. */
+const labels = new Map<MonthKey, string>();
 
 /** "October 2023". */
 export function monthLongLabel(key: MonthKey): string {
@@ -93,9 +100,13 @@ export function monthLongLabel(key: MonthKey): string {
 
 /** Months from `a` to `b` (positive when `b` is later). */
 export function monthsBetween(a: MonthKey, b: MonthKey): number {
-  const [ya, ma] = a.split('-').map(Number) as [number, number];
-  const [yb, mb] = b.split('-').map(Number) as [number, number];
-  return (yb - ya) * 12 + (mb - ma);
+  return monthOrdinal(b) - monthOrdinal(a);
+}
+
+/** Months since January of year 0. */
+function monthOrdinal(key: MonthKey): number {
+  const dash = key.indexOf('-');
+  return Number(key.slice(0, dash)) * 12 + Number(key.slice(dash + 1));
 }
 
 /** The financial year (April to March) a month falls in, by the year it starts: Oct 2018 → 2018. */

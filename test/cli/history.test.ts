@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../fixtures/run-cli.js';
-import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 
 describe('b4b-reports history', () => {
   it('lists each run in a short line with its outcome (and error below it); --run ID shows one in full; --json gives the ledger records', async () => {
-    const project = await tempProject();
+    // A project whose one report is read and laid out in a fraction of the sample's time: history is what is tested.
+    const project = await tinyProject({ withWarning: true });
     expect(runCli(['history', '--settings', project.settings]).stdout).toContain('No runs recorded yet');
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
     expect(runCli(args).status).toBe(0);
@@ -18,9 +19,9 @@ describe('b4b-reports history', () => {
     const id = / (\S+)$/.exec(listing[2] ?? '')?.[1] ?? '';
     const detail = runCli(['history', '--run', id, '--settings', project.settings]).stdout;
     expect(detail).toMatch(new RegExp(`^Run \\S+-${id}: report performance for Oct-23, on-demand\\n`));
-    expect(detail).toMatch(/\nWorkbook: b4b-sample\.xlsx \(SHA-256 [0-9a-f]{16}…\)/);
+    expect(detail).toMatch(/\nWorkbook: tiny\.xlsx \(SHA-256 [0-9a-f]{16}…\)/);
     expect(detail).toMatch(/\nFiles \(2\):\n {2}\S+performance-2023-10\.pdf\n {2}\S+performance-2023-10\.html\n/);
-    expect(detail).toMatch(/\nWarnings \(\d+\):\n {2}b4b-sample\.xlsx › /);
+    expect(detail).toMatch(/\nWarnings \(\d+\):\n {2}tiny\.xlsx › /);
     const unknown = runCli(['history', '--run', 'nonesuch', '--settings', project.settings]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('there is no run "nonesuch"');

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, fileSystemError } from '../../src/findings/errors.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 
 const NO_STACK = /\n\s+at /;
 const mounted: string[] = [];
@@ -37,7 +38,9 @@ const canMount = ((): boolean => {
 })();
 
 function setOutputDir(project: TempProject, value: string): Promise<void> {
-  return readFile(project.settings, 'utf8').then((text) => writeFile(project.settings, text.replace(/^outputDir: .*$/m, `outputDir: ${value}`)));
+  return readFile(project.settings, 'utf8').then((text) =>
+    writeFile(project.settings, /^outputDir: /m.test(text) ? text.replace(/^outputDir: .*$/m, `outputDir: ${value}`) : `${text}outputDir: ${value}\n`),
+  );
 }
 
 const runReport = (project: TempProject, extra: string[] = []) =>
@@ -45,7 +48,7 @@ const runReport = (project: TempProject, extra: string[] = []) =>
 
 describe('the output folder cannot be written', () => {
   it.runIf(canMount)('a full disk (a 64 KB tmpfs): exit 74, naming the output folder, no stack trace', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     await mkdir(project.output, { recursive: true });
     expect(mountTmpfs(project.output, 'size=64k')).toBe(true);
     const result = runReport(project);
@@ -57,7 +60,7 @@ describe('the output folder cannot be written', () => {
   });
 
   it.runIf(canMount)('a read-only file system (a read-only tmpfs; as root chmod would not stop a write): exit 73, naming the folder', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     await mkdir(project.output, { recursive: true });
     expect(mountTmpfs(project.output, 'ro,size=64k')).toBe(true);
     const result = runReport(project);
@@ -71,7 +74,7 @@ describe('the output folder cannot be written', () => {
   });
 
   it('an output folder whose parent is a file: exit 73 (works for any user, root included)', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     await writeFile(path.join(project.root, 'blocker'), 'a file where a folder should be\n');
     await setOutputDir(project, 'blocker/output');
     const result = runReport(project);
@@ -83,7 +86,7 @@ describe('the output folder cannot be written', () => {
   });
 
   it('a missing output folder is made', async () => {
-    const project = await tempProject();
+    const project = await tinyProject();
     await setOutputDir(project, 'not/yet/there');
     const result = runReport(project);
     expect(result.status).toBe(0);

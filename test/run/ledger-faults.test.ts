@@ -112,7 +112,7 @@ describe('the ledger is rotated', () => {
 describe('appends from several processes at once', () => {
   it('never interleave: 4 processes x 25 records of 20 KB each give 100 whole records', async () => {
     const ledger = await tempLedger();
-    const module = pathToFileURL(path.join(ROOT, 'dist', 'run', 'ledger.js')).href;
+    const module = pathToFileURL(path.join(ROOT, 'src', 'run', 'ledger.ts')).href;
     const script = `
       const { RunLedger } = await import(${JSON.stringify(module)});
       const ledger = new RunLedger(${JSON.stringify(ledger.file)});
@@ -123,7 +123,7 @@ describe('appends from several processes at once', () => {
       ['a', 'b', 'c', 'd'].map(
         (name) =>
           new Promise<void>((resolve, reject) => {
-            const child = spawn(process.execPath, ['--input-type=module', '-e', script, name], { stdio: 'inherit' });
+            const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, name], { cwd: ROOT, stdio: 'inherit' });
             child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${name} exited ${code}`))));
           }),
       ),

@@ -2,51 +2,35 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import type { RunRequest } from '../../src/run/run.js';
 import { runOne } from '../fixtures/run-request.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
+import { smtpServer } from '../fixtures/smtp-server.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 /** A real SMTP server on this machine's loopback, started by the test, keeping what it receives. */
-let server: SMTPServer;
-let received: ParsedMail[] = [];
+let server: { port: number; close: () => Promise<void> };
+const received: ParsedMail[] = [];
 let loaded: LoadedSettings;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  server = await smtpServer(received);
   const project = await tempProject({
-    edit: (file, text) => (file === 'config/delivery.yaml' ? text.replace('host: localhost', 'host: 127.0.0.1').replace('port: 25', `port: ${port}`) : text),
+    edit: (file, text) =>
+      file === 'config/delivery.yaml' ? text.replace('host: localhost', 'host: 127.0.0.1').replace('port: 25', `port: ${server.port}`) : text,
   });
   loaded = await loadSettings({ settingsFile: project.settings });
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
-  received = [];
+  received.length = 0;
 });
 
 // Each run is a slot of its own: a slot that has run once is refused (it runs once).

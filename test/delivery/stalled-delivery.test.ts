@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDeliverySettings, loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import { deliverPending } from '../../src/run/deliver.js';
@@ -9,6 +8,7 @@ import { RunLedger, type RunRecord } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runLockPath } from '../../src/run/run-lock.js';
 import { runInProcess, runRequest } from '../fixtures/run-request.js';
+import { smtpServer as startSmtpServer } from '../fixtures/smtp-server.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -42,24 +42,11 @@ async function silentServer(onConnection: () => void): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A real SMTP server keeping what it receives; `stallData` takes the message and never answers it. */
-async function smtpServer(received: ParsedMail[], options: { stallData?: boolean } = {}): Promise<{ port: number; server: SMTPServer }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          if (!options.stallData) callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { port: (server.server.address() as AddressInfo).port, server };
+/** A real SMTP server (test/fixtures/smtp-server.ts), closed after the test. */
+async function smtpServer(received: ParsedMail[], options: { stallData?: boolean } = {}): Promise<{ port: number }> {
+  const server = await startSmtpServer(received, options);
+  closers.push(server.close);
+  return server;
 }
 
 const board = (slot: string) =>

@@ -3,12 +3,12 @@ import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
 import { B4BError, formatFinding } from '../findings/finding.js';
 import { monthLabel, monthLongLabel } from '../model/month.js';
 import type { FigureChange } from '../run/ledger.js';
+import { targetLabel } from '../model/target.js';
 import type { RunResult, TargetResult } from '../run/run.js';
 import { describeFailure } from './outcome.js';
 import { fitLine, type RunReporter } from './log-format.js';
 
 /** "report performance", "pack board". */
-const targetLabel = (target: { kind: string; name: string }): string => `${target.kind} ${target.name}`;
 
 /** How an output set ended, as the summary says it. */
 export type OutputStatus = 'written' | 'skipped' | 'failed' | 'refused';

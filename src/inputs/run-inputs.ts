@@ -7,17 +7,12 @@ import type { Dataset } from '../dataset/types.js';
 import { ConfigFileError, UsageError, WorkbookError } from '../findings/errors.js';
 import { findingLinesPerKind, formatSource, type Finding } from '../findings/finding.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
+import type { RunTarget } from '../model/target.js';
 import { glossarySchema, type Glossary } from '../pack/glossary.js';
 import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type CoveringReport, type PackSettings } from '../pack/pack-settings.js';
 import { ALL_TABLES_REPORT } from '../report/all-tables.js';
 import { readRegularFile, readWorkbookFile } from '../workbook/read-workbook-file.js';
-
-/** A report or pack a run produces. */
-export interface RunTarget {
-  kind: 'report' | 'pack';
-  name: string;
-}
 
 /**
  * Everything a run reads besides the workbook, each file once: the settings (with the catalogue,

@@ -1,4 +1,5 @@
-import type { RunInputs, RunTarget } from '../inputs/run-inputs.js';
+import { type RunInputs } from '../inputs/run-inputs.js';
+import { targetInWords, type RunTarget } from '../model/target.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { ProduceContext } from './context.js';
@@ -32,10 +33,6 @@ export function skipReason(inputs: RunInputs, target: RunTarget, month: MonthKey
   }
 }
 
-function targetLabel(target: RunTarget): string {
-  return target.kind === 'pack' ? `the ${target.name} pack` : `the ${target.name} report`;
-}
-
 /**
  * One figure per indicator and month across a run's outputs: every indicator and month that two
  * output sets print differently (each set already checks itself). Each disagreement becomes a warning
@@ -44,7 +41,7 @@ function targetLabel(target: RunTarget): string {
 export function checkAcrossOutputs(sets: OutputSet[]): void {
   if (sets.length < 2) return;
   const figures: Array<PackFigure & { set: number }> = sets.flatMap((set, index) =>
-    set.printed.map((f) => ({ ...f, document: `${targetLabel(set.target)} (${f.document})`, set: index })),
+    set.printed.map((f) => ({ ...f, document: `${targetInWords(set.target)} (${f.document})`, set: index })),
   );
   for (const disagreement of packDisagreements(figures)) {
     const values = disagreement.values as Array<PackFigure & { set: number }>;

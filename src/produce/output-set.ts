@@ -1,4 +1,4 @@
-import type { RunTarget } from '../inputs/run-inputs.js';
+import type { RunTarget } from '../model/target.js';
 import type { MonthKey } from '../model/month.js';
 import type { PrintedFigure } from '../report/printed-figures.js';
 

@@ -174,11 +174,22 @@ function escapeXml(text: string): string {
  */
 export function chartSvg(model: ChartModel, size: ChartSize, idPrefix: string): string {
   const svg = drawnSvgs.get(JSON.stringify([model, size]), () => drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8')));
+  // cairo numbers its surfaces and glyphs across the whole process ("surface193"), so the same chart
+  // would differ between runs that drew other charts first: each id is renumbered in its order here.
+  const ids = new Map<string, string>();
+  const renamed = (id: string): string => {
+    let name = ids.get(id);
+    if (name === undefined) {
+      name = `${idPrefix}-${ids.size + 1}`;
+      ids.set(id, name);
+    }
+    return name;
+  };
   const body = svg
     .replace(/^<\?xml[^>]*>\s*/, '')
-    .replace(/\bid="([^"]+)"/g, `id="${idPrefix}-$1"`)
-    .replace(/href="#([^"]+)"/g, `href="#${idPrefix}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${idPrefix}-$1)`);
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${renamed(id)}"`)
+    .replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${renamed(id)}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${renamed(id)})`);
   const open = /^<svg\b[^>]*>/.exec(body);
   if (!open) throw new Error(`the chart "${model.title}" was not drawn as SVG`);
   const root = open[0]

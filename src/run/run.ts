@@ -6,20 +6,22 @@ import type { DeliverySettings } from '../config/delivery.js';
 import type { DeliveryRequest, PlannedDelivery } from '../delivery/plan-delivery.js';
 import { BusyError, fileSystemError, UsageError } from '../findings/errors.js';
 import { B4BError, findingLinesPerKind, type Finding } from '../findings/finding.js';
-import { readRunConfig, readRunWorkbook, type RunInputs, type RunTarget } from '../inputs/run-inputs.js';
+import { readRunConfig, readRunWorkbook, type RunInputs, type WorkbookInput } from '../inputs/run-inputs.js';
+import { targetLabel, type RunTarget } from '../model/target.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { produceContext, untimed, type LayOut, type StageTimer } from '../produce/context.js';
-import { produceTargets } from '../produce/month.js';
+import { produceTargets, type Produced } from '../produce/month.js';
 import { shownFiles } from '../produce/output-set.js';
 import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
 import { faultHold, faultPoint } from './fault-points.js';
-import { LockLostError } from './file-lock.js';
-import { cutText, describeSkipped, newRunId, RunLedger, type RunRecord, type RunTrigger } from './ledger.js';
+import { LockLostError, type HeldLock } from './file-lock.js';
+import { cutText, describeSkipped, RunLedger, type LedgerContents, type RunRecord, type RunTrigger } from './ledger.js';
 import { cleanStaging, recoverSets } from './output-files.js';
 import type { Progress } from './progress.js';
 import { publishOutputSet } from './publish.js';
 import { withRunLock } from './run-lock.js';
-import { RunStoppedError } from './stop-signal.js';
+import { errorText, RunRecords, type TargetResult } from './run-records.js';
+import { RunStoppedError, untilStopped } from './stop-signal.js';
 
 /** What to run: the targets named (`--report`, `--pack`, a scheduled pack), or everything configured for the month. */
 export interface RunRequest {
@@ -45,12 +47,7 @@ export interface RunRequest {
   signal?: AbortSignal;
 }
 
-/** How one target of a run ended: its ledger record, and the error when it was not written. */
-export interface TargetResult {
-  target: RunTarget;
-  record: RunRecord;
-  error?: unknown;
-}
+export type { TargetResult } from './run-records.js';
 
 export interface RunResult {
   month: MonthKey;
@@ -80,11 +77,6 @@ export function monthLockName(month: MonthKey): string {
   return `month-${month}`;
 }
 
-export function targetLabel(target: RunTarget): string {
-  return `${target.kind} ${target.name}`;
-}
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const firstLine = (error: unknown): string => errorText(error).split('\n')[0] ?? '';
 
 /**
@@ -100,240 +92,207 @@ const firstLine = (error: unknown): string => errorText(error).split('\n')[0] ??
  * anything is recorded.
  */
 export async function runMonth(loaded: LoadedSettings, request: RunRequest, progress: Progress, deps: RunDeps): Promise<RunResult> {
-  const now = deps.now ?? (() => new Date());
-  const timer = deps.timer ?? untimed;
-  const clock = performance.now();
+  const started = performance.now();
   const ledger = new RunLedger(loaded.paths.ledger);
-  const workbookFile = path.resolve(request.workbook ?? loaded.paths.workbook);
-  const month = request.month;
+  const recordsOf = (targets: RunTarget[]): RunRecords => runRecords(loaded, request, ledger, progress, deps, targets);
 
-  const newRecord = (target: RunTarget): RunRecord => {
-    const started = now();
-    return {
-      id: newRunId(started),
-      target,
-      month,
-      trigger: request.trigger,
-      ...(request.job !== undefined ? { job: request.job } : {}),
-      ...(request.slot !== undefined ? { slot: request.slot } : {}),
-      startedAt: started.toISOString(),
-      finishedAt: started.toISOString(),
-      durationMs: 0,
-      workbook: { path: workbookFile },
-      outcome: 'failed',
-      outputs: [],
-      warnings: [],
-    };
-  };
-  const finish = (record: RunRecord): void => {
-    record.finishedAt = now().toISOString();
-    record.durationMs = Math.round(performance.now() - clock);
-  };
-
-  let config: Awaited<ReturnType<typeof readRunConfig>>;
-  try {
-    config = await readRunConfig(loaded, request.targets);
-  } catch (error) {
+  const config = await readRunConfig(loaded, request.targets).catch(async (error: unknown) => {
     // A configuration that cannot be read fails each target named (a name the settings lack is the user's typing, not a run).
-    if (!(error instanceof UsageError) && request.targets !== 'all') {
-      for (const target of request.targets) {
-        const record = newRecord(target);
-        record.error = errorText(error);
-        await ledger.append(record).catch(() => undefined);
-      }
-    }
+    if (!(error instanceof UsageError) && request.targets !== 'all') await recordsOf(request.targets).recordRest('failed', error);
     throw error;
-  }
+  });
   deps.configured?.();
-  const results: TargetResult[] = config.targets.map((target) => ({ target, record: newRecord(target) }));
-  const recorded = new Set<RunRecord>();
-  const record = async (result: TargetResult, outcome: RunRecord['outcome'], error?: unknown): Promise<void> => {
-    if (recorded.has(result.record)) return;
-    recorded.add(result.record);
-    result.record.outcome = outcome;
-    if (error !== undefined) {
-      result.error = error;
-      result.record.error = error instanceof LockLostError ? `${error.message}; nothing was replaced` : errorText(error);
-    }
-    finish(result.record);
-    try {
-      await ledger.append(result.record);
-    } catch (cause) {
-      progress.error(`the run of ${targetLabel(result.target)} could not be recorded in the ledger ${ledger.file}: ${cutText((cause as Error).message)}`);
-    }
-  };
-
-  // A stop signal is recorded at once, synchronously, while the signal is being handled: the layout
-  // thread may be busy for seconds, and the process exits right after (see stop-signal.ts).
-  const onStop = (): void => {
-    for (const result of results) {
-      if (recorded.has(result.record)) continue;
-      recorded.add(result.record);
-      result.record.outcome = 'failed';
-      result.record.error = (request.signal?.reason as Error | undefined)?.message ?? 'the run was stopped';
-      delete result.record.set;
-      finish(result.record);
-      try {
-        ledger.appendSync(result.record);
-      } catch (cause) {
-        progress.error(`the run could not be recorded in the ledger ${ledger.file}: ${cutText((cause as Error).message)}`);
-      }
-    }
-  };
+  const run: MonthRun = { loaded, request, progress, ledger, records: recordsOf(config.targets), timer: deps.timer ?? untimed };
+  const onStop = (): void => run.records.recordStopped(request.signal?.reason);
   request.signal?.addEventListener('abort', onStop, { once: true });
-
-  // Delivery is planned before any work: a restricted pack addressed to a public list is refused here.
-  const planned = new Map<TargetResult, PlannedDelivery[]>();
-  let deliverySettings: DeliverySettings | undefined;
+  let deliveries: Deliveries | undefined;
   let workbookWarnings: Finding[] = [];
   try {
-    if (request.deliver) {
-      deliverySettings = await loadDeliverySettings(loaded);
-      const { planDelivery } = await import('../delivery/plan-delivery.js');
-      for (const result of results) {
-        if (result.target.kind === 'pack') planned.set(result, planDelivery(request.deliver, deliverySettings, result.target.name));
-      }
-    }
-    await withRunLock(loaded.paths.outputDir, monthLockName(month), request.waitMs, async (lock) => {
-      const signal = request.signal ? AbortSignal.any([lock.signal, request.signal]) : lock.signal;
-      // A lost lock or a stop signal ends the run at once, even while a step is still awaiting.
-      const stopped = new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason as Error);
-        signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-      });
-      stopped.catch(() => undefined);
-      const work = async (): Promise<void> => {
-        faultPoint('after-lock');
-        await cleanStaging(loaded.paths.outputDir);
-        const names = results.map((r) => targetLabel(r.target)).join(', ');
-        progress.step(`Starting ${monthLongLabel(month)}: ${names}`, { runs: results.map((r) => r.record.id), trigger: request.trigger });
-        const history = await ledger.readAll();
-        if (history.skipped.length > 0) progress.warn(describeSkipped(history.skipped), { skippedLines: history.skipped.length });
-        // A run of this month killed while it put its files in place is finished first (or undone, if it was never recorded).
-        for (const line of await recoverSets(loaded.paths.outputDir, `${month}/`, recordedSet(history.records))) progress.warn(line);
-
-        // A slot runs once: asked again under the month's lock, so two schedulers that fire together cannot both run it.
-        if (request.job !== undefined && request.slot !== undefined) {
-          const done = history.records.find((r) => r.job === request.job && r.slot === request.slot && r.outcome !== 'refused');
-          if (done) throw new BusyError(`the ${request.slot} slot of the job "${request.job}" has already run (run ${done.id}); it runs once`);
-        }
-
-        // Outputs that exist are replaced only with --force, and a target that would replace them is refused before any work.
-        const toProduce: TargetResult[] = [];
-        for (const result of results) {
-          const existing = request.force ? undefined : await firstExisting(loaded.paths.outputDir, shownFiles(result.target, month));
-          if (existing === undefined) toProduce.push(result);
-          else
-            await record(
-              result,
-              'refused',
-              new B4BError(
-                `${path.relative(process.cwd(), existing) || existing} already exists; nothing was replaced. ` +
-                  `Use --force to re-run ${monthLongLabel(month)} and replace it.`,
-              ),
-            );
-        }
+    if (request.deliver) deliveries = { settings: await loadDeliverySettings(loaded), planned: new Map() };
+    await planDeliveries(run, deliveries); // a refusal here still sends the failure notice
+    await withRunLock(loaded.paths.outputDir, monthLockName(request.month), request.waitMs, (lock) =>
+      untilStopped([lock.signal, request.signal], async (signal) => {
+        const history = await prepareMonth(run);
+        const toProduce = await refuseExisting(run);
         if (toProduce.length === 0) return;
-
-        progress.step(`Reading ${path.basename(workbookFile)}`);
-        const workbook = await timer.timed('read', () =>
-          readRunWorkbook(loaded, workbookFile, month, (sha) => {
-            for (const result of results) result.record.workbook.sha256 = sha;
-          }),
-        );
+        const workbook = await readWorkbook(run);
         workbookWarnings = workbook.warnings;
-        // The workbook's own warnings, once for the run (every set's record keeps them).
-        for (const line of findingLinesPerKind(workbook.warnings, loaded.settings.limits.maxFindingsPerKind, '')) progress.warn(cutText(line));
         signal.throwIfAborted();
-
-        const inputs: RunInputs = { ...config, workbook };
-        faultPoint('producing');
-        await faultHold('producing');
-        const ctx = produceContext(deps.layOut, { timer, step: (message) => progress.step(message) });
-        const produced = await produceTargets(
-          inputs,
-          toProduce.map((r) => r.target),
-          month,
-          ctx,
-          { numberItemFiles: request.numberItemFiles, skipClinics: request.targets === 'all' },
-        );
+        const produced = await produce(run, { ...config, workbook }, toProduce, deps.layOut);
         signal.throwIfAborted();
-
         for (const [i, outcome] of produced.entries()) {
-          const result = toProduce[i] as TargetResult;
-          const label = targetLabel(result.target);
-          if (outcome.outcome === 'skipped') {
-            progress.warn(outcome.reason, { target: label });
-            result.record.warnings = [outcome.reason];
-            if (request.strict) await record(result, 'failed', new B4BError(`--strict: ${outcome.reason}`));
-            else await record(result, 'skipped');
-            continue;
-          }
-          if (outcome.outcome === 'failed') {
-            progress.error(firstLine(outcome.error), { target: label });
-            await record(result, 'failed', outcome.error);
-            continue;
-          }
-          for (const warning of outcome.set.warnings) progress.warn(cutText(warning), { target: label });
-          // The pack's e-mails are queued in its record (the outbox), and sent once the lock is released.
-          const plans = planned.get(result);
-          if (plans) result.record.delivery = queuedDelivery(plans);
-          try {
-            await publishOutputSet(outcome.set, result.record, {
-              outputDir: loaded.paths.outputDir,
-              ledger,
-              history,
-              workbook,
-              lock,
-              strict: request.strict,
-              timer,
-              signal,
-              finish,
-            });
-            recorded.add(result.record);
-            const changes = result.record.changes;
-            progress.step(
-              `${label}: written (${outcome.set.files.length} file(s))` +
-                (changes ? `; ${changes.length} figure(s) changed since the last run of ${monthLongLabel(month)}` : ''),
-            );
-          } catch (error) {
-            delete result.record.delivery;
-            if (signal.aborted) throw error;
-            const typed = fileSystemError(error, { folder: loaded.paths.outputDir }) ?? error;
-            progress.error(firstLine(typed), { target: label });
-            await record(result, 'failed', typed);
-          }
+          await publishOutcome(run, toProduce[i] as TargetResult, outcome, { workbook, history, lock, signal, deliveries });
         }
-      };
-      const running = work();
-      running.catch(() => undefined); // if the stop wins the race, the abandoned work must not surface as unhandled
-      await Promise.race([running, stopped]);
-    });
+      }),
+    );
   } catch (thrown) {
     // The whole run refused (the lock, a slot already run), stopped, or failed before its sets (the
-    // workbook): every target not yet recorded is recorded with it.
-    // A lost lock is a refusal the user can act on (run again, exit 75), of a run that had started: it failed.
+    // workbook): every target not yet recorded is recorded with it. A lost lock is a refusal the user
+    // can act on (run again, exit 75), of a run that had started: it failed.
     const lost = thrown instanceof LockLostError;
     const error = lost ? new BusyError(`${thrown.message}; nothing was replaced`) : (fileSystemError(thrown, { folder: loaded.paths.outputDir }) ?? thrown);
-    for (const result of results) await record(result, error instanceof BusyError && !lost ? 'refused' : 'failed', error);
+    await run.records.recordRest(error instanceof BusyError && !lost ? 'refused' : 'failed', error);
   } finally {
     request.signal?.removeEventListener('abort', onStop);
   }
+  const delivery = await deliverPublished(run, deliveries);
+  return { month: request.month, results: run.records.results, workbookWarnings, delivery, durationMs: Math.round(performance.now() - started) };
+}
 
-  // Delivered after publishing and outside the month's lock, from what was recorded: a stalled mail
-  // server never holds the month, and a pack is never mailed that its record calls failed.
-  const stoppedByUser = results.some((r) => r.error instanceof RunStoppedError);
-  const delivery =
-    deliverySettings && !stoppedByUser
-      ? await deliverRun(
-          deliverySettings,
-          ledger,
-          results.filter((r) => r.target.kind === 'pack' && r.record.outcome !== 'refused'),
-          progress,
-          request.signal,
-        )
-      : [];
-  return { month, results, workbookWarnings, delivery, durationMs: Math.round(performance.now() - clock) };
+/** What the steps of one run share. */
+interface MonthRun {
+  loaded: LoadedSettings;
+  request: RunRequest;
+  progress: Progress;
+  ledger: RunLedger;
+  records: RunRecords;
+  timer: StageTimer;
+}
+
+/** The run's records, one per target, each with what every record of the run shares. */
+function runRecords(loaded: LoadedSettings, request: RunRequest, ledger: RunLedger, progress: Progress, deps: RunDeps, targets: RunTarget[]): RunRecords {
+  const { month, trigger, job, slot } = request;
+  return new RunRecords(
+    {
+      ...{ ledger, month, trigger, progress },
+      ...(job !== undefined ? { job } : {}),
+      ...(slot !== undefined ? { slot } : {}),
+      workbookFile: path.resolve(request.workbook ?? loaded.paths.workbook),
+      now: deps.now ?? (() => new Date()),
+    },
+    targets,
+  );
+}
+
+/** Produces the targets not refused, in src/produce/ (no file system): one outcome each, in their order. */
+async function produce({ request, progress, timer }: MonthRun, inputs: RunInputs, toProduce: TargetResult[], layOut: LayOut): Promise<Produced[]> {
+  faultPoint('producing');
+  await faultHold('producing');
+  const ctx = produceContext(layOut, { timer, step: (message) => progress.step(message) });
+  const targets = toProduce.map((r) => r.target);
+  return produceTargets(inputs, targets, request.month, ctx, { numberItemFiles: request.numberItemFiles, skipClinics: request.targets === 'all' });
+}
+
+/** The run's e-mail: the delivery settings and each pack's planned lists. */
+interface Deliveries {
+  settings: DeliverySettings;
+  planned: Map<TargetResult, PlannedDelivery[]>;
+}
+
+/** Delivery is planned before any work: a restricted pack addressed to a public list is refused here. */
+async function planDeliveries({ request, records }: MonthRun, deliveries: Deliveries | undefined): Promise<void> {
+  if (!request.deliver || !deliveries) return;
+  const { planDelivery } = await import('../delivery/plan-delivery.js');
+  for (const result of records.results) {
+    if (result.target.kind === 'pack') deliveries.planned.set(result, planDelivery(request.deliver, deliveries.settings, result.target.name));
+  }
+}
+
+/**
+ * Under the month's lock, before any work: staging left by another run is cleaned, a set that a killed
+ * run was putting in place is finished (or undone, if it was never recorded), and a scheduled slot
+ * that has run already is refused, so two schedulers that fire together cannot both run it. Returns
+ * the ledger as it is now, which each set compares its figures with.
+ */
+async function prepareMonth({ loaded, request, progress, ledger, records }: MonthRun): Promise<LedgerContents> {
+  faultPoint('after-lock');
+  await cleanStaging(loaded.paths.outputDir);
+  const names = records.results.map((r) => targetLabel(r.target)).join(', ');
+  progress.step(`Starting ${monthLongLabel(request.month)}: ${names}`, { runs: records.results.map((r) => r.record.id), trigger: request.trigger });
+  const history = await ledger.readAll();
+  if (history.skipped.length > 0) progress.warn(describeSkipped(history.skipped), { skippedLines: history.skipped.length });
+  for (const line of await recoverSets(loaded.paths.outputDir, `${request.month}/`, recordedSet(history.records))) progress.warn(line);
+  if (request.job !== undefined && request.slot !== undefined) {
+    const done = history.records.find((r) => r.job === request.job && r.slot === request.slot && r.outcome !== 'refused');
+    if (done) throw new BusyError(`the ${request.slot} slot of the job "${request.job}" has already run (run ${done.id}); it runs once`);
+  }
+  return history;
+}
+
+/** Outputs that exist are replaced only with --force: a target that would replace them is refused, before any work. The rest are produced. */
+async function refuseExisting({ loaded, request, records }: MonthRun): Promise<TargetResult[]> {
+  const toProduce: TargetResult[] = [];
+  for (const result of records.results) {
+    const existing = request.force ? undefined : await firstExisting(loaded.paths.outputDir, shownFiles(result.target, request.month));
+    if (existing === undefined) toProduce.push(result);
+    else {
+      const shown = path.relative(process.cwd(), existing) || existing;
+      const message = `${shown} already exists; nothing was replaced. Use --force to re-run ${monthLongLabel(request.month)} and replace it.`;
+      await records.record(result, 'refused', new B4BError(message));
+    }
+  }
+  return toProduce;
+}
+
+/** Reads the workbook once for every target; its own warnings are said once for the run (every set's record keeps them). */
+async function readWorkbook({ loaded, request, progress, records, timer }: MonthRun): Promise<WorkbookInput> {
+  const file = path.resolve(request.workbook ?? loaded.paths.workbook);
+  progress.step(`Reading ${path.basename(file)}`);
+  const workbook = await timer.timed('read', () =>
+    readRunWorkbook(loaded, file, request.month, (sha) => {
+      for (const result of records.results) result.record.workbook.sha256 = sha;
+    }),
+  );
+  for (const line of findingLinesPerKind(workbook.warnings, loaded.settings.limits.maxFindingsPerKind, '')) progress.warn(cutText(line));
+  return workbook;
+}
+
+/** One target's outcome: skipped or failed, recorded as such; or its output set published (recorded, then switched). */
+async function publishOutcome(
+  { loaded, request, progress, ledger, records, timer }: MonthRun,
+  result: TargetResult,
+  outcome: Produced,
+  under: { workbook: WorkbookInput; history: LedgerContents; lock: HeldLock; signal: AbortSignal; deliveries: Deliveries | undefined },
+): Promise<void> {
+  const label = targetLabel(result.target);
+  if (outcome.outcome === 'skipped') {
+    progress.warn(outcome.reason, { target: label });
+    result.record.warnings = [outcome.reason];
+    if (request.strict) await records.record(result, 'failed', new B4BError(`--strict: ${outcome.reason}`));
+    else await records.record(result, 'skipped');
+    return;
+  }
+  if (outcome.outcome === 'failed') {
+    progress.error(firstLine(outcome.error), { target: label });
+    await records.record(result, 'failed', outcome.error);
+    return;
+  }
+  for (const warning of outcome.set.warnings) progress.warn(cutText(warning), { target: label });
+  // The pack's e-mails are queued in its record (the outbox), and sent once the lock is released.
+  const plans = under.deliveries?.planned.get(result);
+  if (plans) result.record.delivery = queuedDelivery(plans);
+  try {
+    const { workbook, history, lock, signal } = under;
+    await publishOutputSet(outcome.set, result.record, {
+      outputDir: loaded.paths.outputDir,
+      ...{ ledger, history, workbook, lock, timer, signal },
+      strict: request.strict,
+      finish: records.finish,
+    });
+    records.published(result);
+    const changes = result.record.changes;
+    progress.step(
+      `${label}: written (${outcome.set.files.length} file(s))` +
+        (changes ? `; ${changes.length} figure(s) changed since the last run of ${monthLongLabel(request.month)}` : ''),
+    );
+  } catch (error) {
+    delete result.record.delivery;
+    if (under.signal.aborted) throw error;
+    const typed = fileSystemError(error, { folder: loaded.paths.outputDir }) ?? error;
+    progress.error(firstLine(typed), { target: label });
+    await records.record(result, 'failed', typed);
+  }
+}
+
+/**
+ * Delivered after publishing and outside the month's lock, from what was recorded: a stalled mail
+ * server never holds the month, and a pack is never mailed that its record calls failed.
+ */
+async function deliverPublished({ request, ledger, progress, records }: MonthRun, deliveries: Deliveries | undefined): Promise<DeliveryOutcome[]> {
+  const stoppedByUser = records.results.some((r) => r.error instanceof RunStoppedError);
+  if (!deliveries || stoppedByUser) return [];
+  const packs = records.results.filter((r) => r.target.kind === 'pack' && r.record.outcome !== 'refused');
+  return deliverRun(deliveries.settings, ledger, packs, progress, request.signal);
 }
 
 /** Whether the ledger records a run as having published the set with this id (a journal of it is then carried out). */

@@ -32,3 +32,20 @@ export function stopOnSignals(onStop: (signal: NodeJS.Signals) => void = () => u
     },
   };
 }
+
+/**
+ * Runs `work` until it ends or any of `signals` aborts (a lost lock, a stop signal), whichever comes
+ * first: a stop ends the run at once, even while a step is still awaiting, with the signal's reason.
+ * `work` is given the combined signal, to check between its steps.
+ */
+export async function untilStopped<T>(signals: Array<AbortSignal | undefined>, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+  const stopped = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
+  stopped.catch(() => undefined);
+  const running = work(signal);
+  running.catch(() => undefined); // if the stop wins the race, the abandoned work must not surface as unhandled
+  return Promise.race([running, stopped]);
+}

@@ -169,8 +169,14 @@ describe('titles and legends', () => {
     expect(svg).not.toMatch(/<image/);
     const ids = [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(ids.length).toBeGreaterThan(2);
-    for (const id of ids) expect(id.startsWith('c1-')).toBe(true);
+    for (const id of ids) expect(id).toMatch(/^c1-(title|desc|\d+)$/);
     for (const ref of svg.matchAll(/(?:href="#|url\(#)([^")]+)/g)) expect(ids).toContain(ref[1]);
+    // Numbered in their order in this chart, not by cairo's count of surfaces drawn so far in the process:
+    // the same chart is the same text whatever was drawn before it (a month run and a pack run give one HTML).
+    const other = chartSvg(line('Another chart', [{ label: 'Referrals', values: MONTHS.map((_, i) => 50 + i) }]), SIZE, 'c2');
+    expect(chartSvg(line('Contacts & referrals', [{ label: 'Contacts', values: MONTHS.map((_, i) => 100 + i) }]), SIZE, 'c1')).toBe(svg);
+    expect(ids.slice(2)).toEqual(ids.slice(2).map((_, i) => `c1-${i + 1}`));
+    expect(other).toContain('id="c2-1"');
   });
 });
 

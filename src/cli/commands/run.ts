@@ -6,7 +6,7 @@ import { markStartup, stageTimer } from '../stage-clock.js';
 import { logFormat, RunReporter, jsonLine } from '../log-format.js';
 import { describeFailure, writeJson } from '../outcome.js';
 import { runFailure, summaryJson, summaryLines, writtenPaths } from '../run-summary.js';
-import type { RunTarget } from '../../inputs/run-inputs.js';
+import type { RunTarget } from '../../model/target.js';
 
 interface RunOptions extends ProjectOptions {
   month: MonthKey;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
 import { allTargets } from '../../inputs/run-inputs.js';
+import { targetInWords } from '../../model/target.js';
 import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
@@ -14,10 +15,6 @@ import { workbookMonths } from './check.js';
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function targetLabel(target: Target): string {
-  return target.kind === 'pack' ? `the ${target.name} pack` : `the ${target.name} report`;
 }
 
 /** Everything the Produce form chose, checked: the form's own fields, nothing assumed. */
@@ -117,7 +114,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
         checked: what === `report:${name}`,
       })),
       packs: Object.entries(packs).map(([name, p]) => ({ value: `pack:${name}`, name, title: p.meeting, checked: what === `pack:${name}` })),
-      wholeMonth: allTargets(loaded, packs).map(targetLabel).join(', '),
+      wholeMonth: allTargets(loaded, packs).map(targetInWords).join(', '),
       wholeMonthChecked: what === 'month',
       replace: query.replace === 'yes',
       replaceLabel: REPLACE_LABEL,
@@ -134,7 +131,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
     const packs = await loadPacks(loaded);
     // "Children & Learning Service Performance Report (report: performance)": the words the form shows.
     const title = (t: Target): string =>
-      `${(t.kind === 'report' ? loaded.settings.reports[t.name]?.title : packs[t.name]?.meeting) ?? capitalised(targetLabel(t))} (${t.kind}: ${t.name})`;
+      `${(t.kind === 'report' ? loaded.settings.reports[t.name]?.title : packs[t.name]?.meeting) ?? capitalised(targetInWords(t))} (${t.kind}: ${t.name})`;
     const made = (await madeAlready(loaded, choice.month, choice.targets)).map((m) => madeView(m, uploadsDir(loaded), title));
     const blocked =
       check.errors.length > 0
@@ -173,7 +170,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
         'error',
         {
           title: 'Nothing was replaced',
-          message: `${monthLongLabel(choice.month)}'s outputs have already been made (${made.map((m) => targetLabel(m.target)).join(', ')}), and they are replaced only when "${REPLACE_LABEL}" is ticked.`,
+          message: `${monthLongLabel(choice.month)}'s outputs have already been made (${made.map((m) => targetInWords(m.target)).join(', ')}), and they are replaced only when "${REPLACE_LABEL}" is ticked.`,
           backHref: `/produce/confirm?${choiceQuery({ ...choice, replace: true })}`,
           backLabel: 'Produce and replace them',
         },
@@ -229,7 +226,7 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
 }
 
 function jobTitle(job: ConsoleJob): string {
-  return !job.wholeMonth && job.targets[0] ? `${targetLabel(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
+  return !job.wholeMonth && job.targets[0] ? `${targetInWords(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
 }
 
 function resultView(result: JobResult, outputDir: string, known?: Map<string, unknown>): Record<string, unknown> {
@@ -239,7 +236,7 @@ function resultView(result: JobResult, outputDir: string, known?: Map<string, un
     return { rel, href: known?.has(rel) ? `/files/${rel}` : undefined };
   });
   return {
-    label: capitalised(targetLabel(result.target)),
+    label: capitalised(targetInWords(result.target)),
     outcome: result.outcome,
     success: result.outcome === 'success',
     exists: result.outcome === 'exists',
@@ -270,7 +267,7 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     finishedAt: job.finishedAt,
     steps: job.steps.map((s) => ({ ...s, elapsed: `${((s.at.getTime() - job.startedAt.getTime()) / 1000).toFixed(1)} s` })),
     results: job.results.map((r) => resultView(r, outputDir, known)),
-    pending: job.targets.slice(job.results.length).map(targetLabel),
+    pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
     what: job.wholeMonth ? 'month' : job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',
   };

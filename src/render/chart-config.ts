@@ -65,6 +65,40 @@ const FILLS = [
   { fill: '#f4b183', stroke: '#843c0c', text: INK },
 ] as const;
 const fillOf = (i: number): (typeof FILLS)[number] => FILLS[i % FILLS.length] ?? FILLS[0];
+/** Hatching over a fill: lines in the fill's label colour, rising to the right ('/') or to the left ('\\'). */
+export interface Hatch {
+  colour: string;
+  rising: 'right' | 'left';
+}
+
+/**
+ * Past the ten fills, a segment is told from the one with its fill by diagonal hatching in its label's
+ * colour: '/' for the second ten, '\\' for the third (a doughnut of twenty-one ethnicities must not show
+ * three segments in one dark blue).
+ */
+function hatchOf(i: number): Hatch | undefined {
+  const round = Math.floor(i / FILLS.length);
+  return round === 0 ? undefined : { colour: fillOf(i).text, rising: round % 2 === 1 ? 'right' : 'left' };
+}
+const HATCH_GAP = 3;
+
+/** Diagonal lines within the box (x, y, w, h), each cut at its edges (a shape other than a box is clipped by the caller). */
+function hatchLines(ctx: ChartContext, hatch: Hatch, x: number, y: number, w: number, h: number): void {
+  const at = (px: number): number => (hatch.rising === 'right' ? px : 2 * x + w - px);
+  ctx.strokeStyle = hatch.colour;
+  ctx.lineWidth = 0.6;
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  for (let d = -h + HATCH_GAP / 2; d < w; d += HATCH_GAP) {
+    // The line from (x + d, y + h) up and to the right, kept where x <= its x <= x + w.
+    const from = Math.max(0, -d);
+    const to = Math.min(h, w - d);
+    if (to <= from) continue;
+    ctx.moveTo(at(x + d + from), y + h - from);
+    ctx.lineTo(at(x + d + to), y + h - to);
+  }
+  ctx.stroke();
+}
 const lineStyleOf = (i: number): (typeof LINE_STYLES)[number] => LINE_STYLES[i % LINE_STYLES.length] ?? LINE_STYLES[0];
 
 export function chartType(model: ChartModel): ChartType {
@@ -225,7 +259,7 @@ function categoryLabels(labels: string[], slot: number, maxLines: number): { siz
 // ---- the legend (drawn by a plugin: Chart.js's own legend cannot keep "Target" off a line of its own) ----
 
 export type Swatch =
-  { kind: 'line'; colour: string; dash: readonly number[]; marker: Marker } | { kind: 'target' } | { kind: 'box'; fill: string; stroke: string };
+  { kind: 'line'; colour: string; dash: readonly number[]; marker: Marker } | { kind: 'target' } | { kind: 'box'; fill: string; stroke: string; hatch?: Hatch };
 
 export interface LegendItem {
   label: string;
@@ -270,7 +304,8 @@ function legendItems(model: ChartModel): LegendItem[] {
   if (type === 'doughnut') {
     return model.monthLabels.map((label, i) => {
       const fill = fillOf(i);
-      return legendItem(`${label}: ${doughnutFigure(model, i)}`, { kind: 'box', fill: fill.fill, stroke: fill.stroke });
+      const hatch = hatchOf(i);
+      return legendItem(`${label}: ${doughnutFigure(model, i)}`, { kind: 'box', fill: fill.fill, stroke: fill.stroke, ...(hatch ? { hatch } : {}) });
     });
   }
   if (type !== 'line') {
@@ -392,7 +427,8 @@ export interface ChartContext {
   moveTo(x: number, y: number): void;
   lineTo(x: number, y: number): void;
   closePath(): void;
-  arc(x: number, y: number, r: number, start: number, end: number): void;
+  arc(x: number, y: number, r: number, start: number, end: number, anticlockwise?: boolean): void;
+  clip(): void;
   rect(x: number, y: number, w: number, h: number): void;
   stroke(): void;
   fill(): void;
@@ -466,6 +502,7 @@ function drawSwatch(ctx: ChartContext, swatch: Swatch, x: number, mid: number): 
     ctx.rect(x + 4, mid - 3.5, 12, 7);
     ctx.fill();
     ctx.stroke();
+    if (swatch.hatch) hatchLines(ctx, swatch.hatch, x + 4, mid - 3.5, 12, 7);
   } else {
     ctx.strokeStyle = swatch.kind === 'target' ? INK : swatch.colour;
     ctx.lineWidth = swatch.kind === 'target' ? 1.2 : 1.6;
@@ -551,6 +588,29 @@ const axisBreak: ChartPlugin = {
     ctx.lineTo(x + 3, y - 4.5);
     ctx.stroke();
     ctx.restore();
+  },
+};
+
+/** The hatching of a doughnut's segments past the ten fills (hatchOf), drawn over their fills, under their labels. */
+const segmentHatching: ChartPlugin = {
+  id: 'b4bSegmentHatching',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    chart.getDatasetMeta(0).data.forEach((element, i) => {
+      const hatch = hatchOf(i);
+      if (!hatch) return;
+      const arc = element as unknown as { x: number; y: number; startAngle: number; endAngle: number; innerRadius: number; outerRadius: number };
+      if (arc.endAngle - arc.startAngle <= 0) return;
+      ctx.save();
+      ctx.beginPath();
+      ctx.arc(arc.x, arc.y, arc.outerRadius, arc.startAngle, arc.endAngle);
+      ctx.arc(arc.x, arc.y, arc.innerRadius, arc.endAngle, arc.startAngle, true);
+      ctx.closePath();
+      ctx.clip();
+      const r = arc.outerRadius;
+      hatchLines(ctx, hatch, arc.x - r, arc.y - r, 2 * r, 2 * r);
+      ctx.restore();
+    });
   },
 };
 
@@ -672,7 +732,7 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
   if (type === 'doughnut') {
     const series = model.series[0];
     if (model.series.length !== 1 || !series) throw new Error(`the doughnut chart "${model.title}" has ${model.series.length} series; a doughnut shows one`);
-    plugins.push(segmentLabels(model));
+    plugins.push(segmentHatching, segmentLabels(model));
     return {
       type: 'doughnut',
       data: {

@@ -297,6 +297,18 @@ describe('the panel pack as the council prints it', () => {
     expect(covering().join('\n')).toMatch(/Part 1A Section 9 of the Local\s+Government Act 2000\./);
   });
 
+  it("has no glossary paragraph broken mid-sentence (the council's PDF breaks some at its page ends)", async () => {
+    const glossary = [...inputs.glossaries.values()][0]!;
+    const broken = glossary.terms.flatMap((t) =>
+      t.text
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '' && !/[.:;!?)>]$|^[-•*]|\n[-•*]/.test(p))
+        .map((p) => `${t.term}: …${p.slice(-40)}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
   it("prints the glossary's web addresses bare, as the council's PDF does", () => {
     const text = pages.join('\n').replace(/\s+/g, ' ');
     expect(text).toContain('See http://southamptonlscb.co.uk/ for Southampton LSCB.');

@@ -27,6 +27,13 @@ function titleOf(model: ChartModel, size: ChartSize): { lines: string[]; size: n
   return { lines: title.text, size: title.font.size };
 }
 
+/** The images a PDF holds, a line each as pdfimages -list gives them: a vector chart has none. */
+function pdfImages(pdf: Uint8Array): string[] {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'b4b-charts-')), 'chart.pdf');
+  writeFileSync(file, pdf);
+  return execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+}
+
 /** A tick label read back as a number: "17.5%" → 17.5, "1,500" → 1500. */
 const labelValue = (label: string): number => Number(label.replace(/[%,]/g, ''));
 
@@ -130,6 +137,27 @@ describe('titles and legends', () => {
     expect(text.split('Rate of children subject to CP plans')).toHaveLength(2);
     expect(text).toContain('Monthly figure');
     expect(text).toContain('Target');
+  });
+
+  it("a doughnut's segments and swatches are told apart past the ten fills: hatched '/', then '\\'", () => {
+    const categories = Array.from({ length: 21 }, (_, i) => `Group ${i + 1}`);
+    const model: ChartModel = {
+      kind: 'chart',
+      type: 'doughnut',
+      title: 'Twenty-one groups',
+      monthLabels: categories,
+      series: [{ label: 'Share', percent: true, values: categories.map(() => 100 / 21) }],
+    };
+    const swatches = chartLegend(model, { width: 520, height: 300 })
+      .lines.flat()
+      .map((item) => item.swatch);
+    expect(swatches).toHaveLength(21);
+    expect(new Set(swatches.map((s) => JSON.stringify(s))).size).toBe(21);
+    expect(swatches.slice(0, 10).every((s) => s.kind === 'box' && s.hatch === undefined)).toBe(true);
+    expect(swatches.slice(10, 20).map((s) => (s.kind === 'box' ? s.hatch?.rising : undefined))).toEqual(Array(10).fill('right'));
+    expect(swatches[20]).toMatchObject({ kind: 'box', hatch: { rising: 'left' } });
+    // Still vector: hatching is drawn as lines, never an image.
+    expect(pdfImages(drawChartPages([{ model, size: { width: 520, height: 300 } }]))).toEqual([]);
   });
 
   it('"Target" never stands alone on a legend line', () => {
@@ -243,10 +271,9 @@ describe('the charts of the October 2023 reports and the July 2023 clinics', () 
 
   it.each(reports.map((r) => r.name))('%s: no raster image; chart titles, category labels, legends and ticks in pdftotext; one font subset set', (name) => {
     const output = built(name);
+    expect(pdfImages(output.pdf)).toEqual([]);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'b4b-charts-')), 'report.pdf');
     writeFileSync(file, output.pdf);
-    const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).trim().split('\n').slice(2);
-    expect(images).toEqual([]);
     const text = pdfText(output.pdf).replace(/\s+/g, ' ');
     const charts = laidOutCharts(output.blocks);
     expect(charts.length).toBeGreaterThan(1);

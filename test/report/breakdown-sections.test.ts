@@ -87,7 +87,7 @@ describe('the October 2023 performance report prints the Breakdowns sheet, as te
 
   it("the ethnicity of hub users: every proportion in the doughnut's figures table, and the seed's sentence", () => {
     const ethnicity = rows('family-hubs-ethnicity');
-    const table = at('Ethnicity Individuals');
+    const table = at('Ethnicity Share of individuals');
     expect(table).toBeGreaterThan(at('Attendance at Family Hubs'));
     expect(lines.slice(table + 1, table + 1 + ethnicity.length)).toEqual(ethnicity.map((r) => `${r.category} ${shown(r)}`));
     const sentence = text.replace(/\s+/g, ' ');

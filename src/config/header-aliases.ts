@@ -93,43 +93,42 @@ export function normaliseHeader(text: string): string {
   return text.replace(/\u00a0/g, ' ').replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim().replace(/\.$/, '').toLowerCase();
 }
 
-/** An alias list as the reader matches it: its exact entries normalised, its /regex/ entries compiled (once per list). */
-interface CompiledAliases {
+/** A list of entries as the reader matches it: its exact entries by their key, its /regex/ entries compiled (once per list). */
+interface CompiledEntries {
   exact: Set<string>;
   patterns: RegExp[];
 }
-const compiledAliases = new WeakMap<readonly string[], CompiledAliases>();
 
-function compileAliases(aliases: readonly string[]): CompiledAliases {
-  let compiled = compiledAliases.get(aliases);
+/** Compiles `entries` once per list (and per kind of key): a /regex/ entry always ignores case. */
+function compileEntries(entries: readonly string[], key: (text: string) => string, cache: WeakMap<readonly string[], CompiledEntries>): CompiledEntries {
+  let compiled = cache.get(entries);
   if (!compiled) {
     compiled = { exact: new Set(), patterns: [] };
-    for (const alias of aliases) {
-      const regex = /^\/(.*)\/([a-z]*)$/.exec(alias);
+    for (const entry of entries) {
+      const regex = /^\/(.*)\/([a-z]*)$/.exec(entry);
       if (regex?.[1] !== undefined) compiled.patterns.push(new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`));
-      else compiled.exact.add(normaliseHeader(alias));
+      else compiled.exact.add(key(entry));
     }
-    compiledAliases.set(aliases, compiled);
+    cache.set(entries, compiled);
   }
   return compiled;
 }
+const compiledAliases = new WeakMap<readonly string[], CompiledEntries>();
+const compiledNoFigureTexts = new WeakMap<readonly string[], CompiledEntries>();
 
 /** True when `text` is one of the aliases (exact after normalising, or matching a /regex/ entry). */
 export function matchesAlias(text: string, aliases: readonly string[]): boolean {
   const header = normaliseHeader(text);
   if (header === '') return false;
-  const { exact, patterns } = compileAliases(aliases);
+  const { exact, patterns } = compileEntries(aliases, normaliseHeader, compiledAliases);
   return exact.has(header) || patterns.some((pattern) => pattern.test(header));
 }
 
 /** A cell text that means "no figure": exact (ignoring case and spaces) or matching a /regex/ entry. */
 export function isNoFigureText(text: string, entries: readonly string[]): boolean {
   const value = text.replace(/\u00a0/g, ' ').trim();
-  return entries.some((entry) => {
-    const regex = /^\/(.*)\/([a-z]*)$/.exec(entry);
-    if (regex?.[1] !== undefined) return new RegExp(regex[1], regex[2]?.includes('i') ? regex[2] : `${regex[2] ?? ''}i`).test(value);
-    return entry.trim().toLowerCase() === value.toLowerCase();
-  });
+  const { exact, patterns } = compileEntries(entries, (entry) => entry.trim().toLowerCase(), compiledNoFigureTexts);
+  return exact.has(value.toLowerCase()) || patterns.some((pattern) => pattern.test(value));
 }
 
 /** The first key of `groups` whose aliases match `text`. */

@@ -157,11 +157,16 @@ function runRecords(loaded: LoadedSettings, request: RunRequest, ledger: RunLedg
       ...{ ledger, month, trigger, progress },
       ...(job !== undefined ? { job } : {}),
       ...(slot !== undefined ? { slot } : {}),
-      workbookFile: path.resolve(request.workbook ?? loaded.paths.workbook),
+      workbookFile: workbookFile(loaded, request),
       now: deps.now ?? (() => new Date()),
     },
     targets,
   );
+}
+
+/** The workbook a run reads: the one asked for, else the configured one. */
+function workbookFile(loaded: LoadedSettings, request: RunRequest): string {
+  return path.resolve(request.workbook ?? loaded.paths.workbook);
 }
 
 /** Produces the targets not refused, in src/produce/ (no file system): one outcome each, in their order. */
@@ -226,7 +231,7 @@ async function refuseExisting({ loaded, request, records }: MonthRun): Promise<T
 
 /** Reads the workbook once for every target; its own warnings are said once for the run (every set's record keeps them). */
 async function readWorkbook({ loaded, request, progress, records, timer }: MonthRun): Promise<WorkbookInput> {
-  const file = path.resolve(request.workbook ?? loaded.paths.workbook);
+  const file = workbookFile(loaded, request);
   progress.step(`Reading ${path.basename(file)}`);
   const workbook = await timer.timed('read', () =>
     readRunWorkbook(loaded, file, request.month, (sha) => {

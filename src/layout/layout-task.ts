@@ -6,7 +6,7 @@ import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
 import { drawChartPages } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
 import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
-import { renderPdf } from '../render/pdf-bytes.js';
+import { renderPdf, renderPdfUnless } from '../render/pdf-bytes.js';
 import { buildPdfDocument, chartPagesToFill, contentArea, type ChartFit, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
@@ -83,11 +83,15 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
         pdf = await renderPdf(build(new Map(task.chartFits)));
         break;
       }
-      const first = await renderPdf(build());
-      // Charts left alone at the top of a section's last page are laid out again to fill it.
-      const chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+      // Charts left alone at the top of a section's last page are laid out again to fill it: decided
+      // once the first layout's pages are known, before it is written (it is written only if final).
+      let chartPages: ChartPages = new Map();
+      const first = await renderPdfUnless(build(), () => {
+        chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+        return chartPages.size > 0;
+      });
       chartFits = [...chartPages];
-      pdf = chartPages.size > 0 ? await renderPdf(build(chartPages)) : first;
+      pdf = first ?? (await renderPdf(build(chartPages)));
       break;
     }
     case 'covering-report':

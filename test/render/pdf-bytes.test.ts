@@ -1,0 +1,120 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { fontMetrics, FONT_FAMILY } from '../../src/render/fonts.js';
+import { pdfmakeStyleLookups, renderPdf, renderPdfUnless, type StyleStack } from '../../src/render/pdf-bytes.js';
+
+/**
+ * What src/render/pdf-bytes.ts changes in pdfmake for speed, checked against pdfmake itself: each
+ * change must leave every document exactly as pdfmake would lay it out.
+ */
+const require = createRequire(import.meta.url);
+
+/** A document whose bytes depend on its content alone (pdfkit stamps the time of writing otherwise). */
+function doc(lines: string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    pageSize: 'A4',
+    pageOrientation: 'landscape',
+    info: { creationDate: new Date('2023-11-01T00:00:00Z') },
+    defaultStyle: { font: FONT_FAMILY, fontSize: 10 },
+    styles: { h1: { fontSize: 18, bold: true }, body: { fontSize: 10 }, emphasis: { italics: true, extends: 'body' } },
+    content: lines.map((text, i) => ({ text, style: i === 0 ? 'h1' : i % 2 ? 'body' : ['body', 'emphasis'] })),
+    ...extra,
+  };
+}
+
+describe('words shaped once a process', () => {
+  it('a document laid out again shapes no word again, and its bytes are what they were', async () => {
+    const words = ['Children & Learning Service Performance Report', 'Number of children in our care: 548 ↑', 'Rate per 10,000 ●'];
+    const font = fontMetrics('normal') as unknown as { layout: (...args: unknown[]) => unknown };
+    const first = await renderPdf(doc(words));
+    // Another document between the two, with words of its own.
+    await renderPdf(doc(['Something else entirely', 'Page 117']));
+    const layout = font.layout;
+    let shaped = 0;
+    font.layout = function (this: unknown, ...args: unknown[]) {
+      shaped += 1;
+      return layout.apply(this, args);
+    };
+    try {
+      const again = await renderPdf(doc(words));
+      expect(shaped).toBe(0);
+      expect(Buffer.compare(again, first)).toBe(0);
+      // A word it has not met is shaped (the count above would be 0 for a font object it does not use).
+      await renderPdf(doc([...words, 'Zebra crossings']));
+      expect(shaped).toBeGreaterThan(0);
+    } finally {
+      font.layout = layout;
+    }
+  });
+});
+
+describe('style lookups', () => {
+  it('give what pdfmake would give, for every property through named, extended and inline styles', () => {
+    const { default: StyleContextStack } = require('pdfmake/js/StyleContextStack') as {
+      default: new (styles: Record<string, unknown>, defaults: Record<string, unknown>) => StyleStack & { push(item: unknown): void };
+    };
+    const styles = {
+      base: { fontSize: 9, color: '#333333' },
+      h1: { fontSize: 18, bold: true, extends: 'base' },
+      quiet: { color: '#777777', extends: ['base', 'h1'] },
+      loop: { extends: 'loop2' },
+      loop2: { extends: 'loop', italics: true },
+      nothing: {},
+    };
+    const defaults = { font: FONT_FAMILY, fontSize: 10, lineHeight: 1.15 };
+    const items: unknown[] = [
+      'plain text',
+      { text: 'x' },
+      { text: 'x', style: 'h1' },
+      { text: 'x', style: ['quiet', 'h1'], color: null },
+      { text: 'x', style: 'loop', bold: false },
+      { text: 'x', style: 'missing' },
+      { text: 'x', section: true, style: 'h1' },
+      { text: 'x', fontSize: 0 },
+    ];
+    const stacks: unknown[][] = [[], ['base'], ['quiet', { bold: true }], [{ fontSize: undefined }, 'loop2', 'nothing'], ['h1', 'missing', { color: 'red' }]];
+    const properties = ['font', 'fontSize', 'bold', 'italics', 'color', 'lineHeight', 'decoration', 'extends'];
+    const { quick: ours, original: theirs } = pdfmakeStyleLookups();
+    let compared = 0;
+    for (const pushed of stacks) {
+      const stack = new StyleContextStack(styles, defaults);
+      for (const item of pushed) stack.push(item);
+      for (const item of items) {
+        for (const property of properties) {
+          expect(ours.getStyleProperty(item, stack, property, 'fallback'), `${JSON.stringify(item)} ${property} on ${JSON.stringify(pushed)}`).toEqual(
+            theirs.getStyleProperty(item, stack, property, 'fallback'),
+          );
+          compared += 1;
+        }
+      }
+      for (const property of properties) expect(ours.getProperty.call(stack, property)).toEqual(theirs.getProperty.call(stack, property));
+    }
+    expect(compared).toBe(stacks.length * items.length * properties.length);
+  });
+});
+
+describe('a layout checked before it is written', () => {
+  it('is not written when the check asks for another, and is written as renderPdf writes it when not', async () => {
+    const lines = Array.from({ length: 80 }, (_, i) => `Line ${i + 1} of a document that runs onto a second page`);
+    const seen: number[] = [];
+    const pageOf = new Map<string, number>();
+    const withIds = doc(lines, {
+      content: lines.map((text, i) => ({ text, id: `line-${i}` })),
+      pageBreakBefore: (node: { id?: string; pageNumbers?: number[] }) => {
+        if (node.id && node.pageNumbers?.[0] !== undefined) pageOf.set(node.id, node.pageNumbers[0]);
+        return false;
+      },
+    });
+    const stopped = await renderPdfUnless(withIds, () => {
+      // Asked once the pages are final: the document's own pageBreakBefore has seen every line.
+      seen.push(pageOf.size);
+      return true;
+    });
+    expect(stopped).toBeUndefined();
+    expect(seen).toEqual([80]);
+    expect(pageOf.get('line-79')).toBe(2);
+    const written = await renderPdfUnless(withIds, () => false);
+    expect(written).toBeDefined();
+    expect(Buffer.compare(written!, await renderPdf(withIds))).toBe(0);
+  });
+});

@@ -76,6 +76,21 @@ export function holdNativeCanvas(): void {
   require('canvas');
 }
 
+/**
+ * Loads Chart.js and node-canvas and draws a small chart now, unkept: the first chart a thread draws
+ * otherwise pays for loading them, registering the fonts and cairo's first text (about 0.16 s), in the
+ * middle of the first report's layout. A layout thread does this as it starts, while the workbook is
+ * read (the main thread holds node-canvas first: see holdNativeCanvas).
+ */
+export function prepareCharts(): void {
+  drawPages([
+    {
+      model: { kind: 'chart', title: 'Ready', monthLabels: ['Oct-22', 'Nov-22'], series: [{ label: 'Figure', values: [1, 2], percent: false, target: 1 }] },
+      size: { width: 200, height: 120 },
+    },
+  ]);
+}
+
 export interface ChartToDraw {
   model: ChartModel;
   size: ChartSize;
@@ -83,8 +98,9 @@ export interface ChartToDraw {
 
 /**
  * What this thread drew lately, by what was drawn (a drawing is a function of the models and sizes
- * alone): a month run lays the performance report out twice (on its own and in the panel pack, with
- * other page numbers) and writes its HTML twin as often, and draws its charts once. Bounded, for a
+ * alone): a month run lays the performance report out three times (on its own and in both packs, with
+ * other stamps and page numbers) and writes its HTML twin as often, and draws its charts once, and
+ * their SVG once. Bounded, for a
  * long-running console or scheduler; a chart run after run with new figures is a new key.
  */
 class Drawn<T> {
@@ -101,7 +117,8 @@ class Drawn<T> {
   }
 }
 const drawnPages = new Drawn<Buffer>(8);
-const drawnSvgs = new Drawn<string>(200);
+/** Each chart's SVG as the HTML carries it (its ids renumbered under its prefix): a report and its copies in the packs carry the same. */
+const drawnSvgs = new Drawn<string>(100);
 
 /** Draws a document's charts as the pages of one PDF, each page exactly its chart's size in points. */
 export function drawChartPages(charts: ChartToDraw[]): Buffer {
@@ -173,7 +190,11 @@ function escapeXml(text: string): string {
  * they would refer to each other's, so each chart's ids take `idPrefix`.
  */
 export function chartSvg(model: ChartModel, size: ChartSize, idPrefix: string): string {
-  const svg = drawnSvgs.get(JSON.stringify([model, size]), () => drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8')));
+  return drawnSvgs.get(JSON.stringify([idPrefix, model, size]), () => svgFigure(model, size, idPrefix));
+}
+
+function svgFigure(model: ChartModel, size: ChartSize, idPrefix: string): string {
+  const svg = drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8'));
   // cairo numbers its surfaces and glyphs across the whole process ("surface193"), so the same chart
   // would differ between runs that drew other charts first: each id is renumbered in its order here.
   const ids = new Map<string, string>();

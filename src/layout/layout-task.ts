@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { coveringReportDocument, type CoveringReportInput } from '../pack/covering-report.js';
 import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
@@ -6,8 +7,17 @@ import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
 import { drawChartPages } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
 import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
-import { renderPdf, renderPdfUnless } from '../render/pdf-bytes.js';
-import { buildPdfDocument, chartPagesToFill, contentArea, type ChartFit, type ChartPages, type DocumentOptions, type Placed } from '../render/pdf-document.js';
+import { layOutAndWrite, renderPdf, writeAgain, type KeptLayout } from '../render/pdf-bytes.js';
+import {
+  buildPdfDocument,
+  chartPagesToFill,
+  contentArea,
+  type BuiltDocument,
+  type ChartFit,
+  type ChartPages,
+  type DocumentOptions,
+  type Placed,
+} from '../render/pdf-document.js';
 import type { ChartModel } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
 
@@ -45,55 +55,10 @@ export interface LaidOut {
 
 /** Lays out one document: task → PDF bytes. The same code runs in the calling thread and in a layout thread. */
 export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
+  if (task.kind === 'report') return layOutReport(task);
   const start = performance.now();
-  let chartMs = 0;
-  const anchorPages = new Map<string, number>();
-  let doc: Record<string, unknown> | undefined;
-  let pdf: Uint8Array | undefined;
-  let chartFits: Array<[number, ChartFit]> | undefined;
-  // The document's charts: pdfmake keeps a box of each chart's size, and the charts, drawn as the pages
-  // of one PDF, go into the boxes once the document is laid out.
-  const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
+  let doc: Record<string, unknown>;
   switch (task.kind) {
-    case 'report': {
-      const reserve = (model: ChartModel, size: ChartSize): Record<string, unknown> => {
-        const slot: ChartSlot = { name: `B4BChart${charts.length + 1}`, size, placed: [] };
-        charts.push({ model, slot });
-        return chartBox(slot);
-      };
-      // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
-      const placed = new Map<string, Placed>();
-      const build = (chartPages?: ChartPages): Record<string, unknown> => {
-        anchorPages.clear();
-        placed.clear();
-        charts.length = 0;
-        const built = buildPdfDocument(task.blocks, reserve, task.options, chartPages).doc;
-        const layoutRule = built.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
-        built.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[]; startPosition?: { top?: number } }, ...rest: unknown[]): boolean => {
-          if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) {
-            anchorPages.set(node.id, node.pageNumbers[0]);
-            placed.set(node.id, { page: node.pageNumbers[0], ...(node.startPosition?.top !== undefined ? { top: node.startPosition.top } : {}) });
-          }
-          return layoutRule ? layoutRule(node, ...rest) : false;
-        };
-        return built;
-      };
-      if (task.chartFits) {
-        chartFits = task.chartFits;
-        pdf = await renderPdf(build(new Map(task.chartFits)));
-        break;
-      }
-      // Charts left alone at the top of a section's last page are laid out again to fill it: decided
-      // once the first layout's pages are known, before it is written (it is written only if final).
-      let chartPages: ChartPages = new Map();
-      const first = await renderPdfUnless(build(), () => {
-        chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
-        return chartPages.size > 0;
-      });
-      chartFits = [...chartPages];
-      pdf = first ?? (await renderPdf(build(chartPages)));
-      break;
-    }
     case 'covering-report':
       doc = coveringReportDocument(task.input);
       break;
@@ -109,16 +74,120 @@ export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
     default:
       throw new Error(`there is no kind of document called "${(task as { kind: unknown }).kind as string}" to lay out`);
   }
-  pdf ??= await renderPdf(doc ?? {});
+  const pdf = await renderPdf(doc);
+  return { pdf, anchorPages: [], chartMs: 0, layoutMs: performance.now() - start };
+}
+
+type ReportTask = Extract<LayoutTask, { kind: 'report' }>;
+
+/** A report laid out, kept to write its copies: a copy differs in its stamp, page numbers and metadata only. */
+interface KeptReport {
+  built: BuiltDocument;
+  layout: KeptLayout;
+  charts: Array<{ model: ChartModel; slot: ChartSlot }>;
+  anchorPages: Array<[string, number]>;
+  chartFits: Array<[number, ChartFit]>;
+  /** Copies are written one at a time (a kept layout is set up for the copy being written). */
+  queue: Promise<unknown>;
+}
+
+/**
+ * The reports this thread laid out lately, by what their layout depends on: their blocks, their
+ * exemption notice (it sets the margins) and how their charts fill their pages. A month run lays the
+ * performance report out once and writes it three times (on its own and in both packs). Bounded: a
+ * report run after run with new figures is a new key.
+ */
+const keptReports = new Map<string, KeptReport>();
+const KEPT_REPORTS = 3;
+
+function layoutKey(task: ReportTask, chartFits: Array<[number, ChartFit]>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([task.blocks, task.options.format.exemptionNotice ?? null, chartFits]))
+    .digest('hex');
+}
+
+/**
+ * A report: its copy of a layout this thread kept, else laid out. Its charts are drawn as the pages of
+ * one PDF and go into the boxes pdfmake kept for them once the pages are written.
+ */
+async function layOutReport(task: ReportTask): Promise<LaidOut> {
+  const start = performance.now();
+  const kept = task.chartFits ? keptReports.get(layoutKey(task, task.chartFits)) : undefined;
+  const written = kept ? await copyOf(kept, task.options) : await laidOutReport(task);
+  const begun = performance.now();
+  const { charts } = written.report;
+  let pdf: Uint8Array = written.pdf;
   if (charts.length > 0) {
-    const begun = performance.now();
     const chartPdf = drawChartPages(charts.map(({ model, slot }) => ({ model, size: slot.size })));
-    pdf = await placeCharts(
-      pdf,
-      chartPdf,
-      charts.map((c) => c.slot),
-    );
-    chartMs += performance.now() - begun;
+    pdf = await placeCharts(pdf, chartPdf, written.slots);
   }
-  return { pdf, anchorPages: [...anchorPages], chartMs, layoutMs: performance.now() - start - chartMs, ...(chartFits ? { chartFits } : {}) };
+  const chartMs = performance.now() - begun;
+  const { anchorPages, chartFits } = written.report;
+  return { pdf, anchorPages, chartMs, layoutMs: begun - start, chartFits };
+}
+
+/** A copy of a kept report with this copy's stamp, page numbers and metadata, and where its charts landed. */
+function copyOf(kept: KeptReport, options: DocumentOptions): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
+  const copy = kept.queue.then(async () => {
+    kept.built.restamp(options);
+    for (const { slot } of kept.charts) slot.placed = [];
+    const pdf = await writeAgain(kept.layout, kept.built.doc);
+    return { pdf, report: kept, slots: kept.charts.map(({ slot }) => ({ ...slot, placed: [...slot.placed] })) };
+  });
+  kept.queue = copy.catch(() => undefined);
+  return copy;
+}
+
+/** A report laid out and written (and kept), its charts' boxes where they landed. */
+async function laidOutReport(task: ReportTask): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
+  const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
+  const reserve = (model: ChartModel, size: ChartSize): Record<string, unknown> => {
+    const slot: ChartSlot = { name: `B4BChart${charts.length + 1}`, size, placed: [] };
+    charts.push({ model, slot });
+    return chartBox(slot);
+  };
+  // The page each printed table row lands on, recorded as pdfmake lays the rows out (never breaking a page).
+  const anchorPages = new Map<string, number>();
+  const placed = new Map<string, Placed>();
+  const build = (chartPages?: ChartPages): BuiltDocument => {
+    anchorPages.clear();
+    placed.clear();
+    charts.length = 0;
+    const built = buildPdfDocument(task.blocks, reserve, task.options, chartPages);
+    const layoutRule = built.doc.pageBreakBefore as ((node: unknown, ...rest: unknown[]) => boolean) | undefined;
+    built.doc.pageBreakBefore = (node: { id?: unknown; pageNumbers?: number[]; startPosition?: { top?: number } }, ...rest: unknown[]): boolean => {
+      if (typeof node.id === 'string' && node.pageNumbers?.[0] !== undefined) {
+        anchorPages.set(node.id, node.pageNumbers[0]);
+        placed.set(node.id, { page: node.pageNumbers[0], ...(node.startPosition?.top !== undefined ? { top: node.startPosition.top } : {}) });
+      }
+      return layoutRule ? layoutRule(node, ...rest) : false;
+    };
+    return built;
+  };
+  let built: BuiltDocument;
+  let written: { pdf: Buffer; layout: KeptLayout } | undefined;
+  let chartPages: ChartPages = new Map(task.chartFits ?? []);
+  if (task.chartFits) {
+    built = build(chartPages);
+    written = await layOutAndWrite(built.doc);
+  } else {
+    // Charts left alone at the top of a section's last page are laid out again to fill it: decided
+    // once the first layout's pages are known, before it is written (it is written only if final).
+    built = build();
+    written = await layOutAndWrite(built.doc, () => {
+      chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+      return chartPages.size > 0;
+    });
+    if (!written) {
+      built = build(chartPages);
+      written = await layOutAndWrite(built.doc);
+    }
+  }
+  if (!written) throw new Error('the report was laid out but not written');
+  const chartFits = [...chartPages];
+  const report: KeptReport = { built, layout: written.layout, charts, anchorPages: [...anchorPages], chartFits, queue: Promise.resolve() };
+  keptReports.delete(layoutKey(task, chartFits));
+  keptReports.set(layoutKey(task, chartFits), report);
+  if (keptReports.size > KEPT_REPORTS) keptReports.delete(keptReports.keys().next().value as string);
+  return { pdf: written.pdf, report, slots: charts.map(({ slot }) => ({ ...slot, placed: [...slot.placed] })) };
 }

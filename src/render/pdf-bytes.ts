@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
 import { CHART_SLOT, type ChartSlot } from './place-charts.js';
+import { quickStyleLookups, shareShapedWords, styleLookups, type StyleLookups } from './pdfmake-speed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,12 +38,19 @@ function offsetContentsPageNumbers(): void {
     if (!ref || !first || !ref.pageNumberOffset) return ref;
     return { positions: [{ ...first, pageNumber: first.pageNumber + ref.pageNumberOffset }] };
   };
+  // Shifted only while the line is written: the heading keeps its offset, for a copy written with another (writeAgain).
   renderer.renderLine = function (this: unknown, line: Record<string, unknown>, ...rest: unknown[]): unknown {
-    if (line._pageNodeRef) line._pageNodeRef = shifted(line._pageNodeRef);
-    for (const inline of (line.inlines as Array<Record<string, unknown>> | undefined) ?? []) {
-      if (inline._pageNodeRef) inline._pageNodeRef = shifted(inline._pageNodeRef);
+    const inlines = (line.inlines as Array<Record<string, unknown>> | undefined) ?? [];
+    // Only a contents line refers to a page.
+    if (!line._pageNodeRef && !inlines.some((inline) => inline._pageNodeRef)) return renderLine.call(this, line, ...rest);
+    const refs = [line, ...inlines].filter((item) => item._pageNodeRef);
+    const kept = refs.map((item) => item._pageNodeRef as PageNodeRef);
+    refs.forEach((item, i) => (item._pageNodeRef = shifted(kept[i])));
+    try {
+      return renderLine.call(this, line, ...rest);
+    } finally {
+      refs.forEach((item, i) => (item._pageNodeRef = kept[i]));
     }
-    return renderLine.call(this, line, ...rest);
   };
 }
 
@@ -81,140 +89,110 @@ function recordChartSlots(): void {
   };
 }
 
-/**
- * pdfkit shapes each word of a document's text with fontkit once and keeps the result, but keeps it in
- * the font object of that one document: every document (and each copy of a report with other page
- * numbers) shaped the same words again, in measuring and again in writing. A shaped word depends on the
- * font alone (fonts.ts gives every document the same parsed font), so every document of the process
- * shares one cache per font. pdfkit never changes a cached word's glyphs or positions (it copies what
- * it adjusts). Bounded for a long-running console or scheduler: a cache past its limit starts afresh.
- */
-const SHAPED_WORDS_LIMIT = 50_000;
+/** What a pdfmake line's text is written in: a font object of the document being written. */
+interface Inline {
+  font: object;
+}
+interface Page {
+  items: PageItem[];
+}
+interface LayoutBuilder {
+  writer: { context(): { pages: Page[] } };
+  addHeadersAndFooters(header: unknown, footer: unknown): void;
+  [BODIES]?: PageItem[][];
+}
+/** What each page held before its header and footer were added, on the builder that laid it out. */
+const BODIES = Symbol('b4b.bodies');
 
-function shareShapedWords(): void {
+/**
+ * What pdfmake laid out for one document, kept to write copies of it with other headers and footers
+ * (writeAgain): its pages, what each held before its header and footer, and the builder that adds them.
+ */
+export interface KeptLayout {
+  readonly builder: LayoutBuilder;
+  readonly pages: Page[];
+  readonly bodies: PageItem[][];
+}
+
+/** What a document's pageBreakBefore function may carry for pdfmake's layout (see markedLayout). */
+const MARKS = Symbol('b4b.layoutMarks');
+interface LayoutMarks {
+  /** Asked once the pages are laid out: true stops the call there, and nothing is written. */
+  again?: () => boolean;
+  /** Given what was laid out (the final layout), to write copies of it (writeAgain). */
+  keep?: (layout: KeptLayout) => void;
+  /** A kept layout, written instead of laying the document out. */
+  reuse?: KeptLayout;
+}
+
+/** Thrown from pdfmake's layout when the document is to be laid out again: nothing of it is written. */
+class LayOutAgain extends Error {}
+
+/** Each font object pdfmake gave a document, by its family and style: a copy's text is written in the same font of its own document. */
+const fontStyles = new WeakMap<object, [family: unknown, bold: unknown, italics: unknown]>();
+
+interface PdfmakeDocument {
+  provideFont(family: unknown, bold: unknown, italics: unknown): object;
+}
+
+/**
+ * pdfmake lays a document out and writes it in one call (Printer.createPdfKitDocument). Marks carried
+ * by the document's pageBreakBefore act between the two, once the pages are final: a check may stop
+ * the call there; the layout may be kept; or a kept layout is written instead of laying out again.
+ */
+function markedLayout(): void {
+  const builder = (require('pdfmake/js/LayoutBuilder') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+  const layoutDocument = builder.layoutDocument as (this: LayoutBuilder, ...args: unknown[]) => Page[];
+  const addHeadersAndFooters = builder.addHeadersAndFooters as (this: LayoutBuilder, header: unknown, footer: unknown) => void;
+  builder.addHeadersAndFooters = function (this: LayoutBuilder, header: unknown, footer: unknown): void {
+    this[BODIES] = this.writer.context().pages.map((page) => [...page.items]);
+    addHeadersAndFooters.call(this, header, footer);
+  };
+  builder.layoutDocument = function (this: LayoutBuilder, ...args: unknown[]): Page[] {
+    // pdfmake passes the document's pageBreakBefore last; the document being written second, the header and footer sixth and seventh.
+    const marks = (args[args.length - 1] as { [MARKS]?: LayoutMarks } | undefined)?.[MARKS];
+    if (marks?.reuse) return headersAndFootersAgain(marks.reuse, args[1] as PdfmakeDocument, args[5], args[6]);
+    const pages = layoutDocument.apply(this, args);
+    if (marks?.again?.()) throw new LayOutAgain();
+    marks?.keep?.({ builder: this, pages, bodies: this[BODIES] ?? pages.map((page) => [...page.items]) });
+    return pages;
+  };
   const document = (require('pdfmake/js/PDFDocument') as { default: { prototype: Record<string, unknown> } }).default.prototype;
-  const provideFont = document.provideFont as (this: unknown, ...args: unknown[]) => { font: object; layoutCache?: Record<string, unknown> };
-  const shared = new WeakMap<object, Record<string, unknown>>();
-  document.provideFont = function (this: unknown, ...args: unknown[]) {
-    const font = provideFont.apply(this, args);
-    // A document's font object is made once and then returned for each text: only a new one is changed.
-    if (font.layoutCache === undefined || font.layoutCache === shared.get(font.font)) return font;
-    let cache = shared.get(font.font);
-    if (cache === undefined || Object.keys(cache).length > SHAPED_WORDS_LIMIT) {
-      cache = Object.create(null) as Record<string, unknown>;
-      shared.set(font.font, cache);
-    }
-    font.layoutCache = cache;
+  const provideFont = document.provideFont as (this: unknown, family: unknown, bold: unknown, italics: unknown) => object;
+  document.provideFont = function (this: unknown, family: unknown, bold: unknown, italics: unknown): object {
+    const font = provideFont.call(this, family, bold, italics);
+    if (!fontStyles.has(font)) fontStyles.set(font, [family, bold, italics]);
     return font;
   };
 }
 
-type Style = Record<string, unknown> & { extends?: string | string[] };
-export interface StyleStack {
-  styleDictionary: Record<string, Style | undefined>;
-  styleOverrides?: Array<string | Record<string, unknown>>;
-  defaultStyle?: Record<string, unknown>;
-}
-const isValue = (value: unknown): boolean => value !== undefined && value !== null;
-const isName = (value: unknown): value is string => typeof value === 'string' || value instanceof String;
-
-/** A named style's value of a property, through the styles it extends (pdfmake's getStylePropertyFromStyle). */
-function namedStyleValue(styles: StyleStack['styleDictionary'], name: string, property: string, visited?: Set<string>): unknown {
-  const style = styles[name];
-  if (!style) return undefined;
-  if (isValue(style[property])) return style[property];
-  if (!style.extends) return undefined;
-  const seen = visited ?? new Set<string>();
-  if (seen.has(name)) return undefined;
-  seen.add(name);
-  const parents = Array.isArray(style.extends) ? style.extends : [style.extends];
-  for (let i = parents.length - 1; i >= 0; i--) {
-    const value = namedStyleValue(styles, parents[i] ?? '', property, seen);
-    if (isValue(value)) return value;
-  }
-  return undefined;
-}
-
-/** The stack's value of a property, top down, else the default style's (pdfmake's getProperty). */
-function stackValue(stack: StyleStack, property: string): unknown {
-  const overrides = stack.styleOverrides ?? [];
-  for (let i = overrides.length - 1; i >= 0; i--) {
-    const item = overrides[i];
-    const value = isName(item) ? namedStyleValue(stack.styleDictionary, String(item), property) : item?.[property];
-    if (isValue(value)) return value;
-  }
-  return stack.defaultStyle?.[property];
-}
-
 /**
- * pdfmake looks a text's every style property up (font, size, bold, colour, line height …) through the
- * stack of styles around it, and each lookup pushed the text's own styles onto the stack, made two
- * closures and a Set, and popped them: about a tenth of the layout thread's time. The same lookups,
- * in the same order and with the same results, without pushing or allocating.
+ * A kept layout made ready to be written into another document: each page's body as laid out, the
+ * header and footer of this copy (stamp, page numbers) added as pdfmake adds them, and every line's
+ * text set in the same fonts of the document being written (pdfkit embeds each document's own subset).
  */
-interface StyleLookups {
-  getProperty: (this: StyleStack, property: string) => unknown;
-  getStyleProperty: (this: void, item: unknown, stack: StyleStack | undefined, property: string, defaultValue: unknown) => unknown;
-}
-
-const quickLookups: StyleLookups = {
-  getProperty(this: StyleStack, property: string): unknown {
-    return stackValue(this, property);
-  },
-  getStyleProperty(this: void, item: unknown, stack: StyleStack | undefined, property: string, defaultValue: unknown): unknown {
-    const own = item as Record<string, unknown>;
-    if (isValue(own[property])) return own[property];
-    if (!stack) return defaultValue;
-    // What pdfmake pushed for the lookup: the item's named styles (the last one on top), above the stack.
-    const style = !isName(item) && own.section === undefined && own.style ? own.style : undefined;
-    const names = style === undefined ? [] : Array.isArray(style) ? (style as unknown[]) : [style];
-    for (let i = names.length - 1; i >= 0; i--) {
-      const value = namedStyleValue(stack.styleDictionary, String(names[i]), property);
-      if (isValue(value)) return value;
+function headersAndFootersAgain(kept: KeptLayout, into: PdfmakeDocument, header: unknown, footer: unknown): Page[] {
+  kept.pages.forEach((page, i) => (page.items = [...(kept.bodies[i] ?? [])]));
+  kept.builder.addHeadersAndFooters(header, footer);
+  for (const page of kept.pages) {
+    for (const { type, item } of page.items) {
+      if (type !== 'line') continue;
+      for (const inline of item.inlines as Inline[]) {
+        const style = fontStyles.get(inline.font);
+        if (!style) throw new Error('a kept layout holds text in a font pdfmake did not provide');
+        inline.font = into.provideFont(...style);
+      }
     }
-    const value = stackValue(stack, property);
-    return isValue(value) ? value : defaultValue;
-  },
-};
-let originalLookups: StyleLookups | undefined;
-
-function quickStyleLookups(): void {
-  const StyleContextStack = (require('pdfmake/js/StyleContextStack') as { default: { prototype: Record<string, unknown> } & Record<string, unknown> }).default;
-  originalLookups = {
-    getProperty: StyleContextStack.prototype.getProperty as StyleLookups['getProperty'],
-    getStyleProperty: StyleContextStack.getStyleProperty as StyleLookups['getStyleProperty'],
-  };
-  StyleContextStack.prototype.getProperty = quickLookups.getProperty;
-  StyleContextStack.getStyleProperty = quickLookups.getStyleProperty;
+  }
+  return kept.pages;
 }
 
 /** The style lookups pdfmake now makes, and its own (for the test that they agree). */
 export function pdfmakeStyleLookups(): { quick: StyleLookups; original: StyleLookups } {
   pdfmake();
-  if (!originalLookups) throw new Error('pdfmake was loaded without its quick style lookups');
-  return { quick: quickLookups, original: originalLookups };
-}
-
-/** Where a document's pageBreakBefore function carries the check made once its pages are laid out (see renderPdfUnless). */
-const LAID_OUT = Symbol('b4b.laidOut');
-
-/** Thrown from pdfmake's layout when the document is to be laid out again: nothing of it is written. */
-class LayOutAgain extends Error {}
-
-/**
- * pdfmake lays a document out and writes it in one call. A check given with the document
- * (renderPdfUnless) runs between the two, once the pages are final, and may stop the call there.
- */
-function checkOnceLaidOut(): void {
-  const builder = (require('pdfmake/js/LayoutBuilder') as { default: { prototype: Record<string, unknown> } }).default.prototype;
-  const layoutDocument = builder.layoutDocument as (this: unknown, ...args: unknown[]) => unknown;
-  builder.layoutDocument = function (this: unknown, ...args: unknown[]): unknown {
-    const pages = layoutDocument.apply(this, args);
-    // pdfmake passes the document's pageBreakBefore last.
-    const check = (args[args.length - 1] as { [LAID_OUT]?: () => boolean } | undefined)?.[LAID_OUT];
-    if (check?.()) throw new LayOutAgain();
-    return pages;
-  };
+  const lookups = styleLookups();
+  if (!lookups) throw new Error('pdfmake was loaded without its quick style lookups');
+  return lookups;
 }
 
 /** pdfmake 0.3 on the server: fonts from the package's files only, no URL fetching at all. */
@@ -236,8 +214,8 @@ function pdfmake(): PdfMake {
     offsetContentsPageNumbers();
     recordChartSlots();
     shareShapedWords();
-    checkOnceLaidOut();
     quickStyleLookups();
+    markedLayout();
   }
   return instance;
 }
@@ -258,20 +236,39 @@ export function renderPdf(doc: Record<string, unknown>, images: Record<string, B
   return render(doc, images);
 }
 
-/**
- * Lays a document out and writes it, unless `again`, asked once its pages are laid out (its
- * pageBreakBefore has seen every node), says it is to be laid out again: then nothing is written (no
- * page drawn, no font embedded) and the result is undefined.
- */
-export async function renderPdfUnless(doc: Record<string, unknown>, again: () => boolean): Promise<Buffer | undefined> {
+/** The document with marks for its layout on its pageBreakBefore (which keeps its own rule). */
+function marked(doc: Record<string, unknown>, marks: LayoutMarks): Record<string, unknown> {
   const rule = doc.pageBreakBefore as ((...args: unknown[]) => boolean) | undefined;
-  const pageBreakBefore = Object.assign((...args: unknown[]): boolean => (rule ? rule(...args) : false), { [LAID_OUT]: again });
+  return { ...doc, pageBreakBefore: Object.assign((...args: unknown[]): boolean => (rule ? rule(...args) : false), { [MARKS]: marks }) };
+}
+
+/**
+ * Lays a document out and writes it, keeping its layout to write copies of it (writeAgain); unless
+ * `again`, asked once its pages are laid out (its pageBreakBefore has seen every node), says it is to
+ * be laid out again: then nothing is written (no page drawn, no font embedded) and the result is undefined.
+ */
+export async function layOutAndWrite(
+  doc: Record<string, unknown>,
+  again: () => boolean = () => false,
+): Promise<{ pdf: Buffer; layout: KeptLayout } | undefined> {
+  let layout: KeptLayout | undefined;
   try {
-    return await render({ ...doc, pageBreakBefore }, {});
+    const pdf = await render(marked(doc, { again, keep: (kept) => (layout = kept) }), {});
+    if (!layout) throw new Error('pdfmake wrote the document without laying it out');
+    return { pdf, layout };
   } catch (error) {
     if (error instanceof LayOutAgain) return undefined;
     throw error;
   }
+}
+
+/**
+ * Writes a copy of a kept layout: `doc` is the document it was laid out from, whose header, footer,
+ * contents' page numbers and metadata may since have changed (BuiltDocument.restamp) and nothing else.
+ * One copy at a time of a layout: its pages are set up for the copy being written.
+ */
+export function writeAgain(layout: KeptLayout, doc: Record<string, unknown>): Promise<Buffer> {
+  return render(marked(doc, { reuse: layout }), {});
 }
 
 async function render(doc: Record<string, unknown>, images: Record<string, Buffer>): Promise<Buffer> {

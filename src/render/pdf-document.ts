@@ -502,13 +502,23 @@ export interface DocumentOptions {
   author: string;
 }
 
+/**
+ * A report as a pdfmake document, and how to print another copy of its layout: its agenda stamp,
+ * page numbers (footers and contents) and metadata change nothing of its flow, so a copy with other
+ * ones (a pack's) is the same layout printed with them.
+ */
+export interface BuiltDocument {
+  doc: Record<string, unknown>;
+  /** Prints the copy's stamp, page numbers and metadata from now on; its exemption notice must be the same. */
+  restamp(options: DocumentOptions): void;
+}
+
 /** Maps report blocks to a pdfmake document in the council's agenda format (A4 landscape). */
-export function buildPdfDocument(
-  blocks: Block[],
-  drawChart: ChartDrawer,
-  options: DocumentOptions,
-  chartPages: ChartPages = new Map(),
-): { doc: Record<string, unknown> } {
+export function buildPdfDocument(blocks: Block[], drawChart: ChartDrawer, options: DocumentOptions, chartPages: ChartPages = new Map()): BuiltDocument {
+  // What the document prints in its margins and its contents' page numbers: another copy of the same
+  // layout prints other ones (restamp).
+  let format = options.format;
+  const contentsEntries: Array<{ pageNumberOffset: number }> = [];
   const content: Node[] = [];
   const area = contentArea(options);
   const pageTop = area.top;
@@ -556,14 +566,16 @@ export function buildPdfDocument(
           section = block.text;
           // A section starts a page, unless it is the first thing in the document; it is a contents
           // entry (printed with its pack page number) and a bookmark.
-          content.push({
+          const entry = {
             text: block.text,
             style: 'h1',
             tocItem: true,
             outline: true,
-            pageNumberOffset: (options.format.firstPage ?? 1) - 1,
+            pageNumberOffset: (format.firstPage ?? 1) - 1,
             ...(content.length > 0 ? { pageBreak: 'before' } : {}),
-          });
+          };
+          contentsEntries.push(entry);
+          content.push(entry);
         } else {
           // A sub-heading never ends a page: it is kept with the first paragraph or bullet under it.
           const next = blocks[i + 1];
@@ -628,18 +640,18 @@ export function buildPdfDocument(
         break;
     }
   }
-  const stamp = stampLines(options.format);
   const doc = {
     pageSize: 'A4',
     pageOrientation: 'landscape',
     // An exempt report's notice sits above the stamp: give the header room for both.
     pageMargins: [36, pageTop, 36, pageBottom],
-    info: { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' },
+    info: documentInfo(options),
     language: 'en-GB',
     displayTitle: true,
     defaultStyle: { font: FONT_FAMILY, fontSize: 10, lineHeight: 1.15 },
     header: (currentPage: number) => {
-      const notice = options.format.exemptionNotice
+      const stamp = stampLines(format);
+      const notice = format.exemptionNotice
         ? [{ text: options.format.exemptionNotice, bold: true, color: COLOURS.red, fontSize: 8, alignment: 'left', margin: [36, 14, 36, 0] }]
         : [];
       const stampNode =
@@ -658,8 +670,8 @@ export function buildPdfDocument(
       return nodes.length > 0 ? { stack: nodes } : null;
     },
     footer: (currentPage: number) => {
-      const label = pageLabel(options.format, currentPage);
-      const notice = options.format.exemptionNotice;
+      const label = pageLabel(format, currentPage);
+      const notice = format.exemptionNotice;
       if (!label && !notice) return null;
       return {
         stack: [
@@ -684,5 +696,19 @@ export function buildPdfDocument(
       continued: { fontSize: 9, bold: true, color: COLOURS.brand },
     },
   };
-  return { doc };
+  return {
+    doc,
+    restamp(next: DocumentOptions): void {
+      if (next.format.exemptionNotice !== options.format.exemptionNotice) {
+        throw new Error('a copy of a laid-out report must keep its exemption notice: the notice sets its margins');
+      }
+      format = next.format;
+      for (const entry of contentsEntries) entry.pageNumberOffset = (format.firstPage ?? 1) - 1;
+      doc.info = documentInfo(next);
+    },
+  };
+}
+
+function documentInfo(options: DocumentOptions): Record<string, string> {
+  return { title: options.title, subject: options.subject, author: options.author, creator: 'b4b-reports' };
 }

@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fontMetrics, FONT_FAMILY } from '../../src/render/fonts.js';
-import { pdfmakeStyleLookups, renderPdf, renderPdfUnless, type StyleStack } from '../../src/render/pdf-bytes.js';
+import type { StyleStack } from '../../src/render/pdfmake-speed.js';
+import { layOutTask } from '../../src/layout/layout-task.js';
+import { layOutAndWrite, pdfmakeStyleLookups, renderPdf, writeAgain } from '../../src/render/pdf-bytes.js';
+import { buildPdfDocument, type BuiltDocument, type DocumentOptions } from '../../src/render/pdf-document.js';
+import type { Block } from '../../src/report/template/blocks.js';
+import { pdfText } from '../fixtures/pdf-text.js';
+import { performanceReport } from '../fixtures/sample-report.js';
 
 /**
  * What src/render/pdf-bytes.ts changes in pdfmake for speed, checked against pdfmake itself: each
@@ -105,7 +111,7 @@ describe('a layout checked before it is written', () => {
         return false;
       },
     });
-    const stopped = await renderPdfUnless(withIds, () => {
+    const stopped = await layOutAndWrite(withIds, () => {
       // Asked once the pages are final: the document's own pageBreakBefore has seen every line.
       seen.push(pageOf.size);
       return true;
@@ -113,8 +119,97 @@ describe('a layout checked before it is written', () => {
     expect(stopped).toBeUndefined();
     expect(seen).toEqual([80]);
     expect(pageOf.get('line-79')).toBe(2);
-    const written = await renderPdfUnless(withIds, () => false);
+    const written = await layOutAndWrite(withIds, () => false);
     expect(written).toBeDefined();
-    expect(Buffer.compare(written!, await renderPdf(withIds))).toBe(0);
+    expect(Buffer.compare(written!.pdf, await renderPdf(withIds))).toBe(0);
+  });
+});
+
+describe('a copy of a laid-out report', () => {
+  /** The performance report's blocks: a contents page, tables that run on ("(continued)") and charts. */
+  let blocks: Block[];
+  beforeAll(async () => {
+    blocks = (await performanceReport('2023-10')).blocks;
+  });
+  const options = (format: DocumentOptions['format']): DocumentOptions => ({
+    format,
+    title: 'Performance report',
+    subject: 'Test',
+    author: 'b4b-reports tests',
+  });
+  /** The report built to be laid out, written at a fixed time (pdfkit stamps the time of writing otherwise). */
+  const built = (format: DocumentOptions['format']): BuiltDocument => {
+    // Each chart a plain box of its size (the layout thread draws charts into such boxes).
+    const box = (_: unknown, size: { width: number; height: number }) => ({ canvas: [{ type: 'rect', x: 0, y: 0, w: size.width, h: size.height }], ...size });
+    const document = buildPdfDocument(blocks, box, options(format));
+    return fixedTime(document);
+  };
+  const fixedTime = (document: BuiltDocument): BuiltDocument => {
+    const restamp = document.restamp.bind(document);
+    const fix = (): void => void ((document.doc.info as Record<string, unknown>).creationDate = new Date('2023-11-01T00:00:00Z'));
+    fix();
+    return { doc: document.doc, restamp: (next) => (restamp(next), fix()) };
+  };
+
+  it('is the copy laid out afresh: its stamp, page numbers, contents and metadata, and nothing else changed', async () => {
+    const standAlone = { firstPage: 1 };
+    const inPack = { agendaItem: 10, appendix: 1, firstPage: 117 };
+    const first = built(standAlone);
+    const laidOut = await layOutAndWrite(first.doc);
+    first.restamp({ ...options(inPack), title: 'Performance report, in the pack' });
+    const copy = await writeAgain(laidOut!.layout, first.doc);
+    const fresh = built(inPack);
+    fresh.restamp({ ...options(inPack), title: 'Performance report, in the pack' });
+    const afresh = await layOutAndWrite(fresh.doc);
+    expect(Buffer.compare(copy, afresh!.pdf)).toBe(0);
+    // The copy prints the pack's page numbers, in its footers and its contents, and the stamp.
+    const text = pdfText(Buffer.from(copy));
+    expect(text).toContain('Agenda Item 10');
+    expect(text).toContain('Page 117');
+    expect(text).not.toContain('Page 1\n');
+    // And the layout written again as it first was gives the first document again.
+    first.restamp(options(standAlone));
+    expect(Buffer.compare(await writeAgain(laidOut!.layout, first.doc), laidOut!.pdf)).toBe(0);
+  });
+
+  it('is refused with another exemption notice, which sets the margins', () => {
+    const document = built({ firstPage: 1 });
+    expect(() => document.restamp(options({ firstPage: 1, exemptionNotice: 'NOT FOR PUBLICATION' }))).toThrow(/exemption notice/);
+  });
+
+  it('is written by the layout thread without laying the report out again, and as laid out afresh', async () => {
+    const builder = (require('pdfmake/js/LayoutBuilder') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+    const tryLayout = builder.tryLayoutDocument as (...args: unknown[]) => unknown;
+    let layouts = 0;
+    builder.tryLayoutDocument = function (this: unknown, ...args: unknown[]) {
+      layouts += 1;
+      return tryLayout.apply(this, args);
+    };
+    try {
+      // Blocks of their own, so that nothing kept by another test is found.
+      const own = [...blocks, { kind: 'paragraph', runs: [{ text: `Written at ${Date.now()}` }] }] as Block[];
+      const standAlone = await layOutTask({ kind: 'report', blocks: own, options: options({ firstPage: 1 }) });
+      const afterFirst = layouts;
+      expect(afterFirst).toBeGreaterThan(0);
+      const inPack = await layOutTask({
+        kind: 'report',
+        blocks: own,
+        options: options({ agendaItem: 1, appendix: 1, firstPage: 1 }),
+        chartFits: standAlone.chartFits ?? [],
+      });
+      expect(layouts).toBe(afterFirst);
+      expect(inPack.anchorPages).toEqual(standAlone.anchorPages);
+      const text = pdfText(Buffer.from(inPack.pdf));
+      const alone = pdfText(Buffer.from(standAlone.pdf));
+      expect(text).toContain('Agenda Item 1');
+      expect(alone).not.toContain('Agenda Item');
+      // The same pages, text and charts as the stand-alone report (the board pack's copy: its pages
+      // are numbered from 1 too), with the pack's stamp.
+      expect(text.split('\f').length).toBe(alone.split('\f').length);
+      const withoutStamp = (t: string): string => t.replace(/Agenda Item 1\s+Appendix 1/, '').replace(/\s+/g, ' ');
+      expect(withoutStamp(text) === withoutStamp(alone)).toBe(true);
+    } finally {
+      builder.tryLayoutDocument = tryLayout;
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { B4BError, type Finding } from './finding.js';
+import { B4BError, type ErrorCode, type Finding } from './finding.js';
 
 /**
  * The program's exit codes, one table for every command (after sysexits.h, so a service manager or
@@ -37,11 +37,7 @@ export const EXIT_MEANINGS: ReadonlyArray<[ExitCode, string]> = [
   [EXIT.busy, 'busy: another run of the same month is in progress; try again later or use --wait SECONDS'],
 ];
 
-/**
- * The `code` of a failure under --json, for programs to act on; each is one error class below (and
- * `internal` is anything else).
- */
-export type ErrorCode = 'usage' | 'config' | 'template' | 'workbook' | 'problems' | 'unreadable-file' | 'busy' | 'file-system' | 'internal';
+export type { ErrorCode } from './finding.js';
 
 /** Wrong usage (exit 2): an unknown report or pack, a bad option value, a project folder that is not one. */
 export class UsageError extends B4BError {

@@ -1,5 +1,3 @@
-import type { ErrorCode } from './errors.js';
-
 /** Where a figure or a problem lives: the workbook file, its sheet and cell (A1 notation). */
 export interface SourceRef {
   file: string;
@@ -122,6 +120,12 @@ export class FindingList {
  * failure has its own class with its code (./errors.ts: UsageError, ConfigFileError, TemplateError,
  * WorkbookError, BusyError, FileSystemError); a plain B4BError is a run's problem (exit 1).
  */
+/**
+ * The `code` of a failure under --json, for programs to act on; each is one error class of
+ * errors.ts (and `internal` is anything else).
+ */
+export type ErrorCode = 'usage' | 'config' | 'template' | 'workbook' | 'problems' | 'unreadable-file' | 'busy' | 'file-system' | 'internal';
+
 export class B4BError extends Error {
   constructor(
     message: string,

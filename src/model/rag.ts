@@ -1,5 +1,5 @@
 import type { CatalogueEntry } from '../config/catalogue.js';
-import type { Figure } from '../dataset/types.js';
+import type { ComparisonOp } from '../workbook/cell-value.js';
 
 export type Polarity = CatalogueEntry['polarity'];
 export type Rag = 'green' | 'amber' | 'red';
@@ -37,7 +37,16 @@ export function amberBand(target: number, percent: boolean, tolerance: Tolerance
  * - None: no figure, no target, or an indicator without polarity (unless the target is a comparison,
  *   which carries its own direction).
  */
-export function computeRag(value: number | undefined, target: Figure | undefined, polarity: Polarity, percent: boolean, tolerance: Tolerance): Rag | undefined {
+/** What computeRag reads of a target (a dataset Figure): a number, a comparison ("<10%"), or no figure. */
+export type TargetValue = { kind: 'number'; value: number } | { kind: 'comparison'; op: ComparisonOp; value: number } | { kind: 'missing' };
+
+export function computeRag(
+  value: number | undefined,
+  target: TargetValue | undefined,
+  polarity: Polarity,
+  percent: boolean,
+  tolerance: Tolerance,
+): Rag | undefined {
   if (value === undefined || target === undefined) return undefined;
   let goal: number;
   let higherIsBetter: boolean;

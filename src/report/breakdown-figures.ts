@@ -5,22 +5,11 @@ import { formatNumber } from './format-figure.js';
 import type { ChartModel, ChartType } from './report-figures.js';
 import { teamPercent } from './report-figures.js';
 import { printNumber } from './round.js';
-import { cellName } from './printed-figures.js';
+import { cellName, type FigureRef } from './figure-ref.js';
 import { TemplateError } from '../findings/errors.js';
 
 /** What a breakdown figure prints: its value, what a count is out of, or the % worked out from the two. */
 export type BreakdownShow = 'value' | 'out-of' | 'percent';
-
-/** The identity of one printed breakdown figure, for the pack's one-figure check and re-run comparisons. */
-export interface FigureRef {
-  /** "family-hubs 2023: Attendances", with " (out of)" or " (%)" for what is derived from the row. */
-  indicator: string;
-  name: string;
-  month: MonthKey;
-  /** The figure as printed ("167", "7.7%"). */
-  text: string;
-  source?: SourceRef;
-}
 
 /** A figure as a sentence or a figures table prints it. */
 export interface PrintedBreakdownFigure {

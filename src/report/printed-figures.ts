@@ -1,7 +1,6 @@
-import { formatSource, type SourceRef } from '../findings/finding.js';
 import { DIRECTION_WORDS, RAG_WORDS } from '../model/rag.js';
 import type { MonthKey } from '../model/month.js';
-import type { FigureRef } from './breakdown-figures.js';
+import { cellName, type FigureRef } from './figure-ref.js';
 import type { Block, Run } from './template/blocks.js';
 
 /** What a printed value is: a month's figure, the target, a benchmark, RAG or direction of travel, commentary. */
@@ -34,12 +33,6 @@ export interface PrintedFigure {
 /** The id the PDF layout gives a table row's first cell, so the page it lands on can be found. */
 export function anchorId(blockIndex: number, rowIndex: number): string {
   return `printed-${blockIndex}-${rowIndex}`;
-}
-
-/** "'B4B data set'!F14": the run record names the workbook once, so a cell is its sheet and address. */
-export function cellName(source: SourceRef | undefined): string | undefined {
-  if (source?.sheet === undefined) return undefined;
-  return formatSource({ ...source, file: '' }).replace(/^ › /, '');
 }
 
 /**

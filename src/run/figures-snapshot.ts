@@ -1,6 +1,7 @@
 import type { Dataset, Figure } from '../dataset/types.js';
 import { formatFigure } from '../report/format-figure.js';
-import { cellName, type PrintedFigure, type PrintedKind } from '../report/printed-figures.js';
+import { cellName } from '../report/figure-ref.js';
+import type { PrintedFigure, PrintedKind } from '../report/printed-figures.js';
 import type { MonthKey } from '../model/month.js';
 import type { FigureChange } from './ledger.js';
 

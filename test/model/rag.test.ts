@@ -6,6 +6,7 @@ const source = { file: 't.xlsx', sheet: 'S', cell: 'A1' };
 const target = (value: number, style: 'integer' | 'percent' = 'integer'): Figure => ({ kind: 'number', value, format: { style, decimals: 0 }, source });
 const below = (value: number): Figure => ({ kind: 'comparison', op: '<', value, format: { style: 'percent', decimals: 0 }, text: `<${value * 100}%`, source });
 const tolerance = { percentPoints: 5, percentOfTarget: 10 };
+const placeholder: Figure = { kind: 'missing', reason: 'placeholder', text: '-', source };
 
 describe('RAG', () => {
   it('higher is better: green at or above target, amber within the band, red beyond it', () => {
@@ -31,7 +32,7 @@ describe('RAG', () => {
 
   it('no target, no figure, or no polarity: no RAG', () => {
     expect(computeRag(0.5, undefined, 'higher-is-better', true, tolerance)).toBeUndefined();
-    expect(computeRag(0.5, { kind: 'missing', reason: 'placeholder', text: '-', source }, 'higher-is-better', true, tolerance)).toBeUndefined();
+    expect(computeRag(0.5, placeholder, 'higher-is-better', true, tolerance)).toBeUndefined();
     expect(computeRag(undefined, target(1), 'higher-is-better', false, tolerance)).toBeUndefined();
     expect(computeRag(5, target(1), 'neutral', false, tolerance)).toBeUndefined();
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BreakdownRow, Dataset } from '../../src/dataset/types.js';
 import { monthLongLabel } from '../../src/model/month.js';
-import { cellName } from '../../src/report/printed-figures.js';
+import { cellName } from '../../src/report/figure-ref.js';
 import { teamPercent } from '../../src/report/report-figures.js';
 import { renderTemplate } from '../../src/report/template/render-template.js';
 import { ReportFigures } from '../../src/report/report-figures.js';

@@ -1,6 +1,7 @@
 import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableModel } from '../report-figures.js';
 import type { GridTableModel } from '../finance-model.js';
-import type { BreakdownChartModel, FigureRef } from '../breakdown-figures.js';
+import type { BreakdownChartModel } from '../breakdown-figures.js';
+import type { FigureRef } from '../figure-ref.js';
 
 /** A run of text, bold or not ("**right support**" in a template). */
 export interface Run {

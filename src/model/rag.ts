@@ -1,5 +1,4 @@
 import type { CatalogueEntry } from '../config/catalogue.js';
-import type { ComparisonOp } from '../workbook/cell-value.js';
 
 export type Polarity = CatalogueEntry['polarity'];
 export type Rag = 'green' | 'amber' | 'red';
@@ -37,6 +36,9 @@ export function amberBand(target: number, percent: boolean, tolerance: Tolerance
  * - None: no figure, no target, or an indicator without polarity (unless the target is a comparison,
  *   which carries its own direction).
  */
+/** How a target typed as a comparison ("<10%", "≥ 95%") compares. */
+export type ComparisonOp = '<' | '<=' | '>' | '>=';
+
 /** What computeRag reads of a target (a dataset Figure): a number, a comparison ("<10%"), or no figure. */
 export type TargetValue = { kind: 'number'; value: number } | { kind: 'comparison'; op: ComparisonOp; value: number } | { kind: 'missing' };
 

@@ -3,6 +3,7 @@
  * B4B workbook (percentages as fractions, as text or as plain points, "-", "TBC", "<36%", formulas,
  * error values, numbers shown as dates) are all decided here, and nowhere else.
  */
+import type { ComparisonOp } from '../model/rag.js';
 
 export type NumberStyle = 'integer' | 'decimal' | 'percent';
 
@@ -12,7 +13,7 @@ export interface DisplayFormat {
   decimals: number;
 }
 
-export type ComparisonOp = '<' | '<=' | '>' | '>=';
+export type { ComparisonOp };
 
 export type CellReading =
   | { kind: 'empty' }

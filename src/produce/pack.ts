@@ -13,14 +13,17 @@ import {
   furniturePages,
   planPack,
   publicPart,
+  type AssembledPack,
   type ItemRange,
+  type PackItemInfo,
   type PackPart,
+  type PackPlan,
   type PackVariant,
 } from '../pack/assemble.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
-import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues } from '../pack/text-values.js';
+import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues, type PackTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
@@ -78,9 +81,264 @@ function appendixLabel(doc: PackDocument): string | undefined {
   return 'appendix' in doc && doc.appendix !== undefined ? `Appendix ${doc.appendix}` : undefined;
 }
 
+/** What a pack's text fills in for a month: its meeting, the month each document reports on, the items' titles. */
+interface PackMonth {
+  pack: PackSettings;
+  values: PackTextValues;
+  itemInfo: PackItemInfo[];
+  /** The month each document reports on, which its title and its item's summary may name: {{documentMonth}}. */
+  docMonthOf: (doc: PackDocument) => MonthKey;
+  docValues: (doc: PackDocument) => Record<string, string>;
+  itemValues: (item: PackSettings['items'][number]) => Record<string, string>;
+}
+
+function packMonth(inputs: RunInputs, name: string, pack: PackSettings, month: MonthKey): PackMonth {
+  const values = packTextValues(month, meetingDateFor(pack, month));
+  const docMonthOf = (doc: PackDocument): MonthKey =>
+    'report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(inputs.workbook.dataset, month) : month;
+  return {
+    pack,
+    values,
+    itemInfo: pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) })),
+    docMonthOf,
+    docValues: (doc) => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) }),
+    itemValues: (item) => documentMonthValues(values, item.documents.map(docMonthOf), `${inputs.loaded.paths.packs}: packs.${name}, item ${item.number}`),
+  };
+}
+
+/** The pack's documents laid out in pack order, and what their reports print, warn and twin. */
+interface LaidOutParts {
+  parts: PackPart[];
+  documents: PDFDocument[];
+  /** Every value each part's report prints, by part, for the one-figure check. */
+  printedByPart: PlacedFigure[][];
+  warnings: ModelWarning[];
+  html: PackOutput['html'];
+  timings: PackOutput['timings'];
+}
+
+/** One document of an item laid out: its part, and for a numbered pack what it prints, warns and twins. */
+interface LaidOutPart {
+  part: PackPart;
+  printed?: PlacedFigure[];
+  warnings?: ModelWarning[];
+  html?: { file: string; html: string };
+  timings?: Pick<PackOutput['timings'], 'model' | 'charts' | 'layout'>;
+}
+
 /**
- * A pack for a month: every document rendered once, then assembled twice (public and restricted)
- * with the front sheet and agenda, whose page ranges come from the assembled items.
+ * Every document in pack order, each laid out once with the pack page numbers the plan gives it: a
+ * document starts where the one before it (and its blank page) ends. The public and restricted packs
+ * share one plan, so one layout serves both. `numbered: false` lays them out without page numbers, for
+ * item files that committee systems number themselves.
+ */
+async function layOutParts(inputs: RunInputs, m: PackMonth, ctx: ProduceContext, numbered: boolean): Promise<LaidOutParts> {
+  const out: LaidOutParts = {
+    parts: [],
+    documents: [],
+    printedByPart: [],
+    warnings: [],
+    html: [],
+    timings: { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 },
+  };
+  let next = m.pack.firstPage;
+  for (const [itemIndex, item] of m.pack.items.entries()) {
+    for (const doc of item.documents) {
+      const started = performance.now();
+      const at = { item: itemIndex, numbered, ...(numbered ? { firstPage: next } : {}) };
+      const laidOut = await layOutPart(inputs, m, doc, item, at, ctx);
+      const document = await PDFDocument.load(laidOut.part.bytes);
+      if (numbered) {
+        if (laidOut.printed) out.printedByPart[out.parts.length] = laidOut.printed;
+        out.warnings.push(...(laidOut.warnings ?? []));
+        if (laidOut.html) out.html.push(laidOut.html);
+        out.timings.model += laidOut.timings?.model ?? 0;
+        out.timings.charts += laidOut.timings?.charts ?? 0;
+        out.timings.layout += laidOut.timings?.layout ?? 0;
+      }
+      out.parts.push(laidOut.part);
+      out.documents.push(document);
+      const pages = document.getPageCount();
+      next += pages + (pages % 2 === 1 ? 1 : 0);
+      if (numbered) out.timings.reports += performance.now() - started;
+    }
+  }
+  return out;
+}
+
+/** Where a document goes: its item, and its first pack page when the pack is numbered. */
+interface PartPlace {
+  item: number;
+  numbered: boolean;
+  firstPage?: number;
+}
+
+/** One of an item's documents laid out: a report, the covering report, the glossary, or a PDF from elsewhere. */
+async function layOutPart(
+  inputs: RunInputs,
+  m: PackMonth,
+  doc: PackDocument,
+  item: PackSettings['items'][number],
+  at: PartPlace,
+  ctx: ProduceContext,
+): Promise<LaidOutPart> {
+  const { loaded } = inputs;
+  const firstPage = at.firstPage !== undefined ? { firstPage: at.firstPage } : {};
+  const label = appendixLabel(doc);
+  if ('report' in doc) {
+    const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
+    const output = await produceReport(
+      inputs,
+      {
+        name: doc.report,
+        month: m.docMonthOf(doc),
+        format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage },
+        inPack: true,
+      },
+      ctx,
+    );
+    // A finance report is always exempt, whatever the pack says.
+    const exempt = doc.exempt || report?.kind === 'finance';
+    return {
+      part: {
+        item: at.item,
+        title: output.title,
+        publicTitle: fillText(doc.title, m.docValues(doc)),
+        ...(label ? { label } : {}),
+        bytes: output.pdf,
+        exempt,
+        numbered: at.numbered,
+      },
+      printed: output.printed,
+      warnings: output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })),
+      ...(!exempt && output.html ? { html: { file: `item-${item.number}-${doc.report}.html`, html: output.html } } : {}),
+      timings: output.timings,
+    };
+  }
+  if ('coveringReport' in doc) {
+    const report = inputs.coveringReports.get(path.resolve(loaded.paths.root, doc.coveringReport));
+    if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
+    const input = {
+      report,
+      appendices: item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, m.docValues(d))] : [])),
+      values: plainDocumentMonthValues(m.values, item.documents.map(m.docMonthOf)),
+      format: { agendaItem: item.number, ...firstPage },
+      council: loaded.settings.council,
+    };
+    const bytes = (await ctx.layOut({ kind: 'covering-report', input })).pdf;
+    return {
+      part: { item: at.item, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered: at.numbered },
+      ...(at.numbered ? { html: { file: `item-${item.number}-covering-report.html`, html: ctx.timer.timed('html', () => coveringReportHtml(input)) } } : {}),
+    };
+  }
+  if ('glossary' in doc) {
+    const glossary = inputs.glossaries.get(path.resolve(loaded.paths.root, doc.glossary));
+    if (!glossary) throw new B4BError(`the glossary ${doc.glossary} was not read with the run's inputs`);
+    const input = {
+      glossary,
+      format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage },
+      council: loaded.settings.council,
+    };
+    const bytes = (await ctx.layOut({ kind: 'glossary', input })).pdf;
+    return {
+      part: { item: at.item, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered: at.numbered },
+      ...(at.numbered ? { html: { file: `item-${item.number}-glossary.html`, html: ctx.timer.timed('html', () => glossaryHtml(input)) } } : {}),
+    };
+  }
+  const bytes = inputs.itemFiles.get(path.resolve(loaded.paths.root, doc.file));
+  if (!bytes) throw new B4BError(`the PDF ${doc.file} was not read with the run's inputs`);
+  // A PDF from elsewhere is never laid out with page numbers: assembly stamps them.
+  return { part: { item: at.item, title: fillText(doc.title, m.docValues(doc)), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false } };
+}
+
+/** The pack's front sheet and agenda for one variant, its page ranges from the plan assembly follows. */
+async function frontSheet(inputs: RunInputs, m: PackMonth, parts: PackPart[], plan: PackPlan, variant: PackVariant, ctx: ProduceContext): Promise<PDFDocument> {
+  const agenda: AgendaEntry[] = m.pack.items.map((item, index) => {
+    const range = plan.ranges.find((r) => r.item === index);
+    const itemParts = parts.filter((p) => p.item === index);
+    return {
+      number: item.number,
+      title: fillText(item.title, m.values),
+      summary: fillText(item.summary, m.itemValues(item)),
+      ...(range ? { pages: { first: range.first, last: range.last } } : {}),
+      exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
+    };
+  });
+  const input = {
+    meeting: m.pack.meeting,
+    when: m.values.meetingDate,
+    council: inputs.loaded.settings.council,
+    variant,
+    agenda,
+    exemptionWording: inputs.loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
+    ...(m.pack.publicNotice ? { publicNotice: m.pack.publicNotice } : {}),
+  };
+  return PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input })).pdf);
+}
+
+/** The pack's metadata: the meeting and its date, and what the pack holds. */
+function packMetadata(inputs: RunInputs, m: PackMonth, variant: PackVariant): { title: string; subject: string; author: string } {
+  return {
+    title: `${m.pack.meeting}, ${m.values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
+    subject: `${m.pack.meeting}: agenda pack, data to ${m.values.monthEnd}`,
+    author: inputs.loaded.settings.council,
+  };
+}
+
+/** One variant of the pack assembled from laid-out parts: its front matter, the furniture pages the plan needs, and the parts. */
+async function assembleVariant(
+  inputs: RunInputs,
+  m: PackMonth,
+  laidOut: Pick<LaidOutParts, 'parts' | 'documents'>,
+  plan: PackPlan,
+  how: { variant: PackVariant; numberPages: boolean; frontMatter: PDFDocument | undefined },
+  ctx: ProduceContext,
+): Promise<AssembledPack & { document: PDFDocument }> {
+  const { variant, numberPages, frontMatter } = how;
+  const furniture = furniturePages(laidOut.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: m.itemInfo });
+  const furnitureDoc = await PDFDocument.load((await ctx.layOut({ kind: 'furniture', pages: furniture, author: inputs.loaded.settings.council })).pdf);
+  return assemblePack(laidOut.parts, laidOut.documents, furnitureDoc, {
+    variant,
+    firstPage: m.pack.firstPage,
+    numberPages,
+    items: m.itemInfo,
+    metadata: packMetadata(inputs, m, variant),
+    ...(frontMatter ? { frontMatter } : {}),
+  });
+}
+
+/** Each agenda item of an assembled pack as a PDF of its own, titled as its first page prints it. */
+function itemFiles(
+  inputs: RunInputs,
+  m: PackMonth,
+  parts: PackPart[],
+  assembled: AssembledPack & { document: PDFDocument },
+  variant: PackVariant,
+): Promise<PackVariantOutput['items']> {
+  const metadata = packMetadata(inputs, m, variant);
+  return Promise.all(
+    assembled.ranges.map(async (range) => {
+      const first = parts.find((p) => p.item === range.item);
+      const confidential = first?.exempt === true && variant === 'public';
+      // As the first page prints it: the document's cover, or the confidential page's two lines.
+      const title = !first
+        ? metadata.title
+        : confidential
+          ? `${CONFIDENTIAL_TEXT}, Agenda Item ${m.pack.items[range.item]?.number ?? ''}, ${first.label ? `${first.label}: ` : ''}${publicPart(first).title}`
+          : first.title;
+      return {
+        number: m.pack.items[range.item]?.number ?? range.item + 1,
+        bytes: await extractPages(assembled.document, range.firstIndex, range.lastIndex, { ...metadata, title }, assembled.itemOutlines.get(range.item)),
+      };
+    }),
+  );
+}
+
+/**
+ * A pack for a month: every document laid out once (in pack order, with its pack page numbers), then
+ * assembled twice (public and restricted) with the front sheet and agenda, whose page ranges come from
+ * the plan assembly follows; each item as a file of its own; and one figure per indicator and month
+ * across the pack's documents.
  */
 export async function producePack(
   inputs: RunInputs,
@@ -89,199 +347,38 @@ export async function producePack(
   ctx: ProduceContext,
   options: { numberItemFiles: boolean },
 ): Promise<PackOutput> {
-  const { loaded } = inputs;
-  const { dataset } = inputs.workbook;
   const pack = Object.hasOwn(inputs.packs, name) ? inputs.packs[name] : undefined;
-  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${loaded.paths.packs}`);
-  const meetingDate = meetingDateFor(pack, month);
-  const values = packTextValues(month, meetingDate);
-  const warnings: ModelWarning[] = [];
-  const timings = { reports: 0, model: 0, charts: 0, layout: 0, assembly: 0 };
-  const html: PackOutput['html'] = [];
-  const itemInfo = pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) }));
-  // The month each document reports on, which its title and its item's summary may name: {{documentMonth}}.
-  const docMonthOf = (doc: PackDocument): MonthKey => ('report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(dataset, month) : month);
-  const docValues = (doc: PackDocument): Record<string, string> => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) });
-  const itemValues = (item: PackSettings['items'][number]): Record<string, string> =>
-    documentMonthValues(values, item.documents.map(docMonthOf), `${loaded.paths.packs}: packs.${name}, item ${item.number}`);
-  // Every value each document prints, by part, for the one-figure check below.
-  const printedByPart: PlacedFigure[][] = [];
-
-  /**
-   * Every document in pack order, each laid out once with the pack page numbers the plan gives it: a
-   * document starts where the one before it (and its blank page) ends. The public and restricted
-   * packs share one plan, so one layout serves both. `numbered: false` lays them out without page
-   * numbers, for item files that committee systems number themselves.
-   */
-  const renderParts = async (numbered: boolean): Promise<{ parts: PackPart[]; documents: PDFDocument[] }> => {
-    const parts: PackPart[] = [];
-    const documents: PDFDocument[] = [];
-    let next = pack.firstPage;
-    const firstPage = (): { firstPage?: number } => (numbered ? { firstPage: next } : {});
-    for (const [itemIndex, item] of pack.items.entries()) {
-      for (const doc of item.documents) {
-        const started = performance.now();
-        let part: PackPart;
-        if ('report' in doc) {
-          const report = Object.hasOwn(loaded.settings.reports, doc.report) ? loaded.settings.reports[doc.report] : undefined;
-          const docMonth = docMonthOf(doc);
-          const output = await produceReport(
-            inputs,
-            {
-              name: doc.report,
-              month: docMonth,
-              format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
-              inPack: true,
-            },
-            ctx,
-          );
-          // A finance report is always exempt, whatever the pack says.
-          const exempt = doc.exempt || report?.kind === 'finance';
-          const label = appendixLabel(doc);
-          part = {
-            item: itemIndex,
-            title: output.title,
-            publicTitle: fillText(doc.title, docValues(doc)),
-            ...(label ? { label } : {}),
-            bytes: output.pdf,
-            exempt,
-            numbered,
-          };
-          if (numbered) {
-            printedByPart[parts.length] = output.printed;
-            warnings.push(...output.warnings.map((w) => ({ ...w, message: `${doc.report}: ${w.message}` })));
-            timings.model += output.timings.model;
-            timings.charts += output.timings.charts;
-            timings.layout += output.timings.layout;
-            if (!exempt && output.html) html.push({ file: `item-${item.number}-${doc.report}.html`, html: output.html });
-          }
-        } else if ('coveringReport' in doc) {
-          const report = inputs.coveringReports.get(path.resolve(loaded.paths.root, doc.coveringReport));
-          if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
-          const appendices = item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, docValues(d))] : []));
-          const input = {
-            report,
-            appendices,
-            values: plainDocumentMonthValues(values, item.documents.map(docMonthOf)),
-            format: { agendaItem: item.number, ...firstPage() },
-            council: loaded.settings.council,
-          };
-          const bytes = (await ctx.layOut({ kind: 'covering-report', input })).pdf;
-          part = { item: itemIndex, title: report.subject, label: 'Covering report', bytes, exempt: false, numbered };
-          if (numbered) html.push({ file: `item-${item.number}-covering-report.html`, html: ctx.timer.timed('html', () => coveringReportHtml(input)) });
-        } else if ('glossary' in doc) {
-          const glossary = inputs.glossaries.get(path.resolve(loaded.paths.root, doc.glossary));
-          if (!glossary) throw new B4BError(`the glossary ${doc.glossary} was not read with the run's inputs`);
-          const input = {
-            glossary,
-            format: { agendaItem: item.number, ...(doc.appendix !== undefined ? { appendix: doc.appendix } : {}), ...firstPage() },
-            council: loaded.settings.council,
-          };
-          const bytes = (await ctx.layOut({ kind: 'glossary', input })).pdf;
-          const label = appendixLabel(doc);
-          part = { item: itemIndex, title: glossary.title, ...(label ? { label } : {}), bytes, exempt: false, numbered };
-          if (numbered) html.push({ file: `item-${item.number}-glossary.html`, html: ctx.timer.timed('html', () => glossaryHtml(input)) });
-        } else {
-          const bytes = inputs.itemFiles.get(path.resolve(loaded.paths.root, doc.file));
-          if (!bytes) throw new B4BError(`the PDF ${doc.file} was not read with the run's inputs`);
-          const label = appendixLabel(doc);
-          part = { item: itemIndex, title: fillText(doc.title, docValues(doc)), ...(label ? { label } : {}), bytes, exempt: doc.exempt, numbered: false };
-        }
-        const document = await PDFDocument.load(part.bytes);
-        parts.push(part);
-        documents.push(document);
-        const pages = document.getPageCount();
-        next += pages + (pages % 2 === 1 ? 1 : 0);
-        if (numbered) timings.reports += performance.now() - started;
-      }
-    }
-    return { parts, documents };
-  };
-
-  const { parts, documents } = await renderParts(true);
-  const unnumbered = options.numberItemFiles ? undefined : await renderParts(false);
+  if (!pack) throw new B4BError(`there is no pack called "${name}" in ${inputs.loaded.paths.packs}`);
+  const m = packMonth(inputs, name, pack, month);
+  const laidOut = await layOutParts(inputs, m, ctx, true);
+  const unnumbered = options.numberItemFiles ? undefined : await layOutParts(inputs, m, ctx, false);
 
   const assemblyStart = performance.now();
   const endAssembly = ctx.timer.begin('assembly');
-  const metadata = (variant: PackVariant) => ({
-    title: `${pack.meeting}, ${values.meetingDate}${variant === 'restricted' ? ' (restricted)' : ''}`,
-    subject: `${pack.meeting}: agenda pack, data to ${values.monthEnd}`,
-    author: loaded.settings.council,
-  });
-  const pageCounts = parts.map((p, i) => ({ item: p.item, pages: documents[i]?.getPageCount() ?? 0 }));
-  // The agenda's page ranges come from the plan that assembly then follows, the same in both packs.
-  const plan = planPack(pageCounts, pack.firstPage);
+  const plan = planPack(
+    laidOut.parts.map((p, i) => ({ item: p.item, pages: laidOut.documents[i]?.getPageCount() ?? 0 })),
+    pack.firstPage,
+  );
   const variants = {} as Record<PackVariant, PackVariantOutput>;
   let printed: PackFigure[] = [];
   for (const variant of ['public', 'restricted'] as const) {
-    let frontMatter: PDFDocument | undefined;
-    if (pack.frontSheet) {
-      const agenda: AgendaEntry[] = pack.items.map((item, index) => {
-        const range = plan.ranges.find((r) => r.item === index);
-        const itemParts = parts.filter((p) => p.item === index);
-        return {
-          number: item.number,
-          title: fillText(item.title, values),
-          summary: fillText(item.summary, itemValues(item)),
-          ...(range ? { pages: { first: range.first, last: range.last } } : {}),
-          exemptAppendices: item.documents.flatMap((d, i) => (itemParts[i]?.exempt ? [appendixLabel(d) ?? itemParts[i]?.title ?? ''] : [])),
-        };
-      });
-      const frontSheet = {
-        meeting: pack.meeting,
-        when: values.meetingDate,
-        council: loaded.settings.council,
-        variant,
-        agenda,
-        exemptionWording: loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
-        ...(pack.publicNotice ? { publicNotice: pack.publicNotice } : {}),
-      };
-      frontMatter = await PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input: frontSheet })).pdf);
-    }
-    const assemble = async (set: { parts: PackPart[]; documents: PDFDocument[] }, numberPages: boolean) => {
-      const furniture = furniturePages(set.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: itemInfo });
-      const furnitureDoc = await PDFDocument.load((await ctx.layOut({ kind: 'furniture', pages: furniture, author: loaded.settings.council })).pdf);
-      return assemblePack(set.parts, set.documents, furnitureDoc, {
-        variant,
-        firstPage: pack.firstPage,
-        numberPages,
-        items: itemInfo,
-        metadata: metadata(variant),
-        ...(frontMatter ? { frontMatter } : {}),
-      });
+    const frontMatter = pack.frontSheet ? await frontSheet(inputs, m, laidOut.parts, plan, variant, ctx) : undefined;
+    const final = await assembleVariant(inputs, m, laidOut, plan, { variant, numberPages: true, frontMatter }, ctx);
+    const itemSource = unnumbered ? await assembleVariant(inputs, m, unnumbered, plan, { variant, numberPages: false, frontMatter }, ctx) : final;
+    variants[variant] = {
+      pack: final.bytes,
+      ranges: final.ranges,
+      pageCount: final.pageCount,
+      items: await itemFiles(inputs, m, laidOut.parts, itemSource, variant),
     };
-    const final = await assemble({ parts, documents }, true);
-    const itemSource = unnumbered ? await assemble(unnumbered, false) : final;
-    const itemFiles = await Promise.all(
-      itemSource.ranges.map(async (range) => {
-        const first = parts.find((p) => p.item === range.item);
-        const confidential = first?.exempt === true && variant === 'public';
-        // As the first page prints it: the document's cover, or the confidential page's two lines.
-        const title = !first
-          ? metadata(variant).title
-          : confidential
-            ? `${CONFIDENTIAL_TEXT}, Agenda Item ${pack.items[range.item]?.number ?? ''}, ${first.label ? `${first.label}: ` : ''}${publicPart(first).title}`
-            : first.title;
-        return {
-          number: pack.items[range.item]?.number ?? range.item + 1,
-          bytes: await extractPages(
-            itemSource.document,
-            range.firstIndex,
-            range.lastIndex,
-            { ...metadata(variant), title },
-            itemSource.itemOutlines.get(range.item),
-          ),
-        };
-      }),
-    );
-    variants[variant] = { pack: final.bytes, ranges: final.ranges, pageCount: final.pageCount, items: itemFiles };
-    if (variant === 'restricted') printed = placeInPack(printedByPart, final.partStarts);
+    // The restricted pack holds every document: its page numbers are where each printed value is.
+    if (variant === 'restricted') printed = placeInPack(laidOut.printedByPart, final.partStarts);
   }
   // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
-  warnings.push(...describeDisagreements(packDisagreements(printed)));
-  timings.assembly = performance.now() - assemblyStart;
+  const warnings = [...laidOut.warnings, ...describeDisagreements(packDisagreements(printed))];
+  const timings = { ...laidOut.timings, assembly: performance.now() - assemblyStart };
   endAssembly();
-  return { name, variants, html, warnings, printed, timings };
+  return { name, variants, html: laidOut.html, warnings, printed, timings };
 }
 
 /**

@@ -35,8 +35,6 @@ export function documentsLaidOutInThread(): number {
  */
 export function startLayoutThreads(options: { idleMs?: number; module?: URL } = {}): void {
   if (threads) return;
-  // The thread draws a chart as it starts (prepareCharts): this thread holds node-canvas first.
-  holdNativeCanvas();
   const source = import.meta.url.endsWith('.ts');
   const pool = new Piscina<LayoutTask, ThreadResult>({
     // From the TypeScript sources (the tests), the thread loads its module through tsx as the tests do.

@@ -76,21 +76,6 @@ export function holdNativeCanvas(): void {
   require('canvas');
 }
 
-/**
- * Loads Chart.js and node-canvas and draws a small chart now, unkept: the first chart a thread draws
- * otherwise pays for loading them, registering the fonts and cairo's first text (about 0.16 s), in the
- * middle of the first report's layout. A layout thread does this as it starts, while the workbook is
- * read (the main thread holds node-canvas first: see holdNativeCanvas).
- */
-export function prepareCharts(): void {
-  drawPages([
-    {
-      model: { kind: 'chart', title: 'Ready', monthLabels: ['Oct-22', 'Nov-22'], series: [{ label: 'Figure', values: [1, 2], percent: false, target: 1 }] },
-      size: { width: 200, height: 120 },
-    },
-  ]);
-}
-
 export interface ChartToDraw {
   model: ChartModel;
   size: ChartSize;

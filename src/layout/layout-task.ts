@@ -132,7 +132,7 @@ function copyOf(kept: KeptReport, options: DocumentOptions): Promise<{ pdf: Buff
     kept.built.restamp(options);
     for (const { slot } of kept.charts) slot.placed = [];
     const pdf = await writeAgain(kept.layout, kept.built.doc);
-    return { pdf, report: kept, slots: kept.charts.map(({ slot }) => ({ ...slot, placed: [...slot.placed] })) };
+    return { pdf, report: kept, slots: whereLanded(kept.charts) };
   });
   kept.queue = copy.catch(() => undefined);
   return copy;
@@ -164,30 +164,31 @@ async function laidOutReport(task: ReportTask): Promise<{ pdf: Buffer; report: K
     };
     return built;
   };
-  let built: BuiltDocument;
-  let written: { pdf: Buffer; layout: KeptLayout } | undefined;
+  // Charts left alone at the top of a section's last page are laid out again to fill it: decided once
+  // the first layout's pages are known, before it is written (it is written only if final). Fits
+  // another copy of the report decided are final.
   let chartPages: ChartPages = new Map(task.chartFits ?? []);
-  if (task.chartFits) {
+  let built = build(chartPages);
+  let written = await layOutAndWrite(built.doc, () => {
+    if (task.chartFits) return false;
+    chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
+    return chartPages.size > 0;
+  });
+  if (!written) {
     built = build(chartPages);
     written = await layOutAndWrite(built.doc);
-  } else {
-    // Charts left alone at the top of a section's last page are laid out again to fill it: decided
-    // once the first layout's pages are known, before it is written (it is written only if final).
-    built = build();
-    written = await layOutAndWrite(built.doc, () => {
-      chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
-      return chartPages.size > 0;
-    });
-    if (!written) {
-      built = build(chartPages);
-      written = await layOutAndWrite(built.doc);
-    }
   }
   if (!written) throw new Error('the report was laid out but not written');
   const chartFits = [...chartPages];
   const report: KeptReport = { built, layout: written.layout, charts, anchorPages: [...anchorPages], chartFits, queue: Promise.resolve() };
-  keptReports.delete(layoutKey(task, chartFits));
-  keptReports.set(layoutKey(task, chartFits), report);
+  const key = layoutKey(task, chartFits);
+  keptReports.delete(key);
+  keptReports.set(key, report);
   if (keptReports.size > KEPT_REPORTS) keptReports.delete(keptReports.keys().next().value as string);
-  return { pdf: written.pdf, report, slots: charts.map(({ slot }) => ({ ...slot, placed: [...slot.placed] })) };
+  return { pdf: written.pdf, report, slots: whereLanded(charts) };
+}
+
+/** The charts' boxes as this copy placed them (the next copy of the layout places them afresh). */
+function whereLanded(charts: KeptReport['charts']): ChartSlot[] {
+  return charts.map(({ slot }) => ({ ...slot, placed: [...slot.placed] }));
 }

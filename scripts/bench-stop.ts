@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -68,3 +68,4 @@ for (const where of ['in the layout thread', 'in the main thread']) {
   );
 }
 process.stdout.write(`Stopping a board pack run\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+await rm(project, { recursive: true, force: true });

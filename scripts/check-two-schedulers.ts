@@ -5,7 +5,7 @@
  * each e-mail go once. Run: npx tsx scripts/check-two-schedulers.ts [MINUTES]
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,3 +75,4 @@ process.stdout.write(
         .filter((l) => l.includes('"late":true')).length
     }\n`,
 );
+await rm(project, { recursive: true, force: true });

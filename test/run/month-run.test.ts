@@ -10,7 +10,7 @@ import { RunLedger, type RunRecord } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { skipReason } from '../../src/produce/month.js';
 import { runOne } from '../fixtures/run-request.js';
-import { pdfText } from '../fixtures/pdf-text.js';
+import { pdfText, withPdfFile } from '../fixtures/pdf-text.js';
 import { runCli, type CliResult } from '../fixtures/run-cli.js';
 import { sampleInputs } from '../fixtures/sample-report.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
@@ -30,14 +30,13 @@ async function files(dir: string, prefix = ''): Promise<string[]> {
 
 /** Every page of a PDF as greyscale pixels (pdftoppm, one call for the whole file). */
 function pageImages(pdf: Buffer, dpi = 24): Buffer[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'b4b-month-pages-'));
-  const file = path.join(dir, 'in.pdf');
-  writeFileSync(file, pdf);
-  execFileSync('pdftoppm', ['-gray', '-r', String(dpi), file, path.join(dir, 'p')]);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.pgm'))
-    .sort()
-    .map((f) => readFileSync(path.join(dir, f)));
+  return withPdfFile(pdf, (file, dir) => {
+    execFileSync('pdftoppm', ['-gray', '-r', String(dpi), file, path.join(dir, 'p')]);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.pgm'))
+      .sort()
+      .map((f) => readFileSync(path.join(dir, f)));
+  });
 }
 
 const SKIPPED = (report: string): string =>

@@ -4,7 +4,7 @@ import { coveringReportDocument, type CoveringReportInput } from '../pack/coveri
 import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
 import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
 import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
-import { drawChartPages } from '../render/chart-canvas.js';
+import { drawChartPages, type ChartToDraw } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
 import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
 import { layOutAndWrite, renderPdf, writeAgain, type KeptLayout } from '../render/pdf-bytes.js';
@@ -46,16 +46,36 @@ export interface LaidOut {
   pdf: Uint8Array;
   /** For a report: the page (1 = the document's first) each anchored table row landed on. */
   anchorPages: Array<[string, number]>;
-  /** Time spent drawing charts and laying out, in milliseconds (where the task ran). */
+  /** Time spent drawing charts (where they were drawn) and laying out (where the task ran), in milliseconds. */
   chartMs: number;
   layoutMs: number;
   /** For a report: how its charts were made to fill their pages, for its other copies (see LayoutTask). */
   chartFits?: Array<[number, ChartFit]>;
 }
 
+/**
+ * A report as its layout leaves it: its pages, with each chart's box empty and named, and the charts
+ * to draw into them (chartsPlaced). The charts are drawn by the thread that asked for the layout, while
+ * the layout thread writes the pages: they are known before the pages are written (whenChartsKnown).
+ */
+export interface LaidOutPages extends LaidOut {
+  charts?: { toDraw: ChartToDraw[]; slots: ChartSlot[] };
+}
+
+/** Called as soon as a report's charts and their sizes are final, before its pages are written: drawing them can begin. */
+export type WhenChartsKnown = (charts: ChartToDraw[]) => void;
+
 /** Lays out one document: task → PDF bytes. The same code runs in the calling thread and in a layout thread. */
 export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
-  if (task.kind === 'report') return layOutReport(task);
+  return chartsPlaced(await layOutPages(task));
+}
+
+/**
+ * Lays out one document's pages (a report's charts not yet drawn: chartsPlaced). In a layout thread,
+ * `whenChartsKnown` hands the report's charts to the calling thread before the pages are written.
+ */
+export async function layOutPages(task: LayoutTask, whenChartsKnown: WhenChartsKnown = () => undefined): Promise<LaidOutPages> {
+  if (task.kind === 'report') return layOutReport(task, whenChartsKnown);
   const start = performance.now();
   let doc: Record<string, unknown>;
   switch (task.kind) {
@@ -107,27 +127,48 @@ function layoutKey(task: ReportTask, chartFits: Array<[number, ChartFit]>): stri
 }
 
 /**
- * A report: its copy of a layout this thread kept, else laid out. Its charts are drawn as the pages of
- * one PDF and go into the boxes pdfmake kept for them once the pages are written.
+ * A report: its copy of a layout this thread kept, else laid out. Its charts are left to draw: they
+ * go into the boxes pdfmake kept for them (chartsPlaced).
  */
-async function layOutReport(task: ReportTask): Promise<LaidOut> {
+async function layOutReport(task: ReportTask, whenChartsKnown: WhenChartsKnown): Promise<LaidOutPages> {
   const start = performance.now();
   const kept = task.chartFits ? keptReports.get(layoutKey(task, task.chartFits)) : undefined;
-  const written = kept ? await copyOf(kept, task.options) : await laidOutReport(task);
+  const written = kept ? await copyOf(kept, task.options, whenChartsKnown) : await laidOutReport(task, whenChartsKnown);
+  const { anchorPages, chartFits, charts } = written.report;
+  return {
+    pdf: written.pdf,
+    anchorPages,
+    chartMs: 0,
+    layoutMs: performance.now() - start,
+    chartFits,
+    ...(charts.length > 0 ? { charts: { toDraw: chartsToDraw(charts), slots: written.slots } } : {}),
+  };
+}
+
+function chartsToDraw(charts: KeptReport['charts']): ChartToDraw[] {
+  return charts.map(({ model, slot }) => ({ model, size: slot.size }));
+}
+
+/**
+ * The document with its charts drawn (as the pages of one PDF) and placed in their boxes. Runs in the
+ * thread that asked for the layout; a drawing is kept (drawChartPages), so charts that thread began to
+ * draw when they were known are not drawn again.
+ */
+export async function chartsPlaced(laidOut: LaidOutPages): Promise<LaidOut> {
+  const { charts, ...document } = laidOut;
+  if (!charts) return document;
   const begun = performance.now();
-  const { charts } = written.report;
-  let pdf: Uint8Array = written.pdf;
-  if (charts.length > 0) {
-    const chartPdf = drawChartPages(charts.map(({ model, slot }) => ({ model, size: slot.size })));
-    pdf = await placeCharts(pdf, chartPdf, written.slots);
-  }
-  const chartMs = performance.now() - begun;
-  const { anchorPages, chartFits } = written.report;
-  return { pdf, anchorPages, chartMs, layoutMs: begun - start, chartFits };
+  const pdf = await placeCharts(laidOut.pdf, drawChartPages(charts.toDraw), charts.slots);
+  return { ...document, pdf, chartMs: performance.now() - begun };
 }
 
 /** A copy of a kept report with this copy's stamp, page numbers and metadata, and where its charts landed. */
-function copyOf(kept: KeptReport, options: DocumentOptions): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
+function copyOf(
+  kept: KeptReport,
+  options: DocumentOptions,
+  whenChartsKnown: WhenChartsKnown,
+): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
+  if (kept.charts.length > 0) whenChartsKnown(chartsToDraw(kept.charts));
   const copy = kept.queue.then(async () => {
     kept.built.restamp(options);
     for (const { slot } of kept.charts) slot.placed = [];
@@ -139,7 +180,7 @@ function copyOf(kept: KeptReport, options: DocumentOptions): Promise<{ pdf: Buff
 }
 
 /** A report laid out and written (and kept), its charts' boxes where they landed. */
-async function laidOutReport(task: ReportTask): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
+async function laidOutReport(task: ReportTask, whenChartsKnown: WhenChartsKnown): Promise<{ pdf: Buffer; report: KeptReport; slots: ChartSlot[] }> {
   const charts: Array<{ model: ChartModel; slot: ChartSlot }> = [];
   const reserve = (model: ChartModel, size: ChartSize): Record<string, unknown> => {
     const slot: ChartSlot = { name: `B4BChart${charts.length + 1}`, size, placed: [] };
@@ -169,14 +210,19 @@ async function laidOutReport(task: ReportTask): Promise<{ pdf: Buffer; report: K
   // another copy of the report decided are final.
   let chartPages: ChartPages = new Map(task.chartFits ?? []);
   let built = build(chartPages);
+  // The charts are final when the layout is: handed on then, and drawn while the pages are written.
+  const final = (): false => {
+    if (charts.length > 0) whenChartsKnown(chartsToDraw(charts));
+    return false;
+  };
   let written = await layOutAndWrite(built.doc, () => {
-    if (task.chartFits) return false;
+    if (task.chartFits) return final();
     chartPages = chartPagesToFill(task.blocks, placed, contentArea(task.options));
-    return chartPages.size > 0;
+    return chartPages.size > 0 || final();
   });
   if (!written) {
     built = build(chartPages);
-    written = await layOutAndWrite(built.doc);
+    written = await layOutAndWrite(built.doc, final);
   }
   if (!written) throw new Error('the report was laid out but not written');
   const chartFits = [...chartPages];

@@ -1,7 +1,8 @@
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { holdNativeCanvas } from '../render/chart-canvas.js';
+import { drawChartPages, type ChartToDraw } from '../render/chart-canvas.js';
 import type { LaidOut, LayoutTask } from './layout-task.js';
-import type { ThreadResult } from './layout-worker.js';
+import type { ThreadResult, ThreadTask } from './layout-worker.js';
 
 /**
  * Where documents are laid out. By default in the calling thread. A command that lays out documents
@@ -10,7 +11,7 @@ import type { ThreadResult } from './layout-worker.js';
  * assembles packs and writes files, and the main thread stays free to answer a signal (SIGTERM stops
  * a run at once, not after a layout) or, in the console, a request.
  */
-let threads: { pool: Piscina<LayoutTask, ThreadResult>; failed: Promise<never> } | undefined;
+let threads: { pool: Piscina<ThreadTask, ThreadResult>; failed: Promise<never> } | undefined;
 
 /** The layout thread could not start or stopped outside a task: documents are then laid out here. */
 class LayoutThreadFailure extends Error {}
@@ -36,7 +37,7 @@ export function documentsLaidOutInThread(): number {
 export function startLayoutThreads(options: { idleMs?: number; module?: URL } = {}): void {
   if (threads) return;
   const source = import.meta.url.endsWith('.ts');
-  const pool = new Piscina<LayoutTask, ThreadResult>({
+  const pool = new Piscina<ThreadTask, ThreadResult>({
     // From the TypeScript sources (the tests), the thread loads its module through tsx as the tests do.
     filename: (options.module ?? new URL(source ? './layout-worker-from-source.mjs' : './layout-worker.js', import.meta.url)).href,
     minThreads: options.idleMs === undefined ? 1 : 0,
@@ -67,22 +68,31 @@ export async function stopLayoutThreads(): Promise<void> {
 /**
  * Lays out one document: in the layout thread when it is started, else here. The document is the
  * same either way. If the thread cannot start, the run says so once and lays out here.
+ *
+ * A report's charts are drawn here, not in the layout thread: the thread hands them back as soon as
+ * their sizes are final, and this thread draws them while the thread writes the pages (the drawing
+ * is kept: chartsPlaced then only places it). So they cost the run no time when this thread is free,
+ * and node-canvas is only ever loaded in this thread.
  */
 export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer }> {
   let done: LaidOut | undefined;
   const running = threads;
   if (running) {
+    const charts = new MessageChannel();
+    // The code that places the charts, loaded while the thread lays out.
+    const placing = task.kind === 'report' ? layoutTask() : undefined;
     try {
       let result: ThreadResult;
-      // A report's charts are drawn in the thread: this thread holds node-canvas first (see holdNativeCanvas).
-      if (task.kind === 'report') holdNativeCanvas();
+      charts.port1.on('message', (toDraw: ChartToDraw[]) => drawChartPages(toDraw));
       try {
-        result = await Promise.race([running.pool.run(task), running.failed]);
+        result = await Promise.race([running.pool.run({ task, charts: charts.port2 }, { transferList: [charts.port2] }), running.failed]);
       } catch (cause) {
         throw cause instanceof LayoutThreadFailure ? cause : new LayoutThreadFailure(cause instanceof Error ? cause.message : String(cause));
+      } finally {
+        charts.port1.close();
       }
       if ('error' in result) throw Object.assign(new Error(result.error.message), result.error);
-      done = result.laidOut;
+      done = placing ? await (await placing).chartsPlaced(result.laidOut) : result.laidOut;
       laidOutInThread += 1;
     } catch (error) {
       if (!(error instanceof LayoutThreadFailure)) throw error;
@@ -93,8 +103,13 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
       }
     }
   }
-  done ??= await (await import('./layout-task.js')).layOutTask(task);
+  done ??= await (await layoutTask()).layOutTask(task);
   // Bytes that crossed from a thread arrive as a plain Uint8Array: a Buffer over the same memory.
   const pdf = Buffer.isBuffer(done.pdf) ? done.pdf : Buffer.from(done.pdf.buffer, done.pdf.byteOffset, done.pdf.byteLength);
   return { ...done, pdf };
+}
+
+/** The layout code, loaded in this thread only when it lays out or places charts itself (pdfmake is loaded with it). */
+function layoutTask(): Promise<typeof import('./layout-task.js')> {
+  return import('./layout-task.js');
 }

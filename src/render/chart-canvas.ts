@@ -66,16 +66,6 @@ function chartEngine(): Engine {
   return engine;
 }
 
-/**
- * Loads node-canvas in this (the main) thread, for the life of the process. A worker thread that has
- * drawn with node-canvas unloads it when it exits, and the process then crashes (exit 139: measured
- * with canvas 3.2 on Node 20 and 24, on a thread's exit and on the process's exit with the thread
- * alive); while the main thread holds the module it is never unloaded. Call before a thread draws.
- */
-export function holdNativeCanvas(): void {
-  require('canvas');
-}
-
 export interface ChartToDraw {
   model: ChartModel;
   size: ChartSize;

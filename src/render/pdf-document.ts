@@ -492,7 +492,7 @@ export function contentArea(options: DocumentOptions): { top: number; bottom: nu
   return options.format.exemptionNotice ? { top: 66, bottom: A4_LANDSCAPE_HEIGHT - 48 } : { top: 48, bottom: A4_LANDSCAPE_HEIGHT - 40 };
 }
 
-/** The pdfmake node of a chart at the given size: the layout task keeps a box there and draws the chart into it (src/render/place-charts.ts). */
+/** The pdfmake node of a chart at the given size: the layout keeps a box there, and the chart is drawn into it once the pages are laid out (src/render/place-charts.ts). */
 export type ChartDrawer = (chart: ChartModel, size: ChartSize) => Record<string, unknown>;
 
 export interface DocumentOptions {

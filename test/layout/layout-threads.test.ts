@@ -80,7 +80,7 @@ describe('the layout thread', () => {
   }, 60_000);
 
   it.each(['alive', 'stopped'])(
-    'a thread that drew charts ends (idle, then at exit with the thread %s) without taking the process down',
+    'a thread that laid out a report with charts ends (idle, then at exit with the thread %s) without taking the process down',
     (how) => {
       // In a process of its own: node-canvas unloaded by an ending thread crashed the whole process (exit 139).
       const child = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'test/fixtures/layout-thread-exit.ts', how], {

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fontMetrics, FONT_FAMILY } from '../../src/render/fonts.js';
 import type { StyleStack } from '../../src/render/pdfmake-speed.js';
-import { layOutTask } from '../../src/layout/layout-task.js';
+import { chartsPlaced, layOutPages, layOutTask } from '../../src/layout/layout-task.js';
+import type { ChartToDraw } from '../../src/render/chart-canvas.js';
 import { layOutAndWrite, pdfmakeStyleLookups, renderPdf, writeAgain } from '../../src/render/pdf-bytes.js';
 import { buildPdfDocument, type BuiltDocument, type DocumentOptions } from '../../src/render/pdf-document.js';
 import type { Block } from '../../src/report/template/blocks.js';
@@ -139,7 +140,7 @@ describe('a copy of a laid-out report', () => {
   });
   /** The report built to be laid out, written at a fixed time (pdfkit stamps the time of writing otherwise). */
   const built = (format: DocumentOptions['format']): BuiltDocument => {
-    // Each chart a plain box of its size (the layout thread draws charts into such boxes).
+    // Each chart a plain box of its size (the charts are drawn into such boxes once laid out).
     const box = (_: unknown, size: { width: number; height: number }) => ({ canvas: [{ type: 'rect', x: 0, y: 0, w: size.width, h: size.height }], ...size });
     const document = buildPdfDocument(blocks, box, options(format));
     return fixedTime(document);
@@ -211,5 +212,34 @@ describe('a copy of a laid-out report', () => {
     } finally {
       builder.tryLayoutDocument = tryLayout;
     }
+  });
+
+  it('hands its charts on once, at their final sizes, before its pages are written, and they are placed as the calling thread places them', async () => {
+    const own = [...blocks, { kind: 'paragraph', runs: [{ text: `Charts handed on at ${Date.now()}` }] }] as Block[];
+    const handed: Array<{ charts: ChartToDraw[]; pagesWritten: number }> = [];
+    let pagesWritten = 0;
+    const renderer = (require('pdfmake/js/Renderer') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+    const renderPages = renderer.renderPages as (...args: unknown[]) => unknown;
+    renderer.renderPages = function (this: unknown, ...args: unknown[]) {
+      pagesWritten += 1;
+      return renderPages.apply(this, args);
+    };
+    let pages: Awaited<ReturnType<typeof layOutPages>>;
+    try {
+      pages = await layOutPages({ kind: 'report', blocks: own, options: options({ firstPage: 1 }) }, (charts) => handed.push({ charts, pagesWritten }));
+    } finally {
+      renderer.renderPages = renderPages;
+    }
+    // The sample report's charts are laid out twice to fill their pages: handed on once, after the second layout.
+    expect(pages.chartFits?.length).toBeGreaterThan(0);
+    expect(handed).toEqual([{ charts: pages.charts!.toDraw, pagesWritten: 0 }]);
+    expect(pagesWritten).toBe(1);
+    expect(handed[0]!.charts.length).toBe(26);
+    // The pages come without the charts; placed, they are the document layOutTask makes.
+    const placed = await chartsPlaced(pages);
+    expect(placed.chartMs).toBeGreaterThan(0);
+    const whole = await layOutTask({ kind: 'report', blocks: own, options: options({ firstPage: 1 }), chartFits: pages.chartFits! });
+    expect(pdfText(Buffer.from(placed.pdf))).toBe(pdfText(Buffer.from(whole.pdf)));
+    expect(placed.pdf.length).toBeGreaterThan(pages.pdf.length + 26 * 1000);
   });
 });

@@ -4,7 +4,8 @@ import { B4BError } from '../findings/finding.js';
 import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cellText, numericValue } from './format-figure.js';
+import { cellText, formatFigure, numericValue } from './format-figure.js';
+import { cellName } from './figure-ref.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, toleranceFor, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 import { printNumber, roundHalf } from './round.js';
@@ -197,7 +198,7 @@ export class ReportFigures {
 
   private bestRow(wanted: string, section: string | undefined): { row: IndicatorRow; table: IndicatorTable } | undefined {
     const window = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
-    let best: { row: IndicatorRow; table: IndicatorTable; score: number[] } | undefined;
+    const candidates: Array<{ row: IndicatorRow; table: IndicatorTable; score: number[] }> = [];
     for (const table of this.dataset.tables) {
       if (!table.months.includes(this.month)) continue;
       const row = table.rows.find((r) => r.id === wanted);
@@ -205,10 +206,35 @@ export class ReportFigures {
       const sectionMatch = section !== undefined && table.section?.trim().toLowerCase() === section.trim().toLowerCase();
       const figures = window.filter((m) => row.values[m]?.kind === 'number').length;
       const lastMonth = Number((table.months[table.months.length - 1] ?? this.month).replace('-', ''));
-      const score = [sectionMatch ? 1 : 0, figures, lastMonth];
-      if (!best || compareScores(score, best.score) > 0) best = { row, table, score };
+      candidates.push({ row, table, score: [sectionMatch ? 1 : 0, figures, lastMonth] });
     }
-    return best && { row: best.row, table: best.table };
+    const best = candidates.reduce<(typeof candidates)[number] | undefined>((b, c) => (!b || compareScores(c.score, b.score) > 0 ? c : b), undefined);
+    if (!best) return undefined;
+    // Tables the template could equally mean (the same title, in two sheets) that give other figures:
+    // which one is printed is said, never a quiet choice.
+    for (const other of candidates) {
+      if (other === best || other.score[0] !== best.score[0]) continue;
+      const differ = window.filter((m) => {
+        const [a, b] = [best.row.values[m], other.row.values[m]];
+        return a?.kind === 'number' && b?.kind === 'number' && formatFigure(a) !== formatFigure(b);
+      });
+      if (differ.length === 0) continue;
+      const shown = differ
+        .slice(0, 3)
+        .map(
+          (m) =>
+            `${monthLabel(m)} ${[best, other].map((c) => `${formatFigure(c.row.values[m])} (${cellName(c.row.values[m]?.source) ?? 'no single cell'})`).join(' / ')}`,
+        )
+        .join('; ');
+      const where = (c: typeof best): string => `"${c.table.section ?? c.table.id}" in '${c.table.sheet}'`;
+      this.warn(
+        `${best.row.name}: two tables could give it, ${where(best)} and ${where(other)}, and their figures differ in ${differ.length} of the report's 13 months ` +
+          `(${shown}${differ.length > 3 ? `; ${differ.length - 3} more` : ''}); printed from the first, ` +
+          `${best.score[1] === other.score[1] ? 'whose months run later' : 'which has figures for more of those months'}. Make the two rows agree, or remove the one that is wrong`,
+        best.row.source,
+      );
+    }
+    return { row: best.row, table: best.table };
   }
 
   entry(id: string): CatalogueEntry | undefined {

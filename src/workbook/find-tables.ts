@@ -6,7 +6,7 @@ import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, t
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
-import { addMonths, financialYearInHeader, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
 
@@ -680,6 +680,38 @@ function warnOnce(ctx: TableContext, grid: SheetGrid, label: string, source: Sou
 // Rows
 
 /** Turns a cell into a figure, reporting what a value cell should not hold. */
+/** A figure as it would print, to compare two targets: undefined for no figure. */
+function targetText(figure: Figure | undefined): string | undefined {
+  if (figure?.kind === 'number') return String(figure.value);
+  return figure?.kind === 'comparison' ? figure.text : undefined;
+}
+
+/**
+ * A row with a plain Target and a target named for a financial year that say other things: the year's
+ * is printed for its months (targetFor), which is said, naming both cells, never a quiet choice.
+ */
+function warnTargetsDiffer(row: IndicatorRow, plainLabel: string, ctx: TableContext): void {
+  const plain = targetText(row.target);
+  if (plain === undefined) return;
+  for (const t of row.yearTargets ?? []) {
+    const forYear = targetText(t.figure);
+    if (forYear === undefined || forYear === plain) continue;
+    const shown = (f: Figure | undefined): string => (f?.kind === 'number' ? describeFigure(f) : (targetText(f) ?? ''));
+    ctx.findings.warning(
+      'conflicting-values',
+      t.figure.source,
+      `${row.name}: the "${t.label}" column gives ${shown(t.figure)} and the "${plainLabel}" column ${shown(row.target)} (${row.target?.source.cell ?? ''}); ` +
+        `months of ${financialYearLabel(t.year)} are measured against "${t.label}", other months against "${plainLabel}". Make them agree, or empty the one that is out of date`,
+      row.target?.source,
+    );
+  }
+}
+
+/** A number as the workbook means it: a percentage as a percentage. */
+function describeFigure(figure: Extract<Figure, { kind: 'number' }>): string {
+  return figure.format.style === 'percent' ? `${Math.round(figure.value * 1000) / 10}%` : String(figure.value);
+}
+
 function figureOf(reading: CellReading | undefined, source: SourceRef, what: string, grid: SheetGrid, ctx: TableContext): Figure {
   if (!reading || reading.kind === 'empty') return { kind: 'missing', reason: 'blank', source };
   switch (reading.kind) {
@@ -833,6 +865,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
       label: t.label,
       figure: figureOf(row.get(t.col), sourceAt(t.col), `${name}, ${t.label}`, grid, ctx),
     }));
+    if (layout.target && indicator.target) warnTargetsDiffer(indicator, layout.target.label, ctx);
   }
   for (const key of BENCHMARKS) {
     const column = layout.benchmarks[key];

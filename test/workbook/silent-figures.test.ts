@@ -219,6 +219,20 @@ describe('5. finance amounts are checked for plausibility', () => {
   });
 });
 
+describe('a plain Target and a target for the financial year that differ', () => {
+  it('are said, naming both cells and which months each is used for; the same figure in both says nothing', async () => {
+    const columns = ['Target', 'Target 2023/24', 'RAG', 'Direction of travel'];
+    const row = (plain: number, forYear: number): FixtureCell[] => [...REFERRALS.slice(0, 9), plain, forYear];
+    const differ = await read([sheet([header(columns), row(273, 280)])]);
+    expect(differ.warnings.filter((w) => w.includes('column gives'))).toEqual([
+      'fixture.xlsx › \'B4B data set\'!K3: Number of referrals into statutory service in the month: the "Target 2023/24" column gives 280 and the "Target" column 273 (J3); ' +
+        'months of 2023/24 are measured against "Target 2023/24", other months against "Target". Make them agree, or empty the one that is out of date',
+    ]);
+    const same = await read([sheet([header(columns), row(273, 273)])]);
+    expect(same.warnings.filter((w) => w.includes('column gives'))).toEqual([]);
+  });
+});
+
 describe('shapes the property test found beside the five: no figure is dropped unsaid', () => {
   it('rows after a blank row inside a table, with no header of their own, are read under its months, with a warning', async () => {
     const { dataset, warnings, errors } = await read([sheet([header(), CONTACTS, [], REFERRALS])]);

@@ -106,6 +106,8 @@ export class FileSystemError extends B4BError {
 }
 
 const WRITE_CALLS = new Set([
+  // access: the run asks whether it may write to a folder before it records its files there.
+  'access',
   'mkdir',
   'rename',
   'write',

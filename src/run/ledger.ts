@@ -400,6 +400,11 @@ export class RunLedger {
       skipped.push(...part.skipped);
       amendments.push(...part.amendments);
     }
+    // A run recorded twice (published, then failed before any file was in place) is what its later
+    // record says, where its first record was.
+    const latest = new Map(records.map((r) => [r.id, r]));
+    const once = [...new Set(records.map((r) => r.id))].map((id) => latest.get(id) as RunRecord);
+    records.splice(0, records.length, ...once);
     // Each run's later delivery steps, in the order they were written, after the steps its record holds.
     const byId = new Map(records.map((r) => [r.id, r]));
     for (const amendment of amendments) {

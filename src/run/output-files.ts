@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, copyFile, link, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { faultPoint } from './fault-points.js';
@@ -155,15 +156,69 @@ async function place(staged: { root: string; folder: string; outputDir: string }
     await rename(temp, visible);
   } catch (error) {
     await rm(temp, { force: true });
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await placeAcross(source, visible);
+  }
+}
+
+/**
+ * The visible folder is on another file system than the run's sets (a month folder mounted from
+ * elsewhere): the file is copied beside it and renamed there, so it still appears whole or not at all.
+ */
+async function placeAcross(source: string, visible: string): Promise<void> {
+  const temp = path.join(path.dirname(visible), `.${path.basename(visible)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.part`);
+  try {
+    await copyFile(source, temp);
+    await rename(temp, visible);
+  } catch (error) {
+    await rm(temp, { force: true });
     throw error;
   }
 }
 
+/** The switch failed before any visible file changed (the record of the run, written before it, no longer holds). */
+export class NothingReplacedError extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason), { cause: reason });
+  }
+}
+
+/** The switch failed with some of the set's files in place: its journal stays, for the next run of the month to finish. */
+export class PartlyPlacedError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly placed: number,
+    readonly total: number,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason), { cause: reason });
+  }
+}
+
+/**
+ * What would stop the switch at a file, found before the run is recorded: a folder where a file goes,
+ * a folder that cannot be made or written to. (Found in the switch instead, the run would be recorded
+ * with some of its files in place.)
+ */
+async function checkPlaces(outputDir: string, files: string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const relative of files) {
+    const visible = path.join(outputDir, relative);
+    if ((await lstat(visible).catch(() => undefined))?.isDirectory())
+      throw new Error(`${visible} is a folder where the run writes a file; move it away and run again`);
+    folders.add(path.dirname(visible));
+  }
+  for (const folder of folders) {
+    await mkdir(folder, { recursive: true });
+    await access(folder, constants.W_OK);
+  }
+}
+
 /** Carries out a journal: every file in place, the old set's extra files removed, the set's current run named, the journal gone. */
-async function switchTo(root: string, outputDir: string, journal: Journal): Promise<void> {
+async function switchTo(root: string, outputDir: string, journal: Journal, placed: () => void = () => undefined): Promise<void> {
   const staged = { root, folder: path.join(root, journal.id), outputDir };
   for (const [i, relative] of journal.files.entries()) {
     await place(staged, relative);
+    placed();
     if (i === 0) faultPoint('switching');
   }
   for (const relative of journal.remove) await unlink(path.join(outputDir, relative)).catch(() => undefined);
@@ -176,12 +231,16 @@ async function switchTo(root: string, outputDir: string, journal: Journal): Prom
 /**
  * Publishes a staged set. `beforeSwitch` runs after the journal is written and before any visible file
  * changes (the caller records the run in the ledger there, and checks it still holds its lock): if it
- * throws, nothing visible has changed and the journal is removed.
+ * throws, nothing visible has changed and the journal is removed. If the switch fails before its first
+ * file is in place (a folder that cannot be written), nothing visible has changed either: the journal
+ * is removed and NothingReplacedError thrown, so that no later run finishes a switch this run was told
+ * had failed. Once a file is in place the journal stays: the next run of the month finishes the switch.
  */
 export async function publishSet(staged: StagedSet, beforeSwitch: () => Promise<void> | void = () => undefined): Promise<void> {
   const before = await currentFiles(staged.root, staged.outputDir, staged.name);
   const keep = new Set(staged.files);
   const journal: Journal = { id: staged.id, files: staged.files, remove: before.filter((f) => !keep.has(f)) };
+  await checkPlaces(staged.outputDir, staged.files);
   await writeDurably(path.join(staged.root, JOURNAL), JSON.stringify(journal));
   try {
     await beforeSwitch();
@@ -189,7 +248,14 @@ export async function publishSet(staged: StagedSet, beforeSwitch: () => Promise<
     await rm(path.join(staged.root, JOURNAL), { force: true });
     throw error;
   }
-  await switchTo(staged.root, staged.outputDir, journal);
+  let placed = 0;
+  try {
+    await switchTo(staged.root, staged.outputDir, journal, () => (placed += 1));
+  } catch (error) {
+    if (placed > 0) throw new PartlyPlacedError(error, placed, journal.files.length);
+    await rm(path.join(staged.root, JOURNAL), { force: true });
+    throw new NothingReplacedError(error);
+  }
   await pruneSets(staged.root);
 }
 
@@ -238,7 +304,7 @@ export async function recoverSets(outputDir: string, prefix: string, recorded: (
       }
       if (recorded(journal.id)) {
         await switchTo(root, outputDir, journal);
-        said.push(`${name}: finished publishing run ${journal.id}, which was stopped while its files were put in place`);
+        said.push(`${name}: finished publishing run ${journal.id}, which was stopped or failed while its files were put in place`);
       } else {
         await rm(path.join(root, JOURNAL), { force: true });
         await rm(path.join(root, journal.id), { recursive: true, force: true });

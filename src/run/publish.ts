@@ -10,7 +10,7 @@ import { faultPoint } from './fault-points.js';
 import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
 import type { HeldLock } from './file-lock.js';
 import { cutText, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
-import { discardSet, publishSet, stageSet, type StagedSet } from './output-files.js';
+import { discardSet, NothingReplacedError, PartlyPlacedError, publishSet, stageSet, type StagedSet } from './output-files.js';
 
 /** What publishing a run's output sets shares: where they go, what was there before, and the run's lock. */
 export interface PublishContext {
@@ -92,8 +92,20 @@ export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: P
     });
     faultPoint('switched');
   } catch (error) {
+    // Recorded, but no file could be put in place: the run failed after all (the caller records that,
+    // and the ledger's later record of the run is the one that holds).
+    if (error instanceof NothingReplacedError) {
+      record.outcome = 'failed';
+      delete record.set;
+    }
     if (staged && record.outcome !== 'success') await discardSet(staged).catch(() => undefined);
-    throw error;
+    if (error instanceof PartlyPlacedError) {
+      // Recorded, with some files in place: the record holds, and the next run of the month puts the rest in place.
+      const reason = error.reason instanceof Error ? error.reason : new Error(String(error.reason));
+      reason.message += `; the run is recorded and ${error.placed} of its ${error.total} files are in place: the next run of ${monthLongLabel(set.month)} puts the rest in place`;
+      throw reason;
+    }
+    throw error instanceof NothingReplacedError ? error.reason : error;
   }
 }
 

@@ -285,7 +285,14 @@ async function publishOutcome(
     if (under.signal.aborted) throw error;
     const typed = fileSystemError(error, { folder: loaded.paths.outputDir }) ?? error;
     progress.error(firstLine(typed), { target: label });
-    await records.record(result, 'failed', typed);
+    if (result.record.outcome === 'success') {
+      // Recorded before its switch, which then failed with some files in place: the ledger keeps the
+      // record (the next run of the month finishes the switch); this run says it failed.
+      records.published(result);
+      result.error = typed;
+      result.record.outcome = 'failed';
+      result.record.error = errorText(typed);
+    } else await records.record(result, 'failed', typed);
   }
 }
 

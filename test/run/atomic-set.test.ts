@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstat, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -94,7 +94,7 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
     expect(atRecord?.outcome).toBe('success');
     expect(await currentSet(project.output, '2023-10/pack-panel')).not.toBe(atRecord?.set?.id);
     expect(await recoverSets(project.output, '2023-10/', await recorded())).toEqual([
-      `2023-10/pack-panel: finished publishing run ${atRecord?.id}, which was stopped while its files were put in place`,
+      `2023-10/pack-panel: finished publishing run ${atRecord?.id}, which was stopped or failed while its files were put in place`,
     ]);
     await isTheRecordedSet();
     expect(original['panel-2023-10-public.pdf']).not.toBe((await visible(monthDir))['panel-2023-10-public.pdf']); // a new pack (its date differs)
@@ -154,5 +154,34 @@ describe('a run whose record cannot be written', () => {
     const last = (await new RunLedger(project.ledger).read()).pop();
     expect(last?.outcome).toBe('failed');
     expect(last?.set).toBeUndefined();
+  });
+});
+
+describe('a run recorded whose files cannot be put in place', () => {
+  it('is failed, replaces nothing, and no later run publishes its files', async () => {
+    const project = await tinyProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    const request = runRequest({ kind: 'report', name: 'performance' });
+    const first = await runOne(loaded, request, silentProgress);
+    const [pdf, html] = first.record.outputs.map((o) => o.path) as [string, string];
+    const before = await readFile(pdf);
+    // The HTML twin's place is taken by a folder: the switch fails at its first file (as in a folder that cannot be written).
+    await rm(html);
+    await mkdir(html);
+    await expect(runOne(loaded, request, silentProgress)).rejects.toThrow(/is a folder where the run writes a file/);
+    const failed = (await new RunLedger(project.ledger).read()).pop();
+    expect(failed?.outcome).toBe('failed');
+    expect(failed?.set).toBeUndefined();
+    expect((await readFile(pdf)).equals(before)).toBe(true);
+    expect(await currentSet(project.output, '2023-10/report-performance')).toBe(first.record.set?.id);
+    // The ledger holds the run once, as failed (its success record, written before the switch, no longer holds).
+    expect((await new RunLedger(project.ledger).read()).filter((r) => r.id === failed?.id)).toHaveLength(1);
+    // A later run of the month finds nothing of it to finish.
+    await rm(html, { recursive: true });
+    const said: string[] = [];
+    const later = await runOne(loaded, request, { ...silentProgress, warn: (message: string) => void said.push(message) });
+    expect(said.filter((m) => m.includes(failed?.id ?? '?'))).toEqual([]);
+    expect(later.record.outcome).toBe('success');
+    expect(await currentSet(project.output, '2023-10/report-performance')).toBe(later.record.set?.id);
   });
 });

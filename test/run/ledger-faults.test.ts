@@ -136,3 +136,20 @@ describe('appends from several processes at once', () => {
     expect(text.split('\n').filter(Boolean)).toHaveLength(100);
   });
 });
+
+describe('a run recorded twice', () => {
+  it('(published, then failed before any file was in place) reads as its later record, where its first was', async () => {
+    const ledger = await tempLedger();
+    await ledger.append(record('a'));
+    await ledger.append(record('b', { set: { name: '2023-10/pack-board', id: 'b' } }));
+    await ledger.append(record('c'));
+    await ledger.append(record('b', { outcome: 'failed', error: 'EACCES: permission denied' }));
+    const records = await ledger.read();
+    expect(records.map((r) => [r.id, r.outcome])).toEqual([
+      ['a', 'success'],
+      ['b', 'failed'],
+      ['c', 'success'],
+    ]);
+    expect(records[1]?.set).toBeUndefined();
+  });
+});

@@ -33,6 +33,17 @@ function errorLine(error: string): string {
   return first.endsWith(':') && second.trim() ? `${first} ${second.trim()}` : first;
 }
 
+/**
+ * Long paths in a line cut to their last three parts ("…/output/2023-10/performance-2023-10.pdf"), so
+ * that a line cut to its width still names the file; `history --run ID` prints them whole.
+ */
+function shortPaths(line: string): string {
+  return line.replace(/(?:\.{1,2}\/|\/)[^\s"'“”]+/g, (file) => {
+    const parts = file.split('/');
+    return file.length > 40 && parts.length > 4 ? `…/${parts.slice(-3).join('/')}` : file;
+  });
+}
+
 /** The last step of each e-mail of a run: "board-members sent". */
 function deliveryLine(delivery: DeliveryRecord[] | undefined): string | undefined {
   if (!delivery?.length) return undefined;
@@ -54,7 +65,7 @@ function runLines(r: RunRecord, current: boolean): string[] {
   const lines = [
     `${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(28)}  ${r.outcome.padEnd(7)}  ${flags.join(', ').padEnd(20)}  ${shortId(r.id)}`,
   ];
-  if (r.error) lines.push(fitLine(`    ${errorLine(r.error)}`, 100));
+  if (r.error) lines.push(fitLine(`    ${shortPaths(errorLine(r.error))}`, 100));
   const mail = deliveryLine(r.delivery);
   if (mail) lines.push(`    e-mail: ${mail}`);
   return lines;

@@ -38,6 +38,8 @@ export class RunReporter implements Progress {
   constructor(
     private readonly format: LogFormat,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Rewrites the commands a message advises so that they act on this run's project (src/cli/advice.ts). */
+    private readonly advise: (text: string) => string = (text) => text,
   ) {}
 
   private get live(): boolean {
@@ -57,7 +59,8 @@ export class RunReporter implements Progress {
   }
 
   /** `fields.target` names the report or pack a warning is about: the same warning of several is said once, naming them all. */
-  warn(message: string, fields: Record<string, unknown> = {}): void {
+  warn(said: string, fields: Record<string, unknown> = {}): void {
+    const message = this.advise(said);
     const target = typeof fields.target === 'string' ? fields.target : '';
     const seen = this.warnings.get(message);
     if (seen) {
@@ -68,7 +71,8 @@ export class RunReporter implements Progress {
     if (this.format === 'json') this.stream.write(jsonLine('warn', message, fields));
   }
 
-  error(message: string, fields: Record<string, unknown> = {}): void {
+  error(said: string, fields: Record<string, unknown> = {}): void {
+    const message = this.advise(said);
     this.errors.push(message);
     if (this.format === 'json') this.stream.write(jsonLine('error', message, fields));
   }

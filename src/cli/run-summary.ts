@@ -71,8 +71,13 @@ export function writtenPaths(result: RunResult, cwd = process.cwd()): string[] {
  * its files are or why it was not written), the figures changed, and each warning once, at most
  * `maxWarnings` of them (the ledger keeps all: `history --run ID`).
  */
-export function summaryLines(result: RunResult, reporter: RunReporter, options: { cwd?: string; width?: number; maxWarnings?: number } = {}): string[] {
+export function summaryLines(
+  result: RunResult,
+  reporter: RunReporter,
+  options: { cwd?: string; width?: number; maxWarnings?: number; advise?: (text: string) => string } = {},
+): string[] {
   const cwd = options.cwd ?? process.cwd();
+  const advise = options.advise ?? ((text: string) => text);
   const width = options.width ?? 120;
   const counts = new Map<OutputStatus, number>();
   for (const r of result.results) counts.set(statusOf(r), (counts.get(statusOf(r)) ?? 0) + 1);
@@ -82,7 +87,16 @@ export function summaryLines(result: RunResult, reporter: RunReporter, options: 
   const folders = [...new Set(written.map((p) => path.dirname(p)))];
   const inFolder = folders.length === 1 ? ` in ${folders[0]}${path.sep}` : '';
   const changed = result.results.filter((r) => r.record.changes !== undefined);
-  const total = changed.reduce((n, r) => n + (r.record.changes?.length ?? 0), 0);
+  // The same change of the workbook is each output's: said once, naming the outputs.
+  const distinct = new Map<string, { change: FigureChange; targets: string[] }>();
+  for (const r of changed)
+    for (const c of r.record.changes ?? []) {
+      const key = JSON.stringify([c.where, c.indicator, c.month, c.what, c.cell, c.old, c.new]);
+      const seen = distinct.get(key);
+      if (seen) seen.targets.push(targetLabel(r.target));
+      else distinct.set(key, { change: c, targets: [targetLabel(r.target)] });
+    }
+  const total = distinct.size;
   const noChange = changed.length > 0 && total === 0 ? '; no figure changed since the last run' : '';
   const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`];
   const nameWidth = Math.max(...result.results.map((r) => targetLabel(r.target).length), 10);
@@ -92,19 +106,25 @@ export function summaryLines(result: RunResult, reporter: RunReporter, options: 
     const lead = `  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  `;
     if (status === 'written') lines.push(fitLine(`${lead}${files.join(', ')}`, width));
     // Why it was not written, whole (its advice is at the end): wrapped under the column, at most four lines.
-    else lines.push(...wrap(reasonOf(r), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
+    else lines.push(...wrap(advise(reasonOf(r)), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
   }
   if (total > 0) {
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
-    const shown = changed.flatMap((r) => (r.record.changes ?? []).map((c) => ({ r, c }))).slice(0, 5);
-    for (const { r, c } of shown) lines.push(fitLine(`  ${targetLabel(r.target)}: ${changeLine(c)}`, width));
-    if (total > shown.length) lines.push(`  … and ${total - shown.length} more ("b4b-reports history --run ID" lists them)`);
+    const shown = [...distinct.values()].slice(0, 5);
+    const every = (targets: string[]): string => (targets.length === changed.length && changed.length > 1 ? 'every output' : targets.join(', '));
+    for (const { change, targets } of shown) lines.push(fitLine(`  ${every(targets)}: ${changeLine(change)}`, width));
+    const most = [...changed].sort((a, b) => (b.record.changes?.length ?? 0) - (a.record.changes?.length ?? 0))[0];
+    if (total > shown.length && most)
+      lines.push(
+        advise(
+          `  … and ${total - shown.length} more ("b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" lists ${targetLabel(most.target)}'s)`,
+        ),
+      );
   }
   const warnings = [...reporter.warnings];
   if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
-    const ids = result.results.filter((r) => r.record.warnings.length > 0).map((r) => r.record.id);
-    lines.push(`Warnings (${warnings.length}, each said once${ids[0] ? `; "b4b-reports history --run ${ids[0]}" has them in full` : ''}):`);
+    lines.push(advise(`Warnings (${warnings.length}, each said once; each output's run in "b4b-reports history" has its own in full):`));
     for (const [message, targets] of warnings.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));

@@ -25,7 +25,7 @@ export async function withRunLock<T>(outputDir: string, name: string, waitMs: nu
     const holder = cause.holder;
     throw new BusyError(
       `another run of "${name}" is in progress${holder ? ` (process ${holder.pid}, started ${holder.since}${holder.host !== hostname() ? `, on ${holder.host}` : ''})` : ''}; ` +
-        `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or use --wait'}.`,
+        `this run was refused so that the two do not write the same files. Try again when it has finished${waitMs > 0 ? '' : ', or add --wait 600 to wait up to ten minutes for it'}.`,
     );
   }
   try {

@@ -1,3 +1,4 @@
+import { adviceFor } from '../advice.js';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { monthLabel } from '../../model/month.js';
@@ -108,7 +109,7 @@ export function registerHistory(program: Command): void {
       const runs =
         options.run !== undefined ? newestFirst.filter((r) => r.id === options.run || shortId(r.id) === options.run) : newestFirst.slice(0, options.limit);
       if (options.run !== undefined && runs.length === 0)
-        throw new UsageError(`there is no run "${options.run}" in ${loaded.paths.ledger}; "b4b-reports history" lists the runs`);
+        throw new UsageError(adviceFor(options)(`there is no run "${options.run}" in ${loaded.paths.ledger}; "b4b-reports history" lists the runs`));
       const current = new Map<string, string | undefined>();
       for (const r of runs) if (r.set && !current.has(r.set.name)) current.set(r.set.name, await currentSet(loaded.paths.outputDir, r.set.name));
       const isCurrent = (r: RunRecord): boolean => r.set !== undefined && current.get(r.set.name) === r.set.id;

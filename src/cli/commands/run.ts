@@ -4,6 +4,7 @@ import { isMonthKey, MONTH_YEARS, type MonthKey } from '../../model/month.js';
 import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup, stageTimer } from '../stage-clock.js';
 import { logFormat, RunReporter, jsonLine } from '../log-format.js';
+import { adviceFor } from '../advice.js';
 import { describeFailure, writeJson } from '../outcome.js';
 import { runFailure, summaryJson, summaryLines, writtenPaths } from '../run-summary.js';
 import type { RunTarget } from '../../model/target.js';
@@ -84,7 +85,8 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   const targets: RunTarget[] | 'all' =
     options.pack !== undefined ? [{ kind: 'pack', name: options.pack }] : options.report !== undefined ? [{ kind: 'report', name: options.report }] : 'all';
   const format = logFormat();
-  const reporter = new RunReporter(format);
+  const advise = adviceFor(options);
+  const reporter = new RunReporter(format, process.stderr, advise);
   // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
   // published (the last good outputs are untouched), and the process ends.
   const stop = stopOnSignals((signal) => {
@@ -119,6 +121,7 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
     reporter.end();
   }
   const failure = runFailure(result);
+  if (failure) failure.message = advise(failure.message);
   if (options.json) {
     // One JSON object, whatever the outcome: the failure is in it, and the exit code says it too.
     const described = failure === undefined ? undefined : describeFailure(failure);
@@ -127,13 +130,16 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
     return;
   }
   if (process.stdout.isTTY) {
-    process.stdout.write(`${summaryLines(result, reporter, { width: (process.stdout.columns || 120) - 1 }).join('\n')}\n`);
+    process.stdout.write(`${summaryLines(result, reporter, { width: (process.stdout.columns || 120) - 1, advise }).join('\n')}\n`);
   } else {
     // Piped: stdout is the paths alone, one a line (for scripts); the summary is a diagnostic.
     const paths = writtenPaths(result);
     if (paths.length > 0) process.stdout.write(`${paths.join('\n')}\n`);
     if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true })));
-    else process.stderr.write(`${summaryLines(result, reporter, { width: Number.POSITIVE_INFINITY, maxWarnings: Number.POSITIVE_INFINITY }).join('\n')}\n`);
+    else
+      process.stderr.write(
+        `${summaryLines(result, reporter, { width: Number.POSITIVE_INFINITY, maxWarnings: Number.POSITIVE_INFINITY, advise }).join('\n')}\n`,
+      );
   }
   if (failure !== undefined) throw failure;
 }

@@ -1,0 +1,78 @@
+/**
+ * The run's summary as a terminal shows it, from a run result made by hand (no workbook, no layout),
+ * and the advice it prints, rewritten for the project the command was given.
+ */
+import { describe, expect, it } from 'vitest';
+import { adviceFor } from '../../src/cli/advice.js';
+import { RunReporter } from '../../src/cli/log-format.js';
+import { summaryLines } from '../../src/cli/run-summary.js';
+import type { FigureChange, RunRecord } from '../../src/run/ledger.js';
+import type { RunResult } from '../../src/run/run.js';
+
+const change: FigureChange = {
+  where: "'B4B data set' Right service right time",
+  indicator: 'Number of referrals into statutory service in the month',
+  month: '2021-11',
+  cell: "'B4B data set'!E8",
+  old: '400',
+  new: '405',
+};
+
+function record(id: string, changes: FigureChange[]): RunRecord {
+  return {
+    id,
+    target: { kind: 'report', name: 'performance' },
+    month: '2023-10',
+    trigger: 'on-demand',
+    startedAt: '2023-11-10T07:00:00.000Z',
+    finishedAt: '2023-11-10T07:00:04.000Z',
+    durationMs: 4000,
+    workbook: { path: '/data/b4b.xlsx' },
+    outcome: 'success',
+    outputs: [],
+    warnings: [],
+    changes,
+  };
+}
+
+function result(): RunResult {
+  const names = ['performance', 'finance', 'panel', 'board'];
+  const more = Array.from({ length: 7 }, (_, i): FigureChange => ({ ...change, month: `2022-0${i + 1}` as FigureChange['month'] }));
+  return {
+    month: '2023-10',
+    results: names.map((name, i) => ({
+      target: { kind: i < 2 ? 'report' : 'pack', name },
+      record: { ...record(`20231110T070000Z-run00${i}`, i === 0 ? [change, ...more] : [change]), target: { kind: i < 2 ? 'report' : 'pack', name } },
+    })),
+    workbookWarnings: [],
+    delivery: [],
+    durationMs: 4000,
+  };
+}
+
+describe('the summary of a run', () => {
+  it('says a change of the workbook once, naming the outputs, and which run lists the rest', () => {
+    const lines = summaryLines(result(), new RunReporter('text'), { width: 200 });
+    const changes = lines.slice(lines.findIndex((l) => l.startsWith('Figures changed')));
+    expect(changes[0]).toBe('Figures changed since the last run of October 2023: 8');
+    expect(changes[1]).toBe(
+      "  every output: Number of referrals into statutory service in the month, Nov-21: 400 → 405  at 'B4B data set'!E8 ('B4B data set' Right service right time)",
+    );
+    expect(changes[2]).toMatch(/^ {2}report performance: Number of referrals into statutory service in the month, Jan-22: 400 → 405/);
+    expect(changes[6]).toBe('  … and 3 more ("b4b-reports history --run run000" lists report performance\'s)');
+  });
+});
+
+describe('advice printed by a command given --project or --settings', () => {
+  it('names the same project, so that it works as printed from any folder', () => {
+    const text = 'the latest month with team rows is July 2023; "b4b-reports run --month 2023-07 --report clinic-safeguarding" produces it';
+    expect(adviceFor({ project: '/srv/b4b project' })(text)).toBe(
+      `the latest month with team rows is July 2023; "b4b-reports run --project '/srv/b4b project' --month 2023-07 --report clinic-safeguarding" produces it`,
+    );
+    expect(adviceFor({ settings: '/srv/b4b/config/b4b.yaml' })('"b4b-reports history" lists the runs')).toBe(
+      '"b4b-reports history --settings /srv/b4b/config/b4b.yaml" lists the runs',
+    );
+    // Without either, the project is the folder the command ran in (or B4B_PROJECT): the advice stands as it is.
+    expect(adviceFor({})(text)).toBe(text);
+  });
+});

@@ -38,7 +38,7 @@ program
   .exitOverride()
   .addHelpText(
     'after',
-    `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "problems" |\n"unreadable-file" | "busy" | "internal", "exitCode": N, "message": "..." } }.`,
+    `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "template" |\n"workbook" | "problems" | "unreadable-file" | "busy" | "file-system" | "internal", "exitCode": N,\n"message": "..." } }.`,
   );
 
 registerInit(program);

@@ -99,6 +99,9 @@ export function summaryLines(
   const total = distinct.size;
   const noChange = changed.length > 0 && total === 0 ? '; no figure changed since the last run' : '';
   const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`];
+  // A reason several outputs share (an unreadable workbook fails them all) is said in full once.
+  const reasons = new Set<string>();
+  const once = (reason: string): string => (reasons.has(reason) ? 'as above' : (reasons.add(reason), reason));
   const nameWidth = Math.max(...result.results.map((r) => targetLabel(r.target).length), 10);
   for (const r of result.results) {
     const status = statusOf(r);
@@ -106,7 +109,7 @@ export function summaryLines(
     const lead = `  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  `;
     if (status === 'written') lines.push(fitLine(`${lead}${files.join(', ')}`, width));
     // Why it was not written, whole (its advice is at the end): wrapped under the column, at most four lines.
-    else lines.push(...wrap(advise(reasonOf(r)), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
+    else lines.push(...wrap(once(advise(reasonOf(r))), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
   }
   if (total > 0) {
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);

@@ -5,7 +5,8 @@
  * so what is checked is what is read.
  */
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { B4BError } from '../findings/finding.js';
 
 const MB = 1024 * 1024;
@@ -31,6 +32,11 @@ export interface FileKind {
    * pipe ..."). By default a B4BError with an unreadable-file finding naming the file.
    */
   refuse?: (reason: string) => Error;
+  /**
+   * For a file that is not there: what names it (said with the advice), and the ending of files of
+   * its kind, so that the ones beside where it was expected are named ("data/ holds B4B-Oct23.xlsx").
+   */
+  missing?: { namedBy: string; extension: string };
 }
 
 function unreadable(file: string, what: string, reason: string): B4BError {
@@ -56,6 +62,23 @@ function notAFile(
   return `this is not a regular file; expected ${kind.expected}`;
 }
 
+/** Where to look for a file that is not there: what names it, and the files of its kind in its folder. */
+async function missingAdvice(file: string, kind: FileKind): Promise<string> {
+  if (!kind.missing) return '';
+  const { namedBy, extension } = kind.missing;
+  const listed = await readdir(path.dirname(file)).catch(() => undefined);
+  const beside = (listed ?? []).filter((f) => f.toLowerCase().endsWith(extension) && !f.startsWith('~$')).sort();
+  const holds = !listed
+    ? `there is no folder ${path.dirname(file)}`
+    : beside.length === 0
+      ? `${path.dirname(file)} holds no ${extension} file`
+      : `${path.dirname(file)} holds ${beside
+          .slice(0, 3)
+          .map((f) => `"${f}"`)
+          .join(', ')}${beside.length > 3 ? ` and ${beside.length - 3} more` : ''}`;
+  return `; ${holds}. Put ${kind.what} there, or name the right file in ${namedBy}`;
+}
+
 /**
  * An input file's bytes, refusing anything that is not a regular file before reading a byte and any
  * file over its size limit (see the module comment).
@@ -69,7 +92,7 @@ export async function readRegularFile(file: string, kind: FileKind): Promise<Uin
     const code = (cause as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT'
-        ? 'no such file'
+        ? `no such file${await missingAdvice(file, kind)}`
         : code === 'EISDIR'
           ? `this is a folder, not ${kind.noun}; expected ${kind.expected}`
           : code === 'EACCES' || code === 'EPERM'

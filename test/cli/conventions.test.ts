@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
 
 /** Parses stdout as exactly one JSON object (JSON.parse refuses anything after it). */
 function onlyJson(stdout: string): Record<string, unknown> {
@@ -42,16 +43,25 @@ describe('command-line conventions', () => {
     });
   });
 
-  it('validate --json on a missing workbook prints one JSON object with an error code', () => {
+  it('validate --json on a missing workbook prints one JSON object with an error code, and advice that works', async () => {
     const missing = path.join(project.root, 'missing.xlsx');
     const result = runCli(['validate', missing, '--json', '--settings', project.settings]);
     expect(result.status).toBe(1);
     const json = onlyJson(result.stdout);
     expect(json).toMatchObject({
       ok: false,
-      error: { code: 'unreadable-file', exitCode: 1, message: `${missing}: cannot read the workbook: no such file` },
+      error: {
+        code: 'unreadable-file',
+        exitCode: 1,
+        message:
+          `${missing}: cannot read the workbook: no such file; ${project.root} holds no .xlsx file. ` +
+          'Put the workbook there, or name the right file in config/b4b.yaml (workbook:), or give it with --workbook FILE',
+      },
       errors: [{ code: 'unreadable-file', source: { file: missing } }],
     });
+    // The advice followed: with the workbook put there, it is read.
+    await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), missing);
+    expect(runCli(['validate', missing, '--json', '--settings', project.settings]).status).toBe(0);
   });
 
   it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', () => {

@@ -57,14 +57,14 @@ function deliveryLine(delivery: DeliveryRecord[] | undefined): string | undefine
 const shortId = (id: string): string => id.split('-').pop() ?? id;
 
 /** One run in a line of at most about 100 characters (the error and e-mails, when there are any, on a line of their own below). */
-function runLines(r: RunRecord, current: boolean): string[] {
+function runLines(r: RunRecord, current: boolean, nameWidth = 28): string[] {
   const flags = [
     r.outcome === 'success' && current ? 'current' : '',
     r.warnings.length ? `${r.warningsTotal ?? r.warnings.length} warn` : '',
     r.changes ? `${r.changesTotal ?? r.changes.length} changed` : '',
   ].filter(Boolean);
   const lines = [
-    `${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(28)}  ${r.outcome.padEnd(7)}  ${flags.join(', ').padEnd(20)}  ${shortId(r.id)}`,
+    `${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(nameWidth)}  ${r.outcome.padEnd(7)}  ${flags.join(', ').padEnd(20)}  ${shortId(r.id)}`,
   ];
   if (r.error) lines.push(fitLine(`    ${shortPaths(errorLine(r.error))}`, 100));
   const mail = deliveryLine(r.delivery);
@@ -122,7 +122,9 @@ export function registerHistory(program: Command): void {
         return;
       }
       const lines =
-        options.run !== undefined ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord)) : runs.flatMap((r) => runLines(r, isCurrent(r)));
+        options.run !== undefined
+          ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord))
+          : runs.flatMap((r) => runLines(r, isCurrent(r), Math.max(28, ...runs.map((x) => `${x.target.kind} ${x.target.name}`.length))));
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

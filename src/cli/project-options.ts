@@ -27,6 +27,9 @@ export async function loadProjectSettings(options: ProjectOptions, overrides: Se
   // Loaded when a command runs, not for --help: the schemas (zod) and YAML cost a tenth of a second.
   const { loadSettings } = await import('../config/settings.js');
   const loaded = await loadSettings({ project: options.project, settingsFile: options.settings, overrides });
+  if (loaded.projectSource === 'folder-above') {
+    process.stderr.write(`b4b-reports: using the project folder ${loaded.paths.root} (the nearest folder above this one with config/b4b.yaml)\n`);
+  }
   if (loaded.projectSource === 'package-sample') {
     process.stderr.write(
       `b4b-reports: using the package's sample project in ${PACKAGE_ROOT} (no --project, no B4B_PROJECT, and no config/b4b.yaml in this folder); ` +

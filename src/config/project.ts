@@ -13,7 +13,7 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const SETTINGS_IN_PROJECT = path.join('config', 'b4b.yaml');
 
 /** How the project folder was chosen, in order of precedence. */
-export type ProjectSource = 'settings-option' | 'project-option' | 'environment' | 'current-folder' | 'package-sample';
+export type ProjectSource = 'settings-option' | 'project-option' | 'environment' | 'current-folder' | 'folder-above' | 'package-sample';
 
 export interface ProjectChoice {
   /** The project folder: every path in its settings resolves against it. */
@@ -55,8 +55,9 @@ function projectAt(dir: string, source: ProjectSource, named: string): ProjectCh
 
 /**
  * The project folder: --settings FILE (the folder above the file's config/ folder), else --project DIR,
- * else $B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the package's own
- * sample project. A folder named explicitly must be a project: it is never passed over in silence.
+ * else $B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the nearest folder
+ * above it that does (a command run from the project's data/ or output/ folder), else the package's
+ * own sample project. A folder named explicitly must be a project: it is never passed over in silence.
  */
 export function findProject(request: ProjectRequest = {}): ProjectChoice {
   const cwd = request.cwd ?? process.cwd();
@@ -69,5 +70,9 @@ export function findProject(request: ProjectRequest = {}): ProjectChoice {
   const fromEnv = env['B4B_PROJECT'];
   if (fromEnv !== undefined && fromEnv !== '') return projectAt(path.resolve(cwd, fromEnv), 'environment', 'B4B_PROJECT');
   if (isFile(path.join(cwd, SETTINGS_IN_PROJECT))) return { root: path.resolve(cwd), settingsFile: path.resolve(cwd, SETTINGS_IN_PROJECT), source: 'current-folder' };
+  for (let dir = path.dirname(path.resolve(cwd)); ; dir = path.dirname(dir)) {
+    if (isFile(path.join(dir, SETTINGS_IN_PROJECT))) return { root: dir, settingsFile: path.join(dir, SETTINGS_IN_PROJECT), source: 'folder-above' };
+    if (path.dirname(dir) === dir) break;
+  }
   return { root: PACKAGE_ROOT, settingsFile: path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT), source: 'package-sample' };
 }

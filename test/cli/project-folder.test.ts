@@ -60,7 +60,7 @@ describe('the project folder', () => {
     expect((await stat(path.join(target, 'config', 'b4b.yaml'))).isFile()).toBe(true);
   });
 
-  it('is --project, else B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the sample project', async () => {
+  it('is --project, else B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the nearest above, else the sample project', async () => {
     const proj = path.join(dir, 'proj');
     const other = path.join(dir, 'other');
     await cp(path.join(proj, 'config'), path.join(other, 'config'), { recursive: true });
@@ -69,6 +69,15 @@ describe('the project folder', () => {
     expect(findProject({ env: { B4B_PROJECT: proj }, cwd: other })).toMatchObject({ root: proj, source: 'environment' });
     expect(findProject({ env: {}, cwd: other })).toMatchObject({ root: other, settingsFile: path.join(other, 'config', 'b4b.yaml'), source: 'current-folder' });
     expect(findProject({ env: {}, cwd: dir })).toMatchObject({ root: ROOT, source: 'package-sample' });
+    // From a folder inside a project (its data/ or output/), the nearest project above, and said so.
+    await mkdir(path.join(other, 'data', 'old'), { recursive: true });
+    expect(findProject({ env: {}, cwd: path.join(other, 'data', 'old') })).toMatchObject({ root: other, source: 'folder-above' });
+    const inside = runCli(['history'], { cwd: path.join(other, 'data'), env: { B4B_PROJECT: '' } });
+    expect(inside).toEqual({
+      status: 0,
+      stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`,
+      stderr: `b4b-reports: using the project folder ${other} (the nearest folder above this one with config/b4b.yaml)\n`,
+    });
     expect(() => findProject({ env: { B4B_PROJECT: dir }, cwd: dir })).toThrow(
       `B4B_PROJECT names ${dir} as the project folder, but it has no config/b4b.yaml.`,
     );

@@ -89,7 +89,13 @@ describe('the Safeguarding assurance clinic for July 2023', () => {
     const charts = report.blocks.flatMap((b) => (b.kind === 'charts' ? b.charts : []));
     // Every team measure's chart (the 20-working-day one included), and the three of the clinic's own series.
     expect(charts.filter((c) => c.series.length > 0)).toHaveLength(15);
-    expect(report.warnings.map((w) => w.message)).toEqual([]);
+    // The template names no table for three measures the workbook also has in 'B4B data set', with another July
+    // figure: printed from the clinic's own sheet, and said, naming both cells.
+    expect(report.warnings.map((w) => w.message.replace(/: two tables could give it.*\((Jul-23 \S+ \([^)]+\) \/ \S+ \([^)]+\))\).*$/, ': $1'))).toEqual([
+      "Percentage of children with an active Child in Need Plan (not CWD) visited within last 6 weeks: Jul-23 95% ('Board Data Tables for Slide'!P44) / 96% ('B4B data set'!Y67)",
+      "Percentage of children subject to child protection plans with recent core group held in time: Jul-23 65% ('Board Data Tables for Slide'!P70) / 79% ('B4B data set'!Y29)",
+      "Percentage of CLA who had their supervision and was within the timescale: Jul-23 84% ('Board Data Tables for Slide'!P56) / 90% ('B4B data set'!Y79)",
+    ]);
   });
 
   it("has the seed's charts of the clinic's own series, August 2022 to July 2023, under the seed's headings", () => {

@@ -10,7 +10,8 @@ export interface ProjectOptions {
 
 export const PROJECT_HELP =
   'The project folder is --project DIR, else $B4B_PROJECT, else this folder when it holds config/b4b.yaml, else the\n' +
-  "package's own sample project. Every path in config/b4b.yaml is relative to the project folder.";
+  "nearest folder above it that does, else the package's own sample project. Every path in config/b4b.yaml is\n" +
+  'relative to the project folder.';
 
 /** --project DIR, for every command that reads a project. */
 export function projectOption(): Option {

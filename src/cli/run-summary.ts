@@ -114,7 +114,7 @@ export function summaryLines(
   if (total > 0) {
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
     const shown = [...distinct.values()].slice(0, 5);
-    const every = (targets: string[]): string => (targets.length === changed.length && changed.length > 1 ? 'every output' : targets.join(', '));
+    const every = (targets: string[]): string => (targets.length === result.results.length && targets.length > 1 ? 'every output' : targets.join(', '));
     for (const { change, targets } of shown) lines.push(fitLine(`  ${every(targets)}: ${changeLine(change)}`, width));
     const most = [...changed].sort((a, b) => (b.record.changes?.length ?? 0) - (a.record.changes?.length ?? 0))[0];
     if (total > shown.length && most)
@@ -127,7 +127,9 @@ export function summaryLines(
   const warnings = [...reporter.warnings];
   if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
-    lines.push(advise(`Warnings (${warnings.length}, each said once; each output's run in "b4b-reports history" has its own in full):`));
+    const most = [...result.results].sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
+    const full = most ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full` : '';
+    lines.push(advise(`Warnings (${warnings.length}, each said once${full}):`));
     for (const [message, targets] of warnings.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));

@@ -230,7 +230,8 @@ export class ReportFigures {
       this.warn(
         `${best.row.name}: two tables could give it, ${where(best)} and ${where(other)}, and their figures differ in ${differ.length} of the report's 13 months ` +
           `(${shown}${differ.length > 3 ? `; ${differ.length - 3} more` : ''}); printed from the first, ` +
-          `${best.score[1] === other.score[1] ? 'whose months run later' : 'which has figures for more of those months'}. Make the two rows agree, or remove the one that is wrong`,
+          `${best.score[1] !== other.score[1] ? 'which has figures for more of those months' : best.score[2] !== other.score[2] ? 'whose months run later' : 'which comes first in the workbook'}. ` +
+          'Make the two rows agree, or remove the one that is wrong',
         best.row.source,
       );
     }

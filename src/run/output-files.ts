@@ -163,7 +163,9 @@ async function place(staged: { root: string; folder: string; outputDir: string }
 
 /**
  * The visible folder is on another file system than the run's sets (a month folder mounted from
- * elsewhere): the file is copied beside it and renamed there, so it still appears whole or not at all.
+ * elsewhere): the file is copied beside it, under a hidden name ending .part, and renamed there, so it
+ * still appears whole or not at all. (Only here does a run write in the month's folder before the
+ * rename: a run killed in this moment leaves that hidden .part file.)
  */
 async function placeAcross(source: string, visible: string): Promise<void> {
   const temp = path.join(path.dirname(visible), `.${path.basename(visible)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.part`);
@@ -176,9 +178,16 @@ async function placeAcross(source: string, visible: string): Promise<void> {
   }
 }
 
-/** The switch failed before any visible file changed (the record of the run, written before it, no longer holds). */
+/**
+ * The switch failed before any visible file changed: the run, recorded before it, failed after all.
+ * Its journal stays until the run's failure is recorded (`dropJournal` then): a process that ends in
+ * between leaves a journal the next run finishes, as the ledger's record says.
+ */
 export class NothingReplacedError extends Error {
-  constructor(readonly reason: unknown) {
+  constructor(
+    readonly reason: unknown,
+    readonly dropJournal: () => Promise<void>,
+  ) {
     super(reason instanceof Error ? reason.message : String(reason), { cause: reason });
   }
 }
@@ -232,9 +241,10 @@ async function switchTo(root: string, outputDir: string, journal: Journal, place
  * Publishes a staged set. `beforeSwitch` runs after the journal is written and before any visible file
  * changes (the caller records the run in the ledger there, and checks it still holds its lock): if it
  * throws, nothing visible has changed and the journal is removed. If the switch fails before its first
- * file is in place (a folder that cannot be written), nothing visible has changed either: the journal
- * is removed and NothingReplacedError thrown, so that no later run finishes a switch this run was told
- * had failed. Once a file is in place the journal stays: the next run of the month finishes the switch.
+ * file is in place, nothing visible has changed either: NothingReplacedError, whose journal is removed
+ * once the caller has recorded the failure, so that no later run finishes a switch this run was told
+ * had failed. Once a file is in place the journal stays (PartlyPlacedError): the next run of the
+ * month finishes the switch.
  */
 export async function publishSet(staged: StagedSet, beforeSwitch: () => Promise<void> | void = () => undefined): Promise<void> {
   const before = await currentFiles(staged.root, staged.outputDir, staged.name);
@@ -253,8 +263,7 @@ export async function publishSet(staged: StagedSet, beforeSwitch: () => Promise<
     await switchTo(staged.root, staged.outputDir, journal, () => (placed += 1));
   } catch (error) {
     if (placed > 0) throw new PartlyPlacedError(error, placed, journal.files.length);
-    await rm(path.join(staged.root, JOURNAL), { force: true });
-    throw new NothingReplacedError(error);
+    throw new NothingReplacedError(error, () => rm(path.join(staged.root, JOURNAL), { force: true }));
   }
   await pruneSets(staged.root);
 }

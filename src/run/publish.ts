@@ -26,6 +26,8 @@ export interface PublishContext {
   signal: AbortSignal;
   /** Sets the record's finishing time and duration, just before it is written. */
   finish: (record: RunRecord) => void;
+  /** Told once the run's record is in the ledger: a run stopped from then on has its record, and is not recorded again. */
+  recorded: () => void;
 }
 
 /** How many warnings a --strict refusal lists (all are counted; the ledger keeps the first 100). */
@@ -88,15 +90,20 @@ export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: P
         delete record.set;
         throw new B4BError(`the run could not be recorded in the ledger ${ctx.ledger.file} (${(cause as Error).message}); nothing was replaced`);
       }
+      ctx.recorded();
       faultPoint('recorded');
     });
     faultPoint('switched');
   } catch (error) {
-    // Recorded, but no file could be put in place: the run failed after all (the caller records that,
-    // and the ledger's later record of the run is the one that holds).
+    // Recorded, but no file could be put in place: the run failed after all. Its failure is recorded
+    // (the ledger's later record of a run is the one that holds) before its journal goes.
     if (error instanceof NothingReplacedError) {
       record.outcome = 'failed';
       delete record.set;
+      record.error = error.message;
+      ctx.finish(record);
+      await ctx.ledger.append(record);
+      await error.dropJournal();
     }
     if (staged && record.outcome !== 'success') await discardSet(staged).catch(() => undefined);
     if (error instanceof PartlyPlacedError) {

@@ -273,6 +273,7 @@ async function publishOutcome(
       ...{ ledger, history, workbook, lock, timer, signal },
       strict: request.strict,
       finish: records.finish,
+      recorded: () => records.published(result),
     });
     records.published(result);
     const changes = result.record.changes;
@@ -285,14 +286,13 @@ async function publishOutcome(
     if (under.signal.aborted) throw error;
     const typed = fileSystemError(error, { folder: loaded.paths.outputDir }) ?? error;
     progress.error(firstLine(typed), { target: label });
-    if (result.record.outcome === 'success') {
-      // Recorded before its switch, which then failed with some files in place: the ledger keeps the
-      // record (the next run of the month finishes the switch); this run says it failed.
-      records.published(result);
-      result.error = typed;
-      result.record.outcome = 'failed';
-      result.record.error = errorText(typed);
-    } else await records.record(result, 'failed', typed);
+    // A run whose record was written before its switch failed is not recorded again: its record holds
+    // (with some files in place, the next run of the month finishes the switch), or publishing has
+    // recorded its failure itself (nothing in place). This run says it failed either way.
+    result.error = typed;
+    result.record.outcome = 'failed';
+    result.record.error = errorText(typed);
+    await records.record(result, 'failed', typed);
   }
 }
 

@@ -679,10 +679,9 @@ function warnOnce(ctx: TableContext, grid: SheetGrid, label: string, source: Sou
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-/** Turns a cell into a figure, reporting what a value cell should not hold. */
-/** A figure as it would print, to compare two targets: undefined for no figure. */
+/** A target to compare with another: its value to nine significant figures (a percentage worked out in Excel carries float noise), or its text. */
 function targetText(figure: Figure | undefined): string | undefined {
-  if (figure?.kind === 'number') return String(figure.value);
+  if (figure?.kind === 'number') return String(Number(figure.value.toPrecision(9)));
   return figure?.kind === 'comparison' ? figure.text : undefined;
 }
 
@@ -712,6 +711,7 @@ function describeFigure(figure: Extract<Figure, { kind: 'number' }>): string {
   return figure.format.style === 'percent' ? `${Math.round(figure.value * 1000) / 10}%` : String(figure.value);
 }
 
+/** Turns a cell into a figure, reporting what a value cell should not hold. */
 function figureOf(reading: CellReading | undefined, source: SourceRef, what: string, grid: SheetGrid, ctx: TableContext): Figure {
   if (!reading || reading.kind === 'empty') return { kind: 'missing', reason: 'blank', source };
   switch (reading.kind) {

@@ -15,7 +15,7 @@ const WORKBOOK = (limits: InputLimits): FileKind => ({
   expected: 'an Excel workbook file (.xlsx)',
   maxBytes: limits.maxFileBytes,
   limitName: 'maxFileBytes, limits in config/b4b.yaml',
-  missing: { namedBy: 'config/b4b.yaml (workbook:), or give it with --workbook FILE', extension: '.xlsx' },
+  missing: { namedBy: 'config/b4b.yaml (workbook:)', extension: '.xlsx' },
 });
 
 /** The workbook's bytes (see readRegularFile). */

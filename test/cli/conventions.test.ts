@@ -55,7 +55,7 @@ describe('command-line conventions', () => {
         exitCode: 1,
         message:
           `${missing}: cannot read the workbook: no such file; ${project.root} holds no .xlsx file. ` +
-          'Put the workbook there, or name the right file in config/b4b.yaml (workbook:), or give it with --workbook FILE',
+          'Put the workbook there, or name the right file in config/b4b.yaml (workbook:)',
       },
       errors: [{ code: 'unreadable-file', source: { file: missing } }],
     });

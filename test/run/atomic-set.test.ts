@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 
 import { RunLedger } from '../../src/run/ledger.js';
-import { currentSet, recoverSets } from '../../src/run/output-files.js';
+import { currentSet, NothingReplacedError, publishSet, recoverSets, stageSet } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
@@ -34,8 +34,8 @@ async function stoppedState(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
 }
 
-/** Starts a pack run and kills it (SIGKILL) at `moment`, a fault point where it stopped itself (SIGSTOP). */
-async function killAt(args: string[], moment: string): Promise<void> {
+/** Starts a pack run and kills it (SIGKILL, or `signal`, which it handles) at `moment`, a fault point where it stopped itself (SIGSTOP). */
+async function killAt(args: string[], moment: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   const env = { ...process.env, B4B_FAULT_STOP_AT: moment };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -46,8 +46,12 @@ async function killAt(args: string[], moment: string): Promise<void> {
     if (await stoppedState(child.pid!)) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  child.kill('SIGKILL');
-  expect(await closed).toBeNull();
+  child.kill(signal);
+  if (signal === 'SIGKILL') expect(await closed).toBeNull();
+  else {
+    child.kill('SIGCONT');
+    expect(await closed).not.toBe(0);
+  }
 }
 
 describe('a pack run killed with kill -9 at any moment, and a copy of its folder', () => {
@@ -183,5 +187,53 @@ describe('a run recorded whose files cannot be put in place', () => {
     expect(said.filter((m) => m.includes(failed?.id ?? '?'))).toEqual([]);
     expect(later.record.outcome).toBe('success');
     expect(await currentSet(project.output, '2023-10/report-performance')).toBe(later.record.set?.id);
+  });
+});
+
+describe('a switch that fails at its first file, after the run was recorded', () => {
+  it('changes nothing it did not, keeps its journal until the failure is recorded, and then no later run finishes it', async () => {
+    const output = await mkdtemp(path.join(tmpdir(), 'b4b-switch-'));
+    const pdf = path.join(output, '2023-10', 'performance-2023-10.pdf');
+    const journal = path.join(output, '.sets', '2023-10', 'report-performance', 'journal.json');
+    await publishSet(await stageSet(output, '2023-10/report-performance', 'run-1', [{ file: pdf, bytes: Buffer.from('old') }]));
+    const staged = await stageSet(output, '2023-10/report-performance', 'run-2', [{ file: pdf, bytes: Buffer.from('new') }]);
+    // Recorded (beforeSwitch: the caller writes the ledger there), then the file's place is taken: the switch fails at its first file.
+    const caught = await publishSet(staged, async () => {
+      await rm(pdf);
+      await mkdir(pdf);
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(caught).toBeInstanceOf(NothingReplacedError);
+    expect((caught as Error).message).toBe(`${pdf} is a folder where the run writes a file; move it away and run again`);
+    // The journal stays until the caller has recorded the failure: a process ending before that leaves it, as its record says.
+    expect((await lstat(journal)).isFile()).toBe(true);
+    await (caught as NothingReplacedError).dropJournal();
+    await rm(pdf, { recursive: true });
+    // No later run finds anything of it to finish, whatever the ledger says.
+    expect(await recoverSets(output, '2023-10/', () => true)).toEqual([]);
+    expect(await lstat(pdf).catch(() => undefined)).toBeUndefined();
+  });
+});
+
+describe('a run stopped (SIGTERM) while its files are put in place', () => {
+  it('keeps its record, which the next run of the month carries out: the folder is never left mixed', { timeout: 120_000 }, async () => {
+    const project = await tinyProject();
+    const args = ['run', '--month', '2023-10', '--report', 'performance', '--force', '--settings', project.settings];
+    expect(runCli(args).status).toBe(0);
+    await killAt(args, 'switching', 'SIGTERM');
+    const records = await new RunLedger(project.ledger).read();
+    const stopped = records[records.length - 1];
+    // Recorded before its switch: the stop does not record it again as failed.
+    expect(stopped?.outcome).toBe('success');
+    expect(records.filter((r) => r.id === stopped?.id)).toHaveLength(1);
+    const after = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    expect(after.stderr).toContain(`finished publishing run ${stopped?.id}, which was stopped or failed while its files were put in place`);
+    expect(await currentSet(project.output, '2023-10/report-performance')).toBe(stopped?.set?.id);
+    const shown = await visible(path.join(project.output, '2023-10'));
+    expect(Object.keys(shown).sort()).toEqual(['performance-2023-10.html', 'performance-2023-10.pdf']);
+    expect(shown['performance-2023-10.pdf']).toBe(stopped?.outputs.find((o) => o.path.endsWith('.pdf'))?.sha256);
+    expect(shown['performance-2023-10.html']).toBe(stopped?.outputs.find((o) => o.path.endsWith('.html'))?.sha256);
   });
 });

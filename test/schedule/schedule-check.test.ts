@@ -78,7 +78,7 @@ describe('schedule --check says what each job will do', () => {
     const project = await tempProject({ workbook: 'data/missing.xlsx' });
     const check = runCli(['schedule', '--check', '--settings', project.settings]);
     expect(check.status, check.stderr).toBe(0);
-    const why = `no such file; there is no folder ${path.join(project.root, 'data')}. Put the workbook there, or name the right file in config/b4b.yaml (workbook:), or give it with --workbook FILE`;
+    const why = `no such file; there is no folder ${path.join(project.root, 'data')}. Put the workbook there, or name the right file in config/b4b.yaml (workbook:)`;
     expect(check.stdout).toContain(`Workbook: data/missing.xlsx, cannot be read: ${why}\n`);
     expect(check.stdout.split(`  workbook:  data/missing.xlsx cannot be read: ${why}\n`)).toHaveLength(3);
     expect(runCli(['schedule', '--check', '--strict', '--settings', project.settings]).status).toBe(1);

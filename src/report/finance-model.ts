@@ -87,7 +87,25 @@ export class FinanceFigures {
   /** Budget, forecast, variance, variance % of budget, movement since last month and RAG by service area. */
   revenue(): GridTableModel {
     const rows = this.requireRows(this.revenueRows(), 'revenue monitoring rows');
-    const previous = new Map(this.revenueRows(addMonths(this.month, -1)).map((r) => [r.serviceArea, r]));
+    const lastMonth = addMonths(this.month, -1);
+    const previous = new Map(this.revenueRows(lastMonth).map((r) => [r.serviceArea, r]));
+    // A line in one of the two months only: the Total's movement then compares other lines. Said.
+    const now = new Set(rows.map((r) => r.serviceArea));
+    for (const [area, r] of previous) {
+      if (!now.has(area))
+        this.warn(
+          `${area}: a revenue line for ${monthLongLabel(lastMonth)} (${r.source.cell ?? ''}) but none for ${monthLongLabel(this.month)}; it is left out of the table and its Total, ` +
+            `and the Total's movement since ${monthLongLabel(lastMonth)} compares other lines. Add its ${monthLongLabel(this.month)} row`,
+          r.source,
+        );
+    }
+    if (previous.size > 0)
+      for (const r of rows)
+        if (!previous.has(r.serviceArea))
+          this.warn(
+            `${r.serviceArea}: no revenue line for ${monthLongLabel(lastMonth)}, so its movement is "-", and the Total's movement since ${monthLongLabel(lastMonth)} compares other lines`,
+            r.source,
+          );
     const line = (area: string, budget: number, forecast: number, prior: number | undefined, total = false, traces: Trace[] = []): GridRow => {
       const variance = forecast - budget;
       return {
@@ -251,7 +269,7 @@ export class FinanceFigures {
     for (let m = financialYearStart(this.month); m <= this.month; m = addMonths(m, 1)) months.push(m);
     const indicator = this.agencyRow();
     const rows = months.flatMap((m) => {
-      const r = this.revenueRows(m).find((x) => x.serviceArea === this.settings.agencyServiceArea);
+      const r = this.revenueRows(m).find((x) => sameArea(x.serviceArea, this.settings.agencyServiceArea));
       if (!r) return [];
       const staff = indicator?.values[m];
       const target = indicator ? targetFor(indicator, m) : undefined;
@@ -354,7 +372,7 @@ export class FinanceFigures {
   private placementsLine(): RevenueRow | undefined {
     const area = this.settings.placementsServiceArea;
     if (area === undefined) return undefined;
-    const line = this.revenueRows().find((r) => r.serviceArea === area);
+    const line = this.revenueRows().find((r) => sameArea(r.serviceArea, area));
     if (!line)
       this.warn(
         `no "${area}" line in the revenue monitoring for ${monthLongLabel(this.month)} to reconcile the placements with (config/finance.yaml, placementsServiceArea)`,
@@ -534,4 +552,9 @@ export class FinanceFigures {
       ],
     };
   }
+}
+
+/** A service area as config/finance.yaml names it and as the workbook spells it: the same whatever the case. */
+function sameArea(a: string, b: string | undefined): boolean {
+  return b !== undefined && a.toLowerCase() === b.trim().toLowerCase();
 }

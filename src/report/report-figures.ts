@@ -6,6 +6,7 @@ import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { cellText, formatFigure, numericValue } from './format-figure.js';
 import { cellName } from './figure-ref.js';
+import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
 import { computeDirection, computeRag, computeTrend, toleranceFor, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
 import { printNumber, roundHalf } from './round.js';
@@ -425,6 +426,16 @@ export class ReportFigures {
     const measure = this.teamMeasure(code);
     const rows = this.dataset.teamMeasures.filter((r) => r.month === this.month && r.measure === code);
     if (rows.length === 0) this.warn(`${measure.name}: no team rows for ${monthLongLabel(this.month)} in the Team measures sheet`);
+    // A row whose measure is a slip of this one ("SA-20-DAYS", "sa_20_day") is not in its table or Total: said, naming the cell.
+    const known = this.teamMeasures.map((m) => m.code);
+    for (const r of this.dataset.teamMeasures) {
+      if (r.month !== this.month || known.includes(r.measure) || nearestKey(r.measure, known) !== code) continue;
+      this.warn(
+        `${measure.name}: the Team measures row for ${r.team} (${cellName(r.source) ?? 'its row'}) has the measure "${r.measure}", which config/team-measures.yaml does not define; ` +
+          `it looks like "${code}", but is left out of this table and its Total. Correct the measure in the workbook`,
+        r.source,
+      );
+    }
     const indicatorRow = measure.indicator ? this.findRow(measure.indicator)?.row : undefined;
     const indicatorTarget = indicatorRow ? targetFor(indicatorRow, this.month) : undefined;
     const target = measure.target ?? (indicatorTarget?.kind === 'number' ? indicatorTarget.value : undefined);

@@ -16,6 +16,7 @@ import { describeReading, serialToDate, type CellReading } from './cell-value.js
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { monthLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
+import { withoutInvisible } from './lookalikes.js';
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -141,6 +142,15 @@ export function openSheet(
     if (reading.kind !== 'text') continue;
     const field = classifyHeader(reading.text, spec.columns as Record<string, readonly string[]>);
     if (field && columns[field] === undefined) columns[field] = col;
+    else if (field) {
+      const first = grid.rows.get(headerRow)?.get(columns[field] as number);
+      findings.warning(
+        'unknown-column',
+        { file: raw.file, sheet: grid.name, cell: cellAddress(headerRow, col) },
+        `"${reading.text}" is a second column for the same thing as "${first?.kind === 'text' ? first.text : ''}" (${cellAddress(headerRow, columns[field] as number)}); ` +
+          'the first is read and this one is ignored: remove one, or rename it so config/header-aliases.yaml does not name it',
+      );
+    }
   }
   let complete = true;
   for (const [field, names] of Object.entries(spec.columns as Record<string, readonly string[]>)) {
@@ -163,6 +173,86 @@ export function openSheet(
     rows.push(new RowReader(grid, r, columns, raw.file, findings, describeRow(cellText)));
   }
   return { grid, rows };
+}
+
+/** A name as the workbook means it, whatever its spacing and invisible characters: " SWF East\u200b 2 " is "SWF East 2". */
+function tidyName(text: string): string {
+  return withoutInvisible(text).replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * One spelling for each team, service area or placement type across the sheet: a name that differs
+ * only in spacing, invisible characters or case from one met before is read as that one, with a
+ * warning naming the cell (each month's row must meet the same row of the others).
+ */
+class NameSpellings {
+  private readonly first = new Map<string, { name: string; source: SourceRef }>();
+  constructor(
+    private readonly findings: FindingList,
+    private readonly what: string,
+  ) {}
+
+  read(text: string, source: SourceRef): string {
+    const tidy = tidyName(text);
+    const key = tidy.toLowerCase();
+    const seen = this.first.get(key);
+    if (!seen) {
+      this.first.set(key, { name: tidy, source });
+      if (tidy !== text.trim())
+        this.findings.warning('lookalike-characters', source, `the ${this.what} "${text}" has extra spaces or invisible characters; read as "${tidy}"`);
+      return tidy;
+    }
+    if (seen.name !== text) {
+      this.findings.warning(
+        'lookalike-characters',
+        source,
+        `the ${this.what} "${text}" is written differently from "${seen.name}" (${seen.source.cell ?? ''}) only in its case, spaces or invisible characters; read as "${seen.name}"`,
+      );
+    }
+    return seen.name;
+  }
+}
+
+/** A second row for the same thing in the same month: its figures would be counted twice. An error naming both rows. */
+function refuseTwice(rows: Array<{ month: MonthKey; name: string; source: SourceRef }>, what: string, findings: FindingList): Set<SourceRef> {
+  const seen = new Map<string, SourceRef>();
+  const refused = new Set<SourceRef>();
+  for (const row of rows) {
+    const key = `${row.month}|${row.name.toLowerCase()}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, row.source);
+      continue;
+    }
+    refused.add(row.source);
+    findings.error(
+      'duplicate-row',
+      row.source,
+      `${row.name} has a second row for ${monthLabel(row.month)} (the first is ${first.cell ?? 'above'}); its figures would be counted twice. Expected one row per ${what} a month: remove or merge one`,
+      first,
+    );
+  }
+  return refused;
+}
+
+/** Two capitalised words after a dash, colon or bracket at the end of a team ("SWF East 1 - Priya Patel"). */
+const NAME_AFTER_TEAM = /^(.*\S)(\s*[-–—:(,/]\s*)[A-Z][a-z]+(?:['-][A-Za-z]+)?\s+[A-Z][a-z]+(?:['-][A-Za-z]+)?(\)?)$/;
+
+/**
+ * A team written with a person after it: the words that may be a name are withheld (the team stays a
+ * team of its own, so no figure moves to another), with a warning that never repeats them.
+ */
+function withheldTeam(team: string, source: SourceRef, findings: FindingList): string {
+  const match = NAME_AFTER_TEAM.exec(team);
+  if (!match) return team;
+  const [, before = '', separator = '', close = ''] = match;
+  findings.warning(
+    'possible-name',
+    source,
+    `the team ends in two capitalised words after "${separator.trim()}" that may be a person's name; they are withheld from every report ("${before}${separator}[name withheld]${close}"). ` +
+      'Worker identities must never print: name the team alone',
+  );
+  return `${before}${separator}[name withheld]${close}`;
 }
 
 /** Text that may be printed, with any name after a role withheld and a warning naming the cell. */
@@ -194,10 +284,12 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
   const sheet = openSheet(raw, 'teamMeasures', aliases, findings, (t) => `${t('measure')}, ${t('team')}`);
   const out: TeamMeasureRow[] = [];
   const seen = new Map<string, SourceRef>();
+  const teams = new NameSpellings(findings, 'team');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const measure = row.text('measure');
-    const team = row.text('team');
+    const teamText = row.text('team');
+    const team = teamText === undefined ? undefined : withheldTeam(teams.read(teamText, row.source('team')), row.source('team'), findings);
     const denominator = row.amount('denominator', 'Denominator', { integer: true, min: 0 });
     const numerator = row.amount('numerator', 'Numerator', { integer: true, min: 0 });
     if (!month || !measure || !team || !denominator || !numerator) continue;
@@ -225,6 +317,7 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
   // Messages about caseload rows name the team and cell, never the worker.
   const sheet = openSheet(raw, 'caseloads', aliases, findings, (t) => `caseload in ${t('team')}`);
   const out: CaseloadRow[] = [];
+  const caseloadTeams = new NameSpellings(findings, 'team');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const workerReference = row.text('workerReference');
@@ -243,7 +336,11 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
       );
     }
     if (!month || !workerReference || !status || !team || !allocations) continue;
-    const printableTeam = printableText(team, row.source('team'), findings, 'allocated team');
+    const printableTeam = withheldTeam(
+      printableText(caseloadTeams.read(team, row.source('team')), row.source('team'), findings, 'allocated team'),
+      row.source('team'),
+      findings,
+    );
     out.push({ month, workerReference, qualifyingStatus: status, team: printableTeam, allocations: allocations.value, source: row.source() });
   }
   return out;
@@ -313,6 +410,7 @@ function checkScale(
 function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): RevenueRow[] {
   const sheet = openSheet(raw, 'financeRevenue', aliases, findings, (t) => t('serviceArea'));
   const out: RevenueRow[] = [];
+  const areas = new NameSpellings(findings, 'service area');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const serviceArea = row.text('serviceArea');
@@ -354,8 +452,13 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       }
     }
     if (!month || !serviceArea || !budget || !forecastOutturn) continue;
-    out.push({ month, serviceArea, budget, forecastOutturn, commentary, source: row.source() });
+    out.push({ month, serviceArea: areas.read(serviceArea, row.source('serviceArea')), budget, forecastOutturn, commentary, source: row.source() });
   }
+  const twice = refuseTwice(
+    out.map((r) => ({ month: r.month, name: r.serviceArea, source: r.source })),
+    'service area',
+    findings,
+  );
   const refused = new Set([
     ...checkScale(
       out.map((r) => ({ key: r.serviceArea, month: r.month, figure: r.budget })),
@@ -370,12 +473,13 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       findings,
     ),
   ]);
-  return out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn));
+  return out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn) && !twice.has(r.source));
 }
 
 function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {
   const sheet = openSheet(raw, 'financePlacements', aliases, findings, (t) => t('placementType'));
   const out: PlacementRow[] = [];
+  const types = new NameSpellings(findings, 'placement type');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const placementType = row.text('placementType');
@@ -383,15 +487,20 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     const averageWeeklyCost = row.amount('averageWeeklyCost', 'Average weekly cost', { min: 0 });
     const budgetedNumber = row.amount('budgetedNumber', 'Budgeted number', { min: 0 });
     if (!month || !placementType || !number || !averageWeeklyCost || !budgetedNumber) continue;
-    out.push({ month, placementType, number, averageWeeklyCost, budgetedNumber, source: row.source() });
+    out.push({ month, placementType: types.read(placementType, row.source('placementType')), number, averageWeeklyCost, budgetedNumber, source: row.source() });
   }
+  const twice = refuseTwice(
+    out.map((r) => ({ month: r.month, name: r.placementType, source: r.source })),
+    'placement type',
+    findings,
+  );
   const refused = checkScale(
     out.map((r) => ({ key: r.placementType, month: r.month, figure: r.averageWeeklyCost })),
     'average weekly cost',
     'placement type',
     findings,
   );
-  return out.filter((r) => !refused.has(r.averageWeeklyCost));
+  return out.filter((r) => !refused.has(r.averageWeeklyCost) && !twice.has(r.source));
 }
 
 function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CostReductionRow[] {

@@ -6,6 +6,7 @@ import type { Dataset } from '../../src/dataset/types.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import type { GridCell, GridTableModel } from '../../src/report/finance-model.js';
 import { money000 } from '../../src/report/money.js';
+import { ReportFigures } from '../../src/report/report-figures.js';
 import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
@@ -283,4 +284,111 @@ it('the sample finance figures are marked illustrative in the workbook', async (
   const all: string[] = [];
   notes?.eachRow((row) => all.push(row.getCell(1).text));
   expect(all.join('\n')).toContain('ILLUSTRATIVE FIGURES ONLY');
+});
+
+describe('project sheets: a row twice, a name spelt two ways, two columns for one thing, a name after a team', () => {
+  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      ...sheets,
+    ]);
+    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'sheets.xlsx'), aliases, catalogue);
+    return { dataset, said: findings.map(formatFinding) };
+  };
+
+  it('a service area twice in a month is an error naming both rows (its figures would count twice); one spelt in another case is the same area', async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+          ['2023-09', 'Agency staffing', 1400000, 1520000, ''],
+          ['2023-10', 'Agency Staffing', 1400000, 1540000, ''],
+          ['2023-10', 'Fostering & Adoption', 5000000, 5360000, ''],
+          ['2023-10', 'Fostering  & Adoption', 5000000, 5360000, ''],
+        ],
+      },
+    ]);
+    expect(said).toEqual([
+      `sheets.xlsx › 'Finance revenue'!B3: the service area "Agency Staffing" is written differently from "Agency staffing" (B2) only in its case, spaces or invisible characters; read as "Agency staffing"`,
+      `sheets.xlsx › 'Finance revenue'!B5: the service area "Fostering  & Adoption" is written differently from "Fostering & Adoption" (B4) only in its case, spaces or invisible characters; read as "Fostering & Adoption"`,
+      "sheets.xlsx › 'Finance revenue'!A5: Fostering & Adoption has a second row for Oct-23 (the first is A4); its figures would be counted twice. Expected one row per service area a month: remove or merge one",
+    ]);
+    expect(dataset.finance.revenue.map((r) => `${r.month} ${r.serviceArea}`)).toEqual([
+      '2023-09 Agency staffing',
+      '2023-10 Agency staffing',
+      '2023-10 Fostering & Adoption',
+    ]);
+  });
+
+  it('a second column for the budget is said, and the first read; a person after a team is withheld, the team kept apart', async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary', 'Current budget'],
+          ['2023-10', 'Agency staffing', 1400000, 1540000, '', 1650000],
+        ],
+      },
+      {
+        name: 'Caseloads',
+        rows: [
+          ['Month', 'Worker reference', 'Qualifying status', 'Allocated team', 'Allocations'],
+          ['2023-07', 'W0001', 'SW', 'SWF East 1 - Priya Patel', 21],
+          ['2023-07', 'W0002', 'SW', 'SWF East 1', 18],
+        ],
+      },
+    ]);
+    expect(said).toContain(
+      `sheets.xlsx › 'Finance revenue'!F1: "Current budget" is a second column for the same thing as "Budget" (C1); the first is read and this one is ignored: remove one, or rename it so config/header-aliases.yaml does not name it`,
+    );
+    expect(dataset.finance.revenue[0]?.budget.value).toBe(1400000);
+    expect(dataset.caseloads.map((c) => c.team)).toEqual(['SWF East 1 - [name withheld]', 'SWF East 1']);
+    expect(said.join('\n')).not.toContain('Priya');
+    expect(said.join('\n')).not.toContain('Patel');
+  });
+});
+
+describe('a revenue line in one of the two months only', () => {
+  it('is said: it is left out of the Total, whose movement then compares other lines', async () => {
+    const full = await sampleDataset();
+    const revenue = full.finance.revenue.filter((r) => !(r.month === '2023-10' && r.serviceArea === 'Fostering & Adoption'));
+    expect(revenue.length).toBe(full.finance.revenue.length - 1);
+    const report = await configuredReport('finance', '2023-10', { ...full, finance: { ...full.finance, revenue } });
+    expect(report.warnings.map((w) => w.message).filter((m) => m.includes('revenue line'))).toEqual([
+      expect.stringMatching(
+        /^Fostering & Adoption: a revenue line for September 2023 \(A\d+\) but none for October 2023; it is left out of the table and its Total, and the Total's movement since September 2023 compares other lines/,
+      ),
+    ]);
+  });
+});
+
+describe('a team measure row whose code is a slip of the measure', () => {
+  it('is said, naming its cell: it is not in the table or its Total', async () => {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-06', 'sa-20-days', 'SWF East 1', 10, 5],
+          ['2023-06', 'SA_20_DAYS', 'SWF West 1', 20, 4],
+          ['2023-06', 'cp-repeat-plans', 'SWF West 1', 20, 4],
+        ],
+      },
+    ]);
+    const { dataset } = buildDataset(await loadWorkbook(bytes, 'teams.xlsx'), aliases, catalogue);
+    const figures = new ReportFigures(dataset, catalogue, '2023-06', [
+      { code: 'sa-20-days', name: 'Single assessments completed within 20 working days', polarity: 'higher-is-better' },
+      { code: 'cp-repeat-plans', name: 'Repeat child protection plans', polarity: 'lower-is-better' },
+    ]);
+    const table = figures.teamTable('sa-20-days');
+    expect(table.rows.map((r) => r.team)).toEqual(['SWF East 1']);
+    expect(figures.warnings.map((w) => w.message)).toEqual([
+      'Single assessments completed within 20 working days: the Team measures row for SWF West 1 (\'Team measures\'!A3) has the measure "SA_20_DAYS", ' +
+        'which config/team-measures.yaml does not define; it looks like "sa-20-days", but is left out of this table and its Total. Correct the measure in the workbook',
+    ]);
+  });
 });

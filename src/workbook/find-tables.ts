@@ -137,6 +137,30 @@ function monthCells(row: Row | undefined, serials = false): Array<{ col: number;
 }
 
 /** A header number that may be a date serial that lost its date format (1990 to 2100). */
+/**
+ * A table whose header row has an Indicator column and rows below it, but no month it can read: its
+ * figures would be read in no month, and a report would take the indicator from another table in
+ * silence. An error on the header, saying what the header cells hold (date serials shown as numbers,
+ * most often: a header row formatted as General).
+ */
+function noMonths(grid: SheetGrid, headerRow: number, indicatorCol: number, rowCount: number, ctx: TableContext): void {
+  const serials = sortedCells(grid.rows.get(headerRow)).filter(([col, reading]) => col > indicatorCol && serialLike(reading));
+  const months = serials
+    .map(([, reading]) => parseMonth(serialToDate((reading as { value: number }).value, grid.date1904)))
+    .filter((m): m is MonthKey => m !== undefined);
+  const first = serials[0];
+  const last = serials[serials.length - 1];
+  const held =
+    first && last && months.length > 0
+      ? `its headers ${cellAddress(headerRow, first[0])}:${cellAddress(headerRow, last[0])} hold numbers (such as ${headerText(first[1])}) that read as ${monthLabel(months[0] as MonthKey)} to ${monthLabel(months[months.length - 1] as MonthKey)} if they are date serials: format those cells as dates (mmm-yy)`
+      : 'type the months across its header row (such as "Oct-23")';
+  ctx.findings.error(
+    'not-a-month',
+    { file: ctx.file, sheet: grid.name, cell: cellAddress(headerRow, indicatorCol) },
+    `the table headed here has ${rowCount} row(s) but no month in its header row, so none of its figures is read; ${held}`,
+  );
+}
+
 function serialLike(reading: CellReading | undefined): reading is Extract<CellReading, { kind: 'number' }> {
   return (
     reading?.kind === 'number' && Number.isInteger(reading.value) && reading.value >= FIRST_PLAUSIBLE_DATE_SERIAL && reading.value <= LAST_PLAUSIBLE_DATE_SERIAL
@@ -1089,6 +1113,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }
+    if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     tables.push({

@@ -219,6 +219,20 @@ describe('5. finance amounts are checked for plausibility', () => {
   });
 });
 
+describe('a header row whose months are all numbers (a header formatted as General)', () => {
+  it('is an error on the table, saying which months the numbers read as; formatted as dates, as advised, the table is read', async () => {
+    const serials = [44927, 44958, 44986, 45017, 45047, 45078]; // 1 Jan 2023 to 1 Jun 2023
+    const general = await read([sheet([[undefined, 'Ref_ID', 'Indicator', ...serials, 'Target'], CONTACTS])]);
+    expect(general.errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!C2: the table headed here has 1 row(s) but no month in its header row, so none of its figures is read; " +
+        'its headers D2:I2 hold numbers (such as 44927) that read as Jan-23 to Jun-23 if they are date serials: format those cells as dates (mmm-yy)',
+    ]);
+    const dated = await read([sheet([[undefined, 'Ref_ID', 'Indicator', ...serials.map((value) => ({ value, numFmt: 'mmm-yy' })), 'Target'], CONTACTS])]);
+    expect(dated.errors).toEqual([]);
+    expect(dated.dataset.tables[0]?.months).toEqual(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06']);
+  });
+});
+
 describe('a plain Target and a target for the financial year that differ', () => {
   it('are said, naming both cells and which months each is used for; the same figure in both says nothing', async () => {
     const columns = ['Target', 'Target 2023/24', 'RAG', 'Direction of travel'];

@@ -120,8 +120,10 @@ function table(title: string, runs: Measured[]): string[] {
   for (const stage of ['layout', 'charts']) {
     const present = runs.map((r) => r.thread[stage]).filter((t) => t !== undefined);
     if (present.length === 0) continue;
+    // Documents are laid out in the layout thread; their charts are drawn in the main thread as the layout hands them on.
+    const where = stage === 'layout' ? 'layout thread' : 'main thread, beside the layout';
     lines.push(
-      `  ${`${stage} (thread)`.padEnd(16)}${s(median(present.map((t) => t.wallMs)))}        -           (${present[0]?.count ?? 0} document(s) in the layout thread, alongside the stages above)`,
+      `  ${`${stage} (beside)`.padEnd(16)}${s(median(present.map((t) => t.wallMs)))}        -           (${present[0]?.count ?? 0} document(s), in the ${where}, alongside the stages above)`,
     );
   }
   lines.push(

@@ -87,6 +87,7 @@ export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 
       typeof input.templateSource === 'function'
         ? input.templateSource(figures)
         : renderTemplate(input.templateSource, figures, { month: input.month, report: input.commentaryReport, service: input.service }, finance);
+    figures.checkCaseloadTeams();
     return { figures, blocks };
   });
   const modelMs = performance.now() - started;

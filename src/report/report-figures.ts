@@ -1,7 +1,7 @@
 import type { CatalogueEntry, IndicatorCatalogue } from '../config/catalogue.js';
 import type { TeamMeasure } from '../config/team-measures.js';
 import { B4BError } from '../findings/finding.js';
-import type { Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
+import type { CaseloadRow, Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { cellText, formatFigure, numericValue } from './format-figure.js';
@@ -473,9 +473,13 @@ export class ReportFigures {
     return this.chart([measure.indicator], measure.name);
   }
 
+  /** The team names the report's team caseload tables list (each the start of a team's name), in order. */
+  private readonly caseloadTeams: Array<{ prefix: string; title: string }> = [];
+
   /** The month's caseloads, optionally only those from `min` up or in teams starting with `teams`. */
   caseloads(options: { title: string; min?: number; teams?: string; highlightFrom?: number }): CaseloadTableModel {
     const prefix = options.teams?.toLowerCase();
+    if (prefix !== undefined) this.caseloadTeams.push({ prefix, title: options.title });
     const rows = this.dataset.caseloads
       .filter((c) => c.month === this.month)
       .filter((c) => options.min === undefined || c.allocations >= options.min)
@@ -489,6 +493,28 @@ export class ReportFigures {
       }));
     if (rows.length === 0) this.warn(`${options.title}: no caseloads for ${monthLongLabel(this.month)}`);
     return { kind: 'caseload-table', title: options.title, ...(options.highlightFrom !== undefined ? { highlightFrom: options.highlightFrom } : {}), rows };
+  }
+
+  /**
+   * Once the report is built: where it has team caseload tables, the month's caseloads of a team none
+   * of them lists (a team the template leaves out, or one spelt otherwise: "SWF-West 3") print in no
+   * team table, at most in a table of all teams. Said, a warning per team naming a cell.
+   */
+  checkCaseloadTeams(): void {
+    if (this.caseloadTeams.length === 0) return;
+    const unlisted = new Map<string, CaseloadRow[]>();
+    for (const c of this.dataset.caseloads) {
+      if (c.month !== this.month || this.caseloadTeams.some((t) => c.team.toLowerCase().startsWith(t.prefix))) continue;
+      unlisted.set(c.team, [...(unlisted.get(c.team) ?? []), c]);
+    }
+    const tables = this.caseloadTeams.map((t) => `"${t.title}"`).join(', ');
+    for (const [team, rows] of unlisted) {
+      this.warn(
+        `${team}: ${rows.length} caseload(s) for ${monthLongLabel(this.month)} (such as ${cellName(rows[0]?.source) ?? 'its rows'}) in a team none of the team tables lists (${tables}); ` +
+          "they print in no team table, only where a table lists every team's (the 20+ caseloads). Correct the team's name, or add a table for it to the template",
+        rows[0]?.source,
+      );
+    }
   }
 
   commentary(report: string, section: string, kind: CommentaryKind): string | undefined {

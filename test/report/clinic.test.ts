@@ -95,6 +95,10 @@ describe('the Safeguarding assurance clinic for July 2023', () => {
       "Percentage of children with an active Child in Need Plan (not CWD) visited within last 6 weeks: Jul-23 95% ('Board Data Tables for Slide'!P44) / 96% ('B4B data set'!Y67)",
       "Percentage of children subject to child protection plans with recent core group held in time: Jul-23 65% ('Board Data Tables for Slide'!P70) / 79% ('B4B data set'!Y29)",
       "Percentage of CLA who had their supervision and was within the timescale: Jul-23 84% ('Board Data Tables for Slide'!P56) / 90% ('B4B data set'!Y79)",
+      // The Frontline Team's caseload is in the 20+ table only: no team table lists the team.
+      "Frontline Team: 1 caseload(s) for July 2023 (such as 'Caseloads'!A65) in a team none of the team tables lists " +
+        '("Caseloads in BIT – highlighting those at 20 or over", "SWwF Central", "SWwF East", "SWwF West"); ' +
+        "they print in no team table, only where a table lists every team's (the 20+ caseloads). Correct the team's name, or add a table for it to the template",
     ]);
   });
 
@@ -212,5 +216,18 @@ describe('b4b-reports run for the clinics', () => {
     expect(result.stderr).toContain(
       'b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; the latest month with team rows is July 2023',
     );
+  });
+});
+
+describe('a caseload whose team no team table lists', () => {
+  it('("SWF-West 3" for SWF West 3) is said, naming a cell: it prints in no team table', async () => {
+    const full = await sampleDataset();
+    const moved = full.caseloads.find((c) => c.month === '2023-07' && c.team === 'SWF West 3');
+    expect(moved).toBeDefined();
+    const caseloads = full.caseloads.map((c) => (c === moved ? { ...c, team: 'SWF-West 3' } : c));
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, caseloads });
+    expect(output.warnings.map((w) => w.message).filter((m) => m.startsWith('SWF-West 3:'))).toEqual([
+      expect.stringMatching(/^SWF-West 3: 1 caseload\(s\) for July 2023 \(such as 'Caseloads'!A\d+\) in a team none of the team tables lists/),
+    ]);
   });
 });

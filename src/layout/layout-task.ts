@@ -4,9 +4,9 @@ import { coveringReportDocument, type CoveringReportInput } from '../pack/coveri
 import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
 import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
 import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
-import { drawChartPages, type ChartToDraw } from '../render/chart-canvas.js';
+import type { ChartToDraw } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
-import { chartBox, placeCharts, type ChartSlot } from '../render/place-charts.js';
+import { chartBox, chartsPlaced, type ChartSlot, type ChartsToPlace } from '../render/place-charts.js';
 import { layOutAndWrite, renderPdf, writeAgain, type KeptLayout } from '../render/pdf-bytes.js';
 import {
   buildPdfDocument,
@@ -59,7 +59,7 @@ export interface LaidOut {
  * the layout thread writes the pages: they are known before the pages are written (whenChartsKnown).
  */
 export interface LaidOutPages extends LaidOut {
-  charts?: { toDraw: ChartToDraw[]; slots: ChartSlot[] };
+  charts?: ChartsToPlace;
 }
 
 /** Called as soon as a report's charts and their sizes are final, before its pages are written: drawing them can begin. */
@@ -147,19 +147,6 @@ async function layOutReport(task: ReportTask, whenChartsKnown: WhenChartsKnown):
 
 function chartsToDraw(charts: KeptReport['charts']): ChartToDraw[] {
   return charts.map(({ model, slot }) => ({ model, size: slot.size }));
-}
-
-/**
- * The document with its charts drawn (as the pages of one PDF) and placed in their boxes. Runs in the
- * thread that asked for the layout; a drawing is kept (drawChartPages), so charts that thread began to
- * draw when they were known are not drawn again.
- */
-export async function chartsPlaced(laidOut: LaidOutPages): Promise<LaidOut> {
-  const { charts, ...document } = laidOut;
-  if (!charts) return document;
-  const begun = performance.now();
-  const pdf = await placeCharts(laidOut.pdf, drawChartPages(charts.toDraw), charts.slots);
-  return { ...document, pdf, chartMs: performance.now() - begun };
 }
 
 /** A copy of a kept report with this copy's stamp, page numbers and metadata, and where its charts landed. */

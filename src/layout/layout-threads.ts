@@ -80,8 +80,8 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
   if (running) {
     const charts = new MessageChannel();
     let drawingMs = 0;
-    // The code that places the charts, loaded while the thread lays out.
-    const placing = task.kind === 'report' ? layoutTask() : undefined;
+    // The code that places the charts (pdf-lib), loaded while the thread lays out.
+    const placing = task.kind === 'report' ? import('../render/place-charts.js') : undefined;
     try {
       let result: ThreadResult;
       charts.port1.on('message', (toDraw: ChartToDraw[]) => {
@@ -102,9 +102,9 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
         charts.port1.close();
       }
       if ('error' in result) throw Object.assign(new Error(result.error.message), result.error);
-      done = placing ? await (await placing).chartsPlaced(result.laidOut) : result.laidOut;
       // The charts' time: drawn as they were handed on, and placed.
-      done = { ...done, chartMs: done.chartMs + drawingMs };
+      const pages = { ...result.laidOut, chartMs: result.laidOut.chartMs + drawingMs };
+      done = placing ? await (await placing).chartsPlaced(pages) : pages;
       laidOutInThread += 1;
     } catch (error) {
       if (!(error instanceof LayoutThreadFailure)) throw error;
@@ -121,7 +121,7 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
   return { ...done, pdf };
 }
 
-/** The layout code, loaded in this thread only when it lays out or places charts itself (pdfmake is loaded with it). */
+/** The layout code, loaded in this thread only when it lays out itself (pdfmake is loaded with it). */
 function layoutTask(): Promise<typeof import('./layout-task.js')> {
   return import('./layout-task.js');
 }

@@ -1,4 +1,5 @@
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { drawChartPages, type ChartToDraw } from './chart-canvas.js';
 import type { ChartSize } from './chart-config.js';
 
 /**
@@ -62,4 +63,23 @@ export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: 
   });
   // As the packs are written (src/pack/assemble.ts): without object streams, which pdf-lib would deflate again.
   return doc.save({ useObjectStreams: false });
+}
+
+/** A document's charts to draw (their models and sizes) and the boxes its layout left for them. */
+export interface ChartsToPlace {
+  toDraw: ChartToDraw[];
+  slots: ChartSlot[];
+}
+
+/**
+ * A laid-out document with its charts drawn (as the pages of one PDF) and placed in their boxes, and
+ * the time that took added to its chart time. A drawing is kept (drawChartPages), so charts drawn as
+ * soon as they were known are not drawn again here.
+ */
+export async function chartsPlaced<T extends { pdf: Uint8Array; chartMs: number; charts?: ChartsToPlace }>(laidOut: T): Promise<Omit<T, 'charts'>> {
+  const { charts, ...document } = laidOut;
+  if (!charts) return document;
+  const begun = performance.now();
+  const pdf = await placeCharts(laidOut.pdf, drawChartPages(charts.toDraw), charts.slots);
+  return { ...document, pdf, chartMs: document.chartMs + performance.now() - begun };
 }

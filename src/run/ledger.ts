@@ -401,17 +401,14 @@ export class RunLedger {
       amendments.push(...part.amendments);
     }
     // A run recorded twice (published, then failed before any file was in place) is what its later
-    // record says, where its first record was.
-    const latest = new Map(records.map((r) => [r.id, r]));
-    const once = [...new Set(records.map((r) => r.id))].map((id) => latest.get(id) as RunRecord);
-    records.splice(0, records.length, ...once);
-    // Each run's later delivery steps, in the order they were written, after the steps its record holds.
+    // record says, where its first record was: a Map keeps a key where it was first set.
     const byId = new Map(records.map((r) => [r.id, r]));
+    // Each run's later delivery steps, in the order they were written, after the steps its record holds.
     for (const amendment of amendments) {
       const record = byId.get(amendment.amends);
       if (record) record.delivery = [...(record.delivery ?? []), ...(amendment.delivery as DeliveryRecord[])];
     }
-    return { records, skipped };
+    return { records: [...byId.values()], skipped };
   }
 
   /** Adds delivery steps to the record of the run `id` (one line; read back into that record). */

@@ -14,7 +14,7 @@ import type {
 } from '../dataset/types.js';
 import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
-import { monthLabel, parseMonth, type MonthKey } from '../model/month.js';
+import { monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 
@@ -390,21 +390,102 @@ function checkScale(
   for (const item of items) {
     const others = items.filter((o) => o !== item && o.key === item.key && o.figure.value > 0);
     if (others.length < 2 || item.figure.value <= 0) continue;
-    const sorted = others.map((o) => o.figure.value).sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-    const high = item.figure.value >= median * MONTHS_FACTOR;
-    if (!high && item.figure.value * MONTHS_FACTOR > median) continue;
+    const typical = median(others.map((o) => o.figure.value));
+    const high = item.figure.value >= typical * MONTHS_FACTOR;
+    if (!high && item.figure.value * MONTHS_FACTOR > typical) continue;
     refused.add(item.figure);
     const months = [...new Set(others.map((o) => o.month))].sort().map(monthLabel);
     findings.error(
       'implausible-value',
       item.figure.source,
       `the ${what} ${pounds(item.figure.value)} is ${high ? `${MONTHS_FACTOR} times or more` : 'a fifth or less of'} this ${noun}'s ${what} in its other months ` +
-        `(a median of ${pounds(median)} in ${months.join(', ')}; ${item.key}); expected an amount of the same scale (a zero too few or too many?)`,
+        `(a median of ${pounds(typical)} in ${months.join(', ')}; ${item.key}); expected an amount of the same scale (a zero too few or too many?)`,
     );
   }
   return refused;
+}
+
+/**
+ * Amounts in pounds, as the sheets ask: a children's services revenue line in pounds runs to hundreds
+ * of thousands or millions, so a month whose every budget and forecast outturn is under this was typed
+ * in thousands (£000, as the report prints them) and would print a thousand times too small.
+ */
+const POUNDS_FLOOR = 100_000;
+/** A line whose budget is under this fraction of the month's median line, and under POUNDS_FLOOR, reads as one line typed in £000. */
+const LINE_FRACTION = 1 / 500;
+/** A placement costs tens of pounds a week at the least: a month whose every average weekly cost is under this was typed in £000. */
+const WEEKLY_FLOOR = 50;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function byMonth<T extends { month: MonthKey }>(rows: T[]): Map<MonthKey, T[]> {
+  const months = new Map<MonthKey, T[]>();
+  for (const row of rows) months.set(row.month, [...(months.get(row.month) ?? []), row]);
+  return months;
+}
+
+/**
+ * Revenue typed in £000 where pounds were expected: a month whose every amount is under £100,000 is
+ * an error naming its first budget (the month is refused: read as pounds it would print a thousand
+ * times too small); one line far below the month's others is a warning naming its cell. Returns the
+ * months refused.
+ */
+function checkPounds(rows: RevenueRow[], findings: FindingList): Set<MonthKey> {
+  const months = byMonth(rows);
+  const largest = (lines: RevenueRow[]): number => Math.max(...lines.flatMap((r) => [Math.abs(r.budget.value), Math.abs(r.forecastOutturn.value)]));
+  const refused = [...months].filter(([, lines]) => largest(lines) > 0 && largest(lines) < POUNDS_FLOOR);
+  const [month, lines] = refused[0] ?? [];
+  const first = lines?.[0];
+  if (month && first) {
+    const all = refused.flatMap(([, l]) => l);
+    const named = refused.length === 1 ? monthLongLabel(month) : `${refused.length} months, ${refused.map(([m]) => monthLabel(m)).join(', ')}`;
+    findings.error(
+      'implausible-value',
+      first.budget.source,
+      `every amount of the ${all.length} revenue line(s) for ${named} is under ${pounds(POUNDS_FLOOR)} (the largest ${pounds(largest(all))}): ` +
+        `read as pounds, the finance report would print them a thousand times too small; expected amounts in pounds ` +
+        `(if they are in £000, multiply each by 1,000: the budget of ${first.serviceArea}, ${pounds(first.budget.value)}, is ${pounds(first.budget.value * 1000)})`,
+    );
+  }
+  const refusedMonths = new Set(refused.map(([m]) => m));
+  for (const [month, lines] of months) {
+    if (refusedMonths.has(month) || lines.length < 3) continue;
+    const typical = median(lines.map((r) => r.budget.value));
+    for (const line of lines) {
+      const budget = line.budget.value;
+      if (budget <= 0 || budget >= POUNDS_FLOOR || budget >= typical * LINE_FRACTION) continue;
+      findings.warning(
+        'implausible-value',
+        line.budget.source,
+        `the budget ${pounds(budget)} (${line.serviceArea}) is under a five-hundredth of the other lines' for ${monthLongLabel(month)} (a median of ${pounds(typical)}): ` +
+          `it is printed as ${pounds(budget)}; if it is in £000, type it in pounds (${pounds(budget * 1000)}), as the other lines are`,
+      );
+    }
+  }
+  return refusedMonths;
+}
+
+/** Placements' average weekly costs typed in £000: a month whose every cost is under £50 is an error naming its first (the month is refused). */
+function checkWeeklyPounds(rows: PlacementRow[], findings: FindingList): Set<MonthKey> {
+  const costs = (types: PlacementRow[]): number[] => types.map((r) => r.averageWeeklyCost.value).filter((v) => v > 0);
+  const refused = [...byMonth(rows)].filter(([, types]) => costs(types).length > 0 && Math.max(...costs(types)) < WEEKLY_FLOOR);
+  const [month, types] = refused[0] ?? [];
+  const first = types?.find((r) => r.averageWeeklyCost.value > 0);
+  if (month && first) {
+    const named = refused.length === 1 ? monthLongLabel(month) : `${refused.length} months, ${refused.map(([m]) => monthLabel(m)).join(', ')}`;
+    findings.error(
+      'implausible-value',
+      first.averageWeeklyCost.source,
+      `every average weekly cost of the placement types for ${named} is under ${pounds(WEEKLY_FLOOR)} (${first.placementType} ${pounds(first.averageWeeklyCost.value)}): ` +
+        `read as pounds a week, the placements' full-year costs would be a thousand times too small; expected pounds a week ` +
+        `(if they are in £000, multiply each by 1,000: ${pounds(first.averageWeeklyCost.value)} is ${pounds(first.averageWeeklyCost.value * 1000)})`,
+    );
+  }
+  return new Set(refused.map(([m]) => m));
 }
 
 function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): RevenueRow[] {
@@ -473,7 +554,9 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       findings,
     ),
   ]);
-  return out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn) && !twice.has(r.source));
+  const kept = out.filter((r) => !refused.has(r.budget) && !refused.has(r.forecastOutturn) && !twice.has(r.source));
+  const inThousands = checkPounds(kept, findings);
+  return kept.filter((r) => !inThousands.has(r.month));
 }
 
 function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {
@@ -500,7 +583,9 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     'placement type',
     findings,
   );
-  return out.filter((r) => !refused.has(r.averageWeeklyCost) && !twice.has(r.source));
+  const kept = out.filter((r) => !refused.has(r.averageWeeklyCost) && !twice.has(r.source));
+  const inThousands = checkWeeklyPounds(kept, findings);
+  return kept.filter((r) => !inThousands.has(r.month));
 }
 
 function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CostReductionRow[] {

@@ -392,3 +392,78 @@ describe('a team measure row whose code is a slip of the measure', () => {
     ]);
   });
 });
+
+describe('finance amounts typed in £000 where pounds are asked for', () => {
+  const revenue = (scale: number): Parameters<typeof buildWorkbook>[0][number] => ({
+    name: 'Finance revenue',
+    rows: [
+      ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+      ...(['2023-09', '2023-10'] as const).flatMap((month) => [
+        [month, "Children's Social Care placements", 31500 * scale, 35710 * scale, ''],
+        [month, 'Fostering & Adoption', 5300 * scale, 5360 * scale, ''],
+        [month, 'Agency staffing', 1400 * scale, 1540 * scale, ''],
+      ]),
+    ],
+  });
+  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      ...sheets,
+    ]);
+    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'thousands.xlsx'), aliases, catalogue);
+    return {
+      dataset,
+      errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
+      warnings: findings.filter((f) => f.severity === 'warning').map(formatFinding),
+    };
+  };
+
+  it('a revenue sheet wholly in £000 is an error naming its first budget: read as pounds it would print a thousand times too small', async () => {
+    const { dataset, errors } = await read([revenue(1)]);
+    expect(errors).toEqual([
+      "thousands.xlsx › 'Finance revenue'!C2: every amount of the 6 revenue line(s) for 2 months, Sep-23, Oct-23 is under £100,000 (the largest £35,710): " +
+        'read as pounds, the finance report would print them a thousand times too small; expected amounts in pounds ' +
+        "(if they are in £000, multiply each by 1,000: the budget of Children's Social Care placements, £31,500, is £31,500,000)",
+    ]);
+    expect(dataset.finance.revenue).toEqual([]);
+  });
+
+  it('its advice, followed (each amount times 1,000), reads the sheet', async () => {
+    const { dataset, errors, warnings } = await read([revenue(1000)]);
+    expect(errors).toEqual([]);
+    expect(warnings.filter((w) => w.includes('Finance revenue'))).toEqual([]);
+    expect(dataset.finance.revenue.map((r) => r.budget.value)).toContain(31500000);
+  });
+
+  it('one line in £000 among lines in pounds is said, naming its cell', async () => {
+    const sheet = revenue(1000);
+    const row = sheet.rows[6] as unknown[];
+    row[2] = 1400;
+    row[3] = 1540;
+    const { errors, warnings } = await read([sheet]);
+    // September alone is too few months to compare a line with its own other months (checkScale needs two): the line is compared with October's other lines.
+    expect(errors).toEqual([]);
+    expect(warnings).toContain(
+      "thousands.xlsx › 'Finance revenue'!C7: the budget £1,400 (Agency staffing) is under a five-hundredth of the other lines' for October 2023 (a median of £5,300,000): it is printed as £1,400; if it is in £000, type it in pounds (£1,400,000), as the other lines are",
+    );
+  });
+
+  it("placements' average weekly costs wholly in £000 are an error naming the first", async () => {
+    const { dataset, errors } = await read([
+      {
+        name: 'Finance placements',
+        rows: [
+          ['Month', 'Placement type', 'Number', 'Average weekly cost', 'Budgeted number'],
+          ['2023-10', 'Independent fostering agency (IFA)', 140, 1.02, 120],
+          ['2023-10', 'Residential (independent sector)', 42, 5.45, 38],
+        ],
+      },
+    ]);
+    expect(errors).toEqual([
+      "thousands.xlsx › 'Finance placements'!D2: every average weekly cost of the placement types for October 2023 is under £50 (Independent fostering agency (IFA) £1.02): " +
+        "read as pounds a week, the placements' full-year costs would be a thousand times too small; expected pounds a week (if they are in £000, multiply each by 1,000: £1.02 is £1,020)",
+    ]);
+    expect(dataset.finance.placements).toEqual([]);
+  });
+});

@@ -7,11 +7,8 @@ import type { OutputSet } from './output-set.js';
 import { producePackSet } from './pack.js';
 import { produceReportSet, requireMonthRows } from './report.js';
 
-/** What producing one target gave: its output set, or why it was skipped, or the error that stopped it. */
-export type Produced =
-  | { target: RunTarget; outcome: 'produced'; set: OutputSet }
-  | { target: RunTarget; outcome: 'skipped'; reason: string }
-  | { target: RunTarget; outcome: 'failed'; error: unknown };
+/** What producing one target gave: its output set, or the error that stopped it. */
+export type Produced = { target: RunTarget; outcome: 'produced'; set: OutputSet } | { target: RunTarget; outcome: 'failed'; error: unknown };
 
 /**
  * Why a configured report is not produced for the month, or undefined when it is. A clinic reports
@@ -63,21 +60,18 @@ export function checkAcrossOutputs(sets: OutputSet[]): void {
 /**
  * Produces each target for the month from the run's inputs, all at once (their documents queue for
  * the layout thread while this thread builds models and assembles packs), each on its own: a target
- * that fails does not stop the others, and in a run of everything configured (`skipClinics`) a clinic
- * without the month's team rows is skipped (asked for by name, it fails, saying why). Then the
- * one-figure check across every output produced. Results keep the targets' order.
+ * that fails does not stop the others. (A clinic the run skips is decided before: skipReason.) Then
+ * the one-figure check across every output produced. Results keep the targets' order.
  */
 export async function produceTargets(
   inputs: RunInputs,
   targets: RunTarget[],
   month: MonthKey,
   ctx: ProduceContext,
-  options: { numberItemFiles: boolean; skipClinics: boolean },
+  options: { numberItemFiles: boolean },
 ): Promise<Produced[]> {
   const results = await Promise.all(
     targets.map(async (target): Promise<Produced> => {
-      const reason = options.skipClinics ? skipReason(inputs, target, month) : undefined;
-      if (reason !== undefined) return { target, outcome: 'skipped', reason };
       try {
         const set =
           target.kind === 'report' ? await produceReportSet(inputs, target.name, month, ctx) : await producePackSet(inputs, target.name, month, ctx, options);

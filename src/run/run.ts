@@ -10,7 +10,7 @@ import { readRunConfig, readRunWorkbook, type RunInputs, type WorkbookInput } fr
 import { targetLabel, type RunTarget } from '../model/target.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { produceContext, untimed, type LayOut, type StageTimer } from '../produce/context.js';
-import { produceTargets, type Produced } from '../produce/month.js';
+import { produceTargets, skipReason, type Produced } from '../produce/month.js';
 import { shownFiles } from '../produce/output-set.js';
 import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
 import { faultHold, faultPoint } from './fault-points.js';
@@ -84,7 +84,7 @@ const firstLine = (error: unknown): string => errorText(error).split('\n')[0] ??
  * pack, or the whole month):
  *
  *   read the configuration → take the month's lock → refuse what may not be replaced → read the workbook
- *   → produce every target (src/produce/, no file system) → publish each output set (record, then switch)
+ *   → skip the clinics the month has no team rows for → produce every other target (src/produce/, no file system) → publish each output set (record, then switch)
  *   → release the lock → deliver what was published.
  *
  * Every target gets one ledger record, whatever its outcome (success, failed, refused, skipped); a
@@ -118,10 +118,12 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         const workbook = await readWorkbook(run);
         workbookWarnings = workbook.warnings;
         signal.throwIfAborted();
-        const produced = await produce(run, { ...config, workbook }, toProduce, deps.layOut);
+        const inputs = { ...config, workbook };
+        const toMake = await recordSkipped(run, inputs, toProduce);
+        const produced = await produce(run, inputs, toMake, deps.layOut);
         signal.throwIfAborted();
         for (const [i, outcome] of produced.entries()) {
-          await publishOutcome(run, toProduce[i] as TargetResult, outcome, { workbook, history, lock, signal, deliveries });
+          await publishOutcome(run, toMake[i] as TargetResult, outcome, { workbook, history, lock, signal, deliveries });
         }
       }),
     );
@@ -175,7 +177,29 @@ async function produce({ request, progress, timer }: MonthRun, inputs: RunInputs
   await faultHold('producing');
   const ctx = produceContext(layOut, { timer, step: (message) => progress.step(message) });
   const targets = toProduce.map((r) => r.target);
-  return produceTargets(inputs, targets, request.month, ctx, { numberItemFiles: request.numberItemFiles, skipClinics: request.targets === 'all' });
+  return produceTargets(inputs, targets, request.month, ctx, { numberItemFiles: request.numberItemFiles });
+}
+
+/**
+ * In a run of everything configured, a clinic without the month's team rows is skipped (asked for by
+ * name, it is produced and fails, saying why): recorded as skipped before any target is produced, so
+ * a run stopped while producing records it as what it was. Returns the targets to produce.
+ */
+async function recordSkipped({ request, progress, records }: MonthRun, inputs: RunInputs, toProduce: TargetResult[]): Promise<TargetResult[]> {
+  if (request.targets !== 'all') return toProduce;
+  const toMake: TargetResult[] = [];
+  for (const result of toProduce) {
+    const reason = skipReason(inputs, result.target, request.month);
+    if (reason === undefined) {
+      toMake.push(result);
+      continue;
+    }
+    progress.warn(reason, { target: targetLabel(result.target) });
+    result.record.warnings = [reason];
+    if (request.strict) await records.record(result, 'failed', new B4BError(`--strict: ${reason}`));
+    else await records.record(result, 'skipped');
+  }
+  return toMake;
 }
 
 /** The run's e-mail: the delivery settings and each pack's planned lists. */
@@ -250,13 +274,6 @@ async function publishOutcome(
   under: { workbook: WorkbookInput; history: LedgerContents; lock: HeldLock; signal: AbortSignal; deliveries: Deliveries | undefined },
 ): Promise<void> {
   const label = targetLabel(result.target);
-  if (outcome.outcome === 'skipped') {
-    progress.warn(outcome.reason, { target: label });
-    result.record.warnings = [outcome.reason];
-    if (request.strict) await records.record(result, 'failed', new B4BError(`--strict: ${outcome.reason}`));
-    else await records.record(result, 'skipped');
-    return;
-  }
   if (outcome.outcome === 'failed') {
     progress.error(firstLine(outcome.error), { target: label });
     await records.record(result, 'failed', outcome.error);

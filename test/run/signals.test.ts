@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
 import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -53,5 +54,22 @@ describe('SIGTERM and SIGINT during a run', () => {
     ]);
     // Nothing of the stopped runs was published, and the next run goes ahead at once.
     expect(runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]).status).toBe(0);
+  });
+
+  it('a whole month stopped while producing records the clinics it had skipped as skipped, the rest as stopped', { timeout: 240_000 }, async () => {
+    const project = await tempProject();
+    const stopped = await stopWhileBuilding(['run', '--month', '2023-10', '--settings', project.settings], 'SIGINT');
+    expect(stopped.code).toBe(130);
+    const records = await new RunLedger(project.ledger).read();
+    const outcomes = Object.fromEntries(records.map((r) => [r.target.name, r.outcome]));
+    expect(outcomes).toEqual({
+      'clinic-safeguarding': 'skipped',
+      'clinic-pathways-through-care': 'skipped',
+      performance: 'failed',
+      finance: 'failed',
+      panel: 'failed',
+      board: 'failed',
+    });
+    expect(records.find((r) => r.target.name === 'clinic-safeguarding')?.warnings?.[0]).toContain('clinic-safeguarding was not produced for October 2023');
   });
 });

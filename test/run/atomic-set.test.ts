@@ -237,3 +237,39 @@ describe('a run stopped (SIGTERM) while its files are put in place', () => {
     expect(shown['performance-2023-10.html']).toBe(stopped?.outputs.find((o) => o.path.endsWith('.html'))?.sha256);
   });
 });
+
+describe('a switch that fails after its first file is in place, the run recorded', () => {
+  it('says how many files are in place, keeps its record, and the next run of the month puts the rest in place', async () => {
+    const project = await tinyProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    const request = runRequest({ kind: 'report', name: 'performance' });
+    const first = await runOne(loaded, request, silentProgress);
+    // The set's second file (the HTML twin): its place is taken by a folder once the run is recorded (after the check of places, before the switch).
+    const second = first.record.outputs[1]?.path as string;
+    expect(second).toMatch(/\.html$/);
+    const { append } = RunLedger.prototype as { append: (this: RunLedger, record: Parameters<RunLedger['append']>[0]) => Promise<void> };
+    const spy = vi.spyOn(RunLedger.prototype, 'append').mockImplementationOnce(async function (this: RunLedger, record) {
+      await append.call(this, record);
+      await rm(second);
+      await mkdir(second);
+    });
+    try {
+      await expect(runOne(loaded, request, silentProgress)).rejects.toThrow(
+        /; the run is recorded and 1 of its 2 files are in place: the next run of October 2023 puts the rest in place$/,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const recorded = (await new RunLedger(project.ledger).read()).pop();
+    expect(recorded?.outcome).toBe('success');
+    // The folder moved away, the next run finishes the switch before its own work.
+    await rm(second, { recursive: true });
+    const said: string[] = [];
+    const later = await runOne(loaded, request, { ...silentProgress, warn: (message: string) => void said.push(message) });
+    expect(said.join('\n')).toContain(`finished publishing run ${recorded?.id}, which was stopped or failed while its files were put in place`);
+    expect(later.record.outcome).toBe('success');
+    // Whole: every file the later run's, none left of the interrupted switch.
+    for (const output of later.record.outputs) expect(sha(await readFile(output.path)), output.path).toBe(output.sha256);
+    expect(await currentSet(project.output, '2023-10/report-performance')).toBe(later.record.set?.id);
+  });
+});

@@ -289,18 +289,27 @@ function targets(model: ChartModel): Array<{ value: number; label: string }> {
   return withTarget.map((s) => ({ value: s.target as number, label: `Target (${s.label})` }));
 }
 
+/** A chart's one series named like the chart itself: the title says what it is. */
+function singleSeriesLikeTitle(model: ChartModel): boolean {
+  const label = model.series[0]?.label.toLowerCase() ?? '';
+  const title = model.title.toLowerCase();
+  return model.series.length === 1 && (title.includes(label) || label.includes(title));
+}
+
 /** The legend names series, never the chart's title again: a single series named like its chart is "Monthly figure" (bars: "Figure"). */
 function seriesLabel(model: ChartModel, label: string): string {
-  const single = model.series.length === 1;
-  const title = model.title.toLowerCase();
-  const repeatsTitle = single && (title.includes(label.toLowerCase()) || label.toLowerCase().includes(title));
-  return repeatsTitle ? (chartType(model) === 'line' ? 'Monthly figure' : 'Figure') : label;
+  return singleSeriesLikeTitle(model) ? (chartType(model) === 'line' ? 'Monthly figure' : 'Figure') : label;
 }
 
 const legendItem = (label: string, swatch: Swatch): LegendItem => ({ label, text: [label], swatch });
 
+/**
+ * The legend's items. A chart whose one series is named like the chart, with no target, has none: its
+ * only item would be "Figure", which says nothing the title does not.
+ */
 function legendItems(model: ChartModel): LegendItem[] {
   const type = chartType(model);
+  if (type !== 'doughnut' && singleSeriesLikeTitle(model) && (type !== 'line' || targets(model).length === 0)) return [];
   if (type === 'doughnut') {
     return model.monthLabels.map((label, i) => {
       const fill = fillOf(i);

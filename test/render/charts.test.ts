@@ -139,6 +139,30 @@ describe('titles and legends', () => {
     expect(text).toContain('Target');
   });
 
+  it('a chart of one series named like it, with no target, has no legend: "Figure" alone would say nothing the title does not', () => {
+    const bars: ChartModel = {
+      kind: 'chart',
+      type: 'bar',
+      title: 'Referrals by source',
+      monthLabels: ['Police', 'Schools', 'Health services'],
+      series: [{ label: 'Referrals by source', percent: false, values: [92, 86, 38] }],
+    };
+    expect(chartLegend(bars, SIZE).lines).toEqual([]);
+    expect(drawnText(bars)).not.toContain('Figure');
+    const plain = line('Number of contacts in the month', [{ label: 'Number of contacts in the month', values: MONTHS.map(() => 1500) }]);
+    expect(chartLegend(plain, SIZE).lines).toEqual([]);
+    // Two series keep their names.
+    const two = line('Contacts', [
+      { label: 'Contacts', values: MONTHS.map(() => 1500) },
+      { label: 'Referrals', values: MONTHS.map(() => 300) },
+    ]);
+    expect(
+      chartLegend(two, SIZE)
+        .lines.flat()
+        .map((i) => i.label),
+    ).toEqual(['Contacts', 'Referrals']);
+  });
+
   it("a doughnut's segments and swatches are told apart past the ten fills: hatched '/', then '\\'", () => {
     const categories = Array.from({ length: 21 }, (_, i) => `Group ${i + 1}`);
     const model: ChartModel = {

@@ -27,7 +27,7 @@ export interface StartRequest {
   workbookLabel: string;
   force: boolean;
   targets: Target[];
-  /** The whole month through executeMonthRun (`run --month M`), rather than each target on its own. */
+  /** The whole month in one run (`run --month M`), rather than each target on its own. */
   wholeMonth: boolean;
 }
 
@@ -40,7 +40,7 @@ export interface ConsoleJob extends StartRequest {
 }
 
 /**
- * Runs started from the console: each target through executeRun, the path `run` takes (its lock,
+ * Runs started from the console: each through runMonth, the path `run` takes (its lock,
  * staged writes and ledger), one after the other, in this process. Jobs are kept in memory for the
  * job page; the ledger is the lasting record.
  */

@@ -236,6 +236,50 @@ function refuseTwice(rows: Array<{ month: MonthKey; name: string; source: Source
 }
 
 /** Two capitalised words after a dash, colon or bracket at the end of a team ("SWF East 1 - Priya Patel"). */
+/** "Total", "Grand total", "Sub-total", "Total C&L": a row of sums, not one more service area, placement type or team. */
+const TOTAL_NAME = /^\s*(?:grand\s+|sub[\s-]?)?totals?\b/i;
+
+export function isTotalName(name: string): boolean {
+  return TOTAL_NAME.test(name);
+}
+
+/**
+ * A sheet's own total rows, left out: the reports add the rows up themselves, and a total read as one
+ * more row would count every figure twice. Each is a warning naming its cell, saying whether its
+ * figures agree with the sum of the month's other rows (a row missing, or one too many, if not).
+ */
+interface TotalRow {
+  month: MonthKey;
+  name: string;
+  source: SourceRef;
+  figures: Array<[string, number]>;
+  /** What else the rows it totals share (a team measure's code); none for a finance sheet. */
+  group?: string;
+}
+
+function leaveOutTotals<T extends { month: MonthKey }>(
+  totals: TotalRow[],
+  rows: T[],
+  sums: (rows: T[]) => number[],
+  what: string,
+  findings: FindingList,
+  groupOf: (row: T) => string | undefined = () => undefined,
+): void {
+  for (const total of totals) {
+    const added = sums(rows.filter((r) => r.month === total.month && groupOf(r) === total.group));
+    const differ = total.figures.filter(([, value], i) => Math.abs(value - (added[i] ?? 0)) > 0.5);
+    const agreement =
+      differ.length === 0
+        ? `its figures are the sum of the month's ${what} rows`
+        : `its figures differ from the sum of the month's ${what} rows (${differ.map(([field, value]) => `${field} ${value.toLocaleString('en-GB')} against ${(added[total.figures.findIndex(([f]) => f === field)] ?? 0).toLocaleString('en-GB')}`).join('; ')}): is a row missing, or one too many?`;
+    findings.warning(
+      'duplicate-row',
+      total.source,
+      `"${total.name}" (${monthLabel(total.month)}) reads as a total row, not a ${what}: it is left out, as the report adds the rows up itself; ${agreement}`,
+    );
+  }
+}
+
 const NAME_AFTER_TEAM = /^(.*\S)(\s*[-–—:(,/]\s*)[A-Z][a-z]+(?:['-][A-Za-z]+)?\s+[A-Z][a-z]+(?:['-][A-Za-z]+)?(\)?)$/;
 
 /**
@@ -283,15 +327,29 @@ function normaliseKind(text: string): CommentaryKind | undefined {
 function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): TeamMeasureRow[] {
   const sheet = openSheet(raw, 'teamMeasures', aliases, findings, (t) => `${t('measure')}, ${t('team')}`);
   const out: TeamMeasureRow[] = [];
+  const totals: TotalRow[] = [];
   const seen = new Map<string, SourceRef>();
   const teams = new NameSpellings(findings, 'team');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const measure = row.text('measure');
     const teamText = row.text('team');
-    const team = teamText === undefined ? undefined : withheldTeam(teams.read(teamText, row.source('team')), row.source('team'), findings);
     const denominator = row.amount('denominator', 'Denominator', { integer: true, min: 0 });
     const numerator = row.amount('numerator', 'Numerator', { integer: true, min: 0 });
+    if (month && measure && teamText !== undefined && denominator && numerator && isTotalName(teamText)) {
+      totals.push({
+        month,
+        name: teamText.trim(),
+        source: row.source('team'),
+        figures: [
+          ['Denominator', denominator.value],
+          ['Numerator', numerator.value],
+        ],
+        group: measure.toLowerCase(),
+      });
+      continue;
+    }
+    const team = teamText === undefined ? undefined : withheldTeam(teams.read(teamText, row.source('team')), row.source('team'), findings);
     if (!month || !measure || !team || !denominator || !numerator) continue;
     if (numerator.value > denominator.value) {
       findings.error(
@@ -310,6 +368,14 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
     seen.set(key, row.source());
     out.push({ month, measure, team, denominator: denominator.value, numerator: numerator.value, source: row.source() });
   }
+  leaveOutTotals(
+    totals,
+    out,
+    (rows) => [sum(rows.map((r) => r.denominator)), sum(rows.map((r) => r.numerator))],
+    'team',
+    findings,
+    (row) => row.measure.toLowerCase(),
+  );
   return out;
 }
 
@@ -416,6 +482,8 @@ const LINE_FRACTION = 1 / 500;
 /** A placement costs tens of pounds a week at the least: a month whose every average weekly cost is under this was typed in £000. */
 const WEEKLY_FLOOR = 50;
 
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -491,6 +559,7 @@ function checkWeeklyPounds(rows: PlacementRow[], findings: FindingList): Set<Mon
 function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): RevenueRow[] {
   const sheet = openSheet(raw, 'financeRevenue', aliases, findings, (t) => t('serviceArea'));
   const out: RevenueRow[] = [];
+  const totals: TotalRow[] = [];
   const areas = new NameSpellings(findings, 'service area');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
@@ -533,8 +602,21 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       }
     }
     if (!month || !serviceArea || !budget || !forecastOutturn) continue;
+    if (isTotalName(serviceArea)) {
+      totals.push({
+        month,
+        name: serviceArea.trim(),
+        source: row.source('serviceArea'),
+        figures: [
+          ['Budget', budget.value],
+          ['Forecast outturn', forecastOutturn.value],
+        ],
+      });
+      continue;
+    }
     out.push({ month, serviceArea: areas.read(serviceArea, row.source('serviceArea')), budget, forecastOutturn, commentary, source: row.source() });
   }
+  leaveOutTotals(totals, out, (lines) => [sum(lines.map((l) => l.budget.value)), sum(lines.map((l) => l.forecastOutturn.value))], 'service area', findings);
   const twice = refuseTwice(
     out.map((r) => ({ month: r.month, name: r.serviceArea, source: r.source })),
     'service area',
@@ -562,6 +644,7 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
 function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {
   const sheet = openSheet(raw, 'financePlacements', aliases, findings, (t) => t('placementType'));
   const out: PlacementRow[] = [];
+  const totals: TotalRow[] = [];
   const types = new NameSpellings(findings, 'placement type');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
@@ -570,8 +653,21 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     const averageWeeklyCost = row.amount('averageWeeklyCost', 'Average weekly cost', { min: 0 });
     const budgetedNumber = row.amount('budgetedNumber', 'Budgeted number', { min: 0 });
     if (!month || !placementType || !number || !averageWeeklyCost || !budgetedNumber) continue;
+    if (isTotalName(placementType)) {
+      totals.push({
+        month,
+        name: placementType.trim(),
+        source: row.source('placementType'),
+        figures: [
+          ['Number', number.value],
+          ['Budgeted number', budgetedNumber.value],
+        ],
+      });
+      continue;
+    }
     out.push({ month, placementType: types.read(placementType, row.source('placementType')), number, averageWeeklyCost, budgetedNumber, source: row.source() });
   }
+  leaveOutTotals(totals, out, (types) => [sum(types.map((t) => t.number.value)), sum(types.map((t) => t.budgetedNumber.value))], 'placement type', findings);
   const twice = refuseTwice(
     out.map((r) => ({ month: r.month, name: r.placementType, source: r.source })),
     'placement type',

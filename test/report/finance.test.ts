@@ -467,3 +467,66 @@ describe('finance amounts typed in £000 where pounds are asked for', () => {
     expect(dataset.finance.placements).toEqual([]);
   });
 });
+
+describe("a sheet's own Total row", () => {
+  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      ...sheets,
+    ]);
+    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'totals.xlsx'), aliases, catalogue);
+    return { dataset, said: findings.map(formatFinding) };
+  };
+
+  it('is left out of the revenue and placements (read as one more line, it counted every figure twice), with a warning naming it', async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+          ['2023-10', 'Fostering & Adoption', 5300000, 5360000, ''],
+          ['2023-10', 'Agency staffing', 1400000, 1540000, ''],
+          ['2023-10', 'Total', 6700000, 6900000, ''],
+        ],
+      },
+      {
+        name: 'Finance placements',
+        rows: [
+          ['Month', 'Placement type', 'Number', 'Average weekly cost', 'Budgeted number'],
+          ['2023-10', 'Independent fostering agency (IFA)', 140, 1020, 120],
+          ['2023-10', 'Residential (independent sector)', 42, 5450, 38],
+          ['2023-10', 'Grand total', 180, 6470, 158],
+        ],
+      },
+    ]);
+    expect(dataset.finance.revenue.map((r) => r.serviceArea)).toEqual(['Fostering & Adoption', 'Agency staffing']);
+    expect(dataset.finance.placements.map((r) => r.placementType)).toEqual(['Independent fostering agency (IFA)', 'Residential (independent sector)']);
+    expect(said).toContain(
+      "totals.xlsx › 'Finance revenue'!B4: \"Total\" (Oct-23) reads as a total row, not a service area: it is left out, as the report adds the rows up itself; its figures are the sum of the month's service area rows",
+    );
+    // A total that is not the sum says so: a row may be missing.
+    expect(said).toContain(
+      'totals.xlsx › \'Finance placements\'!B4: "Grand total" (Oct-23) reads as a total row, not a placement type: it is left out, as the report adds the rows up itself; ' +
+        "its figures differ from the sum of the month's placement type rows (Number 180 against 182): is a row missing, or one too many?",
+    );
+  });
+
+  it("is left out of a clinic's team measures: the clinic prints its own Total", async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-07', 'sa-20-days', 'SWF East 1', 40, 10],
+          ['2023-07', 'sa-20-days', 'SWF East 2', 30, 5],
+          ['2023-07', 'sa-20-days', 'Total', 70, 15],
+        ],
+      },
+    ]);
+    expect(dataset.teamMeasures.map((r) => r.team)).toEqual(['SWF East 1', 'SWF East 2']);
+    expect(said).toContain(
+      "totals.xlsx › 'Team measures'!C4: \"Total\" (Jul-23) reads as a total row, not a team: it is left out, as the report adds the rows up itself; its figures are the sum of the month's team rows",
+    );
+  });
+});

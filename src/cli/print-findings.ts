@@ -15,7 +15,7 @@ export const HEADINGS: Record<FindingCode, string> = {
   'conflicting-values': 'Same indicator and month, different figures',
   'gap-in-series': 'Gap inside a series',
   'not-in-catalogue': 'Indicator not in the catalogue',
-  'duplicate-row': 'Duplicate row',
+  'duplicate-row': 'Duplicate row or sheet',
   'implausible-value': 'Implausible value',
   'missing-value': 'Missing value',
   'missing-sheet': 'Missing sheet',

@@ -133,8 +133,18 @@ export function openSheet(
   describeRow: (reader: (field: string) => string) => string,
 ): SheetRows | undefined {
   const spec = aliases[name];
-  const grid = raw.sheets.find((sheet) => matchesAlias(sheet.name, spec.sheet));
+  const [grid, ...others] = raw.sheets.filter((sheet) => matchesAlias(sheet.name, spec.sheet));
   if (!grid) return undefined;
+  if (others.length > 0) {
+    // Two sheets the aliases name alike (last year's copy, a draft): reading either would be a guess.
+    findings.error(
+      'duplicate-row',
+      { file: raw.file, sheet: others[0]?.name ?? grid.name, cell: 'A1' },
+      `${[grid, ...others].map((s) => `'${s.name}'`).join(' and ')} are both the ${spec.sheet[0] ?? name} sheet (config/header-aliases.yaml names them alike), ` +
+        'so which to read would be a guess; expected one: delete or rename the other (an old copy, a draft)',
+    );
+    return { grid, rows: [] };
+  }
   const headerRow = [...grid.rows.keys()].sort((a, b) => a - b)[0];
   if (headerRow === undefined) return { grid, rows: [] };
   const columns: Record<string, number> = {};

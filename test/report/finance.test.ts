@@ -530,3 +530,35 @@ describe("a sheet's own Total row", () => {
     );
   });
 });
+
+describe('two sheets the aliases name alike', () => {
+  it('are an error naming both (which to read would be a guess: an old copy first was read before); its advice, followed, reads the other', async () => {
+    const { aliases, catalogue } = await projectConfig();
+    const revenue = (sheet: string, outturn: number) => ({
+      name: sheet,
+      rows: [
+        ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+        ['2023-10', "Children's Social Care placements", 31500000, outturn, ''],
+      ],
+    });
+    const contacts = { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] };
+    const both = buildDataset(
+      await loadWorkbook(await buildWorkbook([contacts, revenue('Revenue monitoring', 35000000), revenue('Finance revenue', 35710000)]), 'two.xlsx'),
+      aliases,
+      catalogue,
+    );
+    expect(both.findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([
+      "two.xlsx › 'Finance revenue'!A1: 'Revenue monitoring' and 'Finance revenue' are both the Finance revenue sheet (config/header-aliases.yaml names them alike), " +
+        'so which to read would be a guess; expected one: delete or rename the other (an old copy, a draft)',
+    ]);
+    expect(both.dataset.finance.revenue).toEqual([]);
+    // The old copy renamed: the other is read.
+    const renamed = buildDataset(
+      await loadWorkbook(await buildWorkbook([contacts, revenue('Old revenue copy', 35000000), revenue('Finance revenue', 35710000)]), 'two.xlsx'),
+      aliases,
+      catalogue,
+    );
+    expect(renamed.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(renamed.dataset.finance.revenue.map((r) => r.forecastOutturn.value)).toEqual([35710000]);
+  });
+});

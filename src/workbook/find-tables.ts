@@ -675,6 +675,16 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
         if (!current || (year !== undefined && (currentYear === undefined || year > currentYear))) {
           layout.benchmarks[key] = { col, label };
           if (year !== undefined) benchmarkYears[key] = year;
+        } else if (year === undefined || year === currentYear) {
+          // Not an older year's column (the latest year is read, in silence): which of two alike to print would be a guess.
+          warnOnce(
+            ctx,
+            grid,
+            `${label}\u0000second`,
+            at(col),
+            `"${label}" is a second column for the same benchmark as "${current.label}" (${columnLetter(current.col)}); the first is printed and this one is ignored: ` +
+              'delete the one that is out of date, or put its year in each header ("England 2022/23") so that the latest is printed',
+          );
         }
       }
     }

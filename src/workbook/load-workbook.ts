@@ -116,6 +116,22 @@ export async function loadWorkbook(bytes: Uint8Array, file: string, limits: Inpu
         message: `the sheet is ${state === 'veryHidden' ? 'very hidden (only a macro or the VBA editor shows it)' : 'hidden'} in Excel; it is read like any other sheet. Unhide it to check what it holds, or delete it if it should not be read`,
       });
     }
+    // Hidden columns that hold cells: a stale column hidden beside its replacement is read like any other.
+    const filled = new Set<number>();
+    for (const cells of rows.values()) for (const col of cells.keys()) filled.add(col);
+    const hiddenCols = [...filled].sort((a, b) => a - b).filter((col) => worksheet.getColumn(col).hidden);
+    if (hiddenCols.length > 0) {
+      findings.push({
+        severity: 'warning',
+        code: 'hidden-content',
+        source: {
+          file,
+          sheet: worksheet.name,
+          cell: cellAddress(Math.min(...[...rows].filter(([, cells]) => cells.has(hiddenCols[0] as number)).map(([r]) => r)), hiddenCols[0] as number),
+        },
+        message: `${hiddenCols.length === 1 ? 'column' : 'columns'} ${hiddenCols.map(columnLetter).join(', ')} ${hiddenCols.length === 1 ? 'is hidden in Excel and read like any other; unhide it to check what it holds, or delete it' : 'are hidden in Excel and read like any other; unhide them to check what they hold, or delete them'} if it should not be read`,
+      });
+    }
     if (hiddenRows.length > 0) {
       findings.push({
         severity: 'warning',

@@ -333,3 +333,61 @@ describe('validate --strict exits 1 and names the cell, for each of the five fam
     expect(result.stdout).toContain(`${path.basename(file)} › ${expected}`);
   });
 });
+
+describe('6. a benchmark in two columns, one of them hidden', () => {
+  const withBenchmarks = (labels: string[], values: number[][], hiddenColumns?: number[]): FixtureSheet => ({
+    ...sheet([
+      header(['Target', 'RAG', 'Direction of travel', ...labels]),
+      [...REFERRALS, '-', '-', ...values.map((v) => v[0])],
+      [...ASSESSMENTS, '-', '-', ...values.map((v) => v[1])],
+    ]),
+    ...(hiddenColumns ? { hiddenColumns } : {}),
+  });
+
+  it('a second column for the same benchmark is said, naming both (the first was printed in silence); a hidden column is said', async () => {
+    // M: "Statistical Neighbours" (hidden, out of date); N: "Statistical Neighbours" (current).
+    const { warnings } = await read([
+      withBenchmarks(
+        ['Statistical Neighbours', 'Statistical Neighbours'],
+        [
+          [640, 655],
+          [300, 310],
+        ],
+        [13],
+      ),
+    ]);
+    expect(warnings).toContain(
+      `fixture.xlsx › 'B4B data set'!N2: "Statistical Neighbours" is a second column for the same benchmark as "Statistical Neighbours" (M); the first is printed and this one is ignored: ` +
+        'delete the one that is out of date, or put its year in each header ("England 2022/23") so that the latest is printed',
+    );
+    expect(warnings).toContain(
+      "fixture.xlsx › 'B4B data set'!M2: column M is hidden in Excel and read like any other; unhide it to check what it holds, or delete it if it should not be read",
+    );
+  });
+
+  it('two names for one benchmark ("England", "National average") likewise; columns of two years are not (the latest is printed)', async () => {
+    const aliases = await read([
+      withBenchmarks(
+        ['England', 'National average'],
+        [
+          [80850, 83840],
+          [1, 2],
+        ],
+      ),
+    ]);
+    expect(aliases.warnings.filter((w) => w.includes('second column for the same benchmark'))).toEqual([
+      `fixture.xlsx › 'B4B data set'!N2: "National average" is a second column for the same benchmark as "England" (M); the first is printed and this one is ignored: ` +
+        'delete the one that is out of date, or put its year in each header ("England 2022/23") so that the latest is printed',
+    ]);
+    const years = await read([
+      withBenchmarks(
+        ['England 2021/22', 'England 2022/23'],
+        [
+          [80850, 83840],
+          [1, 2],
+        ],
+      ),
+    ]);
+    expect(years.warnings.filter((w) => w.includes('second column'))).toEqual([]);
+  });
+});

@@ -799,11 +799,34 @@ function figureOf(reading: CellReading | undefined, source: SourceRef, what: str
   }
 }
 
+/** A plain number whose reading as a percentage is a guess, and the two it could be. */
+interface AmbiguousPercent {
+  figure: Figure & { kind: 'number' | 'comparison' };
+  reads: string;
+  couldBe: string;
+  others: string;
+}
+
+/** How close (a factor) a figure read the other way must come to the row's typical figure to be a guess. */
+const PERCENT_AMBIGUITY = 3;
+
+const medianOf = (values: number[]): number | undefined => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const near = (value: number, typical: number): boolean => value >= typical / PERCENT_AMBIGUITY && value <= typical * PERCENT_AMBIGUITY;
+const asPercent = (fraction: number): string => `${Number((fraction * 100).toPrecision(6))}%`;
+
 /**
  * Percentages arrive as fractions under a % format, as "26%" text, or as plain points (18 meaning 18%).
  * In a percentage row, plain numbers are points when any of the row's plain month figures exceeds 1.
+ * Returns the plain numbers whose reading is a guess that changes the figure a hundredfold: a fraction
+ * (0.28) in a row of points, whose points (28%) sit among the row's figures, is 0.28% or 28%; a plain 1
+ * in a row of fractions far below 100% is 100% or 1%.
  */
-function normalisePercentRow(row: IndicatorRow): void {
+function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   const all: Array<Figure | undefined> = [
     ...Object.values(row.values),
     row.target,
@@ -814,6 +837,30 @@ function normalisePercentRow(row: IndicatorRow): void {
     f !== undefined && (f.kind === 'number' || f.kind === 'comparison') && f.format.style !== 'percent';
   const monthPlain = Object.values(row.values).filter(plain);
   const rowInPoints = monthPlain.some((f) => Math.abs(f.value) > 1);
+  const ambiguous: AmbiguousPercent[] = [];
+  const shown = (figures: Array<Figure | undefined>, scale: number): string =>
+    figures
+      .filter((f): f is Figure & { kind: 'number' | 'comparison' } => f !== undefined && f.kind !== 'missing')
+      .slice(0, 4)
+      .map((f) => asPercent(f.value * scale))
+      .join(', ');
+  if (rowInPoints) {
+    const points = monthPlain.filter((f) => Math.abs(f.value) > 1);
+    const typical = medianOf(points.map((f) => Math.abs(f.value)));
+    for (const figure of all) {
+      if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) >= 1 || typical === undefined) continue;
+      if (near(Math.abs(figure.value) * 100, typical)) {
+        ambiguous.push({ figure, reads: asPercent(figure.value / 100), couldBe: asPercent(figure.value), others: `points: ${shown(points, 1 / 100)}` });
+      }
+    }
+  } else {
+    const fractions = Object.values(row.values).filter((f): f is Figure & { kind: 'number' } => f?.kind === 'number' && f.format.style === 'percent');
+    const typical = medianOf(fractions.map((f) => Math.abs(f.value)));
+    for (const figure of all) {
+      if (!plain(figure) || figure.value !== 1 || typical === undefined || typical * PERCENT_AMBIGUITY >= 1) continue;
+      ambiguous.push({ figure, reads: '100%', couldBe: '1%', others: `fractions under a % format: ${shown(fractions, 1)}` });
+    }
+  }
   for (const figure of all) {
     if (!plain(figure)) continue;
     const points = rowInPoints || Math.abs(figure.value) > 1;
@@ -825,6 +872,7 @@ function normalisePercentRow(row: IndicatorRow): void {
     figure.value = Math.round((figure.value / 100) * 1e9) / 1e9;
     figure.format = { style: 'percent', decimals: figure.format.decimals };
   }
+  return ambiguous;
 }
 
 function slug(name: string): string {
@@ -917,7 +965,19 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const percentByCells = Object.values(indicator.values).some((f) => f !== undefined && f.kind === 'number' && f.format.style === 'percent');
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
-  if (indicator.percent) normalisePercentRow(indicator);
+  if (indicator.percent) {
+    for (const { figure, reads, couldBe, others } of normalisePercentRow(indicator)) {
+      const typed = figure.kind === 'number' ? (figure.stored ?? figure.value) : figure.text;
+      ctx.findings.error(
+        'implausible-value',
+        figure.source,
+        `${String(typed)} reads as ${reads} but could mean ${couldBe} (${name}; the row's other figures are ${others}), and which is a guess; ` +
+          (couldBe === '1%'
+            ? `expected a percentage: type "1%" or "100%" (Excel keeps either as a percentage), whichever is meant`
+            : `expected the figure as the row's others are typed: type ${couldBe.replace('%', '')} if ${couldBe} is meant, or "${reads}" (Excel keeps it as a percentage) if ${reads} is`),
+      );
+    }
+  }
   if (lookalike) ctx.namesReported?.add(indicator);
   return indicator;
 }

@@ -13,7 +13,7 @@ import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { buildWorkbook, header, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
+import { buildWorkbook, header, pct, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
 
 const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
 const CONTACTS: FixtureCell[] = [undefined, undefined, 'Number of contacts in the month', 1594, 1959, 1789, 1488, 1794, 1428, undefined];
@@ -389,5 +389,41 @@ describe('6. a benchmark in two columns, one of them hidden', () => {
       ),
     ]);
     expect(years.warnings.filter((w) => w.includes('second column'))).toEqual([]);
+  });
+});
+
+describe('7. a percentage typed the other way from its row', () => {
+  const RE_REFERRALS = 'Percentage of re-referrals within 12 months';
+  const NFA = 'Percentage of referrals leading to NFA';
+  const rows = (may: FixtureCell, target: FixtureCell, june: FixtureCell): FixtureCell[][] => [
+    header(),
+    // In points, as the council's sheet types most rows: 27 is 27%.
+    [undefined, undefined, RE_REFERRALS, 27, 26, 30, 27, may, 28, target, '-', '-'],
+    // In fractions under a % format.
+    [undefined, undefined, NFA, pct(0.04), pct(0.03), pct(0.05), pct(0.04), pct(0.1), june, '-', '-', '-'],
+  ];
+
+  it('0.28 among points, a target of 0.12, a plain 1 among fractions: errors naming each cell and both readings (0.28% was printed for 28%, 100% for 1%)', async () => {
+    const { errors } = await read([sheet(rows(0.28, 0.12, 1))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!H3: 0.28 reads as 0.28% but could mean 28% (${RE_REFERRALS}; the row's other figures are points: 27%, 26%, 30%, 27%), and which is a guess; ` +
+        `expected the figure as the row's others are typed: type 28 if 28% is meant, or "0.28%" (Excel keeps it as a percentage) if 0.28% is`,
+      `fixture.xlsx › 'B4B data set'!J3: 0.12 reads as 0.12% but could mean 12% (${RE_REFERRALS}; the row's other figures are points: 27%, 26%, 30%, 27%), and which is a guess; ` +
+        `expected the figure as the row's others are typed: type 12 if 12% is meant, or "0.12%" (Excel keeps it as a percentage) if 0.12% is`,
+      `fixture.xlsx › 'B4B data set'!I4: 1 reads as 100% but could mean 1% (${NFA}; the row's other figures are fractions under a % format: 4%, 3%, 5%, 4%), and which is a guess; ` +
+        `expected a percentage: type "1%" or "100%" (Excel keeps either as a percentage), whichever is meant`,
+    ]);
+  });
+
+  it('the advice followed (28 and 12 typed as the row is; "1%" typed, which Excel keeps as 0.01 under a % format) reads each as meant', async () => {
+    const { errors, dataset } = await read([sheet(rows(28, 12, pct(0.01)))]);
+    expect(errors).toEqual([]);
+    const row = (name: string) => dataset.tables.flatMap((t) => t.rows).find((r) => r.name === name);
+    const value = (figure: unknown): number | undefined => (figure as { value?: number } | undefined)?.value;
+    expect(value(row(RE_REFERRALS)?.values['2023-05'])).toBe(0.28);
+    expect(value(row(RE_REFERRALS)?.target)).toBe(0.12);
+    expect(value(row(NFA)?.values['2023-06'])).toBe(0.01);
+    // And a true 0.28% typed as a percentage is no guess.
+    expect((await read([sheet(rows(pct(0.0028), 12, pct(0.01)))])).errors).toEqual([]);
   });
 });

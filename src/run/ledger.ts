@@ -56,6 +56,7 @@ export interface RunRecord {
   workbook: { path: string; sha256?: string };
   outcome: RunOutcome;
   error?: string;
+  /** Absolute paths, each in the output folder's month folder; as read, in this project's output folder (see outputPathHere). */
   outputs: Array<{ path: string; sha256: string }>;
   warnings: string[];
   /** What the reader decided as configuration told it (a mistyped month header read as the month it names), each with its cell. */
@@ -203,6 +204,33 @@ export function boundRecord(record: RunRecord): RunRecord {
   return bounded;
 }
 
+/** Whether `file` is in `folder` (not the folder itself, not beside it). */
+function isIn(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+/**
+ * Where an output a run recorded is in this project: the recorded path when it is in the output
+ * folder, else the same place in this output folder, from the record's month folder on
+ * (`/old/proj/output/2023-10/board-items/public/x.pdf` → `<outputDir>/2023-10/board-items/public/x.pdf`).
+ * A project folder copied whole (`cp -r proj copy`) keeps its ledger, whose paths name the
+ * original's files: read this way, `history`, the console and delivery use the copy's own files,
+ * never the original's. The last month folder on the path is taken, as the project's own path may
+ * hold a folder named like a month and a run writes no such folder under its month's. A path with no
+ * month folder, or whose rest would not stay in the output folder, is kept as recorded (the console
+ * leaves such a path out).
+ */
+export function outputPathHere(recorded: string, month: MonthKey, outputDir: string): string {
+  if (isIn(outputDir, recorded)) return recorded;
+  const parts = recorded.split(/[\\/]/);
+  const at = parts.lastIndexOf(month);
+  const rest = parts.slice(at);
+  if (at === -1 || rest.length < 2 || rest.some((p) => p === '' || p === '.' || p === '..')) return recorded;
+  const here = path.join(outputDir, ...rest);
+  return isIn(outputDir, here) ? here : recorded;
+}
+
 /** Splits a file into lines without ever holding a line longer than `maxBytes`. */
 async function* readLines(file: string, maxBytes: number): AsyncGenerator<{ line: number; text: string | undefined; tooLong: boolean }> {
   const handle = await open(file, 'r');
@@ -252,15 +280,25 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<{ line
  * cut-short line can never swallow the next record. The reader checks every line against the
  * record schema and skips, and reports, any line that is not a record (cut short, `null`, `{}`,
  * wrong types, too long), so a damaged ledger never stops `history`, `run` or `schedule`.
+ *
+ * Given the project's output folder, the reader gives each output's path in that folder (see
+ * outputPathHere), so that a project folder copied whole reads its ledger as its own. Records keep
+ * being written with absolute paths: the record a run holds in memory (its summary, the console's
+ * result, its e-mails) needs no converting, a ledger has one kind of path whatever its age (the old
+ * absolute records must be read this way in any case), and an earlier version reading the ledger
+ * finds what it always did.
  */
 export class RunLedger {
   private readonly fileBytes: number;
+  private readonly outputDir: string | undefined;
 
+  /** `outputDir`: the project's output folder, where the records' outputs are read to be (every reader in src/ gives it). */
   constructor(
     readonly file: string,
-    options: { fileBytes?: number } = {},
+    options: { fileBytes?: number; outputDir?: string } = {},
   ) {
     this.fileBytes = options.fileBytes ?? LIMITS.fileBytes;
+    this.outputDir = options.outputDir;
   }
 
   get folder(): string {
@@ -407,6 +445,10 @@ export class RunLedger {
     for (const amendment of amendments) {
       const record = byId.get(amendment.amends);
       if (record) record.delivery = [...(record.delivery ?? []), ...(amendment.delivery as DeliveryRecord[])];
+    }
+    const outputDir = this.outputDir;
+    if (outputDir !== undefined) {
+      for (const record of byId.values()) record.outputs = record.outputs.map((o) => ({ ...o, path: outputPathHere(o.path, record.month, outputDir) }));
     }
     return { records: [...byId.values()], skipped };
   }

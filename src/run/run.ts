@@ -93,7 +93,7 @@ const firstLine = (error: unknown): string => errorText(error).split('\n')[0] ??
  */
 export async function runMonth(loaded: LoadedSettings, request: RunRequest, progress: Progress, deps: RunDeps): Promise<RunResult> {
   const started = performance.now();
-  const ledger = new RunLedger(loaded.paths.ledger);
+  const ledger = new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir });
   const recordsOf = (targets: RunTarget[]): RunRecords => runRecords(loaded, request, ledger, progress, deps, targets);
 
   const config = await readRunConfig(loaded, request.targets).catch(async (error: unknown) => {
@@ -338,7 +338,7 @@ function recordedSet(records: RunRecord[]): (id: string) => boolean {
 export async function recoverPublishing(loaded: LoadedSettings, progress: Progress): Promise<void> {
   const months = await readdir(path.join(loaded.paths.outputDir, '.sets')).catch(() => [] as string[]);
   if (months.length === 0) return;
-  const ledger = new RunLedger(loaded.paths.ledger);
+  const ledger = new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir });
   for (const month of months.filter((m) => /^\d{4}-\d{2}$/.test(m))) {
     await withRunLock(loaded.paths.outputDir, monthLockName(month as MonthKey), 0, async () => {
       const said = await recoverSets(loaded.paths.outputDir, `${month}/`, recordedSet((await ledger.readAll()).records));

@@ -27,7 +27,7 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
       throw new ConfigFileError(`${loaded.paths.schedule}: the job "${job.name}" names the pack "${job.pack}", which ${loaded.paths.packs} does not define`);
     planDelivery(job.deliver, delivery, job.pack);
   }
-  const ledger = new RunLedger(loaded.paths.ledger);
+  const ledger = new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir });
   return new PackScheduler(schedule, {
     now: () => new Date(),
     hasRun: (job, slot) => ledger.hasSlot(job, slot),

@@ -66,7 +66,7 @@ export async function knownOutputs(loaded: LoadedSettings, packs: Record<string,
   const exempt = exemptReports(loaded, packs);
   const outputDir = loaded.paths.outputDir;
   const known = new Map<string, KnownOutput>();
-  for (const record of await new RunLedger(loaded.paths.ledger).read()) {
+  for (const record of await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read()) {
     if (record.outcome !== 'success') continue;
     for (const output of record.outputs) {
       const relative = path.relative(outputDir, output.path);
@@ -129,7 +129,7 @@ export interface MadeAlready {
  * left out.
  */
 export async function madeAlready(loaded: LoadedSettings, month: MonthKey, targets: Array<RunRecord['target']>): Promise<MadeAlready[]> {
-  const records = await new RunLedger(loaded.paths.ledger).read();
+  const records = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read();
   const made: MadeAlready[] = [];
   for (const target of targets) {
     const record = records.filter((r) => r.outcome === 'success' && r.month === month && r.target.kind === target.kind && r.target.name === target.name).pop();

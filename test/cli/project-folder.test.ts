@@ -4,6 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findProject } from '../../src/config/project.js';
 import { loadSettings } from '../../src/config/settings.js';
+import { loadPacks } from '../../src/pack/load-packs.js';
+import type { RunRecord } from '../../src/run/ledger.js';
+import { knownOutputs, madeAlready, outputFile } from '../../src/serve/outputs.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -114,6 +117,36 @@ describe('the project folder', () => {
     expect(unknownPack.stderr).toBe(
       `b4b-reports: there is no pack called "cabinet" in ${path.join(root, 'config', 'agenda-packs.yaml')} (known: panel, board)\n`,
     );
+  });
+
+  it("a copy of the whole folder (cp -r) reads its ledger as its own: history, the console's outputs and what a run would replace are the copy's files", async () => {
+    const original = path.join(dir, 'original');
+    expect(runCli(['init', original]).status).toBe(0);
+    const run = runCli(['run', '--project', original, '--month', '2023-10', '--report', 'performance']);
+    expect(run.status, run.stderr).toBe(0);
+    const copy = path.join(dir, 'original-copy');
+    await cp(original, copy, { recursive: true });
+
+    const [record] = (JSON.parse(runCli(['history', '--project', copy, '--json']).stdout) as { runs: RunRecord[] }).runs;
+    const detail = runCli(['history', '--project', copy, '--run', record?.id ?? '']);
+    expect(detail.status, detail.stderr).toBe(0);
+    const inCopy = ['performance-2023-10.pdf', 'performance-2023-10.html'].map((f) => path.join(copy, 'output', '2023-10', f));
+    expect(detail.stdout).toContain(`Files (2):\n${inCopy.map((f) => `  ${f}`).join('\n')}\n`);
+    // (The workbook it read is named as it was read: the original's.)
+    expect(detail.stdout).not.toContain(path.join(original, 'output'));
+    // In the original, whose paths are already in its output folder, they are as the run wrote them.
+    expect(runCli(['history', '--project', original, '--run', record?.id ?? '']).stdout).toContain(
+      `  ${path.join(original, 'output', '2023-10', 'performance-2023-10.pdf')}\n`,
+    );
+
+    const loaded = await loadSettings({ project: copy, env: {} });
+    const known = await knownOutputs(loaded, await loadPacks(loaded));
+    expect([...known.keys()]).toEqual(['2023-10/performance-2023-10.pdf', '2023-10/performance-2023-10.html']);
+    const pdf = known.get('2023-10/performance-2023-10.pdf');
+    expect(pdf && (await outputFile(loaded, pdf))?.file).toBe(inCopy[0]);
+    expect((await madeAlready(loaded, '2023-10', [{ kind: 'report', name: 'performance' }])).map((m) => m.files)).toEqual([
+      ['2023-10/performance-2023-10.pdf', '2023-10/performance-2023-10.html'],
+    ]);
   });
 
   it('--version prints the package version', async () => {

@@ -27,9 +27,9 @@ export interface RunningConsole {
 
 export const PASSWORDS = { olivia: 'officer-password-1', victor: 'viewer-password-1' } as const;
 
-/** A console on a free loopback port, over a temp project, with an officer (olivia) and a viewer (victor), or no users. */
-export async function startConsole(options: { users?: boolean; limits?: Partial<ConsoleLimits> } = {}): Promise<RunningConsole> {
-  const project = await tempProject();
+/** A console on a free loopback port, over a temp project (or `project`), with an officer (olivia) and a viewer (victor), or no users. */
+export async function startConsole(options: { users?: boolean; limits?: Partial<ConsoleLimits>; project?: TempProject } = {}): Promise<RunningConsole> {
+  const project = options.project ?? (await tempProject());
   const loaded = await loadSettings({ settingsFile: project.settings });
   const users = new UserStore(defaultUsersFile(loaded));
   if (options.users !== false) {

@@ -102,7 +102,7 @@ export function registerHistory(program: Command): void {
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
       const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-files.js')]);
-      const { records, skipped } = await new RunLedger(loaded.paths.ledger).readAll();
+      const { records, skipped } = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).readAll();
       // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
       if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);
       const newestFirst = records.reverse();

@@ -163,7 +163,7 @@ async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Pr
     throw error;
   }
   held.lock = lock;
-  const { skipped } = await new RunLedger(loaded.paths.ledger).readAll();
+  const { skipped } = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).readAll();
   if (skipped.length > 0) progress.warn(describeSkipped(skipped), { skippedLines: skipped.length });
   // What a run killed while it put its files in place left is finished (or undone) first, and the
   // e-mails earlier runs could not send (the outbox) go now.
@@ -173,7 +173,7 @@ async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Pr
     import('../../config/settings.js'),
   ]);
   await recoverPublishing(loaded, progress);
-  await deliverPending(await loadDeliverySettings(loaded), new RunLedger(loaded.paths.ledger), progress);
+  await deliverPending(await loadDeliverySettings(loaded), new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }), progress);
   const running = scheduler;
   lock.signal.addEventListener('abort', () => {
     progress.error(`the scheduler's lock was lost (${(lock.signal.reason as Error).message}); stopping`);

@@ -20,7 +20,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
   app.get('/history', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const officer = request.user?.role === 'officer';
-    const all = (await new RunLedger(loaded.paths.ledger).read()).reverse();
+    const all = (await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read()).reverse();
     const month = typeof query.month === 'string' && all.some((r) => r.month === query.month) ? query.month : '';
     const outcomes = [...new Set([...OUTCOMES, ...all.map((r) => r.outcome)])];
     const outcome = typeof query.outcome === 'string' && outcomes.includes(query.outcome) ? query.outcome : '';
@@ -51,7 +51,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
         problem = (error as Error).message;
       }
     }
-    const runs = await new RunLedger(loaded.paths.ledger).read();
+    const runs = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read();
     const timezone = settings?.timezone ?? 'Europe/London';
     const outlook = settings ? await scheduleOutlook(loaded, settings) : undefined;
     const jobs = (outlook?.jobs ?? []).map((job) => {

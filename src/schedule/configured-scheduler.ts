@@ -14,10 +14,11 @@ import type { PackScheduler } from './scheduler.js';
  */
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
   // No workbook, PDF or chart library is loaded here: the run path is loaded when a job first runs.
-  const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
+  const [{ planDelivery }, { loadPacks }, { PackScheduler }, { projectName }] = await Promise.all([
     import('../delivery/plan-delivery.js'),
     import('../pack/load-packs.js'),
     import('./scheduler.js'),
+    import('./schedule-outlook.js'),
   ]);
   const schedule = await loadScheduleSettings(loaded);
   const delivery = await loadDeliverySettings(loaded);
@@ -33,6 +34,7 @@ export async function configuredScheduler(loaded: LoadedSettings, progress: Prog
     hasRun: (job, slot) => ledger.hasSlot(job, slot),
     progress,
     stateFile: path.join(ledger.folder, 'scheduler-state.json'),
+    scheduleFile: projectName(loaded.paths.root, loaded.paths.schedule),
     run: async (job, slot, month) => {
       const [{ runMonth }, { layOut }, { deliverPending }] = await Promise.all([
         import('../run/run.js'),

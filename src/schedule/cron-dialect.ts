@@ -10,7 +10,12 @@ import { validateDetailed } from 'node-cron';
  * not standard cron at all, yet node-cron accepts them. Each refusal says what to write instead, and
  * every expression it suggests is one this module accepts.
  *
- * Only the refusal reads the expression's text; when a job runs is node-cron's answer alone.
+ * Days after the 28th are read too: an expression that can never fall due ("0 7 30 2 *", no February
+ * has a 30th) is refused saying so, and one that skips the months without its day ("0 7 31 * *", no
+ * run in February, April, June, September or November) is a warning, since an officer expects a pack
+ * every month. Which days and months a field names is node-cron's own reading of it.
+ *
+ * Only the refusal and that warning read the expression's text; when a job runs is node-cron's answer alone.
  */
 
 export interface CronRefusal {
@@ -33,12 +38,59 @@ const FIELD_BOUNDS = [
   { min: 1, max: 12 },
   { min: 0, max: 6 },
 ] as const;
+const MONTH_WORDS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const WEEKDAY_WORDS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const FIVE_FIELDS = 'five fields, minute hour day-of-month month day-of-week (e.g. "0 7 10 * *", 07:00 on the 10th of each month)';
 /** The latest day every month has: a job moved off "the last day" stays in the same month, so it produces the same month. */
 const LAST_DAY_EVERY_MONTH = 28;
+
+/** How many days a month has (1-12), February's in a leap year or not. */
+const daysIn = (month: number, leapYear: boolean): number => (month === 2 ? (leapYear ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+
+/**
+ * The days of the month and the months the five fields name, as node-cron reads its fields (names,
+ * ranges, steps); undefined when it cannot read them, or a day is not a number ("L"). The two fields
+ * are read apart, each with the other left open, since node-cron refuses "30 2" outright.
+ */
+function daysAndMonths(fields: readonly string[]): { days: number[]; months: number[] } | undefined {
+  const days = validateDetailed(`0 0 ${fields[2] ?? ''} * *`).fields?.dayOfMonth;
+  const months = validateDetailed(`0 0 1 ${fields[3] ?? ''} *`).fields?.month;
+  if (!days || !months || !days.every((d): d is number => typeof d === 'number')) return undefined;
+  return { days: [...new Set(days)].sort((a, b) => a - b), months: [...new Set(months)].sort((a, b) => a - b) };
+}
+
+/** "February", "February and April", "April, June and September". */
+const inWords = (items: readonly string[], last: 'and' | 'or'): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1) ?? ''}`;
+const monthWords = (months: readonly number[], last: 'and' | 'or'): string =>
+  inWords(
+    months.map((m) => MONTH_WORDS[m - 1] ?? String(m)),
+    last,
+  );
+
+/**
+ * An expression whose days of the month none of its months has, even in a leap year ("0 7 30 2 *",
+ * "0 7 31 4,6 *"): it never falls due. node-cron refuses it as "an impossible day of month", which
+ * unreadable() would pass on as a day-of-month node-cron does not accept: misleading, since 30 is a
+ * day like any other. This says which month lacks it, and offers the latest day they all have.
+ */
+function neverDue(fields: readonly string[]): CronRefusal | undefined {
+  const named = daysAndMonths(fields);
+  // Said only when the day is all that is wrong: otherwise node-cron's own reading says what is.
+  if (!named || !validateDetailed(withField(fields, 2, '*').join(' ')).valid) return undefined;
+  const { days, months } = named;
+  if (months.some((m) => days.some((d) => d <= daysIn(m, true)))) return undefined;
+  const latest = Math.min(...months.map((m) => daysIn(m, false)));
+  const which = monthWords(months, 'and');
+  const lack = months.length === 1 ? `${which} has no` : `${which} have no`;
+  const have = months.length === 1 ? `every ${which} has` : `${which} ${months.length === 2 ? 'both' : 'all'} have`;
+  return {
+    reason: `it can never fall due: ${lack} ${inWords(days.map(ordinal), 'or')} (node-cron refuses it)`,
+    instead: [{ cron: withField(fields, 2, String(latest)).join(' '), note: `the ${ordinal(latest)}, the latest day ${have}` }],
+  };
+}
 
 /** Why node-cron cannot read an expression at all, or undefined when it can. */
 function unreadable(expression: string): string | undefined {
@@ -146,6 +198,8 @@ function firstProblem(expression: string): CronRefusal | undefined {
     };
   }
   if (fields.length !== 5) return { reason: `it has ${fields.length} field(s); the scheduler takes ${FIVE_FIELDS}`, instead: [] };
+  const never = neverDue(fields);
+  if (never) return never;
   const problem = unreadable(trimmed);
   if (problem) return { reason: problem, instead: [] };
 
@@ -231,4 +285,65 @@ export function refusalMessage(job: string, expression: string, refusal: CronRef
   const instead = refusal.instead.map((a) => `cron: "${a.cron}"${a.note ? ` (${a.note})` : ''}`);
   const write = instead.length === 0 ? '' : `. Write ${instead.length === 1 ? instead[0] : `${instead.slice(0, -1).join(', ')} or ${instead.at(-1)}`} instead`;
   return `the job "${job}" has cron: "${expression}": ${refusal.reason}${write}`;
+}
+
+/** The months an accepted expression has no run in, because it names only days after the 28th. */
+export interface MonthsWithoutRun {
+  /** The days of the month it names, each after the 28th. */
+  days: number[];
+  /** The months its month field names (all twelve for "*"). */
+  months: number[];
+  /** The named months with none of those days in most years (February has 28 days). */
+  missed: number[];
+  /** Whether February, among the missed, has a run in a leap year (the 29th is named). */
+  februaryInLeapYears: boolean;
+  /** The expression on the 28th, which every month has: it runs in every month it names. */
+  instead: string;
+}
+
+/**
+ * The months an expression skips because it names only days after the 28th ("0 7 31 * *" has no run
+ * in February, April, June, September or November), unless its month field names only months that
+ * have the day ("0 7 31 JAN,MAR *"); undefined when it runs in every month it names, or is refused.
+ * The way out is a day every month has: the run on the 28th produces the same month (the one before)
+ * as a run later in that month would. Not "L": node-cron reads it as the last day, but standard cron
+ * has no "L" and the refusal above sends it to the 28th too.
+ */
+export function monthsWithoutRun(expression: string): MonthsWithoutRun | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 || firstProblem(expression)) return undefined;
+  const named = daysAndMonths(fields);
+  if (!named || named.days.some((d) => d <= LAST_DAY_EVERY_MONTH)) return undefined;
+  const { days, months } = named;
+  const missed = months.filter((m) => !days.some((d) => d <= daysIn(m, false)));
+  if (missed.length === 0) return undefined;
+  return {
+    days,
+    months,
+    missed,
+    februaryInLeapYears: missed.includes(2) && days.includes(29),
+    instead: withField(fields, 2, String(LAST_DAY_EVERY_MONTH)).join(' '),
+  };
+}
+
+/**
+ * The months without a run as one sentence, naming the job: 'board-monthly: cron "0 7 31 * *" runs on
+ * the 31st only, so in 7 months of 12: no run in February, April, June, September or November; ...'.
+ */
+export function monthsWithoutRunMessage(job: string, expression: string, gap: MonthsWithoutRun): string {
+  const runs = gap.months.length - gap.missed.length;
+  const leap = gap.februaryInLeapYears ? ' in most years' : '';
+  const inMonths =
+    runs === 0
+      ? 'so in most years not at all'
+      : gap.months.length === 12
+        ? `so in ${runs} months of 12${leap}`
+        : `so in ${runs} of the ${gap.months.length} months it names${leap}`;
+  // Only February can be missed when the 29th is named: every other month has a 29th.
+  const except = gap.februaryInLeapYears ? ' except in a leap year' : '';
+  const every = gap.months.length === 12 ? 'every month' : 'in every month it names';
+  return (
+    `${job}: cron "${expression}" runs on the ${inWords(gap.days.map(ordinal), 'or')} only, ${inMonths}: no run in ${monthWords(gap.missed, 'or')}${except}; ` +
+    `to run ${every}, use a day of ${LAST_DAY_EVERY_MONTH} or less, which every month has: cron: "${gap.instead}" (a run produces the month before its own, whatever the day)`
+  );
 }

@@ -66,7 +66,7 @@ export function jobOutlooks(settings: ScheduleSettings, nextRuns: ReadonlyMap<st
       return { ...withMonth, workbookText: text, warning: `${job.name}: ${text}: the run on ${nextText} will fail unless it is put right by then` };
     }
     const has = workbook.months.includes(month);
-    const errors = workbook.errors > 0 ? `${workbook.errors} error(s), on which a run stops (b4b-reports validate lists them)` : '';
+    const errors = workbook.errors > 0 ? `${workbook.errors} error(s), on which a run stops ("b4b-reports validate" lists them)` : '';
     const missing = `no figures for ${monthLongLabel(month)} yet (${latest ? `its latest month is ${monthLongLabel(latest)}` : 'it has no month with figures'})`;
     const workbookText = has
       ? `${workbook.name} has figures for ${monthLongLabel(month)}${errors ? `, and ${errors}` : ''}`

@@ -5,7 +5,7 @@ import type { ScheduleJob, ScheduleSettings } from '../config/delivery.js';
 import { B4BError } from '../findings/finding.js';
 import type { Progress } from '../run/progress.js';
 import { addMonths, monthKey, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cronRefusal, refusalMessage } from './cron-dialect.js';
+import { cronRefusal, monthsWithoutRun, monthsWithoutRunMessage, refusalMessage } from './cron-dialect.js';
 import { cronTask, MAX_LOOK_BACK_MS, nextRuns, slotsBetween } from './cron-engine.js';
 
 /** The parts of a date on the wall clock of a time zone. */
@@ -83,6 +83,19 @@ export function checkSchedule(settings: ScheduleSettings, file = 'config/schedul
   }
 }
 
+/**
+ * What a schedule that checkSchedule accepts may still do that nobody meant: a job that names only
+ * days after the 28th has no run in the months without them (a monthly pack missing in February),
+ * each a warning naming the file and the job. `schedule --check` lists them; the scheduler logs
+ * them as it starts.
+ */
+export function scheduleWarnings(settings: ScheduleSettings, file = 'config/schedule.yaml'): Array<{ job: string; message: string }> {
+  return settings.jobs.flatMap((job) => {
+    const gap = monthsWithoutRun(job.cron);
+    return gap ? [{ job: job.name, message: `${file}: ${monthsWithoutRunMessage(job.name, job.cron, gap)}` }] : [];
+  });
+}
+
 /** Each job's next run after now, as node-cron computes it (none when node-cron finds none within a century). */
 export function nextRunOfEachJob(settings: ScheduleSettings): Map<string, Date | undefined> {
   const next = (cron: string): Date | undefined => {
@@ -106,6 +119,8 @@ export interface SchedulerDeps {
   stateFile?: string;
   /** How often the scheduler looks back for slots that fell due unseen (TICK_MS; a test may make it longer). */
   lookEveryMs?: number;
+  /** The schedule file as its user knows it ("config/schedule.yaml"), named by the warnings logged at start. */
+  scheduleFile?: string;
 }
 
 /**
@@ -302,8 +317,9 @@ export class PackScheduler {
     if (lastAlive) await Promise.allSettled(await this.dispatchBetween(lastAlive, until, 'missed'));
   }
 
-  /** Catches up, then starts node-cron's tasks and the look back. */
+  /** Logs the schedule's warnings (months a job has no run in), catches up, then starts node-cron's tasks and the look back. */
   async start(): Promise<void> {
+    for (const { job, message } of scheduleWarnings(this.settings, this.deps.scheduleFile)) this.deps.progress.warn(message, { job });
     this.running = true;
     const startedAt = this.deps.now();
     await this.catchUp(startedAt);

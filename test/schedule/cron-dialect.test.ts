@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../src/config/read-config.js';
 import { loadScheduleSettings, loadSettings } from '../../src/config/settings.js';
-import { cronRefusal, refusalMessage } from '../../src/schedule/cron-dialect.js';
+import { cronRefusal, monthsWithoutRun, monthsWithoutRunMessage, refusalMessage } from '../../src/schedule/cron-dialect.js';
 import { cronTask } from '../../src/schedule/cron-engine.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
@@ -97,6 +97,64 @@ describe('expressions cron dialects read differently are refused, with what to w
       for (const fix of fixes) expect(cronRefusal(fix), `${expression} → ${fix}`).toBeUndefined();
     }
     expect(instead('0 7 L * FRI-MON')).toEqual(['0 7 28 * *']);
+  });
+});
+
+describe('days after the 28th, which some months do not have', () => {
+  const warning = (expression: string): string | undefined => {
+    const gap = monthsWithoutRun(expression);
+    return gap && monthsWithoutRunMessage('board-monthly', expression, gap);
+  };
+  const advice = ', use a day of 28 or less, which every month has: cron: "0 7 28 * *" (a run produces the month before its own, whatever the day)';
+
+  it('"0 7 31 * *" runs in 7 months of 12: a warning naming the months without a run, and the 28th instead', () => {
+    expect(warning('0 7 31 * *')).toBe(
+      'board-monthly: cron "0 7 31 * *" runs on the 31st only, so in 7 months of 12: no run in February, April, June, September or November; ' +
+        `to run every month${advice}`,
+    );
+    expect(warning('0 7 30 * *')).toBe(
+      `board-monthly: cron "0 7 30 * *" runs on the 30th only, so in 11 months of 12: no run in February; to run every month${advice}`,
+    );
+    expect(warning('0 7 29-31 * *')).toBe(
+      'board-monthly: cron "0 7 29-31 * *" runs on the 29th, 30th or 31st only, so in 11 months of 12 in most years: no run in February except in a leap year; ' +
+        `to run every month${advice}`,
+    );
+    expect(monthsWithoutRun('0 7 31 */2 *')).toMatchObject({ months: [1, 3, 5, 7, 9, 11], missed: [9, 11], instead: '0 7 28 */2 *' });
+  });
+
+  it('no warning when a day is the 28th or before, or the months named all have the day', () => {
+    for (const expression of ['0 7 28 * *', '0 7 1,31 * *', '0 7 * * *', '0 7 * * MON', '0 7 31 JAN,MAR,MAY *', '0 7 30 1,3-12 *', '@monthly']) {
+      expect(monthsWithoutRun(expression), expression).toBeUndefined();
+    }
+  });
+
+  it('the day suggested runs in every month named: accepted, with no such warning, and node-cron finds a run in each of the next 12 months', () => {
+    for (const expression of ['0 7 31 * *', '0 7 29 * *', '30 6 30,31 * *', '0 7 31 */2 *']) {
+      const fix = monthsWithoutRun(expression)?.instead ?? '';
+      expect(cronRefusal(fix), fix).toBeUndefined();
+      expect(monthsWithoutRun(fix), fix).toBeUndefined();
+    }
+    const task = cronTask('0 7 28 * *', 'Europe/London');
+    expect(new Set(task.getNextRuns(12).map((d) => d.getUTCMonth())).size).toBe(12);
+    void task.destroy();
+  });
+
+  it('"0 7 30 2 *" can never fall due: refused saying February has no 30th, with the 28th instead (not as a day node-cron does not accept)', () => {
+    const refusal = cronRefusal('0 7 30 2 *');
+    expect(refusal && refusalMessage('board-monthly', '0 7 30 2 *', refusal)).toBe(
+      'the job "board-monthly" has cron: "0 7 30 2 *": it can never fall due: February has no 30th (node-cron refuses it). ' +
+        'Write cron: "0 7 28 2 *" (the 28th, the latest day every February has) instead',
+    );
+    expect(cronRefusal('0 7 30,31 FEB *')?.reason).toBe('it can never fall due: February has no 30th or 31st (node-cron refuses it)');
+    expect(cronRefusal('0 7 31 4,6 *')?.reason).toBe('it can never fall due: April and June have no 31st (node-cron refuses it)');
+    expect(instead('0 7 31 4,6 *')).toEqual(['0 7 30 4,6 *']);
+    // 29 February comes in a leap year: not refused (a warning says it runs only then).
+    expect(cronRefusal('0 7 29 2 *')).toBeUndefined();
+    expect(warning('0 7 29 2 *')).toMatch(
+      /^board-monthly: cron "0 7 29 2 \*" runs on the 29th only, so in most years not at all: no run in February except in a leap year;/,
+    );
+    // Another field node-cron cannot read is said first, as before.
+    expect(cronRefusal('99 7 30 2 *')?.reason).toMatch(/^node-cron cannot read it \(its minute field "99"/);
   });
 });
 

@@ -1,8 +1,11 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ScheduleSettings } from '../../src/config/delivery.js';
 import { jobOutlooks } from '../../src/schedule/schedule-outlook.js';
-import { latestCompleteMonth, timeInWords } from '../../src/schedule/scheduler.js';
+import { silentProgress } from '../../src/run/progress.js';
+import { latestCompleteMonth, PackScheduler, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { sampleProject } from './helpers.js';
@@ -132,10 +135,107 @@ describe('the outlook of a job (pure: next runs and the workbook given)', () => 
   it('a workbook with errors: a run stops on them, so a warning even when the month is there', () => {
     const [board] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: ['2026-10'], errors: 3 });
     expect(board?.warning).toBe(
-      'board-monthly: data/b4b.xlsx has figures for October 2026, and 3 error(s), on which a run stops (b4b-reports validate lists them): ' +
+      'board-monthly: data/b4b.xlsx has figures for October 2026, and 3 error(s), on which a run stops ("b4b-reports validate" lists them): ' +
         'the run on Tuesday 10 November 2026 at 07:00 (Europe/London) will fail unless the errors are put right by then',
     );
     const [missing] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: [], errors: 0 });
     expect(missing?.workbookText).toBe('data/b4b.xlsx has no figures for October 2026 yet (it has no month with figures)');
+  });
+});
+
+/** A temp project whose board-monthly job has another cron expression. */
+const withBoardCron = (cron: string): ReturnType<typeof tempProject> =>
+  tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', `cron: "${cron}"`) : text) });
+
+/** Writes another expression over the board job's in a project's schedule file. */
+async function setBoardCron(root: string, from: string, to: string): Promise<void> {
+  const file = path.join(root, 'config', 'schedule.yaml');
+  await writeFile(file, (await readFile(file, 'utf8')).replace(`cron: "${from}"`, `cron: "${to}"`));
+}
+
+const checkJson = (args: string[]): CheckJson => JSON.parse(runCli(['schedule', '--check', '--json', ...args]).stdout) as CheckJson;
+/** The warnings about the months a job has no run in (the others say the workbook lacks a month). */
+const monthWarnings = (json: CheckJson): string[] => json.warnings.filter((w) => w.startsWith('config/schedule.yaml: '));
+
+describe('a job on a day some months do not have', () => {
+  const warning =
+    'config/schedule.yaml: board-monthly: cron "0 7 31 * *" runs on the 31st only, so in 7 months of 12: no run in February, April, June, September or November; ' +
+    'to run every month, use a day of 28 or less, which every month has: cron: "0 7 28 * *" (a run produces the month before its own, whatever the day)';
+
+  it('"0 7 31 * *": a warning naming the schedule file and the job (--strict fails on it); the day it suggests runs every month, with no such warning', async () => {
+    const project = await withBoardCron('0 7 31 * *');
+    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toContain(`\nWarnings (3):\n  ${warning}\n`);
+    expect(monthWarnings(checkJson(['--settings', project.settings]))).toEqual([warning]);
+    expect(runCli(['schedule', '--check', '--strict', '--settings', project.settings]).status).toBe(1);
+
+    const fix = /cron: "([^"]+)" \(a run produces/.exec(warning)?.[1] ?? '';
+    await setBoardCron(project.root, '0 7 31 * *', fix);
+    const fixed = checkJson(['--settings', project.settings]);
+    expect(fixed.jobs[0]?.cron).toBe('0 7 28 * *');
+    expect(new Date(fixed.jobs[0]?.nextRun ?? '').getUTCDate()).toBe(28);
+    expect(monthWarnings(fixed)).toEqual([]);
+  });
+
+  it('"0 7 30 2 *" is refused as never falling due (February has no 30th), not as a day node-cron does not accept; what it says to write is accepted', async () => {
+    const project = await withBoardCron('0 7 30 2 *');
+    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(
+      'config/schedule.yaml:9: jobs[0].cron: the job "board-monthly" has cron: "0 7 30 2 *": it can never fall due: February has no 30th (node-cron refuses it). ' +
+        'Write cron: "0 7 28 2 *" (the 28th, the latest day every February has) instead',
+    );
+    expect(check.stderr).not.toContain('is not one node-cron accepts');
+    await setBoardCron(project.root, '0 7 30 2 *', '0 7 28 2 *');
+    const fixed = runCli(['schedule', '--check', '--json', '--settings', project.settings]);
+    expect(fixed.status, fixed.stderr).toBe(0);
+    expect(monthWarnings(JSON.parse(fixed.stdout) as CheckJson)).toEqual([]);
+  });
+
+  it('the scheduler logs the same warning as it starts', async () => {
+    const warned: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+    const settings: ScheduleSettings = {
+      timezone: 'Europe/London',
+      jobs: [{ name: 'board-monthly', pack: 'board', cron: '0 7 31 * *', deliver: { public: [], restricted: ['board-members'] } }],
+    };
+    const scheduler = new PackScheduler(settings, {
+      now: () => new Date(),
+      run: async () => undefined,
+      hasRun: async () => true,
+      progress: { ...silentProgress, warn: (message, fields) => warned.push({ message, fields }) },
+      scheduleFile: 'config/schedule.yaml',
+    });
+    await scheduler.start();
+    await scheduler.stop();
+    expect(warned).toEqual([{ message: warning, fields: { job: 'board-monthly' } }]);
+  });
+});
+
+describe('advice schedule --check prints names the project it checked', () => {
+  it('"b4b-reports validate" for a workbook with errors carries the --settings or --project given, and so followed from anywhere lists them', async () => {
+    const project = await sampleProject();
+    // A figure typed as a word: an error, on which a run stops.
+    const file = path.join(project.root, 'data', 'b4b-sample.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    workbook.getWorksheet('B4B data set')!.getCell('E6').value = 'twelve';
+    await workbook.xlsx.writeFile(file);
+
+    const bySettings = runCli(['schedule', '--check', '--settings', project.settings]);
+    expect(bySettings.status, bySettings.stderr).toBe(0);
+    const advice = `1 error(s), on which a run stops ("b4b-reports validate --settings ${project.settings}" lists them)`;
+    expect(bySettings.stdout.split(advice)).toHaveLength(5); // each job's workbook line and warning
+    const json = checkJson(['--settings', project.settings]);
+    expect(json.jobs.map((j) => j.workbookText.includes(advice) && j.warning?.includes(advice))).toEqual([true, true]);
+    expect(json.warnings.every((w) => w.includes(advice))).toBe(true);
+    const byProject = checkJson(['--project', project.root]);
+    expect(byProject.warnings[0]).toContain(`("b4b-reports validate --project ${project.root}" lists them)`);
+
+    // Followed as printed from the package's folder (whose sample workbook has no errors), it checks this project's.
+    const command = /"b4b-reports (validate [^"]+)"/.exec(advice)?.[1]?.split(' ') ?? [];
+    const validate = runCli(command);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain("b4b-sample.xlsx › 'B4B data set'!E6");
   });
 });

@@ -10,6 +10,7 @@ import { stopOnSignals } from '../../run/stop-signal.js';
 import type { ScheduleSettings } from '../../config/delivery.js';
 import type { JobOutlook, WorkbookMonths } from '../../schedule/schedule-outlook.js';
 import { EXIT, writeJson } from '../outcome.js';
+import { adviceFor } from '../advice.js';
 
 interface ScheduleOptions extends ProjectOptions {
   check?: boolean;
@@ -46,21 +47,29 @@ export function registerSchedule(program: Command): void {
     });
 }
 
-/** `schedule --check`: the schedule, packs and lists checked as at start, then what each job will do, in words. */
+/**
+ * `schedule --check`: the schedule, packs and lists checked as at start, then what each job will do, in
+ * words; the warnings are the schedule's own (months a job has no run in) and each next run's.
+ */
 async function checkSchedule(loaded: LoadedSettings, options: ScheduleOptions): Promise<void> {
   const progress = createProgress(process.stderr, logFormat() === 'json');
-  const [{ configuredScheduler }, { scheduleOutlook, projectName }] = await Promise.all([
+  const [{ configuredScheduler }, { scheduleOutlook, projectName }, { scheduleWarnings }] = await Promise.all([
     import('../../schedule/configured-scheduler.js'),
     import('../../schedule/schedule-outlook.js'),
+    import('../../schedule/scheduler.js'),
   ]);
   const { settings } = await configuredScheduler(loaded, progress);
-  const { workbook, jobs } = await scheduleOutlook(loaded, settings);
-  const warnings = jobs.flatMap((j) => (j.warning ? [j.warning] : []));
+  const outlook = await scheduleOutlook(loaded, settings);
+  const { workbook } = outlook;
+  // Advice such as "b4b-reports validate" must act on this project when followed, wherever from.
+  const advise = adviceFor(options);
+  const jobs = outlook.jobs.map((j) => ({ ...j, workbookText: advise(j.workbookText), ...(j.warning ? { warning: advise(j.warning) } : {}) }));
+  const scheduleFile = projectName(loaded.paths.root, loaded.paths.schedule);
+  const warnings = [...scheduleWarnings(settings, scheduleFile).map((w) => advise(w.message)), ...jobs.flatMap((j) => (j.warning ? [j.warning] : []))];
   const failed = options.strict === true && warnings.length > 0;
   const verdict = failed
     ? `FAILED: ${warnings.length} warning(s) (--strict fails on warnings).`
     : `OK: ${jobs.length} job(s), ${warnings.length} warning(s)${warnings.length > 0 ? ' (--strict fails on them)' : ''}.`;
-  const scheduleFile = projectName(loaded.paths.root, loaded.paths.schedule);
   if (options.json) {
     writeJson({
       ok: !failed,

@@ -21,6 +21,36 @@ export interface OutputSet {
   shown: string[];
   warnings: string[];
   printed: PrintedFigure[];
+  /** What of the workbook its documents print from: a re-run lists the changes of these alone. */
+  reads: SetReads;
+}
+
+/**
+ * The parts of the workbook a set's documents print from. A re-run lists what changed in them alone:
+ * a public performance report never lists a change to an exempt finance figure, nor a finance
+ * report a change to referrals.
+ */
+export interface SetReads {
+  /** Every indicator table, or the rows of these indicators only (a finance report's agency and placement indicators). */
+  tables: 'all' | string[];
+  breakdowns: boolean;
+  teamMeasures: boolean;
+  finance: boolean;
+  /** The reports (as the Commentary sheet names them, in lower case) whose commentary it prints. */
+  commentary: 'all' | string[];
+}
+
+/** What reports of these kinds read; a pack reads what its reports read. */
+export function readsOf(reports: Array<{ kind: 'performance' | 'clinic' | 'finance'; commentaryReport: string }>, financeIndicators: string[]): SetReads {
+  const kinds = new Set(reports.map((r) => r.kind));
+  const tablesInFull = kinds.has('performance') || kinds.has('clinic');
+  return {
+    tables: tablesInFull ? 'all' : kinds.has('finance') ? financeIndicators : [],
+    breakdowns: tablesInFull,
+    teamMeasures: kinds.has('clinic'),
+    finance: kinds.has('finance'),
+    commentary: [...new Set(reports.map((r) => r.commentaryReport.toLowerCase()))],
+  };
 }
 
 /** The set a run publishes: its month and target ("2023-10/pack-board"). */

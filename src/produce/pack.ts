@@ -27,7 +27,7 @@ import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
-import { produceReport, type PlacedFigure } from './report.js';
+import { produceReport, readsOfReports, type PlacedFigure } from './report.js';
 import { describeWarnings } from './warnings.js';
 
 export interface PackVariantOutput {
@@ -409,5 +409,9 @@ export async function producePackSet(
     shown,
     warnings: describeWarnings(output.warnings),
     printed: output.printed,
+    reads: readsOfReports(
+      inputs,
+      (inputs.packs[name]?.items ?? []).flatMap((item) => item.documents.flatMap((doc) => ('report' in doc ? [doc.report] : []))),
+    ),
   };
 }

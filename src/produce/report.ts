@@ -18,7 +18,7 @@ import { ReportFigures, type ModelWarning } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
 import { renderTemplate } from '../report/template/render-template.js';
 import type { ProduceContext } from './context.js';
-import { reportFiles, type OutputSet } from './output-set.js';
+import { readsOf, reportFiles, type OutputSet, type SetReads } from './output-set.js';
 import { describeWarnings } from './warnings.js';
 
 /** The built-in report: every indicator table of the workbook, no template needed (`run --report all-tables`). */
@@ -233,6 +233,17 @@ async function layOutReport(
   }
 }
 
+/** What the reports named print from (the built-in all-tables report reads the tables, as a performance report). */
+export function readsOfReports(inputs: RunInputs, names: string[]): SetReads {
+  const { reports } = inputs.loaded.settings;
+  const finance = inputs.loaded.finance;
+  const financeIndicators = finance ? [...(finance.agencyIndicator ? [finance.agencyIndicator] : []), ...Object.values(finance.placementIndicators)] : [];
+  const settings = names.map((name) =>
+    Object.hasOwn(reports, name) ? (reports[name] as ReportSettings) : { kind: 'performance' as const, commentaryReport: name },
+  );
+  return readsOf(settings, financeIndicators);
+}
+
 /** A report's output set: its PDF and, unless it is exempt, its HTML twin beside it. */
 export async function produceReportSet(inputs: RunInputs, name: string, month: MonthKey, ctx: ProduceContext): Promise<OutputSet> {
   ctx.step(`report ${name}: building it`);
@@ -245,5 +256,6 @@ export async function produceReportSet(inputs: RunInputs, name: string, month: M
     shown: [files.pdf],
     warnings: describeWarnings(document.warnings),
     printed: document.printed,
+    reads: readsOfReports(inputs, [name]),
   };
 }

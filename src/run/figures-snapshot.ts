@@ -3,6 +3,7 @@ import { formatFigure } from '../report/format-figure.js';
 import { cellName } from '../report/figure-ref.js';
 import type { PrintedFigure, PrintedKind } from '../report/printed-figures.js';
 import type { MonthKey } from '../model/month.js';
+import type { SetReads } from '../produce/output-set.js';
 import type { FigureChange } from './ledger.js';
 
 export interface SnapshotEntry {
@@ -28,20 +29,25 @@ const PRINTED_WHAT: Record<PrintedKind, string> = {
   commentary: 'commentary',
 };
 
+/** Every part of the workbook: what a snapshot holds when the set's reads are not given. */
+const EVERYTHING: SetReads = { tables: 'all', breakdowns: true, teamMeasures: true, finance: true, commentary: 'all' };
+
 /**
- * Everything a run prints, keyed by its place, so that a re-run can say what changed: every figure
- * of the workbook's tables and sheets, each table row's targets and benchmarks, the month's
- * commentary, and what the documents print from them (targets, benchmarks, RAG and direction of
- * travel as the reports judged them).
+ * Everything a set prints, keyed by its place, so that a re-run can say what changed: every figure
+ * of the workbook's tables and sheets its documents print from (`reads`), each table row's targets
+ * and benchmarks, the month's commentary of its reports, and what the documents print from them
+ * (targets, benchmarks, RAG and direction of travel as the reports judged them).
  */
-export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: PrintedFigure[] = []): Record<string, SnapshotEntry> {
+export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: PrintedFigure[] = [], reads: SetReads = EVERYTHING): Record<string, SnapshotEntry> {
   const out: Record<string, SnapshotEntry> = {};
   const add = (entry: SnapshotEntry): void => {
     out[`${entry.what ?? 'figure'}|${entry.where}|${entry.indicator}|${entry.month}`] = entry;
   };
+  const readsRow = (id: string): boolean => reads.tables === 'all' || reads.tables.includes(id);
   for (const table of dataset.tables) {
     const where = `'${table.sheet}' ${table.section ?? table.id}`;
     for (const row of table.rows) {
+      if (!readsRow(row.id)) continue;
       for (const [m, figure] of Object.entries(row.values) as Array<[MonthKey, Figure]>) {
         const cell = cellName(figure.source);
         add({ where, indicator: row.name, month: m, value: formatFigure(figure), ...(cell ? { cell } : {}) });
@@ -59,21 +65,22 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
       }
     }
   }
-  for (const r of dataset.teamMeasures)
-    add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
-  for (const r of dataset.breakdowns) {
+  if (reads.teamMeasures)
+    for (const r of dataset.teamMeasures)
+      add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
+  for (const r of reads.breakdowns ? dataset.breakdowns : []) {
     const cell = cellName(r.value.source);
     const value = r.outOf ? `${formatFigure(r.value)} of ${r.outOf.value}` : formatFigure(r.value);
     add({ where: `Breakdowns ${r.measure}${r.period ? ` ${r.period}` : ''}`, indicator: r.category, month: r.month, value, ...(cell ? { cell } : {}) });
   }
-  for (const r of dataset.finance.revenue) {
+  for (const r of reads.finance ? dataset.finance.revenue : []) {
     add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value) });
     add({ where: 'Finance revenue forecast outturn', indicator: r.serviceArea, month: r.month, value: String(r.forecastOutturn.value) });
   }
-  for (const r of dataset.finance.placements)
+  for (const r of reads.finance ? dataset.finance.placements : [])
     add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value) });
   for (const c of dataset.commentary) {
-    if (c.month !== month) continue;
+    if (c.month !== month || (reads.commentary !== 'all' && !reads.commentary.includes(c.report.toLowerCase()))) continue;
     const cell = cellName(c.source);
     add({
       where: `Commentary ${c.report}`,

@@ -57,7 +57,7 @@ export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: P
     const listed = record.warnings.slice(0, STRICT_LISTED).map((w) => `  ${cutText(w)}`);
     throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${listed.join('\n')}`);
   }
-  const snapshot = figuresSnapshot(ctx.workbook.dataset, set.month, set.printed);
+  const snapshot = figuresSnapshot(ctx.workbook.dataset, set.month, set.printed, set.reads);
   const previous = ctx.history.records
     .filter((r) => r.outcome === 'success' && r.target.kind === set.target.kind && r.target.name === set.target.name && r.month === set.month)
     .pop();

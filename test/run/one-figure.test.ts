@@ -204,3 +204,34 @@ describe('a re-run after a target, a benchmark and the commentary changed', () =
     expect(about('RAG').length).toBe(1);
   });
 });
+
+describe('a re-run lists the changes of what each output prints from', () => {
+  it('a finance change is listed for the finance report only, a referrals change for the performance report only', { timeout: 120_000 }, async () => {
+    const project = await tempProject();
+    const loaded = await loadSettings({ settingsFile: project.settings });
+    const dataset = await sampleDataset();
+    const revenue = dataset.finance.revenue.find((r) => r.month === '2023-10' && r.serviceArea.startsWith('Safeguarding'));
+    const referrals = dataset.tables.flatMap((t) => t.rows).find((r) => r.id === 'number-of-referrals-into-statutory-service-in-the-month');
+    const referralsOctober = referrals?.values['2023-10'];
+    expect(revenue && referralsOctober).toBeTruthy();
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(SAMPLE);
+    workbook.getWorksheet(revenue!.forecastOutturn.source.sheet ?? '')!.getCell(revenue!.forecastOutturn.source.cell ?? '').value = 11410000;
+    workbook.getWorksheet(referralsOctober!.source.sheet ?? '')!.getCell(referralsOctober!.source.cell ?? '').value = 311;
+    const changed = path.join(project.root, 'changed.xlsx');
+    await workbook.xlsx.writeFile(changed);
+
+    const changesOf = async (name: string): Promise<string[]> => {
+      await runOne(loaded, request({ kind: 'report', name }), silentProgress);
+      const { record } = await runOne(loaded, request({ kind: 'report', name }, { workbook: changed }), silentProgress);
+      return (record.changes ?? []).map((c) => `${c.where}: ${c.indicator}`);
+    };
+    const performance = await changesOf('performance');
+    expect(performance.some((c) => c.includes(referrals!.name))).toBe(true);
+    expect(performance.filter((c) => c.startsWith('Finance'))).toEqual([]);
+    const finance = await changesOf('finance');
+    expect(finance).toContain(`Finance revenue forecast outturn: ${revenue!.serviceArea}`);
+    expect(finance.filter((c) => c.includes(referrals!.name))).toEqual([]);
+  });
+});

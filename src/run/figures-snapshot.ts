@@ -29,6 +29,12 @@ const PRINTED_WHAT: Record<PrintedKind, string> = {
   commentary: 'commentary',
 };
 
+/** The cell a figure comes from, as a change names it. */
+function cellOf(figure: Figure): { cell?: string } {
+  const cell = cellName(figure.source);
+  return cell ? { cell } : {};
+}
+
 /** Every part of the workbook: what a snapshot holds when the set's reads are not given. */
 const EVERYTHING: SetReads = { tables: 'all', breakdowns: true, teamMeasures: true, finance: true, commentary: 'all' };
 
@@ -74,11 +80,17 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
     add({ where: `Breakdowns ${r.measure}${r.period ? ` ${r.period}` : ''}`, indicator: r.category, month: r.month, value, ...(cell ? { cell } : {}) });
   }
   for (const r of reads.finance ? dataset.finance.revenue : []) {
-    add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value) });
-    add({ where: 'Finance revenue forecast outturn', indicator: r.serviceArea, month: r.month, value: String(r.forecastOutturn.value) });
+    add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value), ...cellOf(r.budget) });
+    add({
+      where: 'Finance revenue forecast outturn',
+      indicator: r.serviceArea,
+      month: r.month,
+      value: String(r.forecastOutturn.value),
+      ...cellOf(r.forecastOutturn),
+    });
   }
   for (const r of reads.finance ? dataset.finance.placements : [])
-    add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value) });
+    add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value), ...cellOf(r.number) });
   for (const c of dataset.commentary) {
     if (c.month !== month || (reads.commentary !== 'all' && !reads.commentary.includes(c.report.toLowerCase()))) continue;
     const cell = cellName(c.source);

@@ -225,13 +225,15 @@ describe('a re-run lists the changes of what each output prints from', () => {
     const changesOf = async (name: string): Promise<string[]> => {
       await runOne(loaded, request({ kind: 'report', name }), silentProgress);
       const { record } = await runOne(loaded, request({ kind: 'report', name }, { workbook: changed }), silentProgress);
-      return (record.changes ?? []).map((c) => `${c.where}: ${c.indicator}`);
+      return (record.changes ?? []).map((c) => `${c.where}: ${c.indicator}${c.cell ? ` ${c.cell}` : ''}`);
     };
     const performance = await changesOf('performance');
     expect(performance.some((c) => c.includes(referrals!.name))).toBe(true);
     expect(performance.filter((c) => c.startsWith('Finance'))).toEqual([]);
     const finance = await changesOf('finance');
-    expect(finance).toContain(`Finance revenue forecast outturn: ${revenue!.serviceArea}`);
+    expect(finance).toContain(
+      `Finance revenue forecast outturn: ${revenue!.serviceArea} '${revenue!.forecastOutturn.source.sheet}'!${revenue!.forecastOutturn.source.cell}`,
+    );
     expect(finance.filter((c) => c.includes(referrals!.name))).toEqual([]);
   });
 });

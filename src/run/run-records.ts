@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { targetLabel, type RunTarget } from '../model/target.js';
+import { RunStoppedError } from './stop-signal.js';
 import type { MonthKey } from '../model/month.js';
 import { LockLostError } from './file-lock.js';
 import { cutText, newRunId, type RunLedger, type RunRecord, type RunTrigger } from './ledger.js';
@@ -82,6 +83,12 @@ export class RunRecords {
    * being handled: the layout thread may be busy for seconds, and the process exits right after (stop-signal.ts).
    */
   recordStopped(reason: unknown): void {
+    if (reason instanceof RunStoppedError) {
+      reason.month = this.options.month;
+      for (const result of this.results) {
+        if (this.recorded.has(result.record) && result.record.outcome === 'success') reason.published.push(targetLabel(result.target));
+      }
+    }
     for (const result of this.results) {
       if (this.recorded.has(result.record)) continue;
       this.recorded.add(result.record);

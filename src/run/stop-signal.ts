@@ -1,8 +1,25 @@
 /** Why a run stopped before its end: a signal (SIGTERM, SIGINT) asked it to. */
 export class RunStoppedError extends Error {
+  /** What the run had published before the stop ("report performance"), and of which month: filled in as the run records the stop. */
+  readonly published: string[] = [];
+  month: string | undefined;
+
   constructor(readonly signalName: NodeJS.Signals) {
     super(`the run was stopped by ${signalName} before it finished; the last good outputs are unchanged`);
     this.name = 'RunStoppedError';
+  }
+
+  /**
+   * What the stop left, for the user: nothing changed, or (a run of several outputs, each published on
+   * its own) which outputs already hold the new figures while the rest keep their last good files.
+   */
+  summary(): string {
+    if (this.published.length === 0) return this.message;
+    const rerun = this.month ? `"b4b-reports run --month ${this.month} --force" brings them in line` : 'run the month again with --force to bring them in line';
+    return (
+      `the run was stopped by ${this.signalName} before it finished: ${this.published.join(', ')} ${this.published.length === 1 ? 'was' : 'were'} published with the new figures, ` +
+      `and the other outputs were not (their last good files are unchanged), so the month's outputs may disagree; ${rerun}`
+    );
   }
 }
 
@@ -15,12 +32,17 @@ export function signalExitCode(signal: NodeJS.Signals): number {
  * An AbortSignal that aborts, with a RunStoppedError, on the first SIGTERM or SIGINT; `dispose`
  * removes the handlers. A second signal, while the first is being handled, ends the process at once.
  */
-export function stopOnSignals(onStop: (signal: NodeJS.Signals) => void = () => undefined): { signal: AbortSignal; dispose: () => void } {
+export function stopOnSignals(onStop: (signal: NodeJS.Signals, reason: RunStoppedError) => void = () => undefined): {
+  signal: AbortSignal;
+  dispose: () => void;
+} {
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(signalExitCode(signal));
-    controller.abort(new RunStoppedError(signal));
-    onStop(signal);
+    const reason = new RunStoppedError(signal);
+    // The run's listeners record the stop (and what was published) as it aborts, before onStop says so.
+    controller.abort(reason);
+    onStop(signal, reason);
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);

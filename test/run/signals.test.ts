@@ -73,3 +73,36 @@ describe('SIGTERM and SIGINT during a run', () => {
     expect(records.find((r) => r.target.name === 'clinic-safeguarding')?.warnings?.[0]).toContain('clinic-safeguarding was not produced for October 2023');
   });
 });
+
+describe('a whole month stopped after one of its outputs was published', () => {
+  it('says which outputs hold the new figures and that the rest do not, and how to bring them in line', { timeout: 240_000 }, async () => {
+    const project = await tempProject();
+    // The run stops itself (SIGSTOP) once its first set is switched into place: the performance report.
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'run', '--month', '2023-10', '--settings', project.settings], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, B4B_LOG_FORMAT: 'json', B4B_FAULT_STOP_AT: 'switched' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; ; i++) {
+      if (i > 4800) throw new Error(`the run never published a set: ${stderr}`);
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    child.kill('SIGTERM');
+    child.kill('SIGCONT');
+    expect(await closed).toBe(143);
+    expect(stderr).toContain(
+      '"the run was stopped by SIGTERM before it finished: report performance was published with the new figures, and the other outputs were not (their last good files are unchanged), ' +
+        `so the month's outputs may disagree; \\"b4b-reports run --settings ${project.settings} --month 2023-10 --force\\" brings them in line"`,
+    );
+    const records = await new RunLedger(project.ledger).read();
+    expect(records.find((r) => r.target.name === 'performance')?.outcome).toBe('success');
+    expect(records.find((r) => r.target.name === 'board')?.outcome).toBe('failed');
+    // The advice, followed, brings the month in line.
+    expect(runCli(['run', '--settings', project.settings, '--month', '2023-10', '--force']).status).toBe(0);
+  });
+});

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { isMonthKey, MONTH_YEARS, type MonthKey } from '../../model/month.js';
-import { RunStoppedError, signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
+import { signalExitCode, stopOnSignals } from '../../run/stop-signal.js';
 import { markStartup, stageTimer } from '../stage-clock.js';
 import { logFormat, RunReporter, jsonLine } from '../log-format.js';
 import { adviceFor } from '../advice.js';
@@ -87,11 +87,12 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   const format = logFormat();
   const advise = adviceFor(options);
   const reporter = new RunReporter(format, process.stderr, advise);
-  // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing is
-  // published (the last good outputs are untouched), and the process ends.
-  const stop = stopOnSignals((signal) => {
+  // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing more is
+  // published (an output not yet published keeps its last good files), the user is told which outputs
+  // the run had published already, and the process ends.
+  const stop = stopOnSignals((signal, reason) => {
     reporter.end();
-    const message = new RunStoppedError(signal).message;
+    const message = advise(reason.summary());
     process.stderr.write(format === 'json' ? jsonLine('error', message) : `b4b-reports: ${message}\n`);
     process.exit(signalExitCode(signal));
   });

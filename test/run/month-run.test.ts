@@ -131,6 +131,10 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     expect(again.stderr).toMatch(
       /\n {2}pack board +refused +\S*2023-10\/board-2023-10-public\.pdf already exists; nothing was replaced\. Use --force to re-run October 2023 and replace it\.\n/,
     );
+    // The record keeps the advice as the run said it; history shows it with the project it was asked about.
+    const skippedRun = (await new RunLedger(month.ledger).read()).find((r) => r.target.name === 'clinic-safeguarding' && r.outcome === 'skipped');
+    const shown = runCli(['history', '--run', skippedRun?.id ?? '?', '--settings', month.settings]);
+    expect(shown.stdout).toContain(`"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`);
     const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
     expect(advised.status, advised.stderr).toBe(0);
     expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');

@@ -125,6 +125,9 @@ export function registerHistory(program: Command): void {
         options.run !== undefined
           ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord))
           : runs.flatMap((r) => runLines(r, isCurrent(r), Math.max(28, ...runs.map((x) => `${x.target.kind} ${x.target.name}`.length))));
-      process.stdout.write(`${lines.join('\n')}\n`);
+      // A record keeps its advice as the run said it ("b4b-reports run --month 2023-07 --report …"): shown
+      // here, it names the project this command was given, so that followed from any folder it acts on it.
+      const advise = adviceFor(options);
+      process.stdout.write(`${lines.map(advise).join('\n')}\n`);
     });
 }

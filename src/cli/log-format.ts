@@ -60,8 +60,12 @@ export class RunReporter implements Progress {
 
   /** `fields.target` names the report or pack a warning is about: the same warning of several is said once, naming them all. */
   warn(said: string, fields: Record<string, unknown> = {}): void {
-    const message = this.advise(said);
+    const text = this.advise(said);
     const target = typeof fields.target === 'string' ? fields.target : '';
+    // A pack says its documents' warnings under the report's name ("performance: …"): the same warning
+    // the report itself said is one warning of both.
+    const unprefixed = /^[a-z0-9][a-z0-9-]*: (.+)$/s.exec(text)?.[1];
+    const message = unprefixed !== undefined && this.warnings.has(unprefixed) ? unprefixed : text;
     const seen = this.warnings.get(message);
     if (seen) {
       if (target) seen.add(target);

@@ -107,9 +107,14 @@ export function summaryLines(
     const status = statusOf(r);
     const files = shownPaths(r, cwd).map((p) => (inFolder ? path.basename(p) : p));
     const lead = `  ${targetLabel(r.target).padEnd(nameWidth)}  ${status.padEnd(7)}  `;
-    if (status === 'written') lines.push(fitLine(`${lead}${files.join(', ')}`, width));
-    // Why it was not written, whole (its advice is at the end): wrapped under the column, at most four lines.
-    else lines.push(...wrap(once(advise(reasonOf(r))), width - lead.length, 4).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
+    // Its files, wrapped under the column (never cut: the restricted variant's name is the one cut off).
+    if (status === 'written')
+      lines.push(...wrap(files.join(', '), width - lead.length, 3).map((line, i) => `${i === 0 ? lead : ' '.repeat(lead.length)}${line}`));
+    else {
+      // Why it was not written, whole (its advice is at the end): on the lines under the row, the
+      // terminal's whole width, at most four lines.
+      lines.push(lead.trimEnd(), ...wrap(once(advise(reasonOf(r))), width - 6, 4).map((line) => `      ${line}`));
+    }
   }
   if (total > 0) {
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
@@ -124,7 +129,18 @@ export function summaryLines(
         ),
       );
   }
-  const warnings = [...reporter.warnings];
+  // What the user most needs first: warnings about particular outputs (a figure two documents print
+  // differently), then the workbook's, and last where the workbook's own RAG or arrow disagrees with
+  // the one the reports print (the reports print theirs; a sample month has two dozen).
+  const rank = ([message, targets]: [string, Set<string>]): number =>
+    targets.size > 0 ? 0 : /: the workbook's (RAG|Direction of travel|Trend) is /.test(message) ? 2 : 1;
+  // A skipped output's reason is its warning: said in its row above, not again here.
+  const skipReasons = new Set(result.results.filter((r) => r.record.outcome === 'skipped').map((r) => advise(r.record.warnings[0] ?? '')));
+  const warnings = [...reporter.warnings]
+    .filter(([message]) => !skipReasons.has(message))
+    .map((w, i) => ({ w, i }))
+    .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
+    .map(({ w }) => w);
   if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
     const most = [...result.results].sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];

@@ -76,3 +76,62 @@ describe('advice printed by a command given --project or --settings', () => {
     expect(adviceFor({})(text)).toBe(text);
   });
 });
+
+describe('the summary on an 80-column terminal', () => {
+  const skippedReason =
+    'clinic-safeguarding was not produced for October 2023: b4b.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; ' +
+    'the latest month with team rows is July 2023; "b4b-reports run --month 2023-07 --report clinic-safeguarding" produces it for July 2023';
+  const run = (): RunResult => {
+    const pack: RunRecord = {
+      ...record('20231110T070000Z-run001', []),
+      target: { kind: 'pack', name: 'board' },
+      outputs: ['public', 'restricted'].map((v) => ({ path: `/p/output/2023-10/board-2023-10-${v}.pdf`, sha256: 'x' })),
+    };
+    const clinic: RunRecord = {
+      ...record('20231110T070000Z-run002', []),
+      target: { kind: 'report', name: 'clinic-safeguarding' },
+      outcome: 'skipped',
+      warnings: [skippedReason],
+    };
+    return {
+      month: '2023-10',
+      results: [
+        { target: pack.target, record: pack },
+        { target: clinic.target, record: clinic },
+      ],
+      workbookWarnings: [],
+      delivery: [],
+      durationMs: 4000,
+    };
+  };
+
+  it("wraps the files and a skipped output's reason rather than cutting them: the restricted pack's name and the advice's command are whole", () => {
+    const reporter = new RunReporter('text');
+    reporter.warn(skippedReason, { target: 'report clinic-safeguarding' });
+    const lines = summaryLines(run(), reporter, { width: 80, cwd: '/p' });
+    const text = lines.join('\n');
+    expect(text).toContain('board-2023-10-restricted.pdf');
+    expect(text.replace(/\n +/g, ' ')).toContain('"b4b-reports run --month 2023-07 --report clinic-safeguarding" produces it for July 2023');
+    // The rows (the month's line above them may wrap on the terminal, as any long line does).
+    expect(lines.slice(1).every((l) => l.length <= 80)).toBe(true);
+    // Said in its row, the skip is not listed again among the warnings.
+    expect(lines.some((l) => l.startsWith('Warnings'))).toBe(false);
+  });
+
+  it("lists warnings about an output before the workbook's, and where the workbook's own RAG disagrees last; a pack's copy of a report's warning is the same warning", () => {
+    const reporter = new RunReporter('text');
+    reporter.warn("b4b.xlsx › 'B4B data set'!AD8: Number of referrals: the workbook's RAG is -1 (Red), but 277 against 270 is Green; the reports print Green");
+    reporter.warn("b4b.xlsx › 'B4B data set'!C122: a row twice");
+    reporter.warn("b4b.xlsx › 'Breakdowns'!A33: the categories add up to 277, but the total is 280", { target: 'report performance' });
+    reporter.warn("performance: b4b.xlsx › 'Breakdowns'!A33: the categories add up to 277, but the total is 280", { target: 'pack board' });
+    const lines = summaryLines(run(), reporter, { width: 200, cwd: '/p' });
+    const listed = lines.slice(lines.findIndex((l) => l.startsWith('Warnings')));
+    expect(listed[0]).toMatch(/^Warnings \(3, each said once/);
+    expect(listed.slice(1)).toEqual([
+      // Said by as many outputs as the run has: no list of them.
+      "  b4b.xlsx › 'Breakdowns'!A33: the categories add up to 277, but the total is 280",
+      "  b4b.xlsx › 'B4B data set'!C122: a row twice",
+      "  b4b.xlsx › 'B4B data set'!AD8: Number of referrals: the workbook's RAG is -1 (Red), but 277 against 270 is Green; the reports print Green",
+    ]);
+  });
+});

@@ -1185,6 +1185,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
     }
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
+    checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     tables.push({
       id: `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`,
@@ -1198,6 +1199,32 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
   });
   checkUnreadRows(grid, consumed, ctx);
   return tables;
+}
+
+/**
+ * Figures in a column of the table that no header names (a Target header cleared, or merged into the
+ * month beside it): nothing reads them, and the reports would print no target and no RAG without a
+ * word. A warning a column, naming it and some of its figures. Columns right of the last header hold
+ * notes, and are left alone when they hold text only.
+ */
+function checkUnheadedFigures(grid: SheetGrid, layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, table: string): void {
+  const figures = new Map<number, Array<{ row: number; value: number }>>();
+  for (const indicator of rows) {
+    const r = Number(/\d+$/.exec(indicator.source.cell ?? '')?.[0]);
+    for (const [col, reading] of sortedCells(grid.rows.get(r))) {
+      if (col <= layout.indicatorCol || layout.headedCols.has(col) || reading.kind !== 'number') continue;
+      figures.set(col, [...(figures.get(col) ?? []), { row: r, value: reading.value }]);
+    }
+  }
+  for (const [col, found] of figures) {
+    const some = found.slice(0, 3).map((f) => `${cellAddress(f.row, col)} ${f.value.toLocaleString('en-GB', { maximumFractionDigits: 4 })}`);
+    ctx.findings.warning(
+      'unknown-column',
+      { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.lastRow, col) },
+      `column ${columnLetter(col)} of the table "${table}" holds figures (${some.join(', ')}${found.length > 3 ? `, and ${found.length - 3} more` : ''}) under no header, ` +
+        `so they are not read (were they a target, the reports would print no RAG); expected a header naming the column (Target, a benchmark), or the figures moved out of the table`,
+    );
+  }
 }
 
 /**

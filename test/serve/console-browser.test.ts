@@ -95,7 +95,7 @@ describe('the console in a browser', () => {
     await expect.poll(() => main.innerText()).toContain('19 indicator tables, 176 indicator rows (114 distinct indicators)');
     const text = await main.innerText();
     expect(text).toContain('No errors');
-    expect(text).toContain('Warnings (29)');
+    expect(text).toContain('Warnings (30)');
     // Grouped as validate groups them, each naming its sheet and cell.
     const group = page.getByRole('table', { name: 'Series shifted by a month (2)' });
     await expect.poll(() => group.locator('tbody tr').count()).toBe(2);
@@ -115,7 +115,7 @@ describe('the console in a browser', () => {
     expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('severity,group,file,sheet,cell,message,also');
-    expect(lines).toHaveLength(30);
+    expect(lines).toHaveLength(31);
     expect(lines).toContainEqual(
       expect.stringMatching(
         /^warning,"?Series shifted by a month"?,\d{8}T\d{6}Z-[a-f0-9]{8}-b4b-sample\.xlsx,B4B data set,O20,"Number of children in our care/,

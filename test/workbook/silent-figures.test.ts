@@ -427,3 +427,21 @@ describe('7. a percentage typed the other way from its row', () => {
     expect((await read([sheet(rows(pct(0.0028), 12, pct(0.01)))])).errors).toEqual([]);
   });
 });
+
+describe('8. figures in a column with no header', () => {
+  it('are said, naming the column and some figures (a Target header cleared: the reports printed no target and no RAG without a word); a header, as advised, reads them', async () => {
+    const rows = (targetHeader: FixtureCell): FixtureCell[][] => [
+      header([targetHeader as string, 'RAG', 'Direction of travel']),
+      [...REFERRALS.slice(0, 9), 273, '-', '-'],
+      [...ASSESSMENTS.slice(0, 9), 174, '-', '-'],
+    ];
+    const blank = await read([sheet(rows(undefined))]);
+    expect(blank.warnings).toContain(
+      `fixture.xlsx › 'B4B data set'!J2: column J of the table "Right service right time" holds figures (J3 273, J4 174) under no header, so they are not read ` +
+        '(were they a target, the reports would print no RAG); expected a header naming the column (Target, a benchmark), or the figures moved out of the table',
+    );
+    const headed = await read([sheet(rows('Target'))]);
+    expect(headed.warnings.filter((w) => w.includes('under no header'))).toEqual([]);
+    expect(headed.dataset.tables[0]?.rows.map((r) => (r.target as { value?: number } | undefined)?.value)).toEqual([273, 174]);
+  });
+});

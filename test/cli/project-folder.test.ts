@@ -61,6 +61,18 @@ describe('the project folder', () => {
     expect(forced.status, forced.stderr).toBe(0);
     expect(await readFile(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await stat(path.join(target, 'config', 'b4b.yaml'))).isFile()).toBe(true);
+    expect(forced.stderr).not.toContain('Replaced');
+    // Over a project whose settings were edited: the edited file is kept aside, and said, before it is replaced.
+    const settings = path.join(target, 'config', 'b4b.yaml');
+    await writeFile(settings, `${await readFile(settings, 'utf8')}# my own settings\n`);
+    const again = runCli(['init', target, '--force']);
+    expect(again.status, again.stderr).toBe(0);
+    const kept = /Replaced 1 file\(s\) of the folder that differed from the sample's \(config\/b4b\.yaml\); the old ones are kept in (\S+)\n/.exec(
+      again.stderr,
+    )?.[1];
+    expect(kept, again.stderr).toBeDefined();
+    expect(await readFile(path.join(kept ?? '', 'config', 'b4b.yaml'), 'utf8')).toContain('# my own settings');
+    expect(await readFile(settings, 'utf8')).not.toContain('# my own settings');
   });
 
   it('is --project, else B4B_PROJECT, else the current folder when it holds config/b4b.yaml, else the nearest above, else the sample project', async () => {

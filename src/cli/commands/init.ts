@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -20,12 +20,47 @@ async function entries(dir: string): Promise<string[]> {
   }
 }
 
+/** The package's sample project files, each relative to the project folder ("config/b4b.yaml"), but those not copied. */
+async function sampleFiles(notCopied: ReadonlySet<string>): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const source = path.join(PACKAGE_ROOT, relative);
+    if (notCopied.has(source)) return;
+    if ((await stat(source)).isDirectory()) for (const entry of await readdir(source)) await walk(path.join(relative, entry));
+    else files.push(relative);
+  };
+  for (const file of PROJECT_FILES) await walk(file);
+  return files;
+}
+
+/**
+ * Copies aside, into a dated folder of the project, each file that init is about to replace and that
+ * differs from the sample's; undefined when there is none.
+ */
+async function keepAside(root: string, notCopied: ReadonlySet<string>): Promise<{ folder: string; files: string[] } | undefined> {
+  const differing: string[] = [];
+  for (const relative of await sampleFiles(notCopied)) {
+    const mine = await readFile(path.join(root, relative)).catch(() => undefined);
+    if (mine && !mine.equals(await readFile(path.join(PACKAGE_ROOT, relative)))) differing.push(relative);
+  }
+  if (differing.length === 0) return undefined;
+  const folder = path.join(root, `replaced-by-init-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}`);
+  for (const relative of differing) {
+    await mkdir(path.dirname(path.join(folder, relative)), { recursive: true });
+    await copyFile(path.join(root, relative), path.join(folder, relative));
+  }
+  return { folder, files: differing.map((f) => f.split(path.sep).join('/')) };
+}
+
 export function registerInit(program: Command): void {
   program
     .command('init')
     .description("Write a project folder: the sample workbook, config and templates, ready for the other commands' --project")
     .argument('<dir>', 'the folder to write (made if it does not exist; must be empty)')
-    .option('--force', 'write into a folder that is not empty, replacing the sample files already there')
+    .option(
+      '--force',
+      "write into a folder that is not empty, replacing the sample's files there (any that differ are kept aside first, in a replaced-by-init-DATE folder)",
+    )
     .addHelpText(
       'after',
       '\nWrites DIR/config/ (b4b.yaml and the files it names), DIR/templates/ and DIR/data/b4b-sample.xlsx. Then:\n' +
@@ -50,8 +85,17 @@ export function registerInit(program: Command): void {
       await mkdir(root, { recursive: true });
       // Never the package folder's own console users (password hashes) or the console's page templates.
       const notCopied = new Set([path.join(PACKAGE_ROOT, 'config', 'users.yaml'), path.join(PACKAGE_ROOT, 'templates', 'console')]);
+      // --force over a project: a file of the project's that differs from the sample's (its own settings,
+      // templates) is kept aside before it is replaced, and said: nothing of the officer's is lost.
+      const replaced = await keepAside(root, notCopied);
       for (const file of PROJECT_FILES) {
         await cp(path.join(PACKAGE_ROOT, file), path.join(root, file), { recursive: true, force: true, filter: (source) => !notCopied.has(source) });
+      }
+      if (replaced) {
+        const shown = replaced.files.slice(0, 5).join(', ') + (replaced.files.length > 5 ? `, and ${replaced.files.length - 5} more` : '');
+        process.stderr.write(
+          `Replaced ${replaced.files.length} file(s) of the folder that differed from the sample's (${shown}); the old ones are kept in ${replaced.folder}\n`,
+        );
       }
       // The advice names the folder whole, so that it works from any folder (inside it, --project can go).
       const project = /^[\w@%+=:,./-]+$/.test(root) ? root : `'${root.replace(/'/g, `'\\''`)}'`;

@@ -404,6 +404,9 @@ export function chartLegend(model: ChartModel, size: ChartSize): Legend {
     return { position: 'right', size: fontSize, lines, width, height: legendHeight(lines, fontSize) };
   }
   const width = size.width - 2 * PAD;
+  // No legend: its line's room is kept all the same, so that the plot and its month labels line up
+  // with those of the charts beside it, which have a legend line.
+  if (items.length === 0) return { position: 'bottom', size: 7.5, lines: [], width, height: 7.5 * 1.45 };
   let lines = legendLines(items, 6, width);
   let fontSize = 6;
   for (let s = 7.5; s > 6; s -= 0.5) {

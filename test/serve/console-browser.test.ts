@@ -230,6 +230,9 @@ describe('the console in a browser', () => {
       .allInnerTexts();
     expect(changes.some((c) => c.startsWith('Number of contacts in the month\tOct-23\t1922\t2917'))).toBe(true);
     expect(await main.innerText()).not.toContain('--force');
+    // Its warnings name the upload as it was uploaded, never by the name it is stored under.
+    expect(await main.innerText()).toContain('B4B-October-2023-corrected.xlsx ›');
+    expect(await main.innerText()).not.toMatch(/\d{8}T\d{6}Z-[a-f0-9]{8}-B4B-October/);
 
     // The run record names the chosen workbook, by its path and its hash.
     const record = (await new RunLedger(konsole.project.ledger).read()).filter((r) => r.target.name === 'performance' && r.outcome === 'success').pop();

@@ -9,7 +9,7 @@ import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../mod
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
 import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
 import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
-import { listUploads, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
+import { listUploads, originalName, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
 import { londonTime } from '../views.js';
 import { workbookMonths } from './check.js';
 
@@ -229,7 +229,27 @@ function jobTitle(job: ConsoleJob): string {
   return !job.wholeMonth && job.targets[0] ? `${targetInWords(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
 }
 
-function resultView(result: JobResult, outputDir: string, known?: Map<string, unknown>): Record<string, unknown> {
+/** Messages as an officer reads them: an uploaded workbook by the name it was uploaded with, not the name it is stored under. */
+function readable(job: ConsoleJob): (text: string) => string {
+  const stored = job.workbookId;
+  const original = originalName(stored);
+  return original === stored ? (text) => text : (text) => text.split(stored).join(original);
+}
+
+/** The warnings every output of the job shares (the workbook's own, as a rule): said once for the job, not once an output. */
+function sharedWarnings(job: ConsoleJob): Set<string> {
+  const lists = job.results.map((r) => r.record?.warnings ?? []).filter((w) => w.length > 0);
+  if (lists.length < 2) return new Set();
+  const [first = [], ...rest] = lists;
+  return new Set(first.filter((w) => rest.every((list) => list.includes(w))));
+}
+
+function resultView(
+  result: JobResult,
+  outputDir: string,
+  known?: Map<string, unknown>,
+  shown: { shared: Set<string>; text: (t: string) => string } = { shared: new Set(), text: (t) => t },
+): Record<string, unknown> {
   const record = result.record;
   const files = (record?.outcome === 'success' ? record.outputs : []).map((o) => {
     const rel = path.relative(outputDir, o.path).split(path.sep).join('/');
@@ -243,17 +263,22 @@ function resultView(result: JobResult, outputDir: string, known?: Map<string, un
     alreadyRunning: result.outcome === 'already-running',
     failed: result.outcome === 'failed',
     skipped: result.outcome === 'skipped',
-    error: result.error,
+    error: result.error === undefined ? undefined : shown.text(result.error),
     runId: record?.id,
     files,
-    warnings: record?.warnings ?? [],
+    warnings: (record?.warnings ?? []).filter((w) => !shown.shared.has(w)).map(shown.text),
     changes: record?.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month) })),
     hasChanges: record?.changes !== undefined,
   };
 }
 
 function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown>): Record<string, unknown> {
+  const text = readable(job);
+  const shared = sharedWarnings(job);
+  // Warnings are listed with the outputs (or once, above them): the progress log keeps its steps and errors.
+  const listed = new Set(job.results.flatMap((r) => r.record?.warnings ?? []));
   return {
+    sharedWarnings: [...shared].map(text),
     id: job.id,
     title: jobTitle(job),
     Title: capitalised(jobTitle(job)),
@@ -265,8 +290,10 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     force: job.force,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
-    steps: job.steps.map((s) => ({ ...s, elapsed: `${((s.at.getTime() - job.startedAt.getTime()) / 1000).toFixed(1)} s` })),
-    results: job.results.map((r) => resultView(r, outputDir, known)),
+    steps: job.steps
+      .filter((s) => !(s.level === 'warn' && listed.has(s.message)))
+      .map((s) => ({ ...s, message: text(s.message), elapsed: `${((s.at.getTime() - job.startedAt.getTime()) / 1000).toFixed(1)} s` })),
+    results: job.results.map((r) => resultView(r, outputDir, known, { shared, text })),
     pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
     what: job.wholeMonth ? 'month' : job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',

@@ -236,12 +236,11 @@ function readable(job: ConsoleJob): (text: string) => string {
   return original === stored ? (text) => text : (text) => text.split(stored).join(original);
 }
 
-/** The warnings every output of the job shares (the workbook's own, as a rule): said once for the job, not once an output. */
+/** The warnings several outputs of the job have (the workbook's own, as a rule): said once for the job, not once an output. */
 function sharedWarnings(job: ConsoleJob): Set<string> {
-  const lists = job.results.map((r) => r.record?.warnings ?? []).filter((w) => w.length > 0);
-  if (lists.length < 2) return new Set();
-  const [first = [], ...rest] = lists;
-  return new Set(first.filter((w) => rest.every((list) => list.includes(w))));
+  const seen = new Map<string, number>();
+  for (const r of job.results) for (const w of new Set(r.record?.warnings ?? [])) seen.set(w, (seen.get(w) ?? 0) + 1);
+  return new Set([...seen].filter(([, count]) => count > 1).map(([w]) => w));
 }
 
 function resultView(

@@ -33,6 +33,18 @@ const thousands = (cell: unknown): number => {
   return textCell.startsWith('(') ? -n : n;
 };
 
+/** What reading a workbook of these sheets (beside one indicator table, as every workbook has) gives and says. */
+async function readSheets(sheets: Parameters<typeof buildWorkbook>[0], file: string) {
+  const { aliases, catalogue } = await projectConfig();
+  const bytes = await buildWorkbook([
+    { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+    ...sheets,
+  ]);
+  const { dataset, findings } = buildDataset(await loadWorkbook(bytes, file), aliases, catalogue);
+  const said = (severity: 'error' | 'warning'): string[] => findings.filter((f) => f.severity === severity).map(formatFinding);
+  return { dataset, said: findings.map(formatFinding), errors: said('error'), warnings: said('warning') };
+}
+
 beforeAll(async () => {
   dataset = await sampleDataset();
   report = await configuredReport('finance', '2023-10', dataset);
@@ -287,15 +299,7 @@ it('the sample finance figures are marked illustrative in the workbook', async (
 });
 
 describe('project sheets: a row twice, a name spelt two ways, two columns for one thing, a name after a team', () => {
-  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
-    const { aliases, catalogue } = await projectConfig();
-    const bytes = await buildWorkbook([
-      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
-      ...sheets,
-    ]);
-    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'sheets.xlsx'), aliases, catalogue);
-    return { dataset, said: findings.map(formatFinding) };
-  };
+  const read = (sheets: Parameters<typeof buildWorkbook>[0]) => readSheets(sheets, 'sheets.xlsx');
 
   it('a service area twice in a month is an error naming both rows (its figures would count twice); one spelt in another case is the same area', async () => {
     const { dataset, said } = await read([
@@ -405,19 +409,7 @@ describe('finance amounts typed in £000 where pounds are asked for', () => {
       ]),
     ],
   });
-  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
-    const { aliases, catalogue } = await projectConfig();
-    const bytes = await buildWorkbook([
-      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
-      ...sheets,
-    ]);
-    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'thousands.xlsx'), aliases, catalogue);
-    return {
-      dataset,
-      errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
-      warnings: findings.filter((f) => f.severity === 'warning').map(formatFinding),
-    };
-  };
+  const read = (sheets: Parameters<typeof buildWorkbook>[0]) => readSheets(sheets, 'thousands.xlsx');
 
   it('a revenue sheet wholly in £000 is an error naming its first budget: read as pounds it would print a thousand times too small', async () => {
     const { dataset, errors } = await read([revenue(1)]);
@@ -469,15 +461,7 @@ describe('finance amounts typed in £000 where pounds are asked for', () => {
 });
 
 describe("a sheet's own Total row", () => {
-  const read = async (sheets: Parameters<typeof buildWorkbook>[0]) => {
-    const { aliases, catalogue } = await projectConfig();
-    const bytes = await buildWorkbook([
-      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
-      ...sheets,
-    ]);
-    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'totals.xlsx'), aliases, catalogue);
-    return { dataset, said: findings.map(formatFinding) };
-  };
+  const read = (sheets: Parameters<typeof buildWorkbook>[0]) => readSheets(sheets, 'totals.xlsx');
 
   it('is left out of the revenue and placements (read as one more line, it counted every figure twice), with a warning naming it', async () => {
     const { dataset, said } = await read([

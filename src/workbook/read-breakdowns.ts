@@ -5,7 +5,7 @@ import { printNumber } from '../report/round.js';
 import { monthLabel } from '../model/month.js';
 import { describeReading } from './cell-value.js';
 import type { RawWorkbook } from './load-workbook.js';
-import { openSheet, printableText, type RowReader } from './read-project-sheets.js';
+import { isTotalName, leaveOutTotals, openSheet, printableText, type RowReader, type TotalRow } from './read-project-sheets.js';
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -160,6 +160,7 @@ export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['project
   const out: BreakdownRow[] = [];
   const seen = new Map<string, SourceRef>();
   const unread = new Set<string>();
+  const totals: TotalRow[] = [];
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const measure = row.text('measure')?.trim().toLowerCase();
@@ -187,8 +188,27 @@ export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['project
       continue;
     }
     seen.set(key, row.source('category'));
+    if (isTotalName(category)) {
+      // Read as one more category, a total halved every share the reports print.
+      totals.push({
+        month,
+        name: category,
+        source: row.source('category'),
+        figures: read.unit === 'count' ? [['Value', read.value.value]] : [],
+        group: `${measure}|${period}`,
+      });
+      continue;
+    }
     out.push({ month, measure, period, category, unit: read.unit, value: read.value, ...(outOf ? { outOf } : {}), source: row.source() });
   }
+  leaveOutTotals(
+    totals,
+    out,
+    (rows) => [rows.reduce((sum, r) => sum + r.value.value, 0)],
+    'category',
+    findings,
+    (r) => `${r.measure}|${r.period}`,
+  );
   checkProportions(out, unread, findings);
   return out;
 }

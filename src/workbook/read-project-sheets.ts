@@ -258,7 +258,7 @@ export function isTotalName(name: string): boolean {
  * more row would count every figure twice. Each is a warning naming its cell, saying whether its
  * figures agree with the sum of the month's other rows (a row missing, or one too many, if not).
  */
-interface TotalRow {
+export interface TotalRow {
   month: MonthKey;
   name: string;
   source: SourceRef;
@@ -267,7 +267,7 @@ interface TotalRow {
   group?: string;
 }
 
-function leaveOutTotals<T extends { month: MonthKey }>(
+export function leaveOutTotals<T extends { month: MonthKey }>(
   totals: TotalRow[],
   rows: T[],
   sums: (rows: T[]) => number[],
@@ -279,13 +279,15 @@ function leaveOutTotals<T extends { month: MonthKey }>(
     const added = sums(rows.filter((r) => r.month === total.month && groupOf(r) === total.group));
     const differ = total.figures.filter(([, value], i) => Math.abs(value - (added[i] ?? 0)) > 0.5);
     const agreement =
-      differ.length === 0
-        ? `its figures are the sum of the month's ${what} rows`
-        : `its figures differ from the sum of the month's ${what} rows (${differ.map(([field, value]) => `${field} ${value.toLocaleString('en-GB')} against ${(added[total.figures.findIndex(([f]) => f === field)] ?? 0).toLocaleString('en-GB')}`).join('; ')}): is a row missing, or one too many?`;
+      total.figures.length === 0
+        ? ''
+        : differ.length === 0
+          ? `its figures are the sum of the month's ${what} rows`
+          : `its figures differ from the sum of the month's ${what} rows (${differ.map(([field, value]) => `${field} ${value.toLocaleString('en-GB')} against ${(added[total.figures.findIndex(([f]) => f === field)] ?? 0).toLocaleString('en-GB')}`).join('; ')}): is a row missing, or one too many?`;
     findings.warning(
       'duplicate-row',
       total.source,
-      `"${total.name}" (${monthLabel(total.month)}) reads as a total row, not a ${what}: it is left out, as the report adds the rows up itself; ${agreement}`,
+      `"${total.name}" (${monthLabel(total.month)}) reads as a total row, not a ${what}: it is left out, as the report adds the rows up itself${agreement ? `; ${agreement}` : ''}`,
     );
   }
 }

@@ -496,6 +496,24 @@ describe("a sheet's own Total row", () => {
     );
   });
 
+  it('is left out of a breakdown (read as one more category, it halved every share printed)', async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Breakdowns',
+        rows: [
+          ['Month', 'Measure', 'Period', 'Category', 'Value', 'Out of', 'Type'],
+          ['2023-10', 'referral-source', '', 'Police', 92, undefined, 'count'],
+          ['2023-10', 'referral-source', '', 'Schools', 86, undefined, 'count'],
+          ['2023-10', 'referral-source', '', 'Total', 178, undefined, 'count'],
+        ],
+      },
+    ]);
+    expect(dataset.breakdowns.map((r) => r.category)).toEqual(['Police', 'Schools']);
+    expect(said).toContain(
+      "totals.xlsx › 'Breakdowns'!D4: \"Total\" (Oct-23) reads as a total row, not a category: it is left out, as the report adds the rows up itself; its figures are the sum of the month's category rows",
+    );
+  });
+
   it("is left out of a clinic's team measures: the clinic prints its own Total", async () => {
     const { dataset, said } = await read([
       {

@@ -32,5 +32,8 @@ describe("the console's page of a whole month's run", () => {
     expect(body).toMatch(/<h2>Warnings of several outputs \(\d+\)<\/h2>/);
     // A workbook finding every output has: once on the page.
     expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
+    // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
+    expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
+    expect(body).not.toContain('b4b-reports run --month');
   });
 });

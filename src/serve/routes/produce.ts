@@ -229,11 +229,20 @@ function jobTitle(job: ConsoleJob): string {
   return !job.wholeMonth && job.targets[0] ? `${targetInWords(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
 }
 
-/** Messages as an officer reads them: an uploaded workbook by the name it was uploaded with, not the name it is stored under. */
+/**
+ * Messages as an officer reads them in the console: an uploaded workbook by the name it was uploaded
+ * with, not the name it is stored under; advice to run a report ("b4b-reports run --month 2023-07
+ * --report clinic-safeguarding") as the Produce page that does it here, with this job's workbook (the
+ * command, typed elsewhere, would read the configured one).
+ */
 function readable(job: ConsoleJob): (text: string) => string {
   const stored = job.workbookId;
   const original = originalName(stored);
-  return original === stored ? (text) => text : (text) => text.split(stored).join(original);
+  const named = original === stored ? (text: string) => text : (text: string) => text.split(stored).join(original);
+  return (text) =>
+    named(text).replace(/"b4b-reports run (?:--\S+ \S+ )*--month (\d{4}-\d{2}) --report ([a-z0-9-]+)"/g, (whole, month: string, report: string) =>
+      isMonthKey(month) ? `the Produce page (${monthLongLabel(month)}, report ${report})` : whole,
+    );
 }
 
 /** The warnings several outputs of the job have (the workbook's own, as a rule): said once for the job, not once an output. */

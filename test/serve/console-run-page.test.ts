@@ -3,6 +3,7 @@
  * are said once above the outputs (not once an output, and not again in the progress log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, signedIn, startConsole, type RunningConsole } from './console-helpers.js';
 
 describe("the console's page of a whole month's run", () => {
@@ -35,5 +36,21 @@ describe("the console's page of a whole month's run", () => {
     // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
     expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
     expect(body).not.toContain('b4b-reports run --month');
+  });
+});
+
+describe("the console's Schedule page", () => {
+  it('says a job that has no run in some months (a monthly pack on the 31st), as schedule --check does', { timeout: 60_000 }, async () => {
+    const konsole = await startConsole({
+      project: await tempProject({ edit: (file, text) => (file.endsWith('schedule.yaml') ? text.replace('cron: "0 7 10 * *"', 'cron: "0 7 31 * *"') : text) }),
+    });
+    try {
+      const { jar } = await signedIn(konsole.app, 'olivia');
+      const body = (await konsole.app.inject({ method: 'GET', url: '/schedule', headers: { cookie: headerOf(jar) } })).body;
+      expect(body).toContain('1 job has no run in some months');
+      expect(body).toContain('board-monthly: cron &quot;0 7 31 * *&quot; runs on the 31st only');
+    } finally {
+      await konsole.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { RunLedger, type RunRecord } from '../../run/ledger.js';
 import { silentProgress } from '../../run/progress.js';
 import { configuredScheduler } from '../../schedule/configured-scheduler.js';
 import { scheduleOutlook } from '../../schedule/schedule-outlook.js';
+import { scheduleWarnings } from '../../schedule/scheduler.js';
 import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
@@ -67,6 +68,8 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
     return page(ctx, request, reply, 'schedule', {
       title: 'Schedule',
       jobs,
+      // A job with no run in some months (a monthly pack on the 31st), as schedule --check says it.
+      gaps: settings ? scheduleWarnings(settings, path.relative(loaded.paths.root, loaded.paths.schedule) || loaded.paths.schedule).map((w) => w.message) : [],
       warningCount: jobs.filter((j) => j.warning).length,
       workbook: outlook?.workbook.name,
       running: ctx.scheduler?.isRunning === true,

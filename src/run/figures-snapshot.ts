@@ -1,4 +1,5 @@
 import type { Dataset, Figure } from '../dataset/types.js';
+import type { SourceRef } from '../findings/finding.js';
 import { formatFigure } from '../report/format-figure.js';
 import { cellName } from '../report/figure-ref.js';
 import type { PrintedFigure, PrintedKind } from '../report/printed-figures.js';
@@ -29,9 +30,9 @@ const PRINTED_WHAT: Record<PrintedKind, string> = {
   commentary: 'commentary',
 };
 
-/** The cell a figure comes from, as a change names it. */
-function cellOf(figure: Figure): { cell?: string } {
-  const cell = cellName(figure.source);
+/** The cell a value comes from, as a change names it. */
+function cellOf(source: SourceRef): { cell?: string } {
+  const cell = cellName(source);
   return cell ? { cell } : {};
 }
 
@@ -55,8 +56,7 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
     for (const row of table.rows) {
       if (!readsRow(row.id)) continue;
       for (const [m, figure] of Object.entries(row.values) as Array<[MonthKey, Figure]>) {
-        const cell = cellName(figure.source);
-        add({ where, indicator: row.name, month: m, value: formatFigure(figure), ...(cell ? { cell } : {}) });
+        add({ where, indicator: row.name, month: m, value: formatFigure(figure), ...cellOf(figure.source) });
       }
       // Targets and benchmarks apply to the table rather than a month: keyed by the report month.
       const targets: Array<[string, Figure | undefined]> = [
@@ -66,41 +66,37 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
       ];
       for (const [what, figure] of targets) {
         if (!figure) continue;
-        const cell = cellName(figure.source);
-        add({ where, indicator: row.name, month, what, value: formatFigure(figure), ...(cell ? { cell } : {}) });
+        add({ where, indicator: row.name, month, what, value: formatFigure(figure), ...cellOf(figure.source) });
       }
     }
   }
-  if (reads.teamMeasures)
-    for (const r of dataset.teamMeasures)
-      add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
+  for (const r of reads.teamMeasures ? dataset.teamMeasures : [])
+    add({ where: `Team measures ${r.measure}`, indicator: r.team, month: r.month, value: `${r.numerator}/${r.denominator}` });
   for (const r of reads.breakdowns ? dataset.breakdowns : []) {
-    const cell = cellName(r.value.source);
     const value = r.outOf ? `${formatFigure(r.value)} of ${r.outOf.value}` : formatFigure(r.value);
-    add({ where: `Breakdowns ${r.measure}${r.period ? ` ${r.period}` : ''}`, indicator: r.category, month: r.month, value, ...(cell ? { cell } : {}) });
+    add({ where: `Breakdowns ${r.measure}${r.period ? ` ${r.period}` : ''}`, indicator: r.category, month: r.month, value, ...cellOf(r.value.source) });
   }
   for (const r of reads.finance ? dataset.finance.revenue : []) {
-    add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value), ...cellOf(r.budget) });
+    add({ where: 'Finance revenue budget', indicator: r.serviceArea, month: r.month, value: String(r.budget.value), ...cellOf(r.budget.source) });
     add({
       where: 'Finance revenue forecast outturn',
       indicator: r.serviceArea,
       month: r.month,
       value: String(r.forecastOutturn.value),
-      ...cellOf(r.forecastOutturn),
+      ...cellOf(r.forecastOutturn.source),
     });
   }
   for (const r of reads.finance ? dataset.finance.placements : [])
-    add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value), ...cellOf(r.number) });
+    add({ where: 'Finance placements number', indicator: r.placementType, month: r.month, value: String(r.number.value), ...cellOf(r.number.source) });
   for (const c of dataset.commentary) {
     if (c.month !== month || (reads.commentary !== 'all' && !reads.commentary.includes(c.report.toLowerCase()))) continue;
-    const cell = cellName(c.source);
     add({
       where: `Commentary ${c.report}`,
       indicator: `${c.section} (${c.kind})`,
       month: c.month,
       what: 'commentary',
       value: c.text,
-      ...(cell ? { cell } : {}),
+      ...cellOf(c.source),
     });
   }
   // What the documents print and judge: a changed target changes a RAG, which is listed too.

@@ -5,6 +5,7 @@ import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks,
 import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
+import { median } from './median.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
@@ -810,12 +811,6 @@ interface AmbiguousPercent {
 /** How close (a factor) a figure read the other way must come to the row's typical figure to be a guess. */
 const PERCENT_AMBIGUITY = 3;
 
-const medianOf = (values: number[]): number | undefined => {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const near = (value: number, typical: number): boolean => value >= typical / PERCENT_AMBIGUITY && value <= typical * PERCENT_AMBIGUITY;
 const asPercent = (fraction: number): string => `${Number((fraction * 100).toPrecision(6))}%`;
 
@@ -846,7 +841,7 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
       .join(', ');
   if (rowInPoints) {
     const points = monthPlain.filter((f) => Math.abs(f.value) > 1);
-    const typical = medianOf(points.map((f) => Math.abs(f.value)));
+    const typical = median(points.map((f) => Math.abs(f.value)));
     for (const figure of all) {
       if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) >= 1 || typical === undefined) continue;
       if (near(Math.abs(figure.value) * 100, typical)) {
@@ -855,7 +850,7 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
     }
   } else {
     const fractions = Object.values(row.values).filter((f): f is Figure & { kind: 'number' } => f?.kind === 'number' && f.format.style === 'percent');
-    const typical = medianOf(fractions.map((f) => Math.abs(f.value)));
+    const typical = median(fractions.map((f) => Math.abs(f.value)));
     for (const figure of all) {
       if (!plain(figure) || figure.value !== 1 || typical === undefined || typical * PERCENT_AMBIGUITY >= 1) continue;
       ambiguous.push({ figure, reads: '100%', couldBe: '1%', others: `fractions under a % format: ${shown(fractions, 1)}` });

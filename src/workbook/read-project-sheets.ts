@@ -17,6 +17,7 @@ import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.j
 import { monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
+import { median } from './median.js';
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -468,7 +469,7 @@ function checkScale(
   for (const item of items) {
     const others = items.filter((o) => o !== item && o.key === item.key && o.figure.value > 0);
     if (others.length < 2 || item.figure.value <= 0) continue;
-    const typical = median(others.map((o) => o.figure.value));
+    const typical = median(others.map((o) => o.figure.value)) ?? 0;
     const high = item.figure.value >= typical * MONTHS_FACTOR;
     if (!high && item.figure.value * MONTHS_FACTOR > typical) continue;
     refused.add(item.figure);
@@ -495,12 +496,6 @@ const LINE_FRACTION = 1 / 500;
 const WEEKLY_FLOOR = 50;
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function byMonth<T extends { month: MonthKey }>(rows: T[]): Map<MonthKey, T[]> {
   const months = new Map<MonthKey, T[]>();
@@ -534,7 +529,7 @@ function checkPounds(rows: RevenueRow[], findings: FindingList): Set<MonthKey> {
   const refusedMonths = new Set(refused.map(([m]) => m));
   for (const [month, lines] of months) {
     if (refusedMonths.has(month) || lines.length < 3) continue;
-    const typical = median(lines.map((r) => r.budget.value));
+    const typical = median(lines.map((r) => r.budget.value)) ?? 0;
     for (const line of lines) {
       const budget = line.budget.value;
       if (budget <= 0 || budget >= POUNDS_FLOOR || budget >= typical * LINE_FRACTION) continue;

@@ -4,23 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { boundRecord, describeSkipped, LIMITS, RunLedger, type RunRecord } from '../../src/run/ledger.js';
+import { boundRecord, describeSkipped, LIMITS, RunLedger } from '../../src/run/ledger.js';
+import { runRecord } from '../fixtures/run-record.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
-const record = (id: string, overrides: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  target: { kind: 'pack', name: 'board' },
-  month: '2023-10',
-  trigger: 'on-demand',
-  startedAt: '2023-11-10T07:00:00.000Z',
-  finishedAt: '2023-11-10T07:00:03.000Z',
-  durationMs: 3000,
-  workbook: { path: '/data/b4b.xlsx', sha256: 'a'.repeat(64) },
-  outcome: 'success',
-  outputs: [{ path: '/out/2023-10/board-2023-10-public.pdf', sha256: 'b'.repeat(64) }],
-  warnings: [],
-  ...overrides,
-});
+const record = runRecord;
 
 async function tempLedger(): Promise<RunLedger> {
   return new RunLedger(path.join(await mkdtemp(path.join(tmpdir(), 'b4b-ledger-')), 'runs', 'ledger.jsonl'));

@@ -9,6 +9,7 @@ import { deliverPending } from '../../src/run/deliver.js';
 import { outputPathHere, RunLedger, type RunRecord } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runInProcess, runRequest } from '../fixtures/run-request.js';
+import { runRecord } from '../fixtures/run-record.js';
 import { smtpServer } from '../fixtures/smtp-server.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
@@ -17,19 +18,7 @@ afterEach(async () => {
   while (closers.length > 0) await closers.pop()?.();
 });
 
-const record = (id: string, outputs: string[]): RunRecord => ({
-  id,
-  target: { kind: 'pack', name: 'board' },
-  month: '2023-10',
-  trigger: 'on-demand',
-  startedAt: '2023-11-10T07:00:00.000Z',
-  finishedAt: '2023-11-10T07:00:03.000Z',
-  durationMs: 3000,
-  workbook: { path: '/data/b4b.xlsx', sha256: 'a'.repeat(64) },
-  outcome: 'success',
-  outputs: outputs.map((p) => ({ path: p, sha256: 'b'.repeat(64) })),
-  warnings: [],
-});
+const record = (id: string, outputs: string[]): RunRecord => runRecord(id, { outputs: outputs.map((p) => ({ path: p, sha256: 'b'.repeat(64) })) });
 
 describe("the ledger's output paths are read in this project's output folder", () => {
   const here = path.join(path.sep, 'councils', 'copy', 'output');

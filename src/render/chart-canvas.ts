@@ -39,6 +39,7 @@ export interface ChartScales {
 interface ChartInstance {
   destroy(): void;
   scales: Record<string, { ticks: Array<{ value: number; label?: string | string[] }>; options: { grid: { display: boolean; drawOnChartArea: boolean } } }>;
+  chartArea: { top: number; bottom: number; left: number; right: number };
 }
 
 interface Engine {
@@ -153,6 +154,14 @@ export function chartScales(model: ChartModel, size: ChartSize): ChartScales {
       ]),
     ),
   );
+}
+
+/** Where Chart.js put the chart's plot at `size`, in points from the chart's top left (for the tests of a row's alignment). */
+export function chartPlotArea(model: ChartModel, size: ChartSize): { top: number; bottom: number; left: number; right: number } {
+  return drawOne(model, size, 'pdf', (chart) => {
+    const { top, bottom, left, right } = chart.chartArea;
+    return { top, bottom, left, right };
+  });
 }
 
 function escapeXml(text: string): string {

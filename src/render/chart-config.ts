@@ -22,6 +22,20 @@ import { textWidth } from './fonts.js';
 export interface ChartSize {
   width: number;
   height: number;
+  /** In a row of charts: the room each keeps for its title, axis note, month labels and legend (rowOfCharts). */
+  room?: ChartRoom;
+}
+
+/**
+ * The room, in points, a chart's plot leaves above it (its title; the note that its axis does not start
+ * at zero) and below it (its month labels; its legend). Charts in a row keep the row's largest of each,
+ * so that their plots start and end at the same heights whichever title or legend wraps.
+ */
+export interface ChartRoom {
+  title: number;
+  note: number;
+  labels: number;
+  legend: number;
 }
 
 /** The size of a chart in the HTML twin, in points. */
@@ -528,8 +542,11 @@ function drawSwatch(ctx: ChartContext, swatch: Swatch, x: number, mid: number): 
   ctx.restore();
 }
 
-/** The legend, in the room the layout's padding keeps for it: swatches drawn as what they stand for (a target is a dashed line). */
-function legendPlugin(legend: Legend): ChartPlugin {
+/**
+ * The legend, in the room the layout's padding keeps for it (`room` points under the plot, at the top of
+ * which it starts): swatches drawn as what they stand for (a target is a dashed line).
+ */
+function legendPlugin(legend: Legend, room: number): ChartPlugin {
   return {
     id: 'b4bLegend',
     afterDraw(chart) {
@@ -540,7 +557,7 @@ function legendPlugin(legend: Legend): ChartPlugin {
       ctx.fillStyle = INK;
       ctx.textAlign = 'left';
       ctx.textBaseline = 'alphabetic';
-      let lineTop = legend.position === 'bottom' ? chart.height - PAD - legend.height : (chart.height - legend.height) / 2;
+      let lineTop = legend.position === 'bottom' ? chart.height - PAD - room : (chart.height - legend.height) / 2;
       for (const line of legend.lines) {
         let x = legend.position === 'bottom' ? (chart.width - lineWidth(line, legend.size)) / 2 : chart.width - PAD - legend.width;
         const baseline = lineTop + legend.size;
@@ -694,6 +711,11 @@ function valueScale(axis: ValueAxis, position: 'left' | 'bottom', stacked: boole
   };
 }
 
+/** A category axis under the plot kept `extra` points taller than its labels need (ChartRoom.labels). */
+function labelRoom(extra: number): Record<string, unknown> {
+  return extra > 0 ? { afterFit: (scale: { height: number }) => (scale.height += extra) } : {};
+}
+
 function categoryScale(labels: Array<string | string[]>, size: number, position: 'left' | 'bottom', stacked: boolean): Record<string, unknown> {
   return {
     type: 'category',
@@ -707,15 +729,68 @@ function categoryScale(labels: Array<string | string[]>, size: number, position:
   };
 }
 
-/** The chart's Chart.js configuration at `size` points: layout, axis policy, styles and legend are decided here. */
-export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsConfig {
+/** The Chart.js title's and subtitle's sizes: line height 1.2, and their bottom padding. */
+const TITLE_LINE = 1.2;
+const TITLE_GAP = 4;
+const NOTE_SIZE = 6.5;
+const NOTE_GAP = 3;
+/** Chart.js sets a tick label's lines at its font's line height (tickFont). */
+const TICK_LINE = 1.15;
+
+/** What a chart's layout is decided from: its title, legend and (a chart with axes) its value axis and month labels, and the room they take. */
+interface ChartParts {
+  type: ChartType;
+  legend: Legend;
+  title: { size: number; lines: string[] };
+  axes?: { axis: ValueAxis; categories: { size: number; lines: string[][] } };
+  room: ChartRoom;
+}
+
+function chartParts(model: ChartModel, size: ChartSize): ChartParts {
   const type = chartType(model);
   const legend = chartLegend(model, size);
   // Chart.js squeezes a title line into the room beside a legend on the right: the title is wrapped to that room.
   const titleRoom = size.width - 2 * PAD - (legend.position === 'right' ? legend.width + 8 : 0);
   const title = titleLines(model.title, titleRoom);
-  const titleHeight = title.lines.length * title.size * 1.2 + 4;
-  const plugins: ChartPlugin[] = [groundAndText, legendPlugin(legend)];
+  const titleHeight = title.lines.length * title.size * TITLE_LINE + TITLE_GAP;
+  if (type === 'doughnut') return { type, legend, title, room: { title: titleHeight, note: 0, labels: 0, legend: 0 } };
+  // The room the axes get, estimated from the chart's own title, legend and labels (only the tick count and
+  // the wrapping depend on it): the same axis whatever the charts beside it.
+  const horizontal = type === 'horizontal-bar';
+  const plotHeight = size.height - 2 * PAD - titleHeight - legend.height - 20;
+  const axis = valueAxis(model, horizontal ? size.width * 0.6 : plotHeight);
+  const tickWidth = Math.max(...axis.ticks.map((t) => textWidth(tickLabel(axis, t), TICK_SIZE)), 10) + 6;
+  const count = Math.max(model.monthLabels.length, 1);
+  const categories = horizontal
+    ? categoryLabels(model.monthLabels, size.width * 0.3, 3)
+    : categoryLabels(model.monthLabels, (size.width - 2 * PAD - tickWidth) / count - 3, type === 'line' ? 2 : 3);
+  const labels = horizontal ? 0 : Math.max(...categories.lines.map((lines) => lines.length), 1) * categories.size * TICK_LINE;
+  const note = axis.broken ? NOTE_SIZE * TITLE_LINE + NOTE_GAP : 0;
+  return { type, legend, title, axes: { axis, categories }, room: { title: titleHeight, note, labels, legend: legend.height } };
+}
+
+/**
+ * Each chart of a row at `size`, keeping the row's largest room for each part (ChartRoom), so that the
+ * plots line up: a chart whose title takes one line where its neighbour's takes two starts its plot as
+ * low. A doughnut, its legend beside it, keeps its own.
+ */
+export function rowOfCharts(models: ChartModel[], size: ChartSize): ChartSize[] {
+  if (models.length < 2) return models.map(() => size);
+  const parts = models.map((model) => chartParts(model, size));
+  const aligned = parts.filter((p) => p.type !== 'doughnut').map((p) => p.room);
+  const most = (key: keyof ChartRoom): number => Math.max(0, ...aligned.map((room) => room[key]));
+  const room: ChartRoom = { title: most('title'), note: most('note'), labels: most('labels'), legend: most('legend') };
+  return parts.map((p) => (p.type === 'doughnut' ? size : { ...size, room }));
+}
+
+/** The chart's Chart.js configuration at `size` points: layout, axis policy, styles and legend are decided here. */
+export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsConfig {
+  const { type, legend, title, axes, room: own } = chartParts(model, size);
+  // The room kept for each part: the row's (never less than the chart's own), else its own.
+  const room = size.room && type !== 'doughnut' ? size.room : own;
+  const kept = (key: keyof ChartRoom): number => Math.max(room[key], own[key]);
+  const legendRoom = kept('legend');
+  const plugins: ChartPlugin[] = [groundAndText, legendPlugin(legend, legendRoom)];
   const common = {
     responsive: false,
     animation: false,
@@ -728,20 +803,22 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
         top: PAD,
         left: PAD,
         right: PAD + (legend.position === 'right' ? legend.width + 8 : 0),
-        bottom: PAD + (legend.position === 'bottom' ? legend.height + 4 : 0),
+        bottom: PAD + (legend.position === 'bottom' ? legendRoom + 4 : 0),
       },
     },
   };
+  // A shorter title (and a missing axis note) leaves its room below it, where the row's plots start.
+  const below = kept('title') - own.title + kept('note') - own.note;
   const titlePlugin = {
     display: true,
     text: title.lines,
     color: INK,
-    font: { family: CHART_FONTS.bold, size: title.size, weight: 'normal', lineHeight: 1.2 },
-    padding: { top: 0, bottom: 4 },
+    font: { family: CHART_FONTS.bold, size: title.size, weight: 'normal', lineHeight: TITLE_LINE },
+    padding: { top: 0, bottom: TITLE_GAP + (own.note > 0 ? kept('title') - own.title : below) },
   };
   const chartPlugins = { legend: { display: false }, tooltip: { enabled: false }, title: titlePlugin };
 
-  if (type === 'doughnut') {
+  if (!axes) {
     const series = model.series[0];
     if (model.series.length !== 1 || !series) throw new Error(`the doughnut chart "${model.title}" has ${model.series.length} series; a doughnut shows one`);
     plugins.push(segmentHatching, segmentLabels(model));
@@ -764,15 +841,8 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
     };
   }
 
-  // The room the axes get, estimated from the title, legend and labels (only the tick count and the wrapping depend on it).
+  const { axis, categories } = axes;
   const horizontal = type === 'horizontal-bar';
-  const plotHeight = size.height - 2 * PAD - titleHeight - legend.height - 20;
-  const axis = valueAxis(model, horizontal ? size.width * 0.6 : plotHeight);
-  const tickWidth = Math.max(...axis.ticks.map((t) => textWidth(tickLabel(axis, t), TICK_SIZE)), 10) + 6;
-  const count = Math.max(model.monthLabels.length, 1);
-  const categories = horizontal
-    ? categoryLabels(model.monthLabels, size.width * 0.3, 3)
-    : categoryLabels(model.monthLabels, (size.width - 2 * PAD - tickWidth) / count - 3, type === 'line' ? 2 : 3);
   const labels = categories.lines.map((lines) => (lines.length === 1 ? (lines[0] ?? '') : lines));
   const stacked = type === 'stacked-bar';
   if (axis.broken) plugins.push(axisBreak);
@@ -781,7 +851,10 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
     ...(horizontal ? { indexAxis: 'y' } : {}),
     scales: horizontal
       ? { x: valueScale(axis, 'bottom', stacked), y: categoryScale(labels, categories.size, 'left', stacked) }
-      : { x: categoryScale(labels, categories.size, 'bottom', stacked), y: valueScale(axis, 'left', stacked) },
+      : {
+          x: { ...categoryScale(labels, categories.size, 'bottom', stacked), ...labelRoom(kept('labels') - own.labels) },
+          y: valueScale(axis, 'left', stacked),
+        },
     plugins: {
       ...chartPlugins,
       // A value axis that does not start at zero says so under the title.
@@ -790,8 +863,8 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
         text: `Axis starts at ${tickLabel(axis, axis.min)}, not ${axis.percent ? '0%' : '0'}`,
         align: 'start',
         color: NOTE,
-        font: { family: CHART_FONTS.italic, size: 6.5, weight: 'normal' },
-        padding: { top: 0, bottom: 3 },
+        font: { family: CHART_FONTS.italic, size: NOTE_SIZE, weight: 'normal', lineHeight: TITLE_LINE },
+        padding: { top: 0, bottom: NOTE_GAP },
       },
     },
   };

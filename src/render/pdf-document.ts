@@ -3,7 +3,7 @@ import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TableRowModel
 import type { GridTableModel } from '../report/finance-model.js';
 import type { BreakdownChartModel } from '../report/breakdown-figures.js';
 import type { Direction, Rag, Trend } from '../model/rag.js';
-import type { ChartSize } from './chart-config.js';
+import { rowOfCharts, type ChartSize } from './chart-config.js';
 import { FONT_FAMILY, textWidth } from './fonts.js';
 import { pageLabel, stampLines, type AgendaFormat } from './agenda-format.js';
 import { anchorId } from '../report/printed-figures.js';
@@ -377,7 +377,7 @@ function chartPage(charts: ChartModel[], drawChart: ChartDrawer, height: number)
   };
   return {
     stack: rows.map((row) => ({
-      columns: row.map((chart) => ({ width: size.width, stack: [drawChart(chart, size)] })),
+      columns: rowOfCharts(row, size).map((sized, i) => ({ width: size.width, stack: [drawChart(row[i] as ChartModel, sized)] })),
       columnGap: CHART_GAP,
       margin: [0, CHART_GAP, 0, 0],
     })),
@@ -400,10 +400,10 @@ function chartBlock(charts: ChartModel[], drawChart: ChartDrawer, block: number,
       stack: [
         pageMarker(chartRowId(block, r)),
         {
-          columns: row.map((chart) => {
-            const size = { ...rowChartSize(row.length), height };
-            return { width: size.width, stack: [drawChart(chart, size)] };
-          }),
+          columns: rowOfCharts(row, { ...rowChartSize(row.length), height }).map((size, i) => ({
+            width: size.width,
+            stack: [drawChart(row[i] as ChartModel, size)],
+          })),
           columnGap: CHART_GAP,
         },
       ],

@@ -29,13 +29,16 @@ export interface ChartSize {
 /**
  * The room, in points, a chart's plot leaves above it (its title; the note that its axis does not start
  * at zero) and below it (its month labels; its legend). Charts in a row keep the row's largest of each,
- * so that their plots start and end at the same heights whichever title or legend wraps.
+ * so that their plots start and end at the same heights whichever title or legend wraps; and their
+ * titles and month labels are set at one size, the smallest any of them needs.
  */
 export interface ChartRoom {
   title: number;
   note: number;
   labels: number;
   legend: number;
+  titleSize: number;
+  labelSize: number;
 }
 
 /** The size of a chart in the HTML twin, in points. */
@@ -253,17 +256,18 @@ export function wrapText(text: string, size: number, width: number, weight: 'nor
   return lines;
 }
 
-/** The title: bold, shrunk to fit one line (down to 8 pt), else wrapped at 9 pt. */
-function titleLines(title: string, width: number): { size: number; lines: string[] } {
-  let size = 10;
+/** The title: bold, shrunk to fit one line (from `largest`, 10 pt, down to 8 pt), else wrapped at 9 pt (or `largest`). */
+function titleLines(title: string, width: number, largest = 10): { size: number; lines: string[] } {
+  let size = largest;
   while (size > 8 && textWidth(title, size, 'bold') > width) size -= 0.5;
   if (textWidth(title, size, 'bold') <= width) return { size, lines: [title] };
-  return { size: 9, lines: wrapText(title, 9, width, 'bold') };
+  const wrapped = Math.min(9, largest);
+  return { size: wrapped, lines: wrapText(title, wrapped, width, 'bold') };
 }
 
-/** Each category's label as lines that fit `slot` points; the font shrinks (to 5.5 pt) before any label would overlap. */
-function categoryLabels(labels: string[], slot: number, maxLines: number): { size: number; lines: string[][] } {
-  for (let size = CATEGORY_SIZE; ; size -= 0.5) {
+/** Each category's label as lines that fit `slot` points; the font shrinks (from `largest`, to 5.5 pt) before any label would overlap. */
+function categoryLabels(labels: string[], slot: number, maxLines: number, largest = CATEGORY_SIZE): { size: number; lines: string[][] } {
+  for (let size = largest; ; size -= 0.5) {
     const lines = labels.map((l) => (textWidth(l, size) <= slot ? [l] : wrapText(l, size, slot)));
     const fits = lines.every((ls) => ls.length <= maxLines && ls.every((l) => textWidth(l, size) <= slot));
     if (fits || size <= 5.5) return { size, lines };
@@ -751,9 +755,11 @@ function chartParts(model: ChartModel, size: ChartSize): ChartParts {
   const legend = chartLegend(model, size);
   // Chart.js squeezes a title line into the room beside a legend on the right: the title is wrapped to that room.
   const titleRoom = size.width - 2 * PAD - (legend.position === 'right' ? legend.width + 8 : 0);
-  const title = titleLines(model.title, titleRoom);
+  const title = titleLines(model.title, titleRoom, size.room?.titleSize);
   const titleHeight = title.lines.length * title.size * TITLE_LINE + TITLE_GAP;
-  if (type === 'doughnut') return { type, legend, title, room: { title: titleHeight, note: 0, labels: 0, legend: 0 } };
+  if (type === 'doughnut') {
+    return { type, legend, title, room: { title: titleHeight, note: 0, labels: 0, legend: 0, titleSize: title.size, labelSize: CATEGORY_SIZE } };
+  }
   // The room the axes get, estimated from the chart's own title, legend and labels (only the tick count and
   // the wrapping depend on it): the same axis whatever the charts beside it.
   const horizontal = type === 'horizontal-bar';
@@ -761,12 +767,19 @@ function chartParts(model: ChartModel, size: ChartSize): ChartParts {
   const axis = valueAxis(model, horizontal ? size.width * 0.6 : plotHeight);
   const tickWidth = Math.max(...axis.ticks.map((t) => textWidth(tickLabel(axis, t), TICK_SIZE)), 10) + 6;
   const count = Math.max(model.monthLabels.length, 1);
+  const largest = size.room?.labelSize;
   const categories = horizontal
-    ? categoryLabels(model.monthLabels, size.width * 0.3, 3)
-    : categoryLabels(model.monthLabels, (size.width - 2 * PAD - tickWidth) / count - 3, type === 'line' ? 2 : 3);
+    ? categoryLabels(model.monthLabels, size.width * 0.3, 3, largest)
+    : categoryLabels(model.monthLabels, (size.width - 2 * PAD - tickWidth) / count - 3, type === 'line' ? 2 : 3, largest);
   const labels = horizontal ? 0 : Math.max(...categories.lines.map((lines) => lines.length), 1) * categories.size * TICK_LINE;
   const note = axis.broken ? NOTE_SIZE * TITLE_LINE + NOTE_GAP : 0;
-  return { type, legend, title, axes: { axis, categories }, room: { title: titleHeight, note, labels, legend: legend.height } };
+  return {
+    type,
+    legend,
+    title,
+    axes: { axis, categories },
+    room: { title: titleHeight, note, labels, legend: legend.height, titleSize: title.size, labelSize: categories.size },
+  };
 }
 
 /**
@@ -775,12 +788,16 @@ function chartParts(model: ChartModel, size: ChartSize): ChartParts {
  * low. A doughnut, its legend beside it, keeps its own.
  */
 export function rowOfCharts(models: ChartModel[], size: ChartSize): ChartSize[] {
-  if (models.length < 2) return models.map(() => size);
-  const parts = models.map((model) => chartParts(model, size));
-  const aligned = parts.filter((p) => p.type !== 'doughnut').map((p) => p.room);
-  const most = (key: keyof ChartRoom): number => Math.max(0, ...aligned.map((room) => room[key]));
-  const room: ChartRoom = { title: most('title'), note: most('note'), labels: most('labels'), legend: most('legend') };
-  return parts.map((p) => (p.type === 'doughnut' ? size : { ...size, room }));
+  if (models.length < 2 || models.every((model) => chartType(model) === 'doughnut')) return models.map(() => size);
+  const rooms = (at: ChartSize): ChartRoom[] => models.filter((model) => chartType(model) !== 'doughnut').map((model) => chartParts(model, at).room);
+  // The sizes first (a smaller size never takes more lines), then the room each part takes at them.
+  const least = (key: 'titleSize' | 'labelSize', of: ChartRoom[]): number => Math.min(...of.map((room) => room[key]));
+  const natural = rooms(size);
+  const sizes = { titleSize: least('titleSize', natural), labelSize: least('labelSize', natural) };
+  const sized = rooms({ ...size, room: { title: 0, note: 0, labels: 0, legend: 0, ...sizes } });
+  const most = (key: 'title' | 'note' | 'labels' | 'legend'): number => Math.max(...sized.map((room) => room[key]));
+  const room: ChartRoom = { title: most('title'), note: most('note'), labels: most('labels'), legend: most('legend'), ...sizes };
+  return models.map((model) => (chartType(model) === 'doughnut' ? size : { ...size, room }));
 }
 
 /** The chart's Chart.js configuration at `size` points: layout, axis policy, styles and legend are decided here. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartPlotArea } from '../../src/render/chart-canvas.js';
-import { chartLegend, rowOfCharts, type ChartSize } from '../../src/render/chart-config.js';
+import { chartConfiguration, chartLegend, rowOfCharts, type ChartSize } from '../../src/render/chart-config.js';
 import { rowChartSize } from '../../src/render/pdf-document.js';
 import type { ChartModel } from '../../src/report/report-figures.js';
 
@@ -46,6 +46,22 @@ describe('a row of charts', () => {
     }
     // The room kept is the row's largest of each part, no more: the plots keep over a third of the height.
     expect(areas[0]!.bottom - areas[0]!.top).toBeGreaterThan(size.height * 0.35);
+  });
+
+  it('sets its titles and month labels at one size, the smallest any of them needs', () => {
+    const fonts = (sizes: ChartSize[]): Array<[unknown, unknown]> =>
+      sizes.map((sized, i) => {
+        const options = chartConfiguration(row[i]!, sized).options as {
+          plugins: { title: { font: { size: number } } };
+          scales: { x: { ticks: { font: { size: number } } } };
+        };
+        return [options.plugins.title.font.size, options.scales.x.ticks.font.size];
+      });
+    const own = fonts(row.map(() => size));
+    expect(new Set(own.map(([title]) => title)).size).toBeGreaterThan(1);
+    const aligned = fonts(rowOfCharts(row, size));
+    expect(new Set(aligned.map(([title]) => title))).toEqual(new Set([Math.min(...own.map(([title]) => title as number))]));
+    expect(new Set(aligned.map(([, labels]) => labels))).toEqual(new Set([Math.min(...own.map(([, labels]) => labels as number))]));
   });
 
   it('leaves a chart alone as it is', () => {

@@ -1114,6 +1114,51 @@ function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first
   }
 }
 
+/**
+ * A table's latest months in which every figure is 0, after a month with other figures: a month laid
+ * out but not filled in yet (zeros typed ahead, or formulas over data not yet in, which show 0). Read
+ * as figures, a report for that month would print 0 for every indicator, and a green RAG where lower
+ * is better. Those months are not read, with one warning naming them. It takes two zeros to make a
+ * month unfilled: one 0 can be a real figure, and checkPlausibility weighs it against the month before.
+ */
+function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, table: string): void {
+  const figuresIn = (m: MonthColumn): Array<Figure & { kind: 'number' | 'comparison' }> =>
+    rows.map((row) => row.values[m.month]).filter((f): f is Figure & { kind: 'number' | 'comparison' } => f?.kind === 'number' || f?.kind === 'comparison');
+  const unfilled: MonthColumn[] = [];
+  let filled: MonthColumn | undefined;
+  for (const m of [...layout.months].sort((a, b) => monthsBetween(a.month, b.month))) {
+    const figures = figuresIn(m);
+    if (figures.length === 0) continue; // a blank month says nothing either way
+    if (figures.length >= 2 && figures.every((f) => f.kind === 'number' && f.value === 0)) unfilled.push(m);
+    else {
+      filled = m;
+      break;
+    }
+  }
+  if (!filled || unfilled.length === 0) return;
+  const zeros = unfilled.flatMap(figuresIn);
+  const rowOf = (f: Figure): number => Number(/\d+$/.exec(f.source.cell ?? '')?.[0]);
+  const [top, bottom] = [Math.min(...zeros.map(rowOf)), Math.max(...zeros.map(rowOf))];
+  const [left, right] = [Math.min(...unfilled.map((m) => m.col)), Math.max(...unfilled.map((m) => m.col))];
+  const earliest = unfilled[unfilled.length - 1] as MonthColumn;
+  const latest = unfilled[0] as MonthColumn;
+  const under = unfilled.length === 1 ? `under "${latest.text}"` : `under "${earliest.text}" to "${latest.text}"`;
+  const before = figuresIn(filled)
+    .slice(0, 3)
+    .map((f) => (f.kind === 'number' ? describeFigure(f) : f.text));
+  ctx.findings.warning(
+    'implausible-value',
+    { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.row, left) },
+    `every figure of the table "${table}" ${under} is 0 (${zeros.length} cells, ${cellAddress(top, left)}:${cellAddress(bottom, right)}), ` +
+      `after figures such as ${before.join(', ')} under "${filled.text}": ${unfilled.length === 1 ? 'a month' : 'months'} laid out but not filled in yet ` +
+      `(zeros typed ahead, or formulas over data not yet in), so ${unfilled.length === 1 ? 'its' : 'their'} figures are not read; ` +
+      "expected the month's figures: type them, or leave the cells blank until they are in",
+  );
+  const leftOut = new Set(unfilled.map((m) => m.month));
+  layout.months = layout.months.filter((m) => !leftOut.has(m.month));
+  for (const row of rows) for (const month of leftOut) delete row.values[month];
+}
+
 /** Finds and reads every indicator table on a sheet. */
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
   const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
@@ -1179,6 +1224,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       if (indicator) rows.push(indicator);
     }
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
+    leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
     checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);

@@ -74,12 +74,12 @@ describe('a month laid out but not filled in yet', () => {
     const alone = await read(rows([undefined, 0, undefined]));
     expect(alone.table?.months).toContain('2023-06');
     expect(alone.table?.rows[1]?.values['2023-06']).toMatchObject({ kind: 'number', value: 0 });
-    expect([...beside.warnings, ...alone.warnings].filter((w) => w.includes('not filled in'))).toEqual([]);
+    expect([...beside.warnings, ...alone.warnings].filter((w) => w.includes('laid out but not filled in'))).toEqual([]);
   });
 
   it('a table of nothing but zeros is left as it is: there is no month of figures to set them against', async () => {
     const { table, warnings } = await read(rows([0, 0, pct(0)], [0, 0, pct(0)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j >= 3 && j <= 8 ? 0 : c)))));
-    expect(warnings.filter((w) => w.includes('not filled in'))).toEqual([]);
+    expect(warnings.filter((w) => w.includes('laid out but not filled in'))).toEqual([]);
     expect(table?.months.at(-1)).toBe('2023-06');
   });
 });

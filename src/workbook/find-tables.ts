@@ -830,7 +830,12 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   ];
   const plain = (f: Figure | undefined): f is Figure & { kind: 'number' | 'comparison' } =>
     f !== undefined && (f.kind === 'number' || f.kind === 'comparison') && f.format.style !== 'percent';
-  const monthPlain = Object.values(row.values).filter(plain);
+  // The row's numbers say how it is typed; a comparison ("<5", a suppressed small number) says nothing of it,
+  // unless the row holds nothing else: counted, "<5" made a row of plain fractions (0.27) read as 0.27%.
+  const monthNumbers = Object.values(row.values)
+    .filter(plain)
+    .filter((f) => f.kind === 'number');
+  const monthPlain = monthNumbers.length > 0 ? monthNumbers : Object.values(row.values).filter(plain);
   const rowInPoints = monthPlain.some((f) => Math.abs(f.value) > 1);
   const ambiguous: AmbiguousPercent[] = [];
   const shown = (figures: Array<Figure | undefined>, scale: number): string =>

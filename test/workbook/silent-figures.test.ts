@@ -426,6 +426,20 @@ describe('7. a percentage typed the other way from its row', () => {
     // And a true 0.28% typed as a percentage is no guess.
     expect((await read([sheet(rows(pct(0.0028), 12, pct(0.01)))])).errors).toEqual([]);
   });
+
+  it('a suppressed "<5" in a row of plain fractions (no % format) leaves the row in fractions: 0.27 is 27%, not 0.27% as it printed', async () => {
+    const plainFractions: FixtureCell[][] = [header(), [undefined, undefined, RE_REFERRALS, 0.26, 0.28, 0.3, 0.27, 0.25, '<5', 0.23, '-', '-']];
+    const { errors, warnings, dataset } = await read([sheet(plainFractions)]);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const row = dataset.tables[0]?.rows[0];
+    expect(row?.values['2023-05']).toMatchObject({ kind: 'number', value: 0.25, format: { style: 'percent' } });
+    expect(row?.values['2023-06']).toMatchObject({ kind: 'comparison', text: '<5' });
+    expect(row?.target).toMatchObject({ kind: 'number', value: 0.23 });
+    // A row of points keeps reading as points beside the same "<5".
+    const points = await read([sheet([header(), [undefined, undefined, RE_REFERRALS, 26, 28, 30, 27, 25, '<5', 23, '-', '-']])]);
+    expect(points.dataset.tables[0]?.rows[0]?.values['2023-05']).toMatchObject({ kind: 'number', value: 0.25 });
+  });
 });
 
 describe('8. figures in a column with no header', () => {

@@ -1,5 +1,5 @@
 import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
-import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
+import { normaliseIndicatorName, type CatalogueEntry, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
 import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
@@ -875,10 +875,40 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   return ambiguous;
 }
 
+/** A name as an id: the symbols that carry meaning ("<20 miles" is not ">20 miles", "3+" is not "3") as words, other punctuation dropped. */
 function slug(name: string): string {
   return normaliseIndicatorName(name)
+    .replace(/<=|≤/g, ' at most ')
+    .replace(/>=|≥/g, ' at least ')
+    .replace(/</g, ' under ')
+    .replace(/>/g, ' over ')
+    .replace(/\+/g, ' plus ')
+    .replace(/%/g, ' percent ')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+const entriesBySlug = new WeakMap<IndicatorCatalogue, Map<string, CatalogueEntry>>();
+
+/**
+ * The id of a row whose name the catalogue does not hold: the entry's own where the name differs from
+ * its name or an alias only in spacing and punctuation ("Percentage of CLA placed < 20 miles from
+ * home"), else one of its own that is never another indicator's id. A catalogue id made of the name
+ * with its symbols dropped made "Percentage of CLA placed >20 miles from home" the "<20 miles"
+ * indicator, printed under that name with its polarity.
+ */
+function uncataloguedId(name: string, catalogue: IndicatorCatalogue): string {
+  let bySlug = entriesBySlug.get(catalogue);
+  if (!bySlug) {
+    bySlug = new Map();
+    for (const entry of catalogue.byId.values())
+      for (const known of [entry.name, ...entry.aliases]) if (!bySlug.has(slug(known))) bySlug.set(slug(known), entry);
+    entriesBySlug.set(catalogue, bySlug);
+  }
+  const own = slug(name);
+  const same = bySlug.get(own);
+  if (same) return same.id;
+  return catalogue.byId.has(own) ? `${own}-2` : own;
 }
 
 function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableContext): IndicatorRow | undefined {
@@ -925,7 +955,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const refId = refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
   const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
   const indicator: IndicatorRow = {
-    id: entry?.id ?? slug(name),
+    id: entry?.id ?? uncataloguedId(name, ctx.catalogue),
     name,
     ...(refId ? { refId } : {}),
     catalogued: entry !== undefined,

@@ -19,6 +19,14 @@ const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
 const MONTHISH = /^[A-Za-z]{3,10}\.?[\s\-/']*(\d{2}|\d{4})$/;
+/**
+ * The month a header starts with, where more text follows it ("Oct-23 (provisional)", "Oct-23*"): at the
+ * place of that month in the run, it heads that month's figures, but as it stands it is no month header.
+ */
+function leadingMonth(text: string): MonthKey | undefined {
+  const m = /^([A-Za-z]{3,9}\.?[\s\-/']*(?:\d{4}|\d{2}))(?!\d)./.exec(text.trim());
+  return m?.[1] ? parseMonth(m[1]) : undefined;
+}
 const MONTH_TOKEN = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\s\-/']*(\d{2}|\d{4})\b/i;
 const NOTE_ROW = /^(note|notes|nb|n\.b\.|source|sources|\*|please|data (is|are)|figures (are|is))\b/i;
 
@@ -502,7 +510,7 @@ function strayHeaders(
     } else if (
       reading.kind === 'text' &&
       !classifyHeader(reading.text, headerGroups(ctx.aliases)) &&
-      (inside || (beside && MONTHISH.test(reading.text.trim())))
+      (inside || (beside && (MONTHISH.test(reading.text.trim()) || (implied !== undefined && leadingMonth(reading.text) === implied))))
     ) {
       message = implied
         ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied)}`

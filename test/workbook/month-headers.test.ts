@@ -96,6 +96,28 @@ describe('month headers are checked, never trusted', () => {
     expect(months).toEqual([]);
   });
 
+  it('a note after the latest month\'s header ("Oct-22 (provisional)", "Oct-22*") is named with the line that reads it; following it reads the figures (the table had lost its latest month, printed "not supplied", and a warning advised a header alias)', async () => {
+    for (const [header, reads] of [
+      ['Oct-22 (provisional)', '"Oct-22 (provisional)"'],
+      ['Oct-22*', '"Oct-22*"'],
+    ]) {
+      const months = run.map((m) => (m === 'Oct-22' ? header : m)) as string[];
+      const { errors, months: readMonths } = await read(months);
+      expect(errors).toEqual([
+        `months.xlsx › 'Board'!P1: header "${header}" is not a month; the months around it imply Oct-22. Its figures are not read. Correct the header in the workbook, ` +
+          `or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: Board, cell: P1, reads: ${reads}, month: 2022-10 }`,
+      ]);
+      expect(readMonths).not.toContain('2022-10');
+      const followed = await read(months, (a) => ({ ...a, monthCorrections: [{ sheet: 'Board', cell: 'P1', reads: header as string, month: '2022-10' }] }));
+      expect(followed.errors).toEqual([]);
+      expect(followed.row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'P2' } });
+    }
+    // A month beside the run that is not the next one ("Oct-22 YTD" after Oct-22) is no month header: a column the reader does not know, as before.
+    const ytd = await read([...run, 'Oct-22 YTD']);
+    expect(ytd.errors).toEqual([]);
+    expect(ytd.months?.at(-1)).toBe('2022-10');
+  });
+
   it('refuses a date header that is neither the first nor the last day of a month', async () => {
     const date = (y: number, m: number, d: number): FixtureCell => ({ value: new Date(Date.UTC(y, m - 1, d)), numFmt: 'dd/mm/yyyy' });
     const { errors } = await read([date(2022, 1, 1), date(2022, 2, 28), date(2022, 3, 15), date(2022, 4, 30)]);

@@ -7,7 +7,7 @@ import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
-import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthLongLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
 
@@ -15,6 +15,7 @@ const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbour
 const PERCENT_NAME = /^(percentage|percent|%|proportion)\b/i;
 /** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
+const DAY_MS = 86_400_000;
 /** 31 December 2100: a header number up to here may be a date that lost its date format. */
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
@@ -132,6 +133,25 @@ function dayProblem(reading: CellReading): string | undefined {
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const day = date.getUTCDate();
   return day === 1 || day === lastDayOfMonth(date) ? undefined : `the date ${headerText(reading)} is not the first or last day of a month`;
+}
+
+/**
+ * A header date late in the last day of a month (30/09/2023 23:00): midnight on the 1st written in UK
+ * summer time by a program that keeps dates in UTC. Excel shows the month before; the column is
+ * meant for the month after. Undefined for a date at midnight, or one whose next midnight is in the
+ * same month.
+ */
+function evening(date: Date): { month: MonthKey; time: string; before: string; next: string } | undefined {
+  const msOfDay = date.getTime() - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  if (msOfDay < DAY_MS / 2) return undefined;
+  const next = new Date(date.getTime() - msOfDay + DAY_MS);
+  if (next.getUTCDate() !== 1) return undefined;
+  const month = parseMonth(next);
+  if (!month) return undefined;
+  const minutes = Math.round((DAY_MS - msOfDay) / 60_000);
+  const before = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const time = `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
+  return { month, time, before, next: `1 ${monthLongLabel(month)}` };
 }
 
 /** The month cells of a header row; with `serials`, numbers that may be date serials count too (for where the months are). */
@@ -341,6 +361,17 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
   }
   const month = monthOf(reading);
   if (!month) return undefined;
+  const shifted = reading.kind === 'date' ? evening(reading.date) : undefined;
+  if (shifted) {
+    ctx.findings.error(
+      'not-a-month',
+      headerSource(ctx, grid, r, col),
+      `month header: the date ${text} ${shifted.time} is ${shifted.before} before ${shifted.next}, as another program writes the first of a month in summer time, ` +
+        `so it is not clear which month the column holds (Excel shows it as ${monthLabel(month)}); expected a date without a time of day, or a month such as ${monthLabel(shifted.month)}. ` +
+        correctionAdvice(grid.name, cell, text, shifted.month),
+    );
+    return { col, month: shifted.month, text, refused: true };
+  }
   const problem = dayProblem(reading);
   if (problem) {
     ctx.findings.error(

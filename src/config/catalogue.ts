@@ -40,7 +40,7 @@ export const plausibilitySchema = z.strictObject({
   maxCount: z.number().positive().default(10_000_000),
   /** A month-on-month rise or fall by more than this factor is a warning... */
   jumpFactor: z.number().min(1).default(5),
-  /** ...where both figures are at least this large (small counts jump naturally). */
+  /** ...where both figures are at least this large, or the larger is at least this times jumpFactor (small counts jump naturally; 510 then 0 does not). */
   jumpFloor: z.number().nonnegative().default(20),
 });
 

@@ -171,16 +171,23 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
         if (before?.kind !== 'number' || after?.kind !== 'number') continue;
-        const [a, b] = [Math.abs(before.value), Math.abs(after.value)];
-        if (Math.min(a, b) < settings.jumpFloor) continue;
-        if (Math.max(a, b) / Math.min(a, b) > settings.jumpFactor) {
-          findings.warning(
-            'implausible-value',
-            after.source,
-            `${row.name}: ${shown(after.value, false)} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, false)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
-              `is a change of more than ${settings.jumpFactor} times; check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)`,
-          );
-        }
+        const [low, high] = [Math.min(Math.abs(before.value), Math.abs(after.value)), Math.max(Math.abs(before.value), Math.abs(after.value))];
+        // Small counts swing (3 new children in care, then 31): below the floor a change is a jump only
+        // when the larger figure is beyond the floor times the factor too (504 children in care, then 0;
+        // an average caseload of 14.5, then 1421 with its decimal point lost).
+        if (high <= low * settings.jumpFactor || (low < settings.jumpFloor && high < settings.jumpFloor * settings.jumpFactor)) continue;
+        const change =
+          after.value === 0
+            ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and leave the cell blank if there is none yet'
+            : `is a change of more than ${settings.jumpFactor} times; check the figure`;
+        // "14,210" typed as text reads as fourteen thousand: say so, it may be a decimal comma (14.21).
+        const typed = typeof after.stored === 'string' && after.stored.includes(',') ? ` (typed "${after.stored}": is the comma a decimal point?)` : '';
+        findings.warning(
+          'implausible-value',
+          after.source,
+          `${row.name}: ${shown(after.value, false)}${typed} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, false)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
+            `${change} (the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+        );
       }
     }
   }

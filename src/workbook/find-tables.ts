@@ -1,5 +1,5 @@
 import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type IndicatorColumn } from '../config/header-aliases.js';
-import { normaliseIndicatorName, type IndicatorCatalogue } from '../config/catalogue.js';
+import { normaliseIndicatorName, type CatalogueEntry, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
 import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
@@ -7,7 +7,7 @@ import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
-import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthLongLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
 
@@ -15,10 +15,19 @@ const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbour
 const PERCENT_NAME = /^(percentage|percent|%|proportion)\b/i;
 /** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
+const DAY_MS = 86_400_000;
 /** 31 December 2100: a header number up to here may be a date that lost its date format. */
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
 const MONTHISH = /^[A-Za-z]{3,10}\.?[\s\-/']*(\d{2}|\d{4})$/;
+/**
+ * The month a header starts with, where more text follows it ("Oct-23 (provisional)", "Oct-23*"): at the
+ * place of that month in the run, it heads that month's figures, but as it stands it is no month header.
+ */
+function leadingMonth(text: string): MonthKey | undefined {
+  const m = /^([A-Za-z]{3,9}\.?[\s\-/']*(?:\d{4}|\d{2}))(?!\d)./.exec(text.trim());
+  return m?.[1] ? parseMonth(m[1]) : undefined;
+}
 const MONTH_TOKEN = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[\s\-/']*(\d{2}|\d{4})\b/i;
 const NOTE_ROW = /^(note|notes|nb|n\.b\.|source|sources|\*|please|data (is|are)|figures (are|is))\b/i;
 
@@ -124,6 +133,25 @@ function dayProblem(reading: CellReading): string | undefined {
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const day = date.getUTCDate();
   return day === 1 || day === lastDayOfMonth(date) ? undefined : `the date ${headerText(reading)} is not the first or last day of a month`;
+}
+
+/**
+ * A header date late in the last day of a month (30/09/2023 23:00): midnight on the 1st written in UK
+ * summer time by a program that keeps dates in UTC. Excel shows the month before; the column is
+ * meant for the month after. Undefined for a date at midnight, or one whose next midnight is in the
+ * same month.
+ */
+function evening(date: Date): { month: MonthKey; time: string; before: string; next: string } | undefined {
+  const msOfDay = date.getTime() - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  if (msOfDay < DAY_MS / 2) return undefined;
+  const next = new Date(date.getTime() - msOfDay + DAY_MS);
+  if (next.getUTCDate() !== 1) return undefined;
+  const month = parseMonth(next);
+  if (!month) return undefined;
+  const minutes = Math.round((DAY_MS - msOfDay) / 60_000);
+  const before = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const time = `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
+  return { month, time, before, next: `1 ${monthLongLabel(month)}` };
 }
 
 /** The month cells of a header row; with `serials`, numbers that may be date serials count too (for where the months are). */
@@ -333,6 +361,17 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
   }
   const month = monthOf(reading);
   if (!month) return undefined;
+  const shifted = reading.kind === 'date' ? evening(reading.date) : undefined;
+  if (shifted) {
+    ctx.findings.error(
+      'not-a-month',
+      headerSource(ctx, grid, r, col),
+      `month header: the date ${text} ${shifted.time} is ${shifted.before} before ${shifted.next}, as another program writes the first of a month in summer time, ` +
+        `so it is not clear which month the column holds (Excel shows it as ${monthLabel(month)}); expected a date without a time of day, or a month such as ${monthLabel(shifted.month)}. ` +
+        correctionAdvice(grid.name, cell, text, shifted.month),
+    );
+    return { col, month: shifted.month, text, refused: true };
+  }
   const problem = dayProblem(reading);
   if (problem) {
     ctx.findings.error(
@@ -502,7 +541,7 @@ function strayHeaders(
     } else if (
       reading.kind === 'text' &&
       !classifyHeader(reading.text, headerGroups(ctx.aliases)) &&
-      (inside || (beside && MONTHISH.test(reading.text.trim())))
+      (inside || (beside && (MONTHISH.test(reading.text.trim()) || (implied !== undefined && leadingMonth(reading.text) === implied))))
     ) {
       message = implied
         ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied)}`
@@ -830,7 +869,12 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   ];
   const plain = (f: Figure | undefined): f is Figure & { kind: 'number' | 'comparison' } =>
     f !== undefined && (f.kind === 'number' || f.kind === 'comparison') && f.format.style !== 'percent';
-  const monthPlain = Object.values(row.values).filter(plain);
+  // The row's numbers say how it is typed; a comparison ("<5", a suppressed small number) says nothing of it,
+  // unless the row holds nothing else: counted, "<5" made a row of plain fractions (0.27) read as 0.27%.
+  const monthNumbers = Object.values(row.values)
+    .filter(plain)
+    .filter((f) => f.kind === 'number');
+  const monthPlain = monthNumbers.length > 0 ? monthNumbers : Object.values(row.values).filter(plain);
   const rowInPoints = monthPlain.some((f) => Math.abs(f.value) > 1);
   const ambiguous: AmbiguousPercent[] = [];
   const shown = (figures: Array<Figure | undefined>, scale: number): string =>
@@ -870,10 +914,40 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   return ambiguous;
 }
 
+/** A name as an id: the symbols that carry meaning ("<20 miles" is not ">20 miles", "3+" is not "3") as words, other punctuation dropped. */
 function slug(name: string): string {
   return normaliseIndicatorName(name)
+    .replace(/<=|≤/g, ' at most ')
+    .replace(/>=|≥/g, ' at least ')
+    .replace(/</g, ' under ')
+    .replace(/>/g, ' over ')
+    .replace(/\+/g, ' plus ')
+    .replace(/%/g, ' percent ')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
+}
+
+const entriesBySlug = new WeakMap<IndicatorCatalogue, Map<string, CatalogueEntry>>();
+
+/**
+ * The id of a row whose name the catalogue does not hold: the entry's own where the name differs from
+ * its name or an alias only in spacing and punctuation ("Percentage of CLA placed < 20 miles from
+ * home"), else one of its own that is never another indicator's id. A catalogue id made of the name
+ * with its symbols dropped made "Percentage of CLA placed >20 miles from home" the "<20 miles"
+ * indicator, printed under that name with its polarity.
+ */
+function uncataloguedId(name: string, catalogue: IndicatorCatalogue): string {
+  let bySlug = entriesBySlug.get(catalogue);
+  if (!bySlug) {
+    bySlug = new Map();
+    for (const entry of catalogue.byId.values())
+      for (const known of [entry.name, ...entry.aliases]) if (!bySlug.has(slug(known))) bySlug.set(slug(known), entry);
+    entriesBySlug.set(catalogue, bySlug);
+  }
+  const own = slug(name);
+  const same = bySlug.get(own);
+  if (same) return same.id;
+  return catalogue.byId.has(own) ? `${own}-2` : own;
 }
 
 function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableContext): IndicatorRow | undefined {
@@ -920,7 +994,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const refId = refReading?.kind === 'number' ? String(refReading.value) : refReading?.kind === 'text' ? refReading.text : undefined;
   const typeText = layout.typeCol === undefined ? undefined : textIn(row.get(layout.typeCol))?.trim();
   const indicator: IndicatorRow = {
-    id: entry?.id ?? slug(name),
+    id: entry?.id ?? uncataloguedId(name, ctx.catalogue),
     name,
     ...(refId ? { refId } : {}),
     catalogued: entry !== undefined,
@@ -1114,6 +1188,51 @@ function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first
   }
 }
 
+/**
+ * A table's latest months in which every figure is 0, after a month with other figures: a month laid
+ * out but not filled in yet (zeros typed ahead, or formulas over data not yet in, which show 0). Read
+ * as figures, a report for that month would print 0 for every indicator, and a green RAG where lower
+ * is better. Those months are not read, with one warning naming them. It takes two zeros to make a
+ * month unfilled: one 0 can be a real figure, and checkPlausibility weighs it against the month before.
+ */
+function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, table: string): void {
+  const figuresIn = (m: MonthColumn): Array<Figure & { kind: 'number' | 'comparison' }> =>
+    rows.map((row) => row.values[m.month]).filter((f): f is Figure & { kind: 'number' | 'comparison' } => f?.kind === 'number' || f?.kind === 'comparison');
+  const unfilled: MonthColumn[] = [];
+  let filled: MonthColumn | undefined;
+  for (const m of [...layout.months].sort((a, b) => monthsBetween(a.month, b.month))) {
+    const figures = figuresIn(m);
+    if (figures.length === 0) continue; // a blank month says nothing either way
+    if (figures.length >= 2 && figures.every((f) => f.kind === 'number' && f.value === 0)) unfilled.push(m);
+    else {
+      filled = m;
+      break;
+    }
+  }
+  if (!filled || unfilled.length === 0) return;
+  const zeros = unfilled.flatMap(figuresIn);
+  const rowOf = (f: Figure): number => Number(/\d+$/.exec(f.source.cell ?? '')?.[0]);
+  const [top, bottom] = [Math.min(...zeros.map(rowOf)), Math.max(...zeros.map(rowOf))];
+  const [left, right] = [Math.min(...unfilled.map((m) => m.col)), Math.max(...unfilled.map((m) => m.col))];
+  const earliest = unfilled[unfilled.length - 1] as MonthColumn;
+  const latest = unfilled[0] as MonthColumn;
+  const under = unfilled.length === 1 ? `under "${latest.text}"` : `under "${earliest.text}" to "${latest.text}"`;
+  const before = figuresIn(filled)
+    .slice(0, 3)
+    .map((f) => (f.kind === 'number' ? describeFigure(f) : f.text));
+  ctx.findings.warning(
+    'implausible-value',
+    { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.row, left) },
+    `every figure of the table "${table}" ${under} is 0 (${zeros.length} cells, ${cellAddress(top, left)}:${cellAddress(bottom, right)}), ` +
+      `after figures such as ${before.join(', ')} under "${filled.text}": ${unfilled.length === 1 ? 'a month' : 'months'} laid out but not filled in yet ` +
+      `(zeros typed ahead, or formulas over data not yet in), so ${unfilled.length === 1 ? 'its' : 'their'} figures are not read; ` +
+      "expected the month's figures: type them, or leave the cells blank until they are in",
+  );
+  const leftOut = new Set(unfilled.map((m) => m.month));
+  layout.months = layout.months.filter((m) => !leftOut.has(m.month));
+  for (const row of rows) for (const month of leftOut) delete row.values[month];
+}
+
 /** Finds and reads every indicator table on a sheet. */
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
   const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
@@ -1179,6 +1298,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       if (indicator) rows.push(indicator);
     }
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
+    leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
     checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);

@@ -14,7 +14,7 @@ import type {
 } from '../dataset/types.js';
 import { describeReading, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
-import { monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
+import { monthKey, monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
@@ -30,6 +30,29 @@ function pounds(value: number): string {
 function amountAsRead(figure: NumberFigure, show: (value: number) => string = pounds): string {
   const typed = typeof figure.stored === 'string' ? figure.stored : undefined;
   return typed?.trim().startsWith('(') ? `"${typed}" is read as ${show(figure.value)} (brackets mark a negative amount)` : show(figure.value);
+}
+
+/**
+ * A date typed as text ("07/01/2023") whose day and month could be either way round, and whose day
+ * first reading is neither the first nor the last day of a month (as a month is written): 7 January
+ * 2023 read day first, 1 July 2023 read month first. Undefined where only one reading is a date, where
+ * both give the same month, or where the day first reading is a month's first or last day ("01/07/2023").
+ */
+function eitherWayRound(text: string): { dayFirst: string; monthFirst: string; dayFirstMonth: string; monthFirstMonth: string } | undefined {
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [a, b, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (a < 1 || b < 1 || a > 12 || b > 12 || a === b) return undefined;
+  const lastDay = new Date(Date.UTC(year, b, 0)).getUTCDate();
+  if (a === 1 || a === lastDay) return undefined;
+  const dayFirst = monthKey(year, b);
+  const monthFirst = monthKey(year, a);
+  return {
+    dayFirst: `${a} ${monthLongLabel(dayFirst)}`,
+    monthFirst: `${b} ${monthLongLabel(monthFirst)}`,
+    dayFirstMonth: monthLabel(dayFirst),
+    monthFirstMonth: monthLabel(monthFirst),
+  };
 }
 
 /** Reads one row's cells by field name, reporting each problem against its cell. */
@@ -55,6 +78,17 @@ export class RowReader {
 
   month(field = 'month'): MonthKey | undefined {
     const reading = this.cell(field);
+    const guess = reading.kind === 'text' ? eitherWayRound(reading.text) : undefined;
+    if (guess) {
+      // Text, not a date Excel keeps: "07/01/2023" pasted from a month-first export is 1 July there, 7 January here.
+      this.findings.error(
+        'not-a-month',
+        this.source(field),
+        `"${reading.kind === 'text' ? reading.text : ''}" could be ${guess.dayFirst} (day first) or ${guess.monthFirst} (month first), so its month is a guess (${this.label}); ` +
+          `expected the month as "${guess.dayFirstMonth}" or "${guess.monthFirstMonth}", whichever is meant`,
+      );
+      return undefined;
+    }
     const month =
       reading.kind === 'date'
         ? parseMonth(reading.date)

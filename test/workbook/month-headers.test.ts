@@ -96,6 +96,52 @@ describe('month headers are checked, never trusted', () => {
     expect(months).toEqual([]);
   });
 
+  it('a note after the latest month\'s header ("Oct-22 (provisional)", "Oct-22*") is named with the line that reads it; following it reads the figures (the table had lost its latest month, printed "not supplied", and a warning advised a header alias)', async () => {
+    for (const [header, reads] of [
+      ['Oct-22 (provisional)', '"Oct-22 (provisional)"'],
+      ['Oct-22*', '"Oct-22*"'],
+    ]) {
+      const months = run.map((m) => (m === 'Oct-22' ? header : m)) as string[];
+      const { errors, months: readMonths } = await read(months);
+      expect(errors).toEqual([
+        `months.xlsx › 'Board'!P1: header "${header}" is not a month; the months around it imply Oct-22. Its figures are not read. Correct the header in the workbook, ` +
+          `or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: Board, cell: P1, reads: ${reads}, month: 2022-10 }`,
+      ]);
+      expect(readMonths).not.toContain('2022-10');
+      const followed = await read(months, (a) => ({ ...a, monthCorrections: [{ sheet: 'Board', cell: 'P1', reads: header as string, month: '2022-10' }] }));
+      expect(followed.errors).toEqual([]);
+      expect(followed.row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'P2' } });
+    }
+    // A month beside the run that is not the next one ("Oct-22 YTD" after Oct-22) is no month header: a column the reader does not know, as before.
+    const ytd = await read([...run, 'Oct-22 YTD']);
+    expect(ytd.errors).toEqual([]);
+    expect(ytd.months?.at(-1)).toBe('2022-10');
+  });
+
+  it('a date an hour before the first of a month (midnight in summer time, written by another program) is named, with the line that reads it as the month after; following each reads every figure under its month (the advice had been to relabel the winter months a month early)', async () => {
+    // Oct-21 ... Oct-22 as the first of each month; April to October written an hour early, as UTC.
+    const months: FixtureCell[] = Array.from({ length: 13 }, (_, i) => {
+      const first = Date.UTC(2021, 9 + i, 1);
+      const summer = [3, 4, 5, 6, 7, 8, 9].includes(new Date(first).getUTCMonth());
+      return { value: new Date(first - (summer ? 3_600_000 : 0)), numFmt: 'mmm-yy' };
+    });
+    const { errors } = await read(months);
+    expect(errors.map((e) => /!([A-Z]+1):/.exec(e)?.[1])).toEqual(['D1', 'J1', 'K1', 'L1', 'M1', 'N1', 'O1', 'P1']);
+    expect(errors[7]).toBe(
+      "months.xlsx › 'Board'!P1: month header: the date 30/09/2022 23:00 is 1 hour before 1 October 2022, as another program writes the first of a month in summer time, " +
+        'so it is not clear which month the column holds (Excel shows it as Sep-22); expected a date without a time of day, or a month such as Oct-22. ' +
+        'Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: ' +
+        'monthCorrections: - { sheet: Board, cell: P1, reads: "30/09/2022", month: 2022-10 }',
+    );
+    const { parse } = await import('yaml');
+    const corrections = errors.map((e) => parse(/monthCorrections: - (\{.*\})$/.exec(e)?.[1] ?? '') as HeaderAliases['monthCorrections'][number]);
+    const followed = await read(months, (a) => ({ ...a, monthCorrections: corrections.map((c) => ({ ...c, month: String(c.month) })) }));
+    expect(followed.errors).toEqual([]);
+    expect(followed.months).toEqual(run.map((_, i) => `${2021 + Math.floor((9 + i) / 12)}-${String(((9 + i) % 12) + 1).padStart(2, '0')}`));
+    expect(followed.row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'P2' } });
+    expect(followed.row?.values['2021-10']).toMatchObject({ value: VALUES[0], source: { cell: 'D2' } });
+  });
+
   it('refuses a date header that is neither the first nor the last day of a month', async () => {
     const date = (y: number, m: number, d: number): FixtureCell => ({ value: new Date(Date.UTC(y, m - 1, d)), numFmt: 'dd/mm/yyyy' });
     const { errors } = await read([date(2022, 1, 1), date(2022, 2, 28), date(2022, 3, 15), date(2022, 4, 30)]);

@@ -68,4 +68,37 @@ describe('figures that cannot be right never print', () => {
       "odd.xlsx › 'S'!I2: Number of children in our care: 5050 in Jun-23 after 543 in May-23 is a change of more than 5 times; check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)",
     ]);
   });
+
+  it('a fall to 0 from a figure far above the floor is a warning that says what a 0 there usually is; left blank as it advises, the cell is no figure and no warning', async () => {
+    const zero = await findingsFor(IN_CARE, [554, 551, 548, 552, 510, 0]);
+    expect(zero.warnings).toEqual([
+      "odd.xlsx › 'S'!I2: Number of children in our care: 0 in Jun-23 after 510 in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, " +
+        'shows 0; check the figure, and leave the cell blank if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    expect(zero.row?.values['2023-06']).toMatchObject({ kind: 'number', value: 0 });
+    const blank = await findingsFor(IN_CARE, [554, 551, 548, 552, 510, undefined]);
+    expect(blank.warnings).toEqual([]);
+    expect(blank.row?.values['2023-06']).toMatchObject({ kind: 'missing', reason: 'blank' });
+  });
+
+  it('a figure below the floor that jumps far past it is a warning (a decimal point lost, a decimal comma read as thousands); corrected, it is not', async () => {
+    const CASELOAD = 'Average number of children per primary caseholder (based on 1 FTE)';
+    const lost = await findingsFor(CASELOAD, [15.31, 16.19, 15.87, 16.4, 14.5, 1421]);
+    expect(lost.warnings).toEqual([
+      "odd.xlsx › 'S'!I2: Average number of children per primary caseholder (based on 1 FTE): 1421 in Jun-23 after 14.5 in May-23 is a change of more than 5 times; " +
+        'check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    const comma = await findingsFor(CASELOAD, [15.31, 16.19, 15.87, 16.4, 14.5, '14,210']);
+    expect(comma.warnings).toEqual([
+      'odd.xlsx › \'S\'!I2: Average number of children per primary caseholder (based on 1 FTE): 14210 (typed "14,210": is the comma a decimal point?) in Jun-23 after 14.5 in May-23 ' +
+        'is a change of more than 5 times; check the figure (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    const corrected = await findingsFor(CASELOAD, [15.31, 16.19, 15.87, 16.4, 14.5, 14.21]);
+    expect(corrected.warnings).toEqual([]);
+  });
+
+  it('small counts still swing without a warning: 3 then 31, 19 then 0', async () => {
+    const { warnings } = await findingsFor('Number of new CLA in month', [14, 3, 31, 17, 19, 0]);
+    expect(warnings).toEqual([]);
+  });
 });

@@ -39,6 +39,35 @@ describe("the project's own sheets are validated, each problem named by its cell
     ]);
   });
 
+  it('a month typed as a text date that reads either way round is an error, not a row moved six months; typed as the month meant, it is read', async () => {
+    const team = (month: string): Parameters<typeof buildWorkbook>[0] => [
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          [{ value: new Date(Date.UTC(2023, 6, 1)), numFmt: 'mmm-yy' }, 'sa-20-days', 'SWF East 1', 13, 6],
+          // Pasted from an export that writes the month first: 1 July 2023 there, 7 January 2023 day first.
+          [month, 'sa-20-days', 'SWF East 2', 14, 2],
+          ['01/07/2023', 'sa-20-days', 'SWF East 3', 12, 6], // the first of a month: July, day first
+          ['15/07/2023', 'sa-20-days', 'SWF West 1', 7, 4], // only one reading is a date
+        ],
+      },
+    ];
+    const guessed = await findings(team('07/01/2023'));
+    expect(guessed.findings.map(formatFinding)).toEqual([
+      `own.xlsx › 'Team measures'!A3: "07/01/2023" could be 7 January 2023 (day first) or 1 July 2023 (month first), so its month is a guess (sa-20-days, SWF East 2); ` +
+        'expected the month as "Jan-23" or "Jul-23", whichever is meant',
+    ]);
+    expect(guessed.dataset.teamMeasures.map((r) => [r.month, r.team])).toEqual([
+      ['2023-07', 'SWF East 1'],
+      ['2023-07', 'SWF East 3'],
+      ['2023-07', 'SWF West 1'],
+    ]);
+    const typed = await findings(team('Jul-23'));
+    expect(typed.findings).toEqual([]);
+    expect(typed.dataset.teamMeasures.filter((r) => r.month === '2023-07')).toHaveLength(4);
+  });
+
   it('caseloads: a qualifying status other than SW, NQSW or ASYE, and messages that never name the worker', async () => {
     const { findings: found } = await findings([
       {

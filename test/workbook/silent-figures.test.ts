@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeaderAliases } from '../../src/config/header-aliases.js';
+import { IndicatorCatalogue, catalogueSchema } from '../../src/config/catalogue.js';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { ReportFigures } from '../../src/report/report-figures.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
 
@@ -426,6 +428,20 @@ describe('7. a percentage typed the other way from its row', () => {
     // And a true 0.28% typed as a percentage is no guess.
     expect((await read([sheet(rows(pct(0.0028), 12, pct(0.01)))])).errors).toEqual([]);
   });
+
+  it('a suppressed "<5" in a row of plain fractions (no % format) leaves the row in fractions: 0.27 is 27%, not 0.27% as it printed', async () => {
+    const plainFractions: FixtureCell[][] = [header(), [undefined, undefined, RE_REFERRALS, 0.26, 0.28, 0.3, 0.27, 0.25, '<5', 0.23, '-', '-']];
+    const { errors, warnings, dataset } = await read([sheet(plainFractions)]);
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const row = dataset.tables[0]?.rows[0];
+    expect(row?.values['2023-05']).toMatchObject({ kind: 'number', value: 0.25, format: { style: 'percent' } });
+    expect(row?.values['2023-06']).toMatchObject({ kind: 'comparison', text: '<5' });
+    expect(row?.target).toMatchObject({ kind: 'number', value: 0.23 });
+    // A row of points keeps reading as points beside the same "<5".
+    const points = await read([sheet([header(), [undefined, undefined, RE_REFERRALS, 26, 28, 30, 27, 25, '<5', 23, '-', '-']])]);
+    expect(points.dataset.tables[0]?.rows[0]?.values['2023-05']).toMatchObject({ kind: 'number', value: 0.25 });
+  });
 });
 
 describe('8. figures in a column with no header', () => {
@@ -443,5 +459,50 @@ describe('8. figures in a column with no header', () => {
     const headed = await read([sheet(rows('Target'))]);
     expect(headed.warnings.filter((w) => w.includes('under no header'))).toEqual([]);
     expect(headed.dataset.tables[0]?.rows.map((r) => (r.target as { value?: number } | undefined)?.value)).toEqual([273, 174]);
+  });
+});
+
+describe('9. a name the catalogue does not hold, alike but for a symbol', () => {
+  const UNDER = 'Percentage of CLA placed <20 miles from home';
+  const OVER = 'Percentage of CLA placed >20 miles from home';
+  const table = (name: string, values: number[]): FixtureCell[][] => [header(), [undefined, undefined, name, ...values.map((v) => pct(v)), '-', '-', '-']];
+  const under = table(UNDER, [0.7, 0.7, 0.69, 0.68, 0.67, 0.69]);
+  const over = table(OVER, [0.31, 0.3, 0.31, 0.32, 0.33, 0.31]);
+
+  async function readWith(sheets: FixtureSheet[], entries: Array<Record<string, unknown>> = []) {
+    const { aliases, catalogue } = await projectConfig();
+    const extended = new IndicatorCatalogue(catalogueSchema.parse({ ...catalogue.file, indicators: [...catalogue.file.indicators, ...entries] }));
+    const raw = await loadWorkbook(await buildWorkbook(sheets), 'fixture.xlsx');
+    const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
+    const rows = checked.dataset.tables.flatMap((t) => t.rows);
+    const printed = checked.dataset.tables.flatMap((t) => new ReportFigures(checked.dataset, extended, '2023-06').workbookTable(t).rows.map((r) => r.name));
+    return { rows, printed, warnings: checked.findings.map(formatFinding) };
+  }
+
+  it('">20 miles" is not the catalogue\'s "<20 miles": it keeps its own name and figures, with the warning that the catalogue lacks it (it printed as "<20 miles")', async () => {
+    const { rows, printed, warnings } = await readWith([
+      { name: 'Distribution', rows: under },
+      { name: 'Stability', rows: over },
+    ]);
+    expect(rows.map((r) => r.id)).toEqual(['percentage-of-cla-placed-20-miles-from-home', 'percentage-of-cla-placed-over-20-miles-from-home']);
+    expect(printed).toEqual([UNDER, OVER]);
+    expect(warnings).toEqual([
+      `fixture.xlsx › 'Stability'!C2: "${OVER}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; expected an entry with this name or alias`,
+    ]);
+  });
+
+  it('following the advice (an entry for ">20 miles") reads it as that entry; a name written with other spacing is still the catalogue\'s own', async () => {
+    const entry = {
+      id: 'percentage-of-cla-placed-more-than-20-miles-from-home',
+      name: OVER,
+      shortName: 'CLA placed >20 miles from home',
+      polarity: 'lower-is-better',
+      format: 'percent',
+    };
+    const followed = await readWith([{ name: 'Stability', rows: over }], [entry]);
+    expect(followed.warnings).toEqual([]);
+    expect(followed.rows.map((r) => [r.id, r.catalogued])).toEqual([['percentage-of-cla-placed-more-than-20-miles-from-home', true]]);
+    const spaced = await readWith([{ name: 'Distribution', rows: table('Percentage of CLA placed < 20 miles from home', [0.7, 0.7, 0.69, 0.68, 0.67, 0.69]) }]);
+    expect(spaced.rows.map((r) => r.id)).toEqual(['percentage-of-cla-placed-20-miles-from-home']);
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * A month laid out ahead of its figures: next month's column filled with 0, typed ahead or shown by
+ * formulas over data not yet in. Read as figures, a run for that month printed 0 for every indicator
+ * (a green RAG where lower is better) and said nothing. Every workbook here is built by code, as the
+ * council's sheet lays out a table (title, header with Ref_ID, Indicator, months, Target).
+ */
+import { describe, expect, it } from 'vitest';
+import { buildDataset } from '../../src/dataset/build-dataset.js';
+import { formatFinding } from '../../src/findings/finding.js';
+import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
+
+const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
+
+/** Jan-23 ... May-23 figures of three indicators (D:H), then what Jun-23 (I) holds, then the Target (J). */
+function rows(june: [FixtureCell, FixtureCell, FixtureCell], may: [FixtureCell, FixtureCell, FixtureCell] = [1428, 298, pct(0.27)]): FixtureCell[][] {
+  return [
+    TITLE,
+    header(['Target']),
+    [undefined, undefined, 'Number of contacts in the month', 1594, 1959, 1789, 1488, may[0], june[0], undefined],
+    [undefined, 62, 'Number of referrals into statutory service in the month', 318, 286, 314, 276, may[1], june[1], 273],
+    [undefined, 65, 'Percentage of re-referrals within 12 months', pct(0.26), pct(0.28), pct(0.3), pct(0.27), may[2], june[2], pct(0.23)],
+  ];
+}
+
+async function read(table: FixtureCell[][]) {
+  const { aliases, catalogue } = await projectConfig();
+  const raw = await loadWorkbook(await buildWorkbook([{ name: 'B4B data set', rows: table }]), 'fixture.xlsx');
+  const { dataset, findings } = buildDataset(raw, aliases, catalogue, new Date(Date.UTC(2023, 11, 15)));
+  return {
+    table: dataset.tables[0],
+    warnings: findings.filter((f) => f.severity === 'warning').map(formatFinding),
+    errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
+  };
+}
+
+describe('a month laid out but not filled in yet', () => {
+  it('a latest month whose every figure is 0 is not read, with a warning naming its header, its cells and the month before', async () => {
+    const { table, warnings, errors } = await read(rows([0, 0, pct(0)]));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      'fixture.xlsx › \'B4B data set\'!I2: every figure of the table "Right service right time" under "Jun-23" is 0 (3 cells, I3:I5), ' +
+        'after figures such as 1428, 298, 27% under "May-23": a month laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
+        "so its figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+    ]);
+    // A run for June finds no table with its figures (run-inputs.ts), rather than printing 0 for every indicator.
+    expect(table?.months).not.toContain('2023-06');
+    expect(table?.rows.map((r) => r.values['2023-06'])).toEqual([undefined, undefined, undefined]);
+    expect(table?.rows[0]?.values['2023-05']).toMatchObject({ kind: 'number', value: 1428 });
+  });
+
+  it('two such months (a column per month laid out ahead) are named together', async () => {
+    const { table, warnings } = await read(rows([0, 0, pct(0)], [0, 0, pct(0)]));
+    expect(warnings).toEqual([
+      'fixture.xlsx › \'B4B data set\'!H2: every figure of the table "Right service right time" under "May-23" to "Jun-23" is 0 (6 cells, H3:I5), ' +
+        'after figures such as 1488, 276, 27% under "Apr-23": months laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
+        "so their figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+    ]);
+    expect(table?.months.at(-1)).toBe('2023-04');
+  });
+
+  it('following the advice: cells left blank are read as no figure, without the warning; figures typed are read', async () => {
+    const blank = await read(rows([undefined, undefined, undefined]));
+    expect(blank.warnings).toEqual([]);
+    expect(blank.table?.months).toContain('2023-06');
+    const typed = await read(rows([1532, 267, pct(0.21)]));
+    expect(typed.warnings).toEqual([]);
+    expect(typed.table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1532 }, { value: 267 }, { value: 0.21 }]);
+  });
+
+  it('a single 0 is a figure: one indicator at 0 beside others, or the only figure of the month', async () => {
+    const beside = await read(rows([1532, 0, pct(0.21)]));
+    expect(beside.table?.rows[1]?.values['2023-06']).toMatchObject({ kind: 'number', value: 0 });
+    const alone = await read(rows([undefined, 0, undefined]));
+    expect(alone.table?.months).toContain('2023-06');
+    expect(alone.table?.rows[1]?.values['2023-06']).toMatchObject({ kind: 'number', value: 0 });
+    expect([...beside.warnings, ...alone.warnings].filter((w) => w.includes('laid out but not filled in'))).toEqual([]);
+  });
+
+  it('a table of nothing but zeros is left as it is: there is no month of figures to set them against', async () => {
+    const { table, warnings } = await read(rows([0, 0, pct(0)], [0, 0, pct(0)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j >= 3 && j <= 8 ? 0 : c)))));
+    expect(warnings.filter((w) => w.includes('laid out but not filled in'))).toEqual([]);
+    expect(table?.months.at(-1)).toBe('2023-06');
+  });
+});

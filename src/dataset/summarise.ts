@@ -1,6 +1,22 @@
 import type { Dataset } from './types.js';
 import type { MonthKey } from '../model/month.js';
 
+/**
+ * The months, in order, for which some indicator table holds a figure (a number, or a comparison such
+ * as "<5"). A month column laid out but not filled in (blank, or only "-") does not count: a run for
+ * that month is refused rather than printing "-" for every indicator.
+ */
+export function monthsWithFigures(dataset: Pick<Dataset, 'tables'>): MonthKey[] {
+  const months = new Set<MonthKey>();
+  for (const table of dataset.tables) {
+    for (const month of table.months) {
+      if (months.has(month)) continue;
+      if (table.rows.some((row) => row.values[month]?.kind === 'number' || row.values[month]?.kind === 'comparison')) months.add(month);
+    }
+  }
+  return [...months].sort();
+}
+
 export interface DatasetSummary {
   sheets: Array<{ sheet: string; tables: number; indicatorRows: number }>;
   tables: number;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
+import { monthsWithFigures } from '../dataset/summarise.js';
 import type { Dataset } from '../dataset/types.js';
 import { ConfigFileError, UsageError, WorkbookError } from '../findings/errors.js';
 import { findingLinesPerKind, formatSource, type Finding } from '../findings/finding.js';
@@ -198,9 +199,9 @@ export async function readRunWorkbook(
     const lines = findingLinesPerKind(errors, loaded.settings.limits.maxFindingsPerKind);
     throw new WorkbookError(`the workbook has ${errors.length.toLocaleString('en-GB')} error(s); nothing was written:\n${lines.join('\n')}`, errors);
   }
-  const months = dataset.tables.flatMap((t) => t.months);
+  const months = monthsWithFigures(dataset);
   if (!months.includes(month)) {
-    const latest = [...months].sort().pop();
+    const latest = months[months.length - 1];
     throw new WorkbookError(
       `no table in ${path.basename(file)} has figures for ${monthLongLabel(month)}` +
         (latest ? `; the latest month in the workbook is ${monthLongLabel(latest)}` : ''),

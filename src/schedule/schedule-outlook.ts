@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ScheduleSettings } from '../config/delivery.js';
 import type { LoadedSettings } from '../config/settings.js';
+import { monthsWithFigures } from '../dataset/summarise.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { latestCompleteMonth, nextRunOfEachJob, timeInWords } from './scheduler.js';
 
@@ -99,7 +100,7 @@ export async function readWorkbookMonths(loaded: LoadedSettings): Promise<Workbo
   try {
     const check = await checkWorkbook(loaded, file);
     if (!check.dataset) return { name, errors: check.errors.length, unreadable: reason(check.errors[0]?.message ?? 'no table could be read') };
-    return { name, months: [...new Set(check.dataset.tables.flatMap((t) => t.months))], errors: check.errors.length };
+    return { name, months: monthsWithFigures(check.dataset), errors: check.errors.length };
   } catch (error) {
     return { name, errors: 0, unreadable: reason((error as Error).message.split('\n')[0] ?? '') };
   }

@@ -4,10 +4,15 @@
  * (a green RAG where lower is better) and said nothing. Every workbook here is built by code, as the
  * council's sheet lays out a table (title, header with Ref_ID, Indicator, months, Target).
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
+import { monthsWithFigures } from '../../src/dataset/summarise.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
 const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
@@ -28,6 +33,7 @@ async function read(table: FixtureCell[][]) {
   const raw = await loadWorkbook(await buildWorkbook([{ name: 'B4B data set', rows: table }]), 'fixture.xlsx');
   const { dataset, findings } = buildDataset(raw, aliases, catalogue, new Date(Date.UTC(2023, 11, 15)));
   return {
+    dataset,
     table: dataset.tables[0],
     warnings: findings.filter((f) => f.severity === 'warning').map(formatFinding),
     errors: findings.filter((f) => f.severity === 'error').map(formatFinding),
@@ -81,5 +87,25 @@ describe('a month laid out but not filled in yet', () => {
     const { table, warnings } = await read(rows([0, 0, pct(0)], [0, 0, pct(0)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j >= 3 && j <= 8 ? 0 : c)))));
     expect(warnings.filter((w) => w.includes('laid out but not filled in'))).toEqual([]);
     expect(table?.months.at(-1)).toBe('2023-06');
+  });
+
+  it('a month left blank (the advice above, or a column laid out ahead) is no month of figures: a run for it is refused, naming the latest month that has them', async () => {
+    const blank = rows([undefined, undefined, undefined]);
+    const { dataset } = await read(blank);
+    expect(dataset.tables[0]?.months.at(-1)).toBe('2023-06');
+    expect(monthsWithFigures(dataset)).toEqual(['2023-01', '2023-02', '2023-03', '2023-04', '2023-05']);
+    // Only "-" in the month is no figure either; one "<5" is.
+    expect(monthsWithFigures((await read(rows(['-', '-', '-']))).dataset).at(-1)).toBe('2023-05');
+    expect(monthsWithFigures((await read(rows([undefined, '<5', undefined]))).dataset).at(-1)).toBe('2023-06');
+
+    const project = await tempProject();
+    const workbook = path.join(project.root, 'june-laid-out.xlsx');
+    await writeFile(workbook, await buildWorkbook([{ name: 'B4B data set', rows: blank }]));
+    const june = runCli(['run', '--month', '2023-06', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    expect(june.status).toBe(1);
+    expect(june.stderr).toContain('no table in june-laid-out.xlsx has figures for June 2023; the latest month in the workbook is May 2023');
+    // The month it names is produced.
+    const may = runCli(['run', '--month', '2023-05', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    expect(may.status, may.stderr).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { groupFindings } from '../../cli/print-findings.js';
 import type { WorkbookCheck } from '../../dataset/check-workbook.js';
+import { monthsWithFigures } from '../../dataset/summarise.js';
 import { formatSource, type Finding } from '../../findings/finding.js';
 import { monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { applyFix, fixEffect, fixFromForm, fixLine, fixOf, sameFix, type ConfigFix } from '../config-fix.js';
@@ -62,10 +63,10 @@ function groupsView(findings: Finding[], action?: (f: Finding) => Record<string,
   }));
 }
 
-/** The months a workbook covers, newest first, with how many of its tables have each. */
+/** The months a workbook has figures for (monthsWithFigures), newest first, with how many of its tables have figures for each. */
 export function workbookMonths(check: WorkbookCheck): Array<{ month: MonthKey; label: string; tables: number }> {
   const counts = new Map<MonthKey, number>();
-  for (const table of check.dataset?.tables ?? []) for (const m of table.months) counts.set(m, (counts.get(m) ?? 0) + 1);
+  for (const table of check.dataset?.tables ?? []) for (const m of monthsWithFigures({ tables: [table] })) counts.set(m, (counts.get(m) ?? 0) + 1);
   return [...counts].sort(([a], [b]) => (a < b ? 1 : -1)).map(([month, tables]) => ({ month, label: monthLongLabel(month), tables }));
 }
 

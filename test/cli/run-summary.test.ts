@@ -72,6 +72,10 @@ describe('advice printed by a command given --project or --settings', () => {
     expect(adviceFor({ settings: '/srv/b4b/config/b4b.yaml' })('"b4b-reports history" lists the runs')).toBe(
       '"b4b-reports history --settings /srv/b4b/config/b4b.yaml" lists the runs',
     );
+    // "user" and "catalogue" take options after their own command, not before it.
+    expect(adviceFor({ project: '/srv/b4b' })('Add one with "b4b-reports user add NAME --role officer"')).toBe(
+      'Add one with "b4b-reports user add --project /srv/b4b NAME --role officer"',
+    );
     // Without either, the project is the folder the command ran in (or B4B_PROJECT): the advice stands as it is.
     expect(adviceFor({})(text)).toBe(text);
   });

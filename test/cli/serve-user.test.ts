@@ -74,10 +74,28 @@ describe('b4b-reports serve', () => {
     const project = await tempProject();
     const answer = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--settings', project.settings]);
     expect(answer.status).toBe(2);
+    const users = path.join(project.root, 'config', 'users.yaml');
     expect(answer.stderr).toBe(
-      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${path.join(project.root, 'config', 'users.yaml')}, and until there are the console listens on this computer only. ` +
-        'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.\n',
+      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${users}, and until there are the console listens on this computer only. ` +
+        `Add one with "b4b-reports user add --settings ${project.settings} NAME --role officer", or listen on 127.0.0.1.\n`,
     );
+    // The advice, followed from another project's folder: the user is added where this console reads them.
+    const elsewhere = await tempProject();
+    const advice = /"b4b-reports (user add [^"]+)"/.exec(answer.stderr)?.[1] ?? '';
+    const added = spawnSync(process.execPath, [BIN, ...advice.replace('NAME', 'olivia').split(' ')], {
+      cwd: elsewhere.root,
+      encoding: 'utf8',
+      env: { ...process.env, B4B_USER_PASSWORD: 'officer-password-1' },
+    });
+    expect([added.status, added.stdout]).toEqual([0, `Added olivia (officer) in ${users}\n`]);
+  });
+
+  it('with --users FILE, the refusal advises adding the user to that file', async () => {
+    const project = await tempProject();
+    const users = path.join(project.root, 'staff.yaml');
+    const answer = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--project', project.root, '--users', users]);
+    expect(answer.status).toBe(2);
+    expect(answer.stderr).toContain(`Add one with "b4b-reports user add --project ${project.root} --users ${users} NAME --role officer"`);
   });
 
   it('serves the pages on loopback with the scheduler in the same process, to whoever opens the sign-in link it prints, and stops on SIGTERM', async () => {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { shellWord } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
+import { adviceFor } from '../advice.js';
 import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
 import { logFormat } from '../log-format.js';
@@ -66,9 +68,13 @@ export function registerServe(program: Command): void {
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');
       if (userCount === 0 && !isLoopbackHost(options.host)) {
+        // The advice, typed in any folder, adds the user where this console reads them.
+        const usersOption = options.users ? ` --users ${shellWord(path.resolve(options.users))}` : '';
         throw new UsageError(
-          `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
-            'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.',
+          adviceFor(options)(
+            `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
+              `Add one with "b4b-reports user add${usersOption} NAME --role officer", or listen on 127.0.0.1.`,
+          ),
         );
       }
       const progress = createProgress(process.stderr, logFormat() === 'json');

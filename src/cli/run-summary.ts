@@ -40,12 +40,19 @@ function shownPaths(result: TargetResult, cwd: string): string[] {
   return shown.map((o) => path.relative(cwd, o.path) || o.path);
 }
 
-/** Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). */
+/** A quoted command ("b4b-reports history --run 7bj6lg") or a cell ('B4B data set'!AB8), with what is stuck to it. */
+const UNBROKEN = /([^\s"]*"[^"]*"[^\s"]*|[^\s']*'[^']*'![A-Z]+\d+\S*)/;
+
+/**
+ * Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). A quoted command
+ * or a cell that fits on a line is kept on one, so that it can be read and copied whole.
+ */
 function wrap(text: string, width: number, max: number): string[] {
-  if (!Number.isFinite(width)) return [text];
+  if (!Number.isFinite(width) || text.length <= width) return [text];
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  const words = text.split(UNBROKEN).flatMap((part, i) => (i % 2 === 1 && part.length <= width ? [part] : part.split(/\s+/).filter(Boolean)));
+  for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -98,7 +105,7 @@ export function summaryLines(
     }
   const total = distinct.size;
   const noChange = changed.length > 0 && total === 0 ? '; no figure changed since the last run' : '';
-  const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`];
+  const lines = wrap(`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`, width, 3);
   // A reason several outputs share (an unreadable workbook fails them all) is said in full once.
   const reasons = new Set<string>();
   const once = (reason: string): string => (reasons.has(reason) ? 'as above' : (reasons.add(reason), reason));
@@ -120,7 +127,9 @@ export function summaryLines(
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
     const shown = [...distinct.values()].slice(0, 5);
     const every = (targets: string[]): string => (targets.length === result.results.length && targets.length > 1 ? 'every output' : targets.join(', '));
-    for (const { change, targets } of shown) lines.push(fitLine(`  ${every(targets)}: ${changeLine(change)}`, width));
+    // Each whole, wrapped: what changed, from what to what, and in which cell is what an officer re-ran the month for.
+    for (const { change, targets } of shown)
+      lines.push(...wrap(`${every(targets)}: ${changeLine(change)}`, width - 6, 3).map((line, i) => `${i === 0 ? '  ' : '      '}${line}`));
     const most = [...changed].sort((a, b) => (b.record.changes?.length ?? 0) - (a.record.changes?.length ?? 0))[0];
     if (total > shown.length && most)
       lines.push(

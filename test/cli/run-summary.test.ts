@@ -122,6 +122,17 @@ describe('the summary on an 80-column terminal', () => {
     expect(lines.some((l) => l.startsWith('Warnings'))).toBe(false);
   });
 
+  it('says each changed figure whole, wrapped: its old and new value and its cell, never cut', () => {
+    const lines = summaryLines(result(), new RunReporter('text'), { width: 79 });
+    const changes = lines.slice(lines.findIndex((l) => l.startsWith('Figures changed')) + 1);
+    expect(changes.slice(0, 3)).toEqual([
+      '  every output: Number of referrals into statutory service in the month,',
+      "      Nov-21: 400 → 405 at 'B4B data set'!E8 ('B4B data set' Right service",
+      '      right time)',
+    ]);
+    expect(lines.every((l) => l.length <= 79)).toBe(true);
+  });
+
   it("lists warnings about an output before the workbook's, and where the workbook's own RAG disagrees last; a pack's copy of a report's warning is the same warning", () => {
     const reporter = new RunReporter('text');
     reporter.warn("b4b.xlsx › 'B4B data set'!AD8: Number of referrals: the workbook's RAG is -1 (Red), but 277 against 270 is Green; the reports print Green");

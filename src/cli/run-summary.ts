@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { shellWord } from '../config/project.js';
 import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
 import { B4BError, formatFinding } from '../findings/finding.js';
 import { monthLabel, monthLongLabel } from '../model/month.js';
@@ -81,7 +82,14 @@ export function writtenPaths(result: RunResult, cwd = process.cwd()): string[] {
 export function summaryLines(
   result: RunResult,
   reporter: RunReporter,
-  options: { cwd?: string; width?: number; maxWarnings?: number; advise?: (text: string) => string } = {},
+  options: {
+    cwd?: string;
+    width?: number;
+    maxWarnings?: number;
+    advise?: (text: string) => string;
+    /** The workbook the run was given (run --workbook), for advice to validate it; else the configured one. */
+    workbook?: string;
+  } = {},
 ): string[] {
   const cwd = options.cwd ?? process.cwd();
   const advise = options.advise ?? ((text: string) => text);
@@ -152,9 +160,18 @@ export function summaryLines(
     .map(({ w }) => w);
   if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
-    const most = [...result.results].sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
-    const full = most ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full` : '';
-    lines.push(advise(`Warnings (${warnings.length}, each said once${full}):`));
+    // Where they are in full: the record with the most of them. A skipped output's record holds only its
+    // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
+    const most = result.results
+      .filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0)
+      .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
+    const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
+    const full = most
+      ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
+      : result.workbookWarnings.length > 0
+        ? `; "${validate}" lists the workbook's in full`
+        : '';
+    lines.push(...wrap(advise(`Warnings (${warnings.length}, each said once${full}):`), width, 3));
     for (const [message, targets] of warnings.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));

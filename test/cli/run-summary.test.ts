@@ -133,6 +133,34 @@ describe('the summary on an 80-column terminal', () => {
     expect(lines.every((l) => l.length <= 79)).toBe(true);
   });
 
+  it("when every output was refused or skipped, says that validate lists the workbook's warnings (no record has them), in 80 columns", () => {
+    const refused: RunRecord = {
+      ...record('20231110T070000Z-run003', []),
+      outcome: 'refused',
+      error: '/p/output/2023-10/performance-2023-10.pdf already exists',
+    };
+    const skipped = run().results[1] as RunResult['results'][number];
+    const finding = {
+      severity: 'warning',
+      code: 'duplicate-row',
+      message: 'a row twice',
+      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: 'C122' },
+    } as const;
+    const reporter = new RunReporter('text');
+    for (let i = 0; i < 8; i++) reporter.warn(`b4b.xlsx › 'B4B data set'!C${100 + i}: a row twice`);
+    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: [finding] }, reporter, {
+      width: 79,
+      advise: adviceFor({ project: '/srv/b4b' }),
+    });
+    const from = lines.findIndex((l) => l.startsWith('Warnings'));
+    expect(lines.slice(from, from + 3)).toEqual([
+      'Warnings (8, each said once; "b4b-reports validate --project /srv/b4b" lists',
+      "the workbook's in full):",
+      "  b4b.xlsx › 'B4B data set'!C100: a row twice",
+    ]);
+    expect(lines.every((l) => l.length <= 79)).toBe(true);
+  });
+
   it("lists warnings about an output before the workbook's, and where the workbook's own RAG disagrees last; a pack's copy of a report's warning is the same warning", () => {
     const reporter = new RunReporter('text');
     reporter.warn("b4b.xlsx › 'B4B data set'!AD8: Number of referrals: the workbook's RAG is -1 (Red), but 277 against 270 is Green; the reports print Green");

@@ -131,7 +131,8 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
     return;
   }
   if (process.stdout.isTTY) {
-    process.stdout.write(`${summaryLines(result, reporter, { width: (process.stdout.columns || 120) - 1, advise }).join('\n')}\n`);
+    const shown = { width: (process.stdout.columns || 120) - 1, advise, ...(options.workbook !== undefined ? { workbook: options.workbook } : {}) };
+    process.stdout.write(`${summaryLines(result, reporter, shown).join('\n')}\n`);
   } else {
     // Piped: stdout is the paths alone, one a line (for scripts); the summary is a diagnostic.
     const paths = writtenPaths(result);
@@ -139,7 +140,12 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
     if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true })));
     else
       process.stderr.write(
-        `${summaryLines(result, reporter, { width: Number.POSITIVE_INFINITY, maxWarnings: Number.POSITIVE_INFINITY, advise }).join('\n')}\n`,
+        `${summaryLines(result, reporter, {
+          width: Number.POSITIVE_INFINITY,
+          maxWarnings: Number.POSITIVE_INFINITY,
+          advise,
+          ...(options.workbook !== undefined ? { workbook: options.workbook } : {}),
+        }).join('\n')}\n`,
       );
   }
   if (failure !== undefined) throw failure;

@@ -186,8 +186,10 @@ export function summaryJson(
   result: RunResult,
   reporter: RunReporter,
   failure?: ReturnType<typeof describeFailure>,
-  options: { brief?: boolean } = {},
+  options: { brief?: boolean; advise?: (text: string) => string } = {},
 ): Record<string, unknown> {
+  // A skipped clinic's reason advises a command: given the project this run was, as the warnings are.
+  const advise = options.advise ?? ((text: string) => text);
   return {
     ok: failure === undefined && result.results.every((r) => r.record.outcome === 'success' || r.record.outcome === 'skipped'),
     month: result.month,
@@ -200,7 +202,7 @@ export function summaryJson(
       files: r.record.outputs.map((o) => o.path),
       ...(r.record.changes ? { changes: r.record.changes } : {}),
       warnings: r.record.warnings.length,
-      ...(statusOf(r) !== 'written' ? { reason: reasonOf(r) } : {}),
+      ...(statusOf(r) !== 'written' ? { reason: advise(reasonOf(r)) } : {}),
     })),
     // The log's summary line counts the warnings its earlier lines said; --json gives them whole.
     ...(options.brief

@@ -140,6 +140,13 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     expect(listed?.[2]).toBe(`validate --settings ${month.settings}`);
     const validate = runCli((listed?.[2] ?? '').split(' '));
     expect(validate.stdout).toContain(`\nWarnings (${listed?.[1]}):\n`);
+    // --json gives a skipped clinic's reason with the same advice as the summary.
+    const json = JSON.parse(runCli(['run', '--month', '2023-10', '--settings', month.settings, '--json']).stdout) as {
+      outputs: Array<{ name: string; reason?: string }>;
+    };
+    expect(json.outputs.find((o) => o.name === 'clinic-safeguarding')?.reason).toContain(
+      `"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`,
+    );
     const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
     expect(advised.status, advised.stderr).toBe(0);
     expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');

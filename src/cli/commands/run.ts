@@ -126,7 +126,7 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   if (options.json) {
     // One JSON object, whatever the outcome: the failure is in it, and the exit code says it too.
     const described = failure === undefined ? undefined : describeFailure(failure);
-    writeJson(summaryJson(result, reporter, described));
+    writeJson(summaryJson(result, reporter, described, { advise }));
     if (described) process.exitCode = described.exitCode;
     return;
   }
@@ -137,7 +137,7 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
     // Piped: stdout is the paths alone, one a line (for scripts); the summary is a diagnostic.
     const paths = writtenPaths(result);
     if (paths.length > 0) process.stdout.write(`${paths.join('\n')}\n`);
-    if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true })));
+    if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true, advise })));
     else
       process.stderr.write(
         `${summaryLines(result, reporter, {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
-import { headerOf, signedIn, startConsole, type RunningConsole } from './console-helpers.js';
+import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
 describe("the console's page of a whole month's run", () => {
   let konsole: RunningConsole;
@@ -36,6 +36,49 @@ describe("the console's page of a whole month's run", () => {
     // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
     expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
     expect(body).not.toContain('b4b-reports run --month');
+  });
+
+  it("lists a re-run's changed figures with their cells, and says which is a target, on the run page and in History", { timeout: 120_000 }, async () => {
+    const { jar } = await signedIn(konsole.app, 'olivia');
+    const form = await konsole.app.inject({ method: 'GET', url: '/check', headers: { cookie: headerOf(jar) } });
+    const uploaded = await konsole.app.inject({
+      method: 'POST',
+      url: '/check',
+      headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+      // October's referrals corrected, and their target.
+      payload: uploadBody(token(form.body), { name: 'B4B corrected.xlsx', bytes: await sampleWith({ 'B4B data set': { AB8: 281, AC8: 275 } }) }),
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(303);
+    const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+    const page = await konsole.app.inject({ method: 'GET', url: '/produce', headers: { cookie: headerOf(jar) } });
+    const started = await konsole.app.inject({
+      method: 'POST',
+      url: '/produce',
+      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: token(page.body), workbook: stored, month: '2023-10', what: 'report:performance', replace: 'yes' }).toString(),
+    });
+    expect(started.statusCode, started.body).toBe(303);
+    let body = '';
+    for (let i = 0; i < 600; i++) {
+      body = (await konsole.app.inject({ method: 'GET', url: started.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
+      if (body.includes('<h1>Finished')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const referrals = 'Number of referrals into statutory service in the month';
+    // Each changed-figure row of referrals, its cells joined by " | ", a hint in brackets.
+    const rows = (html: string): string[] =>
+      [...html.matchAll(/<tr>(<td>Number of referrals.*?)<\/tr>/g)].map((row) =>
+        [...(row[1] ?? '').matchAll(/<td[^>]*>(.*?)<\/td>/g)]
+          .map((cell) => (cell[1] ?? '').replace(/ <span class="hint">\(([^)]*)\)<\/span>/, ' [$1]').replace(/&#x27;/g, "'"))
+          .join(' | '),
+      );
+    const expected = [
+      `${referrals} | Oct-23 | 277 | 281 | 'B4B data set'!AB8 | 'B4B data set' Right service right time`,
+      `${referrals} [target] | Oct-23 | 273 | 275 | 'B4B data set'!AC8 | 'B4B data set' Right service right time`,
+    ];
+    expect(rows(body)).toEqual(expect.arrayContaining(expected));
+    const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
+    expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
   });
 });
 

@@ -26,6 +26,23 @@ describe('command-line conventions', () => {
       expect(help.stdout).toContain(line);
   });
 
+  const projectHelp =
+    'The project folder is --project DIR, else $B4B_PROJECT, else this folder when it holds config/b4b.yaml, else the nearest folder above it that does';
+  it.each([
+    [[], 'Every command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.'],
+    [['init'], 'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.'],
+    ...[['validate'], ['run'], ['history'], ['schedule'], ['serve'], ['catalogue', 'draft'], ['user', 'add'], ['user', 'list'], ['user', 'remove']].map(
+      (command) => [command, projectHelp],
+    ),
+  ])('%j --help fits 80 columns (piped, as on an 80-column terminal), its text whole: no word is broken', (command, text) => {
+    const help = runCli([...command, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(text);
+    // An option whose help says "see below" has something below.
+    if (help.stdout.includes('see below')) expect(help.stdout.replace(/\s+/g, ' ')).toContain(projectHelp);
+  });
+
   it.each([
     ['abc', '"abc" is not a whole number of runs, 1 or more.'],
     ['0', '"0" is not a whole number of runs, 1 or more.'],

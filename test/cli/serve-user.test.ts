@@ -69,6 +69,19 @@ describe('b4b-reports user', () => {
   });
 });
 
+describe('user add --help', () => {
+  it('its example for scripts, as printed at 80 columns (continued with a backslash), adds the user when typed into a shell', async () => {
+    const project = await tempProject();
+    const help = cli(['user', 'add', '--help']).stdout;
+    expect(help.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    const example = /\n {2}(printf [^\n]*\\\n[^\n]*)\n/.exec(help)?.[1] ?? '';
+    expect(example).toMatch(/\\\n {4}--password-stdin$/);
+    const typed = `${example.replace('b4b-reports', `"${process.execPath}" "${BIN}"`)} --settings "${project.settings}"`;
+    const added = spawnSync('sh', ['-c', typed], { encoding: 'utf8', env: { ...process.env, PASSWORD: 'a-long-password-2' } });
+    expect([added.status, added.stdout]).toEqual([0, `Added alice (officer) in ${path.join(project.root, 'config', 'users.yaml')}\n`]);
+  });
+});
+
 describe('b4b-reports serve', () => {
   it('refuses to listen beyond loopback while no users are configured', async () => {
     const project = await tempProject();

@@ -8,6 +8,7 @@ import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
 import { fitLine } from '../log-format.js';
 import { changeLine } from '../run-summary.js';
+import { helpText } from '../help-text.js';
 
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
@@ -98,7 +99,7 @@ export function registerHistory(program: Command): void {
     .option('--json', 'print {"ok": true, "ledger": FILE, "runs": [...]} with the ledger records, newest first')
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
       const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-files.js')]);

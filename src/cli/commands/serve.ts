@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS } from '../../serve/limits.js';
 import { SignInLink } from '../../serve/sessions.js';
 import { defaultUsersFile, UserStore } from '../../serve/users.js';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { helpText } from '../help-text.js';
 
 interface ServeOptions extends ProjectOptions {
   host: string;
@@ -51,11 +52,13 @@ export function registerServe(program: Command): void {
     .addOption(settingsOption())
     .addHelpText(
       'after',
-      '\nEveryone signs in. With users (b4b-reports user add NAME --role officer|viewer), with their password; with\n' +
-        'none, with a one-time sign-in link the console prints when it starts (and again after each use), and it\n' +
-        'listens on loopback only. Sign-ins end when the console stops, at sign-out, and when the user is changed\n' +
-        `or removed. Every sign-in, upload, run and download of a restricted file is written to the audit file\n` +
-        `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
+      helpText(
+        '\nEveryone signs in. With users (b4b-reports user add NAME --role officer|viewer), with their password; with\n' +
+          'none, with a one-time sign-in link the console prints when it starts (and again after each use), and it\n' +
+          'listens on loopback only. Sign-ins end when the console stops, at sign-out, and when the user is changed\n' +
+          `or removed. Every sign-in, upload, run and download of a restricted file is written to the audit file\n` +
+          `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
+      ),
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);

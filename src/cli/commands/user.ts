@@ -6,7 +6,8 @@ import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
 import { B4BError } from '../../findings/finding.js';
 import { defaultUsersFile, ROLES, UserStore, type Role } from '../../serve/users.js';
-import { loadProjectSettings, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { helpText } from '../help-text.js';
 
 interface UserOptions extends ProjectOptions {
   role?: string;
@@ -85,7 +86,9 @@ export function registerUser(program: Command): void {
     command
       .option('--users <file>', 'the users file (default: config/users.yaml in the project folder)')
       .addOption(projectOption())
-      .addOption(settingsOption());
+      .addOption(settingsOption())
+      // The --project option's help says "see below": this is below.
+      .addHelpText('after', helpText(`\n${PROJECT_HELP}`));
 
   common(
     user
@@ -98,7 +101,9 @@ export function registerUser(program: Command): void {
   )
     .addHelpText(
       'after',
-      `\nThe password is stored as an scrypt hash with a salt of its own. For scripts:\n  printf '%s' "$PASSWORD" | b4b-reports user add alice --role officer --password-stdin\n  ${PASSWORD_ENV}=... b4b-reports user add alice --role officer`,
+      helpText(
+        `\nThe password is stored as an scrypt hash with a salt of its own. For scripts:\n  printf '%s' "$PASSWORD" | b4b-reports user add alice --role officer --password-stdin\n  ${PASSWORD_ENV}=... b4b-reports user add alice --role officer`,
+      ),
     )
     .action(async (name: string, options: UserOptions) => {
       if (!ROLES.includes(options.role as Role)) throw new UsageError(`--role "${options.role}" is not a role; expected officer or viewer`);

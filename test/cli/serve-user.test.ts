@@ -49,20 +49,18 @@ describe('b4b-reports user', () => {
     expect([none.status, none.stderr]).toEqual([
       2,
       'b4b-reports: no password was given: "user add" asks for it on a terminal, and there is none here (stdin is not a terminal and was empty). ' +
-        `Give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add max --role viewer --password-stdin, or in the environment variable B4B_USER_PASSWORD; nothing was written\n`,
+        `Give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add --settings ${project.settings} max --role viewer --password-stdin, or in the environment variable B4B_USER_PASSWORD; nothing was written\n`,
     ]);
     const emptyStdin = cli(['user', 'add', 'max', '--role', 'viewer', '--password-stdin', '--settings', project.settings], { input: '' });
     expect(emptyStdin.status).toBe(2);
     expect(emptyStdin.stderr).toContain('no password was given: --password-stdin reads it from stdin, and stdin was empty.');
-    // The advice, followed: the password on stdin with --password-stdin, or in the environment.
-    const piped = spawnSync(
-      'sh',
-      ['-c', `printf '%s' "$PASSWORD" | "${process.execPath}" "${BIN}" user add max --role viewer --password-stdin --settings "${project.settings}"`],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, PASSWORD: 'a-viewer-password' },
-      },
-    );
+    // The advice, followed as printed from another project's folder: the password on stdin with --password-stdin, or in the environment.
+    const advice = /as (printf .*--password-stdin), or/.exec(none.stderr)?.[1] ?? '';
+    const piped = spawnSync('sh', ['-c', advice.replace('b4b-reports', `"${process.execPath}" "${BIN}"`)], {
+      cwd: (await tempProject()).root,
+      encoding: 'utf8',
+      env: { ...process.env, PASSWORD: 'a-viewer-password' },
+    });
     expect([piped.status, piped.stdout]).toEqual([0, `Added max (viewer) in ${users}\n`]);
     const fromEnv = cli(['user', 'add', 'nina', '--role', 'viewer', '--settings', project.settings], { env: { B4B_USER_PASSWORD: 'another-viewer-password' } });
     expect([fromEnv.status, fromEnv.stdout]).toEqual([0, `Added nina (viewer) in ${users}\n`]);

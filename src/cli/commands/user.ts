@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { shellWord } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
 import { B4BError } from '../../findings/finding.js';
@@ -59,8 +60,17 @@ async function readPassword(name: string, options: UserOptions): Promise<string>
   if (options.passwordStdin || !process.stdin.isTTY) {
     const piped = await readStdin();
     if (piped !== '') return piped;
+    // The command, typed as printed in any folder, adds the user where this one would have.
+    const where = [
+      options.project !== undefined ? `--project ${shellWord(path.resolve(options.project))}` : '',
+      options.settings !== undefined ? `--settings ${shellWord(path.resolve(options.settings))}` : '',
+      options.users !== undefined ? `--users ${shellWord(path.resolve(options.users))}` : '',
+    ]
+      .filter(Boolean)
+      .map((option) => `${option} `)
+      .join('');
     const ways =
-      `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
+      `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${where}${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
       `or in the environment variable ${PASSWORD_ENV}; nothing was written`;
     throw new UsageError(
       options.passwordStdin

@@ -1,4 +1,5 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../fixtures/pdf-text.js';
@@ -79,6 +80,16 @@ describe('command-line conventions', () => {
     // The advice followed: with the workbook put there, it is read.
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), missing);
     expect(runCli(['validate', missing, '--json', '--settings', project.settings]).status).toBe(0);
+  });
+
+  it('a missing workbook typed as a bare name names its folder by its whole path, not "."', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'b4b-typed-'));
+    const result = runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`nosuch.xlsx: cannot read the workbook: no such file; ${folder} holds no .xlsx file. Put the workbook there,`);
+    // Followed: the workbook put in that folder is read.
+    await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), path.join(folder, 'nosuch.xlsx'));
+    expect(runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder }).status).toBe(0);
   });
 
   it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', () => {

@@ -146,6 +146,27 @@ export function summaryLines(
         ),
       );
   }
+  // The month's outputs this run did not make again that still print a changed figure's old value:
+  // the month now disagrees with itself until they are made again.
+  if (result.outOfStep.length > 0) {
+    const stale = new Map<string, { change: FigureChange; targets: string[] }>();
+    for (const o of result.outOfStep)
+      for (const c of o.changes) {
+        const key = JSON.stringify([c.cell, c.what]);
+        const seen = stale.get(key);
+        if (seen) seen.targets.push(targetLabel(o.target));
+        else stale.set(key, { change: c, targets: [targetLabel(o.target)] });
+      }
+    const names = result.outOfStep.map((o) => targetLabel(o.target)).join(', ');
+    const again = `b4b-reports run --month ${result.month}${options.workbook === undefined ? '' : ` --workbook ${shellWord(path.resolve(cwd, options.workbook))}`} --force`;
+    lines.push(...wrap(advise(`Not made again, and now out of step with this run: ${names}; "${again}" makes the whole month again:`), width, 4));
+    for (const { change: c, targets } of [...stale.values()].slice(0, 3)) {
+      const what = `${c.indicator}${c.what ? ` ${c.what}` : ''}, ${monthLabel(c.month)}`;
+      const text = `${targets.join(', ')} ${targets.length > 1 ? 'print' : 'prints'} ${c.old} for ${what} at ${c.cell ?? c.where}, where this run printed ${c.new}`;
+      lines.push(...wrap(text, width - 6, 3).map((line, i) => `${i === 0 ? '  ' : '      '}${line}`));
+    }
+    if (stale.size > 3) lines.push(`  … and ${stale.size - 3} more`);
+  }
   // What the user most needs first: warnings about particular outputs (a figure two documents print
   // differently), then the workbook's, and last where the workbook's own RAG or arrow disagrees with
   // the one the reports print (the reports print theirs; a sample month has two dozen).
@@ -212,6 +233,8 @@ export function summaryJson(
           workbookWarnings: result.workbookWarnings.map(formatFinding),
         }),
     delivery: result.delivery,
+    // Outputs not made again that still print the old value of a figure this run changed.
+    outOfStep: result.outOfStep.map((o) => ({ kind: o.target.kind, name: o.target.name, run: o.run, changes: o.changes })),
     ...(failure ? { error: failure } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { BusyError } from '../findings/errors.js';
 import { layOut } from '../layout/layout-threads.js';
 import type { RunRecord } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
-import { runMonth } from '../run/run.js';
+import { runMonth, type OutOfStep } from '../run/run.js';
 import type { MonthKey } from '../model/month.js';
 
 export type Target = RunRecord['target'];
@@ -37,6 +37,8 @@ export interface ConsoleJob extends StartRequest {
   finishedAt?: Date;
   steps: Array<{ at: Date; level: 'info' | 'warn' | 'error'; message: string }>;
   results: JobResult[];
+  /** The month's outputs the job did not make again that still print the old value of a figure it changed. */
+  outOfStep?: OutOfStep[];
 }
 
 /**
@@ -112,6 +114,7 @@ export class RunManager {
         // A skipped set's reason is its recorded warning, shown with the warnings.
         ...(r.outcome !== 'skipped' && r.outcome !== 'success' && (r.error || error) ? { error: consoleWords(r.error ?? errorText(error)) } : {}),
       }));
+      job.outOfStep = run.outOfStep;
       for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
     } catch (error) {
       // The configuration could not be read: nothing ran.

@@ -47,6 +47,7 @@ function result(): RunResult {
     workbookWarnings: [],
     delivery: [],
     durationMs: 4000,
+    outOfStep: [],
   };
 }
 
@@ -106,6 +107,7 @@ describe('the summary on an 80-column terminal', () => {
       workbookWarnings: [],
       delivery: [],
       durationMs: 4000,
+      outOfStep: [],
     };
   };
 

@@ -79,6 +79,31 @@ describe("the console's page of a whole month's run", () => {
     expect(rows(body)).toEqual(expect.arrayContaining(expected));
     const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
     expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
+
+    // The packs made by the whole month's run print the old figure: said, with a button that makes the month again.
+    expect(body).toContain('<h2>Outputs now out of step with this run</h2>');
+    for (const pack of ['panel', 'board'])
+      expect(body).toContain(`<li>The ${pack} pack prints 277 for ${referrals}, Oct-23, at &#x27;B4B data set&#x27;!AB8, where this run printed 281.</li>`);
+    const button = /<form method="post" action="\/produce" class="panel">([\s\S]*?)<\/form>/.exec(body)?.[1] ?? '';
+    const fields: Record<string, string> = {};
+    for (const m of button.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1] ?? ''] = m[2] ?? '';
+    expect(fields).toMatchObject({ workbook: stored, month: '2023-10', what: 'month', replace: 'yes' });
+    const again = await konsole.app.inject({
+      method: 'POST',
+      url: '/produce',
+      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+    expect(again.statusCode, again.body).toBe(303);
+    let after = '';
+    for (let i = 0; i < 600; i++) {
+      after = (await konsole.app.inject({ method: 'GET', url: again.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
+      if (after.includes('<h1>Finished')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(after).toContain('<h1>Finished: the whole of October 2023</h1>');
+    expect(after).not.toContain('Outputs now out of step');
+    expect(rows(after)).toEqual(expect.arrayContaining([`${referrals} | Oct-23 | 277 | 281 | 'B4B data set'!AB8 | 'B4B data set' Right service right time`]));
   });
 });
 

@@ -304,6 +304,14 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     results: job.results.map((r) => resultView(r, outputDir, known, { shared, text })),
     pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
+    // The month's outputs this job did not make again that print a figure it changed otherwise.
+    outOfStep: (job.outOfStep ?? []).flatMap((o) =>
+      o.changes.map(
+        (c) =>
+          `${capitalised(targetInWords(o.target))} prints ${c.old} for ${c.indicator}${c.what ? ` (${c.what})` : ''}, ${monthLabel(c.month)}, ` +
+          `at ${c.cell ?? c.where}, where this run printed ${c.new}.`,
+      ),
+    ),
     what: job.wholeMonth ? 'month' : job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',
   };
 }

@@ -107,6 +107,36 @@ describe("the console's page of a whole month's run", () => {
   });
 });
 
+describe("a run's page while the run goes on", () => {
+  it('waits for the run rather than reloading itself (no meta refresh), and says how to look again', { timeout: 120_000 }, async () => {
+    // Connections idle for 2 s are closed: the page waits 1 s at a time, less than a month takes.
+    const konsole = await startConsole({ limits: { idleMs: 2000 } });
+    try {
+      const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+      const started = await konsole.app.inject({
+        method: 'POST',
+        url: '/produce',
+        headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' }).toString(),
+      });
+      const url = started.headers.location as string;
+      const running = await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } });
+      expect(running.body).toContain('<h1>Running: the whole of October 2023</h1>');
+      expect(running.body).not.toContain('http-equiv="refresh"');
+      const again = /<p role="status">.*?<a href="([^"]+)">See how it has got on<\/a>/.exec(running.body)?.[1];
+      expect(again).toBe(url);
+      // Followed, the link answers when the run has finished (or after its wait, to be followed again).
+      let body = '';
+      for (let i = 0; i < 120 && !body.includes('<h1>Finished'); i++)
+        body = (await konsole.app.inject({ method: 'GET', url: again ?? '', headers: { cookie: headerOf(jar) } })).body;
+      expect(body).toContain('<h1>Finished: the whole of October 2023</h1>');
+      expect(body).not.toContain('http-equiv="refresh"');
+    } finally {
+      await konsole.close();
+    }
+  });
+});
+
 describe("the console's Schedule page", () => {
   it('says a job that has no run in some months (a monthly pack on the 31st), as schedule --check does', { timeout: 60_000 }, async () => {
     const konsole = await startConsole({

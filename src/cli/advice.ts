@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { shellWord, withProjectOption } from '../config/project.js';
 import type { ProjectOptions } from './project-options.js';
 
 /**
@@ -16,10 +17,5 @@ export function adviceFor(options: ProjectOptions): (text: string) => string {
         ? `--settings ${shellWord(path.resolve(options.settings))}`
         : undefined;
   if (chosen === undefined) return (text) => text;
-  return (text) => text.replace(/"b4b-reports ([a-z]+)( [^"]*)?"/g, (_, command: string, rest = '') => `"b4b-reports ${command} ${chosen}${rest}"`);
-}
-
-/** A path as one shell word: as it is when it is plain, else in single quotes. */
-function shellWord(file: string): string {
-  return /^[\w./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+  return (text) => withProjectOption(text, chosen);
 }

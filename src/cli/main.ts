@@ -12,6 +12,7 @@ import { registerUser } from './commands/user.js';
 import { registerValidate } from './commands/validate.js';
 import { jsonLine, logFormat } from './log-format.js';
 import { describeFailure, EXIT_CODES_HELP, wantsJson, writeJson } from './outcome.js';
+import { helpText } from './help-text.js';
 
 // `b4b-reports history | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -38,7 +39,9 @@ program
   .exitOverride()
   .addHelpText(
     'after',
-    `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "template" |\n"workbook" | "problems" | "unreadable-file" | "busy" | "file-system" | "internal", "exitCode": N,\n"message": "..." } }.`,
+    helpText(
+      `\n${EXIT_CODES_HELP}\n\nEvery command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.\nWith --json, a command prints exactly one JSON object on stdout, whatever the outcome; a failure is\n{ "ok": false, "error": { "code": "usage" | "config" | "template" |\n"workbook" | "problems" | "unreadable-file" | "busy" | "file-system" | "internal", "exitCode": N,\n"message": "..." } }.`,
+    ),
   );
 
 registerInit(program);

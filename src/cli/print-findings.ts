@@ -39,7 +39,17 @@ export interface FindingGroup {
   findings: Finding[];
 }
 
-/** Findings grouped by kind, in the order each kind first occurs: how `validate` and the console list them. Linear, so 200,000 findings cost milliseconds. */
+/**
+ * Kinds listed after all others: where the workbook's own RAG or arrow disagrees, the reports print
+ * their own, so nothing printed is wrong; the sample has two dozen, and listed first they pushed a
+ * figure two tables disagree on below the screen (the run's summary orders them the same way).
+ */
+const LAST: ReadonlySet<FindingCode> = new Set(['workbook-rag']);
+
+/**
+ * Findings grouped by kind, in the order each kind first occurs (the workbook's own RAG and arrows
+ * last): how `validate` and the console list them. Linear, so 200,000 findings cost milliseconds.
+ */
 export function groupFindings(findings: Finding[]): FindingGroup[] {
   const groups = new Map<FindingCode, Finding[]>();
   for (const finding of findings) {
@@ -47,7 +57,8 @@ export function groupFindings(findings: Finding[]): FindingGroup[] {
     if (list) list.push(finding);
     else groups.set(finding.code, [finding]);
   }
-  return [...groups].map(([code, list]) => ({ code, heading: HEADINGS[code], findings: list }));
+  const ordered = [...groups].filter(([code]) => !LAST.has(code)).concat([...groups].filter(([code]) => LAST.has(code)));
+  return ordered.map(([code, list]) => ({ code, heading: HEADINGS[code], findings: list }));
 }
 
 /**

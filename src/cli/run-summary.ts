@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { shellWord } from '../config/project.js';
 import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
 import { B4BError, formatFinding } from '../findings/finding.js';
 import { monthLabel, monthLongLabel } from '../model/month.js';
@@ -40,12 +41,19 @@ function shownPaths(result: TargetResult, cwd: string): string[] {
   return shown.map((o) => path.relative(cwd, o.path) || o.path);
 }
 
-/** Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). */
+/** A quoted command ("b4b-reports history --run 7bj6lg") or a cell ('B4B data set'!AB8), with what is stuck to it. */
+const UNBROKEN = /([^\s"]*"[^"]*"[^\s"]*|[^\s']*'[^']*'![A-Z]+\d+\S*)/;
+
+/**
+ * Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). A quoted command
+ * or a cell that fits on a line is kept on one, so that it can be read and copied whole.
+ */
 function wrap(text: string, width: number, max: number): string[] {
-  if (!Number.isFinite(width)) return [text];
+  if (!Number.isFinite(width) || text.length <= width) return [text];
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/)) {
+  const words = text.split(UNBROKEN).flatMap((part, i) => (i % 2 === 1 && part.length <= width ? [part] : part.split(/\s+/).filter(Boolean)));
+  for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);
       line = word;
@@ -74,7 +82,14 @@ export function writtenPaths(result: RunResult, cwd = process.cwd()): string[] {
 export function summaryLines(
   result: RunResult,
   reporter: RunReporter,
-  options: { cwd?: string; width?: number; maxWarnings?: number; advise?: (text: string) => string } = {},
+  options: {
+    cwd?: string;
+    width?: number;
+    maxWarnings?: number;
+    advise?: (text: string) => string;
+    /** The workbook the run was given (run --workbook), for advice to validate it; else the configured one. */
+    workbook?: string;
+  } = {},
 ): string[] {
   const cwd = options.cwd ?? process.cwd();
   const advise = options.advise ?? ((text: string) => text);
@@ -98,7 +113,7 @@ export function summaryLines(
     }
   const total = distinct.size;
   const noChange = changed.length > 0 && total === 0 ? '; no figure changed since the last run' : '';
-  const lines = [`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`];
+  const lines = wrap(`${monthLongLabel(result.month)}: ${said.join(', ')}${inFolder}, ${(result.durationMs / 1000).toFixed(1)} s${noChange}`, width, 3);
   // A reason several outputs share (an unreadable workbook fails them all) is said in full once.
   const reasons = new Set<string>();
   const once = (reason: string): string => (reasons.has(reason) ? 'as above' : (reasons.add(reason), reason));
@@ -120,7 +135,9 @@ export function summaryLines(
     lines.push(`Figures changed since the last run of ${monthLongLabel(result.month)}: ${total}`);
     const shown = [...distinct.values()].slice(0, 5);
     const every = (targets: string[]): string => (targets.length === result.results.length && targets.length > 1 ? 'every output' : targets.join(', '));
-    for (const { change, targets } of shown) lines.push(fitLine(`  ${every(targets)}: ${changeLine(change)}`, width));
+    // Each whole, wrapped: what changed, from what to what, and in which cell is what an officer re-ran the month for.
+    for (const { change, targets } of shown)
+      lines.push(...wrap(`${every(targets)}: ${changeLine(change)}`, width - 6, 3).map((line, i) => `${i === 0 ? '  ' : '      '}${line}`));
     const most = [...changed].sort((a, b) => (b.record.changes?.length ?? 0) - (a.record.changes?.length ?? 0))[0];
     if (total > shown.length && most)
       lines.push(
@@ -128,6 +145,27 @@ export function summaryLines(
           `  … and ${total - shown.length} more ("b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" lists ${targetLabel(most.target)}'s)`,
         ),
       );
+  }
+  // The month's outputs this run did not make again that still print a changed figure's old value:
+  // the month now disagrees with itself until they are made again.
+  if (result.outOfStep.length > 0) {
+    const stale = new Map<string, { change: FigureChange; targets: string[] }>();
+    for (const o of result.outOfStep)
+      for (const c of o.changes) {
+        const key = JSON.stringify([c.cell, c.what]);
+        const seen = stale.get(key);
+        if (seen) seen.targets.push(targetLabel(o.target));
+        else stale.set(key, { change: c, targets: [targetLabel(o.target)] });
+      }
+    const names = result.outOfStep.map((o) => targetLabel(o.target)).join(', ');
+    const again = `b4b-reports run --month ${result.month}${options.workbook === undefined ? '' : ` --workbook ${shellWord(path.resolve(cwd, options.workbook))}`} --force`;
+    lines.push(...wrap(advise(`Not made again, and now out of step with this run: ${names}; "${again}" makes the whole month again:`), width, 4));
+    for (const { change: c, targets } of [...stale.values()].slice(0, 3)) {
+      const what = `${c.indicator}${c.what ? ` ${c.what}` : ''}, ${monthLabel(c.month)}`;
+      const text = `${targets.join(', ')} ${targets.length > 1 ? 'print' : 'prints'} ${c.old} for ${what} at ${c.cell ?? c.where}, where this run printed ${c.new}`;
+      lines.push(...wrap(text, width - 6, 3).map((line, i) => `${i === 0 ? '  ' : '      '}${line}`));
+    }
+    if (stale.size > 3) lines.push(`  … and ${stale.size - 3} more`);
   }
   // What the user most needs first: warnings about particular outputs (a figure two documents print
   // differently), then the workbook's, and last where the workbook's own RAG or arrow disagrees with
@@ -143,9 +181,18 @@ export function summaryLines(
     .map(({ w }) => w);
   if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
-    const most = [...result.results].sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
-    const full = most ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full` : '';
-    lines.push(advise(`Warnings (${warnings.length}, each said once${full}):`));
+    // Where they are in full: the record with the most of them. A skipped output's record holds only its
+    // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
+    const most = result.results
+      .filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0)
+      .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
+    const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
+    const full = most
+      ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
+      : result.workbookWarnings.length > 0
+        ? `; "${validate}" lists the workbook's in full`
+        : '';
+    lines.push(...wrap(advise(`Warnings (${warnings.length}, each said once${full}):`), width, 3));
     for (const [message, targets] of warnings.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));
@@ -160,8 +207,10 @@ export function summaryJson(
   result: RunResult,
   reporter: RunReporter,
   failure?: ReturnType<typeof describeFailure>,
-  options: { brief?: boolean } = {},
+  options: { brief?: boolean; advise?: (text: string) => string } = {},
 ): Record<string, unknown> {
+  // A skipped clinic's reason advises a command: given the project this run was, as the warnings are.
+  const advise = options.advise ?? ((text: string) => text);
   return {
     ok: failure === undefined && result.results.every((r) => r.record.outcome === 'success' || r.record.outcome === 'skipped'),
     month: result.month,
@@ -174,7 +223,7 @@ export function summaryJson(
       files: r.record.outputs.map((o) => o.path),
       ...(r.record.changes ? { changes: r.record.changes } : {}),
       warnings: r.record.warnings.length,
-      ...(statusOf(r) !== 'written' ? { reason: reasonOf(r) } : {}),
+      ...(statusOf(r) !== 'written' ? { reason: advise(reasonOf(r)) } : {}),
     })),
     // The log's summary line counts the warnings its earlier lines said; --json gives them whole.
     ...(options.brief
@@ -184,6 +233,8 @@ export function summaryJson(
           workbookWarnings: result.workbookWarnings.map(formatFinding),
         }),
     delivery: result.delivery,
+    // Outputs not made again that still print the old value of a figure this run changed.
+    outOfStep: result.outOfStep.map((o) => ({ kind: o.target.kind, name: o.target.name, run: o.run, changes: o.changes })),
     ...(failure ? { error: failure } : {}),
   };
 }

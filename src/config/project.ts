@@ -76,3 +76,30 @@ export function findProject(request: ProjectRequest = {}): ProjectChoice {
   }
   return { root: PACKAGE_ROOT, settingsFile: path.join(PACKAGE_ROOT, SETTINGS_IN_PROJECT), source: 'package-sample' };
 }
+
+/** A path as one shell word: as it is when it is plain, else in single quotes. */
+export function shellWord(file: string): string {
+  return /^[\w./@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The option that names this project to another command, from any folder: `--project DIR`, or
+ * `--settings FILE` when the settings are not the project's config/b4b.yaml.
+ */
+export function projectArgument(project: { root: string; settings: string }): string {
+  return path.resolve(project.settings) === path.join(path.resolve(project.root), SETTINGS_IN_PROJECT)
+    ? `--project ${shellWord(path.resolve(project.root))}`
+    : `--settings ${shellWord(path.resolve(project.settings))}`;
+}
+
+/**
+ * Advice naming a command ("b4b-reports run --month 2023-07 …") with `option` added after the command
+ * (after the subcommand of `user` and `catalogue`, which take no options of their own), so that
+ * followed as printed, from any folder, it acts on the same project.
+ */
+export function withProjectOption(text: string, option: string): string {
+  return text.replace(
+    /"b4b-reports ((?:user|catalogue) [a-z]+|[a-z]+)( [^"]*)?"/g,
+    (_, command: string, rest = '') => `"b4b-reports ${command} ${option}${rest}"`,
+  );
+}

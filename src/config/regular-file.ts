@@ -66,13 +66,15 @@ function notAFile(
 async function missingAdvice(file: string, kind: FileKind): Promise<string> {
   if (!kind.missing) return '';
   const { namedBy, extension } = kind.missing;
-  const listed = await readdir(path.dirname(file)).catch(() => undefined);
+  // The folder by its whole path: a name typed on the command line ("validate nosuch.xlsx") has "." as its folder.
+  const folder = path.dirname(path.resolve(file));
+  const listed = await readdir(folder).catch(() => undefined);
   const beside = (listed ?? []).filter((f) => f.toLowerCase().endsWith(extension) && !f.startsWith('~$')).sort();
   const holds = !listed
-    ? `there is no folder ${path.dirname(file)}`
+    ? `there is no folder ${folder}`
     : beside.length === 0
-      ? `${path.dirname(file)} holds no ${extension} file`
-      : `${path.dirname(file)} holds ${beside
+      ? `${folder} holds no ${extension} file`
+      : `${folder} holds ${beside
           .slice(0, 3)
           .map((f) => `"${f}"`)
           .join(', ')}${beside.length > 3 ? ` and ${beside.length - 3} more` : ''}`;

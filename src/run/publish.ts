@@ -33,7 +33,8 @@ export interface PublishContext {
 /** How many warnings a --strict refusal lists (all are counted; the ledger keeps the first 100). */
 const STRICT_LISTED = 50;
 
-async function readSnapshot(ledger: RunLedger, record: RunRecord | undefined): Promise<Record<string, SnapshotEntry> | undefined> {
+/** A recorded run's figure snapshot, if it has one that can still be read. */
+export async function readSnapshot(ledger: RunLedger, record: RunRecord | undefined): Promise<Record<string, SnapshotEntry> | undefined> {
   if (!record?.figures) return undefined;
   try {
     return JSON.parse(gunzipSync(await readFile(path.join(ledger.folder, record.figures))).toString('utf8')) as Record<string, SnapshotEntry>;

@@ -18,6 +18,7 @@ import { LockLostError, type HeldLock } from './file-lock.js';
 import { cutText, describeSkipped, RunLedger, type LedgerContents, type RunRecord, type RunTrigger } from './ledger.js';
 import { cleanStaging, recoverSets } from './output-files.js';
 import type { Progress } from './progress.js';
+import { outputsOutOfStep, type OutOfStep } from './out-of-step.js';
 import { publishOutputSet } from './publish.js';
 import { withRunLock } from './run-lock.js';
 import { errorText, RunRecords, type TargetResult } from './run-records.js';
@@ -48,6 +49,7 @@ export interface RunRequest {
 }
 
 export type { TargetResult } from './run-records.js';
+export type { OutOfStep } from './out-of-step.js';
 
 export interface RunResult {
   month: MonthKey;
@@ -58,6 +60,8 @@ export interface RunResult {
   /** What was delivered after publishing (scheduled packs). */
   delivery: DeliveryOutcome[];
   durationMs: number;
+  /** The month's outputs this run did not make again that still print the old value of a figure it changed. */
+  outOfStep: OutOfStep[];
 }
 
 /** What a run is given by the command that starts it: where documents are laid out, its stage timer and its clock. */
@@ -107,6 +111,7 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
   request.signal?.addEventListener('abort', onStop, { once: true });
   let deliveries: Deliveries | undefined;
   let workbookWarnings: Finding[] = [];
+  let outOfStep: OutOfStep[] = [];
   try {
     if (request.deliver) deliveries = { settings: await loadDeliverySettings(loaded), planned: new Map() };
     await planDeliveries(run, deliveries); // a refusal here still sends the failure notice
@@ -125,6 +130,7 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         for (const [i, outcome] of produced.entries()) {
           await publishOutcome(run, toMake[i] as TargetResult, outcome, { workbook, history, lock, signal, deliveries });
         }
+        outOfStep = await outputsOutOfStep(run.ledger, history, run.records.results, request.month);
       }),
     );
   } catch (thrown) {
@@ -138,7 +144,7 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
     request.signal?.removeEventListener('abort', onStop);
   }
   const delivery = await deliverPublished(run, deliveries);
-  return { month: request.month, results: run.records.results, workbookWarnings, delivery, durationMs: Math.round(performance.now() - started) };
+  return { month: request.month, results: run.records.results, workbookWarnings, delivery, durationMs: Math.round(performance.now() - started), outOfStep };
 }
 
 /** What the steps of one run share. */

@@ -44,6 +44,14 @@ export interface ConsoleOptions {
 
 export interface ConsoleContext extends Omit<ConsoleOptions, 'limits'> {
   limits: ConsoleLimits;
+  /**
+   * What a command the pages advise needs to act on this console's project and users, typed in any
+   * folder (the console's own is not the officer's): `--project DIR`, and for `user` also `--users FILE`
+   * when the console was started with another users file.
+   */
+  commandOptions: { project: string; user: string };
+  /** Advice naming a command ("b4b-reports validate" lists them), given this console's project. */
+  advise: (text: string) => string;
   views: Views;
   runs: RunManager;
   sessions: SessionStore;
@@ -93,6 +101,7 @@ export function page(
     nav,
     csrf,
     council: ctx.loaded.settings.council,
+    commandOptions: ctx.commandOptions,
   });
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }

@@ -4,7 +4,7 @@ import { BusyError } from '../findings/errors.js';
 import { layOut } from '../layout/layout-threads.js';
 import type { RunRecord } from '../run/ledger.js';
 import type { Progress } from '../run/progress.js';
-import { runMonth } from '../run/run.js';
+import { runMonth, type OutOfStep } from '../run/run.js';
 import type { MonthKey } from '../model/month.js';
 
 export type Target = RunRecord['target'];
@@ -37,6 +37,8 @@ export interface ConsoleJob extends StartRequest {
   finishedAt?: Date;
   steps: Array<{ at: Date; level: 'info' | 'warn' | 'error'; message: string }>;
   results: JobResult[];
+  /** The month's outputs the job did not make again that still print the old value of a figure it changed. */
+  outOfStep?: OutOfStep[];
 }
 
 /**
@@ -46,11 +48,20 @@ export interface ConsoleJob extends StartRequest {
  */
 export class RunManager {
   private readonly jobs = new Map<string, ConsoleJob>();
+  /** Each job's end, for a page that waits for it. */
+  private readonly ends = new Map<string, Promise<void>>();
 
   constructor(private readonly loaded: LoadedSettings) {}
 
   get(id: string): ConsoleJob | undefined {
     return this.jobs.get(id);
+  }
+
+  /** Resolves when the job has finished, or after `ms`, whichever is first. */
+  async waitFor(job: ConsoleJob, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ends.get(job.id), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
   }
 
   /** The workbooks (as the forms name them) that runs still going on read. */
@@ -65,15 +76,21 @@ export class RunManager {
   async start(request: StartRequest): Promise<{ job: ConsoleJob; first: JobResult | 'running' }> {
     const job: ConsoleJob = { id: randomBytes(9).toString('base64url'), ...request, startedAt: new Date(), steps: [], results: [] };
     this.jobs.set(job.id, job);
-    for (const old of [...this.jobs.values()].slice(0, Math.max(0, this.jobs.size - 50))) this.jobs.delete(old.id);
+    for (const old of [...this.jobs.values()].slice(0, Math.max(0, this.jobs.size - 50))) {
+      this.jobs.delete(old.id);
+      this.ends.delete(old.id);
+    }
     let signal: (value: JobResult | 'running') => void = () => undefined;
     const first = new Promise<JobResult | 'running'>((resolve) => {
       signal = resolve;
     });
-    void this.work(
-      job,
-      () => signal('running'),
-      (result) => signal(result),
+    this.ends.set(
+      job.id,
+      this.work(
+        job,
+        () => signal('running'),
+        (result) => signal(result),
+      ),
     );
     return { job, first: await first };
   }
@@ -112,6 +129,7 @@ export class RunManager {
         // A skipped set's reason is its recorded warning, shown with the warnings.
         ...(r.outcome !== 'skipped' && r.outcome !== 'success' && (r.error || error) ? { error: consoleWords(r.error ?? errorText(error)) } : {}),
       }));
+      job.outOfStep = run.outOfStep;
       for (const result of results.sort((a, b) => order(a.target) - order(b.target))) record(result);
     } catch (error) {
       // The configuration could not be read: nothing ran.

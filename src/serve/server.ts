@@ -6,6 +6,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { projectArgument, shellWord, withProjectOption } from '../config/project.js';
 import { FONT_FILES } from '../render/fonts.js';
 import { AuditLog, auditFile } from './audit.js';
 import { WorkbookChecks } from './checks.js';
@@ -19,6 +20,7 @@ import { registerSignIn, SESSION_COOKIE } from './routes/sign-in.js';
 import { RunManager } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { clearIncoming } from './uploads.js';
+import { defaultUsersFile } from './users.js';
 import { loadViews, VIEWS_DIR } from './views.js';
 
 export { SESSION_COOKIE, SIGN_IN_ATTEMPTS_PER_MINUTE } from './routes/sign-in.js';
@@ -60,9 +62,16 @@ function refuse(reply: FastifyReply, status: number, text: string): FastifyReply
 /** The console: every route, not yet listening. */
 export async function buildConsole(options: ConsoleOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const project = projectArgument(options.loaded.paths);
+  const usersFile = path.resolve(options.users.file);
   const ctx: ConsoleContext = {
     ...options,
     limits,
+    commandOptions: {
+      project,
+      user: usersFile === defaultUsersFile(options.loaded) ? project : `${project} --users ${shellWord(usersFile)}`,
+    },
+    advise: (text) => withProjectOption(text, project),
     views: await loadViews(),
     runs: new RunManager(options.loaded),
     sessions: new SessionStore(options.users),

@@ -1,4 +1,5 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../fixtures/pdf-text.js';
@@ -24,6 +25,23 @@ describe('command-line conventions', () => {
     expect(help.status).toBe(0);
     for (const line of ['  0   success', '  1   problems found', '  2   wrong usage', '  70  internal failure', '  75  busy'])
       expect(help.stdout).toContain(line);
+  });
+
+  const projectHelp =
+    'The project folder is --project DIR, else $B4B_PROJECT, else this folder when it holds config/b4b.yaml, else the nearest folder above it that does';
+  it.each([
+    [[], 'Every command prints its results on stdout and its diagnostics (progress, warnings, errors) on stderr.'],
+    [['init'], 'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.'],
+    ...[['validate'], ['run'], ['history'], ['schedule'], ['serve'], ['catalogue', 'draft'], ['user', 'add'], ['user', 'list'], ['user', 'remove']].map(
+      (command) => [command, projectHelp],
+    ),
+  ])('%j --help fits 80 columns (piped, as on an 80-column terminal), its text whole: no word is broken', (command, text) => {
+    const help = runCli([...command, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(text);
+    // An option whose help says "see below" has something below.
+    if (help.stdout.includes('see below')) expect(help.stdout.replace(/\s+/g, ' ')).toContain(projectHelp);
   });
 
   it.each([
@@ -62,6 +80,16 @@ describe('command-line conventions', () => {
     // The advice followed: with the workbook put there, it is read.
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), missing);
     expect(runCli(['validate', missing, '--json', '--settings', project.settings]).status).toBe(0);
+  });
+
+  it('a missing workbook typed as a bare name names its folder by its whole path, not "."', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'b4b-typed-'));
+    const result = runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(`nosuch.xlsx: cannot read the workbook: no such file; ${folder} holds no .xlsx file. Put the workbook there,`);
+    // Followed: the workbook put in that folder is read.
+    await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), path.join(folder, 'nosuch.xlsx'));
+    expect(runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder }).status).toBe(0);
   });
 
   it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runLines } from '../../src/cli/commands/history.js';
 import { runCli } from '../fixtures/run-cli.js';
+import { runRecord } from '../fixtures/run-record.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
 describe('b4b-reports history', () => {
@@ -13,10 +15,11 @@ describe('b4b-reports history', () => {
     const listing = runCli(['history', '--settings', project.settings]).stdout.trim().split('\n');
     expect(listing).toHaveLength(3);
     for (const line of listing) expect(line.length).toBeLessThanOrEqual(100);
-    expect(listing[0]).toMatch(/^\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance +refused +\S+$/);
+    // The short id first, which "history --run" takes.
+    expect(listing[0]).toMatch(/^\w{6} {2}\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance {2}refused$/);
     expect(listing[1]).toMatch(/^ {4}.*output\/2023-10\/performance-2023-10\.pdf already exists/);
-    expect(listing[2]).toMatch(/^\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance +success +current, \d+ warn +(\S+)$/);
-    const id = / (\S+)$/.exec(listing[2] ?? '')?.[1] ?? '';
+    expect(listing[2]).toMatch(/^\w{6} {2}\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance {2}success {2}current, \d+ warn$/);
+    const id = /^(\S+) /.exec(listing[2] ?? '')?.[1] ?? '';
     const detail = runCli(['history', '--run', id, '--settings', project.settings]).stdout;
     expect(detail).toMatch(new RegExp(`^Run \\S+-${id}: report performance for Oct-23, on-demand\\n`));
     expect(detail).toMatch(/\nWorkbook: tiny\.xlsx \(SHA-256 [0-9a-f]{16}…\)/);
@@ -36,5 +39,25 @@ describe('b4b-reports history', () => {
     expect(records.map((r) => r.outcome)).toEqual(['refused', 'success']);
     expect(records[1]?.workbook.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(records[1]?.outputs).toHaveLength(2);
+  });
+});
+
+describe('history on an 80-column terminal', () => {
+  it('keeps each line within the width, the short id first and whole; warnings and changes go below when the line is full', () => {
+    const record = runRecord('20261206T222702Z-qpsg1c', {
+      target: { kind: 'report', name: 'clinic-pathways-through-care' },
+      warnings: ['a warning'],
+      warningsTotal: 42,
+      changes: [],
+      changesTotal: 3,
+      error: `${'/srv/b4b/output/2023-10/'.repeat(3)}clinic.pdf already exists; nothing was replaced.`,
+    });
+    const name = 'report clinic-pathways-through-care'.length;
+    const lines = runLines(record, true, name, 79);
+    expect(lines[0]).toMatch(/^qpsg1c {2}\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report clinic-pathways-through-care {2}success$/);
+    expect(lines[1]).toBe('    current, 42 warn, 3 changed');
+    expect(lines.every((l) => l.length <= 79)).toBe(true);
+    // Wide enough, one line.
+    expect(runLines(record, true, name, 120)[0]).toMatch(/ {2}success {2}current, 42 warn, 3 changed$/);
   });
 });

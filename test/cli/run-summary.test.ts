@@ -47,6 +47,7 @@ function result(): RunResult {
     workbookWarnings: [],
     delivery: [],
     durationMs: 4000,
+    outOfStep: [],
   };
 }
 
@@ -71,6 +72,10 @@ describe('advice printed by a command given --project or --settings', () => {
     );
     expect(adviceFor({ settings: '/srv/b4b/config/b4b.yaml' })('"b4b-reports history" lists the runs')).toBe(
       '"b4b-reports history --settings /srv/b4b/config/b4b.yaml" lists the runs',
+    );
+    // "user" and "catalogue" take options after their own command, not before it.
+    expect(adviceFor({ project: '/srv/b4b' })('Add one with "b4b-reports user add NAME --role officer"')).toBe(
+      'Add one with "b4b-reports user add --project /srv/b4b NAME --role officer"',
     );
     // Without either, the project is the folder the command ran in (or B4B_PROJECT): the advice stands as it is.
     expect(adviceFor({})(text)).toBe(text);
@@ -102,6 +107,7 @@ describe('the summary on an 80-column terminal', () => {
       workbookWarnings: [],
       delivery: [],
       durationMs: 4000,
+      outOfStep: [],
     };
   };
 
@@ -116,6 +122,45 @@ describe('the summary on an 80-column terminal', () => {
     expect(lines.slice(1).every((l) => l.length <= 80)).toBe(true);
     // Said in its row, the skip is not listed again among the warnings.
     expect(lines.some((l) => l.startsWith('Warnings'))).toBe(false);
+  });
+
+  it('says each changed figure whole, wrapped: its old and new value and its cell, never cut', () => {
+    const lines = summaryLines(result(), new RunReporter('text'), { width: 79 });
+    const changes = lines.slice(lines.findIndex((l) => l.startsWith('Figures changed')) + 1);
+    expect(changes.slice(0, 3)).toEqual([
+      '  every output: Number of referrals into statutory service in the month,',
+      "      Nov-21: 400 → 405 at 'B4B data set'!E8 ('B4B data set' Right service",
+      '      right time)',
+    ]);
+    expect(lines.every((l) => l.length <= 79)).toBe(true);
+  });
+
+  it("when every output was refused or skipped, says that validate lists the workbook's warnings (no record has them), in 80 columns", () => {
+    const refused: RunRecord = {
+      ...record('20231110T070000Z-run003', []),
+      outcome: 'refused',
+      error: '/p/output/2023-10/performance-2023-10.pdf already exists',
+    };
+    const skipped = run().results[1] as RunResult['results'][number];
+    const finding = {
+      severity: 'warning',
+      code: 'duplicate-row',
+      message: 'a row twice',
+      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: 'C122' },
+    } as const;
+    const reporter = new RunReporter('text');
+    for (let i = 0; i < 8; i++) reporter.warn(`b4b.xlsx › 'B4B data set'!C${100 + i}: a row twice`);
+    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: [finding] }, reporter, {
+      width: 79,
+      advise: adviceFor({ project: '/srv/b4b' }),
+    });
+    const from = lines.findIndex((l) => l.startsWith('Warnings'));
+    expect(lines.slice(from, from + 3)).toEqual([
+      'Warnings (8, each said once; "b4b-reports validate --project /srv/b4b" lists',
+      "the workbook's in full):",
+      "  b4b.xlsx › 'B4B data set'!C100: a row twice",
+    ]);
+    expect(lines.every((l) => l.length <= 79)).toBe(true);
   });
 
   it("lists warnings about an output before the workbook's, and where the workbook's own RAG disagrees last; a pack's copy of a report's warning is the same warning", () => {

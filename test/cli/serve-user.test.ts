@@ -49,23 +49,34 @@ describe('b4b-reports user', () => {
     expect([none.status, none.stderr]).toEqual([
       2,
       'b4b-reports: no password was given: "user add" asks for it on a terminal, and there is none here (stdin is not a terminal and was empty). ' +
-        `Give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add max --role viewer --password-stdin, or in the environment variable B4B_USER_PASSWORD; nothing was written\n`,
+        `Give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add --settings ${project.settings} max --role viewer --password-stdin, or in the environment variable B4B_USER_PASSWORD; nothing was written\n`,
     ]);
     const emptyStdin = cli(['user', 'add', 'max', '--role', 'viewer', '--password-stdin', '--settings', project.settings], { input: '' });
     expect(emptyStdin.status).toBe(2);
     expect(emptyStdin.stderr).toContain('no password was given: --password-stdin reads it from stdin, and stdin was empty.');
-    // The advice, followed: the password on stdin with --password-stdin, or in the environment.
-    const piped = spawnSync(
-      'sh',
-      ['-c', `printf '%s' "$PASSWORD" | "${process.execPath}" "${BIN}" user add max --role viewer --password-stdin --settings "${project.settings}"`],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, PASSWORD: 'a-viewer-password' },
-      },
-    );
+    // The advice, followed as printed from another project's folder: the password on stdin with --password-stdin, or in the environment.
+    const advice = /as (printf .*--password-stdin), or/.exec(none.stderr)?.[1] ?? '';
+    const piped = spawnSync('sh', ['-c', advice.replace('b4b-reports', `"${process.execPath}" "${BIN}"`)], {
+      cwd: (await tempProject()).root,
+      encoding: 'utf8',
+      env: { ...process.env, PASSWORD: 'a-viewer-password' },
+    });
     expect([piped.status, piped.stdout]).toEqual([0, `Added max (viewer) in ${users}\n`]);
     const fromEnv = cli(['user', 'add', 'nina', '--role', 'viewer', '--settings', project.settings], { env: { B4B_USER_PASSWORD: 'another-viewer-password' } });
     expect([fromEnv.status, fromEnv.stdout]).toEqual([0, `Added nina (viewer) in ${users}\n`]);
+  });
+});
+
+describe('user add --help', () => {
+  it('its example for scripts, as printed at 80 columns (continued with a backslash), adds the user when typed into a shell', async () => {
+    const project = await tempProject();
+    const help = cli(['user', 'add', '--help']).stdout;
+    expect(help.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    const example = /\n {2}(printf [^\n]*\\\n[^\n]*)\n/.exec(help)?.[1] ?? '';
+    expect(example).toMatch(/\\\n {4}--password-stdin$/);
+    const typed = `${example.replace('b4b-reports', `"${process.execPath}" "${BIN}"`)} --settings "${project.settings}"`;
+    const added = spawnSync('sh', ['-c', typed], { encoding: 'utf8', env: { ...process.env, PASSWORD: 'a-long-password-2' } });
+    expect([added.status, added.stdout]).toEqual([0, `Added alice (officer) in ${path.join(project.root, 'config', 'users.yaml')}\n`]);
   });
 });
 
@@ -74,10 +85,28 @@ describe('b4b-reports serve', () => {
     const project = await tempProject();
     const answer = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--settings', project.settings]);
     expect(answer.status).toBe(2);
+    const users = path.join(project.root, 'config', 'users.yaml');
     expect(answer.stderr).toBe(
-      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${path.join(project.root, 'config', 'users.yaml')}, and until there are the console listens on this computer only. ` +
-        'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.\n',
+      `b4b-reports: refusing to listen on 0.0.0.0: no users are configured in ${users}, and until there are the console listens on this computer only. ` +
+        `Add one with "b4b-reports user add --settings ${project.settings} NAME --role officer", or listen on 127.0.0.1.\n`,
     );
+    // The advice, followed from another project's folder: the user is added where this console reads them.
+    const elsewhere = await tempProject();
+    const advice = /"b4b-reports (user add [^"]+)"/.exec(answer.stderr)?.[1] ?? '';
+    const added = spawnSync(process.execPath, [BIN, ...advice.replace('NAME', 'olivia').split(' ')], {
+      cwd: elsewhere.root,
+      encoding: 'utf8',
+      env: { ...process.env, B4B_USER_PASSWORD: 'officer-password-1' },
+    });
+    expect([added.status, added.stdout]).toEqual([0, `Added olivia (officer) in ${users}\n`]);
+  });
+
+  it('with --users FILE, the refusal advises adding the user to that file', async () => {
+    const project = await tempProject();
+    const users = path.join(project.root, 'staff.yaml');
+    const answer = cli(['serve', '--host', '0.0.0.0', '--port', '0', '--project', project.root, '--users', users]);
+    expect(answer.status).toBe(2);
+    expect(answer.stderr).toContain(`Add one with "b4b-reports user add --project ${project.root} --users ${users} NAME --role officer"`);
   });
 
   it('serves the pages on loopback with the scheduler in the same process, to whoever opens the sign-in link it prints, and stops on SIGTERM', async () => {

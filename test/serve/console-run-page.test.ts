@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
-import { headerOf, signedIn, startConsole, type RunningConsole } from './console-helpers.js';
+import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
 describe("the console's page of a whole month's run", () => {
   let konsole: RunningConsole;
@@ -36,6 +36,104 @@ describe("the console's page of a whole month's run", () => {
     // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
     expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
     expect(body).not.toContain('b4b-reports run --month');
+  });
+
+  it("lists a re-run's changed figures with their cells, and says which is a target, on the run page and in History", { timeout: 120_000 }, async () => {
+    const { jar } = await signedIn(konsole.app, 'olivia');
+    const form = await konsole.app.inject({ method: 'GET', url: '/check', headers: { cookie: headerOf(jar) } });
+    const uploaded = await konsole.app.inject({
+      method: 'POST',
+      url: '/check',
+      headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+      // October's referrals corrected, and their target.
+      payload: uploadBody(token(form.body), { name: 'B4B corrected.xlsx', bytes: await sampleWith({ 'B4B data set': { AB8: 281, AC8: 275 } }) }),
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(303);
+    const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+    const page = await konsole.app.inject({ method: 'GET', url: '/produce', headers: { cookie: headerOf(jar) } });
+    const started = await konsole.app.inject({
+      method: 'POST',
+      url: '/produce',
+      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: token(page.body), workbook: stored, month: '2023-10', what: 'report:performance', replace: 'yes' }).toString(),
+    });
+    expect(started.statusCode, started.body).toBe(303);
+    let body = '';
+    for (let i = 0; i < 600; i++) {
+      body = (await konsole.app.inject({ method: 'GET', url: started.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
+      if (body.includes('<h1>Finished')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const referrals = 'Number of referrals into statutory service in the month';
+    // Each changed-figure row of referrals, its cells joined by " | ", a hint in brackets.
+    const rows = (html: string): string[] =>
+      [...html.matchAll(/<tr>(<td>Number of referrals.*?)<\/tr>/g)].map((row) =>
+        [...(row[1] ?? '').matchAll(/<td[^>]*>(.*?)<\/td>/g)]
+          .map((cell) => (cell[1] ?? '').replace(/ <span class="hint">\(([^)]*)\)<\/span>/, ' [$1]').replace(/&#x27;/g, "'"))
+          .join(' | '),
+      );
+    const expected = [
+      `${referrals} | Oct-23 | 277 | 281 | 'B4B data set'!AB8 | 'B4B data set' Right service right time`,
+      `${referrals} [target] | Oct-23 | 273 | 275 | 'B4B data set'!AC8 | 'B4B data set' Right service right time`,
+    ];
+    expect(rows(body)).toEqual(expect.arrayContaining(expected));
+    const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
+    expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
+
+    // The packs made by the whole month's run print the old figure: said, with a button that makes the month again.
+    expect(body).toContain('<h2>Outputs now out of step with this run</h2>');
+    for (const pack of ['panel', 'board'])
+      expect(body).toContain(`<li>The ${pack} pack prints 277 for ${referrals}, Oct-23, at &#x27;B4B data set&#x27;!AB8, where this run printed 281.</li>`);
+    const button = /<form method="post" action="\/produce" class="panel">([\s\S]*?)<\/form>/.exec(body)?.[1] ?? '';
+    const fields: Record<string, string> = {};
+    for (const m of button.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1] ?? ''] = m[2] ?? '';
+    expect(fields).toMatchObject({ workbook: stored, month: '2023-10', what: 'month', replace: 'yes' });
+    const again = await konsole.app.inject({
+      method: 'POST',
+      url: '/produce',
+      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+    expect(again.statusCode, again.body).toBe(303);
+    let after = '';
+    for (let i = 0; i < 600; i++) {
+      after = (await konsole.app.inject({ method: 'GET', url: again.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
+      if (after.includes('<h1>Finished')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(after).toContain('<h1>Finished: the whole of October 2023</h1>');
+    expect(after).not.toContain('Outputs now out of step');
+    expect(rows(after)).toEqual(expect.arrayContaining([`${referrals} | Oct-23 | 277 | 281 | 'B4B data set'!AB8 | 'B4B data set' Right service right time`]));
+  });
+});
+
+describe("a run's page while the run goes on", () => {
+  it('waits for the run rather than reloading itself (no meta refresh), and says how to look again', { timeout: 120_000 }, async () => {
+    // Connections idle for 2 s are closed: the page waits 1 s at a time, less than a month takes.
+    const konsole = await startConsole({ limits: { idleMs: 2000 } });
+    try {
+      const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+      const started = await konsole.app.inject({
+        method: 'POST',
+        url: '/produce',
+        headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' }).toString(),
+      });
+      const url = started.headers.location as string;
+      const running = await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } });
+      expect(running.body).toContain('<h1>Running: the whole of October 2023</h1>');
+      expect(running.body).not.toContain('http-equiv="refresh"');
+      const again = /<p role="status">.*?<a href="([^"]+)">See how it has got on<\/a>/.exec(running.body)?.[1];
+      expect(again).toBe(url);
+      // Followed, the link answers when the run has finished (or after its wait, to be followed again).
+      let body = '';
+      for (let i = 0; i < 120 && !body.includes('<h1>Finished'); i++)
+        body = (await konsole.app.inject({ method: 'GET', url: again ?? '', headers: { cookie: headerOf(jar) } })).body;
+      expect(body).toContain('<h1>Finished: the whole of October 2023</h1>');
+      expect(body).not.toContain('http-equiv="refresh"');
+    } finally {
+      await konsole.close();
+    }
   });
 });
 

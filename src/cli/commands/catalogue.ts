@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
 import { writeJson } from '../outcome.js';
+import { helpText } from '../help-text.js';
 
 export function registerCatalogue(program: Command): void {
   const catalogue = program.command('catalogue').description('Work with the indicator catalogue (config/indicators.yaml)');
@@ -11,13 +12,15 @@ export function registerCatalogue(program: Command): void {
     .argument('[workbook]', 'the .xlsx file to read (default: the workbook in config/b4b.yaml)')
     .addHelpText(
       'after',
-      '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
-        'Exits 1 when no indicator table could be read ("b4b-reports --help" lists every exit code).',
+      helpText(
+        '\nPolarity, kind and short name are guesses from the name: check each before pasting it under `indicators:`.\n' +
+          'Exits 1 when no indicator table could be read ("b4b-reports --help" lists every exit code).',
+      ),
     )
     .option('--json', 'print {"ok": true, "workbook": FILE, "drafts": [...]} (the draft entries as data)')
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (workbookArg: string | undefined, options: ProjectOptions & { json?: boolean }) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;

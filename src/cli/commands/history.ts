@@ -8,6 +8,7 @@ import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
 import { fitLine } from '../log-format.js';
 import { changeLine } from '../run-summary.js';
+import { helpText } from '../help-text.js';
 
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
@@ -56,17 +57,24 @@ function deliveryLine(delivery: DeliveryRecord[] | undefined): string | undefine
 /** A run's short name: the random end of its id (`history --run` takes either). */
 const shortId = (id: string): string => id.split('-').pop() ?? id;
 
-/** One run in a line of at most about 100 characters (the error and e-mails, when there are any, on a line of their own below). */
-function runLines(r: RunRecord, current: boolean, nameWidth = 28): string[] {
+/**
+ * One run in a line: its short id first (what `history --run` takes, never the part a narrow terminal
+ * wraps), when, month, report or pack, outcome, then its warnings and changes; the error and e-mails,
+ * when there are any, on lines of their own below. A line longer than `width` (an 80-column terminal)
+ * puts the warnings and changes on the line below rather than wrapping it.
+ */
+export function runLines(r: RunRecord, current: boolean, nameWidth: number, width: number): string[] {
   const flags = [
     r.outcome === 'success' && current ? 'current' : '',
     r.warnings.length ? `${r.warningsTotal ?? r.warnings.length} warn` : '',
     r.changes ? `${r.changesTotal ?? r.changes.length} changed` : '',
-  ].filter(Boolean);
-  const lines = [
-    `${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(nameWidth)}  ${r.outcome.padEnd(7)}  ${flags.join(', ').padEnd(20)}  ${shortId(r.id)}`,
-  ];
-  if (r.error) lines.push(fitLine(`    ${shortPaths(errorLine(r.error))}`, 100));
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const head = `${shortId(r.id)}  ${when(r.startedAt)}  ${monthLabel(r.month)}  ${`${r.target.kind} ${r.target.name}`.padEnd(nameWidth)}  ${r.outcome}`;
+  const whole = flags ? `${head.padEnd(head.length + 7 - r.outcome.length)}  ${flags}` : head;
+  const lines = whole.length <= width || !flags ? [whole] : [head, `    ${flags}`];
+  if (r.error) lines.push(fitLine(`    ${shortPaths(errorLine(r.error))}`, width));
   const mail = deliveryLine(r.delivery);
   if (mail) lines.push(`    e-mail: ${mail}`);
   return lines;
@@ -98,7 +106,7 @@ export function registerHistory(program: Command): void {
     .option('--json', 'print {"ok": true, "ledger": FILE, "runs": [...]} with the ledger records, newest first')
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (options: HistoryOptions) => {
       const loaded = await loadProjectSettings(options);
       const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-files.js')]);
@@ -124,7 +132,15 @@ export function registerHistory(program: Command): void {
       const lines =
         options.run !== undefined
           ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord))
-          : runs.flatMap((r) => runLines(r, isCurrent(r), Math.max(28, ...runs.map((x) => `${x.target.kind} ${x.target.name}`.length))));
+          : runs.flatMap((r) =>
+              runLines(
+                r,
+                isCurrent(r),
+                Math.max(...runs.map((x) => `${x.target.kind} ${x.target.name}`.length)),
+                // The terminal's width; piped, about 100 characters.
+                process.stdout.isTTY && process.stdout.columns ? process.stdout.columns - 1 : 100,
+              ),
+            );
       // A record keeps its advice as the run said it ("b4b-reports run --month 2023-07 --report …"): shown
       // here, it names the project this command was given, so that followed from any folder it acts on it.
       const advise = adviceFor(options);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { PACKAGE_ROOT } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
 import { B4BError } from '../../findings/finding.js';
+import { helpText } from '../help-text.js';
 
 /** What a new project folder gets from the package's sample project. */
 const PROJECT_FILES = ['config', 'templates', path.join('data', 'b4b-sample.xlsx')];
@@ -63,10 +64,13 @@ export function registerInit(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nWrites DIR/config/ (b4b.yaml and the files it names), DIR/templates/ and DIR/data/b4b-sample.xlsx. Then:\n' +
-        '  b4b-reports validate --project DIR\n' +
-        '  b4b-reports run --project DIR --month 2023-10   (writes DIR/output/2023-10/; inside DIR, --project can go)\n' +
-        'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.',
+      helpText(
+        '\nWrites DIR/config/ (b4b.yaml and the files it names), DIR/templates/ and DIR/data/b4b-sample.xlsx. Then, from any folder:\n' +
+          '  b4b-reports validate --project DIR\n' +
+          '  b4b-reports run --project DIR --month 2023-10\n' +
+          'The second writes DIR/output/2023-10/; inside DIR, --project can go. ' +
+          'Edit DIR/config/b4b.yaml to read your own workbook; every path in it is relative to DIR.',
+      ),
     )
     .action(async (dir: string, options: { force?: boolean }) => {
       const root = path.resolve(dir);

@@ -8,6 +8,7 @@ import { adviceFor } from '../advice.js';
 import { describeFailure, writeJson } from '../outcome.js';
 import { runFailure, summaryJson, summaryLines, writtenPaths } from '../run-summary.js';
 import type { RunTarget } from '../../model/target.js';
+import { helpText } from '../help-text.js';
 
 interface RunOptions extends ProjectOptions {
   month: MonthKey;
@@ -56,19 +57,21 @@ export function registerRun(program: Command): void {
     .option('--json', 'print one JSON object on stdout: each output with its status, files and run, and the warnings')
     .addHelpText(
       'after',
-      '\nWithout --report or --pack, produces everything configured for the month in one go: every report in\n' +
-        'config/b4b.yaml and every pack in config/packs.yaml, each document laid out once. A clinic is produced only\n' +
-        'for a month with team rows; otherwise it is skipped, naming the latest month that has them.\n' +
-        '\nWrites output/<month>/<report>-<month>.pdf, or for a pack output/<month>/<pack>-<month>-public.pdf and\n' +
-        "-restricted.pdf with each item in output/<month>/<pack>-items/. The month's files change together, all new\n" +
-        'or all old, so a failed or killed run leaves the last good files as they were. A re-run (--force) lists the\n' +
-        'figures that changed since the last run of that month. Ends with one summary: each output, its status and\n' +
-        'where its files are (on a terminal; piped, stdout is the paths alone). Every run is recorded: see\n' +
-        '"b4b-reports history".',
+      helpText(
+        '\nWithout --report or --pack, produces everything configured for the month in one go: every report in\n' +
+          'config/b4b.yaml and every pack in config/packs.yaml, each document laid out once. A clinic is produced only\n' +
+          'for a month with team rows; otherwise it is skipped, naming the latest month that has them.\n' +
+          '\nWrites output/<month>/<report>-<month>.pdf, or for a pack output/<month>/<pack>-<month>-public.pdf and\n' +
+          "-restricted.pdf with each item in output/<month>/<pack>-items/. The month's files change together, all new\n" +
+          'or all old, so a failed or killed run leaves the last good files as they were. A re-run (--force) lists the\n' +
+          'figures that changed since the last run of that month. Ends with one summary: each output, its status and\n' +
+          'where its files are (on a terminal; piped, stdout is the paths alone). Every run is recorded: see\n' +
+          '"b4b-reports history".',
+      ),
     )
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (options: RunOptions) => {
       markStartup();
       const layoutThreads = await import('../../layout/layout-threads.js');
@@ -126,20 +129,26 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   if (options.json) {
     // One JSON object, whatever the outcome: the failure is in it, and the exit code says it too.
     const described = failure === undefined ? undefined : describeFailure(failure);
-    writeJson(summaryJson(result, reporter, described));
+    writeJson(summaryJson(result, reporter, described, { advise }));
     if (described) process.exitCode = described.exitCode;
     return;
   }
   if (process.stdout.isTTY) {
-    process.stdout.write(`${summaryLines(result, reporter, { width: (process.stdout.columns || 120) - 1, advise }).join('\n')}\n`);
+    const shown = { width: (process.stdout.columns || 120) - 1, advise, ...(options.workbook !== undefined ? { workbook: options.workbook } : {}) };
+    process.stdout.write(`${summaryLines(result, reporter, shown).join('\n')}\n`);
   } else {
     // Piped: stdout is the paths alone, one a line (for scripts); the summary is a diagnostic.
     const paths = writtenPaths(result);
     if (paths.length > 0) process.stdout.write(`${paths.join('\n')}\n`);
-    if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true })));
+    if (format === 'json') process.stderr.write(jsonLine('info', 'summary', summaryJson(result, reporter, undefined, { brief: true, advise })));
     else
       process.stderr.write(
-        `${summaryLines(result, reporter, { width: Number.POSITIVE_INFINITY, maxWarnings: Number.POSITIVE_INFINITY, advise }).join('\n')}\n`,
+        `${summaryLines(result, reporter, {
+          width: Number.POSITIVE_INFINITY,
+          maxWarnings: Number.POSITIVE_INFINITY,
+          advise,
+          ...(options.workbook !== undefined ? { workbook: options.workbook } : {}),
+        }).join('\n')}\n`,
       );
   }
   if (failure !== undefined) throw failure;

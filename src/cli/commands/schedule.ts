@@ -11,6 +11,7 @@ import type { ScheduleSettings } from '../../config/delivery.js';
 import type { JobOutlook, WorkbookMonths } from '../../schedule/schedule-outlook.js';
 import { EXIT, writeJson } from '../outcome.js';
 import { adviceFor } from '../advice.js';
+import { helpText } from '../help-text.js';
 
 interface ScheduleOptions extends ProjectOptions {
   check?: boolean;
@@ -29,15 +30,17 @@ export function registerSchedule(program: Command): void {
     .option('--standby', 'if another scheduler is running, wait and take over when it stops, instead of refusing')
     .addHelpText(
       'after',
-      '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
-        "node-cron fires the jobs, in the schedule's time zone (Europe/London). Only one scheduler runs at a time (a\n" +
-        'second refuses, exit 75, or with --standby waits its turn; "serve --schedule" counts as one). A slot runs\n' +
-        'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
-        'was down runs at start. A cron expression that cron dialects read differently is refused, with what to write.',
+      helpText(
+        '\nEach job runs its pack for the latest complete month, by the same path as "run", and e-mails it to its lists.\n' +
+          "node-cron fires the jobs, in the schedule's time zone (Europe/London). Only one scheduler runs at a time (a\n" +
+          'second refuses, exit 75, or with --standby waits its turn; "serve --schedule" counts as one). A slot runs\n' +
+          'once (the run ledger is checked first); a slot that fires late runs late, and one missed while the scheduler\n' +
+          'was down runs at start. A cron expression that cron dialects read differently is refused, with what to write.',
+      ),
     )
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (options: ScheduleOptions) => {
       if (!options.check && (options.strict || options.json)) throw new UsageError('--strict and --json go with --check');
       if (options.check && options.standby) throw new UsageError('--standby does not go with --check');

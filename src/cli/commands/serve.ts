@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { shellWord } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
+import { adviceFor } from '../advice.js';
 import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
 import { logFormat } from '../log-format.js';
@@ -10,6 +12,7 @@ import { DEFAULT_LIMITS } from '../../serve/limits.js';
 import { SignInLink } from '../../serve/sessions.js';
 import { defaultUsersFile, UserStore } from '../../serve/users.js';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { helpText } from '../help-text.js';
 
 interface ServeOptions extends ProjectOptions {
   host: string;
@@ -49,11 +52,13 @@ export function registerServe(program: Command): void {
     .addOption(settingsOption())
     .addHelpText(
       'after',
-      '\nEveryone signs in. With users (b4b-reports user add NAME --role officer|viewer), with their password; with\n' +
-        'none, with a one-time sign-in link the console prints when it starts (and again after each use), and it\n' +
-        'listens on loopback only. Sign-ins end when the console stops, at sign-out, and when the user is changed\n' +
-        `or removed. Every sign-in, upload, run and download of a restricted file is written to the audit file\n` +
-        `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
+      helpText(
+        '\nEveryone signs in. With users (b4b-reports user add NAME --role officer|viewer), with their password; with\n' +
+          'none, with a one-time sign-in link the console prints when it starts (and again after each use), and it\n' +
+          'listens on loopback only. Sign-ins end when the console stops, at sign-out, and when the user is changed\n' +
+          `or removed. Every sign-in, upload, run and download of a restricted file is written to the audit file\n` +
+          `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
+      ),
     )
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
@@ -66,9 +71,13 @@ export function registerServe(program: Command): void {
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');
       if (userCount === 0 && !isLoopbackHost(options.host)) {
+        // The advice, typed in any folder, adds the user where this console reads them.
+        const usersOption = options.users ? ` --users ${shellWord(path.resolve(options.users))}` : '';
         throw new UsageError(
-          `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
-            'Add one with "b4b-reports user add NAME --role officer", or listen on 127.0.0.1.',
+          adviceFor(options)(
+            `refusing to listen on ${options.host}: no users are configured in ${users.file}, and until there are the console listens on this computer only. ` +
+              `Add one with "b4b-reports user add${usersOption} NAME --role officer", or listen on 127.0.0.1.`,
+          ),
         );
       }
       const progress = createProgress(process.stderr, logFormat() === 'json');

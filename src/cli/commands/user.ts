@@ -2,11 +2,13 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { shellWord } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
 import { B4BError } from '../../findings/finding.js';
 import { defaultUsersFile, ROLES, UserStore, type Role } from '../../serve/users.js';
-import { loadProjectSettings, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
+import { helpText } from '../help-text.js';
 
 interface UserOptions extends ProjectOptions {
   role?: string;
@@ -58,8 +60,17 @@ async function readPassword(name: string, options: UserOptions): Promise<string>
   if (options.passwordStdin || !process.stdin.isTTY) {
     const piped = await readStdin();
     if (piped !== '') return piped;
+    // The command, typed as printed in any folder, adds the user where this one would have.
+    const where = [
+      options.project !== undefined ? `--project ${shellWord(path.resolve(options.project))}` : '',
+      options.settings !== undefined ? `--settings ${shellWord(path.resolve(options.settings))}` : '',
+      options.users !== undefined ? `--users ${shellWord(path.resolve(options.users))}` : '',
+    ]
+      .filter(Boolean)
+      .map((option) => `${option} `)
+      .join('');
     const ways =
-      `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
+      `give it on stdin, as printf '%s' "$PASSWORD" | b4b-reports user add ${where}${name} --role ${options.role ?? 'officer'} --password-stdin, ` +
       `or in the environment variable ${PASSWORD_ENV}; nothing was written`;
     throw new UsageError(
       options.passwordStdin
@@ -85,7 +96,9 @@ export function registerUser(program: Command): void {
     command
       .option('--users <file>', 'the users file (default: config/users.yaml in the project folder)')
       .addOption(projectOption())
-      .addOption(settingsOption());
+      .addOption(settingsOption())
+      // The --project option's help says "see below": this is below.
+      .addHelpText('after', helpText(`\n${PROJECT_HELP}`));
 
   common(
     user
@@ -98,7 +111,9 @@ export function registerUser(program: Command): void {
   )
     .addHelpText(
       'after',
-      `\nThe password is stored as an scrypt hash with a salt of its own. For scripts:\n  printf '%s' "$PASSWORD" | b4b-reports user add alice --role officer --password-stdin\n  ${PASSWORD_ENV}=... b4b-reports user add alice --role officer`,
+      helpText(
+        `\nThe password is stored as an scrypt hash with a salt of its own. For scripts:\n  printf '%s' "$PASSWORD" | b4b-reports user add alice --role officer --password-stdin\n  ${PASSWORD_ENV}=... b4b-reports user add alice --role officer`,
+      ),
     )
     .action(async (name: string, options: UserOptions) => {
       if (!ROLES.includes(options.role as Role)) throw new UsageError(`--role "${options.role}" is not a role; expected officer or viewer`);

@@ -5,6 +5,7 @@ import { formatSource } from '../../findings/finding.js';
 import { monthLabel } from '../../model/month.js';
 import { EXIT, writeJson } from '../outcome.js';
 import { formatFindingGroups } from '../print-findings.js';
+import { helpText } from '../help-text.js';
 
 interface ValidateOptions extends ProjectOptions {
   strict?: boolean;
@@ -31,11 +32,13 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the result as JSON for other programs')
     .addHelpText(
       'after',
-      '\nThe report goes to stdout, pass or fail; the exit code says which: 0 no errors (and, with --strict, no\nwarnings), 1 problems found ("b4b-reports --help" lists every exit code).',
+      helpText(
+        '\nThe report goes to stdout, pass or fail; the exit code says which: 0 no errors (and, with --strict, no\nwarnings), 1 problems found ("b4b-reports --help" lists every exit code).',
+      ),
     )
     .addOption(projectOption())
     .addOption(settingsOption())
-    .addHelpText('after', `\n${PROJECT_HELP}`)
+    .addHelpText('after', helpText(`\n${PROJECT_HELP}`))
     .action(async (workbookArg: string | undefined, options: ValidateOptions) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;

@@ -214,16 +214,22 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
         { title: 'Page not found', message: 'There is no such run in this console (runs started before it was restarted are in History).' },
         404,
       );
+    // The page waits for the run (a month takes seconds) rather than reloading itself: a page that
+    // refreshes every two seconds takes a screen reader and the keyboard back to its top each time
+    // (WCAG 2.2.1). The wait stays well inside the time an idle connection is kept.
+    if (!job.finishedAt) await ctx.runs.waitFor(job, Math.min(RUN_PAGE_WAIT_MS, ctx.limits.idleMs / 2));
     const known = await knownOutputs(loaded, await loadPacks(loaded));
     return page(ctx, request, reply, 'run', {
       title: `${job.finishedAt ? 'Finished' : 'Running'}: ${jobTitle(job)}`,
       job: jobView(job, loaded.paths.outputDir, known),
       running: !job.finishedAt,
       replaceLabel: REPLACE_LABEL,
-      ...(job.finishedAt ? {} : { refresh: 2 }),
     });
   });
 }
+
+/** How long a run's page waits for the run to finish before it answers "still running". */
+const RUN_PAGE_WAIT_MS = 15_000;
 
 function jobTitle(job: ConsoleJob): string {
   return !job.wholeMonth && job.targets[0] ? `${targetInWords(job.targets[0])} for ${monthLongLabel(job.month)}` : `the whole of ${monthLongLabel(job.month)}`;
@@ -304,6 +310,14 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     results: job.results.map((r) => resultView(r, outputDir, known, { shared, text })),
     pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
+    // The month's outputs this job did not make again that print a figure it changed otherwise.
+    outOfStep: (job.outOfStep ?? []).flatMap((o) =>
+      o.changes.map(
+        (c) =>
+          `${capitalised(targetInWords(o.target))} prints ${c.old} for ${c.indicator}${c.what ? ` (${c.what})` : ''}, ${monthLabel(c.month)}, ` +
+          `at ${c.cell ?? c.where}, where this run printed ${c.new}.`,
+      ),
+    ),
     what: job.wholeMonth ? 'month' : job.targets[0] ? `${job.targets[0].kind}:${job.targets[0].name}` : 'month',
   };
 }

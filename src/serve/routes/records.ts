@@ -59,6 +59,9 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
       const last = runs.filter((r) => r.job === job.name).pop();
       return {
         ...job,
+        // Advice in them ("b4b-reports validate" lists the errors) names this console's project.
+        workbookText: ctx.advise(job.workbookText),
+        ...(job.warning ? { warning: ctx.advise(job.warning) } : {}),
         last: last
           ? { when: londonTime(last.startedAt), outcome: last.outcome, month: monthLongLabel(last.month), slot: last.slot, error: last.error?.split('\n')[0] }
           : undefined,
@@ -73,7 +76,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
       warningCount: jobs.filter((j) => j.warning).length,
       workbook: outlook?.workbook.name,
       running: ctx.scheduler?.isRunning === true,
-      problem,
+      problem: problem === undefined ? undefined : ctx.advise(problem),
       timezone,
     });
   });

@@ -1,0 +1,61 @@
+/**
+ * A month re-run in part: an officer corrects a figure and makes the performance report again alone.
+ * The packs made before print the old figure; the run says so, names them, and its advice, followed,
+ * brings the month in line.
+ */
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/run/ledger.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+describe('a report made again alone, after a figure changed', () => {
+  it('names the outputs of the month that still print the old figure, and the command that brings them in line', { timeout: 180_000 }, async () => {
+    const project = await tempProject();
+    const workbook = path.join(project.root, 'B4B October.xlsx');
+    await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), workbook);
+    const settings = ['--settings', project.settings, '--workbook', workbook];
+    expect(runCli(['run', '--month', '2023-10', '--pack', 'panel', ...settings]).status).toBe(0);
+    expect(runCli(['run', '--month', '2023-10', '--report', 'performance', ...settings]).status).toBe(0);
+
+    // October's referrals corrected from 277 to 281; the report alone made again.
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(workbook);
+    book.getWorksheet('B4B data set')!.getCell('AB8').value = 281;
+    await book.xlsx.writeFile(workbook);
+    const text = runCli(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings]);
+    expect(text.status, text.stderr).toBe(0);
+    const advice = `b4b-reports run --settings ${project.settings} --month 2023-10 --workbook '${workbook}' --force`;
+    expect(text.stderr).toContain(`\nNot made again, and now out of step with this run: pack panel; "${advice}" makes the whole month again:\n`);
+    expect(text.stderr).toContain(
+      "\n  pack panel prints 277 for Number of referrals into statutory service in the month, Oct-23 at 'B4B data set'!AB8, where this run printed 281\n",
+    );
+
+    // Corrected again, to 283: --json says the same.
+    book.getWorksheet('B4B data set')!.getCell('AB8').value = 283;
+    await book.xlsx.writeFile(workbook);
+    const again = runCli(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    const json = JSON.parse(again.stdout) as { outOfStep: Array<{ kind: string; name: string; changes: Array<{ cell: string; old: string; new: string }> }> };
+    // What the panel pack prints against what this run printed.
+    expect(json.outOfStep.map((o) => [o.kind, o.name, o.changes.map((c) => [c.cell, c.old, c.new])])).toEqual([
+      ['pack', 'panel', [["'B4B data set'!AB8", '277', '283']]],
+    ]);
+
+    // Followed as printed (the shell reads the quoted path): the month is made again, and is in line.
+    const followed = runCli(
+      advice
+        .replace(/^b4b-reports /, '')
+        .match(/'[^']*'|\S+/g)!
+        .map((w) => w.replace(/^'|'$/g, '')),
+    );
+    expect(followed.status, followed.stderr).toBe(0);
+    // The panel pack was made again from the corrected workbook: its figure went from 277 to 283.
+    const { runs } = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as { runs: RunRecord[] };
+    const panel = runs.find((r) => r.target.name === 'panel');
+    expect(panel?.changes?.filter((c) => c.cell === "'B4B data set'!AB8" && !c.what).map((c) => `${c.old} → ${c.new}`)).toEqual(['277 → 283']);
+  });
+});

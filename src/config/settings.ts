@@ -111,6 +111,8 @@ export interface LoadedSettings {
   };
   /** How the project folder was chosen (the package's sample project when nothing else was). */
   projectSource: ProjectSource;
+  /** The paths the command line gave, over the settings file's (advice about them names the command, not the file). */
+  fromCommandLine: ReadonlySet<PathSetting>;
   aliases: HeaderAliases;
   catalogue: IndicatorCatalogue;
   teamMeasures: TeamMeasure[];
@@ -124,6 +126,7 @@ export async function readConfigFile<T>(file: string, schema: z.ZodType<T>, what
 
 /** The path settings that a command-line option can override. */
 const PATH_SETTINGS = ['workbook', 'headerAliases', 'catalogue', 'teamMeasures', 'finance', 'delivery', 'schedule', 'ledger', 'packs', 'outputDir'] as const;
+export type PathSetting = (typeof PATH_SETTINGS)[number];
 
 export interface LoadSettingsOptions extends ProjectRequest {
   /**
@@ -178,7 +181,8 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
   }
   const teamMeasures = (await readYaml(paths.teamMeasures, teamMeasuresFileSchema, 'team measures file')).measures;
   const finance = await readYaml(paths.finance, financeSettingsSchema, 'finance settings file');
-  return { settings, paths, projectSource: project.source, aliases, catalogue, teamMeasures, finance };
+  const fromCommandLine = new Set(PATH_SETTINGS.filter((key) => overrides[key] !== undefined));
+  return { settings, paths, projectSource: project.source, fromCommandLine, aliases, catalogue, teamMeasures, finance };
 }
 
 export async function loadDeliverySettings(loaded: LoadedSettings): Promise<DeliverySettings> {

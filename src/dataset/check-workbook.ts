@@ -2,7 +2,7 @@ import type { LoadedSettings } from '../config/settings.js';
 import type { Dataset } from './types.js';
 import { summariseDataset, type DatasetSummary } from './summarise.js';
 import { B4BError, type Finding } from '../findings/finding.js';
-import { readWorkbookFile } from '../workbook/read-workbook-file.js';
+import { readWorkbookFile, workbookNamedBy } from '../workbook/read-workbook-file.js';
 import type { ReaderDecision } from '../workbook/find-tables.js';
 
 /** What `validate` (and the console's Check page) learns from one workbook. */
@@ -27,7 +27,8 @@ export async function checkWorkbook(loaded: LoadedSettings, file: string): Promi
   let dataset: Dataset | undefined;
   let decisions: ReaderDecision[] = [];
   try {
-    const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
+    const namedBy = workbookNamedBy(loaded, file);
+    const checked = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits, undefined, namedBy);
     findings = checked.findings;
     decisions = checked.decisions;
     dataset = checked.dataset;

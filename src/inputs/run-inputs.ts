@@ -13,7 +13,7 @@ import { glossarySchema, type Glossary } from '../pack/glossary.js';
 import { loadPacks } from '../pack/load-packs.js';
 import { coveringReportSchema, type CoveringReport, type PackSettings } from '../pack/pack-settings.js';
 import { ALL_TABLES_REPORT } from '../report/all-tables.js';
-import { readRegularFile, readWorkbookFile } from '../workbook/read-workbook-file.js';
+import { readRegularFile, readWorkbookFile, workbookNamedBy } from '../workbook/read-workbook-file.js';
 
 /**
  * Everything a run reads besides the workbook, each file once: the settings (with the catalogue,
@@ -190,10 +190,17 @@ export async function readRunWorkbook(
   onHash: (sha256: string) => void = () => undefined,
 ): Promise<WorkbookInput> {
   let hash = '';
-  const { dataset, findings, decisions } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits, (bytes) => {
-    hash = sha256(bytes);
-    onHash(hash);
-  });
+  const { dataset, findings, decisions } = await readWorkbookFile(
+    file,
+    loaded.aliases,
+    loaded.catalogue,
+    loaded.settings.limits,
+    (bytes) => {
+      hash = sha256(bytes);
+      onHash(hash);
+    },
+    workbookNamedBy(loaded, file),
+  );
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length > 0) {
     const lines = findingLinesPerKind(errors, loaded.settings.limits.maxFindingsPerKind);

@@ -73,7 +73,8 @@ describe('command-line conventions', () => {
         exitCode: 1,
         message:
           `${missing}: cannot read the workbook: no such file; ${project.root} holds no .xlsx file. ` +
-          'Put the workbook there, or name the right file in config/b4b.yaml (workbook:)',
+          // Named on the command line: the settings file is not where to put it right.
+          'Put the workbook there, or name the right file in the command you typed',
       },
       errors: [{ code: 'unreadable-file', source: { file: missing } }],
     });
@@ -87,6 +88,10 @@ describe('command-line conventions', () => {
     const result = runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`nosuch.xlsx: cannot read the workbook: no such file; ${folder} holds no .xlsx file. Put the workbook there,`);
+    // A run given --workbook says the same, naming the command rather than the settings file.
+    const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--workbook', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${folder} holds no .xlsx file. Put the workbook there, or name the right file in the command you typed`);
     // Followed: the workbook put in that folder is read.
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), path.join(folder, 'nosuch.xlsx'));
     expect(runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder }).status).toBe(0);

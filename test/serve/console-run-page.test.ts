@@ -6,6 +6,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
+/** The Produce form sent with `fields`: the response redirects to the run's page. */
+async function produce(app: RunningConsole['app'], jar: Parameters<typeof headerOf>[0], fields: Record<string, string>) {
+  return app.inject({
+    method: 'POST',
+    url: '/produce',
+    headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The run's page once it says the run finished (asked every 0.2 s, for up to two minutes). */
+async function finishedPage(app: RunningConsole['app'], url: string, jar: Parameters<typeof headerOf>[0]): Promise<string> {
+  let body = '';
+  for (let i = 0; i < 600; i++) {
+    body = (await app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } })).body;
+    if (body.includes('<h1>Finished')) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return body;
+}
+
 describe("the console's page of a whole month's run", () => {
   let konsole: RunningConsole;
   beforeAll(async () => {
@@ -15,20 +36,9 @@ describe("the console's page of a whole month's run", () => {
 
   it('says the warnings several outputs have once, above the outputs', { timeout: 120_000 }, async () => {
     const { jar, csrf } = await signedIn(konsole.app, 'olivia');
-    const started = await konsole.app.inject({
-      method: 'POST',
-      url: '/produce',
-      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' }).toString(),
-    });
+    const started = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' });
     expect(started.statusCode, started.body).toBe(303);
-    const url = started.headers.location as string;
-    let body = '';
-    for (let i = 0; i < 600; i++) {
-      body = (await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } })).body;
-      if (body.includes('<h1>Finished')) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const body = await finishedPage(konsole.app, started.headers.location as string, jar);
     expect(body).toContain('<h1>Finished');
     expect(body).toMatch(/<h2>Warnings of several outputs \(\d+\)<\/h2>/);
     // A workbook finding every output has: once on the page.
@@ -51,19 +61,15 @@ describe("the console's page of a whole month's run", () => {
     expect(uploaded.statusCode, uploaded.body).toBe(303);
     const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
     const page = await konsole.app.inject({ method: 'GET', url: '/produce', headers: { cookie: headerOf(jar) } });
-    const started = await konsole.app.inject({
-      method: 'POST',
-      url: '/produce',
-      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: token(page.body), workbook: stored, month: '2023-10', what: 'report:performance', replace: 'yes' }).toString(),
+    const started = await produce(konsole.app, jar, {
+      _csrf: token(page.body),
+      workbook: stored,
+      month: '2023-10',
+      what: 'report:performance',
+      replace: 'yes',
     });
     expect(started.statusCode, started.body).toBe(303);
-    let body = '';
-    for (let i = 0; i < 600; i++) {
-      body = (await konsole.app.inject({ method: 'GET', url: started.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
-      if (body.includes('<h1>Finished')) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const body = await finishedPage(konsole.app, started.headers.location as string, jar);
     const referrals = 'Number of referrals into statutory service in the month';
     // Each changed-figure row of referrals, its cells joined by " | ", a hint in brackets.
     const rows = (html: string): string[] =>
@@ -88,19 +94,9 @@ describe("the console's page of a whole month's run", () => {
     const fields: Record<string, string> = {};
     for (const m of button.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[m[1] ?? ''] = m[2] ?? '';
     expect(fields).toMatchObject({ workbook: stored, month: '2023-10', what: 'month', replace: 'yes' });
-    const again = await konsole.app.inject({
-      method: 'POST',
-      url: '/produce',
-      headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(fields).toString(),
-    });
+    const again = await produce(konsole.app, jar, fields);
     expect(again.statusCode, again.body).toBe(303);
-    let after = '';
-    for (let i = 0; i < 600; i++) {
-      after = (await konsole.app.inject({ method: 'GET', url: again.headers.location as string, headers: { cookie: headerOf(jar) } })).body;
-      if (after.includes('<h1>Finished')) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const after = await finishedPage(konsole.app, again.headers.location as string, jar);
     expect(after).toContain('<h1>Finished: the whole of October 2023</h1>');
     expect(after).not.toContain('Outputs now out of step');
     expect(rows(after)).toEqual(expect.arrayContaining([`${referrals} | Oct-23 | 277 | 281 | 'B4B data set'!AB8 | 'B4B data set' Right service right time`]));
@@ -113,12 +109,7 @@ describe("a run's page while the run goes on", () => {
     const konsole = await startConsole({ limits: { idleMs: 2000 } });
     try {
       const { jar, csrf } = await signedIn(konsole.app, 'olivia');
-      const started = await konsole.app.inject({
-        method: 'POST',
-        url: '/produce',
-        headers: { cookie: headerOf(jar), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' }).toString(),
-      });
+      const started = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' });
       const url = started.headers.location as string;
       const running = await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } });
       expect(running.body).toContain('<h1>Running: the whole of October 2023</h1>');

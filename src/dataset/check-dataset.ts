@@ -166,7 +166,10 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         );
       }
 
-      if (kind === 'percent') continue;
+      if (kind === 'percent') {
+        checkPercentFalls(row, months, findings);
+        continue;
+      }
       for (let i = 1; i < months.length; i++) {
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
@@ -190,5 +193,27 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         );
       }
     }
+  }
+}
+
+/** A percentage at least this high (as a fraction) that falls to 0% the next month is a warning. */
+const PERCENT_FALL_FROM = 0.5;
+
+/**
+ * Percentages swing (31% of a handful of children one month, 0% the next), so they have no jump check;
+ * but a rate of half or more that falls to exactly 0% is far likelier a month not filled in, or a
+ * formula over data not yet in, than a real month: 0% printed, and Red, without a word.
+ */
+function checkPercentFalls(row: IndicatorRow, months: MonthKey[], findings: FindingList): void {
+  for (let i = 1; i < months.length; i++) {
+    const before = row.values[months[i - 1] as MonthKey];
+    const after = row.values[months[i] as MonthKey];
+    if (before?.kind !== 'number' || after?.kind !== 'number' || after.value !== 0 || before.value < PERCENT_FALL_FROM) continue;
+    findings.warning(
+      'implausible-value',
+      after.source,
+      `${row.name}: ${shown(after.value, true)} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, true)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
+        'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and leave the cell blank if there is none yet',
+    );
   }
 }

@@ -101,4 +101,19 @@ describe('figures that cannot be right never print', () => {
     const { warnings } = await findingsFor('Number of new CLA in month', [14, 3, 31, 17, 19, 0]);
     expect(warnings).toEqual([]);
   });
+
+  it('a percentage of half or more that falls to 0% is a warning; left blank as it advises, no warning; a small rate that falls to 0% swings without one', async () => {
+    const pct = (value: number | undefined): FixtureCell => (value === undefined ? undefined : { value, numFmt: '0%' });
+    const CORE_GROUPS = 'Percentage of children subject to child protection plans with recent core group held in time';
+    const zero = await findingsFor(CORE_GROUPS, [0.81, 0.84, 0.8, 0.83, 0.85, 0].map(pct));
+    expect(zero.warnings).toEqual([
+      `odd.xlsx › 'S'!I2: ${CORE_GROUPS}: 0% in Jun-23 after 85% in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, ` +
+        'shows 0%; check the figure, and leave the cell blank if there is none yet',
+    ]);
+    const blank = await findingsFor(CORE_GROUPS, [0.81, 0.84, 0.8, 0.83, 0.85, undefined].map(pct));
+    expect(blank.warnings).toEqual([]);
+    // The sample's own swings: 31% of a handful of children ceased in a month, then 0%.
+    const small = await findingsFor('Percentage of CLA ceased in the month - adopted', [0.1, 0, 0.2, 0.31, 0, 0.15].map(pct));
+    expect(small.warnings).toEqual([]);
+  });
 });

@@ -3,25 +3,11 @@
  * reflowed to the width commander lays out its own part in: the terminal's, or 80 columns piped. Written
  * with line breaks for the source's sake, it ran to 127 columns and broke mid-word on an 80-column terminal.
  */
+import { wrapWords } from './log-format.js';
 
 /** The width commander gives its own help: the terminal's columns, else 80. */
 function helpWidth(): number {
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80;
-}
-
-/** Words wrapped to `width`, the lines after the first indented by `hang`. */
-function wrapWords(words: string[], first: string, hang: number, width: number): string[] {
-  const lines: string[] = [];
-  let line = first;
-  for (const word of words) {
-    const start = lines.length === 0 ? first : ' '.repeat(hang);
-    if (line.length > start.length && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${' '.repeat(hang)}${word}`;
-    } else line = line.length > start.length ? `${line} ${word}` : `${line}${word}`;
-  }
-  lines.push(line);
-  return lines;
 }
 
 /**
@@ -32,7 +18,7 @@ export function reflowHelp(text: string, width: number = helpWidth()): string {
   const out: string[] = [];
   let paragraph: string[] = [];
   const flush = (): void => {
-    if (paragraph.length > 0) out.push(...wrapWords(paragraph.join(' ').split(/\s+/).filter(Boolean), '', 0, width));
+    if (paragraph.length > 0) out.push(...wrapWords(paragraph.join(' ').split(/\s+/).filter(Boolean), width));
     paragraph = [];
   };
   for (const line of text.split('\n')) {
@@ -49,8 +35,8 @@ export function reflowHelp(text: string, width: number = helpWidth()): string {
       const code = /^(\s+\d+\s+)/.exec(line)?.[1];
       const lead = code ?? /^(\s+)/.exec(line)?.[1] ?? '';
       const words = line.slice(lead.length).trim().split(/\s+/);
-      if (code || !/\bb4b-reports /.test(line)) out.push(...wrapWords(words, lead, code ? lead.length : lead.length + 2, width));
-      else out.push(...wrapWords(words, lead, lead.length + 2, width - 2).map((l, i, all) => (i < all.length - 1 ? `${l} \\` : l)));
+      if (code || !/\bb4b-reports /.test(line)) out.push(...wrapWords(words, width, lead, code ? lead.length : lead.length + 2));
+      else out.push(...wrapWords(words, width - 2, lead, lead.length + 2).map((l, i, all) => (i < all.length - 1 ? `${l} \\` : l)));
     } else paragraph.push(line);
   }
   flush();

@@ -24,6 +24,21 @@ export function fitLine(text: string, width: number): string {
   return line.length <= width ? line : `${line.slice(0, Math.max(1, width - 1))}…`;
 }
 
+/** Words wrapped greedily to `width` columns: the first line starts with `first`, the others with `hang` spaces. */
+export function wrapWords(words: string[], width: number, first = '', hang = 0): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of words) {
+    const start = lines.length === 0 ? first : ' '.repeat(hang);
+    if (line.length > start.length && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${' '.repeat(hang)}${word}`;
+    } else line = line.length > start.length ? `${line} ${word}` : `${line}${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /**
  * What a run says while it works. On a terminal: one status line, rewritten in place (the elapsed
  * time and the step, naming its report or pack), warnings and errors kept for the summary at the

@@ -7,7 +7,7 @@ import type { FigureChange } from '../run/ledger.js';
 import { targetLabel } from '../model/target.js';
 import type { RunResult, TargetResult } from '../run/run.js';
 import { describeFailure } from './outcome.js';
-import { fitLine, type RunReporter } from './log-format.js';
+import { fitLine, wrapWords, type RunReporter } from './log-format.js';
 
 /** "report performance", "pack board". */
 
@@ -50,16 +50,8 @@ const UNBROKEN = /([^\s"]*"[^"]*"[^\s"]*|[^\s']*'[^']*'![A-Z]+\d+\S*)/;
  */
 function wrap(text: string, width: number, max: number): string[] {
   if (!Number.isFinite(width) || text.length <= width) return [text];
-  const lines: string[] = [];
-  let line = '';
   const words = text.split(UNBROKEN).flatMap((part, i) => (i % 2 === 1 && part.length <= width ? [part] : part.split(/\s+/).filter(Boolean)));
-  for (const word of words) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
+  const lines = wrapWords(words, width);
   return lines.length <= max ? lines : [...lines.slice(0, max - 1), fitLine(lines.slice(max - 1).join(' '), width)];
 }
 

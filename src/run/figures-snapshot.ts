@@ -3,7 +3,7 @@ import type { SourceRef } from '../findings/finding.js';
 import { formatFigure } from '../report/format-figure.js';
 import { cellName } from '../report/figure-ref.js';
 import type { PrintedFigure, PrintedKind } from '../report/printed-figures.js';
-import type { MonthKey } from '../model/month.js';
+import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
 import type { SetReads } from '../produce/output-set.js';
 import type { FigureChange } from './ledger.js';
 
@@ -131,4 +131,89 @@ export function compareSnapshots(before: Record<string, SnapshotEntry>, after: R
     });
   }
   return changes.sort((x, y) => `${x.where}${x.indicator}${x.month}${x.what ?? ''}`.localeCompare(`${y.where}${y.indicator}${y.month}${y.what ?? ''}`));
+}
+
+/** One row's past months as an earlier month's run read them, where most now differ. */
+export interface PastRevision {
+  where: string;
+  indicator: string;
+  /** The months both runs read whose figures differ, latest first, with both values and the cell each now comes from. */
+  differ: Array<{ month: MonthKey; old: string; new: string; cell?: string }>;
+  /** How many months up to the earlier run's both runs read for the row. */
+  shared: number;
+  /** Where each month now holds the figure the earlier run read for the month before (1) or after (-1): the row moved by a month. */
+  lag?: 1 | -1;
+  /** The months, latest first, whose figure is the earlier run's for the month before (or after). */
+  moved?: MonthKey[];
+}
+
+/**
+ * The rows whose past figures (months up to `upTo`), as an earlier month's run read them (`earlier`),
+ * now differ in most months (`now`): a row pasted one column over, or sorted apart from its names, prints every month
+ * wrong, and nothing in the workbook itself says so. A month or two revised (late recording) is not
+ * listed; a whole row restated on purpose (a rate on new population figures) is, as the reader cannot
+ * tell it from a slip. Month figures only: targets, RAG and commentary belong to their own month.
+ */
+export function pastRevisions(earlier: Record<string, SnapshotEntry>, now: Record<string, SnapshotEntry>, upTo: MonthKey): PastRevision[] {
+  interface Row {
+    where: string;
+    indicator: string;
+    /** The earlier run's figure for each month (up to upTo), and the months both runs read. */
+    then: Map<MonthKey, string>;
+    both: Map<MonthKey, { old: string; new: string; cell?: string }>;
+  }
+  const rows = new Map<string, Row>();
+  for (const [key, before] of Object.entries(earlier)) {
+    if (before.what !== undefined || before.month > upTo) continue;
+    const rowKey = `${before.where}\u0000${before.indicator}`;
+    let row = rows.get(rowKey);
+    if (!row) rows.set(rowKey, (row = { where: before.where, indicator: before.indicator, then: new Map(), both: new Map() }));
+    row.then.set(before.month, before.value);
+    const after = now[key];
+    if (after && after.what === undefined) row.both.set(before.month, { old: before.value, new: after.value, ...(after.cell ? { cell: after.cell } : {}) });
+  }
+  const revised: PastRevision[] = [];
+  for (const { where, indicator, then, both } of rows.values()) {
+    const differ = [...both]
+      .filter(([, v]) => v.old !== v.new)
+      .map(([month, v]) => ({ month, ...v }))
+      .sort((a, b) => b.month.localeCompare(a.month));
+    const revision: PastRevision = { where, indicator, differ, shared: both.size };
+    for (const lag of [1, -1] as const) {
+      const moved = differ.filter((d) => then.get(addMonths(d.month, -lag)) === d.new).map((d) => d.month);
+      if (moved.length >= 3 && moved.length >= 0.75 * differ.length) Object.assign(revision, { lag, moved });
+    }
+    if (revision.lag !== undefined || (differ.length >= 3 && differ.length >= 0.75 * both.size)) revised.push(revision);
+  }
+  return revised;
+}
+
+/**
+ * What a run says of a past revision, naming the workbook and the cell of the latest month that
+ * differs: the row moved by a month, or most of its months changed, since `earlier` (the run of an
+ * earlier month, as the message names it).
+ */
+export function describePastRevision(revision: PastRevision, earlier: string, workbookName: string): string {
+  const { differ, shared, lag, moved = [] } = revision;
+  const head = differ[0];
+  const cell = `${workbookName}${head?.cell ? ` › ${head.cell}` : ''}: `;
+  const listed = differ
+    .slice(0, 3)
+    .map((d) =>
+      lag === undefined
+        ? `${monthLabel(d.month)} ${d.old} then, ${d.new} now`
+        : `${monthLabel(d.month)} ${d.new}, which was ${monthLabel(addMonths(d.month, -lag))}'s`,
+    );
+  const more = differ.length > 3 ? `, and ${differ.length - 3} more` : '';
+  const subject = `${revision.indicator} (${revision.where})`;
+  if (lag !== undefined)
+    return (
+      `${cell}${subject}: each month now holds the figure ${earlier} read for the month ${lag === 1 ? 'before' : 'after'}, ` +
+      `in ${moved.length} of the ${shared} months both read (${listed.join('; ')}${more}): is the row out of step with its month headers, ` +
+      `pasted one column over? Put each figure under its own month, then run this month again with --force`
+    );
+  return (
+    `${cell}${subject}: ${differ.length} of the ${shared} months ${earlier} also read now differ (${listed.join('; ')}${more}): ` +
+    `a row pasted over or sorted apart from its names changes them all. If the figures were restated on purpose, nothing is wrong; if not, correct the row, then run this month again with --force`
+  );
 }

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { B4BError, formatFinding } from '../findings/finding.js';
 import { sha256, type WorkbookInput } from '../inputs/run-inputs.js';
-import { monthLongLabel } from '../model/month.js';
+import { monthLongLabel, type MonthKey } from '../model/month.js';
 import type { StageTimer } from '../produce/context.js';
 import { setName, type OutputSet } from '../produce/output-set.js';
 import { faultPoint } from './fault-points.js';
-import { compareSnapshots, figuresSnapshot, type SnapshotEntry } from './figures-snapshot.js';
+import { compareSnapshots, describePastRevision, figuresSnapshot, pastRevisions, type SnapshotEntry } from './figures-snapshot.js';
 import type { HeldLock } from './file-lock.js';
-import { cutText, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
+import { cutText, type FigureChange, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
 import { discardSet, NothingReplacedError, PartlyPlacedError, publishSet, stageSet, type StagedSet } from './output-files.js';
 
 /** What publishing a run's output sets shares: where they go, what was there before, and the run's lock. */
@@ -43,27 +43,63 @@ export async function readSnapshot(ledger: RunLedger, record: RunRecord | undefi
   }
 }
 
+/** A set's figures against the ledger: the snapshot to record, and what it says of the runs before. */
+export interface ComparedFigures {
+  snapshot: Record<string, SnapshotEntry>;
+  /** What changed since the month's last run of the same target (none: there was no such run). */
+  changes?: FigureChange[];
+  /** Warnings: rows whose past months differ, in most months, from what the target's run of an earlier month printed. */
+  revisions: string[];
+}
+
+/** The last successful run of the set's target for the latest month before the set's. */
+function earlierMonthsRun(set: OutputSet, history: LedgerContents): RunRecord | undefined {
+  const runs = history.records.filter(
+    (r) => r.outcome === 'success' && r.target.kind === set.target.kind && r.target.name === set.target.name && r.month < set.month,
+  );
+  const latest = runs.reduce<MonthKey | undefined>((m, r) => (m === undefined || r.month > m ? r.month : m), undefined);
+  return runs.filter((r) => r.month === latest).pop();
+}
+
 /**
- * Publishes one output set, whatever it holds: refuses it under --strict if it has warnings, compares
- * its figures with the month's last run of the same target, writes its files whole beside the current
- * ones, records the run in the ledger, and then makes the new files current in one switch. A run that
- * cannot be recorded replaces nothing. `record` is the target's run record, filled in here; on any
- * failure the staged files are removed and the error thrown (the caller records it).
+ * Compares a set's figures with the ledger: with the month's last run of the same target (what a
+ * re-run changed), and with the target's run of the latest earlier month (past months it printed then
+ * that now differ in most months: a row moved or pasted over).
  */
-export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: PublishContext): Promise<void> {
-  // The workbook's own findings (as validate lists them) come first, then the documents'.
-  record.warnings = [...ctx.workbook.warnings.map(formatFinding), ...set.warnings];
-  if (ctx.workbook.decisions.length > 0) record.decisions = ctx.workbook.decisions;
-  if (ctx.strict && record.warnings.length > 0) {
-    const listed = record.warnings.slice(0, STRICT_LISTED).map((w) => `  ${cutText(w)}`);
-    throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${listed.join('\n')}`);
-  }
+export async function compareWithHistory(set: OutputSet, ctx: Pick<PublishContext, 'ledger' | 'history' | 'workbook'>): Promise<ComparedFigures> {
   const snapshot = figuresSnapshot(ctx.workbook.dataset, set.month, set.printed, set.reads);
   const previous = ctx.history.records
     .filter((r) => r.outcome === 'success' && r.target.kind === set.target.kind && r.target.name === set.target.name && r.month === set.month)
     .pop();
   const before = await readSnapshot(ctx.ledger, previous);
-  if (before) record.changes = compareSnapshots(before, snapshot);
+  const earlier = earlierMonthsRun(set, ctx.history);
+  const earlierSnapshot = await readSnapshot(ctx.ledger, earlier);
+  const revisions =
+    earlier && earlierSnapshot
+      ? pastRevisions(earlierSnapshot, snapshot, earlier.month).map((r) =>
+          describePastRevision(r, `the run of ${monthLongLabel(earlier.month)}`, path.basename(ctx.workbook.file)),
+        )
+      : [];
+  return { snapshot, ...(before ? { changes: compareSnapshots(before, snapshot) } : {}), revisions };
+}
+
+/**
+ * Publishes one output set, whatever it holds: refuses it under --strict if it has warnings, records
+ * what changed since the month's last run of the same target (`compared`), writes its files whole
+ * beside the current ones, records the run in the ledger, and then makes the new files current in one
+ * switch. A run that cannot be recorded replaces nothing. `record` is the target's run record, filled
+ * in here; on any failure the staged files are removed and the error thrown (the caller records it).
+ */
+export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: PublishContext, compared: ComparedFigures): Promise<void> {
+  // The workbook's own findings (as validate lists them) come first, then the documents', then the ledger's.
+  record.warnings = [...ctx.workbook.warnings.map(formatFinding), ...set.warnings, ...compared.revisions];
+  if (ctx.workbook.decisions.length > 0) record.decisions = ctx.workbook.decisions;
+  if (ctx.strict && record.warnings.length > 0) {
+    const listed = record.warnings.slice(0, STRICT_LISTED).map((w) => `  ${cutText(w)}`);
+    throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${listed.join('\n')}`);
+  }
+  const { snapshot } = compared;
+  if (compared.changes) record.changes = compared.changes;
 
   let staged: StagedSet | undefined;
   try {

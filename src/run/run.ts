@@ -19,7 +19,7 @@ import { cutText, describeSkipped, RunLedger, type LedgerContents, type RunRecor
 import { cleanStaging, recoverSets } from './output-files.js';
 import type { Progress } from './progress.js';
 import { outputsOutOfStep, type OutOfStep } from './out-of-step.js';
-import { publishOutputSet } from './publish.js';
+import { compareWithHistory, publishOutputSet } from './publish.js';
 import { withRunLock } from './run-lock.js';
 import { errorText, RunRecords, type TargetResult } from './run-records.js';
 import { RunStoppedError, untilStopped } from './stop-signal.js';
@@ -285,19 +285,15 @@ async function publishOutcome(
     await records.record(result, 'failed', outcome.error);
     return;
   }
-  for (const warning of outcome.set.warnings) progress.warn(cutText(warning), { target: label });
+  const { workbook, history, lock, signal } = under;
+  const compared = await compareWithHistory(outcome.set, { ledger, history, workbook });
+  for (const warning of [...outcome.set.warnings, ...compared.revisions]) progress.warn(cutText(warning), { target: label });
   // The pack's e-mails are queued in its record (the outbox), and sent once the lock is released.
   const plans = under.deliveries?.planned.get(result);
   if (plans) result.record.delivery = queuedDelivery(plans);
   try {
-    const { workbook, history, lock, signal } = under;
-    await publishOutputSet(outcome.set, result.record, {
-      outputDir: loaded.paths.outputDir,
-      ...{ ledger, history, workbook, lock, timer, signal },
-      strict: request.strict,
-      finish: records.finish,
-      recorded: () => records.published(result),
-    });
+    const context = { outputDir: loaded.paths.outputDir, ledger, history, workbook, lock, timer, signal, strict: request.strict };
+    await publishOutputSet(outcome.set, result.record, { ...context, finish: records.finish, recorded: () => records.published(result) }, compared);
     records.published(result);
     const changes = result.record.changes;
     progress.step(

@@ -177,8 +177,13 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         const [low, high] = [Math.min(Math.abs(before.value), Math.abs(after.value)), Math.max(Math.abs(before.value), Math.abs(after.value))];
         // Small counts swing (3 new children in care, then 31): below the floor a change is a jump only
         // when the larger figure is beyond the floor times the factor too (504 children in care, then 0;
-        // an average caseload of 14.5, then 1421 with its decimal point lost).
-        if (high <= low * settings.jumpFactor || (low < settings.jumpFloor && high < settings.jumpFloor * settings.jumpFactor)) continue;
+        // an average caseload of 14.5, then 1421 with its decimal point lost), or when it is a fall to 0
+        // from a series that never came near it (41 ... 19 agency social workers, then 0).
+        if (
+          high <= low * settings.jumpFactor ||
+          (low < settings.jumpFloor && high < settings.jumpFloor * settings.jumpFactor && !steadyThenNothing(row, months, i))
+        )
+          continue;
         const change =
           after.value === 0
             ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and leave the cell blank if there is none yet'
@@ -194,6 +199,25 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
       }
     }
   }
+}
+
+/** A figure that falls to 0 after at least STEADY_MONTHS months, none of them below STEADY_FROM, is a warning, however small. */
+const STEADY_MONTHS = 3;
+const STEADY_FROM = 10;
+
+/**
+ * Whether month i's figure is 0 after a series that never came near it: every earlier month's
+ * figure (three or more) at least STEADY_FROM. 19 agency social workers after 41, 40 ... 22, then 0
+ * is a month not filled in; 14, 3, 31, 17, 19, then 0 new children in care is a small count's swing.
+ */
+function steadyThenNothing(row: IndicatorRow, months: MonthKey[], i: number): boolean {
+  const after = row.values[months[i] as MonthKey];
+  if (after?.kind !== 'number' || after.value !== 0) return false;
+  const before = months.slice(0, i).flatMap((m) => {
+    const figure = row.values[m];
+    return figure?.kind === 'number' ? [figure.value] : [];
+  });
+  return before.length >= STEADY_MONTHS && before.every((v) => v >= STEADY_FROM);
 }
 
 /** A percentage at least this high (as a fraction) that falls to 0% the next month is a warning. */

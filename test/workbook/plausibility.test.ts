@@ -97,6 +97,20 @@ describe('figures that cannot be right never print', () => {
     expect(corrected.warnings).toEqual([]);
   });
 
+  it('a small count that falls to 0 from a series never below 10 is a warning; left blank as it advises, no warning', async () => {
+    const AGENCY = 'Number of agency social workers';
+    const zero = await findingsFor(AGENCY, [28, 26, 24, 22, 19, 0]);
+    expect(zero.warnings).toEqual([
+      `odd.xlsx › 'S'!I2: ${AGENCY}: 0 in Jun-23 after 19 in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, ` +
+        'shows 0; check the figure, and leave the cell blank if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    const blank = await findingsFor(AGENCY, [28, 26, 24, 22, 19, undefined]);
+    expect(blank.warnings).toEqual([]);
+    // Too short a series to call steady: two months before it.
+    const short = await findingsFor(AGENCY, [undefined, undefined, undefined, 22, 19, 0]);
+    expect(short.warnings).toEqual([]);
+  });
+
   it('small counts still swing without a warning: 3 then 31, 19 then 0', async () => {
     const { warnings } = await findingsFor('Number of new CLA in month', [14, 3, 31, 17, 19, 0]);
     expect(warnings).toEqual([]);

@@ -11,6 +11,7 @@ import { cronTask } from '../../src/schedule/cron-engine.js';
 import { nextRunOfEachJob, PackScheduler, ScheduleError, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
 import { startCli, until, type Child } from './helpers.js';
 
 const EVERY_MINUTE: ScheduleSettings = {
@@ -251,5 +252,36 @@ describe('two schedule processes started together', () => {
       expect(messages.filter((m) => m.includes(': next run '))).toHaveLength(2);
       expect(messages.at(-1)).toMatch(/^Stopping the scheduler \(SIG(TERM|INT)\)$/);
     }
+  });
+});
+
+describe('a scheduler started with a workbook it cannot use', () => {
+  it('says so at start, job by job, as --check does; with the workbook put in place, it no longer says it cannot be read', async () => {
+    const project = await tempProject({ workbook: 'data/b4b-october.xlsx' });
+    const started = schedule(project.settings);
+    await until('the scheduler to start', () => started.stderr().includes('panel-monthly: next run'));
+    started.signal('SIGTERM');
+    expect(await started.done).toBe(0);
+    const warnings = (log: string): string[] =>
+      log
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: string; message: string })
+        .filter((l) => l.level === 'warn')
+        .map((l) => l.message);
+    const missing = warnings(started.stderr());
+    expect(missing).toHaveLength(2);
+    expect(missing[0]).toMatch(
+      /^board-monthly: data\/b4b-october\.xlsx cannot be read: .*no such file.*: the run on .* will fail unless it is put right by then$/,
+    );
+
+    // The advice: put it right (the workbook in place), and start again.
+    await mkdir(path.join(project.root, 'data'));
+    await writeFile(path.join(project.root, 'data', 'b4b-october.xlsx'), await readFile(path.join(ROOT, 'data', 'b4b-sample.xlsx')));
+    const again = schedule(project.settings);
+    await until('the scheduler to start', () => again.stderr().includes('panel-monthly: next run'));
+    again.signal('SIGTERM');
+    expect(await again.done).toBe(0);
+    expect(warnings(again.stderr()).filter((w) => w.includes('cannot be read'))).toEqual([]);
   });
 });

@@ -195,8 +195,15 @@ async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Pr
   (await import('../../layout/layout-threads.js')).startLayoutThreads({ idleMs: 10 * 60_000 });
   await scheduler.start();
   const { timezone } = scheduler.settings;
+  // What `--check` warns of, said at start too (a workbook missing, or without a next run's month):
+  // left running, the scheduler would otherwise first say so when that run fails.
+  const { scheduleOutlook } = await import('../../schedule/schedule-outlook.js');
+  const advise = adviceFor(options);
+  const outlook = new Map((await scheduleOutlook(loaded, scheduler.settings)).jobs.map((j) => [j.name, j]));
   for (const [job, next] of nextRunOfEachJob(scheduler.settings)) {
     progress.step(`${job}: next run ${next ? timeInWords(next, timezone) : 'never'}`, { job, next: next?.toISOString() ?? null });
+    const warning = outlook.get(job)?.warning;
+    if (warning) progress.warn(advise(warning), { job });
   }
   // Runs until SIGTERM or SIGINT, which end the process from the handler above.
   await new Promise<void>(() => undefined);

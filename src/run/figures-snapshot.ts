@@ -18,6 +18,9 @@ export interface SnapshotEntry {
   cell?: string;
 }
 
+/** What marks a snapshot entry as what a document prints (its target, RAG...), not a workbook value. */
+const PRINTED = ' (printed)';
+
 /** The longest old or new value a change records: commentary can be long, and the ledger is bounded. */
 export const CHANGE_VALUE_LIMIT = 200;
 
@@ -103,7 +106,7 @@ export function figuresSnapshot(dataset: Dataset, month: MonthKey, printed: Prin
   for (const p of printed) {
     if (p.kind === 'figure') continue;
     const what = p.kind === 'benchmark' && p.label ? `${PRINTED_WHAT[p.kind]} ${p.label}` : PRINTED_WHAT[p.kind];
-    add({ where: `${p.document} (printed)`, indicator: p.name, month: p.month, what, value: p.text, ...(p.cell ? { cell: p.cell } : {}) });
+    add({ where: `${p.document}${PRINTED}`, indicator: p.name, month: p.month, what, value: p.text, ...(p.cell ? { cell: p.cell } : {}) });
   }
   return out;
 }
@@ -130,7 +133,12 @@ export function compareSnapshots(before: Record<string, SnapshotEntry>, after: R
       new: b ? cut(b.value) : '(none)',
     });
   }
-  return changes.sort((x, y) => `${x.where}${x.indicator}${x.month}${x.what ?? ''}`.localeCompare(`${y.where}${y.indicator}${y.month}${y.what ?? ''}`));
+  // A target or benchmark a document prints straight from its table's cell is one change, listed as the table's.
+  const same = (c: FigureChange): string => [c.what, c.indicator, c.month, c.cell, c.old, c.new].join('\u0000');
+  const fromTables = new Set(changes.filter((c) => !c.where.endsWith(PRINTED)).map(same));
+  return changes
+    .filter((c) => !(c.where.endsWith(PRINTED) && c.cell !== undefined && fromTables.has(same(c))))
+    .sort((x, y) => `${x.where}${x.indicator}${x.month}${x.what ?? ''}`.localeCompare(`${y.where}${y.indicator}${y.month}${y.what ?? ''}`));
 }
 
 /** One row's past months as an earlier month's run read them, where most now differ. */

@@ -111,3 +111,12 @@ export async function scheduleOutlook(loaded: LoadedSettings, settings: Schedule
   const workbook = await readWorkbookMonths(loaded);
   return { workbook, jobs: jobOutlooks(settings, nextRunOfEachJob(settings), workbook) };
 }
+
+/**
+ * What `--check` warns of for each job (a workbook that cannot be read, or without the job's next
+ * month), by job: said by a scheduler as it starts, which would otherwise first say so when that run fails.
+ */
+export async function jobWarnings(loaded: LoadedSettings, settings: ScheduleSettings): Promise<Map<string, string>> {
+  const { jobs } = await scheduleOutlook(loaded, settings);
+  return new Map(jobs.flatMap((j) => (j.warning ? [[j.name, j.warning] as const] : [])));
+}

@@ -23,6 +23,11 @@ describe('serve --schedule: one scheduler with "schedule", and the Schedule page
     await until('the console to start', () => /The console is at http:\/\/127\.0\.0\.1:\d+\//.test(serve.stderr()));
     const base = /The console is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.stderr())?.[1] ?? '';
     expect(serve.stderr()).toContain('; the scheduler is running');
+    // What --check warns of is logged as the scheduler starts, job by job, and points to the page.
+    await until('the start warnings', () => serve.stderr().includes('panel-monthly: data/b4b-sample.xlsx has no figures'));
+    expect(serve.stderr()).toMatch(
+      /"level":"warn","message":"board-monthly: data\/b4b-sample\.xlsx has no figures for \w+ \d{4} yet \(its latest month is October 2023\): the run on [^"]+ will fail unless they are added by then \(the Schedule page says more\)","job":"board-monthly"/,
+    );
 
     const holder =
       /^b4b-reports: another scheduler is running \("serve --schedule", process \d+ on \S+, started [^)]+\); only one runs at a time, so this one did not start\. /;

@@ -197,12 +197,11 @@ async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Pr
   const { timezone } = scheduler.settings;
   // What `--check` warns of, said at start too (a workbook missing, or without a next run's month):
   // left running, the scheduler would otherwise first say so when that run fails.
-  const { scheduleOutlook } = await import('../../schedule/schedule-outlook.js');
+  const warnings = await (await import('../../schedule/schedule-outlook.js')).jobWarnings(loaded, scheduler.settings);
   const advise = adviceFor(options);
-  const outlook = new Map((await scheduleOutlook(loaded, scheduler.settings)).jobs.map((j) => [j.name, j]));
   for (const [job, next] of nextRunOfEachJob(scheduler.settings)) {
     progress.step(`${job}: next run ${next ? timeInWords(next, timezone) : 'never'}`, { job, next: next?.toISOString() ?? null });
-    const warning = outlook.get(job)?.warning;
+    const warning = warnings.get(job);
     if (warning) progress.warn(advise(warning), { job });
   }
   // Runs until SIGTERM or SIGINT, which end the process from the handler above.

@@ -133,6 +133,16 @@ export function registerServe(program: Command): void {
         { address },
       );
       if (userCount === 0) signInLink.show();
+      // What `schedule --check` warns of, said as the scheduler starts (read beside the console, which answers meanwhile).
+      if (scheduler) {
+        const advise = adviceFor(options);
+        void import('../../schedule/schedule-outlook.js')
+          .then(({ jobWarnings }) => jobWarnings(loaded, scheduler.settings))
+          .then((warnings) => {
+            for (const [job, warning] of warnings) progress.warn(`${advise(warning)} (the Schedule page says more)`, { job });
+          })
+          .catch(() => undefined);
+      }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           progress.step('Stopping the console');

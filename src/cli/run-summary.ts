@@ -159,6 +159,12 @@ export function summaryLines(
     }
     if (stale.size > 3) lines.push(`  … and ${stale.size - 3} more`);
   }
+  // A re-run with --force loses nothing: what it replaced is kept (until the month is re-run again).
+  const kept = result.results.flatMap((r) => (r.replacedKept ? [path.relative(cwd, r.replacedKept) || r.replacedKept] : []));
+  if (kept.length > 0) {
+    const where = kept.length === 1 ? kept[0] : `${commonFolder(kept)}${path.sep} (each output's previous run)`;
+    lines.push(...wrap(`The files this run replaced are kept, until the month is made again, in ${where}`, width, 3));
+  }
   // What the user most needs first: warnings about particular outputs (a figure two documents print
   // differently), then the workbook's, and last where the workbook's own RAG or arrow disagrees with
   // the one the reports print (the reports print theirs; a sample month has two dozen).
@@ -214,6 +220,7 @@ export function summaryJson(
       run: r.record.id,
       files: r.record.outputs.map((o) => o.path),
       ...(r.record.changes ? { changes: r.record.changes } : {}),
+      ...(r.replacedKept ? { replacedKept: r.replacedKept } : {}),
       warnings: r.record.warnings.length,
       ...(statusOf(r) !== 'written' ? { reason: advise(reasonOf(r)) } : {}),
     })),
@@ -248,4 +255,13 @@ export function runFailure(result: RunResult): Error | undefined {
   if (first.error instanceof BusyError) return new BusyError(message);
   if (first.error instanceof FileSystemError) return new FileSystemError(message, first.error.exitCode === EXIT.cantCreate ? EXIT.cantCreate : EXIT.ioError);
   return new B4BError(message);
+}
+
+/** The deepest folder that holds every one of `paths`. */
+function commonFolder(paths: string[]): string {
+  const split = paths.map((p) => p.split(path.sep));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length - 1 && split.every((parts) => parts[n] === first[n])) n += 1;
+  return first.slice(0, n).join(path.sep) || path.sep;
 }

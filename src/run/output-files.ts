@@ -27,7 +27,8 @@ export function sha256(bytes: Uint8Array): string {
  * 2. Publishing (`publishSet`) writes the journal (fsync'd), then `beforeSwitch` records the run in the
  *    ledger, then each file is put in place by a hard link and a rename over the old one (each file
  *    changes in one step; a reader never sees half a file), the old set's files that the new one lacks
- *    are removed, `current.json` names the run, and the journal goes.
+ *    are removed, `current.json` names the run (and the run it replaced, whose folder is kept: its
+ *    files as they were published), and the journal goes.
  * 3. A run killed before the ledger has its record left nothing visible changed: its journal and folder
  *    are thrown away. One killed after it (during the renames) is completed: every later run of the
  *    month, and `serve` and `schedule` when they start, finish any journal whose run the ledger has
@@ -231,7 +232,10 @@ async function switchTo(root: string, outputDir: string, journal: Journal, place
     if (i === 0) faultPoint('switching');
   }
   for (const relative of journal.remove) await unlink(path.join(outputDir, relative)).catch(() => undefined);
-  await writeDurably(path.join(root, `${CURRENT}.new`), JSON.stringify({ id: journal.id, files: journal.files }));
+  // The run replaced keeps its folder (its files, as they were: links to what was visible until now).
+  const before = await readCurrent(root);
+  const previous = before?.id === journal.id ? before.previous : before?.id;
+  await writeDurably(path.join(root, `${CURRENT}.new`), JSON.stringify({ id: journal.id, files: journal.files, ...(previous ? { previous } : {}) }));
   await rename(path.join(root, `${CURRENT}.new`), path.join(root, CURRENT));
   await rm(path.join(root, 'current'), { force: true }); // a set published as links before
   await rm(path.join(root, JOURNAL), { force: true });
@@ -268,13 +272,45 @@ export async function publishSet(staged: StagedSet, beforeSwitch: () => Promise<
   await pruneSets(staged.root);
 }
 
-/** Removes the folders of a set's runs: every one but a journal's, which is still to be carried out. */
+/**
+ * Removes the folders of a set's runs but three: a journal's (still to be carried out), the current
+ * run's (links to the visible files) and the run it replaced (its files as they were: a re-run with
+ * --force loses nothing it replaced, until the next re-run).
+ */
 async function pruneSets(root: string): Promise<void> {
   const journal = await readJournal(root);
+  const current = await readCurrent(root);
+  const kept = new Set([journal?.id, current?.id, current?.previous].filter((id): id is string => id !== undefined));
   for (const entry of await readdir(root).catch(() => [] as string[])) {
-    if (entry === CURRENT || entry === JOURNAL || entry === journal?.id || entry.startsWith(`${CURRENT}.`)) continue;
+    if (entry === CURRENT || entry === JOURNAL || kept.has(entry) || entry.startsWith(`${CURRENT}.`)) continue;
     await rm(path.join(root, entry), { recursive: true, force: true });
   }
+}
+
+const currentSchema = z.object({ id: z.string().min(1), files: z.array(z.string()).optional(), previous: z.string().min(1).optional() });
+
+/** The set's current.json: its current run, and the run that one replaced (kept). */
+async function readCurrent(root: string): Promise<z.infer<typeof currentSchema> | undefined> {
+  const text = await readFile(path.join(root, CURRENT), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed = currentSchema.safeParse(JSON.parse(text) as unknown);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the files of a set's run that a later run replaced are kept (the folder holds the output
+ * folder's own layout: `2023-10/board-2023-10-public.pdf`), if they are: only the last replaced run's are.
+ */
+export async function replacedFilesFolder(outputDir: string, name: string, id: string): Promise<string | undefined> {
+  const root = path.join(outputDir, SETS, name);
+  const current = await readCurrent(root);
+  if (current?.previous !== id) return undefined;
+  const folder = path.join(root, id);
+  return (await stat(folder).catch(() => undefined))?.isDirectory() ? folder : undefined;
 }
 
 async function readJournal(root: string): Promise<Journal | undefined> {

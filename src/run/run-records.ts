@@ -11,6 +11,8 @@ export interface TargetResult {
   target: RunTarget;
   record: RunRecord;
   error?: unknown;
+  /** Where the files this run replaced are kept (the set's last run before it), when it replaced some. */
+  replacedKept?: string;
 }
 
 /** What every record of a run shares. */

@@ -16,7 +16,7 @@ import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
 import { faultHold, faultPoint } from './fault-points.js';
 import { LockLostError, type HeldLock } from './file-lock.js';
 import { cutText, describeSkipped, RunLedger, type LedgerContents, type RunRecord, type RunTrigger } from './ledger.js';
-import { cleanStaging, recoverSets } from './output-files.js';
+import { cleanStaging, recoverSets, replacedFilesFolder } from './output-files.js';
 import type { Progress } from './progress.js';
 import { outputsOutOfStep, type OutOfStep } from './out-of-step.js';
 import { compareWithHistory, publishOutputSet } from './publish.js';
@@ -295,6 +295,9 @@ async function publishOutcome(
     const context = { outputDir: loaded.paths.outputDir, ledger, history, workbook, lock, timer, signal, strict: request.strict };
     await publishOutputSet(outcome.set, result.record, { ...context, finish: records.finish, recorded: () => records.published(result) }, compared);
     records.published(result);
+    const replaced = history.records.filter((r) => r.outcome === 'success' && sameTarget(r, result.record) && r.month === request.month).pop();
+    const kept = replaced?.set ? await replacedFilesFolder(loaded.paths.outputDir, replaced.set.name, replaced.set.id) : undefined;
+    if (kept) result.replacedKept = kept;
     const changes = result.record.changes;
     progress.step(
       `${label}: written (${outcome.set.files.length} file(s))` +
@@ -364,4 +367,9 @@ async function firstExisting(outputDir: string, files: string[]): Promise<string
       return full;
   }
   return undefined;
+}
+
+/** Whether two records are of the same report or pack. */
+function sameTarget(a: RunRecord, b: RunRecord): boolean {
+  return a.target.kind === b.target.kind && a.target.name === b.target.name;
 }

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 
 import { RunLedger } from '../../src/run/ledger.js';
-import { currentSet, NothingReplacedError, publishSet, recoverSets, stageSet } from '../../src/run/output-files.js';
+import { currentSet, NothingReplacedError, publishSet, recoverSets, replacedFilesFolder, stageSet } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
@@ -117,9 +117,17 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
     for (const name of ['panel-2023-10-public.pdf', 'panel-2023-10-restricted.pdf'])
       await expect(PDFDocument.load(await readFile(path.join(monthDir, name)))).resolves.toBeDefined();
 
-    // The next run goes ahead (the dead runs' locks are taken over at once) and tidies their folders.
+    // The next run goes ahead (the dead runs' locks are taken over at once) and tidies their folders:
+    // what stays is its own (links to the visible files) and the run it replaced, whose files are kept as they were.
+    const replaced = await visible(monthDir);
     expect(runCli(args).status).toBe(0);
-    expect(await readdir(path.join(project.output, '.sets', '2023-10', 'pack-panel'))).toEqual(['current.json']);
+    const [earlier, latest] = (await ledger.read()).filter((r) => r.outcome === 'success').slice(-2);
+    const setFolder = path.join(project.output, '.sets', '2023-10', 'pack-panel');
+    expect((await readdir(setFolder)).sort()).toEqual([earlier?.set?.id, latest?.set?.id, 'current.json'].sort());
+    expect(await replacedFilesFolder(project.output, '2023-10/pack-panel', earlier?.set?.id ?? '')).toBe(path.join(setFolder, earlier?.set?.id ?? ''));
+    const kept = await visible(path.join(setFolder, earlier?.set?.id ?? '', '2023-10'));
+    expect(kept).toEqual(replaced);
+    expect(kept['panel-2023-10-public.pdf']).not.toBe((await visible(monthDir))['panel-2023-10-public.pdf']);
     const history = runCli(['history', '--settings', project.settings]);
     expect(history.status).toBe(0);
     expect(history.stdout.split('\n')[0]).toMatch(/pack panel +success +current/);

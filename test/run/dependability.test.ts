@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -135,6 +136,13 @@ describe('re-running a month', () => {
         new: '1925',
       },
     ]);
+    // Nothing it replaced is lost: the first run's files are kept where the summary says, as they were.
+    const kept = /The files this run replaced are kept, until the month is made again, in (\S+)/.exec(rerun.stderr)?.[1] ?? '';
+    const first = (await new RunLedger(project.ledger).read()).find((r) => r.outcome === 'success');
+    expect(kept).toContain(first?.id);
+    const pdf = first?.outputs.find((o) => o.path.endsWith('.pdf'));
+    const keptPdf = await readFile(path.resolve(ROOT, kept, '2023-10', path.basename(pdf?.path ?? '')));
+    expect(createHash('sha256').update(keptPdf).digest('hex')).toBe(pdf?.sha256);
   });
 });
 

@@ -8,7 +8,7 @@ import type { RunInputs } from '../../src/inputs/run-inputs.js';
 import { money000 } from '../../src/report/money.js';
 import type { PackOutput } from '../../src/produce/pack.js';
 import type { PackSettings } from '../../src/pack/pack-settings.js';
-import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
+import { pdfPageTexts, pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
@@ -17,10 +17,7 @@ let inputs: RunInputs;
 let dataset: Dataset;
 let board: PackOutput;
 
-const pageTexts = (bytes: Uint8Array): string[] => {
-  const buffer = Buffer.from(bytes);
-  return Array.from({ length: pdfPageCount(buffer) }, (_, i) => pdfText(buffer, { firstPage: i + 1, lastPage: i + 1 }));
-};
+const pageTexts = (bytes: Uint8Array): string[] => pdfPageTexts(Buffer.from(bytes));
 
 beforeAll(async () => {
   inputs = await sampleInputs();

@@ -14,7 +14,17 @@ import { ROOT } from '../fixtures/workbooks.js';
 
 describe('a report made again alone, after a figure changed', () => {
   it('names the outputs of the month that still print the old figure, and the command that brings them in line', { timeout: 180_000 }, async () => {
-    const project = await tempProject();
+    // The sample workbook and performance report, in a month of that report and the panel pack alone: the board
+    // pack and the finance and clinic reports print none of the figure and take no part here (the sample's whole
+    // month is run in month-run.test.ts), so the advice, followed, makes again the month of these two.
+    const project = await tempProject({
+      edit: (file, text) =>
+        file === 'config/packs.yaml'
+          ? text.replace(/^ {2}board:\n[\s\S]*$/m, '')
+          : file === 'config/b4b.yaml'
+            ? text.replace(/^(reports:\n {2}performance:\n(?: {4}.*\n)+)(?: {2,}.*\n)+/m, '$1')
+            : text,
+    });
     const workbook = path.join(project.root, 'B4B October.xlsx');
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), workbook);
     const settings = ['--settings', project.settings, '--workbook', workbook];

@@ -76,7 +76,9 @@ describe('SIGTERM and SIGINT during a run', () => {
 
 describe('a whole month stopped after one of its outputs was published', () => {
   it('says which outputs hold the new figures and that the rest do not, and how to bring them in line', { timeout: 240_000 }, async () => {
-    const project = await tempProject();
+    // The tiny project's month (its performance report, then the panel and board packs of it): the stop, its
+    // message and its advice are the same whatever the month's outputs are (the sample's whole month is run in month-run.test.ts).
+    const project = await tinyProject();
     // The run stops itself (SIGSTOP) once its first set is switched into place: the performance report.
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'b4b-reports.js'), 'run', '--month', '2023-10', '--settings', project.settings], {
       cwd: ROOT,

@@ -506,3 +506,40 @@ describe('9. a name the catalogue does not hold, alike but for a symbol', () => 
     expect(spaced.rows.map((r) => r.id)).toEqual(['percentage-of-cla-placed-20-miles-from-home']);
   });
 });
+
+describe('10. a target typed as a comparison, in a team table', () => {
+  const REPEAT = 'Percentage of children subject to 2nd or more CP plan';
+  const measure = {
+    code: 'cp-repeat-plans',
+    name: 'Repeat child protection plans',
+    polarity: 'lower-is-better',
+    indicator: 'percentage-of-children-subject-to-2nd-or-more-cp-plan',
+  } as const;
+  async function teamTable(target: FixtureCell) {
+    const checked = await read([
+      sheet([header(), [undefined, undefined, REPEAT, pct(0.28), pct(0.28), pct(0.3), pct(0.31), pct(0.32), pct(0.32), target, '-', '-']]),
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-06', 'cp-repeat-plans', 'SWF East 1', 50, 12], // 24.0%: at the target
+          ['2023-06', 'cp-repeat-plans', 'SWF East 2', 40, 16], // 40.0%: worse
+          ['2023-06', 'cp-repeat-plans', 'SWF West 1', 20, 2], // 10.0%: better
+        ],
+      },
+    ]);
+    expect(checked.errors).toEqual([]);
+    const table = new ReportFigures(checked.dataset, (await projectConfig()).catalogue, '2023-06', [measure]).teamTable('cp-repeat-plans');
+    return { target: table.target, worse: [...table.rows, table.total].map((r) => `${r.team} ${r.percent}${r.worse ? ' ▼' : ''}`) };
+  }
+
+  it('"≤24%" is the target, each team worse than it marked ▼ (the table printed no target and no ▼ at all, in silence)', async () => {
+    expect(await teamTable('≤24%')).toEqual({ target: '≤24%', worse: ['SWF East 1 24.0%', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼'] });
+    // A strict comparison is missed at the target itself.
+    expect((await teamTable('<24%')).worse).toEqual(['SWF East 1 24.0% ▼', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼']);
+  });
+
+  it('the same target typed as a percentage marks the same teams', async () => {
+    expect(await teamTable(pct(0.24))).toEqual({ target: '24%', worse: ['SWF East 1 24.0%', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼'] });
+  });
+});

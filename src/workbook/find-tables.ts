@@ -1233,6 +1233,41 @@ function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: Ind
   for (const row of rows) for (const month of leftOut) delete row.values[month];
 }
 
+/** The fewest figures a table's latest month must hold to be judged a copy of the month before. */
+const COPIED_MONTH_MIN_FIGURES = 3;
+
+/**
+ * A table's latest month whose every figure is the month before's (three or more figures), where the
+ * month before moved from the one before it: a month started by copying the last column, or by formulas
+ * over the last month's data, and not filled in yet. Read, each figure printed as the new month's with a
+ * level arrow, without a word; real figures of three indicators or more never all hold at once. A
+ * warning naming both columns; the figures are read as they stand (they may be right: it says so).
+ */
+function warnCopiedMonth(layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, grid: SheetGrid, table: string): void {
+  const months = [...layout.months].sort((a, b) => monthsBetween(a.month, b.month)); // the latest first
+  const numbers = (m: MonthColumn | undefined): Array<Figure & { kind: 'number' }> =>
+    m === undefined ? [] : rows.map((row) => row.values[m.month]).filter((f): f is Figure & { kind: 'number' } => f?.kind === 'number');
+  const at = months.findIndex((m) => numbers(m).length > 0);
+  const [latest, before, earlier] = [months[at], months[at + 1], months[at + 2]];
+  if (!latest || !before || !earlier || monthsBetween(before.month, latest.month) !== 1 || monthsBetween(earlier.month, before.month) !== 1) return;
+  const key = (f: Figure | undefined): string => (f?.kind === 'number' ? `n${Number(f.value.toPrecision(12))}` : f?.kind === 'comparison' ? `c${f.text}` : '');
+  const same = (a: MonthColumn, b: MonthColumn): boolean => rows.every((row) => key(row.values[a.month]) === key(row.values[b.month]));
+  const figures = numbers(latest);
+  if (figures.length < COPIED_MONTH_MIN_FIGURES || numbers(earlier).length < COPIED_MONTH_MIN_FIGURES) return;
+  if (figures.every((f) => f.value === 0) || !same(latest, before) || same(before, earlier)) return;
+  const rowOf = (f: Figure): number => Number(/\d+$/.exec(f.source.cell ?? '')?.[0]);
+  const [top, bottom] = [Math.min(...figures.map(rowOf)), Math.max(...figures.map(rowOf))];
+  const some = figures.slice(0, 3).map(describeFigure).join(', ');
+  ctx.findings.warning(
+    'implausible-value',
+    { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.row, latest.col) },
+    `every figure of the table "${table}" under "${latest.text}" (${figures.length} cells, ${cellAddress(top, latest.col)}:${cellAddress(bottom, latest.col)}) ` +
+      `is the same as under "${before.text}" (${cellAddress(top, before.col)}:${cellAddress(bottom, before.col)}: ${some}${figures.length > 3 ? ', ...' : ''}), ` +
+      `though its figures changed from "${earlier.text}" to "${before.text}": a month started as a copy of the month before and not filled in yet? ` +
+      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or leave the cells blank until they are in`,
+  );
+}
+
 /** Finds and reads every indicator table on a sheet. */
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
   const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
@@ -1299,6 +1334,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
     }
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
     leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
+    warnCopiedMonth(layout, rows, ctx, grid, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
     checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);

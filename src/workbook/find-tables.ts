@@ -6,6 +6,7 @@ import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, t
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
+import { printNumber } from '../report/round.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthLongLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
@@ -1047,8 +1048,57 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
       );
     }
   }
+  if (!indicator.percent) refusePercentagesInRow(indicator, layout, entry, ctx);
   if (lookalike) ctx.namesReported?.add(indicator);
   return indicator;
+}
+
+/**
+ * A percentage in a row that is not one: a % format painted over a row of counts (504 shown as 50400%)
+ * printed "50400%" for 504 children, and a target typed "10%" beside counts (a reduction of 10%?) was
+ * printed and rated against as 0.1, both without a word. An error naming the cell: which figure is
+ * meant is a guess. The figure is not read.
+ */
+function refusePercentagesInRow(row: IndicatorRow, layout: HeaderLayout, entry: CatalogueEntry | undefined, ctx: TableContext): void {
+  const labelled: Array<[Figure | undefined, string, (figure: Figure) => void]> = [
+    ...layout.months.map((m): [Figure | undefined, string, (figure: Figure) => void] => [
+      row.values[m.month],
+      monthLabel(m.month),
+      (figure) => (row.values[m.month] = figure),
+    ]),
+    [row.target, layout.target?.label ?? 'Target', (figure) => (row.target = figure)],
+    ...(row.yearTargets ?? []).map((t): [Figure | undefined, string, (figure: Figure) => void] => [t.figure, t.label, (figure) => (t.figure = figure)]),
+    ...Object.values(row.benchmarks).map((b): [Figure | undefined, string, (figure: Figure) => void] => [
+      b?.figure,
+      b?.label ?? '',
+      (figure) => {
+        if (b) b.figure = figure;
+      },
+    ]),
+  ];
+  const why = entry
+    ? `config/indicators.yaml gives it the format ${entry.format}`
+    : `its name${row.typeText ? `, its type "${row.typeText}"` : ''} and its month cells say so`;
+  for (const [figure, what, replace] of labelled) {
+    if ((figure?.kind !== 'number' && figure?.kind !== 'comparison') || figure.format.style !== 'percent') continue;
+    const typed = figure.kind === 'comparison' ? figure.text : typeof figure.stored === 'string' ? figure.stored : undefined;
+    const shown = printNumber(figure.value, { decimals: Math.max(figure.format.decimals, 1), minDecimals: 0, percent: true });
+    const held =
+      typed !== undefined
+        ? `"${typed}" is typed as a percentage`
+        : `${Number(figure.value.toPrecision(12))} is under a percentage format (Excel shows it as ${shown})`;
+    const advice =
+      typed !== undefined
+        ? 'type the figure the row is counted in, without the % sign'
+        : `format the cell as a number (Excel then shows ${Number(figure.value.toPrecision(12))}), or type the figure meant`;
+    ctx.findings.error(
+      'implausible-value',
+      figure.source,
+      `${row.name}, ${what}: ${held}, but the indicator is not a percentage (${why}), so the figure is not read; expected a figure as the row's others are: ${advice}` +
+        `${entry ? ', or correct the catalogue entry if the indicator is a percentage' : ''}`,
+    );
+    replace({ kind: 'missing', reason: 'error', text: typed ?? shown, source: figure.source });
+  }
 }
 
 /**

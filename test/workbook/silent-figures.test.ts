@@ -543,3 +543,32 @@ describe('10. a target typed as a comparison, in a team table', () => {
     expect(await teamTable(pct(0.24))).toEqual({ target: '24%', worse: ['SWF East 1 24.0%', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼'] });
   });
 });
+
+describe('11. a percentage in a row that is not one', () => {
+  const CLA = 'Number of children in our care';
+  const rows = (june: FixtureCell, target: FixtureCell): FixtureCell[][] => [
+    header(),
+    [undefined, undefined, CLA, 545, 539, 505, 517, 518, june, target, '-', '-'],
+  ];
+
+  it('a % format over a count (504 printed as "50400%") and a target typed "10%" beside counts (rated against as 0.1) are errors naming each cell', async () => {
+    const { errors, dataset } = await read([sheet(rows(pct(504), '10%'))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!I3: ${CLA}, Jun-23: 504 is under a percentage format (Excel shows it as 50400%), but the indicator is not a percentage ` +
+        "(config/indicators.yaml gives it the format integer), so the figure is not read; expected a figure as the row's others are: " +
+        'format the cell as a number (Excel then shows 504), or type the figure meant, or correct the catalogue entry if the indicator is a percentage',
+      `fixture.xlsx › 'B4B data set'!J3: ${CLA}, Target: "10%" is typed as a percentage, but the indicator is not a percentage ` +
+        "(config/indicators.yaml gives it the format integer), so the figure is not read; expected a figure as the row's others are: " +
+        'type the figure the row is counted in, without the % sign, or correct the catalogue entry if the indicator is a percentage',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'missing', reason: 'error' });
+  });
+
+  it('the advice followed (the cell formatted as a number, the target typed as a count) reads each as meant', async () => {
+    const { errors, dataset } = await read([sheet(rows({ value: 504, numFmt: '0' }, 495))]);
+    expect(errors).toEqual([]);
+    const row = dataset.tables[0]?.rows[0];
+    expect(row?.values['2023-06']).toMatchObject({ kind: 'number', value: 504, format: { style: 'integer' } });
+    expect(row?.target).toMatchObject({ kind: 'number', value: 495 });
+  });
+});

@@ -915,6 +915,52 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   return ambiguous;
 }
 
+/** How a percentage row's month figures are typed, when each is a plain number (no % format, no "%" typed): in points (27), or in fractions (0.27). */
+type PercentTyping = { kind: 'points' | 'fractions'; values: number[]; first: SourceRef };
+
+/** Each percentage row's typing, as read (before its figures are made fractions): for the table's check. */
+const percentTypings = new WeakMap<IndicatorRow, PercentTyping>();
+
+function percentTyping(row: IndicatorRow): PercentTyping | undefined {
+  const figures = Object.entries(row.values)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, f]) => f)
+    .filter((f): f is Figure & { kind: 'number' | 'comparison' } => f?.kind === 'number' || f?.kind === 'comparison');
+  if (figures.length === 0 || figures.some((f) => f.format.style === 'percent')) return undefined;
+  const numbers = figures.filter((f): f is Figure & { kind: 'number' } => f.kind === 'number');
+  // The values as typed: the row's figures are made fractions once read.
+  const typing = { values: numbers.map((f) => Number(f.value.toPrecision(12))), first: (numbers[0] ?? (figures[0] as Figure)).source };
+  if (typing.values.some((v) => Math.abs(v) > 1)) return { kind: 'points', ...typing };
+  return typing.values.some((v) => v !== 0) ? { kind: 'fractions', ...typing } : undefined;
+}
+
+/**
+ * A percentage row typed in plain numbers no greater than 1 (0.8, 0.9, 1) in a table whose other
+ * percentages are typed in points (18, 17): read as fractions it printed 80%, 90%, 100%, where the
+ * table's way of typing says 0.8%, 0.9%, 1%, without a word. Which is meant is a guess: an error naming
+ * the row's first figure, with both readings and how to type either.
+ */
+function checkPercentTypings(rows: IndicatorRow[], ctx: TableContext): void {
+  const points = rows.filter((row) => percentTypings.get(row)?.kind === 'points');
+  const first = points[0];
+  if (!first) return;
+  const some = (values: number[]): string => values.slice(-4).join(', ');
+  for (const row of rows) {
+    const typing = percentTypings.get(row);
+    if (typing?.kind !== 'fractions') continue;
+    const typed = typing.values.slice(-4).find((v) => v !== 0) ?? typing.values.find((v) => v !== 0);
+    if (typed === undefined) continue;
+    ctx.findings.error(
+      'implausible-value',
+      typing.first,
+      `${row.name}: its figures (such as ${some(typing.values)}) are plain numbers no greater than 1, read as fractions (${asPercent(typed)} for ${typed}), ` +
+        `but the table's other percentages are typed in points (${first.name}: ${some(percentTypings.get(first)?.values ?? [])}), so they could mean ${typed}%, and which is a guess; ` +
+        `expected the figures as the table's others are typed: type ${Number((typed * 100).toPrecision(12))} if ${asPercent(typed)} is meant, ` +
+        `or "${typed}%" (Excel keeps it as a percentage) if ${typed}% is, or format the row's cells as percentages (0%)`,
+    );
+  }
+}
+
 /** A name as an id: the symbols that carry meaning ("<20 miles" is not ">20 miles", "3+" is not "3") as words, other punctuation dropped. */
 function slug(name: string): string {
   return normaliseIndicatorName(name)
@@ -1036,6 +1082,8 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) {
+    const typing = percentTyping(indicator);
+    if (typing) percentTypings.set(indicator, typing);
     for (const { figure, reads, couldBe, others } of normalisePercentRow(indicator)) {
       const typed = figure.kind === 'number' ? (figure.stored ?? figure.value) : figure.text;
       ctx.findings.error(
@@ -1382,6 +1430,7 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }
+    checkPercentTypings(rows, ctx);
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
     leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     warnCopiedMonth(layout, rows, ctx, grid, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);

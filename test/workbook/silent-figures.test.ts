@@ -572,3 +572,37 @@ describe('11. a percentage in a row that is not one', () => {
     expect(row?.target).toMatchObject({ kind: 'number', value: 495 });
   });
 });
+
+describe('12. a percentage row of plain numbers no greater than 1, in a table typed in points', () => {
+  const THREE_PLUS = 'Percentage of CLA at end of month with 3 or more placements during the year';
+  const RESIDENTIAL = 'Percentage of CLA placed in Residential placements - independent sector';
+  const table = (residential: FixtureCell[]): FixtureCell[][] => [
+    header(),
+    [undefined, undefined, THREE_PLUS, 15, 15, 14, 15, 15, 14, 12, '-', '-'],
+    [undefined, undefined, RESIDENTIAL, ...residential, undefined, '-', '-'],
+  ];
+
+  it('is an error naming its first figure and both readings (0.8 was printed as 80% beside rows typed 15 for 15%)', async () => {
+    const { errors } = await read([sheet(table([0.8, 0.9, 0.7, 1, 0.6, 0.8]))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!D4: ${RESIDENTIAL}: its figures (such as 0.7, 1, 0.6, 0.8) are plain numbers no greater than 1, read as fractions (70% for 0.7), ` +
+        `but the table's other percentages are typed in points (${THREE_PLUS}: 14, 15, 15, 14), so they could mean 0.7%, and which is a guess; ` +
+        'expected the figures as the table\'s others are typed: type 70 if 70% is meant, or "0.7%" (Excel keeps it as a percentage) if 0.7% is, ' +
+        "or format the row's cells as percentages (0%)",
+    ]);
+  });
+
+  it('the advice followed (points typed, "0.8%" typed, or the cells formatted as percentages) reads each as meant', async () => {
+    const value = async (residential: FixtureCell[]) => {
+      const { errors, dataset } = await read([sheet(table(residential))]);
+      expect(errors).toEqual([]);
+      return (dataset.tables[0]?.rows[1]?.values['2023-01'] as { value?: number } | undefined)?.value;
+    };
+    expect(await value([8, 9, 7, 10, 6, 8])).toBe(0.08);
+    expect(await value([pct(0.008), pct(0.009), pct(0.007), pct(0.01), pct(0.006), pct(0.008)])).toBe(0.008);
+    expect(await value([pct(0.8), pct(0.9), pct(0.7), pct(1), pct(0.6), pct(0.8)])).toBe(0.8);
+    // A row of fractions with no row of points beside it is read as fractions, as before.
+    const alone = await read([sheet([header(), [undefined, undefined, RESIDENTIAL, 0.8, 0.9, 0.7, 1, 0.6, 0.8, undefined, '-', '-']])]);
+    expect(alone.errors).toEqual([]);
+  });
+});

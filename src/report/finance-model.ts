@@ -1,5 +1,5 @@
 import type { FinanceSettings } from '../config/finance.js';
-import type { Dataset, IndicatorRow, PlacementRow, RevenueRow } from '../dataset/types.js';
+import type { Dataset, Figure, IndicatorRow, PlacementRow, RevenueRow } from '../dataset/types.js';
 import { targetFor } from '../dataset/targets.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
@@ -51,6 +51,14 @@ function signedCount(n: number): string {
 export function financialYearStart(month: MonthKey): MonthKey {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return `${m >= 4 ? y : y - 1}-04` as MonthKey;
+}
+
+/**
+ * The agency staffing target as printed: a number as it stands, a comparison ("≤21") as typed, as the
+ * performance report prints it (read as a number only, "≤21" printed "-" and no target, in silence).
+ */
+function targetText(target: Figure | undefined): string | undefined {
+  return target?.kind === 'number' ? String(target.value) : target?.kind === 'comparison' ? target.text : undefined;
 }
 
 /** The figures of the finance report for one month; each printed figure keeps its cell. */
@@ -278,14 +286,14 @@ export class FinanceFigures {
         {
           cells: [
             monthLongLabel(m),
-            ...(indicator ? [staff?.kind === 'number' ? String(staff.value) : '-', target?.kind === 'number' ? String(target.value) : '-'] : []),
+            ...(indicator ? [staff?.kind === 'number' ? String(staff.value) : '-', targetText(target) ?? '-'] : []),
             money000(r.budget.value),
             money000(r.forecastOutturn.value),
             money000(r.forecastOutturn.value - r.budget.value),
           ] as GridCell[],
           traces: [
             ...(staff?.kind === 'number' ? [value(1, staff.source)] : []),
-            ...(target?.kind === 'number' ? [value(2, target.source)] : []),
+            ...(targetText(target) !== undefined && target ? [value(2, target.source)] : []),
             value(1 + counted, r.budget.source),
             value(2 + counted, r.forecastOutturn.source),
             difference(3 + counted, r.forecastOutturn.source, r.budget.source),
@@ -510,7 +518,7 @@ export class FinanceFigures {
         runs: [
           { text: 'Agency staff: ', bold: true },
           {
-            text: `${headcount.value}${target?.kind === 'number' ? ` against a target of ${target.value}` : ''} (${agency?.name}, ${monthLabel(this.month)}).`,
+            text: `${headcount.value}${targetText(target) !== undefined ? ` against a target of ${targetText(target)}` : ''} (${agency?.name}, ${monthLabel(this.month)}).`,
           },
         ],
       });

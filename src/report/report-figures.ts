@@ -438,7 +438,12 @@ export class ReportFigures {
     }
     const indicatorRow = measure.indicator ? this.findRow(measure.indicator)?.row : undefined;
     const indicatorTarget = indicatorRow ? targetFor(indicatorRow, this.month) : undefined;
-    const target = measure.target ?? (indicatorTarget?.kind === 'number' ? indicatorTarget.value : undefined);
+    // A target typed as a comparison ("≤24%", "≥ 95%") is a target like any other: read as a number only, it
+    // left the table without its target line and every ▼, in silence. It says its own direction, as in a RAG.
+    const comparison = measure.target === undefined && indicatorTarget?.kind === 'comparison' ? indicatorTarget : undefined;
+    const target = measure.target ?? (indicatorTarget?.kind === 'number' || indicatorTarget?.kind === 'comparison' ? indicatorTarget.value : undefined);
+    const higherIsBetter = comparison ? comparison.op === '>' || comparison.op === '>=' : measure.polarity === 'higher-is-better';
+    const strict = comparison?.op === '<' || comparison?.op === '>';
     const targetFrom: TeamTableModel['targetFrom'] =
       measure.target !== undefined
         ? { ...(measure.indicator ? { indicator: measure.indicator } : {}) }
@@ -447,7 +452,10 @@ export class ReportFigures {
           : undefined;
     const judge = (numerator: number, denominator: number): TeamRowModel => {
       const pct = teamPercent(numerator, denominator);
-      const worse = target !== undefined && pct.value !== undefined && (measure.polarity === 'higher-is-better' ? pct.value < target : pct.value > target);
+      const worse =
+        target !== undefined &&
+        pct.value !== undefined &&
+        (higherIsBetter ? pct.value < target || (strict && pct.value === target) : pct.value > target || (strict && pct.value === target));
       return { team: '', denominator, numerator, percent: pct.text, worse };
     };
     const teamRows = rows.map((r) => ({ ...judge(r.numerator, r.denominator), team: r.team, source: r.source }));
@@ -456,7 +464,7 @@ export class ReportFigures {
       kind: 'team-table',
       code,
       title: title ?? measure.name,
-      ...(target !== undefined ? { target: printNumber(target, { decimals: 1, minDecimals: 0, percent: true }) } : {}),
+      ...(target !== undefined ? { target: comparison ? cellText(comparison) : printNumber(target, { decimals: 1, minDecimals: 0, percent: true }) } : {}),
       ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },

@@ -6,6 +6,7 @@ import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, t
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
+import { printNumber } from '../report/round.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
 import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthLongLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
@@ -914,6 +915,52 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   return ambiguous;
 }
 
+/** How a percentage row's month figures are typed, when each is a plain number (no % format, no "%" typed): in points (27), or in fractions (0.27). */
+type PercentTyping = { kind: 'points' | 'fractions'; values: number[]; first: SourceRef };
+
+/** Each percentage row's typing, as read (before its figures are made fractions): for the table's check. */
+const percentTypings = new WeakMap<IndicatorRow, PercentTyping>();
+
+function percentTyping(row: IndicatorRow): PercentTyping | undefined {
+  const figures = Object.entries(row.values)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, f]) => f)
+    .filter((f): f is Figure & { kind: 'number' | 'comparison' } => f?.kind === 'number' || f?.kind === 'comparison');
+  if (figures.length === 0 || figures.some((f) => f.format.style === 'percent')) return undefined;
+  const numbers = figures.filter((f): f is Figure & { kind: 'number' } => f.kind === 'number');
+  // The values as typed: the row's figures are made fractions once read.
+  const typing = { values: numbers.map((f) => Number(f.value.toPrecision(12))), first: (numbers[0] ?? (figures[0] as Figure)).source };
+  if (typing.values.some((v) => Math.abs(v) > 1)) return { kind: 'points', ...typing };
+  return typing.values.some((v) => v !== 0) ? { kind: 'fractions', ...typing } : undefined;
+}
+
+/**
+ * A percentage row typed in plain numbers no greater than 1 (0.8, 0.9, 1) in a table whose other
+ * percentages are typed in points (18, 17): read as fractions it printed 80%, 90%, 100%, where the
+ * table's way of typing says 0.8%, 0.9%, 1%, without a word. Which is meant is a guess: an error naming
+ * the row's first figure, with both readings and how to type either.
+ */
+function checkPercentTypings(rows: IndicatorRow[], ctx: TableContext): void {
+  const points = rows.filter((row) => percentTypings.get(row)?.kind === 'points');
+  const first = points[0];
+  if (!first) return;
+  const some = (values: number[]): string => values.slice(-4).join(', ');
+  for (const row of rows) {
+    const typing = percentTypings.get(row);
+    if (typing?.kind !== 'fractions') continue;
+    const typed = typing.values.slice(-4).find((v) => v !== 0) ?? typing.values.find((v) => v !== 0);
+    if (typed === undefined) continue;
+    ctx.findings.error(
+      'implausible-value',
+      typing.first,
+      `${row.name}: its figures (such as ${some(typing.values)}) are plain numbers no greater than 1, read as fractions (${asPercent(typed)} for ${typed}), ` +
+        `but the table's other percentages are typed in points (${first.name}: ${some(percentTypings.get(first)?.values ?? [])}), so they could mean ${typed}%, and which is a guess; ` +
+        `expected the figures as the table's others are typed: type ${Number((typed * 100).toPrecision(12))} if ${asPercent(typed)} is meant, ` +
+        `or "${typed}%" (Excel keeps it as a percentage) if ${typed}% is, or format the row's cells as percentages (0%)`,
+    );
+  }
+}
+
 /** A name as an id: the symbols that carry meaning ("<20 miles" is not ">20 miles", "3+" is not "3") as words, other punctuation dropped. */
 function slug(name: string): string {
   return normaliseIndicatorName(name)
@@ -1035,6 +1082,8 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   const percentByType = typeText !== undefined && /percent|%/i.test(typeText);
   indicator.percent = entry ? entry.format === 'percent' : percentByType || PERCENT_NAME.test(name) || percentByCells;
   if (indicator.percent) {
+    const typing = percentTyping(indicator);
+    if (typing) percentTypings.set(indicator, typing);
     for (const { figure, reads, couldBe, others } of normalisePercentRow(indicator)) {
       const typed = figure.kind === 'number' ? (figure.stored ?? figure.value) : figure.text;
       ctx.findings.error(
@@ -1047,8 +1096,57 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
       );
     }
   }
+  if (!indicator.percent) refusePercentagesInRow(indicator, layout, entry, ctx);
   if (lookalike) ctx.namesReported?.add(indicator);
   return indicator;
+}
+
+/**
+ * A percentage in a row that is not one: a % format painted over a row of counts (504 shown as 50400%)
+ * printed "50400%" for 504 children, and a target typed "10%" beside counts (a reduction of 10%?) was
+ * printed and rated against as 0.1, both without a word. An error naming the cell: which figure is
+ * meant is a guess. The figure is not read.
+ */
+function refusePercentagesInRow(row: IndicatorRow, layout: HeaderLayout, entry: CatalogueEntry | undefined, ctx: TableContext): void {
+  const labelled: Array<[Figure | undefined, string, (figure: Figure) => void]> = [
+    ...layout.months.map((m): [Figure | undefined, string, (figure: Figure) => void] => [
+      row.values[m.month],
+      monthLabel(m.month),
+      (figure) => (row.values[m.month] = figure),
+    ]),
+    [row.target, layout.target?.label ?? 'Target', (figure) => (row.target = figure)],
+    ...(row.yearTargets ?? []).map((t): [Figure | undefined, string, (figure: Figure) => void] => [t.figure, t.label, (figure) => (t.figure = figure)]),
+    ...Object.values(row.benchmarks).map((b): [Figure | undefined, string, (figure: Figure) => void] => [
+      b?.figure,
+      b?.label ?? '',
+      (figure) => {
+        if (b) b.figure = figure;
+      },
+    ]),
+  ];
+  const why = entry
+    ? `config/indicators.yaml gives it the format ${entry.format}`
+    : `its name${row.typeText ? `, its type "${row.typeText}"` : ''} and its month cells say so`;
+  for (const [figure, what, replace] of labelled) {
+    if ((figure?.kind !== 'number' && figure?.kind !== 'comparison') || figure.format.style !== 'percent') continue;
+    const typed = figure.kind === 'comparison' ? figure.text : typeof figure.stored === 'string' ? figure.stored : undefined;
+    const shown = printNumber(figure.value, { decimals: Math.max(figure.format.decimals, 1), minDecimals: 0, percent: true });
+    const held =
+      typed !== undefined
+        ? `"${typed}" is typed as a percentage`
+        : `${Number(figure.value.toPrecision(12))} is under a percentage format (Excel shows it as ${shown})`;
+    const advice =
+      typed !== undefined
+        ? 'type the figure the row is counted in, without the % sign'
+        : `format the cell as a number (Excel then shows ${Number(figure.value.toPrecision(12))}), or type the figure meant`;
+    ctx.findings.error(
+      'implausible-value',
+      figure.source,
+      `${row.name}, ${what}: ${held}, but the indicator is not a percentage (${why}), so the figure is not read; expected a figure as the row's others are: ${advice}` +
+        `${entry ? ', or correct the catalogue entry if the indicator is a percentage' : ''}`,
+    );
+    replace({ kind: 'missing', reason: 'error', text: typed ?? shown, source: figure.source });
+  }
 }
 
 /**
@@ -1233,6 +1331,41 @@ function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: Ind
   for (const row of rows) for (const month of leftOut) delete row.values[month];
 }
 
+/** The fewest figures a table's latest month must hold to be judged a copy of the month before. */
+const COPIED_MONTH_MIN_FIGURES = 3;
+
+/**
+ * A table's latest month whose every figure is the month before's (three or more figures), where the
+ * month before moved from the one before it: a month started by copying the last column, or by formulas
+ * over the last month's data, and not filled in yet. Read, each figure printed as the new month's with a
+ * level arrow, without a word; real figures of three indicators or more never all hold at once. A
+ * warning naming both columns; the figures are read as they stand (they may be right: it says so).
+ */
+function warnCopiedMonth(layout: HeaderLayout, rows: IndicatorRow[], ctx: TableContext, grid: SheetGrid, table: string): void {
+  const months = [...layout.months].sort((a, b) => monthsBetween(a.month, b.month)); // the latest first
+  const numbers = (m: MonthColumn | undefined): Array<Figure & { kind: 'number' }> =>
+    m === undefined ? [] : rows.map((row) => row.values[m.month]).filter((f): f is Figure & { kind: 'number' } => f?.kind === 'number');
+  const at = months.findIndex((m) => numbers(m).length > 0);
+  const [latest, before, earlier] = [months[at], months[at + 1], months[at + 2]];
+  if (!latest || !before || !earlier || monthsBetween(before.month, latest.month) !== 1 || monthsBetween(earlier.month, before.month) !== 1) return;
+  const key = (f: Figure | undefined): string => (f?.kind === 'number' ? `n${Number(f.value.toPrecision(12))}` : f?.kind === 'comparison' ? `c${f.text}` : '');
+  const same = (a: MonthColumn, b: MonthColumn): boolean => rows.every((row) => key(row.values[a.month]) === key(row.values[b.month]));
+  const figures = numbers(latest);
+  if (figures.length < COPIED_MONTH_MIN_FIGURES || numbers(earlier).length < COPIED_MONTH_MIN_FIGURES) return;
+  if (figures.every((f) => f.value === 0) || !same(latest, before) || same(before, earlier)) return;
+  const rowOf = (f: Figure): number => Number(/\d+$/.exec(f.source.cell ?? '')?.[0]);
+  const [top, bottom] = [Math.min(...figures.map(rowOf)), Math.max(...figures.map(rowOf))];
+  const some = figures.slice(0, 3).map(describeFigure).join(', ');
+  ctx.findings.warning(
+    'implausible-value',
+    { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.row, latest.col) },
+    `every figure of the table "${table}" under "${latest.text}" (${figures.length} cells, ${cellAddress(top, latest.col)}:${cellAddress(bottom, latest.col)}) ` +
+      `is the same as under "${before.text}" (${cellAddress(top, before.col)}:${cellAddress(bottom, before.col)}: ${some}${figures.length > 3 ? ', ...' : ''}), ` +
+      `though its figures changed from "${earlier.text}" to "${before.text}": a month started as a copy of the month before and not filled in yet? ` +
+      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or leave the cells blank until they are in`,
+  );
+}
+
 /** Finds and reads every indicator table on a sheet. */
 export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[] {
   const headerRows = findHeaderRows(grid, ctx.aliases.indicator);
@@ -1297,8 +1430,10 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
       const indicator = readRow(grid, r, layout, ctx);
       if (indicator) rows.push(indicator);
     }
+    checkPercentTypings(rows, ctx);
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
     leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
+    warnCopiedMonth(layout, rows, ctx, grid, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
     checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
     readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);

@@ -26,6 +26,9 @@ const UNIT_WORDS: Record<string, BreakdownUnit> = {
   share: 'proportion',
 };
 
+/** A category that names itself a percentage: "Children in care out of education (%)", "% of staff", "Percentage ..." (not "Top 5% of earners"). */
+const NAMES_A_PERCENTAGE = /\(\s*%\s*\)|^\s*(%|per ?cent(age)?\b|proportion\b)/i;
+
 const percentText = (fraction: number): string => printNumber(fraction, { decimals: 2, minDecimals: 0, percent: true });
 
 /** The Type column: blank is decided by the Value cell (a % cell is a percentage, any other a count). */
@@ -62,6 +65,18 @@ function readValue(
   const unit: BreakdownUnit = declared === 'blank' ? (isPercent ? 'percentage' : 'count') : declared;
   const shown = isPercent ? percentText(reading.value) : String(reading.value);
   if (unit === 'count') {
+    const category = row.text('category', false)?.trim() ?? '';
+    const outOf = row.text('outOf', false)?.trim() ?? '';
+    if (!isPercent && outOf === '' && NAMES_A_PERCENTAGE.test(category)) {
+      // "Children in care out of education (%)" typed 6: read as a count, the report printed "(6)" for 6%.
+      findings.error(
+        'implausible-value',
+        source,
+        `${shown} is a count (${declared === 'blank' ? 'its cell is not formatted as a percentage' : 'the type is Number'}), but the category "${category}" is a percentage (${label}); ` +
+          `expected a percentage such as ${shown}%: type it with its % sign, or format the cell as a percentage${declared === 'blank' ? '' : ', and give the type Percentage'}`,
+      );
+      return undefined;
+    }
     if (isPercent) {
       findings.error(
         'implausible-value',

@@ -203,6 +203,34 @@ describe('the finance report reads as one document', () => {
     expect(report.blocks.some((b) => b.kind === 'charts' && b.charts.some((c) => c.title === 'Agency social workers'))).toBe(true);
   });
 
+  it('prints an agency target typed as a comparison as typed, as the performance report does ("≤21" printed "-" and no target, in silence)', async () => {
+    const agencyRow = (d: Dataset) => d.tables.flatMap((t) => t.rows).filter((r) => r.name === 'Number of agency social workers');
+    const typed = structuredClone(dataset);
+    for (const row of agencyRow(typed)) {
+      if (row.target?.kind === 'number')
+        row.target = { kind: 'comparison', op: '<=', value: 21, format: row.target.format, text: '≤21', source: row.target.source };
+    }
+    const printed = async (d: Dataset) => {
+      const output = await configuredReport('finance', '2023-10', d);
+      const agency = output.blocks.find((b): b is GridTableModel => b.kind === 'grid-table' && b.title.startsWith('Agency staff and spend'))!;
+      const october = agency.rows.find((r) => r.cells[0] === 'October 2023')!;
+      const summary = output.blocks.find((b) => b.kind === 'bullets');
+      const lines = summary?.kind === 'bullets' ? summary.items.map((i) => i.runs.map((r) => r.text).join('')) : [];
+      return { cells: october.cells.slice(1, 3), traced: october.traces?.some((t) => t.column === 2), line: lines.find((l) => l.startsWith('Agency staff:')) };
+    };
+    expect(await printed(typed)).toEqual({
+      cells: ['19', '≤21'],
+      traced: true,
+      line: 'Agency staff: 19 against a target of ≤21 (Number of agency social workers, Oct-23).',
+    });
+    // The target typed as a number prints as before.
+    expect(await printed(dataset)).toEqual({
+      cells: ['19', '21'],
+      traced: true,
+      line: 'Agency staff: 19 against a target of 21 (Number of agency social workers, Oct-23).',
+    });
+  });
+
   it('reconciles the placements table with the placements line of the revenue position, from the workbook', async () => {
     const recon = table('Placements and the revenue position');
     const placementsTotal = table('Placements').rows.find((r) => r.total)!;

@@ -133,6 +133,22 @@ const MISTAKES: Array<{ mistake: string; rows: Row[]; message: string; fixed: Ro
     fixed: [['2023-10', 'referral-source', undefined, 'Police', pct(0.33), undefined, 'Percentage']],
   },
   {
+    mistake: 'a percentage category typed as a plain number (the report printed "29 looked after children (6)" for 6%)',
+    rows: [['2023-10', 'cla-education', undefined, 'Children in care out of education (%)', 6, undefined, undefined]],
+    message:
+      `own.xlsx › 'Breakdowns'!E2: 6 is a count (its cell is not formatted as a percentage), but the category "Children in care out of education (%)" is a percentage ` +
+      '(cla-education, Children in care out of education (%)); expected a percentage such as 6%: type it with its % sign, or format the cell as a percentage',
+    fixed: [['2023-10', 'cla-education', undefined, 'Children in care out of education (%)', '6%', undefined, undefined]],
+  },
+  {
+    mistake: 'a percentage category given the type Number',
+    rows: [['2023-10', 'cla-education', undefined, 'Children in care out of education (%)', 6, undefined, 'Number']],
+    message:
+      `own.xlsx › 'Breakdowns'!E2: 6 is a count (the type is Number), but the category "Children in care out of education (%)" is a percentage ` +
+      '(cla-education, Children in care out of education (%)); expected a percentage such as 6%: type it with its % sign, or format the cell as a percentage, and give the type Percentage',
+    fixed: [['2023-10', 'cla-education', undefined, 'Children in care out of education (%)', pct(0.06), undefined, 'Percentage']],
+  },
+  {
     mistake: 'a count that is not a whole number',
     rows: [['2023-10', 'referral-source', undefined, 'Police', 92.5, undefined, undefined]],
     message: `own.xlsx › 'Breakdowns'!E2: 92.5 is not a count (referral-source, Police); expected a whole number of 0 or more, such as 92`,

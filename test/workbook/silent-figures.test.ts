@@ -506,3 +506,103 @@ describe('9. a name the catalogue does not hold, alike but for a symbol', () => 
     expect(spaced.rows.map((r) => r.id)).toEqual(['percentage-of-cla-placed-20-miles-from-home']);
   });
 });
+
+describe('10. a target typed as a comparison, in a team table', () => {
+  const REPEAT = 'Percentage of children subject to 2nd or more CP plan';
+  const measure = {
+    code: 'cp-repeat-plans',
+    name: 'Repeat child protection plans',
+    polarity: 'lower-is-better',
+    indicator: 'percentage-of-children-subject-to-2nd-or-more-cp-plan',
+  } as const;
+  async function teamTable(target: FixtureCell) {
+    const checked = await read([
+      sheet([header(), [undefined, undefined, REPEAT, pct(0.28), pct(0.28), pct(0.3), pct(0.31), pct(0.32), pct(0.32), target, '-', '-']]),
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-06', 'cp-repeat-plans', 'SWF East 1', 50, 12], // 24.0%: at the target
+          ['2023-06', 'cp-repeat-plans', 'SWF East 2', 40, 16], // 40.0%: worse
+          ['2023-06', 'cp-repeat-plans', 'SWF West 1', 20, 2], // 10.0%: better
+        ],
+      },
+    ]);
+    expect(checked.errors).toEqual([]);
+    const table = new ReportFigures(checked.dataset, (await projectConfig()).catalogue, '2023-06', [measure]).teamTable('cp-repeat-plans');
+    return { target: table.target, worse: [...table.rows, table.total].map((r) => `${r.team} ${r.percent}${r.worse ? ' ▼' : ''}`) };
+  }
+
+  it('"≤24%" is the target, each team worse than it marked ▼ (the table printed no target and no ▼ at all, in silence)', async () => {
+    expect(await teamTable('≤24%')).toEqual({ target: '≤24%', worse: ['SWF East 1 24.0%', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼'] });
+    // A strict comparison is missed at the target itself.
+    expect((await teamTable('<24%')).worse).toEqual(['SWF East 1 24.0% ▼', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼']);
+  });
+
+  it('the same target typed as a percentage marks the same teams', async () => {
+    expect(await teamTable(pct(0.24))).toEqual({ target: '24%', worse: ['SWF East 1 24.0%', 'SWF East 2 40.0% ▼', 'SWF West 1 10.0%', 'Total 27.3% ▼'] });
+  });
+});
+
+describe('11. a percentage in a row that is not one', () => {
+  const CLA = 'Number of children in our care';
+  const rows = (june: FixtureCell, target: FixtureCell): FixtureCell[][] => [
+    header(),
+    [undefined, undefined, CLA, 545, 539, 505, 517, 518, june, target, '-', '-'],
+  ];
+
+  it('a % format over a count (504 printed as "50400%") and a target typed "10%" beside counts (rated against as 0.1) are errors naming each cell', async () => {
+    const { errors, dataset } = await read([sheet(rows(pct(504), '10%'))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!I3: ${CLA}, Jun-23: 504 is under a percentage format (Excel shows it as 50400%), but the indicator is not a percentage ` +
+        "(config/indicators.yaml gives it the format integer), so the figure is not read; expected a figure as the row's others are: " +
+        'format the cell as a number (Excel then shows 504), or type the figure meant, or correct the catalogue entry if the indicator is a percentage',
+      `fixture.xlsx › 'B4B data set'!J3: ${CLA}, Target: "10%" is typed as a percentage, but the indicator is not a percentage ` +
+        "(config/indicators.yaml gives it the format integer), so the figure is not read; expected a figure as the row's others are: " +
+        'type the figure the row is counted in, without the % sign, or correct the catalogue entry if the indicator is a percentage',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'missing', reason: 'error' });
+  });
+
+  it('the advice followed (the cell formatted as a number, the target typed as a count) reads each as meant', async () => {
+    const { errors, dataset } = await read([sheet(rows({ value: 504, numFmt: '0' }, 495))]);
+    expect(errors).toEqual([]);
+    const row = dataset.tables[0]?.rows[0];
+    expect(row?.values['2023-06']).toMatchObject({ kind: 'number', value: 504, format: { style: 'integer' } });
+    expect(row?.target).toMatchObject({ kind: 'number', value: 495 });
+  });
+});
+
+describe('12. a percentage row of plain numbers no greater than 1, in a table typed in points', () => {
+  const THREE_PLUS = 'Percentage of CLA at end of month with 3 or more placements during the year';
+  const RESIDENTIAL = 'Percentage of CLA placed in Residential placements - independent sector';
+  const table = (residential: FixtureCell[]): FixtureCell[][] => [
+    header(),
+    [undefined, undefined, THREE_PLUS, 15, 15, 14, 15, 15, 14, 12, '-', '-'],
+    [undefined, undefined, RESIDENTIAL, ...residential, undefined, '-', '-'],
+  ];
+
+  it('is an error naming its first figure and both readings (0.8 was printed as 80% beside rows typed 15 for 15%)', async () => {
+    const { errors } = await read([sheet(table([0.8, 0.9, 0.7, 1, 0.6, 0.8]))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!D4: ${RESIDENTIAL}: its figures (such as 0.7, 1, 0.6, 0.8) are plain numbers no greater than 1, read as fractions (70% for 0.7), ` +
+        `but the table's other percentages are typed in points (${THREE_PLUS}: 14, 15, 15, 14), so they could mean 0.7%, and which is a guess; ` +
+        'expected the figures as the table\'s others are typed: type 70 if 70% is meant, or "0.7%" (Excel keeps it as a percentage) if 0.7% is, ' +
+        "or format the row's cells as percentages (0%)",
+    ]);
+  });
+
+  it('the advice followed (points typed, "0.8%" typed, or the cells formatted as percentages) reads each as meant', async () => {
+    const value = async (residential: FixtureCell[]) => {
+      const { errors, dataset } = await read([sheet(table(residential))]);
+      expect(errors).toEqual([]);
+      return (dataset.tables[0]?.rows[1]?.values['2023-01'] as { value?: number } | undefined)?.value;
+    };
+    expect(await value([8, 9, 7, 10, 6, 8])).toBe(0.08);
+    expect(await value([pct(0.008), pct(0.009), pct(0.007), pct(0.01), pct(0.006), pct(0.008)])).toBe(0.008);
+    expect(await value([pct(0.8), pct(0.9), pct(0.7), pct(1), pct(0.6), pct(0.8)])).toBe(0.8);
+    // A row of fractions with no row of points beside it is read as fractions, as before.
+    const alone = await read([sheet([header(), [undefined, undefined, RESIDENTIAL, 0.8, 0.9, 0.7, 1, 0.6, 0.8, undefined, '-', '-']])]);
+    expect(alone.errors).toEqual([]);
+  });
+});

@@ -109,3 +109,30 @@ describe('a month laid out but not filled in yet', () => {
     expect(may.status, may.stderr).toBe(0);
   });
 });
+
+describe('a month started as a copy of the month before', () => {
+  const COPIED = (suffix: string): string =>
+    'fixture.xlsx › \'B4B data set\'!I2: every figure of the table "Right service right time" under "Jun-23" (3 cells, I3:I5) is the same as under "May-23" ' +
+    `(H3:H5: 1428, 298, 27%), though its figures changed from "Apr-23" to "May-23": a month started as a copy of the month before and not filled in yet? ${suffix}`;
+
+  it("is a warning naming both columns (May's figures printed as June's, each with a level arrow, without a word)", async () => {
+    const { table, warnings, errors } = await read(rows([1428, 298, pct(0.27)]));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      COPIED("The reports print them as Jun-23's, each with no change; expected Jun-23's own figures: type them, or leave the cells blank until they are in"),
+    ]);
+    // Read as they stand: they may be right, and the warning says so.
+    expect(table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1428 }, { value: 298 }, { value: 0.27 }]);
+  });
+
+  it('following the advice (the figures typed, or the cells left blank) says nothing', async () => {
+    expect((await read(rows([1532, 298, pct(0.27)]))).warnings).toEqual([]);
+    expect((await read(rows([undefined, undefined, undefined]))).warnings).toEqual([]);
+  });
+
+  it('a table whose figures did not move the month before either, or with fewer than three figures, is left alone', async () => {
+    const steady = rows([1428, 298, pct(0.27)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j === 6 ? r[7] : c))));
+    expect((await read(steady)).warnings).toEqual([]);
+    expect((await read(rows([1428, 298, undefined]).map((r, i) => (i === 4 ? r.map((c, j) => (j >= 3 && j <= 8 ? undefined : c)) : r)))).warnings).toEqual([]);
+  });
+});

@@ -48,7 +48,7 @@ export interface ComparedFigures {
   snapshot: Record<string, SnapshotEntry>;
   /** What changed since the month's last run of the same target (none: there was no such run). */
   changes?: FigureChange[];
-  /** Warnings: rows whose past months differ, in most months, from what the target's run of an earlier month printed. */
+  /** Warnings: rows whose past months differ, in most months, from what the target's run of an earlier month read. */
   revisions: string[];
 }
 
@@ -63,7 +63,7 @@ function earlierMonthsRun(set: OutputSet, history: LedgerContents): RunRecord | 
 
 /**
  * Compares a set's figures with the ledger: with the month's last run of the same target (what a
- * re-run changed), and with the target's run of the latest earlier month (past months it printed then
+ * re-run changed), and with the target's run of the latest earlier month (past months it read then
  * that now differ in most months: a row moved or pasted over).
  */
 export async function compareWithHistory(set: OutputSet, ctx: Pick<PublishContext, 'ledger' | 'history' | 'workbook'>): Promise<ComparedFigures> {

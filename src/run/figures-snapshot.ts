@@ -157,10 +157,13 @@ export interface PastRevision {
 
 /**
  * The rows whose past figures (months up to `upTo`), as an earlier month's run read them (`earlier`),
- * now differ in most months (`now`): a row pasted one column over, or sorted apart from its names, prints every month
- * wrong, and nothing in the workbook itself says so. A month or two revised (late recording) is not
- * listed; a whole row restated on purpose (a rate on new population figures) is, as the reader cannot
- * tell it from a slip. Month figures only: targets, RAG and commentary belong to their own month.
+ * now differ (`now`): a row pasted one column over, or sorted apart from its names, prints every month
+ * wrong, and nothing in the workbook itself says so. Listed: a row whose months each hold the earlier
+ * run's figure for the month before (or after), in three or more months and three quarters of those
+ * that differ; and a row that differs in three or more months and three quarters of all. A few months
+ * revised (late recording) are not listed; a whole row restated on purpose (a rate on new population
+ * figures) is, as nothing tells it from a slip. Month figures only: targets, RAG and commentary
+ * belong to their own month.
  */
 export function pastRevisions(earlier: Record<string, SnapshotEntry>, now: Record<string, SnapshotEntry>, upTo: MonthKey): PastRevision[] {
   interface Row {
@@ -205,14 +208,16 @@ export function describePastRevision(revision: PastRevision, earlier: string, wo
   const { differ, shared, lag, moved = [] } = revision;
   const head = differ[0];
   const cell = `${workbookName}${head?.cell ? ` › ${head.cell}` : ''}: `;
-  const listed = differ
+  // A moved row is shown by the months that moved (a month after the earlier run's has no figure to compare).
+  const shown = lag === undefined ? differ : differ.filter((d) => moved.includes(d.month));
+  const listed = shown
     .slice(0, 3)
     .map((d) =>
       lag === undefined
         ? `${monthLabel(d.month)} ${d.old} then, ${d.new} now`
         : `${monthLabel(d.month)} ${d.new}, which was ${monthLabel(addMonths(d.month, -lag))}'s`,
     );
-  const more = differ.length > 3 ? `, and ${differ.length - 3} more` : '';
+  const more = shown.length > 3 ? `, and ${shown.length - 3} more` : '';
   const subject = `${revision.indicator} (${revision.where})`;
   if (lag !== undefined)
     return (

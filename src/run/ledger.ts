@@ -136,6 +136,11 @@ export interface LedgerContents {
   skipped: SkippedLine[];
 }
 
+/** The successful runs of one report or pack, in the ledger's order (the last is the latest). */
+export function successfulRuns(history: LedgerContents, target: RunRecord['target']): RunRecord[] {
+  return history.records.filter((r) => r.outcome === 'success' && r.target.kind === target.kind && r.target.name === target.name);
+}
+
 /** A line that adds delivery steps to an earlier run's record. */
 const amendmentSchema = z.strictObject({
   amends: text.min(1),

@@ -9,7 +9,7 @@ import { setName, type OutputSet } from '../produce/output-set.js';
 import { faultPoint } from './fault-points.js';
 import { compareSnapshots, describePastRevision, figuresSnapshot, pastRevisions, type SnapshotEntry } from './figures-snapshot.js';
 import type { HeldLock } from './file-lock.js';
-import { cutText, type FigureChange, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
+import { cutText, successfulRuns, type FigureChange, type LedgerContents, type RunLedger, type RunRecord } from './ledger.js';
 import { discardSet, NothingReplacedError, PartlyPlacedError, publishSet, stageSet, type StagedSet } from './output-files.js';
 
 /** What publishing a run's output sets shares: where they go, what was there before, and the run's lock. */
@@ -46,7 +46,9 @@ export async function readSnapshot(ledger: RunLedger, record: RunRecord | undefi
 /** A set's figures against the ledger: the snapshot to record, and what it says of the runs before. */
 export interface ComparedFigures {
   snapshot: Record<string, SnapshotEntry>;
-  /** What changed since the month's last run of the same target (none: there was no such run). */
+  /** The month's last successful run of the same target: the run this one replaces. */
+  previous?: RunRecord;
+  /** What changed since that run (none: there was no such run, or its snapshot cannot be read). */
   changes?: FigureChange[];
   /** Warnings: rows whose past months differ, in most months, from what the target's run of an earlier month read. */
   revisions: string[];
@@ -54,9 +56,7 @@ export interface ComparedFigures {
 
 /** The last successful run of the set's target for the latest month before the set's. */
 function earlierMonthsRun(set: OutputSet, history: LedgerContents): RunRecord | undefined {
-  const runs = history.records.filter(
-    (r) => r.outcome === 'success' && r.target.kind === set.target.kind && r.target.name === set.target.name && r.month < set.month,
-  );
+  const runs = successfulRuns(history, set.target).filter((r) => r.month < set.month);
   const latest = runs.reduce<MonthKey | undefined>((m, r) => (m === undefined || r.month > m ? r.month : m), undefined);
   return runs.filter((r) => r.month === latest).pop();
 }
@@ -68,8 +68,8 @@ function earlierMonthsRun(set: OutputSet, history: LedgerContents): RunRecord | 
  */
 export async function compareWithHistory(set: OutputSet, ctx: Pick<PublishContext, 'ledger' | 'history' | 'workbook'>): Promise<ComparedFigures> {
   const snapshot = figuresSnapshot(ctx.workbook.dataset, set.month, set.printed, set.reads);
-  const previous = ctx.history.records
-    .filter((r) => r.outcome === 'success' && r.target.kind === set.target.kind && r.target.name === set.target.name && r.month === set.month)
+  const previous = successfulRuns(ctx.history, set.target)
+    .filter((r) => r.month === set.month)
     .pop();
   const before = await readSnapshot(ctx.ledger, previous);
   const earlier = earlierMonthsRun(set, ctx.history);
@@ -80,7 +80,7 @@ export async function compareWithHistory(set: OutputSet, ctx: Pick<PublishContex
           describePastRevision(r, `the run of ${monthLongLabel(earlier.month)}`, path.basename(ctx.workbook.file)),
         )
       : [];
-  return { snapshot, ...(before ? { changes: compareSnapshots(before, snapshot) } : {}), revisions };
+  return { snapshot, ...(previous ? { previous } : {}), ...(before ? { changes: compareSnapshots(before, snapshot) } : {}), revisions };
 }
 
 /**

@@ -295,8 +295,8 @@ async function publishOutcome(
     const context = { outputDir: loaded.paths.outputDir, ledger, history, workbook, lock, timer, signal, strict: request.strict };
     await publishOutputSet(outcome.set, result.record, { ...context, finish: records.finish, recorded: () => records.published(result) }, compared);
     records.published(result);
-    const replaced = history.records.filter((r) => r.outcome === 'success' && sameTarget(r, result.record) && r.month === request.month).pop();
-    const kept = replaced?.set ? await replacedFilesFolder(loaded.paths.outputDir, replaced.set.name, replaced.set.id) : undefined;
+    const replaced = compared.previous?.set;
+    const kept = replaced ? await replacedFilesFolder(loaded.paths.outputDir, replaced.name, replaced.id) : undefined;
     if (kept) result.replacedKept = kept;
     const changes = result.record.changes;
     progress.step(
@@ -367,9 +367,4 @@ async function firstExisting(outputDir: string, files: string[]): Promise<string
       return full;
   }
   return undefined;
-}
-
-/** Whether two records are of the same report or pack. */
-function sameTarget(a: RunRecord, b: RunRecord): boolean {
-  return a.target.kind === b.target.kind && a.target.name === b.target.name;
 }

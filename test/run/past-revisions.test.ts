@@ -56,6 +56,14 @@ describe('past months that an earlier month’s run read', () => {
     );
   });
 
+  it('a moved row lists only the months that moved: a month with no earlier figure to compare is not said to be one', () => {
+    const october = snapshot([1598, 2023, 1544, 1828, 1948, 1804, 1471, 1532, 1922]);
+    const [revision] = pastRevisions(snapshot(SEPTEMBER), october, '2023-09');
+    const said = describePastRevision(revision as NonNullable<typeof revision>, 'the run of September 2023', 'b.xlsx');
+    expect(said).toContain("(Aug-23 1532, which was Sep-23's; Jul-23 1471, which was Aug-23's; Jun-23 1804, which was Jul-23's, and 5 more)");
+    expect(said).not.toContain('Oct-23');
+  });
+
   it('a month or two revised is not listed, nor a target changed, nor a month after the earlier run’s', () => {
     const october = snapshot([1839, 1598, 2023, 1544, 1828, 1948, 1804, 1480, 1540, 9999], [...MONTHS, '2023-10'], '250');
     expect(pastRevisions(snapshot(SEPTEMBER), october, '2023-09')).toEqual([]);

@@ -1108,15 +1108,13 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
  * meant is a guess. The figure is not read.
  */
 function refusePercentagesInRow(row: IndicatorRow, layout: HeaderLayout, entry: CatalogueEntry | undefined, ctx: TableContext): void {
-  const labelled: Array<[Figure | undefined, string, (figure: Figure) => void]> = [
-    ...layout.months.map((m): [Figure | undefined, string, (figure: Figure) => void] => [
-      row.values[m.month],
-      monthLabel(m.month),
-      (figure) => (row.values[m.month] = figure),
-    ]),
+  // Each figure of the row, what it is, and how to put another in its place.
+  type Labelled = [Figure | undefined, string, (figure: Figure) => void];
+  const labelled: Labelled[] = [
+    ...layout.months.map((m): Labelled => [row.values[m.month], monthLabel(m.month), (figure) => (row.values[m.month] = figure)]),
     [row.target, layout.target?.label ?? 'Target', (figure) => (row.target = figure)],
-    ...(row.yearTargets ?? []).map((t): [Figure | undefined, string, (figure: Figure) => void] => [t.figure, t.label, (figure) => (t.figure = figure)]),
-    ...Object.values(row.benchmarks).map((b): [Figure | undefined, string, (figure: Figure) => void] => [
+    ...(row.yearTargets ?? []).map((t): Labelled => [t.figure, t.label, (figure) => (t.figure = figure)]),
+    ...Object.values(row.benchmarks).map((b): Labelled => [
       b?.figure,
       b?.label ?? '',
       (figure) => {
@@ -1432,11 +1430,13 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
     }
     checkPercentTypings(rows, ctx);
     if (layout.months.length === 0 && rows.length > 0) noMonths(grid, headerRow, layout.indicatorCol, rows.length, ctx);
-    leaveOutUnfilledMonths(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
-    warnCopiedMonth(layout, rows, ctx, grid, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
+    // How the table's findings name it: its title, else where its header is.
+    const tableName = section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`;
+    leaveOutUnfilledMonths(grid, layout, rows, ctx, tableName);
+    warnCopiedMonth(layout, rows, ctx, grid, tableName);
     checkMergedFigures(grid, layout, { first: layout.lastRow + 1, last: lastUsedRow }, rows, ctx);
-    checkUnheadedFigures(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
-    readTableMarks(grid, layout, rows, ctx, section ?? `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`);
+    checkUnheadedFigures(grid, layout, rows, ctx, tableName);
+    readTableMarks(grid, layout, rows, ctx, tableName);
     tables.push({
       id: `${grid.name}!${cellAddress(headerRow, layout.indicatorCol)}`,
       sheet: grid.name,

@@ -50,24 +50,36 @@ export function computeRag(
   tolerance: Tolerance,
 ): Rag | undefined {
   if (value === undefined || target === undefined) return undefined;
-  let goal: number;
+  const judged = judge(value, target, polarity);
+  if (!judged) return undefined;
+  if (judged.met) return 'green';
+  return judged.shortfall <= amberBand(judged.goal, percent, tolerance) + EPSILON ? 'amber' : 'red';
+}
+
+/**
+ * Whether a figure meets its target: at or beyond it in the good direction, or for a comparison
+ * ("<36%", "≥ 95%") when the comparison holds (its own direction). None for a plain target of a
+ * neutral indicator, or no target. The team tables' ▼ is its "not met"; Green in a RAG is its "met".
+ */
+export function meetsTarget(value: number, target: TargetValue, polarity: Polarity): boolean | undefined {
+  return judge(value, target, polarity)?.met;
+}
+
+function judge(value: number, target: TargetValue, polarity: Polarity): { goal: number; shortfall: number; met: boolean } | undefined {
   let higherIsBetter: boolean;
   let strict = false;
   if (target.kind === 'comparison') {
-    goal = target.value;
     higherIsBetter = target.op === '>' || target.op === '>=';
     strict = target.op === '<' || target.op === '>';
   } else if (target.kind === 'number') {
     if (polarity === 'neutral') return undefined;
-    goal = target.value;
     higherIsBetter = polarity === 'higher-is-better';
   } else {
     return undefined;
   }
+  const goal = target.value;
   const shortfall = higherIsBetter ? goal - value : value - goal; // > 0: the target is missed
-  const met = strict ? shortfall < -EPSILON : shortfall <= EPSILON;
-  if (met) return 'green';
-  return shortfall <= amberBand(goal, percent, tolerance) + EPSILON ? 'amber' : 'red';
+  return { goal, shortfall, met: strict ? shortfall < -EPSILON : shortfall <= EPSILON };
 }
 
 /** The raw rise or fall since last month. */

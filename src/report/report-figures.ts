@@ -8,7 +8,18 @@ import { cellText, formatFigure, numericValue } from './format-figure.js';
 import { cellName } from './figure-ref.js';
 import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
-import { computeDirection, computeRag, computeTrend, toleranceFor, type Direction, type Rag, type Tolerance, type Trend } from '../model/rag.js';
+import {
+  computeDirection,
+  computeRag,
+  computeTrend,
+  meetsTarget,
+  toleranceFor,
+  type Direction,
+  type Rag,
+  type TargetValue,
+  type Tolerance,
+  type Trend,
+} from '../model/rag.js';
 import { printNumber, roundHalf } from './round.js';
 
 export const BENCHMARK_KEYS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
@@ -441,9 +452,9 @@ export class ReportFigures {
     // A target typed as a comparison ("≤24%", "≥ 95%") is a target like any other: read as a number only, it
     // left the table without its target line and every ▼, in silence. It says its own direction, as in a RAG.
     const comparison = measure.target === undefined && indicatorTarget?.kind === 'comparison' ? indicatorTarget : undefined;
-    const target = measure.target ?? (indicatorTarget?.kind === 'number' || indicatorTarget?.kind === 'comparison' ? indicatorTarget.value : undefined);
-    const higherIsBetter = comparison ? comparison.op === '>' || comparison.op === '>=' : measure.polarity === 'higher-is-better';
-    const strict = comparison?.op === '<' || comparison?.op === '>';
+    const goal: Exclude<TargetValue, { kind: 'missing' }> | undefined =
+      measure.target !== undefined ? { kind: 'number', value: measure.target } : indicatorTarget?.kind === 'number' ? indicatorTarget : comparison;
+    const target = goal?.value;
     const targetFrom: TeamTableModel['targetFrom'] =
       measure.target !== undefined
         ? { ...(measure.indicator ? { indicator: measure.indicator } : {}) }
@@ -452,10 +463,7 @@ export class ReportFigures {
           : undefined;
     const judge = (numerator: number, denominator: number): TeamRowModel => {
       const pct = teamPercent(numerator, denominator);
-      const worse =
-        target !== undefined &&
-        pct.value !== undefined &&
-        (higherIsBetter ? pct.value < target || (strict && pct.value === target) : pct.value > target || (strict && pct.value === target));
+      const worse = goal !== undefined && pct.value !== undefined && meetsTarget(pct.value, goal, measure.polarity) === false;
       return { team: '', denominator, numerator, percent: pct.text, worse };
     };
     const teamRows = rows.map((r) => ({ ...judge(r.numerator, r.denominator), team: r.team, source: r.source }));

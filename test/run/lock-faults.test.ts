@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -68,13 +69,17 @@ describe('a lock that is lost all the same', () => {
     const pdf = first.record.outputs[0]!.path;
     const before = await readFile(pdf);
 
-    // Mid-build, another host's run takes the lock over (as if this one had gone stale).
+    // Mid-build, another host's run takes the lock over (as if this one had gone stale). Its owner
+    // file replaces this run's in one step (a rename), so the heartbeat, which reads it from its own
+    // thread, sees either this run's or the new owner: a takeover made of removing the lock, making it
+    // again and writing the file left moments with no lock (a loaded machine made one long enough for
+    // a beat to see, and the run said "the lock was removed").
     const lockDir = `${runLockPath(project.output, 'month-2023-10')}.lock`;
     const thief = silent((message) => {
       if (!message.endsWith('building it')) return;
-      spawnSync('rm', ['-rf', lockDir]);
-      spawnSync('mkdir', [lockDir]);
-      spawnSync('sh', ['-c', `echo '{"token":"other","pid":4242,"host":"another-host","since":"2023-11-10T07:00:00Z"}' > ${lockDir}/owner.json`]);
+      const theirs = path.join(lockDir, 'owner.json.theirs');
+      writeFileSync(theirs, JSON.stringify({ token: 'other', pid: 4242, host: 'another-host', since: '2023-11-10T07:00:00Z' }));
+      renameSync(theirs, path.join(lockDir, 'owner.json'));
     });
     const error = await runOne(loaded, request, thief).catch((e: unknown) => e as Error & { exitCode?: number });
     expect(error).toBeInstanceOf(Error);

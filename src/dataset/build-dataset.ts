@@ -8,7 +8,7 @@ import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { readBreakdowns } from '../workbook/read-breakdowns.js';
 import { checkConflicts } from './check-conflicts.js';
-import { checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
+import { checkBlankLatestMonth, checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
 import { checkWorkbookMarks } from './check-workbook-marks.js';
 import type { Dataset } from './types.js';
 
@@ -59,6 +59,7 @@ export function buildDataset(
   checkRepeats(tables, findings);
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
+  checkBlankLatestMonth(tables, findings);
   checkCatalogue(tables, findings, ctx.namesReported);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);

@@ -1,6 +1,8 @@
 import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
-import type { FindingList } from '../findings/finding.js';
-import { monthLabel, type MonthKey } from '../model/month.js';
+import type { FindingList, SourceRef } from '../findings/finding.js';
+import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
+import { cellName } from '../report/figure-ref.js';
+import { monthsWithFigures } from './summarise.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
 
@@ -81,6 +83,59 @@ export function checkGaps(tables: IndicatorTable[], findings: FindingList): void
           `${monthLabel(table.months[last] as MonthKey)}; expected a figure for every month`,
       );
     }
+  }
+}
+
+/** The cells of a list of figures as a message names them: "AB26:AB30" down one column, else up to four ("AB26, AB29, ..."). */
+function cellsText(sources: SourceRef[]): string {
+  const cells = sources.map((s) => s.cell ?? '');
+  const column = (cell: string): string => /^[A-Z]+/.exec(cell)?.[0] ?? '';
+  const row = (cell: string): number => Number(/\d+$/.exec(cell)?.[0]);
+  const [first, last] = [cells[0] ?? '', cells[cells.length - 1] ?? ''];
+  if (cells.length > 1 && cells.every((c) => column(c) === column(first)) && row(last) - row(first) === cells.length - 1) return `${first}:${last}`;
+  return cells.length > 4 ? `${cells.slice(0, 4).join(', ')}, ...` : cells.join(', ');
+}
+
+/**
+ * A blank cell in the latest month the workbook has figures for, in a row that has the month before's,
+ * where that month has figures elsewhere (the table's other rows, or other tables): a month or a figure
+ * not typed in yet. A report for that month prints "-" with no RAG or direction of travel, which reads
+ * as "no figure this month" and says nothing of a figure missing. A warning per table, naming the
+ * cells; a "-" or "TBC" typed in the cell says there is no figure yet, and is not warned about.
+ */
+export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList): void {
+  const withFigures = monthsWithFigures({ tables });
+  const hasFigure = (f: Figure | undefined): boolean => f?.kind === 'number' || f?.kind === 'comparison';
+  for (const table of tables) {
+    const month = [...table.months]
+      .sort()
+      .reverse()
+      .find((m) => withFigures.includes(m));
+    if (month === undefined) continue;
+    const before = addMonths(month, -1);
+    if (!table.months.includes(before)) continue;
+    const blank = table.rows.filter(
+      (row) =>
+        hasFigure(row.values[before]) && (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')),
+    );
+    const cells = blank.flatMap((row) => row.values[month]?.source ?? []);
+    if (cells.length === 0) continue;
+    const filled = table.rows.map((row) => row.values[month]).find(hasFigure);
+    const elsewhere = filled ?? tables.flatMap((t) => t.rows.map((row) => row.values[month])).find(hasFigure);
+    if (!elsewhere) continue;
+    const label = monthLabel(month);
+    const example = cellName(elsewhere.source);
+    const named = blank.slice(0, 3).map((r) => `${r.values[month]?.source.cell} (${r.name})`);
+    const where = filled
+      ? `${named.join('; ')}${blank.length > 3 ? `; and ${blank.length - 3} more` : ''}, though ${blank.length === 1 ? 'it has' : 'they have'} ${monthLabel(before)}'s ` +
+        `and the table's other rows have ${label}'s (such as ${example}): ${blank.length === 1 ? 'a figure' : 'figures'} not typed in yet?`
+      : `${cellsText(cells)}, though its rows have ${monthLabel(before)}'s and other tables have ${label}'s (such as ${example}): a month not typed in yet?`;
+    findings.warning(
+      'missing-value',
+      cells[0] as SourceRef,
+      `the table "${table.section ?? table.id}" has no figure for ${label} in ${where} A report for ${label} prints "-" there, with no RAG or direction of travel; ` +
+        `expected ${label}'s figures: type them, or type "-" or "TBC" where a figure is not in yet`,
+    );
   }
 }
 

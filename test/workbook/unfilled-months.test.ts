@@ -15,6 +15,7 @@ import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
+const CORE_GROUP = 'Percentage of children subject to child protection plans with recent core group held in time';
 const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
 
 /** Jan-23 ... May-23 figures of three indicators (D:H), then what Jun-23 (I) holds, then the Target (J). */
@@ -134,5 +135,41 @@ describe('a month started as a copy of the month before', () => {
     const steady = rows([1428, 298, pct(0.27)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j === 6 ? r[7] : c))));
     expect((await read(steady)).warnings).toEqual([]);
     expect((await read(rows([1428, 298, undefined]).map((r, i) => (i === 4 ? r.map((c, j) => (j >= 3 && j <= 8 ? undefined : c)) : r)))).warnings).toEqual([]);
+  });
+});
+
+describe("a table's latest month left blank where other tables have it", () => {
+  /** The table above with June's figures, then "Strong, Vibrant Localities" (rows 7-10) whose June is `june`. */
+  const twoTables = (june: [FixtureCell, FixtureCell]): FixtureCell[][] => [
+    ...rows([1532, 267, pct(0.21)]),
+    [],
+    [undefined, undefined, 'Strong, Vibrant Localities'],
+    header(['Target']),
+    [undefined, 68, 'Percentage of referrals leading to NFA', pct(0.06), pct(0.05), pct(0.08), pct(0.07), pct(0.05), june[0], undefined],
+    [undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), june[1], pct(0.95)],
+  ];
+
+  it('is a warning naming the table, its blank cells and a cell that has the month (the report prints "-" there, with no RAG, without a word)', async () => {
+    const { warnings, errors } = await read(twoTables([undefined, undefined]));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      "fixture.xlsx › 'B4B data set'!I9: the table \"Strong, Vibrant Localities\" has no figure for Jun-23 in I9:I10, though its rows have May-23's and other tables have Jun-23's " +
+        '(such as \'B4B data set\'!I3): a month not typed in yet? A report for Jun-23 prints "-" there, with no RAG or direction of travel; ' +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
+  it("one row's figure left blank where the table's other rows have the month is a warning naming it", async () => {
+    const { warnings } = await read(twoTables([pct(0.09), undefined]));
+    expect(warnings).toEqual([
+      `fixture.xlsx › 'B4B data set'!I10: the table "Strong, Vibrant Localities" has no figure for Jun-23 in I10 (${CORE_GROUP}), though it has May-23's ` +
+        "and the table's other rows have Jun-23's (such as 'B4B data set'!I9): a figure not typed in yet? A report for Jun-23 prints \"-\" there, with no RAG or direction of travel; " +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
+  it('following the advice (the figures typed, or "-" or "TBC" where there is none yet) says nothing', async () => {
+    expect((await read(twoTables([pct(0.09), pct(0.8)]))).warnings).toEqual([]);
+    expect((await read(twoTables(['-', 'TBC']))).warnings).toEqual([]);
   });
 });

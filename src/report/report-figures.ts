@@ -397,6 +397,25 @@ export class ReportFigures {
       );
       return computed;
     }
+    const current = row.values[this.month];
+    if (current?.kind !== 'number' && current?.kind !== 'comparison') {
+      // Beside "-", the workbook's mark is of no figure the report prints: most likely last month's, left as it was.
+      const kept = (
+        [
+          ['RAG', marks.rag],
+          ['Direction of travel', marks.direction],
+          ['Trend', marks.trend],
+        ] as const
+      ).flatMap(([what, m]) => (m ? [`${what} ${m.text} (${m.source.cell})`] : []));
+      if (kept.length > 0)
+        this.warn(
+          `${row.name}: no figure for ${monthLabel(this.month)} (${current?.source.cell ?? 'no cell'}), so the workbook's ${kept.join(' and ')} ` +
+            `${kept.length === 1 ? 'is' : 'are'} not printed beside it (ragAndDirection: workbook in config/indicators.yaml): a mark of another month? ` +
+            `Type ${monthLabel(this.month)}'s figure in ${current?.source.cell ?? 'the row'}, or clear the mark`,
+          current?.source ?? row.source,
+        );
+      return computed;
+    }
     return {
       rag: marks.rag?.value ?? computed.rag,
       direction: marks.direction?.value ?? computed.direction,

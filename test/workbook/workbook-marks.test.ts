@@ -135,6 +135,27 @@ describe('what the reports print', () => {
     ]);
   });
 
+  it("with ragAndDirection: workbook, a mark beside no figure for the month (last month's, left as it was) is not printed, with a warning; the figure typed as it advises, the mark prints", async () => {
+    const workbookMarks = (c: IndicatorCatalogue): IndicatorCatalogue => new IndicatorCatalogue({ ...c.file, ragAndDirection: 'workbook' });
+    const blankJune: FixtureCell[][] = [[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), undefined, pct(0.95), -1, 1]];
+    const { dataset, catalogue } = await read(blankJune, workbookMarks);
+    const id = catalogue.lookup(CORE_GROUP)?.id ?? '';
+    const request = { ids: [id], twoYearsBack: false, benchmarks: false, target: true };
+    const june = new ReportFigures(dataset, catalogue, '2023-06');
+    const row = june.table(request).rows[0];
+    expect(row?.cells.at(-1)).toBe('-');
+    expect(row?.rag).toBeUndefined();
+    expect(row?.direction).toBeUndefined();
+    expect(june.warnings.map((w) => w.message)).toEqual([
+      `${CORE_GROUP}: no figure for Jun-23 (I3), so the workbook's RAG -1 (K3) and Direction of travel 1 (L3) are not printed beside it ` +
+        "(ragAndDirection: workbook in config/indicators.yaml): a mark of another month? Type Jun-23's figure in I3, or clear the mark",
+    ]);
+    const typed = await read(STALE.slice(0, 1), workbookMarks);
+    const fixed = new ReportFigures(typed.dataset, typed.catalogue, '2023-06');
+    expect(fixed.table(request).rows[0]).toMatchObject({ rag: 'red', direction: 'improved' });
+    expect(fixed.warnings).toEqual([]);
+  });
+
   it('in the PDF: ↓ computed by default, ↑ as the workbook has it with ragAndDirection: workbook', async () => {
     const template = [
       '# Strong, Vibrant Localities',

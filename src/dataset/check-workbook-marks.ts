@@ -9,9 +9,12 @@ import {
   DIRECTION_WORDS,
   RAG_WORDS,
   toleranceFor,
+  type Rag,
+  type TargetValue,
   TREND_ARROWS,
   TREND_WORDS,
 } from '../model/rag.js';
+import { textsBesideRag } from '../report/format-figure.js';
 import { printNumber } from '../report/round.js';
 import { targetFor } from './targets.js';
 import type { Figure, IndicatorTable } from './types.js';
@@ -53,12 +56,17 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
       const now = `${shown(current, row.percent)} in ${monthLabel(month)}`;
 
       const target = targetFor(row, month);
-      const rag = computeRag(valueOf(current), target, polarity, row.percent, toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent));
+      const tolerance = toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent);
+      const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, row.percent, tolerance);
+      const value = valueOf(current);
+      const rag = value === undefined || !target ? undefined : ragOf(value, target);
       if (marks.rag && rag && marks.rag.value !== rag) {
+        // As the reports print them beside the RAG: 94.5% against 95% is Amber, never "95% against the target 95% is Amber".
+        const texts = textsBesideRag(current, target, undefined, ragOf);
         findings.warning(
           'workbook-rag',
           marks.rag.source,
-          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${now} against the target ${shown(target, row.percent)} is ` +
+          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${texts.figure} in ${monthLabel(month)} against the target ${texts.target} is ` +
             `${RAG_WORDS[rag]}; ${printed(RAG_WORDS[rag], RAG_WORDS[marks.rag.value])}`,
           current?.source,
         );

@@ -4,7 +4,7 @@ import { B4BError } from '../findings/finding.js';
 import type { CaseloadRow, Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cellText, formatFigure, numericValue } from './format-figure.js';
+import { cellText, formatFigure, numericValue, textsBesideRag } from './format-figure.js';
 import { cellName } from './figure-ref.js';
 import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
@@ -356,20 +356,27 @@ export class ReportFigures {
         row.source,
       );
     }
+    const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, percent, this.tolerance(entry, percent));
     const computed = {
-      rag: computeRag(current, target, polarity, percent, this.tolerance(entry, percent)),
+      rag: current === undefined || !target ? undefined : ragOf(current, target),
       direction: computeDirection(current, previous, polarity),
       trend: request.trend ? computeTrend(current, previous) : undefined,
     };
     const { rag, direction, trend } = this.printedMarks(row, computed);
+    const override = display && entry?.decimals !== undefined ? display : undefined;
+    const cells = figures.map((f) => cellText(f, override));
+    // The month's figure and target as they read beside the computed RAG: "94.5%", not "95%", against 95% and Amber.
+    const beside = rag !== undefined && rag === computed.rag ? textsBesideRag(row.values[this.month], target, override, ragOf) : undefined;
+    const at = months.indexOf(this.month);
+    if (beside && at >= 0) cells[at] = beside.figure;
     return {
       id,
       name: entry?.name ?? row.name,
       shortName,
       supplied: true,
-      cells: figures.map((f) => cellText(f, display && entry?.decimals !== undefined ? display : undefined)),
+      cells,
       figures,
-      target: cellText(target),
+      target: beside?.target ?? cellText(target),
       ...(rag ? { rag } : {}),
       ...(direction ? { direction } : {}),
       ...(trend ? { trend } : {}),

@@ -188,6 +188,15 @@ describe('what the reports print', () => {
   });
 });
 
+describe('the RAG warning prints the figures as the reports do', () => {
+  it('94.5% against 95% is "94.5% in Jun-23 against the target 95% is Amber", never "95% against the target 95%"', async () => {
+    const { marks } = await read([[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), pct(0.945), pct(0.95), -1]]);
+    expect(marks).toEqual([
+      `marks.xlsx › 'B4B data set'!K3: ${CORE_GROUP}: the workbook's RAG is -1 (Red), but 94.5% in Jun-23 against the target 95% is Amber; the reports print Amber`,
+    ]);
+  });
+});
+
 describe('validate on the sample workbook', () => {
   it("names the seed's stale arrows with their cells, and exits 0 without --strict", async () => {
     const result = runCli(['validate', path.join(ROOT, 'data', 'b4b-sample.xlsx')]);

@@ -172,6 +172,35 @@ function shown(value: number, percent: boolean): string {
   return percent ? printNumber(value, { decimals: 1, minDecimals: 0, percent: true }) : printNumber(value, { decimals: 6, minDecimals: 0 });
 }
 
+/** What a row's figures can be: its catalogue entry's kind, else what its format, type column and name say. */
+function rowKind(row: IndicatorRow, catalogue: IndicatorCatalogue): IndicatorKind {
+  return indicatorKind(row.catalogued ? catalogue.byId.get(row.id) : undefined, row.name, row.percent, row.typeText);
+}
+
+/** Every figure of a row (its months, targets and benchmarks). */
+function rowFigures(row: IndicatorRow): Figure[] {
+  return [
+    ...Object.values(row.values).filter((f): f is Figure => f !== undefined),
+    ...(row.target ? [row.target] : []),
+    ...(row.yearTargets ?? []).map((t) => t.figure),
+    ...Object.values(row.benchmarks).flatMap((b) => (b ? [b.figure] : [])),
+  ];
+}
+
+/**
+ * Counts of children and staff print as whole numbers, whatever the cell's number format: a count
+ * under "0.00" printed "504.00" children. A count that is not a whole number is an error
+ * (checkPlausibility), so only whole numbers are printed this way: the figure itself is unchanged.
+ */
+export function printCountsWhole(tables: IndicatorTable[], catalogue: IndicatorCatalogue): void {
+  for (const row of tables.flatMap((t) => t.rows)) {
+    if (rowKind(row, catalogue) !== 'count') continue;
+    for (const figure of rowFigures(row)) {
+      if (figure.kind === 'number' && figure.format.style === 'decimal' && Number.isInteger(figure.value)) figure.format = { style: 'integer', decimals: 0 };
+    }
+  }
+}
+
 /**
  * Checks every figure against what its indicator's kind allows (catalogue `kind`/`range`, else its
  * format and name): a count is a whole number from 0, a percentage lies in 0-100%, a rate is 0 or
@@ -183,7 +212,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
   for (const table of tables) {
     for (const row of table.rows) {
       const entry = row.catalogued ? catalogue.byId.get(row.id) : undefined;
-      const kind = indicatorKind(entry, row.name, row.percent, row.typeText);
+      const kind = rowKind(row, catalogue);
       const [low, high] =
         entry?.range ??
         (kind === 'percent' ? [0, 1] : kind === 'count' ? [0, settings.maxCount] : kind === 'rate' ? [0, MAX_ANY_FIGURE] : [-MAX_ANY_FIGURE, MAX_ANY_FIGURE]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
+import { formatFigure } from '../../src/report/format-figure.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { buildWorkbook, header, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
@@ -35,6 +36,24 @@ describe('figures that cannot be right never print', () => {
   it('a count that is not a whole number is an error', async () => {
     const { errors } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 505.5]);
     expect(errors[0]).toContain('505.5 is not a whole number');
+  });
+
+  it('a count under a decimal number format ("0.00") prints as a whole number, its target too (not "504.00" children)', async () => {
+    const two = (value: number): FixtureCell => ({ value, numFmt: '0.00' });
+    const { errors, row } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, two(504), two(495)]);
+    expect(errors).toEqual([]);
+    expect(formatFigure(row?.values['2023-06'])).toBe('504');
+    expect(formatFigure(row?.target)).toBe('495');
+    // A decimal figure that is not a count keeps its format.
+    const caseload = await findingsFor('Average number of children per primary caseholder (based on 1 FTE)', [
+      two(15.31),
+      two(16.19),
+      two(15.87),
+      two(16.4),
+      two(14.5),
+      two(14),
+    ]);
+    expect(formatFigure(caseload.row?.values['2023-06'])).toBe('14.00');
   });
 
   it('250% is an error, and so is 1e308', async () => {

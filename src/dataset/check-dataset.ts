@@ -270,7 +270,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
           continue;
         const change =
           after.value === 0
-            ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and leave the cell blank if there is none yet'
+            ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and type "-" in the cell if there is none yet'
             : `is a change of more than ${settings.jumpFactor} times; check the figure`;
         // "14,210" typed as text reads as fourteen thousand: say so, it may be a decimal comma (14.21).
         const typed = typeof after.stored === 'string' && after.stored.includes(',') ? ` (typed "${after.stored}": is the comma a decimal point?)` : '';
@@ -294,34 +294,39 @@ const STEADY_FROM = 10;
  * figure (three or more) at least STEADY_FROM. 19 agency social workers after 41, 40 ... 22, then 0
  * is a month not filled in; 14, 3, 31, 17, 19, then 0 new children in care is a small count's swing.
  */
-function steadyThenNothing(row: IndicatorRow, months: MonthKey[], i: number): boolean {
+function steadyThenNothing(row: IndicatorRow, months: MonthKey[], i: number, from = STEADY_FROM): boolean {
   const after = row.values[months[i] as MonthKey];
   if (after?.kind !== 'number' || after.value !== 0) return false;
   const before = months.slice(0, i).flatMap((m) => {
     const figure = row.values[m];
     return figure?.kind === 'number' ? [figure.value] : [];
   });
-  return before.length >= STEADY_MONTHS && before.every((v) => v >= STEADY_FROM);
+  return before.length >= STEADY_MONTHS && before.every((v) => v >= from);
 }
 
 /** A percentage at least this high (as a fraction) that falls to 0% the next month is a warning. */
 const PERCENT_FALL_FROM = 0.5;
+/** A percentage that falls to 0% after STEADY_MONTHS months or more, none of them below this, is a warning too. */
+const PERCENT_STEADY_FROM = 0.1;
 
 /**
  * Percentages swing (31% of a handful of children one month, 0% the next), so they have no jump check;
- * but a rate of half or more that falls to exactly 0% is far likelier a month not filled in, or a
- * formula over data not yet in, than a real month: 0% printed, and Red, without a word.
+ * but a rate of half or more that falls to exactly 0%, or one that falls to it after three months or
+ * more never below 10% (re-referrals at 21%, 19%, 21%, then 0%), is far likelier a month not filled in,
+ * or a formula over data not yet in, than a real month: 0% printed, and Red or Green, without a word.
  */
 function checkPercentFalls(row: IndicatorRow, months: MonthKey[], findings: FindingList): void {
   for (let i = 1; i < months.length; i++) {
     const before = row.values[months[i - 1] as MonthKey];
     const after = row.values[months[i] as MonthKey];
-    if (before?.kind !== 'number' || after?.kind !== 'number' || after.value !== 0 || before.value < PERCENT_FALL_FROM) continue;
+    if (before?.kind !== 'number' || after?.kind !== 'number' || after.value !== 0) continue;
+    // 85% then 0%; or 21%, 19%, 21% then 0% (re-referrals): a month not filled in. 31% of a handful, 0%, 15% swings.
+    if (before.value < PERCENT_FALL_FROM && !steadyThenNothing(row, months, i, PERCENT_STEADY_FROM)) continue;
     findings.warning(
       'implausible-value',
       after.source,
       `${row.name}: ${shown(after.value, true)} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, true)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
-        'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and leave the cell blank if there is none yet',
+        'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and type "-" in the cell if there is none yet',
     );
   }
 }

@@ -1346,7 +1346,7 @@ function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: Ind
     `every figure of the table "${table}" ${under} is 0 (${zeros.length} cells, ${cellAddress(top, left)}:${cellAddress(bottom, right)}), ` +
       `after figures such as ${before.join(', ')} under "${filled.text}": ${unfilled.length === 1 ? 'a month' : 'months'} laid out but not filled in yet ` +
       `(zeros typed ahead, or formulas over data not yet in), so ${unfilled.length === 1 ? 'its' : 'their'} figures are not read; ` +
-      "expected the month's figures: type them, or leave the cells blank until they are in",
+      'expected the month\'s figures: type them, or "-" in each cell until they are in',
   );
   const leftOut = new Set(unfilled.map((m) => m.month));
   layout.months = layout.months.filter((m) => !leftOut.has(m.month));
@@ -1384,7 +1384,7 @@ function warnCopiedMonth(layout: HeaderLayout, rows: IndicatorRow[], ctx: TableC
     `every figure of the table "${table}" under "${latest.text}" (${figures.length} cells, ${cellAddress(top, latest.col)}:${cellAddress(bottom, latest.col)}) ` +
       `is the same as under "${before.text}" (${cellAddress(top, before.col)}:${cellAddress(bottom, before.col)}: ${some}${figures.length > 3 ? ', ...' : ''}), ` +
       `though its figures changed from "${earlier.text}" to "${before.text}": a month started as a copy of the month before and not filled in yet? ` +
-      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or leave the cells blank until they are in`,
+      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or "-" in each cell until they are in`,
   );
 }
 

@@ -48,7 +48,7 @@ describe('a month laid out but not filled in yet', () => {
     expect(warnings).toEqual([
       'fixture.xlsx › \'B4B data set\'!I2: every figure of the table "Right service right time" under "Jun-23" is 0 (3 cells, I3:I5), ' +
         'after figures such as 1428, 298, 27% under "May-23": a month laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
-        "so its figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+        'so its figures are not read; expected the month\'s figures: type them, or "-" in each cell until they are in',
     ]);
     // A run for June finds no table with its figures (run-inputs.ts), rather than printing 0 for every indicator.
     expect(table?.months).not.toContain('2023-06');
@@ -61,15 +61,16 @@ describe('a month laid out but not filled in yet', () => {
     expect(warnings).toEqual([
       'fixture.xlsx › \'B4B data set\'!H2: every figure of the table "Right service right time" under "May-23" to "Jun-23" is 0 (6 cells, H3:I5), ' +
         'after figures such as 1488, 276, 27% under "Apr-23": months laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
-        "so their figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+        'so their figures are not read; expected the month\'s figures: type them, or "-" in each cell until they are in',
     ]);
     expect(table?.months.at(-1)).toBe('2023-04');
   });
 
-  it('following the advice: cells left blank are read as no figure, without the warning; figures typed are read', async () => {
+  it('following the advice: cells left blank or "-" are read as no figure, without the warning; figures typed are read', async () => {
     const blank = await read(rows([undefined, undefined, undefined]));
     expect(blank.warnings).toEqual([]);
     expect(blank.table?.months).toContain('2023-06');
+    expect((await read(rows(['-', '-', '-']))).warnings).toEqual([]);
     const typed = await read(rows([1532, 267, pct(0.21)]));
     expect(typed.warnings).toEqual([]);
     expect(typed.table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1532 }, { value: 267 }, { value: 0.21 }]);
@@ -120,15 +121,16 @@ describe('a month started as a copy of the month before', () => {
     const { table, warnings, errors } = await read(rows([1428, 298, pct(0.27)]));
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      COPIED("The reports print them as Jun-23's, each with no change; expected Jun-23's own figures: type them, or leave the cells blank until they are in"),
+      COPIED('The reports print them as Jun-23\'s, each with no change; expected Jun-23\'s own figures: type them, or "-" in each cell until they are in'),
     ]);
     // Read as they stand: they may be right, and the warning says so.
     expect(table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1428 }, { value: 298 }, { value: 0.27 }]);
   });
 
-  it('following the advice (the figures typed, or the cells left blank) says nothing', async () => {
+  it('following the advice (the figures typed, or "-" in the cells, or the cells left blank) says nothing', async () => {
     expect((await read(rows([1532, 298, pct(0.27)]))).warnings).toEqual([]);
     expect((await read(rows([undefined, undefined, undefined]))).warnings).toEqual([]);
+    expect((await read(rows(['-', '-', '-']))).warnings).toEqual([]);
   });
 
   it('a table whose figures did not move the month before either, or with fewer than three figures, is left alone', async () => {

@@ -621,24 +621,25 @@ describe('an indicator not in the catalogue whose name says it is a percentage, 
     catalogueFile = (await projectConfig()).catalogue.file;
   });
 
-  it('fractions in General ("0.26") print as 26%, not "0.26", with a warning naming the first figure and the reading', async () => {
-    const { dataset, warnings } = await read([share([0.21, 0.22, 0.24, 0.25, 0.27, 0.26])]);
+  const WARNED = `fixture.xlsx › 'B4B data set'!D4: ${SHARE}: its name says it is a percentage, but its figures`;
+  const CATALOGUE = 'or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)';
+  it.each([
+    [
+      'fractions in General ("0.26") print as 26%, not "0.26"',
+      [0.21, 0.22, 0.24, 0.25, 0.27, 0.26],
+      `${WARNED} (such as 0.24, 0.25, 0.27, 0.26) are plain numbers with no % format, read by the name as fractions (0.24 as 24%); ` +
+        `expected percentages the workbook says are percentages: format the row's cells as percentages (0%), ${CATALOGUE}; if 0.24 means 0.24%, type "0.24%"`,
+    ],
+    [
+      'points in General ("26") print as 26%, not "26"',
+      [21, 22, 24, 25, 27, 26],
+      `${WARNED} (such as 24, 25, 27, 26) are plain numbers with no % format, read by the name as points (24 as 24%); ` +
+        `expected percentages the workbook says are percentages: type them with their % sign ("24%"), ${CATALOGUE}`,
+    ],
+  ])('%s, with a warning naming the first figure and the reading', async (_, cells, message) => {
+    const { dataset, warnings } = await read([share(cells)]);
     expect(printed(dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
-    expect(warnings.filter((w) => w.includes('its name says'))).toEqual([
-      `fixture.xlsx › 'B4B data set'!D4: ${SHARE}: its name says it is a percentage, but its figures (such as 0.24, 0.25, 0.27, 0.26) are plain numbers with no % format, ` +
-        "read by the name as fractions (0.24 as 24%); expected percentages the workbook says are percentages: format the row's cells as percentages (0%), " +
-        'or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry); if 0.24 means 0.24%, type "0.24%"',
-    ]);
-  });
-
-  it('points in General ("26") print as 26%, not "26", with a warning', async () => {
-    const { dataset, warnings } = await read([share([21, 22, 24, 25, 27, 26])]);
-    expect(printed(dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
-    expect(warnings.filter((w) => w.includes('its name says'))).toEqual([
-      `fixture.xlsx › 'B4B data set'!D4: ${SHARE}: its name says it is a percentage, but its figures (such as 24, 25, 27, 26) are plain numbers with no % format, ` +
-        'read by the name as points (24 as 24%); expected percentages the workbook says are percentages: type them with their % sign ("24%"), ' +
-        'or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)',
-    ]);
+    expect(warnings.filter((w) => w.includes('its name says'))).toEqual([message]);
   });
 
   it('following the advice (cells formatted as percentages, or typed with their % sign) reads the same figures without the warning', async () => {

@@ -2,6 +2,7 @@ import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../c
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
 import { cellName } from '../report/figure-ref.js';
+import { median } from '../workbook/median.js';
 import { monthsWithFigures } from './summarise.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
@@ -254,6 +255,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         checkPercentFalls(row, months, findings);
         continue;
       }
+      checkTargetScale(row, months, settings.jumpFactor, findings);
       for (let i = 1; i < months.length; i++) {
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
@@ -282,6 +284,42 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         );
       }
     }
+  }
+}
+
+/**
+ * A count's or rate's target of another scale than its figures: a rate per 1,000 typed in a row per
+ * 10,000 (10.2 against a target of 100), or a target with a zero too few (49.5 children against 504).
+ * Rated as it stands, the RAG printed Green or Red for a figure it cannot be compared with, without a
+ * word. A warning where the figures' median and the target differ by the jump factor or more (a
+ * percentage's figures can lie anywhere below its target, so percentages are not checked; nor is a target of 0).
+ */
+function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number, findings: FindingList): void {
+  const figures = months.flatMap((m) => {
+    const figure = row.values[m];
+    return figure?.kind === 'number' && figure.value > 0 ? [figure] : [];
+  });
+  const typical = median(figures.map((f) => f.value));
+  if (typical === undefined) return;
+  const targets = [
+    ...(row.target ? [{ figure: row.target, label: 'Target' }] : []),
+    ...(row.yearTargets ?? []).map((t) => ({ figure: t.figure, label: t.label })),
+  ];
+  for (const { figure: target, label } of targets) {
+    if ((target.kind !== 'number' && target.kind !== 'comparison') || target.value <= 0) continue;
+    const ratio = Math.max(typical / target.value, target.value / typical);
+    if (ratio < factor) continue;
+    const first = figures[0] as Figure & { kind: 'number' };
+    const last = figures[figures.length - 1] as Figure & { kind: 'number' };
+    findings.warning(
+      'implausible-value',
+      target.source,
+      `${row.name}: the ${label} ${figureText(target)} and its figures (a median of ${printNumber(typical, { decimals: 2, minDecimals: 0 })}, ` +
+        `${first.source.cell} to ${last.source.cell}) differ by a factor of ${printNumber(ratio, { decimals: 1, minDecimals: 0 })}, so its RAG compares figures of another scale: ` +
+        'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
+        `(the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+      first.source,
+    );
   }
 }
 

@@ -130,6 +130,33 @@ describe('figures that cannot be right never print', () => {
     expect(short.warnings).toEqual([]);
   });
 
+  it('a target of another scale than its figures is a warning (a rate per 1,000 in a row per 10,000, rated Green against 100); in one scale, none', async () => {
+    const RATE = 'Rate of children in our care per 10,000';
+    const perThousand = await findingsFor(RATE, [11.1, 11.2, 11.3, 11, 10.3, 10.2, 100]);
+    expect(perThousand.warnings).toEqual([
+      `odd.xlsx › 'S'!J2: ${RATE}: the Target 100 and its figures (a median of 11.05, D2 to I2) differ by a factor of 9, so its RAG compares figures of another scale: ` +
+        'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
+        '(the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    const typedRight = await findingsFor(RATE, [111, 112, 113, 110, 103, 102, 100]);
+    expect(typedRight.warnings).toEqual([]);
+    const zeroShort = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 504, 49.5]);
+    expect(zeroShort.warnings).toHaveLength(1);
+    expect(zeroShort.warnings[0]).toContain(
+      `odd.xlsx › 'S'!J2: ${IN_CARE}: the Target 49.5 and its figures (a median of 549.5, D2 to I2) differ by a factor of 11.1`,
+    );
+    // A percentage far below its target is bad performance, not another scale.
+    const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
+    expect(
+      (
+        await findingsFor(
+          'Percentage of children subject to child protection plans with recent core group held in time',
+          [0.1, 0.15, 0.12, 0.1, 0.1, 0.1, pct(0.95)].map((v) => (typeof v === 'number' ? pct(v) : v)),
+        )
+      ).warnings,
+    ).toEqual([]);
+  });
+
   it('small counts still swing without a warning: 3 then 31, 19 then 0', async () => {
     const { warnings } = await findingsFor('Number of new CLA in month', [14, 3, 31, 17, 19, 0]);
     expect(warnings).toEqual([]);

@@ -14,7 +14,7 @@ import {
   TREND_ARROWS,
   TREND_WORDS,
 } from '../model/rag.js';
-import { textsBesideRag } from '../report/format-figure.js';
+import { textsBesideArrow, textsBesideRag } from '../report/format-figure.js';
 import { printNumber } from '../report/round.js';
 import { targetFor } from './targets.js';
 import type { Figure, IndicatorTable } from './types.js';
@@ -53,7 +53,9 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
       const before = addMonths(month, -1);
       const current = row.values[month];
       const previous = row.values[before];
-      const now = `${shown(current, row.percent)} in ${monthLabel(month)}`;
+      // Two months that print alike but differ ("85%", "85%") print with the decimals that show the move, as in the reports.
+      const apart = textsBesideArrow(previous, current, undefined, shown(current, row.percent));
+      const [then, now] = [apart?.previous ?? shown(previous, row.percent), `${apart?.current ?? shown(current, row.percent)} in ${monthLabel(month)}`];
 
       const target = targetFor(row, month);
       const tolerance = toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent);
@@ -78,7 +80,7 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
         const moved =
           trend === 'same'
             ? `held at ${shown(current, row.percent)} from ${monthLabel(before)} to ${monthLabel(month)}`
-            : `${TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now}`;
+            : `${TREND_WORDS[trend]} from ${then} in ${monthLabel(before)} to ${now}`;
         findings.warning(
           'workbook-rag',
           marks.direction.source,
@@ -95,7 +97,7 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
           'workbook-rag',
           marks.trend.source,
           `${row.name}: the workbook's Trend is ${marks.trend.text} (${TREND_ARROWS[marks.trend.value]}), but the figure ` +
-            `${trend === 'same' ? 'held' : TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now} (${TREND_ARROWS[trend]}); ` +
+            `${trend === 'same' ? 'held' : TREND_WORDS[trend]} from ${then} in ${monthLabel(before)} to ${now} (${TREND_ARROWS[trend]}); ` +
             printed(TREND_ARROWS[trend], TREND_ARROWS[marks.trend.value]),
           current?.source,
         );

@@ -87,3 +87,27 @@ export function textsBesideRag(
   }
   return texts;
 }
+
+/**
+ * The month before's figure and the month's as printed beside an arrow that says they differ: rounded
+ * alike ("85%" and "85%" for 85.1% and 84.9%) under ↓, they read as a mistake. Then both print with as
+ * many more decimals as it takes to differ ("85.1%", "84.9%"); undefined where the printed figures
+ * already differ (`currentText` is the month's text as printed) or the figures are the same.
+ */
+export function textsBesideArrow(
+  previous: Figure | undefined,
+  current: Figure | undefined,
+  override: DisplayFormat | undefined,
+  currentText: string,
+): { previous: string; current: string } | undefined {
+  if (previous?.kind !== 'number' || current?.kind !== 'number' || cellText(previous, override) !== currentText) return undefined;
+  const [before, now] = [displayFormat(previous, override), displayFormat(current, override)];
+  for (let extra = 1; extra <= MAX_EXTRA_DECIMALS; extra++) {
+    const texts = {
+      previous: formatNumber(previous.value, { ...before, decimals: before.decimals + extra }),
+      current: formatNumber(current.value, { ...now, decimals: now.decimals + extra }),
+    };
+    if (texts.previous !== texts.current) return texts;
+  }
+  return undefined;
+}

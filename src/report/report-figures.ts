@@ -4,7 +4,7 @@ import { B4BError } from '../findings/finding.js';
 import type { CaseloadRow, Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cellText, formatFigure, numericValue, textsBesideRag } from './format-figure.js';
+import { cellText, formatFigure, numericValue, textsBesideArrow, textsBesideRag } from './format-figure.js';
 import { cellName } from './figure-ref.js';
 import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
@@ -369,6 +369,10 @@ export class ReportFigures {
     const beside = rag !== undefined && rag === computed.rag ? textsBesideRag(row.values[this.month], target, override, ragOf) : undefined;
     const at = months.indexOf(this.month);
     if (beside && at >= 0) cells[at] = beside.figure;
+    // An arrow that says the month moved, beside two months that print alike ("85%", "85%", ↓): both with the decimals that show it.
+    const moved = (direction !== undefined && direction !== 'same') || (trend !== undefined && trend !== 'same');
+    const apart = moved && at > 0 ? textsBesideArrow(figures[at - 1], figures[at], override, cells[at] ?? '') : undefined;
+    if (apart) [cells[at - 1], cells[at]] = [apart.previous, apart.current];
     return {
       id,
       name: entry?.name ?? row.name,

@@ -29,16 +29,28 @@ async function june(name: string, may: FixtureCell, juneFigure: FixtureCell, tar
   );
   const id = catalogue.lookup(name)?.id ?? '';
   const row = new ReportFigures(dataset, catalogue, '2023-06').table({ ids: [id], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
-  return { figure: row?.cells.at(-1), before: row?.cells.at(-2), target: row?.target, rag: row?.rag };
+  return { figure: row?.cells.at(-1), before: row?.cells.at(-2), target: row?.target, rag: row?.rag, direction: row?.direction };
 }
 
 describe('a figure printed beside its RAG reads as its RAG does', () => {
   it('94.5% against a target of 95% prints "94.5%", Amber (not "95%" … 95% … Amber); the month before prints as it did', async () => {
-    expect(await june(CORE_GROUP, pct(0.85), pct(0.945), pct(0.95))).toEqual({ figure: '94.5%', before: '85%', target: '95%', rag: 'amber' });
+    expect(await june(CORE_GROUP, pct(0.85), pct(0.945), pct(0.95))).toEqual({
+      figure: '94.5%',
+      before: '85%',
+      target: '95%',
+      rag: 'amber',
+      direction: 'improved',
+    });
   });
 
   it('where lower is better, 24.04% against 24% prints "24.04%" (24.0% would read as met too), Amber', async () => {
-    expect(await june(SECOND_PLAN, pct(0.31), pct(0.2404), pct(0.24))).toEqual({ figure: '24.04%', before: '31%', target: '24%', rag: 'amber' });
+    expect(await june(SECOND_PLAN, pct(0.31), pct(0.2404), pct(0.24))).toEqual({
+      figure: '24.04%',
+      before: '31%',
+      target: '24%',
+      rag: 'amber',
+      direction: 'improved',
+    });
   });
 
   it('at the amber band: 89.96% is Red against 95% with 5 points of tolerance, and prints "89.96%", not "90%" (which reads Amber)', async () => {
@@ -56,6 +68,24 @@ describe('a figure printed beside its RAG reads as its RAG does', () => {
   });
 
   it('a target whose own rounding misleads prints with the decimals it takes: 94.45% against a target of 94.49% ("94%")', async () => {
-    expect(await june(CORE_GROUP, pct(0.85), pct(0.9445), pct(0.9449))).toEqual({ figure: '94.45%', before: '85%', target: '94.49%', rag: 'amber' });
+    expect(await june(CORE_GROUP, pct(0.85), pct(0.9445), pct(0.9449))).toEqual({
+      figure: '94.45%',
+      before: '85%',
+      target: '94.49%',
+      rag: 'amber',
+      direction: 'improved',
+    });
+  });
+
+  it('two months that print alike beside an arrow that says they moved print with the decimals that show it: 85.1% then 84.9%, ↓ (not "85%", "85%", ↓)', async () => {
+    expect(await june(CORE_GROUP, pct(0.851), pct(0.849), pct(0.95))).toEqual({
+      figure: '84.9%',
+      before: '85.1%',
+      target: '95%',
+      rag: 'red',
+      direction: 'worsened',
+    });
+    // The same figure twice is no change, and prints as it is.
+    expect(await june(CORE_GROUP, pct(0.85), pct(0.85), pct(0.95))).toMatchObject({ figure: '85%', before: '85%', direction: 'same' });
   });
 });

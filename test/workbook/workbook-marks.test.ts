@@ -195,6 +195,14 @@ describe('the RAG warning prints the figures as the reports do', () => {
       `marks.xlsx › 'B4B data set'!K3: ${CORE_GROUP}: the workbook's RAG is -1 (Red), but 94.5% in Jun-23 against the target 95% is Amber; the reports print Amber`,
     ]);
   });
+
+  it('85.1% then 84.9% is "fell from 85.1% in May-23 to 84.9% in Jun-23", never "fell from 85% to 85%"', async () => {
+    const { marks } = await read([[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.851), pct(0.849), pct(0.95), -1, 1]]);
+    expect(marks).toEqual([
+      `marks.xlsx › 'B4B data set'!L3: ${CORE_GROUP}: the workbook's Direction of travel is 1 (↑ improved), but the figure fell from 85.1% in May-23 to 84.9% in Jun-23, ` +
+        'which is worsened (↓) where higher is better; the reports print ↓',
+    ]);
+  });
 });
 
 describe('validate on the sample workbook', () => {

@@ -33,24 +33,42 @@ async function june(name: string, may: FixtureCell, juneFigure: FixtureCell, tar
 }
 
 describe('a figure printed beside its RAG reads as its RAG does', () => {
-  it('94.5% against a target of 95% prints "94.5%", Amber (not "95%" … 95% … Amber); the month before prints as it did', async () => {
-    expect(await june(CORE_GROUP, pct(0.85), pct(0.945), pct(0.95))).toEqual({
-      figure: '94.5%',
-      before: '85%',
-      target: '95%',
-      rag: 'amber',
-      direction: 'improved',
-    });
-  });
-
-  it('where lower is better, 24.04% against 24% prints "24.04%" (24.0% would read as met too), Amber', async () => {
-    expect(await june(SECOND_PLAN, pct(0.31), pct(0.2404), pct(0.24))).toEqual({
-      figure: '24.04%',
-      before: '31%',
-      target: '24%',
-      rag: 'amber',
-      direction: 'improved',
-    });
+  const printed = (figure: string, before: string, target: string, rag: string, direction: string) => ({ figure, before, target, rag, direction });
+  it.each([
+    [
+      '94.5% against a target of 95% prints "94.5%", Amber (not "95%" … 95% … Amber); the month before prints as it did',
+      CORE_GROUP,
+      0.85,
+      0.945,
+      0.95,
+      printed('94.5%', '85%', '95%', 'amber', 'improved'),
+    ],
+    [
+      'where lower is better, 24.04% against 24% prints "24.04%" (24.0% would read as met too), Amber',
+      SECOND_PLAN,
+      0.31,
+      0.2404,
+      0.24,
+      printed('24.04%', '31%', '24%', 'amber', 'improved'),
+    ],
+    [
+      'a target whose own rounding misleads prints with the decimals it takes: 94.45% against a target of 94.49% ("94%")',
+      CORE_GROUP,
+      0.85,
+      0.9445,
+      0.9449,
+      printed('94.45%', '85%', '94.49%', 'amber', 'improved'),
+    ],
+    [
+      'two months that print alike beside an arrow that says they moved print with the decimals that show it: 85.1% then 84.9%, ↓ (not "85%", "85%", ↓)',
+      CORE_GROUP,
+      0.851,
+      0.849,
+      0.95,
+      printed('84.9%', '85.1%', '95%', 'red', 'worsened'),
+    ],
+  ])('%s', async (_, name, may, juneFigure, target, expected) => {
+    expect(await june(name, pct(may), pct(juneFigure), pct(target))).toEqual(expected);
   });
 
   it('at the amber band: 89.96% is Red against 95% with 5 points of tolerance, and prints "89.96%", not "90%" (which reads Amber)', async () => {
@@ -61,31 +79,10 @@ describe('a figure printed beside its RAG reads as its RAG does', () => {
     expect(await june(RATE_IN_CARE, 103, { value: 100.04, numFmt: '0' }, 100)).toMatchObject({ figure: '100.04', target: '100', rag: 'amber' });
   });
 
-  it('a figure whose rounding reads as its RAG does prints as before: 95.4% and 95% are "95%", Green; 94.4% is "94%", Amber', async () => {
+  it('a figure whose rounding reads as its RAG does prints as before: 95.4% and 95% are "95%", Green; 94.4% is "94%", Amber; the same figure twice, no change', async () => {
     expect(await june(CORE_GROUP, pct(0.85), pct(0.954), pct(0.95))).toMatchObject({ figure: '95%', rag: 'green' });
     expect(await june(CORE_GROUP, pct(0.85), pct(0.95), pct(0.95))).toMatchObject({ figure: '95%', rag: 'green' });
     expect(await june(CORE_GROUP, pct(0.85), pct(0.944), pct(0.95))).toMatchObject({ figure: '94%', rag: 'amber' });
-  });
-
-  it('a target whose own rounding misleads prints with the decimals it takes: 94.45% against a target of 94.49% ("94%")', async () => {
-    expect(await june(CORE_GROUP, pct(0.85), pct(0.9445), pct(0.9449))).toEqual({
-      figure: '94.45%',
-      before: '85%',
-      target: '94.49%',
-      rag: 'amber',
-      direction: 'improved',
-    });
-  });
-
-  it('two months that print alike beside an arrow that says they moved print with the decimals that show it: 85.1% then 84.9%, ↓ (not "85%", "85%", ↓)', async () => {
-    expect(await june(CORE_GROUP, pct(0.851), pct(0.849), pct(0.95))).toEqual({
-      figure: '84.9%',
-      before: '85.1%',
-      target: '95%',
-      rag: 'red',
-      direction: 'worsened',
-    });
-    // The same figure twice is no change, and prints as it is.
     expect(await june(CORE_GROUP, pct(0.85), pct(0.85), pct(0.95))).toMatchObject({ figure: '85%', before: '85%', direction: 'same' });
   });
 });

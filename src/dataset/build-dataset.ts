@@ -8,7 +8,7 @@ import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { readBreakdowns } from '../workbook/read-breakdowns.js';
 import { checkConflicts } from './check-conflicts.js';
-import { checkCatalogue, checkGaps, checkPlausibility, checkRepeats } from './check-dataset.js';
+import { checkBlankLatestMonth, checkCatalogue, checkGaps, checkPlausibility, checkRepeats, printCountsWhole } from './check-dataset.js';
 import { checkWorkbookMarks } from './check-workbook-marks.js';
 import type { Dataset } from './types.js';
 
@@ -56,9 +56,11 @@ export function buildDataset(
         'expected a header row with an Indicator column followed by month columns (Oct-23 or dates)',
     );
   }
+  printCountsWhole(tables, catalogue);
   checkRepeats(tables, findings);
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
+  checkBlankLatestMonth(tables, findings);
   checkCatalogue(tables, findings, ctx.namesReported);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);

@@ -1,6 +1,9 @@
 import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
-import type { FindingList } from '../findings/finding.js';
-import { monthLabel, type MonthKey } from '../model/month.js';
+import type { FindingList, SourceRef } from '../findings/finding.js';
+import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
+import { cellName } from '../report/figure-ref.js';
+import { median } from '../workbook/median.js';
+import { monthsWithFigures } from './summarise.js';
 import type { Figure, IndicatorRow, IndicatorTable } from './types.js';
 import { printNumber } from '../report/round.js';
 
@@ -84,6 +87,59 @@ export function checkGaps(tables: IndicatorTable[], findings: FindingList): void
   }
 }
 
+/** The cells of a list of figures as a message names them: "AB26:AB30" down one column, else up to four ("AB26, AB29, ..."). */
+function cellsText(sources: SourceRef[]): string {
+  const cells = sources.map((s) => s.cell ?? '');
+  const column = (cell: string): string => /^[A-Z]+/.exec(cell)?.[0] ?? '';
+  const row = (cell: string): number => Number(/\d+$/.exec(cell)?.[0]);
+  const [first, last] = [cells[0] ?? '', cells[cells.length - 1] ?? ''];
+  if (cells.length > 1 && cells.every((c) => column(c) === column(first)) && row(last) - row(first) === cells.length - 1) return `${first}:${last}`;
+  return cells.length > 4 ? `${cells.slice(0, 4).join(', ')}, ...` : cells.join(', ');
+}
+
+/**
+ * A blank cell in the latest month the workbook has figures for, in a row that has the month before's,
+ * where that month has figures elsewhere (the table's other rows, or other tables): a month or a figure
+ * not typed in yet. A report for that month prints "-" with no RAG or direction of travel, which reads
+ * as "no figure this month" and says nothing of a figure missing. A warning per table, naming the
+ * cells; a "-" or "TBC" typed in the cell says there is no figure yet, and is not warned about.
+ */
+export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList): void {
+  const withFigures = monthsWithFigures({ tables });
+  const hasFigure = (f: Figure | undefined): boolean => f?.kind === 'number' || f?.kind === 'comparison';
+  for (const table of tables) {
+    const month = [...table.months]
+      .sort()
+      .reverse()
+      .find((m) => withFigures.includes(m));
+    if (month === undefined) continue;
+    const before = addMonths(month, -1);
+    if (!table.months.includes(before)) continue;
+    const blank = table.rows.filter(
+      (row) =>
+        hasFigure(row.values[before]) && (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')),
+    );
+    const cells = blank.flatMap((row) => row.values[month]?.source ?? []);
+    if (cells.length === 0) continue;
+    const filled = table.rows.map((row) => row.values[month]).find(hasFigure);
+    const elsewhere = filled ?? tables.flatMap((t) => t.rows.map((row) => row.values[month])).find(hasFigure);
+    if (!elsewhere) continue;
+    const label = monthLabel(month);
+    const example = cellName(elsewhere.source);
+    const named = blank.slice(0, 3).map((r) => `${r.values[month]?.source.cell} (${r.name})`);
+    const where = filled
+      ? `${named.join('; ')}${blank.length > 3 ? `; and ${blank.length - 3} more` : ''}, though ${blank.length === 1 ? 'it has' : 'they have'} ${monthLabel(before)}'s ` +
+        `and the table's other rows have ${label}'s (such as ${example}): ${blank.length === 1 ? 'a figure' : 'figures'} not typed in yet?`
+      : `${cellsText(cells)}, though its rows have ${monthLabel(before)}'s and other tables have ${label}'s (such as ${example}): a month not typed in yet?`;
+    findings.warning(
+      'missing-value',
+      cells[0] as SourceRef,
+      `the table "${table.section ?? table.id}" has no figure for ${label} in ${where} A report for ${label} prints "-" there, with no RAG or direction of travel; ` +
+        `expected ${label}'s figures: type them, or type "-" or "TBC" where a figure is not in yet`,
+    );
+  }
+}
+
 /** Warns once for each indicator name that the catalogue does not know (`reported`: rows whose name is an error already). */
 export function checkCatalogue(tables: IndicatorTable[], findings: FindingList, reported: ReadonlySet<IndicatorRow> = new Set()): void {
   const named = new Set<string>();
@@ -117,6 +173,35 @@ function shown(value: number, percent: boolean): string {
   return percent ? printNumber(value, { decimals: 1, minDecimals: 0, percent: true }) : printNumber(value, { decimals: 6, minDecimals: 0 });
 }
 
+/** What a row's figures can be: its catalogue entry's kind, else what its format, type column and name say. */
+function rowKind(row: IndicatorRow, catalogue: IndicatorCatalogue): IndicatorKind {
+  return indicatorKind(row.catalogued ? catalogue.byId.get(row.id) : undefined, row.name, row.percent, row.typeText);
+}
+
+/** Every figure of a row (its months, targets and benchmarks). */
+function rowFigures(row: IndicatorRow): Figure[] {
+  return [
+    ...Object.values(row.values).filter((f): f is Figure => f !== undefined),
+    ...(row.target ? [row.target] : []),
+    ...(row.yearTargets ?? []).map((t) => t.figure),
+    ...Object.values(row.benchmarks).flatMap((b) => (b ? [b.figure] : [])),
+  ];
+}
+
+/**
+ * Counts of children and staff print as whole numbers, whatever the cell's number format: a count
+ * under "0.00" printed "504.00" children. A count that is not a whole number is an error
+ * (checkPlausibility), so only whole numbers are printed this way: the figure itself is unchanged.
+ */
+export function printCountsWhole(tables: IndicatorTable[], catalogue: IndicatorCatalogue): void {
+  for (const row of tables.flatMap((t) => t.rows)) {
+    if (rowKind(row, catalogue) !== 'count') continue;
+    for (const figure of rowFigures(row)) {
+      if (figure.kind === 'number' && figure.format.style === 'decimal' && Number.isInteger(figure.value)) figure.format = { style: 'integer', decimals: 0 };
+    }
+  }
+}
+
 /**
  * Checks every figure against what its indicator's kind allows (catalogue `kind`/`range`, else its
  * format and name): a count is a whole number from 0, a percentage lies in 0-100%, a rate is 0 or
@@ -128,7 +213,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
   for (const table of tables) {
     for (const row of table.rows) {
       const entry = row.catalogued ? catalogue.byId.get(row.id) : undefined;
-      const kind = indicatorKind(entry, row.name, row.percent, row.typeText);
+      const kind = rowKind(row, catalogue);
       const [low, high] =
         entry?.range ??
         (kind === 'percent' ? [0, 1] : kind === 'count' ? [0, settings.maxCount] : kind === 'rate' ? [0, MAX_ANY_FIGURE] : [-MAX_ANY_FIGURE, MAX_ANY_FIGURE]);
@@ -170,6 +255,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         checkPercentFalls(row, months, findings);
         continue;
       }
+      checkTargetScale(row, months, settings.jumpFactor, findings);
       for (let i = 1; i < months.length; i++) {
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
@@ -186,7 +272,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
           continue;
         const change =
           after.value === 0
-            ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and leave the cell blank if there is none yet'
+            ? 'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0; check the figure, and type "-" in the cell if there is none yet'
             : `is a change of more than ${settings.jumpFactor} times; check the figure`;
         // "14,210" typed as text reads as fourteen thousand: say so, it may be a decimal comma (14.21).
         const typed = typeof after.stored === 'string' && after.stored.includes(',') ? ` (typed "${after.stored}": is the comma a decimal point?)` : '';
@@ -201,6 +287,42 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
   }
 }
 
+/**
+ * A count's or rate's target of another scale than its figures: a rate per 1,000 typed in a row per
+ * 10,000 (10.2 against a target of 100), or a target with a zero too few (49.5 children against 504).
+ * Rated as it stands, the RAG printed Green or Red for a figure it cannot be compared with, without a
+ * word. A warning where the figures' median and the target differ by the jump factor or more (a
+ * percentage's figures can lie anywhere below its target, so percentages are not checked; nor is a target of 0).
+ */
+function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number, findings: FindingList): void {
+  const figures = months.flatMap((m) => {
+    const figure = row.values[m];
+    return figure?.kind === 'number' && figure.value > 0 ? [figure] : [];
+  });
+  const typical = median(figures.map((f) => f.value));
+  if (typical === undefined) return;
+  const targets = [
+    ...(row.target ? [{ figure: row.target, label: 'Target' }] : []),
+    ...(row.yearTargets ?? []).map((t) => ({ figure: t.figure, label: t.label })),
+  ];
+  for (const { figure: target, label } of targets) {
+    if ((target.kind !== 'number' && target.kind !== 'comparison') || target.value <= 0) continue;
+    const ratio = Math.max(typical / target.value, target.value / typical);
+    if (ratio < factor) continue;
+    const first = figures[0] as Figure & { kind: 'number' };
+    const last = figures[figures.length - 1] as Figure & { kind: 'number' };
+    findings.warning(
+      'implausible-value',
+      target.source,
+      `${row.name}: the ${label} ${figureText(target)} and its figures (a median of ${printNumber(typical, { decimals: 2, minDecimals: 0 })}, ` +
+        `${first.source.cell} to ${last.source.cell}) differ by a factor of ${printNumber(ratio, { decimals: 1, minDecimals: 0 })}, so its RAG compares figures of another scale: ` +
+        'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
+        `(the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+      first.source,
+    );
+  }
+}
+
 /** A figure that falls to 0 after at least STEADY_MONTHS months, none of them below STEADY_FROM, is a warning, however small. */
 const STEADY_MONTHS = 3;
 const STEADY_FROM = 10;
@@ -210,34 +332,39 @@ const STEADY_FROM = 10;
  * figure (three or more) at least STEADY_FROM. 19 agency social workers after 41, 40 ... 22, then 0
  * is a month not filled in; 14, 3, 31, 17, 19, then 0 new children in care is a small count's swing.
  */
-function steadyThenNothing(row: IndicatorRow, months: MonthKey[], i: number): boolean {
+function steadyThenNothing(row: IndicatorRow, months: MonthKey[], i: number, from = STEADY_FROM): boolean {
   const after = row.values[months[i] as MonthKey];
   if (after?.kind !== 'number' || after.value !== 0) return false;
   const before = months.slice(0, i).flatMap((m) => {
     const figure = row.values[m];
     return figure?.kind === 'number' ? [figure.value] : [];
   });
-  return before.length >= STEADY_MONTHS && before.every((v) => v >= STEADY_FROM);
+  return before.length >= STEADY_MONTHS && before.every((v) => v >= from);
 }
 
 /** A percentage at least this high (as a fraction) that falls to 0% the next month is a warning. */
 const PERCENT_FALL_FROM = 0.5;
+/** A percentage that falls to 0% after STEADY_MONTHS months or more, none of them below this, is a warning too. */
+const PERCENT_STEADY_FROM = 0.1;
 
 /**
  * Percentages swing (31% of a handful of children one month, 0% the next), so they have no jump check;
- * but a rate of half or more that falls to exactly 0% is far likelier a month not filled in, or a
- * formula over data not yet in, than a real month: 0% printed, and Red, without a word.
+ * but a rate of half or more that falls to exactly 0%, or one that falls to it after three months or
+ * more never below 10% (re-referrals at 21%, 19%, 21%, then 0%), is far likelier a month not filled in,
+ * or a formula over data not yet in, than a real month: 0% printed, and Red or Green, without a word.
  */
 function checkPercentFalls(row: IndicatorRow, months: MonthKey[], findings: FindingList): void {
   for (let i = 1; i < months.length; i++) {
     const before = row.values[months[i - 1] as MonthKey];
     const after = row.values[months[i] as MonthKey];
-    if (before?.kind !== 'number' || after?.kind !== 'number' || after.value !== 0 || before.value < PERCENT_FALL_FROM) continue;
+    if (before?.kind !== 'number' || after?.kind !== 'number' || after.value !== 0) continue;
+    // 85% then 0%; or 21%, 19%, 21% then 0% (re-referrals): a month not filled in. 31% of a handful, 0%, 15% swings.
+    if (before.value < PERCENT_FALL_FROM && !steadyThenNothing(row, months, i, PERCENT_STEADY_FROM)) continue;
     findings.warning(
       'implausible-value',
       after.source,
       `${row.name}: ${shown(after.value, true)} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, true)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
-        'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and leave the cell blank if there is none yet',
+        'is a fall to nothing: a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and type "-" in the cell if there is none yet',
     );
   }
 }

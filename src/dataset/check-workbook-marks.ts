@@ -9,9 +9,12 @@ import {
   DIRECTION_WORDS,
   RAG_WORDS,
   toleranceFor,
+  type Rag,
+  type TargetValue,
   TREND_ARROWS,
   TREND_WORDS,
 } from '../model/rag.js';
+import { textsBesideArrow, textsBesideRag } from '../report/format-figure.js';
 import { printNumber } from '../report/round.js';
 import { targetFor } from './targets.js';
 import type { Figure, IndicatorTable } from './types.js';
@@ -50,15 +53,22 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
       const before = addMonths(month, -1);
       const current = row.values[month];
       const previous = row.values[before];
-      const now = `${shown(current, row.percent)} in ${monthLabel(month)}`;
+      // Two months that print alike but differ ("85%", "85%") print with the decimals that show the move, as in the reports.
+      const apart = textsBesideArrow(previous, current, undefined, shown(current, row.percent));
+      const [then, now] = [apart?.previous ?? shown(previous, row.percent), `${apart?.current ?? shown(current, row.percent)} in ${monthLabel(month)}`];
 
       const target = targetFor(row, month);
-      const rag = computeRag(valueOf(current), target, polarity, row.percent, toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent));
+      const tolerance = toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent);
+      const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, row.percent, tolerance);
+      const value = valueOf(current);
+      const rag = value === undefined || !target ? undefined : ragOf(value, target);
       if (marks.rag && rag && marks.rag.value !== rag) {
+        // As the reports print them beside the RAG: 94.5% against 95% is Amber, never "95% against the target 95% is Amber".
+        const texts = textsBesideRag(current, target, undefined, ragOf);
         findings.warning(
           'workbook-rag',
           marks.rag.source,
-          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${now} against the target ${shown(target, row.percent)} is ` +
+          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${texts.figure} in ${monthLabel(month)} against the target ${texts.target} is ` +
             `${RAG_WORDS[rag]}; ${printed(RAG_WORDS[rag], RAG_WORDS[marks.rag.value])}`,
           current?.source,
         );
@@ -70,7 +80,7 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
         const moved =
           trend === 'same'
             ? `held at ${shown(current, row.percent)} from ${monthLabel(before)} to ${monthLabel(month)}`
-            : `${TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now}`;
+            : `${TREND_WORDS[trend]} from ${then} in ${monthLabel(before)} to ${now}`;
         findings.warning(
           'workbook-rag',
           marks.direction.source,
@@ -87,7 +97,7 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
           'workbook-rag',
           marks.trend.source,
           `${row.name}: the workbook's Trend is ${marks.trend.text} (${TREND_ARROWS[marks.trend.value]}), but the figure ` +
-            `${trend === 'same' ? 'held' : TREND_WORDS[trend]} from ${shown(previous, row.percent)} in ${monthLabel(before)} to ${now} (${TREND_ARROWS[trend]}); ` +
+            `${trend === 'same' ? 'held' : TREND_WORDS[trend]} from ${then} in ${monthLabel(before)} to ${now} (${TREND_ARROWS[trend]}); ` +
             printed(TREND_ARROWS[trend], TREND_ARROWS[marks.trend.value]),
           current?.source,
         );

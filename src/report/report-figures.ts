@@ -4,7 +4,7 @@ import { B4BError } from '../findings/finding.js';
 import type { CaseloadRow, Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cellText, formatFigure, numericValue } from './format-figure.js';
+import { cellText, formatFigure, numericValue, textsBesideArrow, textsBesideRag } from './format-figure.js';
 import { cellName } from './figure-ref.js';
 import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
@@ -356,20 +356,31 @@ export class ReportFigures {
         row.source,
       );
     }
+    const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, percent, this.tolerance(entry, percent));
     const computed = {
-      rag: computeRag(current, target, polarity, percent, this.tolerance(entry, percent)),
+      rag: current === undefined || !target ? undefined : ragOf(current, target),
       direction: computeDirection(current, previous, polarity),
       trend: request.trend ? computeTrend(current, previous) : undefined,
     };
     const { rag, direction, trend } = this.printedMarks(row, computed);
+    const override = display && entry?.decimals !== undefined ? display : undefined;
+    const cells = figures.map((f) => cellText(f, override));
+    // The month's figure and target as they read beside the computed RAG: "94.5%", not "95%", against 95% and Amber.
+    const beside = rag !== undefined && rag === computed.rag ? textsBesideRag(row.values[this.month], target, override, ragOf) : undefined;
+    const at = months.indexOf(this.month);
+    if (beside && at >= 0) cells[at] = beside.figure;
+    // An arrow that says the month moved, beside two months that print alike ("85%", "85%", ↓): both with the decimals that show it.
+    const moved = (direction !== undefined && direction !== 'same') || (trend !== undefined && trend !== 'same');
+    const apart = moved && at > 0 ? textsBesideArrow(figures[at - 1], figures[at], override, cells[at] ?? '') : undefined;
+    if (apart) [cells[at - 1], cells[at]] = [apart.previous, apart.current];
     return {
       id,
       name: entry?.name ?? row.name,
       shortName,
       supplied: true,
-      cells: figures.map((f) => cellText(f, display && entry?.decimals !== undefined ? display : undefined)),
+      cells,
       figures,
-      target: cellText(target),
+      target: beside?.target ?? cellText(target),
       ...(rag ? { rag } : {}),
       ...(direction ? { direction } : {}),
       ...(trend ? { trend } : {}),
@@ -395,6 +406,25 @@ export class ReportFigures {
           '(ragAndDirection: workbook in config/indicators.yaml)',
         row.source,
       );
+      return computed;
+    }
+    const current = row.values[this.month];
+    if (current?.kind !== 'number' && current?.kind !== 'comparison') {
+      // Beside "-", the workbook's mark is of no figure the report prints: most likely last month's, left as it was.
+      const kept = (
+        [
+          ['RAG', marks.rag],
+          ['Direction of travel', marks.direction],
+          ['Trend', marks.trend],
+        ] as const
+      ).flatMap(([what, m]) => (m ? [`${what} ${m.text} (${m.source.cell})`] : []));
+      if (kept.length > 0)
+        this.warn(
+          `${row.name}: no figure for ${monthLabel(this.month)} (${current?.source.cell ?? 'no cell'}), so the workbook's ${kept.join(' and ')} ` +
+            `${kept.length === 1 ? 'is' : 'are'} not printed beside it (ragAndDirection: workbook in config/indicators.yaml): a mark of another month? ` +
+            `Type ${monthLabel(this.month)}'s figure in ${current?.source.cell ?? 'the row'}, or clear the mark`,
+          current?.source ?? row.source,
+        );
       return computed;
     }
     return {

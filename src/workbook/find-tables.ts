@@ -13,7 +13,8 @@ import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, month
 type Row = Map<number, CellReading>;
 
 const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbours', 'southEast', 'england'];
-const PERCENT_NAME = /^(percentage|percent|%|proportion)\b/i;
+/** A name that says its indicator is a percentage: "Percentage of ...", "% of ...", "... (%)", "... %". */
+const PERCENT_NAME = /^\s*(percentage|percent|proportion)\b|^\s*%|\(\s*%\s*\)|%\s*$/i;
 /** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
 const DAY_MS = 86_400_000;
@@ -935,6 +936,28 @@ function percentTyping(row: IndicatorRow): PercentTyping | undefined {
 }
 
 /**
+ * An indicator the catalogue does not know, a percentage by its name alone ("... (%)", "Percentage of
+ * ..."), whose figures are plain numbers (no % format, no "%" typed): read as points (26 as 26%) or as
+ * fractions (0.26 as 26%), as the row's figures say. Printed "0.26" or "26" without a % sign, it read as
+ * a count; read as a percentage, the reading rests on the name: said, naming the first figure, so a name
+ * that misleads (0.26 meaning 0.26%) is caught before it prints.
+ */
+function warnPercentByName(row: IndicatorRow, typing: PercentTyping, ctx: TableContext): void {
+  const typed = typing.values.slice(-4).find((v) => v !== 0) ?? typing.values.find((v) => v !== 0);
+  if (typed === undefined) return;
+  const reads = asPercent(typing.kind === 'points' ? typed / 100 : typed);
+  ctx.findings.warning(
+    'not-in-catalogue',
+    typing.first,
+    `${row.name}: its name says it is a percentage, but its figures (such as ${typing.values.slice(-4).join(', ')}) are plain numbers with no % format, ` +
+      `read by the name as ${typing.kind} (${typed} as ${reads}); expected percentages the workbook says are percentages: ` +
+      (typing.kind === 'fractions' ? "format the row's cells as percentages (0%)" : `type them with their % sign ("${reads}")`) +
+      ', or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)' +
+      (typing.kind === 'fractions' ? `; if ${typed} means ${typed}%, type "${typed}%"` : ''),
+  );
+}
+
+/**
  * A percentage row typed in plain numbers no greater than 1 (0.8, 0.9, 1) in a table whose other
  * percentages are typed in points (18, 17): read as fractions it printed 80%, 90%, 100%, where the
  * table's way of typing says 0.8%, 0.9%, 1%, without a word. Which is meant is a guess: an error naming
@@ -1084,6 +1107,7 @@ function readRow(grid: SheetGrid, r: number, layout: HeaderLayout, ctx: TableCon
   if (indicator.percent) {
     const typing = percentTyping(indicator);
     if (typing) percentTypings.set(indicator, typing);
+    if (typing && !entry && !percentByType) warnPercentByName(indicator, typing, ctx);
     for (const { figure, reads, couldBe, others } of normalisePercentRow(indicator)) {
       const typed = figure.kind === 'number' ? (figure.stored ?? figure.value) : figure.text;
       ctx.findings.error(
@@ -1322,7 +1346,7 @@ function leaveOutUnfilledMonths(grid: SheetGrid, layout: HeaderLayout, rows: Ind
     `every figure of the table "${table}" ${under} is 0 (${zeros.length} cells, ${cellAddress(top, left)}:${cellAddress(bottom, right)}), ` +
       `after figures such as ${before.join(', ')} under "${filled.text}": ${unfilled.length === 1 ? 'a month' : 'months'} laid out but not filled in yet ` +
       `(zeros typed ahead, or formulas over data not yet in), so ${unfilled.length === 1 ? 'its' : 'their'} figures are not read; ` +
-      "expected the month's figures: type them, or leave the cells blank until they are in",
+      'expected the month\'s figures: type them, or "-" in each cell until they are in',
   );
   const leftOut = new Set(unfilled.map((m) => m.month));
   layout.months = layout.months.filter((m) => !leftOut.has(m.month));
@@ -1360,7 +1384,7 @@ function warnCopiedMonth(layout: HeaderLayout, rows: IndicatorRow[], ctx: TableC
     `every figure of the table "${table}" under "${latest.text}" (${figures.length} cells, ${cellAddress(top, latest.col)}:${cellAddress(bottom, latest.col)}) ` +
       `is the same as under "${before.text}" (${cellAddress(top, before.col)}:${cellAddress(bottom, before.col)}: ${some}${figures.length > 3 ? ', ...' : ''}), ` +
       `though its figures changed from "${earlier.text}" to "${before.text}": a month started as a copy of the month before and not filled in yet? ` +
-      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or leave the cells blank until they are in`,
+      `The reports print them as ${monthLabel(latest.month)}'s, each with no change; expected ${monthLabel(latest.month)}'s own figures: type them, or "-" in each cell until they are in`,
   );
 }
 

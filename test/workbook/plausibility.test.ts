@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
+import { formatFigure } from '../../src/report/format-figure.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { buildWorkbook, header, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
@@ -37,6 +38,24 @@ describe('figures that cannot be right never print', () => {
     expect(errors[0]).toContain('505.5 is not a whole number');
   });
 
+  it('a count under a decimal number format ("0.00") prints as a whole number, its target too (not "504.00" children)', async () => {
+    const two = (value: number): FixtureCell => ({ value, numFmt: '0.00' });
+    const { errors, row } = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, two(504), two(495)]);
+    expect(errors).toEqual([]);
+    expect(formatFigure(row?.values['2023-06'])).toBe('504');
+    expect(formatFigure(row?.target)).toBe('495');
+    // A decimal figure that is not a count keeps its format.
+    const caseload = await findingsFor('Average number of children per primary caseholder (based on 1 FTE)', [
+      two(15.31),
+      two(16.19),
+      two(15.87),
+      two(16.4),
+      two(14.5),
+      two(14),
+    ]);
+    expect(formatFigure(caseload.row?.values['2023-06'])).toBe('14.00');
+  });
+
   it('250% is an error, and so is 1e308', async () => {
     const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
     const percent = await findingsFor('Percentage of re-referrals within 12 months', [pct(0.26), pct(0.28), pct(0.3), pct(0.27), pct(0.26), pct(2.5)]);
@@ -69,16 +88,16 @@ describe('figures that cannot be right never print', () => {
     ]);
   });
 
-  it('a fall to 0 from a figure far above the floor is a warning that says what a 0 there usually is; left blank as it advises, the cell is no figure and no warning', async () => {
+  it('a fall to 0 from a figure far above the floor is a warning that says what a 0 there usually is; "-" typed as it advises, the cell is no figure and no warning', async () => {
     const zero = await findingsFor(IN_CARE, [554, 551, 548, 552, 510, 0]);
     expect(zero.warnings).toEqual([
       "odd.xlsx › 'S'!I2: Number of children in our care: 0 in Jun-23 after 510 in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, " +
-        'shows 0; check the figure, and leave the cell blank if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+        'shows 0; check the figure, and type "-" in the cell if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
     ]);
     expect(zero.row?.values['2023-06']).toMatchObject({ kind: 'number', value: 0 });
-    const blank = await findingsFor(IN_CARE, [554, 551, 548, 552, 510, undefined]);
-    expect(blank.warnings).toEqual([]);
-    expect(blank.row?.values['2023-06']).toMatchObject({ kind: 'missing', reason: 'blank' });
+    const dash = await findingsFor(IN_CARE, [554, 551, 548, 552, 510, '-']);
+    expect(dash.warnings).toEqual([]);
+    expect(dash.row?.values['2023-06']).toMatchObject({ kind: 'missing', reason: 'placeholder' });
   });
 
   it('a figure below the floor that jumps far past it is a warning (a decimal point lost, a decimal comma read as thousands); corrected, it is not', async () => {
@@ -97,18 +116,45 @@ describe('figures that cannot be right never print', () => {
     expect(corrected.warnings).toEqual([]);
   });
 
-  it('a small count that falls to 0 from a series never below 10 is a warning; left blank as it advises, no warning', async () => {
+  it('a small count that falls to 0 from a series never below 10 is a warning; "-" typed as it advises, no warning', async () => {
     const AGENCY = 'Number of agency social workers';
     const zero = await findingsFor(AGENCY, [28, 26, 24, 22, 19, 0]);
     expect(zero.warnings).toEqual([
       `odd.xlsx › 'S'!I2: ${AGENCY}: 0 in Jun-23 after 19 in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, ` +
-        'shows 0; check the figure, and leave the cell blank if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+        'shows 0; check the figure, and type "-" in the cell if there is none yet (the factor is plausibility.jumpFactor in config/indicators.yaml)',
     ]);
-    const blank = await findingsFor(AGENCY, [28, 26, 24, 22, 19, undefined]);
-    expect(blank.warnings).toEqual([]);
+    const dash = await findingsFor(AGENCY, [28, 26, 24, 22, 19, '-']);
+    expect(dash.warnings).toEqual([]);
     // Too short a series to call steady: two months before it.
     const short = await findingsFor(AGENCY, [undefined, undefined, undefined, 22, 19, 0]);
     expect(short.warnings).toEqual([]);
+  });
+
+  it('a target of another scale than its figures is a warning (a rate per 1,000 in a row per 10,000, rated Green against 100); in one scale, none', async () => {
+    const RATE = 'Rate of children in our care per 10,000';
+    const perThousand = await findingsFor(RATE, [11.1, 11.2, 11.3, 11, 10.3, 10.2, 100]);
+    expect(perThousand.warnings).toEqual([
+      `odd.xlsx › 'S'!J2: ${RATE}: the Target 100 and its figures (a median of 11.05, D2 to I2) differ by a factor of 9, so its RAG compares figures of another scale: ` +
+        'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
+        '(the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    const typedRight = await findingsFor(RATE, [111, 112, 113, 110, 103, 102, 100]);
+    expect(typedRight.warnings).toEqual([]);
+    const zeroShort = await findingsFor(IN_CARE, [554, 551, 548, 552, 543, 504, 49.5]);
+    expect(zeroShort.warnings).toHaveLength(1);
+    expect(zeroShort.warnings[0]).toContain(
+      `odd.xlsx › 'S'!J2: ${IN_CARE}: the Target 49.5 and its figures (a median of 549.5, D2 to I2) differ by a factor of 11.1`,
+    );
+    // A percentage far below its target is bad performance, not another scale.
+    const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
+    expect(
+      (
+        await findingsFor(
+          'Percentage of children subject to child protection plans with recent core group held in time',
+          [0.1, 0.15, 0.12, 0.1, 0.1, 0.1, pct(0.95)].map((v) => (typeof v === 'number' ? pct(v) : v)),
+        )
+      ).warnings,
+    ).toEqual([]);
   });
 
   it('small counts still swing without a warning: 3 then 31, 19 then 0', async () => {
@@ -116,18 +162,49 @@ describe('figures that cannot be right never print', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('a percentage of half or more that falls to 0% is a warning; left blank as it advises, no warning; a small rate that falls to 0% swings without one', async () => {
+  it('a percentage of half or more that falls to 0% is a warning; "-" typed as it advises, no warning; a small rate that falls to 0% swings without one', async () => {
     const pct = (value: number | undefined): FixtureCell => (value === undefined ? undefined : { value, numFmt: '0%' });
     const CORE_GROUPS = 'Percentage of children subject to child protection plans with recent core group held in time';
     const zero = await findingsFor(CORE_GROUPS, [0.81, 0.84, 0.8, 0.83, 0.85, 0].map(pct));
     expect(zero.warnings).toEqual([
       `odd.xlsx › 'S'!I2: ${CORE_GROUPS}: 0% in Jun-23 after 85% in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, ` +
-        'shows 0%; check the figure, and leave the cell blank if there is none yet',
+        'shows 0%; check the figure, and type "-" in the cell if there is none yet',
     ]);
-    const blank = await findingsFor(CORE_GROUPS, [0.81, 0.84, 0.8, 0.83, 0.85, undefined].map(pct));
-    expect(blank.warnings).toEqual([]);
+    const dash = await findingsFor(
+      CORE_GROUPS,
+      [0.81, 0.84, 0.8, 0.83, 0.85, undefined].map(pct).map((c, i) => (i === 5 ? '-' : c)),
+    );
+    expect(dash.warnings).toEqual([]);
     // The sample's own swings: 31% of a handful of children ceased in a month, then 0%.
     const small = await findingsFor('Percentage of CLA ceased in the month - adopted', [0.1, 0, 0.2, 0.31, 0, 0.15].map(pct));
     expect(small.warnings).toEqual([]);
+  });
+
+  it('a percentage below half that falls to 0% after three months or more never below 10% is a warning (re-referrals 21%, 19%, 21%, then 0%); "-" typed, no warning', async () => {
+    const pct = (value: number): FixtureCell => ({ value, numFmt: '0%' });
+    const RE_REFERRALS = 'Percentage of re-referrals within 12 months';
+    const zero = await findingsFor(RE_REFERRALS, [0.26, 0.35, 0.19, 0.21, 0.21, 0].map(pct));
+    expect(zero.warnings).toEqual([
+      `odd.xlsx › 'S'!I2: ${RE_REFERRALS}: 0% in Jun-23 after 21% in May-23 is a fall to nothing: a month not filled in yet, or a formula over data not yet in, ` +
+        'shows 0%; check the figure, and type "-" in the cell if there is none yet',
+    ]);
+    const dash = await findingsFor(RE_REFERRALS, [...[0.26, 0.35, 0.19, 0.21, 0.21].map(pct), '-']);
+    expect(dash.warnings).toEqual([]);
+    // Points typed in General ("18" meaning 18%) are percentages too.
+    const points = await findingsFor('Percentage of CLA at end of month with 3 or more placements during the year', [16, 18, 17, 18, 17, 0]);
+    expect(points.warnings).toEqual([
+      "odd.xlsx › 'S'!I2: Percentage of CLA at end of month with 3 or more placements during the year: 0% in Jun-23 after 17% in May-23 is a fall to nothing: " +
+        'a month not filled in yet, or a formula over data not yet in, shows 0%; check the figure, and type "-" in the cell if there is none yet',
+    ]);
+    // Too short a series, or one that has been below 10% (a small rate's swing), says nothing.
+    expect(
+      (
+        await findingsFor(
+          RE_REFERRALS,
+          [undefined, undefined, undefined, 0.21, 0.21, 0].map((v) => (v === undefined ? v : pct(v))),
+        )
+      ).warnings,
+    ).toEqual([]);
+    expect((await findingsFor(RE_REFERRALS, [0.26, 0.05, 0.19, 0.21, 0.21, 0].map(pct))).warnings).toEqual([]);
   });
 });

@@ -606,3 +606,47 @@ describe('12. a percentage row of plain numbers no greater than 1, in a table ty
     expect(alone.errors).toEqual([]);
   });
 });
+
+describe('an indicator not in the catalogue whose name says it is a percentage, typed in plain numbers', () => {
+  const SHARE = 'Agency social workers as a share of all (%)';
+  const share = (cells: FixtureCell[]): FixtureSheet => sheet([header(['Target']), CONTACTS, [undefined, undefined, SHARE, ...cells, undefined]]);
+  const printed = (dataset: Awaited<ReturnType<typeof read>>['dataset']): string[] | undefined => {
+    const table = dataset.tables[0];
+    return table
+      ? new ReportFigures(dataset, new IndicatorCatalogue({ ...catalogueFile, indicators: [] }), '2023-06').workbookTable(table).rows[1]?.cells.slice(-6)
+      : undefined;
+  };
+  let catalogueFile: IndicatorCatalogue['file'];
+  beforeAll(async () => {
+    catalogueFile = (await projectConfig()).catalogue.file;
+  });
+
+  const WARNED = `fixture.xlsx › 'B4B data set'!D4: ${SHARE}: its name says it is a percentage, but its figures`;
+  const CATALOGUE = 'or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)';
+  it.each([
+    [
+      'fractions in General ("0.26") print as 26%, not "0.26"',
+      [0.21, 0.22, 0.24, 0.25, 0.27, 0.26],
+      `${WARNED} (such as 0.24, 0.25, 0.27, 0.26) are plain numbers with no % format, read by the name as fractions (0.24 as 24%); ` +
+        `expected percentages the workbook says are percentages: format the row's cells as percentages (0%), ${CATALOGUE}; if 0.24 means 0.24%, type "0.24%"`,
+    ],
+    [
+      'points in General ("26") print as 26%, not "26"',
+      [21, 22, 24, 25, 27, 26],
+      `${WARNED} (such as 24, 25, 27, 26) are plain numbers with no % format, read by the name as points (24 as 24%); ` +
+        `expected percentages the workbook says are percentages: type them with their % sign ("24%"), ${CATALOGUE}`,
+    ],
+  ])('%s, with a warning naming the first figure and the reading', async (_, cells, message) => {
+    const { dataset, warnings } = await read([share(cells)]);
+    expect(printed(dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
+    expect(warnings.filter((w) => w.includes('its name says'))).toEqual([message]);
+  });
+
+  it('following the advice (cells formatted as percentages, or typed with their % sign) reads the same figures without the warning', async () => {
+    const formatted = await read([share([0.21, 0.22, 0.24, 0.25, 0.27, 0.26].map(pct))]);
+    expect(printed(formatted.dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
+    const typed = await read([share(['21%', '22%', '24%', '25%', '27%', '26%'])]);
+    expect(printed(typed.dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
+    expect([...formatted.warnings, ...typed.warnings].filter((w) => w.includes('its name says'))).toEqual([]);
+  });
+});

@@ -15,6 +15,7 @@ import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
+const CORE_GROUP = 'Percentage of children subject to child protection plans with recent core group held in time';
 const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
 
 /** Jan-23 ... May-23 figures of three indicators (D:H), then what Jun-23 (I) holds, then the Target (J). */
@@ -47,7 +48,7 @@ describe('a month laid out but not filled in yet', () => {
     expect(warnings).toEqual([
       'fixture.xlsx › \'B4B data set\'!I2: every figure of the table "Right service right time" under "Jun-23" is 0 (3 cells, I3:I5), ' +
         'after figures such as 1428, 298, 27% under "May-23": a month laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
-        "so its figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+        'so its figures are not read; expected the month\'s figures: type them, or "-" in each cell until they are in',
     ]);
     // A run for June finds no table with its figures (run-inputs.ts), rather than printing 0 for every indicator.
     expect(table?.months).not.toContain('2023-06');
@@ -60,15 +61,16 @@ describe('a month laid out but not filled in yet', () => {
     expect(warnings).toEqual([
       'fixture.xlsx › \'B4B data set\'!H2: every figure of the table "Right service right time" under "May-23" to "Jun-23" is 0 (6 cells, H3:I5), ' +
         'after figures such as 1488, 276, 27% under "Apr-23": months laid out but not filled in yet (zeros typed ahead, or formulas over data not yet in), ' +
-        "so their figures are not read; expected the month's figures: type them, or leave the cells blank until they are in",
+        'so their figures are not read; expected the month\'s figures: type them, or "-" in each cell until they are in',
     ]);
     expect(table?.months.at(-1)).toBe('2023-04');
   });
 
-  it('following the advice: cells left blank are read as no figure, without the warning; figures typed are read', async () => {
+  it('following the advice: cells left blank or "-" are read as no figure, without the warning; figures typed are read', async () => {
     const blank = await read(rows([undefined, undefined, undefined]));
     expect(blank.warnings).toEqual([]);
     expect(blank.table?.months).toContain('2023-06');
+    expect((await read(rows(['-', '-', '-']))).warnings).toEqual([]);
     const typed = await read(rows([1532, 267, pct(0.21)]));
     expect(typed.warnings).toEqual([]);
     expect(typed.table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1532 }, { value: 267 }, { value: 0.21 }]);
@@ -119,20 +121,57 @@ describe('a month started as a copy of the month before', () => {
     const { table, warnings, errors } = await read(rows([1428, 298, pct(0.27)]));
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      COPIED("The reports print them as Jun-23's, each with no change; expected Jun-23's own figures: type them, or leave the cells blank until they are in"),
+      COPIED('The reports print them as Jun-23\'s, each with no change; expected Jun-23\'s own figures: type them, or "-" in each cell until they are in'),
     ]);
     // Read as they stand: they may be right, and the warning says so.
     expect(table?.rows.map((r) => r.values['2023-06'])).toMatchObject([{ value: 1428 }, { value: 298 }, { value: 0.27 }]);
   });
 
-  it('following the advice (the figures typed, or the cells left blank) says nothing', async () => {
+  it('following the advice (the figures typed, or "-" in the cells, or the cells left blank) says nothing', async () => {
     expect((await read(rows([1532, 298, pct(0.27)]))).warnings).toEqual([]);
     expect((await read(rows([undefined, undefined, undefined]))).warnings).toEqual([]);
+    expect((await read(rows(['-', '-', '-']))).warnings).toEqual([]);
   });
 
   it('a table whose figures did not move the month before either, or with fewer than three figures, is left alone', async () => {
     const steady = rows([1428, 298, pct(0.27)]).map((r, i) => (i < 2 ? r : r.map((c, j) => (j === 6 ? r[7] : c))));
     expect((await read(steady)).warnings).toEqual([]);
     expect((await read(rows([1428, 298, undefined]).map((r, i) => (i === 4 ? r.map((c, j) => (j >= 3 && j <= 8 ? undefined : c)) : r)))).warnings).toEqual([]);
+  });
+});
+
+describe("a table's latest month left blank where other tables have it", () => {
+  /** The table above with June's figures, then "Strong, Vibrant Localities" (rows 7-10) whose June is `june`. */
+  const twoTables = (june: [FixtureCell, FixtureCell]): FixtureCell[][] => [
+    ...rows([1532, 267, pct(0.21)]),
+    [],
+    [undefined, undefined, 'Strong, Vibrant Localities'],
+    header(['Target']),
+    [undefined, 68, 'Percentage of referrals leading to NFA', pct(0.06), pct(0.05), pct(0.08), pct(0.07), pct(0.05), june[0], undefined],
+    [undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), june[1], pct(0.95)],
+  ];
+
+  it('is a warning naming the table, its blank cells and a cell that has the month (the report prints "-" there, with no RAG, without a word)', async () => {
+    const { warnings, errors } = await read(twoTables([undefined, undefined]));
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      "fixture.xlsx › 'B4B data set'!I9: the table \"Strong, Vibrant Localities\" has no figure for Jun-23 in I9:I10, though its rows have May-23's and other tables have Jun-23's " +
+        '(such as \'B4B data set\'!I3): a month not typed in yet? A report for Jun-23 prints "-" there, with no RAG or direction of travel; ' +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
+  it("one row's figure left blank where the table's other rows have the month is a warning naming it", async () => {
+    const { warnings } = await read(twoTables([pct(0.09), undefined]));
+    expect(warnings).toEqual([
+      `fixture.xlsx › 'B4B data set'!I10: the table "Strong, Vibrant Localities" has no figure for Jun-23 in I10 (${CORE_GROUP}), though it has May-23's ` +
+        "and the table's other rows have Jun-23's (such as 'B4B data set'!I9): a figure not typed in yet? A report for Jun-23 prints \"-\" there, with no RAG or direction of travel; " +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
+  it('following the advice (the figures typed, or "-" or "TBC" where there is none yet) says nothing', async () => {
+    expect((await read(twoTables([pct(0.09), pct(0.8)]))).warnings).toEqual([]);
+    expect((await read(twoTables(['-', 'TBC']))).warnings).toEqual([]);
   });
 });

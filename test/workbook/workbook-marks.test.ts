@@ -135,6 +135,27 @@ describe('what the reports print', () => {
     ]);
   });
 
+  it("with ragAndDirection: workbook, a mark beside no figure for the month (last month's, left as it was) is not printed, with a warning; the figure typed as it advises, the mark prints", async () => {
+    const workbookMarks = (c: IndicatorCatalogue): IndicatorCatalogue => new IndicatorCatalogue({ ...c.file, ragAndDirection: 'workbook' });
+    const blankJune: FixtureCell[][] = [[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), undefined, pct(0.95), -1, 1]];
+    const { dataset, catalogue } = await read(blankJune, workbookMarks);
+    const id = catalogue.lookup(CORE_GROUP)?.id ?? '';
+    const request = { ids: [id], twoYearsBack: false, benchmarks: false, target: true };
+    const june = new ReportFigures(dataset, catalogue, '2023-06');
+    const row = june.table(request).rows[0];
+    expect(row?.cells.at(-1)).toBe('-');
+    expect(row?.rag).toBeUndefined();
+    expect(row?.direction).toBeUndefined();
+    expect(june.warnings.map((w) => w.message)).toEqual([
+      `${CORE_GROUP}: no figure for Jun-23 (I3), so the workbook's RAG -1 (K3) and Direction of travel 1 (L3) are not printed beside it ` +
+        "(ragAndDirection: workbook in config/indicators.yaml): a mark of another month? Type Jun-23's figure in I3, or clear the mark",
+    ]);
+    const typed = await read(STALE.slice(0, 1), workbookMarks);
+    const fixed = new ReportFigures(typed.dataset, typed.catalogue, '2023-06');
+    expect(fixed.table(request).rows[0]).toMatchObject({ rag: 'red', direction: 'improved' });
+    expect(fixed.warnings).toEqual([]);
+  });
+
   it('in the PDF: ↓ computed by default, ↑ as the workbook has it with ragAndDirection: workbook', async () => {
     const template = [
       '# Strong, Vibrant Localities',
@@ -164,6 +185,23 @@ describe('what the reports print', () => {
     };
     expect(await row()).toBe('● R ↓');
     expect(await row((c) => new IndicatorCatalogue({ ...c.file, ragAndDirection: 'workbook' }))).toBe('● R ↑');
+  });
+});
+
+describe('the RAG warning prints the figures as the reports do', () => {
+  it('94.5% against 95% is "94.5% in Jun-23 against the target 95% is Amber", never "95% against the target 95%"', async () => {
+    const { marks } = await read([[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), pct(0.945), pct(0.95), -1]]);
+    expect(marks).toEqual([
+      `marks.xlsx › 'B4B data set'!K3: ${CORE_GROUP}: the workbook's RAG is -1 (Red), but 94.5% in Jun-23 against the target 95% is Amber; the reports print Amber`,
+    ]);
+  });
+
+  it('85.1% then 84.9% is "fell from 85.1% in May-23 to 84.9% in Jun-23", never "fell from 85% to 85%"', async () => {
+    const { marks } = await read([[undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.851), pct(0.849), pct(0.95), -1, 1]]);
+    expect(marks).toEqual([
+      `marks.xlsx › 'B4B data set'!L3: ${CORE_GROUP}: the workbook's Direction of travel is 1 (↑ improved), but the figure fell from 85.1% in May-23 to 84.9% in Jun-23, ` +
+        'which is worsened (↓) where higher is better; the reports print ↓',
+    ]);
   });
 });
 

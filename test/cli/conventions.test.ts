@@ -130,6 +130,18 @@ describe('command-line conventions', () => {
       expect(JSON.parse(line)).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) as unknown, message: expect.any(String) as unknown });
   });
 
+  it('piped, the note of which project folder was found is a JSON line too', () => {
+    // From a folder inside the project: the nearest folder above is the project, and the command says so.
+    const history = runCli(['history'], { cwd: path.join(project.root, 'templates'), env: { B4B_LOG_FORMAT: 'json', B4B_PROJECT: '' } });
+    expect(history.status, history.stderr).toBe(0);
+    const lines = history.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'info',
+      message: `using the project folder ${project.root} (the nearest folder above this one with config/b4b.yaml)`,
+    });
+  });
+
   it('an unknown option under --json is one JSON object too', () => {
     const result = runCli(['validate', '--json', '--frobnicate']);
     expect(result.status).toBe(2);

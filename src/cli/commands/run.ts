@@ -84,7 +84,7 @@ export function registerRun(program: Command): void {
 }
 
 async function run(options: RunOptions, layoutThreads: typeof import('../../layout/layout-threads.js')): Promise<void> {
-  const loaded = await loadProjectSettings(options, { workbook: options.workbook });
+  const loaded = await loadProjectSettings(options, { workbook: options.workbook }, { writes: 'run' });
   const targets: RunTarget[] | 'all' =
     options.pack !== undefined ? [{ kind: 'pack', name: options.pack }] : options.report !== undefined ? [{ kind: 'report', name: options.report }] : 'all';
   const format = logFormat();

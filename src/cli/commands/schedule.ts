@@ -44,7 +44,7 @@ export function registerSchedule(program: Command): void {
     .action(async (options: ScheduleOptions) => {
       if (!options.check && (options.strict || options.json)) throw new UsageError('--strict and --json go with --check');
       if (options.check && options.standby) throw new UsageError('--standby does not go with --check');
-      const loaded = await loadProjectSettings(options);
+      const loaded = await loadProjectSettings(options, {}, options.check ? {} : { writes: 'schedule' });
       if (options.check) return checkSchedule(loaded, options);
       return runSchedule(loaded, options);
     });

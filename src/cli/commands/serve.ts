@@ -66,7 +66,7 @@ export function registerServe(program: Command): void {
       const uploadBytes = Math.round(positive('--max-upload-mb', options.maxUploadMb, false) * MB);
       const maxUploads = positive('--max-uploads', options.maxUploads, true);
       const maxUploadsTotalBytes = Math.round(positive('--max-uploads-total-mb', options.maxUploadsTotalMb, false) * MB);
-      const loaded = await loadProjectSettings(options);
+      const loaded = await loadProjectSettings(options, {}, { writes: 'serve' });
       const users = new UserStore(options.users ? path.resolve(options.users) : defaultUsersFile(loaded));
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');

@@ -177,14 +177,19 @@ export function summaryLines(
     .map((w, i) => ({ w, i }))
     .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
     .map(({ w }) => w);
-  if (warnings.length > 0) {
+  // Nothing made and nothing failed (every output refused, as a re-run without --force is, or skipped): the
+  // workbook's warnings are about outputs not made, and said when they are. A count, and where they are.
+  const madeNothing = result.results.every((r) => statusOf(r) === 'refused' || statusOf(r) === 'skipped');
+  const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
+  if (warnings.length > 0 && madeNothing) {
+    lines.push(...wrap(advise(`Warnings: ${warnings.length}, not listed, as nothing was made ("${validate}" lists the workbook's)`), width, 3));
+  } else if (warnings.length > 0) {
     const max = options.maxWarnings ?? 6;
     // Where they are in full: the record with the most of them. A skipped output's record holds only its
     // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
     const most = result.results
       .filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0)
       .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
-    const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
     const full = most
       ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
       : result.workbookWarnings.length > 0

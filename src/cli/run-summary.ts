@@ -205,6 +205,15 @@ export function summaryLines(
   return lines;
 }
 
+/**
+ * Whether the summary's lines say `message` whole (wrapped, not cut): a failure a terminal has read in
+ * its row (a refusal, one workbook error) need not be said again under it.
+ */
+export function saidWhole(lines: string[], message: string): boolean {
+  const words = (text: string): string => text.replace(/\s+/g, ' ').trim();
+  return words(lines.join(' ')).includes(words(message));
+}
+
 /** The run as one JSON object (`run --json`): every output with its status, files and run id, and each warning once. */
 export function summaryJson(
   result: RunResult,

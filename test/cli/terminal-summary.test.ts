@@ -14,7 +14,7 @@ import { ROOT } from '../fixtures/workbooks.js';
 /** The program run under script(1): its terminal 100 columns wide; the output as the terminal got it, and the exit code. */
 function onTerminal(args: string[]): { status: number | null; output: string } {
   const command = `stty cols 100; exec ${[process.execPath, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args].map(shellWord).join(' ')}`;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.B4B_LOG_FORMAT;
   const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env });
   return { status: result.status, output: result.stdout.replace(/\r/g, '') };

@@ -53,6 +53,10 @@ describe("the console's page of a whole month's run", () => {
       }
       // A workbook finding every output has: once on the page.
       expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
+      // The progress log keeps its steps: no warning listed above is said again there, long ones (cut in the log) included.
+      const progress = body.slice(body.indexOf('<h2>Progress</h2>'));
+      expect(progress).toContain('pack board: written');
+      expect(progress).not.toContain('the pack prints different figures');
       // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
       expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
       expect(body).not.toContain('b4b-reports run --month');

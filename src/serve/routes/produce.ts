@@ -8,6 +8,7 @@ import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
 import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
+import { cutText } from '../../run/ledger.js';
 import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
 import { listUploads, originalName, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
 import { londonTime } from '../views.js';
@@ -307,7 +308,8 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
   const text = readable(job);
   const shared = sharedWarnings(job);
   // Warnings are listed with the outputs (or once, above them): the progress log keeps its steps and errors.
-  const listed = new Set(job.results.flatMap((r) => r.record?.warnings ?? []));
+  // The log says a long warning cut at the ledger's length (cutText): that, too, is the warning listed.
+  const listed = new Set(job.results.flatMap((r) => (r.record?.warnings ?? []).flatMap((w) => [w, cutText(w)])));
   return {
     sharedWarnings: [...shared].map(text),
     id: job.id,

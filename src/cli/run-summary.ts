@@ -55,10 +55,16 @@ function wrap(text: string, width: number, max: number): string[] {
   return lines.length <= max ? lines : [...lines.slice(0, max - 1), fitLine(lines.slice(max - 1).join(' '), width)];
 }
 
+/**
+ * A changed figure on one line: "Number of referrals … (target), Oct-23: 273 → 290  at 'B4B data set'!AC8 ('B4B
+ * data set' Right service right time)". What it is (a target, the RAG) is in brackets, as the console shows it,
+ * and a value a document prints ("performance (printed)") is said as printed there.
+ */
 export function changeLine(c: FigureChange): string {
-  const what = c.what ? ` ${c.what}` : '';
+  const what = c.what ? ` (${c.what})` : '';
   const when = c.month ? `, ${monthLabel(c.month)}` : '';
-  return `${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`;
+  const printedIn = / \(printed\)$/.exec(c.where) ? `as printed in ${c.where.replace(/ \(printed\)$/, '')}` : c.where;
+  return `${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${printedIn})`;
 }
 
 /** The paths of every file shown (each report's PDF, each pack's two variants), for stdout when it is not a terminal. */

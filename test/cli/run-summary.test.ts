@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../src/cli/advice.js';
 import { RunReporter } from '../../src/cli/log-format.js';
-import { summaryLines } from '../../src/cli/run-summary.js';
+import { changeLine, summaryLines } from '../../src/cli/run-summary.js';
 import type { FigureChange, RunRecord } from '../../src/run/ledger.js';
 import type { RunResult } from '../../src/run/run.js';
 
@@ -61,6 +61,18 @@ describe('the summary of a run', () => {
     );
     expect(changes[2]).toMatch(/^ {2}report performance: Number of referrals into statutory service in the month, Jan-22: 400 → 405/);
     expect(changes[6]).toBe('  … and 3 more ("b4b-reports history --run run000" lists report performance\'s)');
+  });
+});
+
+describe('a changed figure, as the summary and history say it', () => {
+  it('says what the value is (a target, the RAG) in brackets, and where a document prints it as printed there', () => {
+    const target = { ...change, month: '2023-10', what: 'target', cell: "'B4B data set'!AC8", old: '273', new: '290' } as const;
+    expect(changeLine(target)).toBe(
+      "Number of referrals into statutory service in the month (target), Oct-23: 273 → 290  at 'B4B data set'!AC8 ('B4B data set' Right service right time)",
+    );
+    expect(changeLine({ where: 'performance (printed)', indicator: change.indicator, month: '2023-10', what: 'RAG', old: 'Amber', new: 'Green' })).toBe(
+      'Number of referrals into statutory service in the month (RAG), Oct-23: Amber → Green  (as printed in performance)',
+    );
   });
 });
 

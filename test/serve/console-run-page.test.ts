@@ -116,6 +116,10 @@ describe("the console's page of a whole month's run", () => {
       `${referrals} [target] | Oct-23 | 273 | 275 | 'B4B data set'!AC8 | 'B4B data set' Right service right time`,
     ];
     expect(rows(body)).toEqual(expect.arrayContaining(expected));
+    // What the re-run was for, the figures it changed, comes before the report's thirty-odd warnings.
+    const report = body.slice(body.indexOf('<h2>The performance report: '));
+    expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeGreaterThan(0);
+    expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeLessThan(report.indexOf('<h3>Warnings ('));
     const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
     expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
 

@@ -122,6 +122,9 @@ describe("the console's page of a whole month's run", () => {
     expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeLessThan(report.indexOf('<h3>Warnings ('));
     const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
     expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
+    // The upload by the name it was uploaded with, as the Produce and run pages name it, not the name it is stored under.
+    expect(history.body).toContain('<dt>Workbook</dt><dd>B4B-corrected.xlsx, uploaded ');
+    expect(history.body).not.toContain(`<dd>${stored}, SHA-256`);
 
     // The packs made by the whole month's run print the old figure: said, with a button that makes the month again.
     expect(body).toContain('<h2>Outputs now out of step with this run</h2>');

@@ -10,7 +10,7 @@ import { audit, page, requireOfficer, userName, type ConsoleContext } from '../c
 import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
 import { cutText } from '../../run/ledger.js';
 import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
-import { listUploads, originalName, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
+import { listUploads, originalName, recordedWorkbookLabel, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
 import { londonTime } from '../views.js';
 import { workbookMonths } from './check.js';
 
@@ -44,12 +44,11 @@ function choiceQuery(choice: Choice): string {
 
 /** The outputs a run would replace, in words: "the performance report: 2 files, made Tue 5 Dec 2026, 09:00 GMT from b4b-sample.xlsx". */
 function madeView(made: MadeAlready, uploads: string, title: (target: Target) => string): Record<string, unknown> {
-  const workbook = path.basename(made.record.workbook.path);
   return {
     label: title(made.target),
     files: made.files,
     when: londonTime(made.record.startedAt),
-    workbook: path.dirname(made.record.workbook.path) === uploads ? uploadLabel(workbook) : workbook,
+    workbook: recordedWorkbookLabel(made.record.workbook.path, uploads),
     run: made.record.id,
   };
 }

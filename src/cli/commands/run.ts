@@ -88,7 +88,7 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   const targets: RunTarget[] | 'all' =
     options.pack !== undefined ? [{ kind: 'pack', name: options.pack }] : options.report !== undefined ? [{ kind: 'report', name: options.report }] : 'all';
   const format = logFormat();
-  const advise = adviceFor(options);
+  const advise = adviceFor(options, { workbook: options.workbook });
   const reporter = new RunReporter(format, process.stderr, advise);
   // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing more is
   // published (an output not yet published keeps its last good files), the user is told which outputs

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { isInstalledPackage, PACKAGE_ROOT } from '../config/project.js';
 import { UsageError } from '../findings/errors.js';
-import { jsonLine, logFormat } from './log-format.js';
+import { writeDiagnostic } from './log-format.js';
 import type { LoadedSettings, SettingsOverrides } from '../config/settings.js';
 
 /** The options every command that reads a project takes. */
@@ -26,11 +26,6 @@ export function settingsOption(): Option {
   return new Option('--settings <file>', "a settings file in a project's config/ folder, instead of --project").conflicts('project');
 }
 
-/** A note about the project folder on stderr: a line of text, or in a JSON log a JSON line like every other. */
-function projectNote(message: string): void {
-  process.stderr.write(logFormat() === 'json' ? jsonLine('info', message) : `b4b-reports: ${message}\n`);
-}
-
 /**
  * Loads the chosen project's settings, saying on stderr when it falls back to the package's sample
  * project. A command that `writes` (outputs, the run ledger, uploads, users) refuses the sample project
@@ -42,7 +37,7 @@ export async function loadProjectSettings(options: ProjectOptions, overrides: Se
   const { loadSettings } = await import('../config/settings.js');
   const loaded = await loadSettings({ project: options.project, settingsFile: options.settings, overrides });
   if (loaded.projectSource === 'folder-above') {
-    projectNote(`using the project folder ${loaded.paths.root} (the nearest folder above this one with config/b4b.yaml)`);
+    writeDiagnostic('info', `using the project folder ${loaded.paths.root} (the nearest folder above this one with config/b4b.yaml)`);
   }
   if (loaded.projectSource === 'package-sample' && use.writes !== undefined && isInstalledPackage()) {
     throw new UsageError(
@@ -52,7 +47,8 @@ export async function loadProjectSettings(options: ProjectOptions, overrides: Se
     );
   }
   if (loaded.projectSource === 'package-sample') {
-    projectNote(
+    writeDiagnostic(
+      'info',
       `using the package's sample project in ${PACKAGE_ROOT} (no --project, no B4B_PROJECT, and no config/b4b.yaml in this folder); ` +
         '"b4b-reports init DIR" writes a project folder of your own.',
     );

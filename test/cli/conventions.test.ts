@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,20 @@ describe('command-line conventions', () => {
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({
       level: 'info',
       message: `using the project folder ${project.root} (the nearest folder above this one with config/b4b.yaml)`,
+    });
+  });
+
+  it('piped, the note of damaged ledger lines that history skipped is a JSON line too', async () => {
+    const damaged = await tempProject();
+    await mkdir(path.dirname(damaged.ledger), { recursive: true });
+    await writeFile(damaged.ledger, 'null\n');
+    const history = runCli(['history', '--settings', damaged.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(history.status, history.stderr).toBe(0);
+    const lines = history.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'warn',
+      message: expect.stringContaining('the run ledger has 1 damaged line(s), skipped') as unknown,
     });
   });
 

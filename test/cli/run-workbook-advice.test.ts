@@ -34,6 +34,9 @@ describe('advice of a run given --workbook', () => {
     expect(clinic?.status, run.stderr).toBe('skipped');
     const advised = /"b4b-reports (run [^"]+)"/.exec(clinic?.reason ?? '')?.[1] ?? '';
     expect(advised).toBe(`run --settings ${project.settings} --month 2023-07 --report clinic-safeguarding --workbook ${given}`);
+    // History says the recorded advice the same way: the run read that workbook, not the configured one.
+    const id = (JSON.parse(run.stdout) as { outputs: Array<{ name: string; run: string }> }).outputs.find((o) => o.name === 'clinic-safeguarding')?.run ?? '';
+    expect(runCli(['history', '--run', id, '--settings', project.settings]).stdout).toContain(`"b4b-reports ${advised}"`);
     const followed = runCli(advised.split(' '));
     expect(followed.status, followed.stderr).toBe(0);
     expect((await stat(path.join(project.output, '2023-07', 'clinic-safeguarding-2023-07.pdf'))).isFile()).toBe(true);

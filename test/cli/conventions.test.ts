@@ -142,6 +142,17 @@ describe('command-line conventions', () => {
     });
   });
 
+  it("piped, catalogue draft's note (nothing to draft) is a JSON line too", () => {
+    const draft = runCli(['catalogue', 'draft', '--settings', project.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(draft.status, draft.stderr).toBe(0);
+    const lines = draft.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'info',
+      message: expect.stringContaining('is in the catalogue already; nothing to draft') as unknown,
+    });
+  });
+
   it('piped, the note of damaged ledger lines that history skipped is a JSON line too', async () => {
     const damaged = await tempProject();
     await mkdir(path.dirname(damaged.ledger), { recursive: true });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { shellWord } from '../config/project.js';
 import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
 import { B4BError, formatFinding } from '../findings/finding.js';
+import { cutText } from '../run/ledger.js';
 import { monthLabel, monthLongLabel } from '../model/month.js';
 import type { FigureChange } from '../run/ledger.js';
 import { targetLabel } from '../model/target.js';
@@ -184,12 +185,14 @@ export function summaryLines(
     .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
     .map(({ w }) => w);
   // Nothing made and nothing failed (every output refused, as a re-run without --force is, or skipped): the
-  // workbook's warnings are about outputs not made, and said when they are. A count, and where they are.
+  // workbook's own warnings are about outputs not made, and said when they are: counted, with where they are.
+  // Any other (a set a stopped run left, finished now) is listed as ever.
   const madeNothing = result.results.every((r) => statusOf(r) === 'refused' || statusOf(r) === 'skipped');
+  const fromWorkbook = new Set(result.workbookWarnings.flatMap((f) => [formatFinding(f), cutText(formatFinding(f))]));
+  const counted = madeNothing ? warnings.filter(([message]) => fromWorkbook.has(message) || /^… and [\d,]+ more$/.test(message)) : [];
+  const listed = warnings.filter((w) => !counted.includes(w));
   const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
-  if (warnings.length > 0 && madeNothing) {
-    lines.push(...wrap(advise(`Warnings: ${warnings.length}, not listed, as nothing was made ("${validate}" lists the workbook's)`), width, 3));
-  } else if (warnings.length > 0) {
+  if (listed.length > 0) {
     const max = options.maxWarnings ?? 6;
     // Where they are in full: the record with the most of them. A skipped output's record holds only its
     // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
@@ -198,16 +201,18 @@ export function summaryLines(
       .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
     const full = most
       ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
-      : result.workbookWarnings.length > 0
+      : result.workbookWarnings.length > 0 && !madeNothing
         ? `; "${validate}" lists the workbook's in full`
         : '';
-    lines.push(...wrap(advise(`Warnings (${warnings.length}, each said once${full}):`), width, 3));
-    for (const [message, targets] of warnings.slice(0, max)) {
+    lines.push(...wrap(advise(`Warnings (${listed.length}, each said once${full}):`), width, 3));
+    for (const [message, targets] of listed.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));
     }
-    if (warnings.length > max) lines.push(`  … and ${warnings.length - max} more`);
+    if (listed.length > max) lines.push(`  … and ${listed.length - max} more`);
   }
+  if (counted.length > 0)
+    lines.push(...wrap(advise(`The workbook's warnings: ${counted.length}, not listed, as nothing was made ("${validate}" lists them)`), width, 3));
   return lines;
 }
 

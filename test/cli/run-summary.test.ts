@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../src/cli/advice.js';
 import { RunReporter } from '../../src/cli/log-format.js';
 import { changeLine, summaryLines } from '../../src/cli/run-summary.js';
+import { formatFinding } from '../../src/findings/finding.js';
 import type { FigureChange, RunRecord } from '../../src/run/ledger.js';
 import type { RunResult } from '../../src/run/run.js';
 
@@ -154,21 +155,28 @@ describe('the summary on an 80-column terminal', () => {
       error: '/p/output/2023-10/performance-2023-10.pdf already exists',
     };
     const skipped = run().results[1] as RunResult['results'][number];
-    const finding = {
-      severity: 'warning',
-      code: 'duplicate-row',
+    const findings = Array.from({ length: 8 }, (_, i) => ({
+      severity: 'warning' as const,
+      code: 'duplicate-row' as const,
       message: 'a row twice',
-      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: 'C122' },
-    } as const;
+      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: `C${100 + i}` },
+    }));
     const reporter = new RunReporter('text');
-    for (let i = 0; i < 8; i++) reporter.warn(`b4b.xlsx › 'B4B data set'!C${100 + i}: a row twice`);
-    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: [finding] }, reporter, {
+    for (const finding of findings) reporter.warn(formatFinding(finding));
+    // Not the workbook's: what this run did before refusing (a set a stopped run left, finished now) is listed as ever.
+    reporter.warn('finished publishing run 20231110T065900Z-abc123, which was stopped or failed while its files were put in place');
+    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: findings }, reporter, {
       width: 79,
       advise: adviceFor({ project: '/srv/b4b' }),
     });
     const from = lines.findIndex((l) => l.startsWith('Warnings'));
     // The refusal (use --force) is what the officer needs: the workbook's warnings are for when the month is made.
-    expect(lines.slice(from)).toEqual(['Warnings: 8, not listed, as nothing was made', '("b4b-reports validate --project /srv/b4b" lists the workbook\'s)']);
+    expect(lines.slice(from)).toEqual([
+      'Warnings (1, each said once):',
+      '  finished publishing run 20231110T065900Z-abc123, which was stopped or failed…',
+      "The workbook's warnings: 8, not listed, as nothing was made",
+      '("b4b-reports validate --project /srv/b4b" lists them)',
+    ]);
     expect(lines.every((l) => l.length <= 79)).toBe(true);
   });
 

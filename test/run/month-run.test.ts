@@ -136,7 +136,7 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     const shown = runCli(['history', '--run', skippedRun?.id ?? '?', '--settings', month.settings]);
     expect(shown.stdout).toContain(`"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`);
     // Nothing was made, so the workbook's warnings are counted, not listed: validate lists them, followed as printed.
-    const listed = /\nWarnings: (\d+), not listed, as nothing was made \("b4b-reports (validate [^"]+)" lists the workbook's\)\n/.exec(again.stderr);
+    const listed = /\nThe workbook's warnings: (\d+), not listed, as nothing was made \("b4b-reports (validate [^"]+)" lists them\)\n/.exec(again.stderr);
     expect(listed?.[2]).toBe(`validate --settings ${month.settings}`);
     const validate = runCli((listed?.[2] ?? '').split(' '));
     expect(validate.stdout).toContain(`\nWarnings (${listed?.[1]}):\n`);

@@ -13,6 +13,11 @@ export function logFormat(stream: NodeJS.WriteStream = process.stderr, env: Node
   return stream.isTTY ? 'text' : 'json';
 }
 
+/** A command's one-off diagnostic on stderr ("b4b-reports: ..."): in a JSON log, a JSON line like every other. */
+export function writeDiagnostic(level: 'info' | 'warn' | 'error', message: string, stream: NodeJS.WriteStream = process.stderr): void {
+  stream.write(logFormat(stream) === 'json' ? jsonLine(level, message) : `b4b-reports: ${message}\n`);
+}
+
 /** One diagnostic as a JSON line. */
 export function jsonLine(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): string {
   return `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`;

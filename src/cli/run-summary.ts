@@ -2,6 +2,7 @@ import path from 'node:path';
 import { shellWord } from '../config/project.js';
 import { BusyError, EXIT, FileSystemError } from '../findings/errors.js';
 import { B4BError, formatFinding } from '../findings/finding.js';
+import { cutText } from '../run/ledger.js';
 import { monthLabel, monthLongLabel } from '../model/month.js';
 import type { FigureChange } from '../run/ledger.js';
 import { targetLabel } from '../model/target.js';
@@ -55,10 +56,16 @@ function wrap(text: string, width: number, max: number): string[] {
   return lines.length <= max ? lines : [...lines.slice(0, max - 1), fitLine(lines.slice(max - 1).join(' '), width)];
 }
 
+/**
+ * A changed figure on one line: "Number of referrals … (target), Oct-23: 273 → 290  at 'B4B data set'!AC8 ('B4B
+ * data set' Right service right time)". What it is (a target, the RAG) is in brackets, as the console shows it,
+ * and a value a document prints ("performance (printed)") is said as printed there.
+ */
 export function changeLine(c: FigureChange): string {
-  const what = c.what ? ` ${c.what}` : '';
+  const what = c.what ? ` (${c.what})` : '';
   const when = c.month ? `, ${monthLabel(c.month)}` : '';
-  return `${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${c.where})`;
+  const printedIn = / \(printed\)$/.exec(c.where) ? `as printed in ${c.where.replace(/ \(printed\)$/, '')}` : c.where;
+  return `${c.indicator}${what}${when}: ${c.old} → ${c.new}  ${c.cell ? `at ${c.cell} ` : ''}(${printedIn})`;
 }
 
 /** The paths of every file shown (each report's PDF, each pack's two variants), for stdout when it is not a terminal. */
@@ -177,27 +184,45 @@ export function summaryLines(
     .map((w, i) => ({ w, i }))
     .sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i)
     .map(({ w }) => w);
-  if (warnings.length > 0) {
+  // Nothing made and nothing failed (every output refused, as a re-run without --force is, or skipped): the
+  // workbook's own warnings are about outputs not made, and said when they are: counted, with where they are.
+  // Any other (a set a stopped run left, finished now) is listed as ever.
+  const madeNothing = result.results.every((r) => statusOf(r) === 'refused' || statusOf(r) === 'skipped');
+  const fromWorkbook = new Set(result.workbookWarnings.flatMap((f) => [formatFinding(f), cutText(formatFinding(f))]));
+  const counted = madeNothing ? warnings.filter(([message]) => fromWorkbook.has(message) || /^… and [\d,]+ more$/.test(message)) : [];
+  const listed = warnings.filter((w) => !counted.includes(w));
+  const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
+  if (listed.length > 0) {
     const max = options.maxWarnings ?? 6;
     // Where they are in full: the record with the most of them. A skipped output's record holds only its
     // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
     const most = result.results
       .filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0)
       .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
-    const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
     const full = most
       ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
-      : result.workbookWarnings.length > 0
+      : result.workbookWarnings.length > 0 && !madeNothing
         ? `; "${validate}" lists the workbook's in full`
         : '';
-    lines.push(...wrap(advise(`Warnings (${warnings.length}, each said once${full}):`), width, 3));
-    for (const [message, targets] of warnings.slice(0, max)) {
+    lines.push(...wrap(advise(`Warnings (${listed.length}, each said once${full}):`), width, 3));
+    for (const [message, targets] of listed.slice(0, max)) {
       const about = targets.size > 0 && targets.size < result.results.length ? `${[...targets].join(', ')}: ` : '';
       lines.push(fitLine(`  ${about}${message}`, width));
     }
-    if (warnings.length > max) lines.push(`  … and ${warnings.length - max} more`);
+    if (listed.length > max) lines.push(`  … and ${listed.length - max} more`);
   }
+  if (counted.length > 0)
+    lines.push(...wrap(advise(`The workbook's warnings: ${counted.length}, not listed, as nothing was made ("${validate}" lists them)`), width, 3));
   return lines;
+}
+
+/**
+ * Whether the summary's lines say `message` whole (wrapped, not cut): a failure a terminal has read in
+ * its row (a refusal, one workbook error) need not be said again under it.
+ */
+export function saidWhole(lines: string[], message: string): boolean {
+  const words = (text: string): string => text.replace(/\s+/g, ' ').trim();
+  return words(lines.join(' ')).includes(words(message));
 }
 
 /** The run as one JSON object (`run --json`): every output with its status, files and run id, and each warning once. */

@@ -9,6 +9,15 @@ import { UsageError } from '../findings/errors.js';
  */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Whether the package is installed (npm pack, then npm install): its folder is inside a node_modules
+ * folder, which npm replaces on an update or removes with the package. A checkout (or `npm link`,
+ * whose link node follows to the checkout) is not.
+ */
+export function isInstalledPackage(root: string = PACKAGE_ROOT): boolean {
+  return path.resolve(root).split(path.sep).includes('node_modules');
+}
+
 /** Where a project folder keeps its settings file; its presence is what makes a folder a project. */
 export const SETTINGS_IN_PROJECT = path.join('config', 'b4b.yaml');
 

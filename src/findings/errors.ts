@@ -34,7 +34,10 @@ export const EXIT_MEANINGS: ReadonlyArray<[ExitCode, string]> = [
   [EXIT.internal, 'internal failure of the program (a bug: run again with --debug and report what it prints)'],
   [EXIT.cantCreate, 'an output file or folder cannot be made: a read-only file system, no permission, a path through a file'],
   [EXIT.ioError, 'input or output failed: the disk is full, a write failed'],
-  [EXIT.busy, 'busy: another run of the same month is in progress; try again later or use --wait SECONDS'],
+  [
+    EXIT.busy,
+    "busy: another run of the same month is in progress (try again later or use --wait SECONDS), or another scheduler, or another program on the console's port",
+  ],
 ];
 
 export type { ErrorCode } from './finding.js';

@@ -104,6 +104,8 @@ async function readTemplate(loaded: LoadedSettings, name: string): Promise<{ fil
       expected: 'a Handlebars template file (.hbs)',
       maxBytes: 1024 * 1024,
       limitName: 'templates are at most 1 MB',
+      // A project copied without its templates/ folder: say which templates are beside, and where the name is.
+      missing: { namedBy: `${path.relative(loaded.paths.root, loaded.paths.settings) || loaded.paths.settings} (reports.${name}.template)`, extension: '.hbs' },
     });
     return { file, source: Buffer.from(bytes).toString('utf8') };
   } catch (cause) {

@@ -251,8 +251,8 @@ async function refuseExisting({ loaded, request, records }: MonthRun): Promise<T
     const existing = request.force ? undefined : await firstExisting(loaded.paths.outputDir, shownFiles(result.target, request.month));
     if (existing === undefined) toProduce.push(result);
     else {
-      const shown = path.relative(process.cwd(), existing) || existing;
-      const message = `${shown} already exists; nothing was replaced. Use --force to re-run ${monthLongLabel(request.month)} and replace it.`;
+      // By its whole path: the message is recorded, and read again (history, the console) from other folders.
+      const message = `${existing} already exists; nothing was replaced. Use --force to re-run ${monthLongLabel(request.month)} and replace it.`;
       await records.record(result, 'refused', new B4BError(message));
     }
   }

@@ -32,6 +32,12 @@ export function uploadLabel(stored: string): string {
   return `${originalName(stored)}, uploaded ${londonTime(uploadedAt(stored))}`;
 }
 
+/** A run's workbook as the console names it: an upload by the name it was uploaded with and when, any other by its file name. */
+export function recordedWorkbookLabel(file: string, uploads: string): string {
+  const name = path.basename(file);
+  return path.dirname(file) === uploads ? uploadLabel(name) : name;
+}
+
 /** An upload written where it waits to be checked, under the name it will have in data/uploads. */
 export interface StagedUpload {
   name: string;

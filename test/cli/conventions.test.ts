@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,41 @@ describe('command-line conventions', () => {
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines)
       expect(JSON.parse(line)).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) as unknown, message: expect.any(String) as unknown });
+  });
+
+  /** Piped stderr holding exactly one line, a JSON line: its object. */
+  const onlyJsonLine = (stderr: string): unknown => {
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0] ?? '');
+  };
+
+  it('piped, the note of which project folder was found is a JSON line too', () => {
+    // From a folder inside the project: the nearest folder above is the project, and the command says so.
+    const history = runCli(['history'], { cwd: path.join(project.root, 'templates'), env: { B4B_LOG_FORMAT: 'json', B4B_PROJECT: '' } });
+    expect(history.status, history.stderr).toBe(0);
+    expect(onlyJsonLine(history.stderr)).toMatchObject({
+      level: 'info',
+      message: `using the project folder ${project.root} (the nearest folder above this one with config/b4b.yaml)`,
+    });
+  });
+
+  it("piped, catalogue draft's note (nothing to draft) and history's of damaged ledger lines are JSON lines too", async () => {
+    const draft = runCli(['catalogue', 'draft', '--settings', project.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(draft.status, draft.stderr).toBe(0);
+    expect(onlyJsonLine(draft.stderr)).toMatchObject({
+      level: 'info',
+      message: expect.stringContaining('is in the catalogue already; nothing to draft') as unknown,
+    });
+    const damaged = await tempProject();
+    await mkdir(path.dirname(damaged.ledger), { recursive: true });
+    await writeFile(damaged.ledger, 'null\n');
+    const history = runCli(['history', '--settings', damaged.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(history.status, history.stderr).toBe(0);
+    expect(onlyJsonLine(history.stderr)).toMatchObject({
+      level: 'warn',
+      message: expect.stringContaining('the run ledger has 1 damaged line(s), skipped') as unknown,
+    });
   });
 
   it('an unknown option under --json is one JSON object too', () => {

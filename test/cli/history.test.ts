@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLines } from '../../src/cli/commands/history.js';
 import { runCli } from '../fixtures/run-cli.js';
@@ -39,6 +42,25 @@ describe('b4b-reports history', () => {
     expect(records.map((r) => r.outcome)).toEqual(['refused', 'success']);
     expect(records[1]?.workbook.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(records[1]?.outputs).toHaveLength(2);
+  });
+});
+
+describe("a refused run's file, as history names it", () => {
+  it('is the file wherever history is read from, not the path from the folder the refused run was typed in', async () => {
+    const project = await tinyProject();
+    const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
+    expect(runCli(args).status).toBe(0);
+    // Refused, typed in a folder inside the project (its templates/).
+    expect(runCli(args, { cwd: path.join(project.root, 'templates') }).status).toBe(1);
+    // Read from the project folder, and from the console's folder (anywhere): the path named is the file.
+    const id = /^(\w{6}) /.exec(runCli(['history', '--settings', project.settings, '--limit', '1']).stdout)?.[1] ?? '';
+    for (const cwd of [project.root, tmpdir()]) {
+      const detail = runCli(['history', '--settings', project.settings, '--run', id], { cwd }).stdout;
+      const named = /^Error:\n {2}(\S+) already exists/m.exec(detail)?.[1] ?? '';
+      expect(named, detail).not.toBe('');
+      expect(existsSync(path.resolve(cwd, named)), `${named} from ${cwd}`).toBe(true);
+      expect(path.resolve(cwd, named)).toBe(path.join(project.output, '2023-10', 'performance-2023-10.pdf'));
+    }
   });
 });
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../src/cli/advice.js';
 import { RunReporter } from '../../src/cli/log-format.js';
-import { summaryLines } from '../../src/cli/run-summary.js';
+import { changeLine, summaryLines } from '../../src/cli/run-summary.js';
+import { formatFinding } from '../../src/findings/finding.js';
 import type { FigureChange, RunRecord } from '../../src/run/ledger.js';
 import type { RunResult } from '../../src/run/run.js';
 
@@ -61,6 +62,18 @@ describe('the summary of a run', () => {
     );
     expect(changes[2]).toMatch(/^ {2}report performance: Number of referrals into statutory service in the month, Jan-22: 400 → 405/);
     expect(changes[6]).toBe('  … and 3 more ("b4b-reports history --run run000" lists report performance\'s)');
+  });
+});
+
+describe('a changed figure, as the summary and history say it', () => {
+  it('says what the value is (a target, the RAG) in brackets, and where a document prints it as printed there', () => {
+    const target = { ...change, month: '2023-10', what: 'target', cell: "'B4B data set'!AC8", old: '273', new: '290' } as const;
+    expect(changeLine(target)).toBe(
+      "Number of referrals into statutory service in the month (target), Oct-23: 273 → 290  at 'B4B data set'!AC8 ('B4B data set' Right service right time)",
+    );
+    expect(changeLine({ where: 'performance (printed)', indicator: change.indicator, month: '2023-10', what: 'RAG', old: 'Amber', new: 'Green' })).toBe(
+      'Number of referrals into statutory service in the month (RAG), Oct-23: Amber → Green  (as printed in performance)',
+    );
   });
 });
 
@@ -135,30 +148,34 @@ describe('the summary on an 80-column terminal', () => {
     expect(lines.every((l) => l.length <= 79)).toBe(true);
   });
 
-  it("when every output was refused or skipped, says that validate lists the workbook's warnings (no record has them), in 80 columns", () => {
+  it("when every output was refused or skipped, counts the workbook's warnings rather than listing them (nothing was made), and says that validate lists them, in 80 columns", () => {
     const refused: RunRecord = {
       ...record('20231110T070000Z-run003', []),
       outcome: 'refused',
       error: '/p/output/2023-10/performance-2023-10.pdf already exists',
     };
     const skipped = run().results[1] as RunResult['results'][number];
-    const finding = {
-      severity: 'warning',
-      code: 'duplicate-row',
+    const findings = Array.from({ length: 8 }, (_, i) => ({
+      severity: 'warning' as const,
+      code: 'duplicate-row' as const,
       message: 'a row twice',
-      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: 'C122' },
-    } as const;
+      source: { file: 'b4b.xlsx', sheet: 'B4B data set', cell: `C${100 + i}` },
+    }));
     const reporter = new RunReporter('text');
-    for (let i = 0; i < 8; i++) reporter.warn(`b4b.xlsx › 'B4B data set'!C${100 + i}: a row twice`);
-    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: [finding] }, reporter, {
+    for (const finding of findings) reporter.warn(formatFinding(finding));
+    // Not the workbook's: what this run did before refusing (a set a stopped run left, finished now) is listed as ever.
+    reporter.warn('finished publishing run 20231110T065900Z-abc123, which was stopped or failed while its files were put in place');
+    const lines = summaryLines({ ...run(), results: [{ target: refused.target, record: refused }, skipped], workbookWarnings: findings }, reporter, {
       width: 79,
       advise: adviceFor({ project: '/srv/b4b' }),
     });
     const from = lines.findIndex((l) => l.startsWith('Warnings'));
-    expect(lines.slice(from, from + 3)).toEqual([
-      'Warnings (8, each said once; "b4b-reports validate --project /srv/b4b" lists',
-      "the workbook's in full):",
-      "  b4b.xlsx › 'B4B data set'!C100: a row twice",
+    // The refusal (use --force) is what the officer needs: the workbook's warnings are for when the month is made.
+    expect(lines.slice(from)).toEqual([
+      'Warnings (1, each said once):',
+      '  finished publishing run 20231110T065900Z-abc123, which was stopped or failed…',
+      "The workbook's warnings: 8, not listed, as nothing was made",
+      '("b4b-reports validate --project /srv/b4b" lists them)',
     ]);
     expect(lines.every((l) => l.length <= 79)).toBe(true);
   });

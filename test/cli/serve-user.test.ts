@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
@@ -99,6 +100,35 @@ describe('b4b-reports serve', () => {
       env: { ...process.env, B4B_USER_PASSWORD: 'officer-password-1' },
     });
     expect([added.status, added.stdout]).toEqual([0, `Added olivia (officer) in ${users}\n`]);
+  });
+
+  it('a port another program holds is said as such (not as a file it cannot read), exit 75; its advice, --port 0, starts the console', async () => {
+    const project = await tempProject();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const answer = cli(['serve', '--port', String(port), '--settings', project.settings], { env: { B4B_LOG_FORMAT: 'text' } });
+      expect(answer.status).toBe(75);
+      expect(answer.stderr).toBe(
+        `b4b-reports: cannot listen on 127.0.0.1:${port}: another program is listening there (a console already running?); ` +
+          `stop it, or start this console on another port with --port (e.g. --port ${port + 1}, or --port 0 for any free one)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    // Followed: --port 0 (the suggested next port may be taken on a busy machine; any free one is not).
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--settings', project.settings], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, B4B_LOG_FORMAT: 'json' },
+    });
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    await vi.waitFor(() => expect(log).toContain('The console is at http://127.0.0.1:'), { timeout: 60_000, interval: 50 });
+    child.kill('SIGTERM');
+    await closed;
   });
 
   it('with --users FILE, the refusal advises adding the user to that file', async () => {

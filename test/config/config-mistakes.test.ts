@@ -4,7 +4,7 @@
  * exits 1 (a ConfigFileError), never 70 and never a hang.
  */
 import { execFileSync } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { financeSettingsSchema } from '../../src/config/finance.js';
@@ -16,6 +16,7 @@ import { coveringReportSchema, packsFileSchema } from '../../src/pack/pack-setti
 import { fillText, packTextValues } from '../../src/pack/text-values.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 function configError(run: () => unknown): ConfigFileError {
@@ -249,5 +250,27 @@ describe("zod's wording is replaced by plain words", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/b4b\.yaml:\d+: headerAliases: a text is required here, not the number 12/);
     expect(result.stderr).not.toMatch(/Invalid input|received/);
+  });
+});
+
+describe("a project copied without its templates/ folder (config/ and data/ only)", () => {
+  it("names the report's template, the key that names it, and what is beside it; its advice (put the template there) works", async () => {
+    const project = await tinyProject();
+    const template = path.join(project.root, 'templates', 'tiny.hbs');
+    const kept = await readFile(template, 'utf8');
+    await rm(path.join(project.root, 'templates'), { recursive: true });
+    const args = ['run', '--month', '2023-10', '--report', 'performance', '--project', project.root];
+    const refused = runCli(args);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(
+      `b4b-reports: ${project.settings}: reports.performance.template: ${template}: cannot read the template of the report "performance": ` +
+        `no such file; there is no folder ${path.join(project.root, 'templates')}. Put the template of the report "performance" there, ` +
+        'or name the right file in config/b4b.yaml (reports.performance.template)\n',
+    );
+    // Followed: the template put there.
+    await mkdir(path.dirname(template));
+    await writeFile(template, kept);
+    const run = runCli(args);
+    expect(run.status, run.stderr).toBe(0);
   });
 });

@@ -135,8 +135,8 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     const skippedRun = (await new RunLedger(month.ledger).read()).find((r) => r.target.name === 'clinic-safeguarding' && r.outcome === 'skipped');
     const shown = runCli(['history', '--run', skippedRun?.id ?? '?', '--settings', month.settings]);
     expect(shown.stdout).toContain(`"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`);
-    // Nothing was written, so no record holds the workbook's warnings: validate lists them, followed as printed.
-    const listed = /\nWarnings \((\d+), each said once; "b4b-reports (validate [^"]+)" lists the workbook's in full\):\n/.exec(again.stderr);
+    // Nothing was made, so the workbook's warnings are counted, not listed: validate lists them, followed as printed.
+    const listed = /\nThe workbook's warnings: (\d+), not listed, as nothing was made \("b4b-reports (validate [^"]+)" lists them\)\n/.exec(again.stderr);
     expect(listed?.[2]).toBe(`validate --settings ${month.settings}`);
     const validate = runCli((listed?.[2] ?? '').split(' '));
     expect(validate.stdout).toContain(`\nWarnings (${listed?.[1]}):\n`);

@@ -271,6 +271,10 @@ describe('a scheduler started with a workbook it cannot use', () => {
         .map((l) => l.message);
     const missing = warnings(started.stderr());
     expect(missing).toHaveLength(2);
+    // It says which project it runs for, and that it now waits until stopped.
+    expect(started.stderr()).toContain(
+      `"message":"Scheduler running for the project ${project.root}: 2 job(s), times in Europe/London; it runs until stopped (Ctrl-C or SIGTERM)"`,
+    );
     expect(missing[0]).toMatch(
       /^board-monthly: data\/b4b-october\.xlsx cannot be read: .*no such file.*: the run on .* will fail unless it is put right by then$/,
     );

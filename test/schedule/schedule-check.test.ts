@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -8,6 +9,7 @@ import { silentProgress } from '../../src/run/progress.js';
 import { latestCompleteMonth, PackScheduler, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
 import { sampleProject } from './helpers.js';
 
 interface CheckJson {
@@ -32,7 +34,8 @@ interface CheckJson {
 describe('schedule --check says what each job will do', () => {
   it('on the sample project: each next run in words, its month, and that the sample workbook has no figures for it (exit 0; --strict exit 1)', async () => {
     const project = await sampleProject();
-    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    // From the project folder: its paths are this folder's.
+    const check = runCli(['schedule', '--check', '--settings', project.settings], { cwd: project.root });
     expect(check.status, check.stderr).toBe(0);
     expect(check.stderr).toBe('');
     const json = JSON.parse(runCli(['schedule', '--check', '--json', '--settings', project.settings]).stdout) as CheckJson;
@@ -65,6 +68,10 @@ describe('schedule --check says what each job will do', () => {
     }
     lines.push('', 'Warnings (2):', ...json.jobs.map((j) => `  ${j.warning}`), '', 'OK: 2 job(s), 2 warning(s) (--strict fails on them).');
     expect(check.stdout).toBe(`${lines.join('\n')}\n`);
+    // From another folder, the project is named first, and the paths below, read in it, are its files.
+    const elsewhere = runCli(['schedule', '--check', '--settings', project.settings], { cwd: ROOT });
+    expect(elsewhere.stdout).toBe(`Project: ${project.root} (the paths below are in it)\n${lines.join('\n')}\n`);
+    for (const file of ['config/schedule.yaml', 'data/b4b-sample.xlsx']) expect(existsSync(path.join(project.root, file)), file).toBe(true);
     expect(json.warnings).toEqual(json.jobs.map((j) => j.warning));
 
     const strict = runCli(['schedule', '--check', '--strict', '--settings', project.settings]);

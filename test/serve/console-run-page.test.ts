@@ -1,6 +1,6 @@
 /**
- * The console's page of a run of the whole month: the workbook's warnings, which several outputs have,
- * are said once above the outputs (not once an output, and not again in the progress log).
+ * The console's page of a run of the whole month: what each output came to first, then the workbook's
+ * warnings, which several outputs have, said once (not once an output, and not again in the progress log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempProject } from '../fixtures/temp-project.js';
@@ -34,19 +34,52 @@ describe("the console's page of a whole month's run", () => {
   });
   afterAll(async () => konsole?.close());
 
-  it('says the warnings several outputs have once, above the outputs', { timeout: 120_000 }, async () => {
-    const { jar, csrf } = await signedIn(konsole.app, 'olivia');
-    const started = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' });
-    expect(started.statusCode, started.body).toBe(303);
-    const body = await finishedPage(konsole.app, started.headers.location as string, jar);
-    expect(body).toContain('<h1>Finished');
-    expect(body).toMatch(/<h2>Warnings of several outputs \(\d+\)<\/h2>/);
-    // A workbook finding every output has: once on the page.
-    expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
-    // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
-    expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
-    expect(body).not.toContain('b4b-reports run --month');
-  });
+  it(
+    'says what each output came to first, then the warnings several outputs have, once; a skipped clinic links to producing it',
+    { timeout: 180_000 },
+    async () => {
+      const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+      const started = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'month', replace: 'yes' });
+      expect(started.statusCode, started.body).toBe(303);
+      const body = await finishedPage(konsole.app, started.headers.location as string, jar);
+      expect(body).toContain('<h1>Finished');
+      // What the officer came for (each output: done, with its files, or skipped and why) comes before the
+      // two dozen warnings of the workbook every output shares.
+      const shared = body.search(/<h2>Warnings of several outputs \(\d+\)<\/h2>/);
+      expect(shared).toBeGreaterThan(0);
+      for (const heading of ['The performance report: ', 'The clinic-safeguarding report: ', 'The board pack: ']) {
+        expect(body.indexOf(`<h2>${heading}`), heading).toBeGreaterThan(0);
+        expect(body.indexOf(`<h2>${heading}`), heading).toBeLessThan(shared);
+      }
+      // A workbook finding every output has: once on the page.
+      expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
+      // The progress log keeps its steps: no warning listed above is said again there, long ones (cut in the log) included.
+      const progress = body.slice(body.indexOf('<h2>Progress</h2>'));
+      expect(progress).toContain('pack board: written');
+      expect(progress).not.toContain('the pack prints different figures');
+      // A skipped clinic's advice is the Produce page here, not a command that would read another workbook.
+      expect(body).toContain('the Produce page (July 2023, report clinic-safeguarding) produces it for July 2023');
+      expect(body).not.toContain('b4b-reports run --month');
+
+      // The advice is a link; followed, it is the Produce page's check of that clinic and month, and its button produces it.
+      const link = /<a href="([^"]+)">Produce the clinic-safeguarding report for July 2023<\/a>/
+        .exec(body)?.[1]
+        ?.replace(/&#x3D;/g, '=')
+        .replace(/&amp;/g, '&');
+      expect(link).toBe('/produce/confirm?workbook=configured&month=2023-07&what=report%3Aclinic-safeguarding');
+      const confirm = (await konsole.app.inject({ method: 'GET', url: link ?? '', headers: { cookie: headerOf(jar) } })).body;
+      expect(confirm).toContain('<dt>Month</dt><dd>July 2023</dd>');
+      expect(confirm).toContain('<dt>Produces</dt><dd>Assurance Clinic - Safeguarding (report: clinic-safeguarding)</dd>');
+      const form = /<form method="post" action="\/produce">([\s\S]*?)<\/form>/.exec(confirm)?.[1] ?? '';
+      const fields = Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] ?? '', m[2] ?? '']));
+      expect(fields).toMatchObject({ workbook: 'configured', month: '2023-07', what: 'report:clinic-safeguarding' });
+      const clinic = await produce(konsole.app, jar, fields);
+      expect(clinic.statusCode, clinic.body).toBe(303);
+      const made = await finishedPage(konsole.app, clinic.headers.location as string, jar);
+      expect(made).toContain('<h2>The clinic-safeguarding report: <span class="tag success">done</span></h2>');
+      expect(made).toContain('2023-07/clinic-safeguarding-2023-07.pdf');
+    },
+  );
 
   it("lists a re-run's changed figures with their cells, and says which is a target, on the run page and in History", { timeout: 120_000 }, async () => {
     const { jar } = await signedIn(konsole.app, 'olivia');
@@ -83,8 +116,15 @@ describe("the console's page of a whole month's run", () => {
       `${referrals} [target] | Oct-23 | 273 | 275 | 'B4B data set'!AC8 | 'B4B data set' Right service right time`,
     ];
     expect(rows(body)).toEqual(expect.arrayContaining(expected));
+    // What the re-run was for, the figures it changed, comes before the report's thirty-odd warnings.
+    const report = body.slice(body.indexOf('<h2>The performance report: '));
+    expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeGreaterThan(0);
+    expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeLessThan(report.indexOf('<h3>Warnings ('));
     const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
     expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
+    // The upload by the name it was uploaded with, as the Produce and run pages name it, not the name it is stored under.
+    expect(history.body).toContain('<dt>Workbook</dt><dd>B4B-corrected.xlsx, uploaded ');
+    expect(history.body).not.toContain(`<dd>${stored}, SHA-256`);
 
     // The packs made by the whole month's run print the old figure: said, with a button that makes the month again.
     expect(body).toContain('<h2>Outputs now out of step with this run</h2>');

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
 import { writeJson } from '../outcome.js';
+import { writeDiagnostic } from '../log-format.js';
 import { helpText } from '../help-text.js';
 
 export function registerCatalogue(program: Command): void {
@@ -40,11 +41,12 @@ export function registerCatalogue(program: Command): void {
         return;
       }
       if (drafts.length === 0) {
-        process.stderr.write(`Every indicator in ${file} is in the catalogue already; nothing to draft.\n`);
+        writeDiagnostic('info', `every indicator in ${file} is in the catalogue already; nothing to draft`);
         return;
       }
-      process.stderr.write(
-        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:\n`,
+      writeDiagnostic(
+        'info',
+        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:`,
       );
       process.stdout.write(stringify(drafts.map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));
     });

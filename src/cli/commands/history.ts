@@ -6,7 +6,7 @@ import type { DeliveryRecord, RunRecord } from '../../run/ledger.js';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { UsageError } from '../../findings/errors.js';
 import { writeJson } from '../outcome.js';
-import { fitLine } from '../log-format.js';
+import { fitLine, writeDiagnostic } from '../log-format.js';
 import { changeLine } from '../run-summary.js';
 import { helpText } from '../help-text.js';
 
@@ -112,7 +112,7 @@ export function registerHistory(program: Command): void {
       const [{ describeSkipped, RunLedger }, { currentSet }] = await Promise.all([import('../../run/ledger.js'), import('../../run/output-files.js')]);
       const { records, skipped } = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).readAll();
       // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
-      if (skipped.length > 0) process.stderr.write(`b4b-reports: ${describeSkipped(skipped)}\n`);
+      if (skipped.length > 0) writeDiagnostic('warn', describeSkipped(skipped));
       const newestFirst = records.reverse();
       const runs =
         options.run !== undefined ? newestFirst.filter((r) => r.id === options.run || shortId(r.id) === options.run) : newestFirst.slice(0, options.limit);
@@ -129,9 +129,14 @@ export function registerHistory(program: Command): void {
         process.stdout.write(`No runs recorded yet (${loaded.paths.ledger}).\n`);
         return;
       }
+      // A record keeps its advice as the run said it ("b4b-reports run --month 2023-07 --report …"): shown
+      // here, it names the project this command was given, and the workbook the run read when it was not
+      // the configured one, so that followed from any folder it acts on what the run found.
+      const advise = (r: RunRecord): ((text: string) => string) =>
+        adviceFor(options, { workbook: path.resolve(r.workbook.path) === path.resolve(loaded.paths.workbook) ? undefined : r.workbook.path });
       const lines =
         options.run !== undefined
-          ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord))
+          ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord)).map(advise(runs[0] as RunRecord))
           : runs.flatMap((r) =>
               runLines(
                 r,
@@ -139,11 +144,8 @@ export function registerHistory(program: Command): void {
                 Math.max(...runs.map((x) => `${x.target.kind} ${x.target.name}`.length)),
                 // The terminal's width; piped, about 100 characters.
                 process.stdout.isTTY && process.stdout.columns ? process.stdout.columns - 1 : 100,
-              ),
+              ).map(advise(r)),
             );
-      // A record keeps its advice as the run said it ("b4b-reports run --month 2023-07 --report …"): shown
-      // here, it names the project this command was given, so that followed from any folder it acts on it.
-      const advise = adviceFor(options);
-      process.stdout.write(`${lines.map(advise).join('\n')}\n`);
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

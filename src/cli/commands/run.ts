@@ -6,7 +6,7 @@ import { markStartup, stageTimer } from '../stage-clock.js';
 import { logFormat, RunReporter, jsonLine } from '../log-format.js';
 import { adviceFor } from '../advice.js';
 import { describeFailure, writeJson } from '../outcome.js';
-import { runFailure, summaryJson, summaryLines, writtenPaths } from '../run-summary.js';
+import { runFailure, saidWhole, summaryJson, summaryLines, writtenPaths } from '../run-summary.js';
 import type { RunTarget } from '../../model/target.js';
 import { helpText } from '../help-text.js';
 
@@ -84,11 +84,11 @@ export function registerRun(program: Command): void {
 }
 
 async function run(options: RunOptions, layoutThreads: typeof import('../../layout/layout-threads.js')): Promise<void> {
-  const loaded = await loadProjectSettings(options, { workbook: options.workbook });
+  const loaded = await loadProjectSettings(options, { workbook: options.workbook }, { writes: 'run' });
   const targets: RunTarget[] | 'all' =
     options.pack !== undefined ? [{ kind: 'pack', name: options.pack }] : options.report !== undefined ? [{ kind: 'report', name: options.report }] : 'all';
   const format = logFormat();
-  const advise = adviceFor(options);
+  const advise = adviceFor(options, { workbook: options.workbook });
   const reporter = new RunReporter(format, process.stderr, advise);
   // SIGTERM and SIGINT stop the run at once: it records itself as the signal is handled, nothing more is
   // published (an output not yet published keeps its last good files), the user is told which outputs
@@ -135,7 +135,13 @@ async function run(options: RunOptions, layoutThreads: typeof import('../../layo
   }
   if (process.stdout.isTTY) {
     const shown = { width: (process.stdout.columns || 120) - 1, advise, ...(options.workbook !== undefined ? { workbook: options.workbook } : {}) };
-    process.stdout.write(`${summaryLines(result, reporter, shown).join('\n')}\n`);
+    const lines = summaryLines(result, reporter, shown);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    // Said whole in its row (a refusal, one workbook error), a failure is not said again under it: only its exit code.
+    if (failure !== undefined && saidWhole(lines, failure.message)) {
+      process.exitCode = describeFailure(failure).exitCode;
+      return;
+    }
   } else {
     // Piped: stdout is the paths alone, one a line (for scripts); the summary is a diagnostic.
     const paths = writtenPaths(result);

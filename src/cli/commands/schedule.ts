@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import type { LoadedSettings } from '../../config/settings.js';
@@ -44,7 +45,7 @@ export function registerSchedule(program: Command): void {
     .action(async (options: ScheduleOptions) => {
       if (!options.check && (options.strict || options.json)) throw new UsageError('--strict and --json go with --check');
       if (options.check && options.standby) throw new UsageError('--standby does not go with --check');
-      const loaded = await loadProjectSettings(options);
+      const loaded = await loadProjectSettings(options, {}, options.check ? {} : { writes: 'schedule' });
       if (options.check) return checkSchedule(loaded, options);
       return runSchedule(loaded, options);
     });
@@ -84,7 +85,9 @@ async function checkSchedule(loaded: LoadedSettings, options: ScheduleOptions): 
       warnings,
     });
   } else {
-    process.stdout.write(`${checkReport(scheduleFile, settings, workbook, jobs, warnings, verdict).join('\n')}\n`);
+    // From outside the project its paths (config/schedule.yaml, data/...) are not the current folder's: the project is named first.
+    const project = path.resolve(process.cwd()) === loaded.paths.root ? [] : [`Project: ${loaded.paths.root} (the paths below are in it)`];
+    process.stdout.write(`${[...project, ...checkReport(scheduleFile, settings, workbook, jobs, warnings, verdict)].join('\n')}\n`);
   }
   process.exitCode = failed ? EXIT.problems : EXIT.ok;
 }
@@ -199,7 +202,15 @@ async function runSchedule(loaded: LoadedSettings, options: ScheduleOptions): Pr
   // left running, the scheduler would otherwise first say so when that run fails.
   const warnings = await (await import('../../schedule/schedule-outlook.js')).jobWarnings(loaded, scheduler.settings);
   const advise = adviceFor(options);
-  for (const [job, next] of nextRunOfEachJob(scheduler.settings)) {
+  const jobs = nextRunOfEachJob(scheduler.settings);
+  // Which project it serves, and that it now waits: the lines after it are all it says until a job's time.
+  progress.step(
+    `Scheduler running for the project ${loaded.paths.root}: ${jobs.size} job(s), times in ${timezone}; it runs until stopped (Ctrl-C or SIGTERM)`,
+    {
+      project: loaded.paths.root,
+    },
+  );
+  for (const [job, next] of jobs) {
     progress.step(`${job}: next run ${next ? timeInWords(next, timezone) : 'never'}`, { job, next: next?.toISOString() ?? null });
     const warning = warnings.get(job);
     if (warning) progress.warn(advise(warning), { job });

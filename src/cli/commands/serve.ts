@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { shellWord } from '../../config/project.js';
-import { UsageError } from '../../findings/errors.js';
+import { BusyError, UsageError } from '../../findings/errors.js';
 import { adviceFor } from '../advice.js';
 import type { HeldLock } from '../../run/file-lock.js';
 import { createProgress } from '../../run/progress.js';
@@ -66,7 +66,7 @@ export function registerServe(program: Command): void {
       const uploadBytes = Math.round(positive('--max-upload-mb', options.maxUploadMb, false) * MB);
       const maxUploads = positive('--max-uploads', options.maxUploads, true);
       const maxUploadsTotalBytes = Math.round(positive('--max-uploads-total-mb', options.maxUploadsTotalMb, false) * MB);
-      const loaded = await loadProjectSettings(options);
+      const loaded = await loadProjectSettings(options, {}, { writes: 'serve' });
       const users = new UserStore(options.users ? path.resolve(options.users) : defaultUsersFile(loaded));
       const userCount = await users.count();
       const { buildConsole, isLoopbackHost } = await import('../../serve/server.js');
@@ -124,7 +124,9 @@ export function registerServe(program: Command): void {
       // answering while a pack is built; the thread ends after ten idle minutes.
       const layoutThreads = await import('../../layout/layout-threads.js');
       layoutThreads.startLayoutThreads({ idleMs: 10 * 60_000 });
-      const address = await app.listen({ host: options.host, port });
+      const address = await app.listen({ host: options.host, port }).catch((error: unknown) => {
+        throw listenError(error, options.host, port);
+      });
       base = address.replace('[::1]', 'localhost');
       if (scheduler) await scheduler.start();
       progress.step(
@@ -152,4 +154,22 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+/**
+ * Why the console cannot listen, in words, with what to do: the port taken (by a console already running,
+ * say) is a busy resource, as a second scheduler is (exit 75); an address or port this user cannot have is
+ * the option's fault (exit 2). It was said as "cannot read a file: listen EADDRINUSE".
+ */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new BusyError(
+      `cannot listen on ${where}: another program is listening there (a console already running?); stop it, or start this console on another port with --port (e.g. --port ${port < 65535 ? port + 1 : 8081}, or --port 0 for any free one)`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(`cannot listen on ${where}: --host ${host} is not an address of this computer; leave --host out for 127.0.0.1`);
+  if (code === 'EACCES') return new UsageError(`cannot listen on ${where}: port ${port} is reserved for the system; choose --port 1024 or above`);
+  return error;
 }

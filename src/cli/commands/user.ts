@@ -84,9 +84,10 @@ async function readPassword(name: string, options: UserOptions): Promise<string>
   return first;
 }
 
-async function store(options: UserOptions): Promise<UserStore> {
+/** The users file; `writes` names a command that changes it ("user add"). */
+async function store(options: UserOptions, writes?: string): Promise<UserStore> {
   if (options.users) return new UserStore(path.resolve(options.users));
-  const loaded = await loadProjectSettings(options);
+  const loaded = await loadProjectSettings(options, {}, writes === undefined ? {} : { writes });
   return new UserStore(defaultUsersFile(loaded));
 }
 
@@ -117,14 +118,14 @@ export function registerUser(program: Command): void {
     )
     .action(async (name: string, options: UserOptions) => {
       if (!ROLES.includes(options.role as Role)) throw new UsageError(`--role "${options.role}" is not a role; expected officer or viewer`);
-      const users = await store(options);
+      const users = await store(options, 'user add');
       const password = await readPassword(name, options);
       const result = await users.add(name, options.role as Role, password, options.replace === true);
       process.stdout.write(`${result === 'added' ? 'Added' : 'Updated'} ${name} (${options.role}) in ${users.file}\n`);
     });
 
   common(user.command('remove').description('Remove a user').argument('<name>', 'the user name')).action(async (name: string, options: UserOptions) => {
-    const users = await store(options);
+    const users = await store(options, 'user remove');
     if (!(await users.remove(name))) throw new B4BError(`${users.file}: there is no user "${name}"`);
     process.stdout.write(`Removed ${name} from ${users.file}\n`);
   });

@@ -8,8 +8,9 @@ import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
 import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
+import { cutText } from '../../run/ledger.js';
 import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
-import { listUploads, originalName, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
+import { listUploads, originalName, recordedWorkbookLabel, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
 import { londonTime } from '../views.js';
 import { workbookMonths } from './check.js';
 
@@ -43,12 +44,11 @@ function choiceQuery(choice: Choice): string {
 
 /** The outputs a run would replace, in words: "the performance report: 2 files, made Tue 5 Dec 2026, 09:00 GMT from b4b-sample.xlsx". */
 function madeView(made: MadeAlready, uploads: string, title: (target: Target) => string): Record<string, unknown> {
-  const workbook = path.basename(made.record.workbook.path);
   return {
     label: title(made.target),
     files: made.files,
     when: londonTime(made.record.startedAt),
-    workbook: path.dirname(made.record.workbook.path) === uploads ? uploadLabel(workbook) : workbook,
+    workbook: recordedWorkbookLabel(made.record.workbook.path, uploads),
     run: made.record.id,
   };
 }
@@ -246,9 +246,25 @@ function readable(job: ConsoleJob): (text: string) => string {
   const original = originalName(stored);
   const named = original === stored ? (text: string) => text : (text: string) => text.split(stored).join(original);
   return (text) =>
-    named(text).replace(/"b4b-reports run (?:--\S+ \S+ )*--month (\d{4}-\d{2}) --report ([a-z0-9-]+)"/g, (whole, month: string, report: string) =>
+    named(text).replace(new RegExp(ADVISED_REPORT.source, 'g'), (whole, month: string, report: string) =>
       isMonthKey(month) ? `the Produce page (${monthLongLabel(month)}, report ${report})` : whole,
     );
+}
+
+/** Advice to run one report for a month ("b4b-reports run --month 2023-07 --report clinic-safeguarding"), as a skipped clinic gives it. */
+const ADVISED_REPORT = /"b4b-reports run (?:--\S+ \S+ )*--month (\d{4}-\d{2}) --report ([a-z0-9-]+)"/;
+
+/**
+ * The Produce page's check of what a skipped output's reason advises (a clinic for the latest month with
+ * team rows), from the job's workbook: the advice as a link, rather than a page to find and fill in.
+ */
+function advisedProduce(job: ConsoleJob, result: JobResult): { href: string; label: string } | undefined {
+  if (result.outcome !== 'skipped') return undefined;
+  const advised = ADVISED_REPORT.exec(result.record?.warnings[0] ?? '');
+  const [, month = '', report = ''] = advised ?? [];
+  if (!isMonthKey(month)) return undefined;
+  const query = new URLSearchParams({ workbook: job.workbookId, month, what: `report:${report}` });
+  return { href: `/produce/confirm?${query.toString()}`, label: `Produce the ${report} report for ${monthLongLabel(month)}` };
 }
 
 /** The warnings several outputs of the job have (the workbook's own, as a rule): said once for the job, not once an output. */
@@ -262,7 +278,7 @@ function resultView(
   result: JobResult,
   outputDir: string,
   known?: Map<string, unknown>,
-  shown: { shared: Set<string>; text: (t: string) => string } = { shared: new Set(), text: (t) => t },
+  shown: { shared: Set<string>; text: (t: string) => string; job?: ConsoleJob } = { shared: new Set(), text: (t) => t },
 ): Record<string, unknown> {
   const record = result.record;
   const files = (record?.outcome === 'success' ? record.outputs : []).map((o) => {
@@ -277,6 +293,7 @@ function resultView(
     alreadyRunning: result.outcome === 'already-running',
     failed: result.outcome === 'failed',
     skipped: result.outcome === 'skipped',
+    produceInstead: shown.job === undefined ? undefined : advisedProduce(shown.job, result),
     error: result.error === undefined ? undefined : shown.text(result.error),
     runId: record?.id,
     files,
@@ -290,7 +307,8 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
   const text = readable(job);
   const shared = sharedWarnings(job);
   // Warnings are listed with the outputs (or once, above them): the progress log keeps its steps and errors.
-  const listed = new Set(job.results.flatMap((r) => r.record?.warnings ?? []));
+  // The log says a long warning cut at the ledger's length (cutText): that, too, is the warning listed.
+  const listed = new Set(job.results.flatMap((r) => (r.record?.warnings ?? []).flatMap((w) => [w, cutText(w)])));
   return {
     sharedWarnings: [...shared].map(text),
     id: job.id,
@@ -307,7 +325,7 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     steps: job.steps
       .filter((s) => !(s.level === 'warn' && listed.has(s.message)))
       .map((s) => ({ ...s, message: text(s.message), elapsed: `${((s.at.getTime() - job.startedAt.getTime()) / 1000).toFixed(1)} s` })),
-    results: job.results.map((r) => resultView(r, outputDir, known, { shared, text })),
+    results: job.results.map((r) => resultView(r, outputDir, known, { shared, text, job })),
     pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
     // The month's outputs this job did not make again that print a figure it changed otherwise.

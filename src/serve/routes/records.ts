@@ -11,6 +11,7 @@ import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { page, type ConsoleContext } from '../context.js';
 import { knownOutputs } from '../outputs.js';
 import { consoleWords } from '../runs.js';
+import { recordedWorkbookLabel, uploadsDir } from '../uploads.js';
 import { londonTime } from '../views.js';
 
 const OUTCOMES: readonly string[] = ['success', 'failed', 'refused'];
@@ -37,7 +38,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
       count: runs.length,
       more: runs.length - shown.length,
       filtered: Boolean(month || outcome),
-      runs: shown.map((r) => runView(r, loaded.paths.outputDir, known, officer)),
+      runs: shown.map((r) => runView(r, loaded.paths.outputDir, known, officer, uploadsDir(loaded))),
     });
   });
 
@@ -82,7 +83,7 @@ export function registerRecords(app: FastifyInstance, ctx: ConsoleContext): void
   });
 }
 
-function runView(r: RunRecord, outputDir: string, known: Map<string, { restricted: boolean }>, officer: boolean): Record<string, unknown> {
+function runView(r: RunRecord, outputDir: string, known: Map<string, { restricted: boolean }>, officer: boolean, uploads: string): Record<string, unknown> {
   return {
     id: r.id,
     started: londonTime(r.startedAt),
@@ -91,7 +92,7 @@ function runView(r: RunRecord, outputDir: string, known: Map<string, { restricte
     trigger: r.trigger === 'schedule' ? `schedule${r.job ? ` (${r.job})` : ''}` : 'on demand',
     outcome: r.outcome,
     duration: `${(r.durationMs / 1000).toFixed(1)} s`,
-    workbook: path.basename(r.workbook.path),
+    workbook: recordedWorkbookLabel(r.workbook.path, uploads),
     sha256: r.workbook.sha256 ?? 'not read',
     outputs: r.outputs.map((o) => {
       const rel = path.relative(outputDir, o.path).split(path.sep).join('/');

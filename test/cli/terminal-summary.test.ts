@@ -1,0 +1,46 @@
+/**
+ * `run` on a terminal (a pseudo-terminal made by script(1), as an officer's shell is): the summary says why
+ * an output was not written in its row, and a failure said there whole is not said a second time under it.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { saidWhole } from '../../src/cli/run-summary.js';
+import { shellWord } from '../../src/config/project.js';
+import { runCli } from '../fixtures/run-cli.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
+import { ROOT } from '../fixtures/workbooks.js';
+
+/** The program run under script(1): its terminal 100 columns wide; the output as the terminal got it, and the exit code. */
+function onTerminal(args: string[]): { status: number | null; output: string } {
+  const command = `stty cols 100; exec ${[process.execPath, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args].map(shellWord).join(' ')}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.B4B_LOG_FORMAT;
+  const result = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env });
+  return { status: result.status, output: result.stdout.replace(/\r/g, '') };
+}
+
+describe('run on a terminal', () => {
+  it('says a refusal once, in its row, with its advice, and exits 1', async () => {
+    const project = await tinyProject();
+    const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
+    expect(runCli(args).status).toBe(0);
+    const again = onTerminal(args);
+    expect(again.status, again.output).toBe(1);
+    const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
+    const refusal = `${file} already exists; nothing was replaced. Use --force to re-run October 2023 and replace it.`;
+    const said = again.output.replace(/\s+/g, ' ').split(refusal).length - 1;
+    expect(said, again.output).toBe(1);
+    expect(again.output).toMatch(/\n {2}report performance {2}refused\n/);
+    expect(again.output).not.toContain('b4b-reports: ');
+    // Followed, the advice replaces it.
+    expect(runCli([...args, '--force']).status).toBe(0);
+  });
+
+  it('says a failure again under the summary when its row did not say it whole (several workbook errors: the row gives the first)', () => {
+    const rows = ['  report performance  failed', '      the workbook has 2 error(s); nothing was written: b.xlsx › \'S\'!A1: "x" is not', '      a number'];
+    const first = 'the workbook has 2 error(s); nothing was written:\n  b.xlsx › \'S\'!A1: "x" is not a number';
+    expect(saidWhole(rows, first)).toBe(true);
+    expect(saidWhole(rows, `${first}\n  b.xlsx › 'S'!A2: "y" is not a number`)).toBe(false);
+  });
+});

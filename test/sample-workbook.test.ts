@@ -242,6 +242,9 @@ describe('b4b-reports validate on the sample', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Read 19 indicator tables with 176 indicator rows');
     expect(result.stdout).toContain('45 breakdown rows');
+    // Each sheet's latest month: a sheet whose month column was not added shows a month short here.
+    expect(result.stdout).toContain("  'B4B data set': 7 tables, 67 rows, months to Oct-23\n");
+    expect(result.stdout).toContain("  'Board Data Tables for Slide': 9 tables, 102 rows, months to Jul-23\n");
     expect(result.stdout).toContain('Same indicator and month, different figures');
     expect(result.stdout).toMatch(/OK: no errors, \d+ warning\(s\)\./);
   });

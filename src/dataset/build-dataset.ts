@@ -8,7 +8,7 @@ import type { RawWorkbook } from '../workbook/load-workbook.js';
 import { isProjectSheet, readProjectSheets } from '../workbook/read-project-sheets.js';
 import { readBreakdowns } from '../workbook/read-breakdowns.js';
 import { checkConflicts } from './check-conflicts.js';
-import { checkBlankLatestMonth, checkCatalogue, checkGaps, checkPlausibility, checkRepeats, printCountsWhole } from './check-dataset.js';
+import { checkBlankLatestMonth, checkCatalogue, checkGaps, checkPlausibility, checkRepeats, checkShortTables, printCountsWhole } from './check-dataset.js';
 import { checkWorkbookMarks } from './check-workbook-marks.js';
 import type { Dataset } from './types.js';
 
@@ -61,6 +61,7 @@ export function buildDataset(
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
   checkBlankLatestMonth(tables, findings);
+  checkShortTables(tables, findings);
   checkCatalogue(tables, findings, ctx.namesReported);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);

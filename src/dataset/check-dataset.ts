@@ -173,6 +173,41 @@ function shown(value: number, percent: boolean): string {
   return percent ? printNumber(value, { decimals: 1, minDecimals: 0, percent: true }) : printNumber(value, { decimals: 6, minDecimals: 0 });
 }
 
+/**
+ * A table on a sheet whose other tables go on a month or more further: their latest month's column not
+ * added to it yet (or deleted). The sheet's tables move together (the council adds each month's column
+ * to every table of a sheet), so a table that stops short is far likelier a column not added than a
+ * table that ends there; a report for that month prints "not supplied" for each of its indicators,
+ * and `validate` said nothing. A warning per table, naming its header and a cell of the month in
+ * another table on the sheet. Tables of other sheets are not compared (a sheet of board slides ends
+ * months before the data set).
+ */
+export function checkShortTables(tables: IndicatorTable[], findings: FindingList): void {
+  const latestOf = (table: IndicatorTable): MonthKey | undefined => [...table.months].sort().pop();
+  for (const table of tables) {
+    const own = latestOf(table);
+    if (own === undefined) continue;
+    const further = tables
+      .filter((other) => other.sheet === table.sheet && other !== table)
+      .map((other) => ({ other, latest: latestOf(other) }))
+      .filter((o): o is { other: IndicatorTable; latest: MonthKey } => o.latest !== undefined && o.latest > own)
+      .sort((a, b) => (a.latest < b.latest ? 1 : -1))[0];
+    if (!further) continue;
+    const month = further.latest;
+    // The month as the other table has it: a figure of it, else its row's source, to show the column.
+    const example = further.other.rows.map((row) => row.values[month]).find((f) => f !== undefined && f.kind !== 'missing')?.source;
+    const missing = addMonths(own, 1) === month ? monthLabel(month) : `${monthLabel(addMonths(own, 1))} to ${monthLabel(month)}`;
+    findings.warning(
+      'missing-value',
+      table.headerSource,
+      `the table "${table.section ?? table.id}" has no column for ${missing}: its months end at ${monthLabel(own)}, ` +
+        `though the sheet's other tables go on to ${monthLabel(month)} (such as "${further.other.section ?? further.other.id}"` +
+        `${example ? `, ${cellName(example)}` : ''}). A report for ${monthLabel(month)} prints "not supplied" for its indicators; ` +
+        `expected a column headed ${monthLabel(month)} after ${monthLabel(own)}'s in this header row, with the month's figures`,
+    );
+  }
+}
+
 /** What a row's figures can be: its catalogue entry's kind, else what its format, type column and name say. */
 function rowKind(row: IndicatorRow, catalogue: IndicatorCatalogue): IndicatorKind {
   return indicatorKind(row.catalogued ? catalogue.byId.get(row.id) : undefined, row.name, row.percent, row.typeText);

@@ -18,7 +18,8 @@ export function monthsWithFigures(dataset: Pick<Dataset, 'tables'>): MonthKey[] 
 }
 
 export interface DatasetSummary {
-  sheets: Array<{ sheet: string; tables: number; indicatorRows: number }>;
+  /** Each sheet of indicator tables: its tables, rows and latest month (a sheet that stops a month short shows here). */
+  sheets: Array<{ sheet: string; tables: number; indicatorRows: number; lastMonth?: MonthKey }>;
   tables: number;
   indicatorRows: number;
   distinctIndicators: number;
@@ -32,12 +33,14 @@ export interface DatasetSummary {
 }
 
 export function summariseDataset(dataset: Dataset): DatasetSummary {
-  const bySheet = new Map<string, { tables: number; indicatorRows: number }>();
+  const bySheet = new Map<string, { tables: number; indicatorRows: number; lastMonth?: MonthKey }>();
   const months: MonthKey[] = [];
   for (const table of dataset.tables) {
     const entry = bySheet.get(table.sheet) ?? { tables: 0, indicatorRows: 0 };
     entry.tables += 1;
     entry.indicatorRows += table.rows.length;
+    const last = [...table.months].sort().pop();
+    if (last !== undefined && (entry.lastMonth === undefined || last > entry.lastMonth)) entry.lastMonth = last;
     bySheet.set(table.sheet, entry);
     months.push(...table.months);
   }

@@ -175,3 +175,33 @@ describe("a table's latest month left blank where other tables have it", () => {
     expect((await read(twoTables(['-', 'TBC']))).warnings).toEqual([]);
   });
 });
+
+describe("a table whose month column was not added, where the sheet's other tables have it", () => {
+  /** The table above to Jun-23, then "Strong, Vibrant Localities" (rows 7-10), its months to May-23 or, with `june`, to Jun-23. */
+  const twoTables = (june?: [FixtureCell, FixtureCell]): FixtureCell[][] => {
+    const months = june ? header(['Target']) : header(['Target']).filter((cell) => cell !== 'Jun-23');
+    return [
+      ...rows([1532, 267, pct(0.21)]),
+      [],
+      [undefined, undefined, 'Strong, Vibrant Localities'],
+      months,
+      [undefined, 68, 'Percentage of referrals leading to NFA', pct(0.06), pct(0.05), pct(0.08), pct(0.07), pct(0.05), ...(june ? [june[0]] : []), undefined],
+      [undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), ...(june ? [june[1]] : []), pct(0.95)],
+    ];
+  };
+
+  it('is a warning naming its header and a cell of the month in the other table (a report for the month printed "not supplied" for it, and validate said nothing)', async () => {
+    const { warnings, errors } = await read(twoTables());
+    expect(header(['Target'])).toContain('Jun-23');
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([
+      "fixture.xlsx › 'B4B data set'!C8: the table \"Strong, Vibrant Localities\" has no column for Jun-23: its months end at May-23, though the sheet's other tables go on to Jun-23 " +
+        '(such as "Right service right time", \'B4B data set\'!I3). A report for Jun-23 prints "not supplied" for its indicators; ' +
+        "expected a column headed Jun-23 after May-23's in this header row, with the month's figures",
+    ]);
+  });
+
+  it("following the advice (the column added, with the month's figures) says nothing", async () => {
+    expect((await read(twoTables([pct(0.09), pct(0.8)]))).warnings).toEqual([]);
+  });
+});

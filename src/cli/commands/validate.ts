@@ -17,7 +17,10 @@ function summaryLines(file: string, s: DatasetSummary): string[] {
   return [
     `Workbook: ${file}`,
     `Read ${s.tables} indicator tables with ${s.indicatorRows} indicator rows (${s.distinctIndicators} distinct indicators)${range}.`,
-    ...s.sheets.map((sheet) => `  '${sheet.sheet}': ${sheet.tables} tables, ${sheet.indicatorRows} rows`),
+    ...s.sheets.map(
+      (sheet) =>
+        `  '${sheet.sheet}': ${sheet.tables} tables, ${sheet.indicatorRows} rows${sheet.lastMonth ? `, months to ${monthLabel(sheet.lastMonth)}` : ''}`,
+    ),
     `Project sheets: ${s.teamMeasureRows} team measure rows, ${s.caseloadRows} caseload rows, ${s.commentaryRows} commentary rows, ${s.breakdownRows} breakdown rows, ` +
       `finance ${s.financeRows.revenue} revenue / ${s.financeRows.placements} placement / ${s.financeRows.costReduction} cost reduction rows.`,
   ];

@@ -202,7 +202,7 @@ export function checkShortTables(tables: IndicatorTable[], findings: FindingList
       table.headerSource,
       `the table "${table.section ?? table.id}" has no column for ${missing}: its months end at ${monthLabel(own)}, ` +
         `though the sheet's other tables go on to ${monthLabel(month)} (such as "${further.other.section ?? further.other.id}"` +
-        `${example ? `, ${cellName(example)}` : ''}). A report for ${monthLabel(month)} prints "not supplied" for its indicators; ` +
+        `${example ? `, ${cellName(example)}` : ''}). A report for ${monthLabel(month)} prints "not supplied" for each of its indicators no other table has for the month; ` +
         `expected a column headed ${monthLabel(month)} after ${monthLabel(own)}'s in this header row, with the month's figures`,
     );
   }

@@ -196,7 +196,7 @@ describe("a table whose month column was not added, where the sheet's other tabl
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
       "fixture.xlsx › 'B4B data set'!C8: the table \"Strong, Vibrant Localities\" has no column for Jun-23: its months end at May-23, though the sheet's other tables go on to Jun-23 " +
-        '(such as "Right service right time", \'B4B data set\'!I3). A report for Jun-23 prints "not supplied" for its indicators; ' +
+        '(such as "Right service right time", \'B4B data set\'!I3). A report for Jun-23 prints "not supplied" for each of its indicators no other table has for the month; ' +
         "expected a column headed Jun-23 after May-23's in this header row, with the month's figures",
     ]);
   });

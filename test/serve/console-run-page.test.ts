@@ -51,6 +51,14 @@ describe("the console's page of a whole month's run", () => {
         expect(body.indexOf(`<h2>${heading}`), heading).toBeGreaterThan(0);
         expect(body.indexOf(`<h2>${heading}`), heading).toBeLessThan(shared);
       }
+      // At the top, before any output's own section, a line per output: what it came to, linking to its section.
+      const outcomes = /<nav aria-labelledby="outcomes-heading" class="outcomes">([\s\S]*?)<\/nav>/.exec(body);
+      expect(outcomes?.index).toBeLessThan(body.indexOf('<h2>The performance report: '));
+      const listed = [...(outcomes?.[1] ?? '').matchAll(/<li><a href="#(output-\d+)">([^<]+)<\/a>: <span class="tag (\w+)">/g)];
+      expect(listed.map((m) => `${m[2]}: ${m[3]}`)).toEqual(
+        expect.arrayContaining(['The performance report: success', 'The clinic-safeguarding report: skipped', 'The board pack: success']),
+      );
+      for (const [, id, label] of listed) expect(body).toContain(`<div class="run" id="${id}">\n  <h2>${label}: `);
       // A workbook finding every output has: once on the page.
       expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
       // The progress log keeps its steps: no warning listed above is said again there, long ones (cut in the log) included.
@@ -122,6 +130,10 @@ describe("the console's page of a whole month's run", () => {
     expect(report.indexOf("<caption>Figures changed since the month's last run")).toBeLessThan(report.indexOf('<h3>Warnings ('));
     const history = await konsole.app.inject({ method: 'GET', url: '/history?month=2023-10', headers: { cookie: headerOf(jar) } });
     expect(rows(history.body)).toEqual(expect.arrayContaining(expected));
+    // In History too, a run's changed figures come before its warnings.
+    const newest = history.body.slice(history.body.indexOf('<section class="run"'));
+    expect(newest.indexOf("changed since the month's last run</summary>")).toBeGreaterThan(0);
+    expect(newest.indexOf("changed since the month's last run</summary>")).toBeLessThan(newest.indexOf(' warnings</summary>'));
     // The upload by the name it was uploaded with, as the Produce and run pages name it, not the name it is stored under.
     expect(history.body).toContain('<dt>Workbook</dt><dd>B4B-corrected.xlsx, uploaded ');
     expect(history.body).not.toContain(`<dd>${stored}, SHA-256`);

@@ -6,9 +6,10 @@ import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, t
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
+import { dayText, evening } from './summer-time.js';
 import { printNumber } from '../report/round.js';
 import { MARK_EXPECTED, readMark, type MarkColumn } from './workbook-marks.js';
-import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthLongLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearInHeader, financialYearLabel, monthLabel, monthsBetween, parseMonth, type MonthKey } from '../model/month.js';
 
 type Row = Map<number, CellReading>;
 
@@ -17,7 +18,6 @@ const BENCHMARKS: BenchmarkKey[] = ['southamptonLastYear', 'statisticalNeighbour
 const PERCENT_NAME = /^\s*(percentage|percent|proportion)\b|^\s*%|\(\s*%\s*\)|%\s*$/i;
 /** A date in a value cell from 1990 on is a date someone typed, not a number under a stray date format. */
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
-const DAY_MS = 86_400_000;
 /** 31 December 2100: a header number up to here may be a date that lost its date format. */
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
@@ -117,10 +117,7 @@ function monthOf(reading: CellReading | undefined): MonthKey | undefined {
 
 /** How a header cell shows its month ("Oct-23", "31/10/2023"). */
 function headerText(reading: CellReading): string {
-  if (reading.kind === 'date') {
-    const d = reading.date;
-    return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
-  }
+  if (reading.kind === 'date') return dayText(reading.date);
   return reading.kind === 'text' ? reading.text : describeReading(reading);
 }
 
@@ -135,25 +132,6 @@ function dayProblem(reading: CellReading): string | undefined {
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const day = date.getUTCDate();
   return day === 1 || day === lastDayOfMonth(date) ? undefined : `the date ${headerText(reading)} is not the first or last day of a month`;
-}
-
-/**
- * A header date late in the last day of a month (30/09/2023 23:00): midnight on the 1st written in UK
- * summer time by a program that keeps dates in UTC. Excel shows the month before; the column is
- * meant for the month after. Undefined for a date at midnight, or one whose next midnight is in the
- * same month.
- */
-function evening(date: Date): { month: MonthKey; time: string; before: string; next: string } | undefined {
-  const msOfDay = date.getTime() - Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-  if (msOfDay < DAY_MS / 2) return undefined;
-  const next = new Date(date.getTime() - msOfDay + DAY_MS);
-  if (next.getUTCDate() !== 1) return undefined;
-  const month = parseMonth(next);
-  if (!month) return undefined;
-  const minutes = Math.round((DAY_MS - msOfDay) / 60_000);
-  const before = minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const time = `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
-  return { month, time, before, next: `1 ${monthLongLabel(month)}` };
 }
 
 /** The month cells of a header row; with `serials`, numbers that may be date serials count too (for where the months are). */

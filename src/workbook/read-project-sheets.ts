@@ -18,6 +18,7 @@ import { monthKey, monthLabel, monthLongLabel, parseMonth, type MonthKey } from 
 import { looksLikeName, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
+import { dayText, evening } from './summer-time.js';
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -86,6 +87,17 @@ export class RowReader {
         this.source(field),
         `"${reading.kind === 'text' ? reading.text : ''}" could be ${guess.dayFirst} (day first) or ${guess.monthFirst} (month first), so its month is a guess (${this.label}); ` +
           `expected the month as "${guess.dayFirstMonth}" or "${guess.monthFirstMonth}", whichever is meant`,
+      );
+      return undefined;
+    }
+    const shifted = reading.kind === 'date' ? evening(reading.date) : undefined;
+    if (shifted && reading.kind === 'date') {
+      this.findings.error(
+        'not-a-month',
+        this.source(field),
+        `the date ${dayText(reading.date)} ${shifted.time} is ${shifted.before} before ${shifted.next}, as another program writes the first of a month in summer time, ` +
+          `so it is not clear which month the row is for (Excel shows it as ${monthLabel(parseMonth(reading.date) ?? shifted.month)}; ${this.label}); ` +
+          `expected a date without a time of day, or a month such as "${monthLabel(shifted.month)}"`,
       );
       return undefined;
     }

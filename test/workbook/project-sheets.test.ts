@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { buildWorkbook, header, projectConfig } from '../fixtures/workbooks.js';
+import { buildWorkbook, header, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
 const indicatorSheet = { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] };
 
@@ -66,6 +66,33 @@ describe("the project's own sheets are validated, each problem named by its cell
     const typed = await findings(team('Jul-23'));
     expect(typed.findings).toEqual([]);
     expect(typed.dataset.teamMeasures.filter((r) => r.month === '2023-07')).toHaveLength(4);
+  });
+
+  it('a month written as 23:00 the evening before the 1st (a program writing UK summer time in UTC) is an error, not a row a month early; typed as the month meant, it is read', async () => {
+    const team = (month: FixtureCell): Parameters<typeof buildWorkbook>[0] => [
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          [{ value: new Date(Date.UTC(2023, 6, 1)), numFmt: 'mmm-yy' }, 'sa-20-days', 'SWF East 1', 13, 6],
+          // Excel shows 30/06/2023 23:00 as Jun-23: the row is meant for July.
+          [month, 'sa-20-days', 'SWF East 2', 14, 2],
+        ],
+      },
+    ];
+    const shifted = await findings(team({ value: new Date(Date.UTC(2023, 5, 30, 23)), numFmt: 'mmm-yy' }));
+    expect(shifted.findings.map(formatFinding)).toEqual([
+      "own.xlsx › 'Team measures'!A3: the date 30/06/2023 23:00 is 1 hour before 1 July 2023, as another program writes the first of a month in summer time, " +
+        'so it is not clear which month the row is for (Excel shows it as Jun-23; sa-20-days, SWF East 2); expected a date without a time of day, or a month such as "Jul-23"',
+    ]);
+    // Neither June nor July: the row is not read until its month is typed.
+    expect(shifted.dataset.teamMeasures.map((r) => [r.month, r.team])).toEqual([['2023-07', 'SWF East 1']]);
+    const typed = await findings(team('Jul-23'));
+    expect(typed.findings).toEqual([]);
+    expect(typed.dataset.teamMeasures.map((r) => [r.month, r.team])).toEqual([
+      ['2023-07', 'SWF East 1'],
+      ['2023-07', 'SWF East 2'],
+    ]);
   });
 
   it('caseloads: a qualifying status other than SW, NQSW or ASYE, and messages that never name the worker', async () => {

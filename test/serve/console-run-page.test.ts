@@ -195,3 +195,89 @@ describe("the console's Schedule page", () => {
     }
   });
 });
+
+describe("an earlier run's files, once a later run has replaced them", () => {
+  it(
+    "are not linked as that run's own, on its run page, its History entry or its page in the ledger; each says which run replaced it",
+    { timeout: 180_000 },
+    async () => {
+      const konsole = await startConsole();
+      try {
+        const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+        // Handlebars writes "=" in a link as "&#x3D;", which the browser reads as "=".
+        const links = (html: string): string => html.replace(/&#x3D;/g, '=');
+        const get = async (url: string) => {
+          const response = await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } });
+          return { statusCode: response.statusCode, body: links(response.body) };
+        };
+        const report = '2023-10/performance-2023-10.pdf';
+        // October's performance report, then made again from a workbook with October's referrals corrected, replacing it.
+        const first = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'report:performance' });
+        expect(first.statusCode, first.body).toBe(303);
+        const firstUrl = first.headers.location as string;
+        const before = links(await finishedPage(konsole.app, firstUrl, jar));
+        const firstRun = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(before)?.[1] ?? '';
+        expect(firstRun).toMatch(/^\d{8}T\d{6}Z-/);
+        expect(before).toContain(`<a href="/files/${report}?run=${firstRun}">${report}</a>`);
+        expect((await get(`/files/${report}?run=${firstRun}`)).statusCode).toBe(200);
+
+        const form = await get('/check');
+        const uploaded = await konsole.app.inject({
+          method: 'POST',
+          url: '/check',
+          headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+          payload: uploadBody(token(form.body), { name: 'B4B corrected.xlsx', bytes: await sampleWith({ 'B4B data set': { AB8: 281 } }) }),
+        });
+        expect(uploaded.statusCode, uploaded.body).toBe(303);
+        const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+        const again = await produce(konsole.app, jar, {
+          _csrf: token((await get('/produce')).body),
+          workbook: stored,
+          month: '2023-10',
+          what: 'report:performance',
+          replace: 'yes',
+        });
+        expect(again.statusCode, again.body).toBe(303);
+        const second = links(await finishedPage(konsole.app, again.headers.location as string, jar));
+        const secondRun = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(second)?.[1] ?? '';
+        expect(secondRun).not.toBe(firstRun);
+        expect(second).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+
+        // The first run's page: its report is not linked (the file there prints 281 where it printed 277); it says which run replaced it.
+        const replaced = (): RegExp =>
+          new RegExp(`${report.replace(/[./]/g, '\\$&')}: replaced by a later run, <a href="/runs/${secondRun}">the run of [^<]+</a>`);
+        const firstAfter = await get(firstUrl);
+        expect(firstAfter.body).not.toContain(`href="/files/${report}`);
+        expect(firstAfter.body).toMatch(replaced());
+        // History: each run links its page; the first run's entry links no file of its own, the second's does.
+        const history = (await get('/history?month=2023-10')).body;
+        const entry = (id: string) =>
+          /<section class="run"[\s\S]*?<\/section>/g.exec(history.slice(history.indexOf(`<section class="run" aria-labelledby="run-${id}">`)))?.[0] ?? '';
+        expect(entry(firstRun)).toContain(`<a href="/runs/${firstRun}">report performance, October 2023</a>`);
+        expect(entry(firstRun)).not.toContain('href="/files/');
+        expect(entry(firstRun)).toMatch(replaced());
+        expect(entry(firstRun)).toContain(
+          `This run's own files are kept, until the month is made again, in <code>output/.sets/2023-10/report-performance/${firstRun}</code>`,
+        );
+        expect(entry(secondRun)).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+        // The first run's own page, from History (a viewer may read it too), says the same, and the replacing run's page links its file.
+        for (const user of ['olivia', 'victor'] as const) {
+          const cookie = headerOf(user === 'olivia' ? jar : (await signedIn(konsole.app, 'victor')).jar);
+          const own = await konsole.app.inject({ method: 'GET', url: `/runs/${firstRun}`, headers: { cookie } });
+          expect(own.statusCode, own.body).toBe(200);
+          expect(own.body).toContain('<h1>The performance report, October 2023: success</h1>');
+          expect(own.body).not.toContain('href="/files/');
+          expect(links(own.body)).toMatch(replaced());
+        }
+        expect((await get(`/runs/${secondRun}`)).body).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+        // A link to the first run's file shown before the re-run (a page left open) no longer downloads the re-run's file as the first run's.
+        const stale = await get(`/files/${report}?run=${firstRun}`);
+        expect(stale.statusCode).toBe(410);
+        expect(stale.body).toContain(`<a href="/runs/${secondRun}">a later run</a> replaced it`);
+        expect((await get('/runs/20990101T000000Z-nosuch')).statusCode).toBe(404);
+      } finally {
+        await konsole.close();
+      }
+    },
+  );
+});

@@ -2,7 +2,10 @@
  * The console's page of a run of the whole month: what each output came to first, then the workbook's
  * warnings, which several outputs have, said once (not once an output, and not again in the progress log).
  */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
@@ -275,6 +278,64 @@ describe("an earlier run's files, once a later run has replaced them", () => {
         expect(stale.statusCode).toBe(410);
         expect(stale.body).toContain(`<a href="/runs/${secondRun}">a later run</a> replaced it`);
         expect((await get('/runs/20990101T000000Z-nosuch')).statusCode).toBe(404);
+      } finally {
+        await konsole.close();
+      }
+    },
+  );
+});
+
+/** The sample with a Nov-23 column after Oct-23 in each table of its 'B4B data set' sheet (October's figures again), as an officer adds the month. */
+async function sampleWithNovember(): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'));
+  const sheet = workbook.getWorksheet('B4B data set');
+  if (!sheet) throw new Error('the sample has no B4B data set sheet');
+  sheet.spliceColumns(29, 0, []);
+  sheet.eachRow((row) => {
+    const october = row.getCell(28);
+    if (october.value === null || october.value === undefined) return;
+    row.getCell(29).value = october.value === 'Oct-23' ? 'Nov-23' : october.value;
+    row.getCell(29).style = { ...october.style };
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('the Produce page', () => {
+  it(
+    "lists the months of the workbook chosen on it, not only the configured workbook's: November, in an upload only, can be chosen",
+    { timeout: 60_000 },
+    async () => {
+      const konsole = await startConsole();
+      try {
+        const { jar } = await signedIn(konsole.app, 'olivia');
+        const get = async (url: string): Promise<string> =>
+          (await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } })).body.replace(/&#x3D;/g, '=');
+        const form = await get('/check');
+        const uploaded = await konsole.app.inject({
+          method: 'POST',
+          url: '/check',
+          headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+          payload: uploadBody(token(form), { name: 'B4B November 2023.xlsx', bytes: await sampleWithNovember() }),
+        });
+        expect(uploaded.statusCode, uploaded.body).toBe(303);
+        const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+        // The page opens with the configured workbook's months: no November, though the upload is in the list to choose.
+        const produce = await get('/produce');
+        expect(produce).toContain(`<option value="${stored}">`);
+        expect(produce).not.toContain('<option value="2023-11"');
+        // The pages have no script: a button sends the form back to this page with the workbook chosen (and the rest as chosen).
+        const form2 = /<form method="get" action="\/produce\/confirm">([\s\S]*?)<\/form>/.exec(produce)?.[1] ?? '';
+        expect(form2).toContain(
+          `<button type="submit" formaction="/produce" formmethod="get" class="button secondary">Show the chosen workbook's months</button>`,
+        );
+        const shown = await get(`/produce?${new URLSearchParams({ workbook: stored, month: '2023-10', what: 'month', replace: 'yes' }).toString()}`);
+        expect(shown).toContain(`<option value="${stored}" selected>`);
+        expect(shown).toMatch(
+          /<select id="month" name="month" aria-describedby="month-hint">\s*<option value="2023-11">November 2023<\/option><option value="2023-10" selected>/,
+        );
+        expect(shown).toContain('<input type="radio" id="what-month" name="what" value="month" checked>');
+        expect(shown).toContain('<input type="checkbox" id="replace" name="replace" value="yes" checked');
       } finally {
         await konsole.close();
       }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../fixtures/run-cli.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
@@ -223,6 +224,18 @@ describe("an earlier run's files, once a later run has replaced them", () => {
         expect(firstRun).toMatch(/^\d{8}T\d{6}Z-/);
         expect(before).toContain(`<a href="/files/${report}?run=${firstRun}">${report}</a>`);
         expect((await get(`/files/${report}?run=${firstRun}`)).statusCode).toBe(200);
+        // Made again on the command line without --force: refused. History says where the console's tick box is (History has none) and links the Produce page with it ticked.
+        const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', konsole.project.settings]);
+        expect(refused.status, refused.stderr).toBe(1);
+        const refusal = (await get('/history?outcome=refused')).body;
+        expect(refusal).toContain(
+          'already exists; nothing was replaced. To make them again, tick &quot;Replace the outputs already made for this month&quot; on the Produce page.',
+        );
+        const again2 = /<a href="([^"]+)">Produce it again, replacing the outputs<\/a>/.exec(refusal)?.[1]?.replace(/&amp;/g, '&');
+        expect(again2).toBe('/produce?month=2023-10&what=report%3Aperformance&replace=yes');
+        const produceAgain = (await get(again2 ?? '')).body;
+        expect(produceAgain).toContain('<input type="radio" id="what-report:performance" name="what" value="report:performance" checked>');
+        expect(produceAgain).toContain('<input type="checkbox" id="replace" name="replace" value="yes" checked');
 
         const form = await get('/check');
         const uploaded = await konsole.app.inject({

@@ -11,7 +11,7 @@ import { monthLabel, monthLongLabel } from '../../model/month.js';
 import { targetInWords } from '../../model/target.js';
 import { page, type ConsoleContext } from '../context.js';
 import { exists, knownOutputs, outputNow, type KnownOutput } from '../outputs.js';
-import { consoleWords } from '../runs.js';
+import { consoleWords, REPLACE_LABEL } from '../runs.js';
 import { recordedWorkbookLabel, uploadsDir } from '../uploads.js';
 import { londonTime } from '../views.js';
 
@@ -140,7 +140,16 @@ export async function runView(
     hasChanges: officer && r.changes !== undefined,
     changeCount: r.changes?.length,
     delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length, detail: officer ? d.detail : undefined })),
-    error: officer ? r.error && consoleWords(r.error) : r.error ? 'recorded (officers can see it)' : undefined,
+    // A refusal's advice is the Produce page's tick box: History has none, so it says where it is and links it, with the choices made.
+    error: officer
+      ? r.error && consoleWords(r.error).replace(`tick "${REPLACE_LABEL}".`, `tick "${REPLACE_LABEL}" on the Produce page.`)
+      : r.error
+        ? 'recorded (officers can see it)'
+        : undefined,
+    produceAgain:
+      officer && r.outcome === 'refused'
+        ? `/produce?${new URLSearchParams({ month: r.month, what: `${r.target.kind}:${r.target.name}`, replace: 'yes' }).toString()}`
+        : undefined,
   };
 }
 

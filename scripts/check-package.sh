@@ -33,7 +33,11 @@ b4b-reports init proj >/dev/null 2>"$work/init.err" || { cat "$work/init.err" >&
 [ -f proj/config/b4b.yaml ] || fail "init wrote no proj/config/b4b.yaml"
 
 # The commands init advises, run as it prints them, from another folder: nothing can be found by accident in the current one.
-mapfile -t advised < <(grep -E '^  b4b-reports ' "$work/init.err" | sed 's/^  //')
+# Piped, init's stderr is JSON lines (README, "Conventions"): the advice is the `next` of its line.
+mapfile -t advised < <(node -e '
+  for (const line of require("node:fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean))
+    for (const command of JSON.parse(line).next ?? []) console.log(command);
+' "$work/init.err")
 [ "${#advised[@]}" -ge 2 ] || { cat "$work/init.err" >&2; fail "init advised no commands"; }
 mkdir elsewhere
 cd elsewhere

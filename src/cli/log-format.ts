@@ -13,9 +13,18 @@ export function logFormat(stream: NodeJS.WriteStream = process.stderr, env: Node
   return stream.isTTY ? 'text' : 'json';
 }
 
-/** A command's one-off diagnostic on stderr ("b4b-reports: ..."): in a JSON log, a JSON line like every other. */
-export function writeDiagnostic(level: 'info' | 'warn' | 'error', message: string, stream: NodeJS.WriteStream = process.stderr): void {
-  stream.write(logFormat(stream) === 'json' ? jsonLine(level, message) : `b4b-reports: ${message}\n`);
+/**
+ * A command's one-off diagnostic on stderr ("b4b-reports: ..."): in a JSON log, a JSON line like every
+ * other (with `fields`). `text` is what a terminal shows instead, where it is not the message with the
+ * program's name before it (init's advice, a few lines of commands).
+ */
+export function writeDiagnostic(
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  options: { stream?: NodeJS.WriteStream; fields?: Record<string, unknown>; text?: string } = {},
+): void {
+  const stream = options.stream ?? process.stderr;
+  stream.write(logFormat(stream) === 'json' ? jsonLine(level, message, options.fields) : (options.text ?? `b4b-reports: ${message}\n`));
 }
 
 /** One diagnostic as a JSON line. */

@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { writeDiagnostic } from '../cli/log-format.js';
 import { drawChartPages, type ChartToDraw } from '../render/chart-canvas.js';
 import type { LaidOut, LayoutTask } from './layout-task.js';
 import type { ThreadResult, ThreadTask } from './layout-worker.js';
@@ -111,7 +112,7 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
       if (threads === running) {
         threads = undefined;
         void running.pool.destroy().catch(() => undefined);
-        process.stderr.write(`b4b-reports: the layout thread stopped (${error.message}); documents are laid out in the main thread instead.\n`);
+        writeDiagnostic('warn', `the layout thread stopped (${error.message}); documents are laid out in the main thread instead.`);
       }
     }
   }

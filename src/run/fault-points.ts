@@ -7,6 +7,8 @@
  * recorded (the ledger has the run, no visible file changed yet), switching (the first file of the new
  * set in place, the others not yet), switched (every file in place).
  */
+import { writeDiagnostic } from '../cli/log-format.js';
+
 export type FaultPoint = 'after-lock' | 'producing' | 'staged' | 'recorded' | 'switching' | 'switched';
 
 export function faultPoint(name: FaultPoint, env: NodeJS.ProcessEnv = process.env): void {
@@ -16,6 +18,6 @@ export function faultPoint(name: FaultPoint, env: NodeJS.ProcessEnv = process.en
 /** Waits for ever at `name` when B4B_FAULT_HOLD_AT names it (a test then signals the run there); else resolves at once. */
 export function faultHold(name: FaultPoint, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (env.B4B_FAULT_HOLD_AT !== name) return Promise.resolve();
-  process.stderr.write(`b4b-reports: held at ${name} (B4B_FAULT_HOLD_AT)\n`);
+  writeDiagnostic('info', `held at ${name} (B4B_FAULT_HOLD_AT)`);
   return new Promise<void>(() => undefined);
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { currentSet } from '../run/output-files.js';
 import path from 'node:path';
@@ -139,4 +141,42 @@ export async function madeAlready(loaded: LoadedSettings, month: MonthKey, targe
     if (files.length > 0) made.push({ target, record, files });
   }
   return made;
+}
+
+/**
+ * What is at the place of a file a run wrote, now: still that run's file (the SHA-256 its record has),
+ * another run's (a later run replaced it: `by` is the latest successful run the ledger has writing
+ * there, when that is another run), or nothing. A file is linked as a run's output only when it is
+ * still that run's: an earlier run's PDF replaced by a re-run prints the re-run's figures.
+ */
+export type OutputNow = { state: 'this-run' } | { state: 'replaced'; by?: string } | { state: 'gone' };
+
+export async function outputNow(
+  loaded: LoadedSettings,
+  known: Map<string, KnownOutput>,
+  record: RunRecord,
+  output: { path: string; sha256: string },
+): Promise<OutputNow> {
+  const rel = path.relative(loaded.paths.outputDir, output.path).split(path.sep).join('/');
+  const entry = known.get(rel);
+  const file = entry ? await outputFile(loaded, entry) : undefined;
+  if (!entry || !file) return { state: 'gone' };
+  if ((await fileSha256(file.file)) === output.sha256) return { state: 'this-run' };
+  return entry.runId === record.id ? { state: 'replaced' } : { state: 'replaced', by: entry.runId };
+}
+
+/** Each file's SHA-256, kept while the file is the same (its inode, size and time): History asks for the same files again and again. */
+const hashes = new Map<string, { key: string; sha256: string }>();
+
+export async function fileSha256(file: string): Promise<string> {
+  const info = await stat(file);
+  const key = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+  const kept = hashes.get(file);
+  if (kept?.key === key) return kept.sha256;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  if (hashes.size > 5000) hashes.clear();
+  hashes.set(file, { key, sha256 });
+  return sha256;
 }

@@ -1,7 +1,11 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { layOut, startLayoutThreads, stopLayoutThreads } from '../../src/layout/layout-threads.js';
+import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
@@ -220,6 +224,84 @@ describe('command-line conventions', () => {
       expect(result.stdout).toBe('');
     } finally {
       await writeFile(packs, text);
+    }
+  });
+
+  /** Each line of piped stderr, parsed: every one must be a JSON object with a level and a message. */
+  const jsonLines = (stderr: string): Array<Record<string, unknown>> =>
+    stderr
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const value = JSON.parse(line) as Record<string, unknown>;
+        expect(value).toMatchObject({ level: expect.stringMatching(/^(info|warn|error)$/) as unknown, message: expect.any(String) as unknown });
+        return value;
+      });
+
+  it("piped, init's advice is a JSON line, with the commands it advises as its `next`; on a terminal it is the lines it always was", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'b4b-init-'));
+    const piped = runCli(['init', path.join(dir, 'piped')], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(jsonLines(piped.stderr)).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        next: [`b4b-reports validate --project ${path.join(dir, 'piped')}`, `b4b-reports run --project ${path.join(dir, 'piped')} --month 2023-10`],
+      }),
+    ]);
+    // --force over a project whose settings were edited: the note of what was kept aside is a JSON line too.
+    await writeFile(path.join(dir, 'piped', 'config', 'b4b.yaml'), '# edited\n');
+    const again = runCli(['init', path.join(dir, 'piped'), '--force'], { env: { B4B_LOG_FORMAT: 'json' } });
+    expect(again.status, again.stderr).toBe(0);
+    expect(jsonLines(again.stderr).map((l) => l.message)).toEqual([
+      expect.stringMatching(/^Replaced 1 file\(s\) of the folder that differed from the sample's \(config\/b4b\.yaml\)/),
+      expect.stringMatching(/^Wrote a project folder in /),
+    ]);
+    const text = runCli(['init', path.join(dir, 'text')]);
+    expect(text.stderr).toBe(
+      `Wrote a project folder in ${path.join(dir, 'text')}: config/, templates/ and data/b4b-sample.xlsx. Next, from any folder:\n` +
+        `  b4b-reports validate --project ${path.join(dir, 'text')}\n  b4b-reports run --project ${path.join(dir, 'text')} --month 2023-10\n`,
+    );
+  });
+
+  it('piped, a run held at a fault point (B4B_FAULT_HOLD_AT) says so in a JSON line', { timeout: 120_000 }, async () => {
+    const own = await tempProject();
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'b4b-reports.js'), 'run', '--month', '2023-10', '--report', 'performance', '--settings', own.settings],
+      {
+        cwd: ROOT,
+        env: { ...process.env, B4B_LOG_FORMAT: 'json', B4B_FAULT_HOLD_AT: 'producing' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    for (let i = 0; !stderr.includes('held at producing') && i < 2400; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGKILL');
+    await closed;
+    expect(jsonLines(stderr).filter((l) => String(l.message).includes('held at'))).toEqual([
+      expect.objectContaining({ level: 'info', message: 'held at producing (B4B_FAULT_HOLD_AT)' }),
+    ]);
+  });
+
+  it('piped, the note that the layout thread stopped (documents laid out in the main thread) is a JSON line', { timeout: 60_000 }, async () => {
+    await stopLayoutThreads();
+    const dir = await mkdtemp(path.join(tmpdir(), 'b4b-layout-thread-'));
+    const broken = path.join(dir, 'broken-layout-thread.mjs');
+    await writeFile(broken, "throw new Error('pdfmake is missing (made up for this test)');\n");
+    const said: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => said.push(String(text)) > 0);
+    vi.stubEnv('B4B_LOG_FORMAT', 'json');
+    try {
+      startLayoutThreads({ module: pathToFileURL(broken) });
+      await layOut(madeUpReport());
+      expect(jsonLines(said.join(''))).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringMatching(/^the layout thread stopped \(.*pdfmake is missing/) as unknown }),
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      stderr.mockRestore();
+      await stopLayoutThreads();
     }
   });
 });

@@ -2,7 +2,11 @@
  * The console's page of a run of the whole month: what each output came to first, then the workbook's
  * warnings, which several outputs have, said once (not once an output, and not again in the progress log).
  */
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../fixtures/run-cli.js';
+import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
 
@@ -194,4 +198,160 @@ describe("the console's Schedule page", () => {
       await konsole.close();
     }
   });
+});
+
+describe("an earlier run's files, once a later run has replaced them", () => {
+  it(
+    "are not linked as that run's own, on its run page, its History entry or its page in the ledger; each says which run replaced it",
+    { timeout: 180_000 },
+    async () => {
+      const konsole = await startConsole();
+      try {
+        const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+        // Handlebars writes "=" in a link as "&#x3D;", which the browser reads as "=".
+        const links = (html: string): string => html.replace(/&#x3D;/g, '=');
+        const get = async (url: string) => {
+          const response = await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } });
+          return { statusCode: response.statusCode, body: links(response.body) };
+        };
+        const report = '2023-10/performance-2023-10.pdf';
+        // October's performance report, then made again from a workbook with October's referrals corrected, replacing it.
+        const first = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'report:performance' });
+        expect(first.statusCode, first.body).toBe(303);
+        const firstUrl = first.headers.location as string;
+        const before = links(await finishedPage(konsole.app, firstUrl, jar));
+        const firstRun = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(before)?.[1] ?? '';
+        expect(firstRun).toMatch(/^\d{8}T\d{6}Z-/);
+        expect(before).toContain(`<a href="/files/${report}?run=${firstRun}">${report}</a>`);
+        expect((await get(`/files/${report}?run=${firstRun}`)).statusCode).toBe(200);
+        // Made again on the command line without --force: refused. History says where the console's tick box is (History has none) and links the Produce page with it ticked.
+        const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', konsole.project.settings]);
+        expect(refused.status, refused.stderr).toBe(1);
+        const refusal = (await get('/history?outcome=refused')).body;
+        expect(refusal).toContain(
+          'already exists; nothing was replaced. To make them again, tick &quot;Replace the outputs already made for this month&quot; on the Produce page.',
+        );
+        const again2 = /<a href="([^"]+)">Produce it again, replacing the outputs<\/a>/.exec(refusal)?.[1]?.replace(/&amp;/g, '&');
+        expect(again2).toBe('/produce?month=2023-10&what=report%3Aperformance&replace=yes');
+        const produceAgain = (await get(again2 ?? '')).body;
+        expect(produceAgain).toContain('<input type="radio" id="what-report:performance" name="what" value="report:performance" checked>');
+        expect(produceAgain).toContain('<input type="checkbox" id="replace" name="replace" value="yes" checked');
+
+        const form = await get('/check');
+        const uploaded = await konsole.app.inject({
+          method: 'POST',
+          url: '/check',
+          headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+          payload: uploadBody(token(form.body), { name: 'B4B corrected.xlsx', bytes: await sampleWith({ 'B4B data set': { AB8: 281 } }) }),
+        });
+        expect(uploaded.statusCode, uploaded.body).toBe(303);
+        const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+        const again = await produce(konsole.app, jar, {
+          _csrf: token((await get('/produce')).body),
+          workbook: stored,
+          month: '2023-10',
+          what: 'report:performance',
+          replace: 'yes',
+        });
+        expect(again.statusCode, again.body).toBe(303);
+        const second = links(await finishedPage(konsole.app, again.headers.location as string, jar));
+        const secondRun = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(second)?.[1] ?? '';
+        expect(secondRun).not.toBe(firstRun);
+        expect(second).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+
+        // The first run's page: its report is not linked (the file there prints 281 where it printed 277); it says which run replaced it.
+        const replaced = (): RegExp =>
+          new RegExp(`${report.replace(/[./]/g, '\\$&')}: replaced by a later run, <a href="/runs/${secondRun}">the run of [^<]+</a>`);
+        const firstAfter = await get(firstUrl);
+        expect(firstAfter.body).not.toContain(`href="/files/${report}`);
+        expect(firstAfter.body).toMatch(replaced());
+        // History: each run links its page; the first run's entry links no file of its own, the second's does.
+        const history = (await get('/history?month=2023-10')).body;
+        const entry = (id: string) =>
+          /<section class="run"[\s\S]*?<\/section>/g.exec(history.slice(history.indexOf(`<section class="run" aria-labelledby="run-${id}">`)))?.[0] ?? '';
+        expect(entry(firstRun)).toContain(`<a href="/runs/${firstRun}">report performance, October 2023</a>`);
+        expect(entry(firstRun)).not.toContain('href="/files/');
+        expect(entry(firstRun)).toMatch(replaced());
+        expect(entry(firstRun)).toContain(
+          `This run's own files are kept, until the month is made again, in <code>output/.sets/2023-10/report-performance/${firstRun}</code>`,
+        );
+        expect(entry(secondRun)).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+        // The first run's own page, from History (a viewer may read it too), says the same, and the replacing run's page links its file.
+        for (const user of ['olivia', 'victor'] as const) {
+          const cookie = headerOf(user === 'olivia' ? jar : (await signedIn(konsole.app, 'victor')).jar);
+          const own = await konsole.app.inject({ method: 'GET', url: `/runs/${firstRun}`, headers: { cookie } });
+          expect(own.statusCode, own.body).toBe(200);
+          expect(own.body).toContain('<h1>The performance report, October 2023: success</h1>');
+          expect(own.body).not.toContain('href="/files/');
+          expect(links(own.body)).toMatch(replaced());
+        }
+        expect((await get(`/runs/${secondRun}`)).body).toContain(`<a href="/files/${report}?run=${secondRun}">${report}</a>`);
+        // A link to the first run's file shown before the re-run (a page left open) no longer downloads the re-run's file as the first run's.
+        const stale = await get(`/files/${report}?run=${firstRun}`);
+        expect(stale.statusCode).toBe(410);
+        expect(stale.body).toContain(`<a href="/runs/${secondRun}">a later run</a> replaced it`);
+        expect((await get('/runs/20990101T000000Z-nosuch')).statusCode).toBe(404);
+      } finally {
+        await konsole.close();
+      }
+    },
+  );
+});
+
+/** The sample with a Nov-23 column after Oct-23 in each table of its 'B4B data set' sheet (October's figures again), as an officer adds the month. */
+async function sampleWithNovember(): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'));
+  const sheet = workbook.getWorksheet('B4B data set');
+  if (!sheet) throw new Error('the sample has no B4B data set sheet');
+  sheet.spliceColumns(29, 0, []);
+  sheet.eachRow((row) => {
+    const october = row.getCell(28);
+    if (october.value === null || october.value === undefined) return;
+    row.getCell(29).value = october.value === 'Oct-23' ? 'Nov-23' : october.value;
+    row.getCell(29).style = { ...october.style };
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+describe('the Produce page', () => {
+  it(
+    "lists the months of the workbook chosen on it, not only the configured workbook's: November, in an upload only, can be chosen",
+    { timeout: 60_000 },
+    async () => {
+      const konsole = await startConsole();
+      try {
+        const { jar } = await signedIn(konsole.app, 'olivia');
+        const get = async (url: string): Promise<string> =>
+          (await konsole.app.inject({ method: 'GET', url, headers: { cookie: headerOf(jar) } })).body.replace(/&#x3D;/g, '=');
+        const form = await get('/check');
+        const uploaded = await konsole.app.inject({
+          method: 'POST',
+          url: '/check',
+          headers: { cookie: headerOf(jar), 'content-type': 'multipart/form-data; boundary=b4bboundary' },
+          payload: uploadBody(token(form), { name: 'B4B November 2023.xlsx', bytes: await sampleWithNovember() }),
+        });
+        expect(uploaded.statusCode, uploaded.body).toBe(303);
+        const stored = decodeURIComponent(/file=([^&]+)/.exec(uploaded.headers.location as string)?.[1] ?? '');
+        // The page opens with the configured workbook's months: no November, though the upload is in the list to choose.
+        const produce = await get('/produce');
+        expect(produce).toContain(`<option value="${stored}">`);
+        expect(produce).not.toContain('<option value="2023-11"');
+        // The pages have no script: a button sends the form back to this page with the workbook chosen (and the rest as chosen).
+        const form2 = /<form method="get" action="\/produce\/confirm">([\s\S]*?)<\/form>/.exec(produce)?.[1] ?? '';
+        expect(form2).toContain(
+          `<button type="submit" formaction="/produce" formmethod="get" class="button secondary">Show the chosen workbook's months</button>`,
+        );
+        const shown = await get(`/produce?${new URLSearchParams({ workbook: stored, month: '2023-10', what: 'month', replace: 'yes' }).toString()}`);
+        expect(shown).toContain(`<option value="${stored}" selected>`);
+        expect(shown).toMatch(
+          /<select id="month" name="month" aria-describedby="month-hint">\s*<option value="2023-11">November 2023<\/option><option value="2023-10" selected>/,
+        );
+        expect(shown).toContain('<input type="radio" id="what-month" name="what" value="month" checked>');
+        expect(shown).toContain('<input type="checkbox" id="replace" name="replace" value="yes" checked');
+      } finally {
+        await konsole.close();
+      }
+    },
+  );
 });

@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../../config/project.js';
 import { UsageError } from '../../findings/errors.js';
 import { B4BError } from '../../findings/finding.js';
 import { helpText } from '../help-text.js';
+import { writeDiagnostic } from '../log-format.js';
 
 /** What a new project folder gets from the package's sample project. */
 const PROJECT_FILES = ['config', 'templates', path.join('data', 'b4b-sample.xlsx')];
@@ -97,17 +98,15 @@ export function registerInit(program: Command): void {
       }
       if (replaced) {
         const shown = replaced.files.slice(0, 5).join(', ') + (replaced.files.length > 5 ? `, and ${replaced.files.length - 5} more` : '');
-        process.stderr.write(
-          `Replaced ${replaced.files.length} file(s) of the folder that differed from the sample's (${shown}); the old ones are kept in ${replaced.folder}\n`,
-        );
+        const message = `Replaced ${replaced.files.length} file(s) of the folder that differed from the sample's (${shown}); the old ones are kept in ${replaced.folder}`;
+        writeDiagnostic('info', message, { text: `${message}\n`, fields: { replaced: replaced.files, keptIn: replaced.folder } });
       }
       // The advice names the folder whole, so that it works from any folder (inside it, --project can go).
       const project = /^[\w@%+=:,./-]+$/.test(root) ? root : `'${root.replace(/'/g, `'\\''`)}'`;
-      process.stderr.write(
-        `Wrote a project folder in ${root}: config/, templates/ and data/b4b-sample.xlsx. Next, from any folder:\n` +
-          `  b4b-reports validate --project ${project}\n` +
-          `  b4b-reports run --project ${project} --month 2023-10\n`,
-      );
+      const next = [`b4b-reports validate --project ${project}`, `b4b-reports run --project ${project} --month 2023-10`];
+      const wrote = `Wrote a project folder in ${root}: config/, templates/ and data/b4b-sample.xlsx. Next, from any folder:`;
+      // Piped, one JSON line: the commands are its `next` too, for a script to run as written.
+      writeDiagnostic('info', `${wrote} ${next.join('; ')}`, { text: `${wrote}\n${next.map((c) => `  ${c}\n`).join('')}`, fields: { next } });
       process.stdout.write(`${root}\n`);
     });
 }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { loadPacks } from '../../pack/load-packs.js';
 import { monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, userName, type ConsoleContext } from '../context.js';
-import { knownOutputs, outputFile, type KnownOutput } from '../outputs.js';
+import { RunLedger } from '../../run/ledger.js';
+import { fileSha256, knownOutputs, outputFile, type KnownOutput } from '../outputs.js';
 import { fileSize, londonTime } from '../views.js';
 
 const TYPES: Record<string, string> = { '.pdf': 'application/pdf', '.html': 'text/html; charset=utf-8' };
@@ -64,6 +65,25 @@ export function registerOutputs(app: FastifyInstance, ctx: ConsoleContext): void
     const file = await outputFile(loaded, known);
     const type = TYPES[path.extname(rel)];
     if (!file || !type) return notFound();
+    // A run's page links its file with the run (?run=ID): a later run may have replaced it since the page
+    // was shown, and the file there now prints that run's figures, not the run the officer chose.
+    const runId = (request.query as Record<string, unknown>).run;
+    if (typeof runId === 'string') {
+      const record = (await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read()).find((r) => r.id === runId);
+      const output = record?.outputs.find((o) => path.relative(loaded.paths.outputDir, o.path).split(path.sep).join('/') === rel);
+      if (!record || !output) return notFound();
+      if ((await fileSha256(file.file)) !== output.sha256) {
+        const later = known.runId === record.id ? undefined : known.runId;
+        return page(
+          ctx,
+          request,
+          reply,
+          'replaced',
+          { title: 'Replaced by a later run', rel, run: `/runs/${encodeURIComponent(record.id)}`, later: later && `/runs/${encodeURIComponent(later)}` },
+          410,
+        );
+      }
+    }
     reply
       .type(type)
       .header('Content-Length', file.size)

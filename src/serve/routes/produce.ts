@@ -8,11 +8,12 @@ import { latestCompleteMonth } from '../../schedule/scheduler.js';
 import { isMonthKey, monthLabel, monthLongLabel, type MonthKey } from '../../model/month.js';
 import { audit, page, requireOfficer, userName, type ConsoleContext } from '../context.js';
 import { knownOutputs, madeAlready, type MadeAlready } from '../outputs.js';
-import { cutText } from '../../run/ledger.js';
+import { cutText, RunLedger } from '../../run/ledger.js';
 import { REPLACE_LABEL, type ConsoleJob, type JobResult, type Target } from '../runs.js';
 import { listUploads, originalName, recordedWorkbookLabel, resolveWorkbook, uploadLabel, uploadsDir, type ChosenWorkbook } from '../uploads.js';
 import { londonTime } from '../views.js';
 import { workbookMonths } from './check.js';
+import { outputViews, recordedRunPage, type OutputView } from './records.js';
 
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -203,25 +204,25 @@ export function registerProduce(app: FastifyInstance, ctx: ConsoleContext): void
   });
 
   app.get('/runs/:id', async (request, reply) => {
+    const id = (request.params as { id: string }).id;
+    const job = ctx.runs.get(id);
+    // Not a run started from this console: a run the ledger records (History links each run here), or none.
+    if (!job) return recordedRunPage(ctx, request, reply, id);
     if (!requireOfficer(ctx, request, reply)) return reply;
-    const job = ctx.runs.get((request.params as { id: string }).id);
-    if (!job)
-      return page(
-        ctx,
-        request,
-        reply,
-        'error',
-        { title: 'Page not found', message: 'There is no such run in this console (runs started before it was restarted are in History).' },
-        404,
-      );
     // The page waits for the run (a month takes seconds) rather than reloading itself: a page that
     // refreshes every two seconds takes a screen reader and the keyboard back to its top each time
     // (WCAG 2.2.1). The wait stays well inside the time an idle connection is kept.
     if (!job.finishedAt) await ctx.runs.waitFor(job, Math.min(RUN_PAGE_WAIT_MS, ctx.limits.idleMs / 2));
     const known = await knownOutputs(loaded, await loadPacks(loaded));
+    // Each output's files, linked only while they are still this run's (a later run may have replaced them).
+    const records = await new RunLedger(loaded.paths.ledger, { outputDir: loaded.paths.outputDir }).read();
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const files = new Map<string, OutputView[]>();
+    for (const { record } of job.results)
+      if (record?.outcome === 'success') files.set(record.id, await outputViews(record, ctx, known, byId, request.user?.role === 'officer'));
     return page(ctx, request, reply, 'run', {
       title: `${job.finishedAt ? 'Finished' : 'Running'}: ${jobTitle(job)}`,
-      job: jobView(job, loaded.paths.outputDir, known),
+      job: jobView(job, loaded.paths.outputDir, files),
       running: !job.finishedAt,
       replaceLabel: REPLACE_LABEL,
     });
@@ -277,14 +278,16 @@ function sharedWarnings(job: ConsoleJob): Set<string> {
 function resultView(
   result: JobResult,
   outputDir: string,
-  known?: Map<string, unknown>,
+  linked?: Map<string, OutputView[]>,
   shown: { shared: Set<string>; text: (t: string) => string; job?: ConsoleJob } = { shared: new Set(), text: (t) => t },
 ): Record<string, unknown> {
   const record = result.record;
-  const files = (record?.outcome === 'success' ? record.outputs : []).map((o) => {
-    const rel = path.relative(outputDir, o.path).split(path.sep).join('/');
-    return { rel, href: known?.has(rel) ? `/files/${rel}` : undefined };
-  });
+  const files =
+    (record && linked?.get(record.id)) ??
+    (record?.outcome === 'success' ? record.outputs : []).map((o): OutputView => ({
+      rel: path.relative(outputDir, o.path).split(path.sep).join('/'),
+      restricted: false,
+    }));
   return {
     label: capitalised(targetInWords(result.target)),
     outcome: result.outcome,
@@ -296,14 +299,16 @@ function resultView(
     produceInstead: shown.job === undefined ? undefined : advisedProduce(shown.job, result),
     error: result.error === undefined ? undefined : shown.text(result.error),
     runId: record?.id,
+    recordHref: record && record.outcome !== 'refused' ? `/runs/${encodeURIComponent(record.id)}` : undefined,
     files,
+    anyReplaced: files.some((f) => f.replaced),
     warnings: (record?.warnings ?? []).filter((w) => !shown.shared.has(w)).map(shown.text),
     changes: record?.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month) })),
     hasChanges: record?.changes !== undefined,
   };
 }
 
-function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown>): Record<string, unknown> {
+function jobView(job: ConsoleJob, outputDir: string, linked?: Map<string, OutputView[]>): Record<string, unknown> {
   const text = readable(job);
   const shared = sharedWarnings(job);
   // Warnings are listed with the outputs (or once, above them): the progress log keeps its steps and errors.
@@ -325,7 +330,7 @@ function jobView(job: ConsoleJob, outputDir: string, known?: Map<string, unknown
     steps: job.steps
       .filter((s) => !(s.level === 'warn' && listed.has(s.message)))
       .map((s) => ({ ...s, message: text(s.message), elapsed: `${((s.at.getTime() - job.startedAt.getTime()) / 1000).toFixed(1)} s` })),
-    results: job.results.map((r) => resultView(r, outputDir, known, { shared, text, job })),
+    results: job.results.map((r) => resultView(r, outputDir, linked, { shared, text, job })),
     pending: job.targets.slice(job.results.length).map(targetInWords),
     anyExists: job.results.some((r) => r.outcome === 'exists'),
     // The month's outputs this job did not make again that print a figure it changed otherwise.

@@ -22,6 +22,8 @@ export interface WorkbookMonths {
   errors: number;
   /** Why it cannot be read, when it cannot. */
   unreadable?: string;
+  /** Where the workbook a scheduled run reads is named: '"workbook:" in config/b4b.yaml', or the command line's --workbook. */
+  namedBy?: string;
 }
 
 export interface JobOutlook {
@@ -73,11 +75,16 @@ export function jobOutlooks(settings: ScheduleSettings, nextRuns: ReadonlyMap<st
       ? `${workbook.name} has figures for ${monthLongLabel(month)}${errors ? `, and ${errors}` : ''}`
       : `${workbook.name} has ${missing}${errors ? `, and ${errors}` : ''}`;
     const unless = !has ? (errors ? 'the figures are added and the errors put right' : 'they are added') : 'the errors are put right';
+    // Added where a scheduled run will look: the file its settings name (an officer who ran the month with --workbook has it elsewhere).
+    const where =
+      !has && workbook.namedBy
+        ? ` (a scheduled run reads the workbook ${workbook.namedBy} names: save the month's workbook there, or name its file there)`
+        : '';
     return {
       ...withMonth,
       workbookHasMonth: has,
       workbookText,
-      ...(!has || errors ? { warning: `${job.name}: ${workbookText}: the run on ${nextText} will fail unless ${unless} by then` } : {}),
+      ...(!has || errors ? { warning: `${job.name}: ${workbookText}: the run on ${nextText} will fail unless ${unless} by then${where}` } : {}),
     };
   });
 }
@@ -95,14 +102,15 @@ const reason = (message: string): string => message.replace(/^.*?cannot read the
 export async function readWorkbookMonths(loaded: LoadedSettings): Promise<WorkbookMonths> {
   const file = loaded.paths.workbook;
   const name = projectName(loaded.paths.root, file);
+  const namedBy = loaded.fromCommandLine.has('workbook') ? 'that --workbook' : `"workbook:" in ${projectName(loaded.paths.root, loaded.paths.settings)}`;
   // The workbook library is loaded here, when a schedule is checked, not by the scheduler's start.
   const { checkWorkbook } = await import('../dataset/check-workbook.js');
   try {
     const check = await checkWorkbook(loaded, file);
-    if (!check.dataset) return { name, errors: check.errors.length, unreadable: reason(check.errors[0]?.message ?? 'no table could be read') };
-    return { name, months: monthsWithFigures(check.dataset), errors: check.errors.length };
+    if (!check.dataset) return { name, namedBy, errors: check.errors.length, unreadable: reason(check.errors[0]?.message ?? 'no table could be read') };
+    return { name, namedBy, months: monthsWithFigures(check.dataset), errors: check.errors.length };
   } catch (error) {
-    return { name, errors: 0, unreadable: reason((error as Error).message.split('\n')[0] ?? '') };
+    return { name, namedBy, errors: 0, unreadable: reason((error as Error).message.split('\n')[0] ?? '') };
   }
 }
 

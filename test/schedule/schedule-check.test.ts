@@ -57,7 +57,10 @@ describe('schedule --check says what each job will do', () => {
       expect(job.workbookHasMonth).toBe(false);
       const month = new Date(`${job.month}-01T00:00:00Z`).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
       expect(job.workbookText).toBe(`data/b4b-sample.xlsx has no figures for ${month} yet (its latest month is October 2023)`);
-      expect(job.warning).toBe(`${job.name}: ${job.workbookText}: the run on ${job.nextRunText} will fail unless they are added by then`);
+      expect(job.warning).toBe(
+        `${job.name}: ${job.workbookText}: the run on ${job.nextRunText} will fail unless they are added by then` +
+          ` (a scheduled run reads the workbook "workbook:" in config/b4b.yaml names: save the month's workbook there, or name its file there)`,
+      );
       lines.push(
         '',
         `${job.name}: the ${job.name.split('-')[0]} pack, cron "${job.cron}", sent to ${lists[job.name]}`,

@@ -26,7 +26,7 @@ describe('serve --schedule: one scheduler with "schedule", and the Schedule page
     // What --check warns of is logged as the scheduler starts, job by job, and points to the page.
     await until('the start warnings', () => serve.stderr().includes('panel-monthly: data/b4b-sample.xlsx has no figures'));
     expect(serve.stderr()).toMatch(
-      /"level":"warn","message":"board-monthly: data\/b4b-sample\.xlsx has no figures for \w+ \d{4} yet \(its latest month is October 2023\): the run on [^"]+ will fail unless they are added by then \(the Schedule page says more\)","job":"board-monthly"/,
+      /"level":"warn","message":"board-monthly: data\/b4b-sample\.xlsx has no figures for \w+ \d{4} yet \(its latest month is October 2023\): the run on [^"]+ will fail unless they are added by then \(a scheduled run reads the workbook \\"workbook:\\" in config\/b4b\.yaml names: save the month's workbook there, or name its file there\) \(the Schedule page says more\)","job":"board-monthly"/,
     );
 
     const holder =

@@ -13,6 +13,8 @@ import {
   computeRag,
   computeTrend,
   meetsTarget,
+  RAG_WORDS,
+  ragOfComparison,
   toleranceFor,
   type Direction,
   type Rag,
@@ -352,7 +354,7 @@ export class ReportFigures {
     }
     const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, percent, this.tolerance(entry, percent));
     const computed = {
-      rag: current === undefined || !target ? undefined : ragOf(current, target),
+      rag: target ? this.ragOfMonth(row.values[this.month], target, name, percent, ragOf) : undefined,
       direction: computeDirection(current, previous, polarity),
       trend: request.trend ? computeTrend(current, previous) : undefined,
     };
@@ -387,6 +389,33 @@ export class ReportFigures {
       ...(target ? { targetSource: target.source } : {}),
       ...(request.benchmarks ? { benchmarkSources: BENCHMARK_KEYS.map((k) => row.benchmarks[k]?.figure.source) } : {}),
     };
+  }
+
+  /**
+   * The RAG of the report month's figure: of a number, its own; of a comparison ("<300", a suppressed
+   * figure), the one RAG every figure it allows would have ("<300" against a target of at most 500 is
+   * met: Green), else none, with a warning naming the cell and the RAGs it could have.
+   */
+  private ragOfMonth(
+    figure: Figure | undefined,
+    target: Figure,
+    name: string,
+    percent: boolean,
+    ragOf: (value: number, goal: TargetValue) => Rag | undefined,
+  ): Rag | undefined {
+    if (target.kind !== 'number' && target.kind !== 'comparison') return undefined;
+    if (figure?.kind === 'number') return ragOf(figure.value, target);
+    if (figure?.kind !== 'comparison') return undefined;
+    const judged = ragOfComparison(figure, percent, (value) => ragOf(value, target));
+    if (!judged.rag && judged.possible.length > 1) {
+      const could = judged.possible.map((r) => RAG_WORDS[r]);
+      this.warn(
+        `${name}: "${figure.text}" in ${monthLabel(this.month)} against the target ${cellText(target)} could be ${could.slice(0, -1).join(', ')} or ${could.at(-1) ?? ''}, ` +
+          'so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)',
+        figure.source,
+      );
+    }
+    return judged.rag;
   }
 
   /**

@@ -650,3 +650,40 @@ describe('an indicator not in the catalogue whose name says it is a percentage, 
     expect([...formatted.warnings, ...typed.warnings].filter((w) => w.includes('its name says'))).toEqual([]);
   });
 });
+
+describe('13. a comparison ("<300") in the report month', () => {
+  const NAME = 'Number of referrals into statutory service in the month';
+  /** The referrals row (lower is better) with Jun-23 typed `june` and the target `target`. */
+  async function rated(june: FixtureCell, target: FixtureCell) {
+    const { dataset, catalogue } = { ...(await read([sheet([header(), [undefined, 62, NAME, 318, 286, 314, 276, 396, june, target]])])), ...(await projectConfig()) };
+    const figures = new ReportFigures(dataset, catalogue, '2023-06');
+    const row = figures.table({ ids: [catalogue.lookup(NAME)?.id ?? ''], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
+    return {
+      cell: row?.cells.at(-1),
+      target: row?.target,
+      rag: row?.rag,
+      warnings: figures.warnings.map((w) => `${w.source?.sheet ?? ''}!${w.source?.cell ?? ''}: ${w.message}`),
+    };
+  }
+
+  it('is rated where every figure it allows has one RAG: "<300" against "≤ 500" or 500 is Green, ">400" against 273 is Red', async () => {
+    expect(await rated('<300', '≤ 500')).toEqual({ cell: '<300', target: '≤ 500', rag: 'green', warnings: [] });
+    expect(await rated('<300', 500)).toEqual({ cell: '<300', target: '500', rag: 'green', warnings: [] });
+    // Over 400 against 273 (Amber to 300.3): every figure it allows is Red.
+    expect(await rated('>400', 273)).toEqual({ cell: '>400', target: '273', rag: 'red', warnings: [] });
+    // At the target: "<273" is met; ">273" is not, and may be Amber or Red.
+    expect(await rated('<273', 273)).toMatchObject({ rag: 'green', warnings: [] });
+    expect((await rated('>273', 273)).rag).toBeUndefined();
+  });
+
+  it('where the RAG depends on the figure ("<300" against 273: Green or Amber), no RAG and a warning naming the cell and why (it printed no RAG in silence)', async () => {
+    expect(await rated('<300', 273)).toEqual({
+      cell: '<300',
+      target: '273',
+      rag: undefined,
+      warnings: [`B4B data set!I3: ${NAME}: "<300" in Jun-23 against the target 273 could be Green or Amber, so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)`],
+    });
+    // The advice followed: the figure typed, and rated.
+    expect(await rated(296, 273)).toMatchObject({ cell: '296', rag: 'amber', warnings: [] });
+  });
+});

@@ -1,4 +1,4 @@
-import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
+import { indicatorKind, type CatalogueEntry, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
 import { cellName } from '../report/figure-ref.js';
@@ -164,6 +164,31 @@ const KIND_WORDS: Record<IndicatorKind, string> = {
   measure: 'a figure',
 };
 
+const POLARITY_TEXT = { 'higher-is-better': 'higher is better', 'lower-is-better': 'lower is better' } as const;
+
+/**
+ * A target typed as a comparison carries its own direction ("≥ 95%": higher is better) and the RAG
+ * follows it, whatever the catalogue's polarity: "≤ 95%" typed for a percentage where higher is better
+ * rated 78% Green. One that points against the indicator's polarity is an error naming its cell.
+ */
+function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polarity'], findings: FindingList): void {
+  if (polarity === 'neutral') return;
+  const targets = [...(row.target ? [{ figure: row.target, label: 'Target' }] : []), ...(row.yearTargets ?? [])];
+  for (const { figure, label } of targets) {
+    if (figure.kind !== 'comparison') continue;
+    const says = figure.op === '<' || figure.op === '<=' ? 'lower-is-better' : 'higher-is-better';
+    if (says === polarity) continue;
+    const number = figure.text.replace(/^(<=|>=|≤|≥|<|>)\s*/, '');
+    const agreeing = polarity === 'higher-is-better' ? `"≥ ${number}"` : `"≤ ${number}"`;
+    findings.error(
+      'implausible-value',
+      figure.source,
+      `${row.name}, ${label}: "${figure.text}" says ${POLARITY_TEXT[says]}, but the catalogue says ${POLARITY_TEXT[polarity]} for this indicator, ` +
+        `so every RAG against it would be turned over; expected ${number} or ${agreeing}, or polarity: ${says} in its entry in config/indicators.yaml if that is meant`,
+    );
+  }
+}
+
 /** Far beyond any figure a children's service reports: a pasted serial number, 1e308, a typo. */
 const MAX_ANY_FIGURE = 1e12;
 
@@ -272,6 +297,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
       for (const month of months) check(row.values[month], monthLabel(month), true);
       check(row.target, 'Target', false);
       for (const t of row.yearTargets ?? []) check(t.figure, t.label, false);
+      if (entry) checkTargetDirection(row, entry.polarity, findings);
       for (const benchmark of Object.values(row.benchmarks)) if (benchmark) check(benchmark.figure, benchmark.label, false);
 
       const figures = months.map((m) => row.values[m]);

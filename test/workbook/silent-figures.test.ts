@@ -687,3 +687,26 @@ describe('13. a comparison ("<300") in the report month', () => {
     expect(await rated(296, 273)).toMatchObject({ cell: '296', rag: 'amber', warnings: [] });
   });
 });
+
+describe('14. a target typed as a comparison that points against the polarity', () => {
+  const CORE_GROUP = 'Percentage of children subject to child protection plans with recent core group held in time';
+  const row = (target: FixtureCell): FixtureCell[] => [undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), pct(0.78), target];
+  async function ragOf(target: FixtureCell) {
+    const checked = await read([sheet([header(), row(target)])]);
+    const { catalogue } = await projectConfig();
+    const printed = checked.errors.length > 0 ? undefined : new ReportFigures(checked.dataset, catalogue, '2023-06').table({ ids: [catalogue.lookup(CORE_GROUP)?.id ?? ''], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
+    return { errors: checked.errors, rag: printed?.rag };
+  }
+
+  it('"≤ 95%" where higher is better is an error naming the cell (78% was rated Green against it, in silence)', async () => {
+    expect((await ragOf('≤ 95%')).errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!J3: ${CORE_GROUP}, Target: "≤ 95%" says lower is better, but the catalogue says higher is better for this indicator, ` +
+        'so every RAG against it would be turned over; expected 95% or "≥ 95%", or polarity: lower-is-better in its entry in config/indicators.yaml if that is meant',
+    ]);
+  });
+
+  it('the advice followed ("≥ 95%" or 95% typed) rates 78% Red', async () => {
+    expect(await ragOf('≥ 95%')).toEqual({ errors: [], rag: 'red' });
+    expect(await ragOf(pct(0.95))).toEqual({ errors: [], rag: 'red' });
+  });
+});

@@ -62,7 +62,7 @@ export function buildDataset(
   checkGaps(tables, findings);
   checkBlankLatestMonth(tables, findings);
   checkShortTables(tables, findings);
-  checkCatalogue(tables, findings, ctx.namesReported);
+  checkCatalogue(tables, findings, ctx.namesReported, catalogue);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);

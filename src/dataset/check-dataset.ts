@@ -1,4 +1,5 @@
-import { indicatorKind, type CatalogueEntry, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
+import { IndicatorCatalogue, indicatorKind, type CatalogueEntry, type IndicatorKind } from '../config/catalogue.js';
+import { likelyMeantName } from '../config/similar-name.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
 import { cellName } from '../report/figure-ref.js';
@@ -141,17 +142,27 @@ export function checkBlankLatestMonth(tables: IndicatorTable[], findings: Findin
 }
 
 /** Warns once for each indicator name that the catalogue does not know (`reported`: rows whose name is an error already). */
-export function checkCatalogue(tables: IndicatorTable[], findings: FindingList, reported: ReadonlySet<IndicatorRow> = new Set()): void {
+export function checkCatalogue(
+  tables: IndicatorTable[],
+  findings: FindingList,
+  reported: ReadonlySet<IndicatorRow> = new Set(),
+  catalogue: IndicatorCatalogue = IndicatorCatalogue.empty(),
+): void {
   const named = new Set<string>();
   for (const table of tables) {
     for (const row of table.rows) {
       if (row.catalogued || named.has(row.id) || reported.has(row)) continue;
       named.add(row.id);
+      // A slip of a catalogue name ("childen") is the catalogue's indicator printed as a new one, and the template's "not supplied".
+      const meant = likelyMeantName(row.name, catalogue);
       findings.warning(
         'not-in-catalogue',
         row.source,
         `"${row.name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; ` +
-          'expected an entry with this name or alias',
+          'expected an entry with this name or alias' +
+          (meant
+            ? `. Did you mean "${meant}"? It differs from that name only by a typing slip: correct the name in the workbook, or add it to that entry's aliases`
+            : ''),
       );
     }
   }

@@ -507,6 +507,55 @@ describe('9. a name the catalogue does not hold, alike but for a symbol', () => 
   });
 });
 
+describe('9b. a name with a typing slip gets "did you mean", never across a difference of meaning', () => {
+  const row = (name: string): FixtureCell[][] => [header(), [undefined, undefined, name, 548, 552, 543, 543, 553, 545, '-', '-', '-']];
+  const notInCatalogue = async (name: string, entries: Array<Record<string, unknown>> = []) => {
+    const { aliases, catalogue } = await projectConfig();
+    const extended = new IndicatorCatalogue(catalogueSchema.parse({ ...catalogue.file, indicators: [...catalogue.file.indicators, ...entries] }));
+    const raw = await loadWorkbook(await buildWorkbook([sheet(row(name))]), 'fixture.xlsx');
+    const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
+    return checked.findings.map(formatFinding).filter((f) => f.includes('has no entry in the indicator catalogue'));
+  };
+  const plain = (name: string): string =>
+    `fixture.xlsx › 'B4B data set'!C3: "${name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; expected an entry with this name or alias`;
+
+  it('"childen" and "opne" (a letter left out, two swapped): the warning names the catalogue name it most likely meant, and what to do', async () => {
+    expect(await notInCatalogue('Number of childen in our care')).toEqual([
+      `${plain('Number of childen in our care')}. Did you mean "Number of children in our care"? It differs from that name only by a typing slip: ` +
+        "correct the name in the workbook, or add it to that entry's aliases",
+    ]);
+    const open = 'Number of children opne to the service (Assessment, CIN, CP, CLA, CL)';
+    expect((await notInCatalogue(open))[0]).toContain('. Did you mean "Number of children open to the service (Assessment, CIN, CP, CLA, CL)"?');
+  });
+
+  it('no suggestion across a number, a symbol or a word that carries meaning, nor between acronyms', async () => {
+    for (const name of [
+      'Rate of contacts per 1,000 population under 18 years old', // 10,000 in the catalogue
+      'Rate of contacts per 10,000 population over 18 years old', // under 18
+      'Percentage of CLA placed >20 miles from home', // <20 miles
+      'Percentage of children in our care', // a count in the catalogue
+      'Number of children with Child in Need Plan (not CWD) in month', // no such words
+      'Number of children with Child in Need Plan (CWC)', // CWD: an acronym
+    ]) {
+      expect(await notInCatalogue(name)).toEqual([plain(name)]);
+    }
+  });
+
+  it('the advice followed (the slip added to the entry\'s aliases) reads the row as that indicator, with no warning', async () => {
+    const { catalogue } = await projectConfig();
+    const entry = catalogue.lookup('Number of children in our care');
+    const others = catalogue.file.indicators.filter((e) => e.id !== entry?.id);
+    const { aliases } = await projectConfig();
+    const extended = new IndicatorCatalogue(
+      catalogueSchema.parse({ ...catalogue.file, indicators: [...others, { ...entry, aliases: [...(entry?.aliases ?? []), 'Number of childen in our care'] }] }),
+    );
+    const raw = await loadWorkbook(await buildWorkbook([sheet(row('Number of childen in our care'))]), 'fixture.xlsx');
+    const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
+    expect(checked.findings.filter((f) => f.code === 'not-in-catalogue')).toEqual([]);
+    expect(checked.dataset.tables[0]?.rows.map((r) => [r.id, r.catalogued])).toEqual([[entry?.id, true]]);
+  });
+});
+
 describe('10. a target typed as a comparison, in a team table', () => {
   const REPEAT = 'Percentage of children subject to 2nd or more CP plan';
   const measure = {

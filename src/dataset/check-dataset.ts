@@ -105,7 +105,7 @@ function cellsText(sources: SourceRef[]): string {
  * as "no figure this month" and says nothing of a figure missing. A warning per table, naming the
  * cells; a "-" or "TBC" typed in the cell says there is no figure yet, and is not warned about.
  */
-export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList): void {
+export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList, merged: ReadonlySet<string> = new Set()): void {
   const withFigures = monthsWithFigures({ tables });
   const hasFigure = (f: Figure | undefined): boolean => f?.kind === 'number' || f?.kind === 'comparison';
   for (const table of tables) {
@@ -116,9 +116,13 @@ export function checkBlankLatestMonth(tables: IndicatorTable[], findings: Findin
     if (month === undefined) continue;
     const before = addMonths(month, -1);
     if (!table.months.includes(before)) continue;
+    // A cell a merge hides is an error of its own (merged cells over figures): said once, not again as blank.
+    const hiddenByMerge = (f: Figure | undefined): boolean => f !== undefined && merged.has(`${f.source.sheet ?? ''}!${f.source.cell ?? ''}`);
     const blank = table.rows.filter(
       (row) =>
-        hasFigure(row.values[before]) && (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')),
+        hasFigure(row.values[before]) &&
+        (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')) &&
+        !hiddenByMerge(row.values[month]),
     );
     const cells = blank.flatMap((row) => row.values[month]?.source ?? []);
     if (cells.length === 0) continue;

@@ -55,6 +55,8 @@ export interface TableContext {
   maxRowsPerTable?: number;
   /** Rows whose name is already an error (lookalike characters): no second "not in catalogue" warning. */
   namesReported?: Set<IndicatorRow>;
+  /** Figure cells a merge hides ("'Sheet'!AB36"), already an error: no second finding calls them blank. */
+  cellsMerged?: Set<string>;
 }
 
 interface MonthColumn {
@@ -1290,7 +1292,10 @@ function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first
     const hidden: string[] = [];
     for (let r = top; r <= bottom; r++) {
       for (let col = merge.left; col <= merge.right; col++) {
-        if ((r !== merge.top || col !== merge.left) && columns.has(col)) hidden.push(describe(r, col));
+        if ((r !== merge.top || col !== merge.left) && columns.has(col)) {
+          hidden.push(describe(r, col));
+          ctx.cellsMerged?.add(`${grid.name}!${cellAddress(r, col)}`);
+        }
       }
     }
     if (hidden.length === 0) continue;

@@ -103,6 +103,21 @@ describe('2. merged cells over figures', () => {
     ]);
   });
 
+  it('said once: the cells a merge hides in the latest month are not also called blank; a blank cell outside the merge still is', async () => {
+    const contactsNoJune: FixtureCell[] = [...CONTACTS.slice(0, 8), undefined];
+    const { errors, warnings } = await read([sheet([header(), contactsNoJune, REFERRALS, ASSESSMENTS], ['I4:I5'])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I4: the cells I4:I5 are merged over figures: I4 (Number of referrals into statutory service in the month, Jun-23) shows its figure across the merge, " +
+        'and I5 (Number of C&F assessments completed, Jun-23) holds none of its own; expected one figure per cell: unmerge the cells and type each figure',
+    ]);
+    // I5 was named again as "no figure for Jun-23 ... not typed in yet?"; I3 is blank of its own accord.
+    expect(warnings.filter((w) => w.includes('has no figure for Jun-23'))).toEqual([
+      "fixture.xlsx › 'B4B data set'!I3: the table \"Right service right time\" has no figure for Jun-23 in I3 (Number of contacts in the month), though it has May-23's " +
+        "and the table's other rows have Jun-23's (such as 'B4B data set'!I4): a figure not typed in yet? A report for Jun-23 prints \"-\" there, with no RAG or direction of travel; " +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
   it('a merged title row and merged header cells are fine, as before', async () => {
     const { errors, dataset } = await read([sheet([header(), CONTACTS, REFERRALS], ['C1:I1', 'K2:L2'])]);
     expect(errors).toEqual([]);

@@ -774,3 +774,22 @@ describe('14. a target typed as a comparison that points against the polarity', 
     expect(await ragOf(pct(0.95))).toEqual({ errors: [], rag: 'red' });
   });
 });
+
+describe('15. a count with a rounding error (a formula over other cells)', () => {
+  const row = (june: FixtureCell): FixtureCell[] => [undefined, 62, 'Number of referrals into statutory service in the month', 318, 286, 314, 276, 396, june, 273];
+
+  it('is an error quoting the figure as held (it said "3 is not a whole number" of 3.0000000001), saying what it is and what to do', async () => {
+    const { errors } = await read([sheet([header(), row(298.0000000001)])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I3: Number of referrals into statutory service in the month, Jun-23: 298.0000000001 is not a whole number " +
+        "(298 but for a rounding error, as a formula's result can have: wrap the formula in ROUND(…, 0), or type the count); expected a count (a whole number, 0 or more)",
+    ]);
+    expect((await read([sheet([header(), row(1e-7)])])).errors[0]).toContain(': 1e-7 is not a whole number (0 but for a rounding error');
+  });
+
+  it('the advice followed (the count rounded) reads 298', async () => {
+    const { errors, dataset } = await read([sheet([header(), row(298)])]);
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'number', value: 298 });
+  });
+});

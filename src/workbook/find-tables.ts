@@ -20,6 +20,8 @@ const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
 const DAY_MS = 86_400_000;
 /** 31 December 2100: a header number up to here may be a date that lost its date format. */
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
+/** A year in a column header that financialYearInHeader does not read: "FY24", "FY 2024", "2024". */
+const YEARISH = /\bFY\s*'?\d{2,4}\b|\b(19|20)\d{2}\b/i;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
 const MONTHISH = /^[A-Za-z]{3,10}\.?[\s\-/']*(\d{2}|\d{4})$/;
 /**
@@ -677,7 +679,20 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
               `"${label}" is a second target column for the same year as "${twin.label}" (${columnLetter(twin.col)}); expected one target column per year`,
             );
           } else layout.yearTargets.push({ col, label, year });
-        } else if (!layout.target) layout.target = { col, label };
+        } else if (!layout.target) {
+          layout.target = { col, label };
+          // "Target FY24", "Target 2024": a year, but no financial year the reader knows, so the target of every month.
+          if (YEARISH.test(label)) {
+            warnOnce(
+              ctx,
+              grid,
+              label,
+              at(col),
+              `"${label}" names a year, but not as a financial year ("2023/24", "23-24"), so it is read as the target of every month, of any year; ` +
+                `expected a header such as "Target 2023/24" if it is one financial year's target (it is then used for that year's months only), or "Target" if it holds for every month`,
+            );
+          }
+        }
         else
           warnOnce(
             ctx,

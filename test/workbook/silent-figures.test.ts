@@ -793,3 +793,20 @@ describe('15. a count with a rounding error (a formula over other cells)', () =>
     expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'number', value: 298 });
   });
 });
+
+describe('16. a Target header naming a year the reader does not read as a financial year', () => {
+  it('"Target FY24" is read as the target of every month, with a warning naming the cell (it applied to every year in silence)', async () => {
+    const { warnings, dataset } = await read([sheet([header(['Target FY24', 'RAG', 'Direction of travel']), REFERRALS])]);
+    expect(warnings.filter((w) => w.includes('FY24'))).toEqual([
+      `fixture.xlsx › 'B4B data set'!J2: "Target FY24" names a year, but not as a financial year ("2023/24", "23-24"), so it is read as the target of every month, of any year; ` +
+        'expected a header such as "Target 2023/24" if it is one financial year\'s target (it is then used for that year\'s months only), or "Target" if it holds for every month',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.target).toMatchObject({ kind: 'number', value: 273 });
+  });
+
+  it('the advice followed ("Target 2023/24") reads a target of that year alone, with no warning', async () => {
+    const { warnings, dataset } = await read([sheet([header(['Target 2023/24', 'RAG', 'Direction of travel']), REFERRALS])]);
+    expect(warnings.filter((w) => w.includes('Target'))).toEqual([]);
+    expect(dataset.tables[0]?.rows[0]?.yearTargets).toMatchObject([{ year: 2023, figure: { value: 273 } }]);
+  });
+});

@@ -305,7 +305,10 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         if (wholeNumber && kind === 'count' && figure.kind === 'number' && !Number.isInteger(value)) {
           // Quoted as held, never rounded: "3 is not a whole number" said of 3.0000000001 (a formula's rounding error) reads as a fault of the check.
           const held = Math.abs(value) < 1e-4 ? value.toExponential() : String(Number(value.toPrecision(15)));
-          const noise = Math.abs(value - Math.round(value)) < 1e-6 ? ` (${Math.round(value)} but for a rounding error, as a formula's result can have: wrap the formula in ROUND(…, 0), or type the count)` : '';
+          const noise =
+            Math.abs(value - Math.round(value)) < 1e-6
+              ? ` (${Math.round(value)} but for a rounding error, as a formula's result can have: wrap the formula in ROUND(…, 0), or type the count)`
+              : '';
           findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${held} is not a whole number${noise}; expected ${expected}`);
           return false;
         }

@@ -692,8 +692,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
                 `expected a header such as "Target 2023/24" if it is one financial year's target (it is then used for that year's months only), or "Target" if it holds for every month`,
             );
           }
-        }
-        else
+        } else
           warnOnce(
             ctx,
             grid,

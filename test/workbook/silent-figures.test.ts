@@ -556,13 +556,16 @@ describe('9b. a name with a typing slip gets "did you mean", never across a diff
     }
   });
 
-  it('the advice followed (the slip added to the entry\'s aliases) reads the row as that indicator, with no warning', async () => {
+  it("the advice followed (the slip added to the entry's aliases) reads the row as that indicator, with no warning", async () => {
     const { catalogue } = await projectConfig();
     const entry = catalogue.lookup('Number of children in our care');
     const others = catalogue.file.indicators.filter((e) => e.id !== entry?.id);
     const { aliases } = await projectConfig();
     const extended = new IndicatorCatalogue(
-      catalogueSchema.parse({ ...catalogue.file, indicators: [...others, { ...entry, aliases: [...(entry?.aliases ?? []), 'Number of childen in our care'] }] }),
+      catalogueSchema.parse({
+        ...catalogue.file,
+        indicators: [...others, { ...entry, aliases: [...(entry?.aliases ?? []), 'Number of childen in our care'] }],
+      }),
     );
     const raw = await loadWorkbook(await buildWorkbook([sheet(row('Number of childen in our care'))]), 'fixture.xlsx');
     const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
@@ -719,7 +722,10 @@ describe('13. a comparison ("<300") in the report month', () => {
   const NAME = 'Number of referrals into statutory service in the month';
   /** The referrals row (lower is better) with Jun-23 typed `june` and the target `target`. */
   async function rated(june: FixtureCell, target: FixtureCell) {
-    const { dataset, catalogue } = { ...(await read([sheet([header(), [undefined, 62, NAME, 318, 286, 314, 276, 396, june, target]])])), ...(await projectConfig()) };
+    const { dataset, catalogue } = {
+      ...(await read([sheet([header(), [undefined, 62, NAME, 318, 286, 314, 276, 396, june, target]])])),
+      ...(await projectConfig()),
+    };
     const figures = new ReportFigures(dataset, catalogue, '2023-06');
     const row = figures.table({ ids: [catalogue.lookup(NAME)?.id ?? ''], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
     return {
@@ -745,7 +751,9 @@ describe('13. a comparison ("<300") in the report month', () => {
       cell: '<300',
       target: '273',
       rag: undefined,
-      warnings: [`B4B data set!I3: ${NAME}: "<300" in Jun-23 against the target 273 could be Green or Amber, so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)`],
+      warnings: [
+        `B4B data set!I3: ${NAME}: "<300" in Jun-23 against the target 273 could be Green or Amber, so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)`,
+      ],
     });
     // The advice followed: the figure typed, and rated.
     expect(await rated(296, 273)).toMatchObject({ cell: '296', rag: 'amber', warnings: [] });
@@ -758,7 +766,15 @@ describe('14. a target typed as a comparison that points against the polarity', 
   async function ragOf(target: FixtureCell) {
     const checked = await read([sheet([header(), row(target)])]);
     const { catalogue } = await projectConfig();
-    const printed = checked.errors.length > 0 ? undefined : new ReportFigures(checked.dataset, catalogue, '2023-06').table({ ids: [catalogue.lookup(CORE_GROUP)?.id ?? ''], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
+    const printed =
+      checked.errors.length > 0
+        ? undefined
+        : new ReportFigures(checked.dataset, catalogue, '2023-06').table({
+            ids: [catalogue.lookup(CORE_GROUP)?.id ?? ''],
+            twoYearsBack: false,
+            benchmarks: false,
+            target: true,
+          }).rows[0];
     return { errors: checked.errors, rag: printed?.rag };
   }
 
@@ -776,7 +792,18 @@ describe('14. a target typed as a comparison that points against the polarity', 
 });
 
 describe('15. a count with a rounding error (a formula over other cells)', () => {
-  const row = (june: FixtureCell): FixtureCell[] => [undefined, 62, 'Number of referrals into statutory service in the month', 318, 286, 314, 276, 396, june, 273];
+  const row = (june: FixtureCell): FixtureCell[] => [
+    undefined,
+    62,
+    'Number of referrals into statutory service in the month',
+    318,
+    286,
+    314,
+    276,
+    396,
+    june,
+    273,
+  ];
 
   it('is an error quoting the figure as held (it said "3 is not a whole number" of 3.0000000001), saying what it is and what to do', async () => {
     const { errors } = await read([sheet([header(), row(298.0000000001)])]);

@@ -205,7 +205,9 @@ describe('the RAG warning prints the figures as the reports do', () => {
   });
   it('24.04% against 24%, lower is better (Amber), prints "24.04%" on the page: the arrow warning quotes 24.04%, never "24%"', async () => {
     const name = 'Percentage of children subject to 2nd or more CP plan';
-    const { marks, dataset, catalogue } = await read([[undefined, undefined, name, pct(0.3), pct(0.31), pct(0.32), pct(0.31), pct(0.31), pct(0.2404), pct(0.24), -1, 0]]);
+    const { marks, dataset, catalogue } = await read([
+      [undefined, undefined, name, pct(0.3), pct(0.31), pct(0.32), pct(0.31), pct(0.31), pct(0.2404), pct(0.24), -1, 0],
+    ]);
     const printed = new ReportFigures(dataset, catalogue, '2023-06').table({
       ids: [catalogue.lookup(name)?.id ?? ''],
       twoYearsBack: false,

@@ -46,6 +46,7 @@ export function buildDataset(
     latestMonth: monthKey(latest.getUTCFullYear(), latest.getUTCMonth() + 1),
     maxRowsPerTable: limits.maxRowsPerTable,
     namesReported: new Set(),
+    cellsMerged: new Set(),
   };
   const tables = raw.sheets.filter((sheet) => !isProjectSheet(sheet.name, aliases.projectSheets)).flatMap((sheet) => findTables(sheet, ctx));
   if (tables.length === 0 && findings.errors.length === 0) {
@@ -60,9 +61,9 @@ export function buildDataset(
   checkRepeats(tables, findings);
   checkConflicts(tables, findings);
   checkGaps(tables, findings);
-  checkBlankLatestMonth(tables, findings);
+  checkBlankLatestMonth(tables, findings, ctx.cellsMerged);
   checkShortTables(tables, findings);
-  checkCatalogue(tables, findings, ctx.namesReported);
+  checkCatalogue(tables, findings, ctx.namesReported, catalogue);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);
   const own = readProjectSheets(raw, aliases.projectSheets, findings);

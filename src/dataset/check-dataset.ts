@@ -1,4 +1,5 @@
-import { indicatorKind, type IndicatorCatalogue, type IndicatorKind } from '../config/catalogue.js';
+import { IndicatorCatalogue, indicatorKind, type CatalogueEntry, type IndicatorKind } from '../config/catalogue.js';
+import { likelyMeantName } from '../config/similar-name.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import { addMonths, monthLabel, type MonthKey } from '../model/month.js';
 import { cellName } from '../report/figure-ref.js';
@@ -104,7 +105,7 @@ function cellsText(sources: SourceRef[]): string {
  * as "no figure this month" and says nothing of a figure missing. A warning per table, naming the
  * cells; a "-" or "TBC" typed in the cell says there is no figure yet, and is not warned about.
  */
-export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList): void {
+export function checkBlankLatestMonth(tables: IndicatorTable[], findings: FindingList, merged: ReadonlySet<string> = new Set()): void {
   const withFigures = monthsWithFigures({ tables });
   const hasFigure = (f: Figure | undefined): boolean => f?.kind === 'number' || f?.kind === 'comparison';
   for (const table of tables) {
@@ -115,9 +116,13 @@ export function checkBlankLatestMonth(tables: IndicatorTable[], findings: Findin
     if (month === undefined) continue;
     const before = addMonths(month, -1);
     if (!table.months.includes(before)) continue;
+    // A cell a merge hides is an error of its own (merged cells over figures): said once, not again as blank.
+    const hiddenByMerge = (f: Figure | undefined): boolean => f !== undefined && merged.has(`${f.source.sheet ?? ''}!${f.source.cell ?? ''}`);
     const blank = table.rows.filter(
       (row) =>
-        hasFigure(row.values[before]) && (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')),
+        hasFigure(row.values[before]) &&
+        (row.values[month] === undefined || (row.values[month]?.kind === 'missing' && row.values[month]?.reason === 'blank')) &&
+        !hiddenByMerge(row.values[month]),
     );
     const cells = blank.flatMap((row) => row.values[month]?.source ?? []);
     if (cells.length === 0) continue;
@@ -141,17 +146,27 @@ export function checkBlankLatestMonth(tables: IndicatorTable[], findings: Findin
 }
 
 /** Warns once for each indicator name that the catalogue does not know (`reported`: rows whose name is an error already). */
-export function checkCatalogue(tables: IndicatorTable[], findings: FindingList, reported: ReadonlySet<IndicatorRow> = new Set()): void {
+export function checkCatalogue(
+  tables: IndicatorTable[],
+  findings: FindingList,
+  reported: ReadonlySet<IndicatorRow> = new Set(),
+  catalogue: IndicatorCatalogue = IndicatorCatalogue.empty(),
+): void {
   const named = new Set<string>();
   for (const table of tables) {
     for (const row of table.rows) {
       if (row.catalogued || named.has(row.id) || reported.has(row)) continue;
       named.add(row.id);
+      // A slip of a catalogue name ("childen") is the catalogue's indicator printed as a new one, and the template's "not supplied".
+      const meant = likelyMeantName(row.name, catalogue);
       findings.warning(
         'not-in-catalogue',
         row.source,
         `"${row.name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; ` +
-          'expected an entry with this name or alias',
+          'expected an entry with this name or alias' +
+          (meant
+            ? `. Did you mean "${meant}"? It differs from that name only by a typing slip: correct the name in the workbook, or add it to that entry's aliases`
+            : ''),
       );
     }
   }
@@ -163,6 +178,31 @@ const KIND_WORDS: Record<IndicatorKind, string> = {
   rate: 'a rate (0 or more)',
   measure: 'a figure',
 };
+
+const POLARITY_TEXT = { 'higher-is-better': 'higher is better', 'lower-is-better': 'lower is better' } as const;
+
+/**
+ * A target typed as a comparison carries its own direction ("≥ 95%": higher is better) and the RAG
+ * follows it, whatever the catalogue's polarity: "≤ 95%" typed for a percentage where higher is better
+ * rated 78% Green. One that points against the indicator's polarity is an error naming its cell.
+ */
+function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polarity'], findings: FindingList): void {
+  if (polarity === 'neutral') return;
+  const targets = [...(row.target ? [{ figure: row.target, label: 'Target' }] : []), ...(row.yearTargets ?? [])];
+  for (const { figure, label } of targets) {
+    if (figure.kind !== 'comparison') continue;
+    const says = figure.op === '<' || figure.op === '<=' ? 'lower-is-better' : 'higher-is-better';
+    if (says === polarity) continue;
+    const number = figure.text.replace(/^(<=|>=|≤|≥|<|>)\s*/, '');
+    const agreeing = polarity === 'higher-is-better' ? `"≥ ${number}"` : `"≤ ${number}"`;
+    findings.error(
+      'implausible-value',
+      figure.source,
+      `${row.name}, ${label}: "${figure.text}" says ${POLARITY_TEXT[says]}, but the catalogue says ${POLARITY_TEXT[polarity]} for this indicator, ` +
+        `so every RAG against it would be turned over; expected ${number} or ${agreeing}, or polarity: ${says} in its entry in config/indicators.yaml if that is meant`,
+    );
+  }
+}
 
 /** Far beyond any figure a children's service reports: a pasted serial number, 1e308, a typo. */
 const MAX_ANY_FIGURE = 1e12;
@@ -263,7 +303,13 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
           return false;
         }
         if (wholeNumber && kind === 'count' && figure.kind === 'number' && !Number.isInteger(value)) {
-          findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${shown(value, false)} is not a whole number; expected ${expected}`);
+          // Quoted as held, never rounded: "3 is not a whole number" said of 3.0000000001 (a formula's rounding error) reads as a fault of the check.
+          const held = Math.abs(value) < 1e-4 ? value.toExponential() : String(Number(value.toPrecision(15)));
+          const noise =
+            Math.abs(value - Math.round(value)) < 1e-6
+              ? ` (${Math.round(value)} but for a rounding error, as a formula's result can have: wrap the formula in ROUND(…, 0), or type the count)`
+              : '';
+          findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${held} is not a whole number${noise}; expected ${expected}`);
           return false;
         }
         return true;
@@ -272,6 +318,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
       for (const month of months) check(row.values[month], monthLabel(month), true);
       check(row.target, 'Target', false);
       for (const t of row.yearTargets ?? []) check(t.figure, t.label, false);
+      if (entry) checkTargetDirection(row, entry.polarity, findings);
       for (const benchmark of Object.values(row.benchmarks)) if (benchmark) check(benchmark.figure, benchmark.label, false);
 
       const figures = months.map((m) => row.values[m]);

@@ -14,19 +14,12 @@ import {
   TREND_ARROWS,
   TREND_WORDS,
 } from '../model/rag.js';
-import { textsBesideArrow, textsBesideRag } from '../report/format-figure.js';
-import { printNumber } from '../report/round.js';
+import { catalogueDisplay, monthTextsAsPrinted, textsBesideRag } from '../report/format-figure.js';
 import { targetFor } from './targets.js';
 import type { Figure, IndicatorTable } from './types.js';
 
 function valueOf(figure: Figure | undefined): number | undefined {
   return figure?.kind === 'number' ? figure.value : undefined;
-}
-
-function shown(figure: Figure | undefined, percent: boolean): string {
-  if (figure?.kind === 'comparison') return figure.text;
-  if (figure?.kind !== 'number') return '-';
-  return printNumber(figure.value, { decimals: figure.format.decimals, percent: percent || figure.format.style === 'percent' });
 }
 
 const POLARITY_WORDS = { 'higher-is-better': 'higher is better', 'lower-is-better': 'lower is better', neutral: '' } as const;
@@ -53,33 +46,37 @@ export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: Indicato
       const before = addMonths(month, -1);
       const current = row.values[month];
       const previous = row.values[before];
-      // Two months that print alike but differ ("85%", "85%") print with the decimals that show the move, as in the reports.
-      const apart = textsBesideArrow(previous, current, undefined, shown(current, row.percent));
-      const [then, now] = [apart?.previous ?? shown(previous, row.percent), `${apart?.current ?? shown(current, row.percent)} in ${monthLabel(month)}`];
-
       const target = targetFor(row, month);
       const tolerance = toleranceFor(catalogue.file.defaultTolerance, entry?.tolerance, row.percent);
       const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, row.percent, tolerance);
       const value = valueOf(current);
       const rag = value === undefined || !target ? undefined : ragOf(value, target);
+      const direction = computeDirection(valueOf(current), valueOf(previous), polarity);
+      // The figures as the report table prints them, so a message quotes "24.04%" where the page does, never "24%".
+      const printedRag = printsWorkbook && marks.rag?.value !== rag ? undefined : rag;
+      const printedDirection = printsWorkbook ? (marks.direction?.value ?? direction) : direction;
+      const printedTrend = marks.trend ? computeTrend(valueOf(current), valueOf(previous)) : undefined;
+      const moved = (printedDirection !== undefined && printedDirection !== 'same') || (printedTrend !== undefined && printedTrend !== 'same');
+      const texts = monthTextsAsPrinted(previous, current, target, catalogueDisplay(entry), { ragOf, rag: printedRag, moved });
+      const [then, now] = [texts.previous, `${texts.current} in ${monthLabel(month)}`];
+
       if (marks.rag && rag && marks.rag.value !== rag) {
         // As the reports print them beside the RAG: 94.5% against 95% is Amber, never "95% against the target 95% is Amber".
-        const texts = textsBesideRag(current, target, undefined, ragOf);
+        const beside = textsBesideRag(current, target, catalogueDisplay(entry), ragOf);
         findings.warning(
           'workbook-rag',
           marks.rag.source,
-          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${texts.figure} in ${monthLabel(month)} against the target ${texts.target} is ` +
+          `${row.name}: the workbook's RAG is ${marks.rag.text} (${RAG_WORDS[marks.rag.value]}), but ${beside.figure} in ${monthLabel(month)} against the target ${beside.target} is ` +
             `${RAG_WORDS[rag]}; ${printed(RAG_WORDS[rag], RAG_WORDS[marks.rag.value])}`,
           current?.source,
         );
       }
 
-      const direction = computeDirection(valueOf(current), valueOf(previous), polarity);
       if (marks.direction && direction && marks.direction.value !== direction) {
         const trend = computeTrend(valueOf(current), valueOf(previous)) ?? 'same';
         const moved =
           trend === 'same'
-            ? `held at ${shown(current, row.percent)} from ${monthLabel(before)} to ${monthLabel(month)}`
+            ? `held at ${texts.current} from ${monthLabel(before)} to ${monthLabel(month)}`
             : `${TREND_WORDS[trend]} from ${then} in ${monthLabel(before)} to ${now}`;
         findings.warning(
           'workbook-rag',

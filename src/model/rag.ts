@@ -82,6 +82,33 @@ function judge(value: number, target: TargetValue, polarity: Polarity): { goal: 
   return { goal, shortfall, met: strict ? shortfall < -EPSILON : shortfall <= EPSILON };
 }
 
+/**
+ * The RAG of a figure typed as a comparison ("<300", ">90%"), from the RAG of every figure it allows:
+ * figures are 0 or more, and a percentage at most 100%. A rating changes with the figure in one
+ * direction only, so the figures at the two ends of what the comparison allows give every RAG it can
+ * have (`possible`, Green to Red); `rag` is set where that is one RAG ("<300" against a target of at
+ * most 500 is certainly met), undefined where the rating depends on the figure itself.
+ */
+export function ragOfComparison(
+  figure: { op: ComparisonOp; value: number },
+  percent: boolean,
+  ragOf: (value: number) => Rag | undefined,
+): { rag?: Rag; possible: Rag[] } {
+  const below = figure.op === '<' || figure.op === '<=';
+  const strict = figure.op === '<' || figure.op === '>';
+  // Just inside a strict bound ("<95%" is never 95%): a step far below any printed decimal, far above EPSILON.
+  const step = strict ? Math.max(1, Math.abs(figure.value)) * 1e-7 : 0;
+  const bound = below ? figure.value - step : figure.value + step;
+  const far = below ? 0 : percent ? 1 : Number.POSITIVE_INFINITY;
+  if (below ? bound < far : bound > far) return { possible: [] };
+  const ends = [ragOf(bound), ragOf(far)];
+  if (ends.some((r) => r === undefined)) return { possible: [] };
+  const order: Rag[] = ['green', 'amber', 'red'];
+  const [a, b] = ends.map((r) => order.indexOf(r as Rag)).sort() as [number, number];
+  const possible = order.slice(a, b + 1);
+  return possible.length === 1 ? { rag: possible[0] as Rag, possible } : { possible };
+}
+
 /** The raw rise or fall since last month. */
 export function computeTrend(current: number | undefined, previous: number | undefined): Trend | undefined {
   if (current === undefined || previous === undefined) return undefined;

@@ -1,3 +1,4 @@
+import type { CatalogueEntry } from '../config/catalogue.js';
 import type { Figure } from '../dataset/types.js';
 import type { DisplayFormat } from '../workbook/cell-value.js';
 import type { Rag, TargetValue } from '../model/rag.js';
@@ -110,4 +111,30 @@ export function textsBesideArrow(
     if (texts.previous !== texts.current) return texts;
   }
   return undefined;
+}
+
+/** The display a catalogue entry sets over the cell's, where it gives decimals (`decimals: 2`): none otherwise. */
+export function catalogueDisplay(entry: CatalogueEntry | undefined): DisplayFormat | undefined {
+  if (entry?.decimals === undefined) return undefined;
+  const style = entry.format === 'percent' ? 'percent' : entry.format === 'decimal' ? 'decimal' : 'integer';
+  return { style, decimals: entry.decimals };
+}
+
+/**
+ * The report month's figure, the month before's and the target as a report table prints them: the
+ * month beside its RAG with the decimals that show why it is rated so (`textsBesideRag`, where `rag`
+ * is the computed RAG the row prints), then both months with the decimals that show a move the arrow
+ * says (`textsBesideArrow`, where `moved`). Messages about the row quote these, never other roundings.
+ */
+export function monthTextsAsPrinted(
+  previous: Figure | undefined,
+  current: Figure | undefined,
+  target: Figure | undefined,
+  override: DisplayFormat | undefined,
+  marks: { ragOf: (value: number, target: TargetValue) => Rag | undefined; rag: Rag | undefined; moved: boolean },
+): { previous: string; current: string; target: string } {
+  const beside = marks.rag !== undefined ? textsBesideRag(current, target, override, marks.ragOf) : undefined;
+  const texts = { previous: cellText(previous, override), current: beside?.figure ?? cellText(current, override), target: beside?.target ?? cellText(target) };
+  const apart = marks.moved ? textsBesideArrow(previous, current, override, texts.current) : undefined;
+  return apart ? { ...texts, ...apart } : texts;
 }

@@ -4,7 +4,7 @@ import { B4BError } from '../findings/finding.js';
 import type { CaseloadRow, Dataset, Figure, IndicatorRow, IndicatorTable, BenchmarkKey, CommentaryKind } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
 import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
-import { cellText, formatFigure, numericValue, textsBesideArrow, textsBesideRag } from './format-figure.js';
+import { catalogueDisplay, cellText, formatFigure, monthTextsAsPrinted, numericValue } from './format-figure.js';
 import { cellName } from './figure-ref.js';
 import { nearestKey } from '../config/read-config.js';
 import { targetFor } from '../dataset/targets.js';
@@ -13,6 +13,8 @@ import {
   computeRag,
   computeTrend,
   meetsTarget,
+  RAG_WORDS,
+  ragOfComparison,
   toleranceFor,
   type Direction,
   type Rag,
@@ -337,12 +339,6 @@ export class ReportFigures {
     }
     const { row } = found;
     const percent = row.percent;
-    const display = entry
-      ? {
-          style: entry.format === 'percent' ? ('percent' as const) : entry.format === 'decimal' ? ('decimal' as const) : ('integer' as const),
-          decimals: entry.decimals ?? (entry.format === 'decimal' ? 1 : 0),
-        }
-      : undefined;
     const figures = months.map((m) => row.values[m]);
     const current = numericValue(row.values[this.month]);
     const previous = numericValue(row.values[addMonths(this.month, -1)]);
@@ -358,21 +354,24 @@ export class ReportFigures {
     }
     const ragOf = (value: number, goal: TargetValue): Rag | undefined => computeRag(value, goal, polarity, percent, this.tolerance(entry, percent));
     const computed = {
-      rag: current === undefined || !target ? undefined : ragOf(current, target),
+      rag: target ? this.ragOfMonth(row.values[this.month], target, name, percent, ragOf) : undefined,
       direction: computeDirection(current, previous, polarity),
       trend: request.trend ? computeTrend(current, previous) : undefined,
     };
     const { rag, direction, trend } = this.printedMarks(row, computed);
-    const override = display && entry?.decimals !== undefined ? display : undefined;
+    const override = catalogueDisplay(entry);
     const cells = figures.map((f) => cellText(f, override));
-    // The month's figure and target as they read beside the computed RAG: "94.5%", not "95%", against 95% and Amber.
-    const beside = rag !== undefined && rag === computed.rag ? textsBesideRag(row.values[this.month], target, override, ragOf) : undefined;
-    const at = months.indexOf(this.month);
-    if (beside && at >= 0) cells[at] = beside.figure;
-    // An arrow that says the month moved, beside two months that print alike ("85%", "85%", ↓): both with the decimals that show it.
+    // The month's figure and target as they read beside the computed RAG ("94.5%", not "95%", against 95% and Amber), and
+    // beside an arrow that says the month moved (not "85%", "85%", ↓): the decimals that show it.
     const moved = (direction !== undefined && direction !== 'same') || (trend !== undefined && trend !== 'same');
-    const apart = moved && at > 0 ? textsBesideArrow(figures[at - 1], figures[at], override, cells[at] ?? '') : undefined;
-    if (apart) [cells[at - 1], cells[at]] = [apart.previous, apart.current];
+    const at = months.indexOf(this.month);
+    const printed = monthTextsAsPrinted(at > 0 ? figures[at - 1] : undefined, row.values[this.month], target, override, {
+      ragOf,
+      rag: rag !== undefined && rag === computed.rag ? rag : undefined,
+      moved,
+    });
+    if (at >= 0) cells[at] = printed.current;
+    if (at > 0) cells[at - 1] = printed.previous;
     return {
       id,
       name: entry?.name ?? row.name,
@@ -380,7 +379,7 @@ export class ReportFigures {
       supplied: true,
       cells,
       figures,
-      target: beside?.target ?? cellText(target),
+      target: printed.target,
       ...(rag ? { rag } : {}),
       ...(direction ? { direction } : {}),
       ...(trend ? { trend } : {}),
@@ -390,6 +389,33 @@ export class ReportFigures {
       ...(target ? { targetSource: target.source } : {}),
       ...(request.benchmarks ? { benchmarkSources: BENCHMARK_KEYS.map((k) => row.benchmarks[k]?.figure.source) } : {}),
     };
+  }
+
+  /**
+   * The RAG of the report month's figure: of a number, its own; of a comparison ("<300", a suppressed
+   * figure), the one RAG every figure it allows would have ("<300" against a target of at most 500 is
+   * met: Green), else none, with a warning naming the cell and the RAGs it could have.
+   */
+  private ragOfMonth(
+    figure: Figure | undefined,
+    target: Figure,
+    name: string,
+    percent: boolean,
+    ragOf: (value: number, goal: TargetValue) => Rag | undefined,
+  ): Rag | undefined {
+    if (target.kind !== 'number' && target.kind !== 'comparison') return undefined;
+    if (figure?.kind === 'number') return ragOf(figure.value, target);
+    if (figure?.kind !== 'comparison') return undefined;
+    const judged = ragOfComparison(figure, percent, (value) => ragOf(value, target));
+    if (!judged.rag && judged.possible.length > 1) {
+      const could = judged.possible.map((r) => RAG_WORDS[r]);
+      this.warn(
+        `${name}: "${figure.text}" in ${monthLabel(this.month)} against the target ${cellText(target)} could be ${could.slice(0, -1).join(', ')} or ${could.at(-1) ?? ''}, ` +
+          'so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)',
+        figure.source,
+      );
+    }
+    return judged.rag;
   }
 
   /**

@@ -20,6 +20,8 @@ const PERCENT_NAME = /^\s*(percentage|percent|proportion)\b|^\s*%|\(\s*%\s*\)|%\
 const FIRST_PLAUSIBLE_DATE_SERIAL = 32874;
 /** 31 December 2100: a header number up to here may be a date that lost its date format. */
 const LAST_PLAUSIBLE_DATE_SERIAL = 73050;
+/** A year in a column header that financialYearInHeader does not read: "FY24", "FY 2024", "2024". */
+const YEARISH = /\bFY\s*'?\d{2,4}\b|\b(19|20)\d{2}\b/i;
 /** Text that was meant as a month header ("Spe-23", "Octt 2023"): a word and a year. */
 const MONTHISH = /^[A-Za-z]{3,10}\.?[\s\-/']*(\d{2}|\d{4})$/;
 /**
@@ -55,6 +57,8 @@ export interface TableContext {
   maxRowsPerTable?: number;
   /** Rows whose name is already an error (lookalike characters): no second "not in catalogue" warning. */
   namesReported?: Set<IndicatorRow>;
+  /** Figure cells a merge hides ("'Sheet'!AB36"), already an error: no second finding calls them blank. */
+  cellsMerged?: Set<string>;
 }
 
 interface MonthColumn {
@@ -653,8 +657,20 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
               `"${label}" is a second target column for the same year as "${twin.label}" (${columnLetter(twin.col)}); expected one target column per year`,
             );
           } else layout.yearTargets.push({ col, label, year });
-        } else if (!layout.target) layout.target = { col, label };
-        else
+        } else if (!layout.target) {
+          layout.target = { col, label };
+          // "Target FY24", "Target 2024": a year, but no financial year the reader knows, so the target of every month.
+          if (YEARISH.test(label)) {
+            warnOnce(
+              ctx,
+              grid,
+              label,
+              at(col),
+              `"${label}" names a year, but not as a financial year ("2023/24", "23-24"), so it is read as the target of every month, of any year; ` +
+                `expected a header such as "Target 2023/24" if it is one financial year's target (it is then used for that year's months only), or "Target" if it holds for every month`,
+            );
+          }
+        } else
           warnOnce(
             ctx,
             grid,
@@ -1268,7 +1284,10 @@ function checkMergedFigures(grid: SheetGrid, layout: HeaderLayout, body: { first
     const hidden: string[] = [];
     for (let r = top; r <= bottom; r++) {
       for (let col = merge.left; col <= merge.right; col++) {
-        if ((r !== merge.top || col !== merge.left) && columns.has(col)) hidden.push(describe(r, col));
+        if ((r !== merge.top || col !== merge.left) && columns.has(col)) {
+          hidden.push(describe(r, col));
+          ctx.cellsMerged?.add(`${grid.name}!${cellAddress(r, col)}`);
+        }
       }
     }
     if (hidden.length === 0) continue;

@@ -103,6 +103,21 @@ describe('2. merged cells over figures', () => {
     ]);
   });
 
+  it('said once: the cells a merge hides in the latest month are not also called blank; a blank cell outside the merge still is', async () => {
+    const contactsNoJune: FixtureCell[] = [...CONTACTS.slice(0, 8), undefined];
+    const { errors, warnings } = await read([sheet([header(), contactsNoJune, REFERRALS, ASSESSMENTS], ['I4:I5'])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I4: the cells I4:I5 are merged over figures: I4 (Number of referrals into statutory service in the month, Jun-23) shows its figure across the merge, " +
+        'and I5 (Number of C&F assessments completed, Jun-23) holds none of its own; expected one figure per cell: unmerge the cells and type each figure',
+    ]);
+    // I5 was named again as "no figure for Jun-23 ... not typed in yet?"; I3 is blank of its own accord.
+    expect(warnings.filter((w) => w.includes('has no figure for Jun-23'))).toEqual([
+      "fixture.xlsx › 'B4B data set'!I3: the table \"Right service right time\" has no figure for Jun-23 in I3 (Number of contacts in the month), though it has May-23's " +
+        "and the table's other rows have Jun-23's (such as 'B4B data set'!I4): a figure not typed in yet? A report for Jun-23 prints \"-\" there, with no RAG or direction of travel; " +
+        'expected Jun-23\'s figures: type them, or type "-" or "TBC" where a figure is not in yet',
+    ]);
+  });
+
   it('a merged title row and merged header cells are fine, as before', async () => {
     const { errors, dataset } = await read([sheet([header(), CONTACTS, REFERRALS], ['C1:I1', 'K2:L2'])]);
     expect(errors).toEqual([]);
@@ -507,6 +522,58 @@ describe('9. a name the catalogue does not hold, alike but for a symbol', () => 
   });
 });
 
+describe('9b. a name with a typing slip gets "did you mean", never across a difference of meaning', () => {
+  const row = (name: string): FixtureCell[][] => [header(), [undefined, undefined, name, 548, 552, 543, 543, 553, 545, '-', '-', '-']];
+  const notInCatalogue = async (name: string, entries: Array<Record<string, unknown>> = []) => {
+    const { aliases, catalogue } = await projectConfig();
+    const extended = new IndicatorCatalogue(catalogueSchema.parse({ ...catalogue.file, indicators: [...catalogue.file.indicators, ...entries] }));
+    const raw = await loadWorkbook(await buildWorkbook([sheet(row(name))]), 'fixture.xlsx');
+    const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
+    return checked.findings.map(formatFinding).filter((f) => f.includes('has no entry in the indicator catalogue'));
+  };
+  const plain = (name: string): string =>
+    `fixture.xlsx › 'B4B data set'!C3: "${name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; expected an entry with this name or alias`;
+
+  it('"childen" and "opne" (a letter left out, two swapped): the warning names the catalogue name it most likely meant, and what to do', async () => {
+    expect(await notInCatalogue('Number of childen in our care')).toEqual([
+      `${plain('Number of childen in our care')}. Did you mean "Number of children in our care"? It differs from that name only by a typing slip: ` +
+        "correct the name in the workbook, or add it to that entry's aliases",
+    ]);
+    const open = 'Number of children opne to the service (Assessment, CIN, CP, CLA, CL)';
+    expect((await notInCatalogue(open))[0]).toContain('. Did you mean "Number of children open to the service (Assessment, CIN, CP, CLA, CL)"?');
+  });
+
+  it('no suggestion across a number, a symbol or a word that carries meaning, nor between acronyms', async () => {
+    for (const name of [
+      'Rate of contacts per 1,000 population under 18 years old', // 10,000 in the catalogue
+      'Rate of contacts per 10,000 population over 18 years old', // under 18
+      'Percentage of CLA placed >20 miles from home', // <20 miles
+      'Percentage of children in our care', // a count in the catalogue
+      'Number of children with Child in Need Plan (not CWD) in month', // no such words
+      'Number of children with Child in Need Plan (CWC)', // CWD: an acronym
+    ]) {
+      expect(await notInCatalogue(name)).toEqual([plain(name)]);
+    }
+  });
+
+  it("the advice followed (the slip added to the entry's aliases) reads the row as that indicator, with no warning", async () => {
+    const { catalogue } = await projectConfig();
+    const entry = catalogue.lookup('Number of children in our care');
+    const others = catalogue.file.indicators.filter((e) => e.id !== entry?.id);
+    const { aliases } = await projectConfig();
+    const extended = new IndicatorCatalogue(
+      catalogueSchema.parse({
+        ...catalogue.file,
+        indicators: [...others, { ...entry, aliases: [...(entry?.aliases ?? []), 'Number of childen in our care'] }],
+      }),
+    );
+    const raw = await loadWorkbook(await buildWorkbook([sheet(row('Number of childen in our care'))]), 'fixture.xlsx');
+    const checked = buildDataset(raw, aliases, extended, new Date(Date.UTC(2023, 11, 15)));
+    expect(checked.findings.filter((f) => f.code === 'not-in-catalogue')).toEqual([]);
+    expect(checked.dataset.tables[0]?.rows.map((r) => [r.id, r.catalogued])).toEqual([[entry?.id, true]]);
+  });
+});
+
 describe('10. a target typed as a comparison, in a team table', () => {
   const REPEAT = 'Percentage of children subject to 2nd or more CP plan';
   const measure = {
@@ -648,5 +715,125 @@ describe('an indicator not in the catalogue whose name says it is a percentage, 
     const typed = await read([share(['21%', '22%', '24%', '25%', '27%', '26%'])]);
     expect(printed(typed.dataset)).toEqual(['21%', '22%', '24%', '25%', '27%', '26%']);
     expect([...formatted.warnings, ...typed.warnings].filter((w) => w.includes('its name says'))).toEqual([]);
+  });
+});
+
+describe('13. a comparison ("<300") in the report month', () => {
+  const NAME = 'Number of referrals into statutory service in the month';
+  /** The referrals row (lower is better) with Jun-23 typed `june` and the target `target`. */
+  async function rated(june: FixtureCell, target: FixtureCell) {
+    const { dataset, catalogue } = {
+      ...(await read([sheet([header(), [undefined, 62, NAME, 318, 286, 314, 276, 396, june, target]])])),
+      ...(await projectConfig()),
+    };
+    const figures = new ReportFigures(dataset, catalogue, '2023-06');
+    const row = figures.table({ ids: [catalogue.lookup(NAME)?.id ?? ''], twoYearsBack: false, benchmarks: false, target: true }).rows[0];
+    return {
+      cell: row?.cells.at(-1),
+      target: row?.target,
+      rag: row?.rag,
+      warnings: figures.warnings.map((w) => `${w.source?.sheet ?? ''}!${w.source?.cell ?? ''}: ${w.message}`),
+    };
+  }
+
+  it('is rated where every figure it allows has one RAG: "<300" against "≤ 500" or 500 is Green, ">400" against 273 is Red', async () => {
+    expect(await rated('<300', '≤ 500')).toEqual({ cell: '<300', target: '≤ 500', rag: 'green', warnings: [] });
+    expect(await rated('<300', 500)).toEqual({ cell: '<300', target: '500', rag: 'green', warnings: [] });
+    // Over 400 against 273 (Amber to 300.3): every figure it allows is Red.
+    expect(await rated('>400', 273)).toEqual({ cell: '>400', target: '273', rag: 'red', warnings: [] });
+    // At the target: "<273" is met; ">273" is not, and may be Amber or Red.
+    expect(await rated('<273', 273)).toMatchObject({ rag: 'green', warnings: [] });
+    expect((await rated('>273', 273)).rag).toBeUndefined();
+  });
+
+  it('where the RAG depends on the figure ("<300" against 273: Green or Amber), no RAG and a warning naming the cell and why (it printed no RAG in silence)', async () => {
+    expect(await rated('<300', 273)).toEqual({
+      cell: '<300',
+      target: '273',
+      rag: undefined,
+      warnings: [
+        `B4B data set!I3: ${NAME}: "<300" in Jun-23 against the target 273 could be Green or Amber, so no RAG is printed beside it; type the figure itself for a RAG (the report prints the text as typed)`,
+      ],
+    });
+    // The advice followed: the figure typed, and rated.
+    expect(await rated(296, 273)).toMatchObject({ cell: '296', rag: 'amber', warnings: [] });
+  });
+});
+
+describe('14. a target typed as a comparison that points against the polarity', () => {
+  const CORE_GROUP = 'Percentage of children subject to child protection plans with recent core group held in time';
+  const row = (target: FixtureCell): FixtureCell[] => [undefined, 74, CORE_GROUP, pct(0.77), pct(0.85), pct(0.83), pct(0.79), pct(0.85), pct(0.78), target];
+  async function ragOf(target: FixtureCell) {
+    const checked = await read([sheet([header(), row(target)])]);
+    const { catalogue } = await projectConfig();
+    const printed =
+      checked.errors.length > 0
+        ? undefined
+        : new ReportFigures(checked.dataset, catalogue, '2023-06').table({
+            ids: [catalogue.lookup(CORE_GROUP)?.id ?? ''],
+            twoYearsBack: false,
+            benchmarks: false,
+            target: true,
+          }).rows[0];
+    return { errors: checked.errors, rag: printed?.rag };
+  }
+
+  it('"≤ 95%" where higher is better is an error naming the cell (78% was rated Green against it, in silence)', async () => {
+    expect((await ragOf('≤ 95%')).errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!J3: ${CORE_GROUP}, Target: "≤ 95%" says lower is better, but the catalogue says higher is better for this indicator, ` +
+        'so every RAG against it would be turned over; expected 95% or "≥ 95%", or polarity: lower-is-better in its entry in config/indicators.yaml if that is meant',
+    ]);
+  });
+
+  it('the advice followed ("≥ 95%" or 95% typed) rates 78% Red', async () => {
+    expect(await ragOf('≥ 95%')).toEqual({ errors: [], rag: 'red' });
+    expect(await ragOf(pct(0.95))).toEqual({ errors: [], rag: 'red' });
+  });
+});
+
+describe('15. a count with a rounding error (a formula over other cells)', () => {
+  const row = (june: FixtureCell): FixtureCell[] => [
+    undefined,
+    62,
+    'Number of referrals into statutory service in the month',
+    318,
+    286,
+    314,
+    276,
+    396,
+    june,
+    273,
+  ];
+
+  it('is an error quoting the figure as held (it said "3 is not a whole number" of 3.0000000001), saying what it is and what to do', async () => {
+    const { errors } = await read([sheet([header(), row(298.0000000001)])]);
+    expect(errors).toEqual([
+      "fixture.xlsx › 'B4B data set'!I3: Number of referrals into statutory service in the month, Jun-23: 298.0000000001 is not a whole number " +
+        "(298 but for a rounding error, as a formula's result can have: wrap the formula in ROUND(…, 0), or type the count); expected a count (a whole number, 0 or more)",
+    ]);
+    expect((await read([sheet([header(), row(1e-7)])])).errors[0]).toContain(': 1e-7 is not a whole number (0 but for a rounding error');
+  });
+
+  it('the advice followed (the count rounded) reads 298', async () => {
+    const { errors, dataset } = await read([sheet([header(), row(298)])]);
+    expect(errors).toEqual([]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject({ kind: 'number', value: 298 });
+  });
+});
+
+describe('16. a Target header naming a year the reader does not read as a financial year', () => {
+  it('"Target FY24" is read as the target of every month, with a warning naming the cell (it applied to every year in silence)', async () => {
+    const { warnings, dataset } = await read([sheet([header(['Target FY24', 'RAG', 'Direction of travel']), REFERRALS])]);
+    expect(warnings.filter((w) => w.includes('FY24'))).toEqual([
+      `fixture.xlsx › 'B4B data set'!J2: "Target FY24" names a year, but not as a financial year ("2023/24", "23-24"), so it is read as the target of every month, of any year; ` +
+        'expected a header such as "Target 2023/24" if it is one financial year\'s target (it is then used for that year\'s months only), or "Target" if it holds for every month',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.target).toMatchObject({ kind: 'number', value: 273 });
+  });
+
+  it('the advice followed ("Target 2023/24") reads a target of that year alone, with no warning', async () => {
+    const { warnings, dataset } = await read([sheet([header(['Target 2023/24', 'RAG', 'Direction of travel']), REFERRALS])]);
+    expect(warnings.filter((w) => w.includes('Target'))).toEqual([]);
+    expect(dataset.tables[0]?.rows[0]?.yearTargets).toMatchObject([{ year: 2023, figure: { value: 273 } }]);
   });
 });

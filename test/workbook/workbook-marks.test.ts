@@ -203,6 +203,24 @@ describe('the RAG warning prints the figures as the reports do', () => {
         'which is worsened (↓) where higher is better; the reports print ↓',
     ]);
   });
+  it('24.04% against 24%, lower is better (Amber), prints "24.04%" on the page: the arrow warning quotes 24.04%, never "24%"', async () => {
+    const name = 'Percentage of children subject to 2nd or more CP plan';
+    const { marks, dataset, catalogue } = await read([
+      [undefined, undefined, name, pct(0.3), pct(0.31), pct(0.32), pct(0.31), pct(0.31), pct(0.2404), pct(0.24), -1, 0],
+    ]);
+    const printed = new ReportFigures(dataset, catalogue, '2023-06').table({
+      ids: [catalogue.lookup(name)?.id ?? ''],
+      twoYearsBack: false,
+      benchmarks: false,
+      target: true,
+    }).rows[0];
+    expect(printed?.cells.slice(-2)).toEqual(['31%', '24.04%']);
+    expect(marks).toEqual([
+      `marks.xlsx › 'B4B data set'!K3: ${name}: the workbook's RAG is -1 (Red), but 24.04% in Jun-23 against the target 24% is Amber; the reports print Amber`,
+      `marks.xlsx › 'B4B data set'!L3: ${name}: the workbook's Direction of travel is 0 (→ no change), but the figure fell from 31% in May-23 to 24.04% in Jun-23, ` +
+        'which is improved (↑) where lower is better; the reports print ↑',
+    ]);
+  });
 });
 
 describe('validate on the sample workbook', () => {

@@ -1,4 +1,8 @@
+import { createRequire } from 'node:module';
 import { normaliseIndicatorName, type IndicatorCatalogue } from './catalogue.js';
+
+// The package is CommonJS without types: its one function, as its README gives it.
+const damerauLevenshtein = createRequire(import.meta.url)('damerau-levenshtein') as (a: string, b: string) => { steps: number };
 
 /**
  * Words whose change is a change of meaning, never a typing slip: "under 18" is not "over 18", "with"
@@ -44,19 +48,12 @@ export function likelyMeantName(name: string, catalogue: IndicatorCatalogue): st
   return best && !tied ? best.name : undefined;
 }
 
-/** Edits from one word to the other: insert, delete, replace, or swap two letters side by side ("opne" for "open" is one). */
+/**
+ * Edits from one word to the other: insert, delete, replace, or swap two letters side by side ("opne"
+ * for "open" is one): the Damerau-Levenshtein distance, from the damerau-levenshtein package.
+ */
 function slipDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      (d[i] as number[])[j] = best;
-    }
-  }
-  return at(a.length, b.length);
+  return damerauLevenshtein(a, b).steps;
 }
 
 /** Whether one word is a typing slip of the other: two meaningful words, numbers and short words (acronyms: "CIN", "CIC") never are. */

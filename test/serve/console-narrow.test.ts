@@ -72,4 +72,22 @@ describe('the console on a phone and from the keyboard', () => {
     expect(await axeFailures(page)).toEqual([]);
     await context.close();
   });
+
+  it('Enter on a choice of the Produce form continues to the check before producing, not the button that shows the months again', async () => {
+    const context = await headless.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, 'olivia');
+    await page.goto(`${konsole.base}/produce`);
+    await page.getByLabel(/^The whole month/).check();
+    await page.getByLabel('Replace the outputs already made for this month').check();
+    await page.getByLabel('Replace the outputs already made for this month').press('Enter');
+    await page.waitForURL((url) => url.pathname === '/produce/confirm', { timeout: 5000 });
+    expect(new URL(page.url()).searchParams.get('what')).toBe('month');
+    await page.getByRole('heading', { level: 1, name: 'Check before producing' }).waitFor();
+    // The form's own button is the one a screen reader and the Tab key find: the default one is hidden from both.
+    await page.goto(`${konsole.base}/produce`);
+    expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(1);
+    expect(await axeFailures(page)).toEqual([]);
+    await context.close();
+  });
 });

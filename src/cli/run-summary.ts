@@ -47,11 +47,14 @@ const UNBROKEN = /([^\s"]*"[^"]*"[^\s"]*|[^\s']*'[^']*'![A-Z]+\d+\S*)/;
 
 /**
  * Words wrapped to `width` characters, in at most `max` lines (the last cut with "…"). A quoted command
- * or a cell that fits on a line is kept on one, so that it can be read and copied whole.
+ * or a cell that fits on a line is kept on one, so that it can be read and copied whole; a command longer
+ * than the line is kept whole on a line of its own all the same (the terminal folds it): broken over two
+ * lines, it ran as two when pasted into a shell.
  */
 function wrap(text: string, width: number, max: number): string[] {
   if (!Number.isFinite(width) || text.length <= width) return [text];
-  const words = text.split(UNBROKEN).flatMap((part, i) => (i % 2 === 1 && part.length <= width ? [part] : part.split(/\s+/).filter(Boolean)));
+  const whole = (part: string): boolean => part.length <= width || part.includes('"b4b-reports ');
+  const words = text.split(UNBROKEN).flatMap((part, i) => (i % 2 === 1 && whole(part) ? [part] : part.split(/\s+/).filter(Boolean)));
   const lines = wrapWords(words, width);
   return lines.length <= max ? lines : [...lines.slice(0, max - 1), fitLine(lines.slice(max - 1).join(' '), width)];
 }
@@ -194,13 +197,14 @@ export function summaryLines(
   const validate = options.workbook === undefined ? 'b4b-reports validate' : `b4b-reports validate ${shellWord(path.resolve(cwd, options.workbook))}`;
   if (listed.length > 0) {
     const max = options.maxWarnings ?? 6;
-    // Where they are in full: the record with the most of them. A skipped output's record holds only its
-    // reason (said in its row), and a refused one none: when no record has them, validate lists the workbook's.
-    const most = result.results
-      .filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0)
-      .sort((a, b) => b.record.warnings.length - a.record.warnings.length)[0];
-    const full = most
-      ? `; "b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" has ${targetLabel(most.target)}'s in full`
+    // Where they are in full: each output's run records its own, so one command names them all (one run's
+    // left the others' out). A skipped output's record holds only its reason (said in its row), and a refused
+    // one none: when no record has them, validate lists the workbook's.
+    const holding = result.results.filter((r) => r.record.outcome !== 'skipped' && r.record.warnings.length > 0);
+    const ids = holding.map((r) => r.record.id.split('-').pop() ?? r.record.id).join(' ');
+    const full = holding[0]
+      ? // The command last, so that it wraps onto a line of its own, whole, rather than splitting the words around it.
+        `; ${holding.length === 1 ? `${targetLabel(holding[0].target)}'s` : "each output's"} in full: "b4b-reports history --run ${ids}"`
       : result.workbookWarnings.length > 0 && !madeNothing
         ? `; "${validate}" lists the workbook's in full`
         : '';

@@ -197,3 +197,27 @@ describe('the summary on an 80-column terminal', () => {
     ]);
   });
 });
+
+describe("the summary's pointer to the warnings in full", () => {
+  it("names every output's run that holds warnings in one command, kept whole on its line when longer than the terminal", () => {
+    const reporter = new RunReporter('text');
+    reporter.warn("b4b.xlsx › 'B4B data set'!C122: a row twice", { target: 'report performance' });
+    reporter.warn('the pack prints different figures for "Number of children in our care"', { target: 'pack board' });
+    const month = result();
+    // Each output's run records its own warnings; a skipped one's holds only its reason (said in its row).
+    month.results = month.results.map((r, i) => ({ ...r, record: { ...r.record, warnings: i === 1 ? [] : [`warning of ${r.target.name}`] } }));
+    const advise = adviceFor({ project: '/srv/councils/southampton/childrens-services/b4b-reports-project' });
+    const lines = summaryLines(month, reporter, { width: 80, advise });
+    const at = lines.findIndex((l) => l.startsWith('Warnings ('));
+    expect(lines.slice(at, at + 2)).toEqual([
+      "Warnings (2, each said once; each output's in full:",
+      '"b4b-reports history --project /srv/councils/southampton/childrens-services/b4b-reports-project --run run000 run002 run003"):',
+    ]);
+    // One output's run: named as that output's.
+    const one = result();
+    one.results = one.results.map((r, i) => ({ ...r, record: { ...r.record, warnings: i === 3 ? ['w'] : [] } }));
+    expect(summaryLines(one, reporter, { width: 200 }).find((l) => l.startsWith('Warnings ('))).toBe(
+      'Warnings (2, each said once; pack board\'s in full: "b4b-reports history --run run003"):',
+    );
+  });
+});

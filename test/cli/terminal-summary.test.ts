@@ -3,11 +3,14 @@
  * an output was not written in its row, and a failure said there whole is not said a second time under it.
  */
 import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saidWhole } from '../../src/cli/run-summary.js';
 import { shellWord } from '../../src/config/project.js';
 import { runCli } from '../fixtures/run-cli.js';
+import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -43,4 +46,48 @@ describe('run on a terminal', () => {
     expect(saidWhole(rows, first)).toBe(true);
     expect(saidWhole(rows, `${first}\n  b.xlsx › 'S'!A2: "y" is not a number`)).toBe(false);
   });
+
+  it(
+    "points to every output's warnings in one command that, typed as printed, shows them all (not one output's run, which left the others' out)",
+    { timeout: 180_000 },
+    async () => {
+      const project = await tempProject();
+      // The month's warnings whole, as --json gives them: what the summary counts and lists a few of.
+      const made = runCli(['run', '--month', '2023-10', '--json', '--project', project.root]);
+      expect(made.status, made.stderr).toBe(0);
+      // A skipped clinic's reason is said in its row, not among the warnings.
+      const warnings = (JSON.parse(made.stdout) as { warnings: Array<{ message: string }> }).warnings
+        .map((w) => w.message)
+        .filter((w) => !/^clinic-\S+ was not produced for October 2023: /.test(w));
+      expect(warnings.length).toBeGreaterThan(40);
+      const again = onTerminal(['run', '--month', '2023-10', '--force', '--project', project.root]);
+      expect(again.status, again.output).toBe(0);
+      const header = /\nWarnings \((\d+), each said once; each output's in full:\s+"(b4b-reports history [^"]+)"\):\n/.exec(again.output);
+      expect(header, again.output).not.toBeNull();
+      const [, count = '', command = ''] = header ?? [];
+      // The summary is still about a screenful: its pointer took no more lines than the one-run pointer did.
+      const summary = again.output.slice(again.output.indexOf('October 2023: '));
+      expect(summary.trimEnd().split('\n').length, summary).toBeLessThanOrEqual(30);
+      // Typed as printed, in a shell, with b4b-reports on the PATH as an installed program is.
+      const bin = await mkdtemp(path.join(tmpdir(), 'b4b-bin-'));
+      await writeFile(
+        path.join(bin, 'b4b-reports'),
+        `#!/bin/sh\nexec ${shellWord(process.execPath)} ${shellWord(path.join(ROOT, 'bin', 'b4b-reports.js'))} "$@"\n`,
+      );
+      await chmod(path.join(bin, 'b4b-reports'), 0o755);
+      const typed = spawnSync('sh', ['-c', command], {
+        encoding: 'utf8',
+        cwd: tmpdir(),
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' },
+      });
+      expect(typed.status, `${command}\n${typed.stderr}`).toBe(0);
+      // Every warning the run had is there (as the ledger keeps it: a long one cut at its length), each output's under its run.
+      const shown = typed.stdout.replace(/\s+/g, ' ');
+      const missing = warnings.filter((w) => !shown.includes(w.slice(0, 150).replace(/\s+/g, ' ')));
+      expect(missing).toEqual([]);
+      expect(Number(count)).toBe(warnings.length);
+      for (const output of ['report performance', 'report finance', 'pack panel', 'pack board'])
+        expect(typed.stdout).toContain(`: ${output} for Oct-23, on-demand`);
+    },
+  );
 });

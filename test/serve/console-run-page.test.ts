@@ -141,6 +141,15 @@ describe("the console's page of a whole month's run", () => {
     // The upload by the name it was uploaded with, as the Produce and run pages name it, not the name it is stored under.
     expect(history.body).toContain('<dt>Workbook</dt><dd>B4B-corrected.xlsx, uploaded ');
     expect(history.body).not.toContain(`<dd>${stored}, SHA-256`);
+    // Its warnings too, in History and on the run's own page, as the run's page above names it.
+    const runId = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(body)?.[1] ?? '';
+    const own = await konsole.app.inject({ method: 'GET', url: `/runs/${runId}`, headers: { cookie: headerOf(jar) } });
+    for (const page of [body, history.body, own.body]) {
+      expect(page).toContain(
+        '<li>B4B-corrected.xlsx › &#x27;B4B data set&#x27;!AD8: Number of referrals into statutory service in the month: the workbook&#x27;s RAG',
+      );
+      expect(page).not.toContain(`${stored} ›`);
+    }
 
     // The packs made by the whole month's run print the old figure: said, with a button that makes the month again.
     expect(body).toContain('<h2>Outputs now out of step with this run</h2>');

@@ -13,7 +13,7 @@ import { helpText } from '../help-text.js';
 interface HistoryOptions extends ProjectOptions {
   json?: boolean;
   limit: number;
-  run?: string;
+  run?: string[];
 }
 
 /** --limit: a whole number of runs, 1 or more ("abc", "0", "-5" and "2.5" are usage errors). */
@@ -100,9 +100,10 @@ function runDetail(r: RunRecord, current: boolean): string[] {
 export function registerHistory(program: Command): void {
   program
     .command('history')
-    .description('List recorded runs, newest first: what ran, for which month, how it ended; --run ID shows one run in full')
+    .description('List recorded runs, newest first: what ran, for which month, how it ended; --run ID shows a run in full')
     .addOption(new Option('--limit <n>', 'how many runs to list (a whole number, 1 or more)').default(20).argParser(positiveWholeNumber))
-    .option('--run <id>', 'show one run in full: its workbook, files, every warning, the figures that changed, its e-mails')
+    // Several ids: the runs of a month's outputs, which `run` names together where it points to their warnings.
+    .option('--run <id...>', "show runs in full (one id or several): each run's workbook, files, every warning, the figures that changed, its e-mails")
     .option('--json', 'print {"ok": true, "ledger": FILE, "runs": [...]} with the ledger records, newest first')
     .addOption(projectOption())
     .addOption(settingsOption())
@@ -114,10 +115,14 @@ export function registerHistory(program: Command): void {
       // A damaged ledger is read all the same: the lines that are not records are skipped, and said so.
       if (skipped.length > 0) writeDiagnostic('warn', describeSkipped(skipped));
       const newestFirst = records.reverse();
-      const runs =
-        options.run !== undefined ? newestFirst.filter((r) => r.id === options.run || shortId(r.id) === options.run) : newestFirst.slice(0, options.limit);
-      if (options.run !== undefined && runs.length === 0)
-        throw new UsageError(adviceFor(options)(`there is no run "${options.run}" in ${loaded.paths.ledger}; "b4b-reports history" lists the runs`));
+      const find = (id: string): RunRecord | undefined => newestFirst.find((r) => r.id === id || shortId(r.id) === id);
+      const unknown = (options.run ?? []).filter((id) => !find(id));
+      if (unknown.length > 0)
+        throw new UsageError(
+          adviceFor(options)(`there is no run ${unknown.map((id) => `"${id}"`).join(', ')} in ${loaded.paths.ledger}; "b4b-reports history" lists the runs`),
+        );
+      // In the order given, each once.
+      const runs = options.run !== undefined ? [...new Set(options.run.map(find))].filter((r) => r !== undefined) : newestFirst.slice(0, options.limit);
       const current = new Map<string, string | undefined>();
       for (const r of runs) if (r.set && !current.has(r.set.name)) current.set(r.set.name, await currentSet(loaded.paths.outputDir, r.set.name));
       const isCurrent = (r: RunRecord): boolean => r.set !== undefined && current.get(r.set.name) === r.set.id;
@@ -136,7 +141,7 @@ export function registerHistory(program: Command): void {
         adviceFor(options, { workbook: path.resolve(r.workbook.path) === path.resolve(loaded.paths.workbook) ? undefined : r.workbook.path });
       const lines =
         options.run !== undefined
-          ? runDetail(runs[0] as RunRecord, isCurrent(runs[0] as RunRecord)).map(advise(runs[0] as RunRecord))
+          ? runs.flatMap((r, i) => [...(i > 0 ? [''] : []), ...runDetail(r, isCurrent(r)).map(advise(r))])
           : runs.flatMap((r) =>
               runLines(
                 r,

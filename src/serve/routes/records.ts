@@ -12,7 +12,7 @@ import { targetInWords } from '../../model/target.js';
 import { page, type ConsoleContext } from '../context.js';
 import { exists, knownOutputs, outputNow, type KnownOutput } from '../outputs.js';
 import { consoleWords, REPLACE_LABEL } from '../runs.js';
-import { recordedWorkbookLabel, uploadsDir } from '../uploads.js';
+import { originalName, recordedWorkbookLabel, uploadsDir } from '../uploads.js';
 import { londonTime } from '../views.js';
 
 const OUTCOMES: readonly string[] = ['success', 'failed', 'refused'];
@@ -101,6 +101,17 @@ export async function recordedRunPage(ctx: ConsoleContext, request: FastifyReque
   return page(ctx, request, reply, 'recorded-run', { title, run });
 }
 
+/**
+ * An upload's messages by the name it was uploaded with ("B4B-October.xlsx ›"), as the run's page and the
+ * Workbook line name it, not the name it is stored under ("20261201T074512Z-1a2b3c4d-B4B-October.xlsx ›").
+ */
+function uploadNamed(workbook: string, uploads: string): (text: string) => string {
+  const stored = path.basename(workbook);
+  const original = originalName(stored);
+  if (path.dirname(workbook) !== uploads || original === stored) return (text) => text;
+  return (text) => text.split(stored).join(original);
+}
+
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -117,6 +128,7 @@ export async function runView(
   const set = `${r.month}/${r.target.kind}-${r.target.name}`;
   const kept = r.outcome === 'success' && (await exists(path.join(outputDir, '.sets', ...set.split('/'), r.id)));
   const outputs = await outputViews(r, ctx, known, byId, officer);
+  const named = uploadNamed(r.workbook.path, uploadsDir(loaded));
   return {
     id: r.id,
     href: `/runs/${encodeURIComponent(r.id)}`,
@@ -135,14 +147,14 @@ export async function runView(
     // Warnings, changed figures and errors can quote an exempt document's figures and cells: officers only.
     officer,
     warningCount: r.warnings.length,
-    warnings: officer ? r.warnings : [],
+    warnings: officer ? r.warnings.map(named) : [],
     changes: officer ? r.changes?.map((c) => ({ ...c, monthLabel: monthLabel(c.month) })) : undefined,
     hasChanges: officer && r.changes !== undefined,
     changeCount: r.changes?.length,
     delivery: r.delivery?.map((d) => ({ ...d, recipients: d.recipients.length, detail: officer ? d.detail : undefined })),
     // A refusal's advice is the Produce page's tick box: History has none, so it says where it is and links it, with the choices made.
     error: officer
-      ? r.error && consoleWords(r.error).replace(`tick "${REPLACE_LABEL}".`, `tick "${REPLACE_LABEL}" on the Produce page.`)
+      ? r.error && named(consoleWords(r.error)).replace(`tick "${REPLACE_LABEL}".`, `tick "${REPLACE_LABEL}" on the Produce page.`)
       : r.error
         ? 'recorded (officers can see it)'
         : undefined,

@@ -134,8 +134,16 @@ function dayProblem(reading: CellReading): string | undefined {
   let date: Date | undefined;
   if (reading.kind === 'date') date = reading.date;
   else if (reading.kind === 'text') {
-    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(reading.text.trim());
-    if (m) date = new Date(Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])));
+    // Day first as the UK writes it ("15/10/2023"), or year first ("2023-10-15", "2023/10/15"): parseMonth reads both.
+    const text = reading.text.trim();
+    const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+    const yearFirst = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/.exec(text);
+    const [year, month, day] = dayFirst ? [dayFirst[3], dayFirst[2], dayFirst[1]] : yearFirst ? [yearFirst[1], yearFirst[2], yearFirst[3]] : [];
+    if (year !== undefined && month !== undefined && day !== undefined) {
+      date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+      // "31/09/2023" rolls over to 1 October in Date: a day the month does not have is no first or last day.
+      if (date.getUTCMonth() !== Number(month) - 1) return `the date ${text} does not exist`;
+    }
   }
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const day = date.getUTCDate();

@@ -148,6 +148,23 @@ describe('month headers are checked, never trusted', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/'Board'!F1: month header: the date 15\/03\/2022 is not the first or last day of a month/);
   });
+
+  it('reads a date typed as text the same whichever way round it is written: "2022-03-15" is refused like 15/03/2022, "2022-01-31" and "2022-02-01" are read', async () => {
+    for (const [mid, expected] of [
+      ['2022-03-15', 'the date 2022-03-15 is not the first or last day of a month'],
+      ['2022/03/15', 'the date 2022/03/15 is not the first or last day of a month'],
+      ['15/03/2022', 'the date 15/03/2022 is not the first or last day of a month'],
+      ['2022-03-32', 'the date 2022-03-32 does not exist'],
+    ] as const) {
+      const { errors, row } = await read(['2022-01-31', '2022-02-01', mid, '2022-04-30'], undefined, [10, 20, 30, 40]);
+      expect(errors).toEqual([
+        `months.xlsx › 'Board'!F1: month header: ${expected}, so it is not clear which month the column holds; expected a month such as Mar-22 or the first or last day of a month. ` +
+          `Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: Board, cell: F1, reads: ${mid.includes('/') ? `"${mid}"` : mid}, month: 2022-03 }`,
+      ]);
+      expect(row?.values['2022-03']).toBeUndefined();
+      expect(row?.values['2022-01']).toMatchObject({ value: 10 });
+    }
+  });
 });
 
 describe('every mistyped month header gets the same advice, and following it reads the figures (issue 22, item 9)', () => {
@@ -158,6 +175,9 @@ describe('every mistyped month header gets the same advice, and following it rea
     ['a date serial in General format (44805)', 44805, '"44805"'],
     ['a number that is no date (9)', 9, '"9"'],
     ['a mid-month date (15/09/2022)', date(2022, 9, 15), '"15/09/2022"'],
+    ['a mid-month date typed as text, day first ("15/09/2022")', '15/09/2022', '"15/09/2022"'],
+    ['a mid-month date typed as text, year first ("2022-09-15", read as September in silence before)', '2022-09-15', '2022-09-15'],
+    ['a day September does not have, typed as text ("31/09/2022")', '31/09/2022', '"31/09/2022"'],
   ];
   it.each(cases)('%s', async (_what, header, reads) => {
     const months = run.map((m): FixtureCell => (m === 'Sep-22' ? header : m));

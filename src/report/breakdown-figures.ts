@@ -1,5 +1,6 @@
 import type { BreakdownRow, Dataset } from '../dataset/types.js';
 import type { SourceRef } from '../findings/finding.js';
+import type { ComparisonOp } from '../model/rag.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { formatNumber } from './format-figure.js';
 import type { ChartModel, ChartType } from './report-figures.js';
@@ -54,7 +55,8 @@ export interface BreakdownChartRequest {
   /** Add each category's share of the series' total, and a Total row (a single series of counts). */
   share?: boolean;
   /** The figure the Total must equal (the month's referrals into statutory services): a run warning names both where they differ. */
-  totalOf?: { name: string; value: number | undefined; source?: SourceRef };
+  /** The indicator the categories should add up to; `typed` is its cell's text where it holds no number ("<300", "TBC"). */
+  totalOf?: { name: string; value: number | undefined; typed?: { text: string; comparison?: { op: ComparisonOp; value: number } }; source?: SourceRef };
 }
 
 const NOT_SUPPLIED = 'not supplied';
@@ -224,9 +226,20 @@ export class BreakdownFigures {
       const name = `${only.measure}${shown[0]?.period ? ` ${shown[0].period}` : ''}: total`;
       const expected = request.totalOf;
       if (expected && expected.value !== total) {
+        const where = `${monthLongLabel(this.month)}${expected.source ? ` (${cellName(expected.source) ?? ''})` : ''}`;
+        const typed = expected.typed;
+        const c = typed?.comparison;
+        const allowed = c ? compare(total, c.op, c.value) : undefined;
         this.warn(
-          `${only.measure}: the categories add up to ${total}, but "${expected.name}" is ${expected.value ?? 'not supplied'} for ${monthLongLabel(this.month)}` +
-            `${expected.source ? ` (${cellName(expected.source) ?? ''})` : ''}; a category is missing or a figure is mistyped`,
+          typed && allowed === true
+            ? `${only.measure}: the categories add up to ${total}, and "${expected.name}" is "${typed.text}" for ${where}, a comparison, not a figure, ` +
+                `so the categories cannot be checked against it (${total} is ${c?.op} ${c?.value}); type the figure there to have them checked`
+            : typed && allowed === false
+              ? `${only.measure}: the categories add up to ${total}, but "${expected.name}" is "${typed.text}" for ${where}, which ${total} is not; a category is missing or a figure is mistyped`
+              : typed
+                ? `${only.measure}: the categories add up to ${total}, and "${expected.name}" has no figure for ${where}, only "${typed.text}", ` +
+                  'so the categories cannot be checked against it; type the figure there to have them checked'
+                : `${only.measure}: the categories add up to ${total}, but "${expected.name}" is ${expected.value ?? 'not supplied'} for ${where}; a category is missing or a figure is mistyped`,
           shown[0]?.source,
         );
       }
@@ -241,4 +254,8 @@ export class BreakdownFigures {
     }
     return { kind: 'breakdown-chart', chart, columns, rows };
   }
+}
+
+function compare(value: number, op: ComparisonOp, bound: number): boolean {
+  return op === '<' ? value < bound : op === '<=' ? value <= bound : op === '>' ? value > bound : value >= bound;
 }

@@ -260,6 +260,18 @@ export class ReportFigures {
     const recent = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
     const months = request.twoYearsBack ? [addMonths(this.month, -24), ...recent] : recent;
     const found = request.ids.map((id) => this.findRow(id, request.rowSections?.[id] ?? request.from));
+    // The month two years back is printed as a column of its own: where no table it is read from has that
+    // month (its columns deleted at a new year), every cell under it prints "-", which says so only here.
+    const older = months[0];
+    const sources = found.flatMap((f) => (f ? [f] : []));
+    if (request.twoYearsBack && older !== undefined && sources.length > 0 && sources.every((f) => !f.table.months.includes(older))) {
+      const first = sources[0];
+      this.warn(
+        `${request.from ?? 'indicator table'}: the table prints ${monthLabel(older)}, the month two years back, but the workbook's table has no column for it ` +
+          `(its months start at ${first && first.table.months.length > 0 ? monthLabel([...first.table.months].sort()[0] as MonthKey) : 'a later month'}), so that column prints "-" in every row`,
+        first?.row.source,
+      );
+    }
     const rows = request.ids.map((id, i): TableRowModel => this.rowModel(id, found[i], months, request));
     const labelSource = found.map((f) => f?.row).find((r) => r && Object.keys(r.benchmarks).length > 0);
     return this.tableModel(months, rows, request, labelSource);

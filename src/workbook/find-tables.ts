@@ -68,6 +68,10 @@ interface MonthColumn {
   text: string;
   /** A header with an error of its own (a mid-month date): it takes its place in the run, but its figures are not read. */
   refused?: true;
+  /** Read as the month a monthCorrections line declares, not as typed. */
+  corrected?: true;
+  /** A corrected header's month as typed, where it reads as one. */
+  typed?: MonthKey;
 }
 
 interface Column {
@@ -130,8 +134,16 @@ function dayProblem(reading: CellReading): string | undefined {
   let date: Date | undefined;
   if (reading.kind === 'date') date = reading.date;
   else if (reading.kind === 'text') {
-    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(reading.text.trim());
-    if (m) date = new Date(Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])));
+    // Day first as the UK writes it ("15/10/2023"), or year first ("2023-10-15", "2023/10/15"): parseMonth reads both.
+    const text = reading.text.trim();
+    const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+    const yearFirst = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/.exec(text);
+    const [year, month, day] = dayFirst ? [dayFirst[3], dayFirst[2], dayFirst[1]] : yearFirst ? [yearFirst[1], yearFirst[2], yearFirst[3]] : [];
+    if (year !== undefined && month !== undefined && day !== undefined) {
+      date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+      // "31/09/2023" rolls over to 1 October in Date: a day the month does not have is no first or last day.
+      if (date.getUTCMonth() !== Number(month) - 1) return `the date ${text} does not exist`;
+    }
   }
   if (!date || Number.isNaN(date.getTime())) return undefined;
   const day = date.getUTCDate();
@@ -334,7 +346,10 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
         source: headerSource(ctx, grid, r, col),
         message: `month header "${text}" read as ${monthLabel(month)}, as config/header-aliases.yaml (monthCorrections) declares`,
       });
-      return { col, month, text };
+      // The month it reads as typed, where that is unambiguous (not an evening before the 1st, not mid-month).
+      const ambiguous = (reading.kind === 'date' && evening(reading.date) !== undefined) || dayProblem(reading) !== undefined;
+      const typed = ambiguous ? undefined : monthOf(reading);
+      return { col, month, text, corrected: true, ...(typed ? { typed } : {}) };
     }
     ctx.findings.warning(
       'not-a-month',
@@ -459,10 +474,26 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
       const next = segment[i + 1];
       const around = [previous?.text, next?.text].filter((t): t is string => t !== undefined).join(' → ');
       broken.add(m.col);
+      // A header that follows on from a typed header beside it is as likely right as the run: a column
+      // added or repeated among the months shifts every header after it. No correction is offered, since
+      // reading it as the month the run implies could put a correctly headed month's figures a month out.
+      const typed = (c: MonthColumn | undefined): c is MonthColumn => c !== undefined && !c.refused && !c.corrected;
+      const follows =
+        !m.refused && !m.corrected
+          ? typed(previous) && monthsBetween(previous.month, m.month) === direction
+            ? previous
+            : typed(next) && monthsBetween(m.month, next.month) === direction
+              ? next
+              : undefined
+          : undefined;
       ctx.findings.error(
         'not-a-month',
         headerSource(ctx, grid, r, m.col),
-        `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. ${correctionAdvice(grid.name, cellAddress(r, m.col), m.text, expected)}`,
+        follows
+          ? `header "${m.text}" breaks the run ${around}: the run implies ${monthLabel(expected)}, but it and "${follows.text}" (${cellAddress(r, follows.col)}) beside it are consecutive months, ` +
+              'so a column among the months is added, missing or repeated; expected one column per month, in order. Its figures are not read. ' +
+              'Correct the headers in the workbook (a column that is no month goes after the months)'
+          : `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. ${correctionAdvice(grid.name, cellAddress(r, m.col), m.text, expected)}`,
       );
     });
   }
@@ -480,6 +511,20 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
     }
   }
   return broken;
+}
+
+/**
+ * Why a header among the months stands for no month: the month its place implies is headed by another
+ * column ("it stands between "Sep-23" (AA2) and "Oct-23" (AC2), which follow one another, so it heads no month").
+ */
+function noMonthHere(grid: SheetGrid, r: number, col: number, read: readonly MonthColumn[], taken: MonthColumn): string {
+  const before = [...read].reverse().find((m) => m.col < col);
+  const after = read.find((m) => m.col > col);
+  const where = (m: MonthColumn): string => `"${m.text}" (${cellAddress(r, m.col)})`;
+  if (before && after && Math.abs(monthsBetween(before.month, after.month)) === 1) {
+    return `it stands between ${where(before)} and ${where(after)}, which follow one another, so it heads no month`;
+  }
+  return `the month its place implies, ${monthLabel(taken.month)}, is headed by ${where(taken)}, so it heads no month`;
 }
 
 /**
@@ -506,21 +551,29 @@ function strayHeaders(
     const inside = col > first && col < last;
     const beside = col === first - 1 || col === last + 1;
     const cell = cellAddress(r, col);
-    const implied = impliedMonth(months, col);
+    // A month another column already heads is no month for this one: between Sep-23 and Oct-23 (a column
+    // added among the months), the columns' positions imply Oct-23, and reading it so (or the real Oct-23 as
+    // the month after) would print October's figures as November's.
+    const headedBy = (month: MonthKey | undefined): MonthColumn | undefined => (month === undefined ? undefined : read.find((m) => m.month === month));
+    const impliedHere = impliedMonth(months, col);
+    const implied = headedBy(impliedHere) ? undefined : impliedHere;
+    const taken = headedBy(impliedHere);
     let message: string;
     if (reading.kind === 'number' && (inside || beside || serialLike(reading))) {
-      const serialMonth = serialLike(reading) ? parseMonth(serialToDate(reading.value, grid.date1904)) : undefined;
+      const serialDate = serialLike(reading) ? parseMonth(serialToDate(reading.value, grid.date1904)) : undefined;
+      const serialMonth = headedBy(serialDate) ? undefined : serialDate;
       const text = headerText(reading);
-      const month = implied ?? serialMonth;
-      const what =
-        serialMonth && (!implied || implied === serialMonth)
+      const month = taken ? undefined : (implied ?? serialMonth);
+      const what = taken
+        ? noMonthHere(grid, r, col, read, taken)
+        : serialMonth && (!implied || implied === serialMonth)
           ? `if it is a date serial, it reads as ${monthLabel(serialMonth)}: format the cell as a date or correct it`
           : serialMonth && implied
             ? `if it is a date serial, it reads as ${monthLabel(serialMonth)}, but the months around it imply ${monthLabel(implied)}: correct it`
             : implied
               ? `the months around it imply ${monthLabel(implied)}: type the month there`
               : 'expected a month such as Oct-23';
-      message = `a number (${text}) where a month header was expected; ${what}.${month ? ` ${correctionAdvice(grid.name, cell, text, month)}` : ' Its figures are not read'}`;
+      message = `a number (${text}) where a month header was expected; ${what}.${month ? ` ${correctionAdvice(grid.name, cell, text, month)}` : taken ? ' Its figures are not read: move the column after the months or delete it' : ' Its figures are not read'}`;
       if (month) out.months.push({ col, month, text, refused: true });
     } else if (
       reading.kind === 'text' &&
@@ -529,7 +582,10 @@ function strayHeaders(
     ) {
       message = implied
         ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied)}`
-        : `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`;
+        : taken
+          ? `header "${reading.text}" is not a month, and ${noMonthHere(grid, r, col, read, taken)}. Its figures are not read: ` +
+            `move the column after the months or delete it, or list "${reading.text}" under indicatorTables.ignored in config/header-aliases.yaml to ignore the column`
+          : `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`;
       if (implied) out.months.push({ col, month: implied, text: reading.text, refused: true });
     } else continue;
     out.cols.push(col);
@@ -595,9 +651,43 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     if (month) months.push(month);
   }
   const stray = strayHeaders(grid, r, indicatorCol, months, ctx);
-  months.push(...stray.months);
+  // A correction that gives a column the month another header is typed as (advice followed from a run
+  // that an added column had shifted: "Spe-23" read as Oct-23 beside the real Oct-23, perhaps with that one
+  // read as Nov-23) would put that month's figures a month out: refused, and the column taken out of the
+  // run, so that the typed header keeps its month. Two headers swapped and each corrected are fine.
+  const refusedCorrections: number[] = [];
+  const undo = (m: MonthColumn): void => {
+    const at = cellAddress(r, m.col);
+    ctx.decisions.splice(0, ctx.decisions.length, ...ctx.decisions.filter((d) => !(d.source.sheet === grid.name && d.source.cell === at)));
+  };
+  for (const m of months.filter((c) => c.corrected)) {
+    const typed = months.find((c) => c.col !== m.col && !c.refused && (c.corrected ? c.typed : c.month) === m.month);
+    if (!typed || (typed.corrected && typed.month === m.typed)) continue;
+    refusedCorrections.push(m.col);
+    undo(m);
+    const alsoCorrected = typed.corrected === true;
+    if (alsoCorrected) {
+      // The typed header keeps its month: its own correction is what shifted the run.
+      undo(typed);
+      typed.month = m.month;
+      delete typed.corrected;
+    }
+    ctx.findings.error(
+      'not-a-month',
+      headerSource(ctx, grid, r, m.col),
+      `config/header-aliases.yaml (monthCorrections) reads "${m.text}" as ${monthLabel(m.month)}, but ${cellAddress(r, typed.col)} is headed "${typed.text}", ` +
+        `so two columns would hold ${monthLabel(m.month)}${alsoCorrected ? ` (and ${cellAddress(r, typed.col)}'s own correction would put ${monthLabel(m.month)}'s figures under another month)` : ''}; ` +
+        `expected one column per month. ${alsoCorrected ? 'The corrections are' : 'The correction is'} not applied and the column's figures are not read: ` +
+        `remove the ${alsoCorrected ? `lines for ${cellAddress(r, m.col)} and ${cellAddress(r, typed.col)}` : `line for ${cellAddress(r, m.col)}`} from monthCorrections, ` +
+        'and move the column after the months or delete it',
+    );
+  }
+  const runMonths = months.filter((m) => !refusedCorrections.includes(m.col));
+  months.length = 0;
+  months.push(...runMonths, ...stray.months);
   months.sort((a, b) => a.col - b.col);
   const broken = checkMonthRun(grid, r, months, ctx);
+  for (const col of refusedCorrections) broken.add(col);
   for (const m of months) if (m.refused) broken.add(m.col);
   for (const col of stray.cols) broken.add(col);
   const good = months.filter((m) => !broken.has(m.col));

@@ -19,6 +19,9 @@ import { looksLikeName, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
 import { dayText, evening } from './summer-time.js';
+import { ragWord } from './workbook-marks.js';
+
+const COST_REDUCTION_RAG = { red: 'Red', amber: 'Amber', green: 'Green' } as const;
 
 type NumberFigure = Figure & { kind: 'number' };
 
@@ -747,9 +750,11 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
     const target = row.amount('target', 'Target', { min: 0 });
     const forecastDelivery = row.amount('forecastDelivery', 'Forecast delivery', { min: 0 });
     const ragText = row.text('rag');
-    const rag = (['Red', 'Amber', 'Green'] as const).find((r) => r.toLowerCase() === ragText?.trim().toLowerCase());
+    // The same forms as the indicator tables' RAG columns: Red, Amber, Green or R, A, G, in any case.
+    const word = ragText === undefined ? undefined : ragWord(ragText);
+    const rag = word === undefined ? undefined : COST_REDUCTION_RAG[word];
     if (ragText !== undefined && !rag) {
-      findings.error('implausible-value', row.source('rag'), `"${ragText}" is not a RAG rating; expected Red, Amber or Green`);
+      findings.error('implausible-value', row.source('rag'), `"${ragText}" is not a RAG rating; expected Red, Amber or Green (or R, A, G)`);
     }
     const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
     if (!month || !proposal || !target || !forecastDelivery || !rag) continue;

@@ -28,6 +28,11 @@ const RAG_CODES = new Map<number, Rag>([
 
 const RAG_WORDS: Record<string, Rag> = { red: 'red', r: 'red', amber: 'amber', a: 'amber', green: 'green', g: 'green' };
 
+/** A RAG typed as a word or its letter, in any case ("Red", "amber", "G "): the same forms on every sheet. */
+export function ragWord(text: string): Rag | undefined {
+  return Object.hasOwn(RAG_WORDS, text.trim().toLowerCase()) ? RAG_WORDS[text.trim().toLowerCase()] : undefined;
+}
+
 /** Arrows and words for a rise (or an improvement), a fall (or a worsening), and no change. */
 const UP = new Set(['↑', '▲', '⬆', '⇧', '△', 'up', 'improved', 'improving', 'better', 'increase', 'increased']);
 const DOWN = new Set(['↓', '▼', '⬇', '⇩', '▽', 'down', 'worsened', 'worsening', 'worse', 'decrease', 'decreased']);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BreakdownRow, Dataset } from '../../src/dataset/types.js';
+import type { BreakdownRow, Dataset, Figure } from '../../src/dataset/types.js';
 import { monthLongLabel } from '../../src/model/month.js';
 import { cellName } from '../../src/report/figure-ref.js';
 import { teamPercent } from '../../src/report/report-figures.js';
@@ -262,6 +262,51 @@ describe('referral sources that do not add up to the month’s referrals', () =>
     // The month's referrals into statutory services, where the council's table holds them (seed 002's 'B4B data set'!AB8).
     expect(output.warnings.map((w) => w.message)).toContain(
       `referral-source: the categories add up to 259, but "Number of referrals into statutory service in the month" is 277 for October 2023 ('B4B data set'!AB8); a category is missing or a figure is mistyped`,
+    );
+  });
+
+  /** The sample with the month's referrals (B4B data set AB8) typed as something other than a number. */
+  const withReferrals = (figure: (oct: Figure) => Figure): Dataset => ({
+    ...dataset,
+    tables: dataset.tables.map((t) => ({
+      ...t,
+      rows: t.rows.map((r) => {
+        const oct = r.values['2023-10'];
+        return oct && oct.source.sheet === 'B4B data set' && oct.source.cell === 'AB8' ? { ...r, values: { ...r.values, '2023-10': figure(oct) } } : r;
+      }),
+    })),
+  });
+
+  it('with "<300" typed for the month, the warning says the categories cannot be checked against it, never that the referrals are not supplied', async () => {
+    const output = await performanceReport(
+      '2023-10',
+      withReferrals((f) => ({ kind: 'comparison', op: '<', value: 300, format: { style: 'integer', decimals: 0 }, text: '<300', source: f.source })),
+    );
+    const messages = output.warnings.map((w) => w.message).filter((m) => m.startsWith('referral-source:'));
+    expect(messages).toEqual([
+      `referral-source: the categories add up to 277, and "Number of referrals into statutory service in the month" is "<300" for October 2023 ('B4B data set'!AB8), ` +
+        'a comparison, not a figure, so the categories cannot be checked against it (277 is < 300); type the figure there to have them checked',
+    ]);
+  });
+
+  it('with "<250" typed for the month, which the categories (277) break, the warning says so', async () => {
+    const output = await performanceReport(
+      '2023-10',
+      withReferrals((f) => ({ kind: 'comparison', op: '<', value: 250, format: { style: 'integer', decimals: 0 }, text: '<250', source: f.source })),
+    );
+    expect(output.warnings.map((w) => w.message)).toContain(
+      `referral-source: the categories add up to 277, but "Number of referrals into statutory service in the month" is "<250" for October 2023 ('B4B data set'!AB8), which 277 is not; a category is missing or a figure is mistyped`,
+    );
+  });
+
+  it('with "TBC" typed for the month, the warning quotes it', async () => {
+    const output = await performanceReport(
+      '2023-10',
+      withReferrals((f) => ({ kind: 'missing', reason: 'placeholder', text: 'TBC', source: f.source })),
+    );
+    expect(output.warnings.map((w) => w.message)).toContain(
+      `referral-source: the categories add up to 277, and "Number of referrals into statutory service in the month" has no figure for October 2023 ('B4B data set'!AB8), only "TBC", ` +
+        'so the categories cannot be checked against it; type the figure there to have them checked',
     );
   });
 });

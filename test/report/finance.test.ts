@@ -592,3 +592,36 @@ describe('two sheets the aliases name alike', () => {
     expect(renamed.dataset.finance.revenue.map((r) => r.forecastOutturn.value)).toEqual([35710000]);
   });
 });
+
+describe('the cost reduction RAG takes the forms the indicator tables accept', () => {
+  it('reads R, A, G and the words in any case, as the RAG columns of the indicator tables do (R and G were errors), and names anything else', async () => {
+    const rows: Array<[string, string]> = [
+      ['Plan one', 'R'],
+      ['Plan two', 'a'],
+      ['Plan three', 'G '],
+      ['Plan four', 'amber'],
+      ['Plan five', 'Green'],
+      ['Plan six', 'Purple'],
+    ];
+    const { dataset: read, errors } = await readSheets(
+      [
+        {
+          name: 'Finance cost reduction',
+          rows: [
+            ['Month', 'Proposal', 'Owner', 'Target', 'Forecast delivery', 'RAG', 'Commentary'],
+            ...rows.map(([proposal, rag]) => ['2023-10', proposal, 'Head of service', 100000, 90000, rag, 'On track']),
+          ],
+        },
+      ],
+      'rag.xlsx',
+    );
+    expect(errors).toEqual([`rag.xlsx › 'Finance cost reduction'!F7: "Purple" is not a RAG rating; expected Red, Amber or Green (or R, A, G)`]);
+    expect(read.finance.costReduction.map((c) => [c.proposal, c.rag])).toEqual([
+      ['Plan one', 'Red'],
+      ['Plan two', 'Amber'],
+      ['Plan three', 'Green'],
+      ['Plan four', 'Amber'],
+      ['Plan five', 'Green'],
+    ]);
+  });
+});

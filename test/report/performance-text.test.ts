@@ -161,3 +161,28 @@ describe('an indicator the template names but the workbook lacks', () => {
     );
   });
 });
+
+describe('the month two years back, where the workbook no longer has it', () => {
+  it('prints "-" under Oct-21 with a warning naming the table, when its columns were deleted (the old year removed), and none when it is there', async () => {
+    const right = (t: Dataset['tables'][number]): boolean => t.sheet === 'B4B data set' && t.section === 'Right service right time';
+    const withoutOld: Dataset = {
+      ...dataset,
+      tables: dataset.tables.map((t) =>
+        right(t)
+          ? {
+              ...t,
+              months: t.months.filter((m) => m >= '2022-10'),
+              rows: t.rows.map((r) => ({ ...r, values: Object.fromEntries(Object.entries(r.values).filter(([m]) => m >= '2022-10')) })),
+            }
+          : t,
+      ),
+    };
+    const output = await performanceReport('2023-10', withoutOld);
+    const said = output.warnings.filter((w) => w.message.includes('two years back')).map((w) => w.message);
+    expect(said).toEqual([
+      'Right service right time: the table prints Oct-21, the month two years back, but the workbook\'s table has no column for it (its months start at Oct-22), so that column prints "-" in every row',
+    ]);
+    expect(pdfText(output.pdf)).toContain('Number of contacts in the month - 1488 1794');
+    expect(report.warnings.filter((w) => w.message.includes('two years back'))).toEqual([]);
+  });
+});

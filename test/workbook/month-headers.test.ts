@@ -9,14 +9,14 @@ import { buildWorkbook, projectConfig, type FixtureCell } from '../fixtures/work
 const VALUES = [1759, 1786, 1597, 1893, 1516, 1785, 1665, 2100, 1867, 1594, 1959, 1789, 1488];
 
 /** One table on sheet 'Board' with the given month headers in D1 onwards. */
-async function read(months: FixtureCell[], edit: (aliases: HeaderAliases) => HeaderAliases = (a) => a) {
+async function read(months: FixtureCell[], edit: (aliases: HeaderAliases) => HeaderAliases = (a) => a, values: FixtureCell[] = VALUES.slice(0, months.length)) {
   const { aliases, catalogue } = await projectConfig();
   const bytes = await buildWorkbook([
     {
       name: 'Board',
       rows: [
         [undefined, 'Ref_ID', 'Indicator', ...months, 'Target'],
-        [undefined, undefined, 'Number of contacts in the month', ...VALUES.slice(0, months.length), 1500],
+        [undefined, undefined, 'Number of contacts in the month', ...values, 1500],
       ],
     },
   ]);
@@ -148,6 +148,23 @@ describe('month headers are checked, never trusted', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/'Board'!F1: month header: the date 15\/03\/2022 is not the first or last day of a month/);
   });
+
+  it('reads a date typed as text the same whichever way round it is written: "2022-03-15" is refused like 15/03/2022, "2022-01-31" and "2022-02-01" are read', async () => {
+    for (const [mid, expected] of [
+      ['2022-03-15', 'the date 2022-03-15 is not the first or last day of a month'],
+      ['2022/03/15', 'the date 2022/03/15 is not the first or last day of a month'],
+      ['15/03/2022', 'the date 15/03/2022 is not the first or last day of a month'],
+      ['2022-03-32', 'the date 2022-03-32 does not exist'],
+    ] as const) {
+      const { errors, row } = await read(['2022-01-31', '2022-02-01', mid, '2022-04-30'], undefined, [10, 20, 30, 40]);
+      expect(errors).toEqual([
+        `months.xlsx › 'Board'!F1: month header: ${expected}, so it is not clear which month the column holds; expected a month such as Mar-22 or the first or last day of a month. ` +
+          `Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: monthCorrections: - { sheet: Board, cell: F1, reads: ${mid.includes('/') ? `"${mid}"` : mid}, month: 2022-03 }`,
+      ]);
+      expect(row?.values['2022-03']).toBeUndefined();
+      expect(row?.values['2022-01']).toMatchObject({ value: 10 });
+    }
+  });
 });
 
 describe('every mistyped month header gets the same advice, and following it reads the figures (issue 22, item 9)', () => {
@@ -158,6 +175,9 @@ describe('every mistyped month header gets the same advice, and following it rea
     ['a date serial in General format (44805)', 44805, '"44805"'],
     ['a number that is no date (9)', 9, '"9"'],
     ['a mid-month date (15/09/2022)', date(2022, 9, 15), '"15/09/2022"'],
+    ['a mid-month date typed as text, day first ("15/09/2022")', '15/09/2022', '"15/09/2022"'],
+    ['a mid-month date typed as text, year first ("2022-09-15", read as September in silence before)', '2022-09-15', '2022-09-15'],
+    ['a day September does not have, typed as text ("31/09/2022")', '31/09/2022', '"31/09/2022"'],
   ];
   it.each(cases)('%s', async (_what, header, reads) => {
     const months = run.map((m): FixtureCell => (m === 'Sep-22' ? header : m));
@@ -178,5 +198,97 @@ describe('every mistyped month header gets the same advice, and following it rea
     expect(followed.decisions.map((d) => d.message)).toEqual([
       `month header "${reads.replace(/"/g, '')}" read as Sep-22, as config/header-aliases.yaml (monthCorrections) declares`,
     ]);
+  });
+});
+
+describe('a column added among the months is no month, and no advice reads a correctly headed month as another', () => {
+  // Oct-21 ... Sep-22, then a column added before Oct-22 (O1 is Sep-22, P1 the added column, Q1 Oct-22).
+  const withAdded = (added: FixtureCell): FixtureCell[] => [...run.slice(0, 12), added, 'Oct-22'];
+  const values: FixtureCell[] = [...VALUES.slice(0, 12), 'note', VALUES[12]];
+  const followed =
+    (corrections: HeaderAliases['monthCorrections'], ignored: string[] = []) =>
+    (a: HeaderAliases): HeaderAliases => ({
+      ...a,
+      monthCorrections: corrections,
+      indicatorTables: { ...a.indicatorTables, ignored: [...a.indicatorTables.ignored, ...ignored] },
+    });
+
+  it.each<[string, FixtureCell, string]>([
+    ['a misspelt month ("Spe-22")', 'Spe-22', 'header "Spe-22" is not a month, and '],
+    ['a word ("Q2 total")', 'Q2 total', 'header "Q2 total" is not a month, and '],
+    ['a date serial (44835, 1 October 2022)', 44835, 'a number (44835) where a month header was expected; '],
+  ])(
+    '%s between Sep-22 and Oct-22: one error, no monthCorrections line, and Oct-22 read as typed (the advice had read it as Oct-22 and the real Oct-22 as Nov-22)',
+    async (_what, added, start) => {
+      const { errors, row } = await read(withAdded(added), undefined, values);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`months.xlsx › 'Board'!P1: ${start}`);
+      expect(errors[0]).toContain(
+        'it stands between "Sep-22" (O1) and "Oct-22" (Q1), which follow one another, so it heads no month. Its figures are not read: move the column after the months or delete it',
+      );
+      expect(errors[0]).not.toContain('monthCorrections');
+      expect(row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'Q2' } });
+      expect(row?.values['2022-11']).toBeUndefined();
+    },
+  );
+
+  it("following the advice for a word among the months (list it under indicatorTables.ignored) reads October's cell under Oct-22, and no error is left", async () => {
+    const { errors } = await read(withAdded('Spe-22'), undefined, values);
+    expect(errors[0]).toMatch(/or list "Spe-22" under indicatorTables\.ignored in config\/header-aliases\.yaml to ignore the column$/);
+    const after = await read(withAdded('Spe-22'), followed([], ['Spe-22']), values);
+    expect(after.errors).toEqual([]);
+    expect(after.row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'Q2' } });
+    expect(after.row?.values['2022-09']).toMatchObject({ value: VALUES[11], source: { cell: 'O2' } });
+  });
+
+  it('the corrections the old advice gave (P1 read as Oct-22, Q1 "Oct-22" as Nov-22), once in config, are refused and Oct-22 keeps its figure (they had printed October\'s figure as November\'s)', async () => {
+    const { errors, row, decisions } = await read(
+      withAdded('Spe-22'),
+      followed([
+        { sheet: 'Board', cell: 'P1', reads: 'Spe-22', month: '2022-10' },
+        { sheet: 'Board', cell: 'Q1', reads: 'Oct-22', month: '2022-11' },
+      ]),
+      values,
+    );
+    expect(errors).toEqual([
+      `months.xlsx › 'Board'!P1: config/header-aliases.yaml (monthCorrections) reads "Spe-22" as Oct-22, but Q1 is headed "Oct-22", so two columns would hold Oct-22 ` +
+        "(and Q1's own correction would put Oct-22's figures under another month); expected one column per month. The corrections are not applied and the column's figures " +
+        'are not read: remove the lines for P1 and Q1 from monthCorrections, and move the column after the months or delete it',
+    ]);
+    expect(decisions).toEqual([]);
+    expect(row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'Q2' } });
+    expect(row?.values['2022-11']).toBeUndefined();
+  });
+
+  it('a correction alone that gives a column the month another header is typed as is refused', async () => {
+    const { errors, row } = await read(withAdded('Spe-22'), followed([{ sheet: 'Board', cell: 'P1', reads: 'Spe-22', month: '2022-10' }]), values);
+    expect(errors).toEqual([
+      `months.xlsx › 'Board'!P1: config/header-aliases.yaml (monthCorrections) reads "Spe-22" as Oct-22, but Q1 is headed "Oct-22", so two columns would hold Oct-22; ` +
+        "expected one column per month. The correction is not applied and the column's figures are not read: remove the line for P1 from monthCorrections, " +
+        'and move the column after the months or delete it',
+    ]);
+    expect(row?.values['2022-10']).toMatchObject({ value: VALUES[12], source: { cell: 'Q2' } });
+  });
+
+  it('a month column repeated (Sep-22 twice) gets no line that reads the real Oct-22 as Nov-22', async () => {
+    const { errors, row } = await read(withAdded('Sep-22'), undefined, [...VALUES.slice(0, 12), VALUES[11], VALUES[12]]);
+    expect(errors).toEqual([
+      `months.xlsx › 'Board'!P1: header "Sep-22" breaks the run Sep-22 → Oct-22: the run implies Oct-22, but it and "Oct-22" (Q1) beside it are consecutive months, so a column among the months is added, missing or repeated; ` +
+        'expected one column per month, in order. Its figures are not read. Correct the headers in the workbook (a column that is no month goes after the months)',
+      `months.xlsx › 'Board'!Q1: header "Oct-22" breaks the run Sep-22: the run implies Nov-22, but it and "Sep-22" (P1) beside it are consecutive months, so a column among the months is added, missing or repeated; ` +
+        'expected one column per month, in order. Its figures are not read. Correct the headers in the workbook (a column that is no month goes after the months)',
+    ]);
+    expect(row?.values['2022-11']).toBeUndefined();
+  });
+
+  it('two swapped headers, each corrected as advised, still read (a swap is no shift)', async () => {
+    const months = [...run];
+    [months[3], months[4]] = [months[4] as string, months[3] as string];
+    const { errors } = await read(months);
+    const { parse } = await import('yaml');
+    const corrections = errors.map((e) => parse(/monthCorrections: - (\{.*\})$/.exec(e)?.[1] ?? '') as HeaderAliases['monthCorrections'][number]);
+    const after = await read(months, followed(corrections.map((c) => ({ ...c, month: String(c.month) }))));
+    expect(after.errors).toEqual([]);
+    expect(after.row?.values['2022-01']).toMatchObject({ value: VALUES[3], source: { cell: 'G2' } });
   });
 });

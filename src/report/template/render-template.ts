@@ -5,11 +5,11 @@ import { addMonths, monthLongLabel, type MonthKey } from '../../model/month.js';
 import type { ChartModel, ReportFigures } from '../report-figures.js';
 import type { FinanceFigures, GridTableModel } from '../finance-model.js';
 import { MONEY_KEY } from '../money.js';
-import { B4BError, type SourceRef } from '../../findings/finding.js';
+import { B4BError } from '../../findings/finding.js';
 import { TemplateError } from '../../findings/errors.js';
 
 import { keyEntries, parseTemplateText, textBlocks, type Block, type InlineFigure } from './blocks.js';
-import { BreakdownFigures, CHART_TYPES, parseSeries } from '../breakdown-figures.js';
+import { BreakdownFigures, CHART_TYPES, parseSeries, type BreakdownChartRequest } from '../breakdown-figures.js';
 
 export interface TemplateContext {
   month: MonthKey;
@@ -169,12 +169,15 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   const breakdowns = new BreakdownFigures(figures.dataset, context.month, (message, source) => figures.warn(message, source));
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
   // An indicator's figure for the month, that a breakdown's total must equal (total="id").
-  const indicatorFigure = (id: string): { name: string; value: number | undefined; source?: SourceRef } => {
+  const indicatorFigure = (id: string): NonNullable<BreakdownChartRequest['totalOf']> => {
     const found = figures.findRow(id);
     const figure = found?.row.values[context.month];
     return {
       name: found?.row.name ?? figures.entry(id)?.name ?? id,
       value: figure?.kind === 'number' ? figure.value : undefined,
+      // "<300" or "TBC" in the cell: the check says what the cell holds, never that nothing was supplied.
+      ...(figure?.kind === 'comparison' ? { typed: { text: figure.text, comparison: { op: figure.op, value: figure.value } } } : {}),
+      ...(figure?.kind === 'missing' && figure.text ? { typed: { text: figure.text } } : {}),
       ...(figure ? { source: figure.source } : {}),
     };
   };

@@ -1,5 +1,5 @@
 import { RAG_WORDS, type Direction, type Rag, type Trend } from '../model/rag.js';
-import { chartSvg, type ChartToDraw } from '../render/chart-canvas.js';
+import { chartSvg } from '../render/chart-canvas.js';
 import { chartType, formatChartValue, HTML_CHART_SIZE, segmentShares } from '../render/chart-config.js';
 import { stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import type { GridTableModel } from '../report/finance-model.js';
@@ -283,13 +283,6 @@ function bulletList(items: Array<{ level: number; runs: Run[] }>): string {
 export interface ReportHtmlOptions {
   title: string;
   format: AgendaFormat;
-}
-
-/** The charts the HTML twin of a report draws, in its order and at its size (to draw them ahead: drawSvgsAhead). */
-export function htmlCharts(blocks: Block[]): ChartToDraw[] {
-  return blocks
-    .flatMap((block) => (block.kind === 'charts' ? block.charts.filter((c) => c.series.length > 0) : block.kind === 'breakdown-chart' ? [block.chart] : []))
-    .map((model) => ({ model, size: HTML_CHART_SIZE }));
 }
 
 /** The HTML twin of a report, from its blocks (the same report model the PDF is drawn from). */

@@ -5,13 +5,12 @@ import type { TeamMeasure } from '../config/team-measures.js';
 import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import { TemplateError } from '../findings/errors.js';
-import { htmlCharts, reportHtml } from '../html/report-html.js';
+import { reportHtml } from '../html/report-html.js';
 import type { RunInputs } from '../inputs/run-inputs.js';
 import type { LaidOut } from '../layout/layout-task.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { describeDisagreements, packDisagreements } from '../pack/consistency.js';
 import type { AgendaFormat } from '../render/agenda-format.js';
-import { drawSvgsAhead } from '../render/chart-canvas.js';
 import { ALL_TABLES_REPORT, allTablesBlocks } from '../report/all-tables.js';
 import { FinanceFigures } from '../report/finance-model.js';
 import { printedFigures, type PrintedFigure } from '../report/printed-figures.js';
@@ -48,7 +47,7 @@ export interface ReportInput {
   /** The report's name, as the run record and the pack check name it (default: commentaryReport). */
   name?: string;
   /** Work on the model done while the layout thread lays the document out (the HTML twin). */
-  whileLayingOut?: (blocks: Block[], title: string) => void | Promise<void>;
+  whileLayingOut?: (blocks: Block[], title: string) => void;
   /** How the charts fill their pages, as another copy of the report decided (src/layout/layout-task.ts). */
   chartFits?: LaidOut['chartFits'];
 }
@@ -100,7 +99,7 @@ export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 
     ...(input.chartFits ? { chartFits: input.chartFits } : {}),
   });
   try {
-    await input.whileLayingOut?.(blocks, title);
+    input.whileLayingOut?.(blocks, title);
   } finally {
     // Awaited whatever happened meanwhile, so a failed layout is never left unhandled.
     await layingOut.catch(() => undefined);
@@ -222,11 +221,7 @@ async function layOutReport(
         ...(report.kind === 'finance'
           ? {}
           : {
-              whileLayingOut: async (blocks: Block[], title: string) => {
-                // Its charts drawn first, one at a time, so that the PDF's charts are drawn as soon as the layout thread hands them on.
-                await drawSvgsAhead(htmlCharts(blocks), (work) => ctx.timer.timed('html', work));
-                html = ctx.timer.timed('html', () => reportHtml(blocks, { title, format: request.format }));
-              },
+              whileLayingOut: (blocks: Block[], title: string) => (html = ctx.timer.timed('html', () => reportHtml(blocks, { title, format: request.format }))),
             }),
       },
       ctx,

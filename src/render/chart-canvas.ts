@@ -93,7 +93,7 @@ class Drawn<T> {
   }
 }
 const drawnPages = new Drawn<Buffer>(8);
-/** Each chart's SVG as cairo drew it: a report and its copies in the packs carry the same (each with its ids renumbered under its prefix). */
+/** Each chart's SVG as the HTML carries it (its ids renumbered under its prefix): a report and its copies in the packs carry the same. */
 const drawnSvgs = new Drawn<string>(100);
 
 /** Draws a document's charts as the pages of one PDF, each page exactly its chart's size in points. */
@@ -174,27 +174,11 @@ function escapeXml(text: string): string {
  * they would refer to each other's, so each chart's ids take `idPrefix`.
  */
 export function chartSvg(model: ChartModel, size: ChartSize, idPrefix: string): string {
-  return svgFigure(drawnSvg({ model, size }), model, size, idPrefix);
+  return drawnSvgs.get(JSON.stringify([idPrefix, model, size]), () => svgFigure(model, size, idPrefix));
 }
 
-/** The chart drawn as SVG by cairo, kept (drawnSvgs): drawing is most of a chart's SVG's cost. */
-function drawnSvg({ model, size }: ChartToDraw): string {
-  return drawnSvgs.get(JSON.stringify([model, size]), () => drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8')));
-}
-
-/**
- * Draws charts as SVG ahead of the HTML twin that carries them (chartSvg then finds them drawn), one at
- * a time, letting other work of this thread in between: a run draws its PDF charts here as soon as the
- * layout thread hands them on (src/layout/layout-threads.ts), and the pages cannot be finished without them.
- */
-export async function drawSvgsAhead(charts: ChartToDraw[], timed: (work: () => void) => void = (work) => work()): Promise<void> {
-  for (const chart of charts) {
-    await new Promise((resolve) => setImmediate(resolve));
-    timed(() => drawnSvg(chart));
-  }
-}
-
-function svgFigure(svg: string, model: ChartModel, size: ChartSize, idPrefix: string): string {
+function svgFigure(model: ChartModel, size: ChartSize, idPrefix: string): string {
+  const svg = drawOne(model, size, 'svg', (_, canvas) => canvas.toBuffer().toString('utf8'));
   // cairo numbers its surfaces and glyphs across the whole process ("surface193"), so the same chart
   // would differ between runs that drew other charts first: each id is renumbered in its order here.
   const ids = new Map<string, string>();

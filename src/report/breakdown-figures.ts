@@ -233,7 +233,9 @@ export class BreakdownFigures {
         this.warn(
           typed && allowed === true
             ? `${only.measure}: the categories add up to ${total}, and "${expected.name}" is "${typed.text}" for ${where}, a comparison, not a figure, ` +
-                `so the categories cannot be checked against it (${total} is ${c?.op} ${c?.value}); type the figure there to have them checked`
+                `so the categories cannot be checked against it (${total} is ${c?.op} ${c?.value}), and the breakdown prints their total, ${total}, which "${typed.text}" does not say: ` +
+                `if "${typed.text}" is there to withhold the figure, delete ${monthLongLabel(this.month)}'s ${only.measure} rows from the ${shown[0]?.source.sheet ?? 'Breakdowns'} sheet too; ` +
+                'if not, type the figure there to have them checked'
             : typed && allowed === false
               ? `${only.measure}: the categories add up to ${total}, but "${expected.name}" is "${typed.text}" for ${where}, which ${total} is not; a category is missing or a figure is mistyped`
               : typed

@@ -277,15 +277,35 @@ describe('referral sources that do not add up to the month’s referrals', () =>
     })),
   });
 
-  it('with "<300" typed for the month, the warning says the categories cannot be checked against it, never that the referrals are not supplied', async () => {
-    const output = await performanceReport(
-      '2023-10',
-      withReferrals((f) => ({ kind: 'comparison', op: '<', value: 300, format: { style: 'integer', decimals: 0 }, text: '<300', source: f.source })),
-    );
+  it('with "<300" typed for the month, the warning says the categories cannot be checked against it and that the breakdown prints their total, never that the referrals are not supplied', async () => {
+    const withheld = withReferrals((f) => ({
+      kind: 'comparison',
+      op: '<',
+      value: 300,
+      format: { style: 'integer', decimals: 0 },
+      text: '<300',
+      source: f.source,
+    }));
+    const output = await performanceReport('2023-10', withheld);
     const messages = output.warnings.map((w) => w.message).filter((m) => m.startsWith('referral-source:'));
     expect(messages).toEqual([
       `referral-source: the categories add up to 277, and "Number of referrals into statutory service in the month" is "<300" for October 2023 ('B4B data set'!AB8), ` +
-        'a comparison, not a figure, so the categories cannot be checked against it (277 is < 300); type the figure there to have them checked',
+        'a comparison, not a figure, so the categories cannot be checked against it (277 is < 300), and the breakdown prints their total, 277, which "<300" does not say: ' +
+        'if "<300" is there to withhold the figure, delete October 2023\'s referral-source rows from the Breakdowns sheet too; if not, type the figure there to have them checked',
+    ]);
+    expect(pdfText(output.pdf).split('\n')).toContain('Total 277 100%');
+
+    // The advice followed, the figure withheld: the month's referral-source rows deleted, the report prints no total and says so.
+    const deleted = await performanceReport('2023-10', {
+      ...withheld,
+      breakdowns: withheld.breakdowns.filter((r) => !(r.measure === 'referral-source' && r.month === '2023-10')),
+    });
+    const printed = pdfText(deleted.pdf).split('\n');
+    expect(printed[printed.indexOf('Referral Source - October 2023') + 1]).toBe('Not supplied for October 2023');
+    expect(printed).not.toContain('Total 277 100%');
+    expect(printed.some((line) => /\b277\b/.test(line) && /referral|Total/i.test(line))).toBe(false);
+    expect(deleted.warnings.map((w) => w.message).filter((m) => m.startsWith('referral-source:'))).toEqual([
+      'referral-source: not supplied for October 2023: the Breakdowns sheet has no rows of this measure for that month',
     ]);
   });
 

@@ -53,6 +53,12 @@ export function financialYearStart(month: MonthKey): MonthKey {
   return `${m >= 4 ? y : y - 1}-04` as MonthKey;
 }
 
+/** A financial year as the report names it, from any of its months: "2024/25". */
+export function financialYearLabel(month: MonthKey): string {
+  const start = Number(financialYearStart(month).slice(0, 4));
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
 /**
  * The agency staffing target as printed: a number as it stands, a comparison ("≤21") as typed, as the
  * performance report prints it (read as a number only, "≤21" printed "-" and no target, in silence).
@@ -92,11 +98,33 @@ export class FinanceFigures {
     return rows;
   }
 
+  /**
+   * Whether the month opens a financial year (April): its budget and forecast are the new year's, so
+   * there is no movement since the month before, whose forecast was of the year before's budget.
+   */
+  private get opensYear(): boolean {
+    return financialYearStart(this.month) === this.month;
+  }
+
+  /** Why the first month of a financial year prints no movement, as the page says it. */
+  private newYearNote(): string {
+    const before = financialYearLabel(addMonths(this.month, -1));
+    return (
+      `No movement for ${monthLongLabel(this.month)}: a new financial year, ${financialYearLabel(this.month)}, with its own budget and forecast, ` +
+      `which are not compared with ${monthLongLabel(addMonths(this.month, -1))}'s forecast of ${before}.`
+    );
+  }
+
+  /** The revenue rows of the month before, within the same financial year only (none in April). */
+  private previousRevenueRows(): RevenueRow[] {
+    return this.opensYear ? [] : this.revenueRows(addMonths(this.month, -1));
+  }
+
   /** Budget, forecast, variance, variance % of budget, movement since last month and RAG by service area. */
   revenue(): GridTableModel {
     const rows = this.requireRows(this.revenueRows(), 'revenue monitoring rows');
     const lastMonth = addMonths(this.month, -1);
-    const previous = new Map(this.revenueRows(lastMonth).map((r) => [r.serviceArea, r]));
+    const previous = new Map(this.previousRevenueRows().map((r) => [r.serviceArea, r]));
     // A line in one of the two months only: the Total's movement then compares other lines. Said.
     const now = new Set(rows.map((r) => r.serviceArea));
     for (const [area, r] of previous) {
@@ -160,7 +188,9 @@ export class FinanceFigures {
         { label: 'RAG', align: 'center', width: 34 },
       ],
       rows: [...body, total],
-      note: `RAG: Green up to ${this.settings.varianceRag.greenUpTo}% over budget (or under budget), Amber up to ${this.settings.varianceRag.amberUpTo}%, Red beyond.`,
+      note:
+        `RAG: Green up to ${this.settings.varianceRag.greenUpTo}% over budget (or under budget), Amber up to ${this.settings.varianceRag.amberUpTo}%, Red beyond.` +
+        (this.opensYear ? ` ${this.newYearNote()}` : ''),
     };
   }
 
@@ -444,7 +474,7 @@ export class FinanceFigures {
     const rows = this.revenueRows();
     const budget = rows.reduce((n, r) => n + r.budget.value, 0);
     const forecast = rows.reduce((n, r) => n + r.forecastOutturn.value, 0);
-    const previous = this.revenueRows(addMonths(this.month, -1));
+    const previous = this.previousRevenueRows();
     const priorVariance = previous.reduce((n, r) => n + r.forecastOutturn.value - r.budget.value, 0);
     const over = (pounds: number): string => (pounds < 0 ? `£${money000(-pounds)}k under budget` : `£${money000(pounds)}k over budget`);
     const items: Array<{ level: number; runs: Array<{ text: string; bold?: boolean }> }> = [];
@@ -456,7 +486,11 @@ export class FinanceFigures {
           {
             text:
               `£${money000(forecast)}k against a budget of £${money000(budget)}k, ${over(forecast - budget)} (${percent1(budget === 0 ? 0 : (forecast - budget) / budget)})` +
-              (previous.length > 0 ? `; ${movement(forecast - budget - priorVariance)} since ${monthLongLabel(addMonths(this.month, -1))}.` : '.'),
+              (previous.length > 0
+                ? `; ${movement(forecast - budget - priorVariance)} since ${monthLongLabel(addMonths(this.month, -1))}.`
+                : this.opensYear
+                  ? `. ${this.newYearNote()}`
+                  : '.'),
           },
         ],
       });
@@ -539,7 +573,7 @@ export class FinanceFigures {
       kind: 'chart',
       type: 'bar',
       yFormat: 'money',
-      title: `Forecast variance by month, ${start.slice(0, 4)}/${String(Number(start.slice(2, 4)) + 1).padStart(2, '0')} (£000)`,
+      title: `Forecast variance by month, ${financialYearLabel(start)} (£000)`,
       monthLabels: months.map(monthLabel),
       series: [{ label: 'Forecast variance £000 (overspend positive)', values, percent: false }],
     };

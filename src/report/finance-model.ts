@@ -1,4 +1,4 @@
-import type { FinanceSettings } from '../config/finance.js';
+import { costReductionTargetFor, UNDATED_TARGET_YEAR, type FinanceSettings } from '../config/finance.js';
 import type { Dataset, Figure, IndicatorRow, PlacementRow, RevenueRow } from '../dataset/types.js';
 import { targetFor } from '../dataset/targets.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
@@ -372,11 +372,13 @@ export class FinanceFigures {
     }));
     const target = plans.reduce((n, c) => n + c.target.value, 0);
     const forecast = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
-    const goal = this.settings.costReductionTarget;
-    if (plans.length > 0 && target !== goal) {
+    const goal = plans.length > 0 ? this.costReductionGoal() : undefined;
+    if (goal !== undefined && target !== goal) {
       this.warn(`the cost reduction plans' targets add up to £${money000(target)}k, not the £${money000(goal)}k target (config/finance.yaml)`);
     }
-    const ragOfTotal: Rag = forecast >= goal ? 'green' : forecast >= goal * 0.9 ? 'amber' : 'red';
+    // Without a target for the year, the total is rated against the plans' own targets.
+    const against = goal ?? target;
+    const ragOfTotal: Rag = forecast >= against ? 'green' : forecast >= against * 0.9 ? 'amber' : 'red';
     return {
       kind: 'grid-table',
       title: 'Cost reduction plans',
@@ -393,7 +395,7 @@ export class FinanceFigures {
       rows: [
         ...body,
         { cells: ['Total', '', money000(target), money000(forecast), money000(target - forecast), { rag: ragOfTotal }, ''], total: true },
-        ...(target === goal
+        ...(goal === undefined || target === goal
           ? []
           : [
               {
@@ -402,8 +404,34 @@ export class FinanceFigures {
               },
             ]),
       ],
-      note: 'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.',
+      note:
+        'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.' +
+        (plans.length > 0 && goal === undefined
+          ? ` No overall cost reduction target is set for ${financialYearLabel(this.month)}: the total is rated against the plans' own targets.`
+          : ''),
     };
+  }
+
+  /**
+   * The cost reduction target of the month's financial year (config/finance.yaml, costReductionTarget),
+   * if it gives one. A target set for one year is never printed against another year's plans: without
+   * one for this year, a warning says so and how to give it.
+   */
+  private costReductionGoal(): number | undefined {
+    const year = financialYearLabel(this.month);
+    const goal = costReductionTargetFor(this.settings, year);
+    if (goal !== undefined) return goal;
+    const configured = this.settings.costReductionTarget;
+    const given =
+      typeof configured === 'number'
+        ? { text: `${configured} has no financial year, so it is read as ${UNDATED_TARGET_YEAR}'s`, years: { [UNDATED_TARGET_YEAR]: configured } }
+        : { text: `gives targets for ${Object.keys(configured).join(', ') || 'no year'} only`, years: configured };
+    const advice = [...Object.entries(given.years).map(([y, n]) => `"${y}": ${n}`), `"${year}": <pounds>`].join(', ');
+    this.warn(
+      `config/finance.yaml: costReductionTarget ${given.text}, not ${year}'s: no target is printed for ${monthLongLabel(this.month)} ` +
+        `and the cost reduction plans are rated against their own targets. If ${year} has one, give it in pounds: costReductionTarget: { ${advice} }`,
+    );
+    return undefined;
   }
 
   /** The revenue line of the placement types (config/finance.yaml, placementsServiceArea) for the month, if configured and present. */
@@ -512,7 +540,9 @@ export class FinanceFigures {
     const plans = this.dataset.finance.costReduction.filter((c) => c.month === this.month);
     if (plans.length > 0) {
       const delivery = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
-      const goal = this.settings.costReductionTarget;
+      const goal = this.costReductionGoal();
+      const planned = plans.reduce((n, c) => n + c.target.value, 0);
+      const against = goal ?? planned;
       const red = plans.filter((c) => c.rag.toLowerCase() === 'red');
       items.push({
         level: 1,
@@ -520,8 +550,10 @@ export class FinanceFigures {
           { text: 'Cost reduction: ', bold: true },
           {
             text:
-              `£${money000(delivery)}k forecast against the £${money000(goal)}k target` +
-              (goal - delivery > 0 ? `, a shortfall of £${money000(goal - delivery)}k` : '') +
+              (goal !== undefined
+                ? `£${money000(delivery)}k forecast against the £${money000(goal)}k target`
+                : `£${money000(delivery)}k forecast against the plans' targets of £${money000(planned)}k (no overall target is set for ${financialYearLabel(this.month)})`) +
+              (against - delivery > 0 ? `, a shortfall of £${money000(against - delivery)}k` : '') +
               (red.length > 0
                 ? `; at red: ${red.map((c) => `${c.proposal} (£${money000(c.target.value - c.forecastDelivery.value)}k short)`).join('; ')}.`
                 : '; no plan at red.'),

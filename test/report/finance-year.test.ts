@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FinanceSettings } from '../../src/config/finance.js';
+import { financeSettingsSchema, type FinanceSettings } from '../../src/config/finance.js';
+import { parseConfig } from '../../src/config/read-config.js';
 import { loadSettings, type LoadedSettings } from '../../src/config/settings.js';
 import type { Dataset } from '../../src/dataset/types.js';
 import type { MonthKey } from '../../src/model/month.js';
@@ -7,14 +10,16 @@ import type { GridTableModel } from '../../src/report/finance-model.js';
 import { produceReport, type ReportDocument } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { sampleDataset, sampleInputs, testContext } from '../fixtures/sample-report.js';
+import { ROOT } from '../fixtures/workbooks.js';
 
 /**
  * The finance report across the financial year boundary: the sample's finance months (April to
  * October 2023) carried on to March, April and May 2024, as a workbook kept into 2024/25 holds them.
- * April 2024 opens a new year: a new budget and forecast.
+ * April 2024 opens a new year: a new budget and forecast, and a cost reduction target of its own.
  */
 let loaded: LoadedSettings;
 let dataset: Dataset;
+let financeYaml: string;
 
 /** The sample's finance rows of one month, as another month's: the forecasts moved by `forecastUp` pounds a line. */
 function carried(d: Dataset, from: MonthKey, to: MonthKey, forecastUp: number): Dataset['finance'] {
@@ -31,6 +36,13 @@ async function financeReport(month: MonthKey, finance: FinanceSettings = loaded.
   return produceReport(inputs, { name: 'finance', month, format: { agendaItem: 10, appendix: 1, firstPage: 117 } }, testContext());
 }
 
+/** config/finance.yaml with its costReductionTarget lines replaced by `lines`, read as `run` reads it. */
+function withTarget(lines: string): FinanceSettings {
+  const text = financeYaml.replace(/^costReductionTarget:.*\n(?: {2}.*\n)*/m, `${lines}\n`);
+  expect(text).toContain(`\n${lines}\n`);
+  return parseConfig(text, 'config/finance.yaml', financeSettingsSchema, 'finance settings file');
+}
+
 const table = (report: ReportDocument, title: string): GridTableModel => {
   const found = report.blocks.find((b): b is GridTableModel => b.kind === 'grid-table' && b.title.startsWith(title));
   if (!found) throw new Error(`no table ${title}`);
@@ -42,6 +54,7 @@ const messages = (report: ReportDocument): string[] => report.warnings.map((w) =
 
 beforeAll(async () => {
   loaded = await loadSettings();
+  financeYaml = await readFile(path.join(ROOT, 'config', 'finance.yaml'), 'utf8');
   const sample = await sampleDataset(loaded);
   const march = carried(sample, '2023-09', '2024-03', 0);
   const april = carried(sample, '2023-10', '2024-04', 2000);
@@ -85,5 +98,53 @@ describe('the movement since last month stays within the financial year', () => 
     const inputs = await sampleInputs({ loaded, dataset: withoutOne });
     const report = await produceReport(inputs, { name: 'finance', month: '2024-04', format: { agendaItem: 10, appendix: 1, firstPage: 117 } }, testContext());
     expect(messages(report).filter((m) => m.includes('revenue line'))).toEqual([]);
+  });
+});
+
+describe("a cost reduction target is one financial year's", () => {
+  const ownTargets = " No overall cost reduction target is set for 2024/25: the total is rated against the plans' own targets.";
+
+  it("the sample's 2023/24 target is not printed for April 2024: a warning says how to give 2024/25's", async () => {
+    const report = await financeReport('2024-04');
+    expect(messages(report)).toContain(
+      "config/finance.yaml: costReductionTarget gives targets for 2023/24 only, not 2024/25's: no target is printed for April 2024 and the cost reduction plans are rated against their own targets. " +
+        'If 2024/25 has one, give it in pounds: costReductionTarget: { "2023/24": 600000, "2024/25": <pounds> }',
+    );
+    const text = flat(report);
+    expect(text).not.toContain('£600k target');
+    expect(text).toContain(
+      "Cost reduction: £525k forecast against the plans' targets of £600k (no overall target is set for 2024/25), a shortfall of £75k; at red:",
+    );
+    expect(table(report, 'Cost reduction plans').note?.endsWith(ownTargets)).toBe(true);
+  });
+
+  it('following the advice prints the 2024/25 target, with no warning', async () => {
+    // The advice, with <pounds> filled in, replacing the two lines of config/finance.yaml.
+    const report = await financeReport('2024-04', withTarget('costReductionTarget: { "2023/24": 600000, "2024/25": 550000 }'));
+    expect(messages(report).filter((m) => m.includes('costReductionTarget'))).toEqual([]);
+    const text = flat(report);
+    expect(text).toContain('Cost reduction: £525k forecast against the £550k target, a shortfall of £25k; at red:');
+    expect(table(report, 'Cost reduction plans').rows.map((r) => r.cells.slice(0, 5))).toContainEqual(['Against the £550k target', '', '550', '525', '25']);
+    expect(table(report, 'Cost reduction plans').note?.endsWith(ownTargets)).toBe(false);
+  });
+
+  it("a bare number (the form before targets had a year) is 2023/24's: October 2023 prints it, April 2024 does not", async () => {
+    const bare = withTarget('costReductionTarget: 600000');
+    const october = await financeReport('2023-10', bare);
+    expect(flat(october)).toContain('Cost reduction: £525k forecast against the £600k target, a shortfall of £75k; at red:');
+    expect(messages(october).filter((m) => m.includes('costReductionTarget'))).toEqual([]);
+    const april = await financeReport('2024-04', bare);
+    expect(messages(april)).toContain(
+      "config/finance.yaml: costReductionTarget 600000 has no financial year, so it is read as 2023/24's, not 2024/25's: no target is printed for April 2024 and the cost reduction plans are rated against their own targets. " +
+        'If 2024/25 has one, give it in pounds: costReductionTarget: { "2023/24": 600000, "2024/25": <pounds> }',
+    );
+    expect(flat(april)).not.toContain('£600k target');
+  });
+
+  it('a year not written like 2023/24 is refused, naming the file, line and key', () => {
+    expect(() => withTarget('costReductionTarget:\n  2024: 600000')).toThrow(
+      'config/finance.yaml: the finance settings file does not match its schema:\n' +
+        '  config/finance.yaml:29: costReductionTarget.2024: "2024" is not a financial year; expected one written like 2023/24 (April 2023 to March 2024)',
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { Dataset, Figure, IndicatorRow, PlacementRow, RevenueRow } from '..
 import { targetFor } from '../dataset/targets.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
-import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { money000, percent1, wholePounds } from './money.js';
 import type { ChartModel, ModelWarning, ReportFigures } from './report-figures.js';
 
@@ -54,9 +54,8 @@ export function financialYearStart(month: MonthKey): MonthKey {
 }
 
 /** A financial year as the report names it, from any of its months: "2024/25". */
-export function financialYearLabel(month: MonthKey): string {
-  const start = Number(financialYearStart(month).slice(0, 4));
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+function yearOf(month: MonthKey): string {
+  return financialYearLabel(financialYearOf(month));
 }
 
 /**
@@ -108,9 +107,9 @@ export class FinanceFigures {
 
   /** Why the first month of a financial year prints no movement, as the page says it. */
   private newYearNote(): string {
-    const before = financialYearLabel(addMonths(this.month, -1));
+    const before = yearOf(addMonths(this.month, -1));
     return (
-      `No movement for ${monthLongLabel(this.month)}: a new financial year, ${financialYearLabel(this.month)}, with its own budget and forecast, ` +
+      `No movement for ${monthLongLabel(this.month)}: a new financial year, ${yearOf(this.month)}, with its own budget and forecast, ` +
       `which are not compared with ${monthLongLabel(addMonths(this.month, -1))}'s forecast of ${before}.`
     );
   }
@@ -407,7 +406,7 @@ export class FinanceFigures {
       note:
         'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.' +
         (plans.length > 0 && goal === undefined
-          ? ` No overall cost reduction target is set for ${financialYearLabel(this.month)}: the total is rated against the plans' own targets.`
+          ? ` No overall cost reduction target is set for ${yearOf(this.month)}: the total is rated against the plans' own targets.`
           : ''),
     };
   }
@@ -418,7 +417,7 @@ export class FinanceFigures {
    * one for this year, a warning says so and how to give it.
    */
   private costReductionGoal(): number | undefined {
-    const year = financialYearLabel(this.month);
+    const year = yearOf(this.month);
     const goal = costReductionTargetFor(this.settings, year);
     if (goal !== undefined) return goal;
     const configured = this.settings.costReductionTarget;
@@ -552,7 +551,7 @@ export class FinanceFigures {
             text:
               (goal !== undefined
                 ? `£${money000(delivery)}k forecast against the £${money000(goal)}k target`
-                : `£${money000(delivery)}k forecast against the plans' targets of £${money000(planned)}k (no overall target is set for ${financialYearLabel(this.month)})`) +
+                : `£${money000(delivery)}k forecast against the plans' targets of £${money000(planned)}k (no overall target is set for ${yearOf(this.month)})`) +
               (against - delivery > 0 ? `, a shortfall of £${money000(against - delivery)}k` : '') +
               (red.length > 0
                 ? `; at red: ${red.map((c) => `${c.proposal} (£${money000(c.target.value - c.forecastDelivery.value)}k short)`).join('; ')}.`
@@ -605,7 +604,7 @@ export class FinanceFigures {
       kind: 'chart',
       type: 'bar',
       yFormat: 'money',
-      title: `Forecast variance by month, ${financialYearLabel(start)} (£000)`,
+      title: `Forecast variance by month, ${yearOf(start)} (£000)`,
       monthLabels: months.map(monthLabel),
       series: [{ label: 'Forecast variance £000 (overspend positive)', values, percent: false }],
     };

@@ -1,9 +1,9 @@
-import type { FinanceSettings } from '../config/finance.js';
+import { costReductionTargetFor, UNDATED_TARGET_YEAR, type FinanceSettings } from '../config/finance.js';
 import type { Dataset, Figure, IndicatorRow, PlacementRow, RevenueRow } from '../dataset/types.js';
 import { targetFor } from '../dataset/targets.js';
 import { formatSource, type SourceRef } from '../findings/finding.js';
 import type { Rag } from '../model/rag.js';
-import { addMonths, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
+import { addMonths, financialYearLabel, financialYearOf, monthLabel, monthLongLabel, type MonthKey } from '../model/month.js';
 import { money000, percent1, wholePounds } from './money.js';
 import type { ChartModel, ModelWarning, ReportFigures } from './report-figures.js';
 
@@ -53,6 +53,11 @@ export function financialYearStart(month: MonthKey): MonthKey {
   return `${m >= 4 ? y : y - 1}-04` as MonthKey;
 }
 
+/** A financial year as the report names it, from any of its months: "2024/25". */
+function yearOf(month: MonthKey): string {
+  return financialYearLabel(financialYearOf(month));
+}
+
 /**
  * The agency staffing target as printed: a number as it stands, a comparison ("≤21") as typed, as the
  * performance report prints it (read as a number only, "≤21" printed "-" and no target, in silence).
@@ -92,11 +97,33 @@ export class FinanceFigures {
     return rows;
   }
 
+  /**
+   * Whether the month opens a financial year (April): its budget and forecast are the new year's, so
+   * there is no movement since the month before, whose forecast was of the year before's budget.
+   */
+  private get opensYear(): boolean {
+    return financialYearStart(this.month) === this.month;
+  }
+
+  /** Why the first month of a financial year prints no movement, as the page says it. */
+  private newYearNote(): string {
+    const before = yearOf(addMonths(this.month, -1));
+    return (
+      `No movement for ${monthLongLabel(this.month)}: a new financial year, ${yearOf(this.month)}, with its own budget and forecast, ` +
+      `which are not compared with ${monthLongLabel(addMonths(this.month, -1))}'s forecast of ${before}.`
+    );
+  }
+
+  /** The revenue rows of the month before, within the same financial year only (none in April). */
+  private previousRevenueRows(): RevenueRow[] {
+    return this.opensYear ? [] : this.revenueRows(addMonths(this.month, -1));
+  }
+
   /** Budget, forecast, variance, variance % of budget, movement since last month and RAG by service area. */
   revenue(): GridTableModel {
     const rows = this.requireRows(this.revenueRows(), 'revenue monitoring rows');
     const lastMonth = addMonths(this.month, -1);
-    const previous = new Map(this.revenueRows(lastMonth).map((r) => [r.serviceArea, r]));
+    const previous = new Map(this.previousRevenueRows().map((r) => [r.serviceArea, r]));
     // A line in one of the two months only: the Total's movement then compares other lines. Said.
     const now = new Set(rows.map((r) => r.serviceArea));
     for (const [area, r] of previous) {
@@ -160,7 +187,9 @@ export class FinanceFigures {
         { label: 'RAG', align: 'center', width: 34 },
       ],
       rows: [...body, total],
-      note: `RAG: Green up to ${this.settings.varianceRag.greenUpTo}% over budget (or under budget), Amber up to ${this.settings.varianceRag.amberUpTo}%, Red beyond.`,
+      note:
+        `RAG: Green up to ${this.settings.varianceRag.greenUpTo}% over budget (or under budget), Amber up to ${this.settings.varianceRag.amberUpTo}%, Red beyond.` +
+        (this.opensYear ? ` ${this.newYearNote()}` : ''),
     };
   }
 
@@ -342,11 +371,13 @@ export class FinanceFigures {
     }));
     const target = plans.reduce((n, c) => n + c.target.value, 0);
     const forecast = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
-    const goal = this.settings.costReductionTarget;
-    if (plans.length > 0 && target !== goal) {
+    const goal = plans.length > 0 ? this.costReductionGoal() : undefined;
+    if (goal !== undefined && target !== goal) {
       this.warn(`the cost reduction plans' targets add up to £${money000(target)}k, not the £${money000(goal)}k target (config/finance.yaml)`);
     }
-    const ragOfTotal: Rag = forecast >= goal ? 'green' : forecast >= goal * 0.9 ? 'amber' : 'red';
+    // Without a target for the year, the total is rated against the plans' own targets.
+    const against = goal ?? target;
+    const ragOfTotal: Rag = forecast >= against ? 'green' : forecast >= against * 0.9 ? 'amber' : 'red';
     return {
       kind: 'grid-table',
       title: 'Cost reduction plans',
@@ -363,7 +394,7 @@ export class FinanceFigures {
       rows: [
         ...body,
         { cells: ['Total', '', money000(target), money000(forecast), money000(target - forecast), { rag: ragOfTotal }, ''], total: true },
-        ...(target === goal
+        ...(goal === undefined || target === goal
           ? []
           : [
               {
@@ -372,8 +403,34 @@ export class FinanceFigures {
               },
             ]),
       ],
-      note: 'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.',
+      note:
+        'Gap: target less forecast delivery; a shortfall is positive, over-delivery in brackets. The total is Green when the forecast meets the target, Amber within 10% of it, Red beyond.' +
+        (plans.length > 0 && goal === undefined
+          ? ` No overall cost reduction target is set for ${yearOf(this.month)}: the total is rated against the plans' own targets.`
+          : ''),
     };
+  }
+
+  /**
+   * The cost reduction target of the month's financial year (config/finance.yaml, costReductionTarget),
+   * if it gives one. A target set for one year is never printed against another year's plans: without
+   * one for this year, a warning says so and how to give it.
+   */
+  private costReductionGoal(): number | undefined {
+    const year = yearOf(this.month);
+    const goal = costReductionTargetFor(this.settings, year);
+    if (goal !== undefined) return goal;
+    const configured = this.settings.costReductionTarget;
+    const given =
+      typeof configured === 'number'
+        ? { text: `${configured} has no financial year, so it is read as ${UNDATED_TARGET_YEAR}'s`, years: { [UNDATED_TARGET_YEAR]: configured } }
+        : { text: `gives targets for ${Object.keys(configured).join(', ') || 'no year'} only`, years: configured };
+    const advice = [...Object.entries(given.years).map(([y, n]) => `"${y}": ${n}`), `"${year}": <pounds>`].join(', ');
+    this.warn(
+      `config/finance.yaml: costReductionTarget ${given.text}, not ${year}'s: no target is printed for ${monthLongLabel(this.month)} ` +
+        `and the cost reduction plans are rated against their own targets. If ${year} has one, give it in pounds: costReductionTarget: { ${advice} }`,
+    );
+    return undefined;
   }
 
   /** The revenue line of the placement types (config/finance.yaml, placementsServiceArea) for the month, if configured and present. */
@@ -444,7 +501,7 @@ export class FinanceFigures {
     const rows = this.revenueRows();
     const budget = rows.reduce((n, r) => n + r.budget.value, 0);
     const forecast = rows.reduce((n, r) => n + r.forecastOutturn.value, 0);
-    const previous = this.revenueRows(addMonths(this.month, -1));
+    const previous = this.previousRevenueRows();
     const priorVariance = previous.reduce((n, r) => n + r.forecastOutturn.value - r.budget.value, 0);
     const over = (pounds: number): string => (pounds < 0 ? `£${money000(-pounds)}k under budget` : `£${money000(pounds)}k over budget`);
     const items: Array<{ level: number; runs: Array<{ text: string; bold?: boolean }> }> = [];
@@ -456,7 +513,11 @@ export class FinanceFigures {
           {
             text:
               `£${money000(forecast)}k against a budget of £${money000(budget)}k, ${over(forecast - budget)} (${percent1(budget === 0 ? 0 : (forecast - budget) / budget)})` +
-              (previous.length > 0 ? `; ${movement(forecast - budget - priorVariance)} since ${monthLongLabel(addMonths(this.month, -1))}.` : '.'),
+              (previous.length > 0
+                ? `; ${movement(forecast - budget - priorVariance)} since ${monthLongLabel(addMonths(this.month, -1))}.`
+                : this.opensYear
+                  ? `. ${this.newYearNote()}`
+                  : '.'),
           },
         ],
       });
@@ -478,7 +539,9 @@ export class FinanceFigures {
     const plans = this.dataset.finance.costReduction.filter((c) => c.month === this.month);
     if (plans.length > 0) {
       const delivery = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
-      const goal = this.settings.costReductionTarget;
+      const goal = this.costReductionGoal();
+      const planned = plans.reduce((n, c) => n + c.target.value, 0);
+      const against = goal ?? planned;
       const red = plans.filter((c) => c.rag.toLowerCase() === 'red');
       items.push({
         level: 1,
@@ -486,8 +549,10 @@ export class FinanceFigures {
           { text: 'Cost reduction: ', bold: true },
           {
             text:
-              `£${money000(delivery)}k forecast against the £${money000(goal)}k target` +
-              (goal - delivery > 0 ? `, a shortfall of £${money000(goal - delivery)}k` : '') +
+              (goal !== undefined
+                ? `£${money000(delivery)}k forecast against the £${money000(goal)}k target`
+                : `£${money000(delivery)}k forecast against the plans' targets of £${money000(planned)}k (no overall target is set for ${yearOf(this.month)})`) +
+              (against - delivery > 0 ? `, a shortfall of £${money000(against - delivery)}k` : '') +
               (red.length > 0
                 ? `; at red: ${red.map((c) => `${c.proposal} (£${money000(c.target.value - c.forecastDelivery.value)}k short)`).join('; ')}.`
                 : '; no plan at red.'),
@@ -539,7 +604,7 @@ export class FinanceFigures {
       kind: 'chart',
       type: 'bar',
       yFormat: 'money',
-      title: `Forecast variance by month, ${start.slice(0, 4)}/${String(Number(start.slice(2, 4)) + 1).padStart(2, '0')} (£000)`,
+      title: `Forecast variance by month, ${yearOf(start)} (£000)`,
       monthLabels: months.map(monthLabel),
       series: [{ label: 'Forecast variance £000 (overspend positive)', values, percent: false }],
     };

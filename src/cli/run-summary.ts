@@ -140,11 +140,20 @@ export function summaryLines(
     // Each whole, wrapped: what changed, from what to what, and in which cell is what an officer re-ran the month for.
     for (const { change, targets } of shown)
       lines.push(...wrap(`${every(targets)}: ${changeLine(change)}`, width - 6, 3).map((line, i) => `${i === 0 ? '  ' : '      '}${line}`));
-    const most = [...changed].sort((a, b) => (b.record.changes?.length ?? 0) - (a.record.changes?.length ?? 0))[0];
-    if (total > shown.length && most)
+    // The rest are each in the records of the outputs that print them: one command names every such run.
+    const rest = [...distinct.values()].slice(shown.length);
+    const holding = changed.filter((r) => rest.some(({ targets }) => targets.includes(targetLabel(r.target))));
+    const ids = holding.map((r) => r.record.id.split('-').pop() ?? r.record.id).join(' ');
+    if (rest.length > 0 && holding[0])
       lines.push(
-        advise(
-          `  … and ${total - shown.length} more ("b4b-reports history --run ${most.record.id.split('-').pop() ?? most.record.id}" lists ${targetLabel(most.target)}'s)`,
+        ...wrap(
+          advise(
+            holding.length === 1
+              ? `  … and ${rest.length} more ("b4b-reports history --run ${ids}" lists ${targetLabel(holding[0].target)}'s)`
+              : `  … and ${rest.length} more, each in its outputs' runs: "b4b-reports history --run ${ids}"`,
+          ),
+          width,
+          3,
         ),
       );
   }

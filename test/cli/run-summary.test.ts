@@ -63,6 +63,16 @@ describe('the summary of a run', () => {
     expect(changes[2]).toMatch(/^ {2}report performance: Number of referrals into statutory service in the month, Jan-22: 400 → 405/);
     expect(changes[6]).toBe('  … and 3 more ("b4b-reports history --run run000" lists report performance\'s)');
   });
+
+  it('names every run that holds the changes it does not list, when they are in several outputs', () => {
+    const spread = result();
+    // Finance's record holds two changes of its own besides the shared one: the rest are in two outputs' runs.
+    const finance = spread.results[1];
+    const own = ['2021-01', '2021-02'].map((month): FigureChange => ({ ...change, indicator: 'Agency staff', month: month as FigureChange['month'] }));
+    if (finance) finance.record = { ...finance.record, changes: [change, ...own] };
+    const lines = summaryLines(spread, new RunReporter('text'), { width: 200 });
+    expect(lines).toContain('  … and 5 more, each in its outputs\' runs: "b4b-reports history --run run000 run001"');
+  });
 });
 
 describe('a changed figure, as the summary and history say it', () => {

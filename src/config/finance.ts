@@ -32,6 +32,8 @@ function isFinancialYear(key: string): boolean {
  */
 const costReductionTargetSchema = z.union([z.number().positive(), z.record(z.string(), z.number().positive())]).superRefine((target, ctx) => {
   if (typeof target === 'number') return;
+  if (Object.keys(target).length === 0)
+    ctx.addIssue({ code: 'custom', message: 'no financial year is given a target; expected one per year, e.g. { 2023/24: 600000 }' });
   for (const key of Object.keys(target))
     if (!isFinancialYear(key))
       ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is not a financial year; expected one written like 2023/24 (April 2023 to March 2024)` });

@@ -141,6 +141,14 @@ describe("a cost reduction target is one financial year's", () => {
     expect(flat(april)).not.toContain('£600k target');
   });
 
+  it('an empty set of targets is refused, naming the file, line and key; one year given, it loads', () => {
+    expect(() => withTarget('costReductionTarget: {}')).toThrow(
+      'config/finance.yaml: the finance settings file does not match its schema:\n' +
+        '  config/finance.yaml:28: costReductionTarget: no financial year is given a target; expected one per year, e.g. { 2023/24: 600000 }',
+    );
+    expect(() => withTarget('costReductionTarget: { 2023/24: 600000 }')).not.toThrow();
+  });
+
   it('a year not written like 2023/24 is refused, naming the file, line and key', () => {
     expect(() => withTarget('costReductionTarget:\n  2024: 600000')).toThrow(
       'config/finance.yaml: the finance settings file does not match its schema:\n' +

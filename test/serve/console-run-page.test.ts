@@ -270,7 +270,7 @@ describe("an earlier run's files, once a later run has replaced them", () => {
 
         // The first run's page: its report is not linked (the file there prints 281 where it printed 277); it says which run replaced it.
         const replaced = (): RegExp =>
-          new RegExp(`${report.replace(/[./]/g, '\\$&')}: replaced by a later run, <a href="/runs/${secondRun}">the run of [^<]+</a>`);
+          new RegExp(`${report.replace(/[./]/g, '\\$&')}: replaced by a later run, <a href="/runs/${secondRun}">the run of [^<]+, ${secondRun}</a>`);
         const firstAfter = await get(firstUrl);
         expect(firstAfter.body).not.toContain(`href="/files/${report}`);
         expect(firstAfter.body).toMatch(replaced());
@@ -298,7 +298,9 @@ describe("an earlier run's files, once a later run has replaced them", () => {
         // A link to the first run's file shown before the re-run (a page left open) no longer downloads the re-run's file as the first run's.
         const stale = await get(`/files/${report}?run=${firstRun}`);
         expect(stale.statusCode).toBe(410);
-        expect(stale.body).toContain(`<a href="/runs/${secondRun}">a later run</a> replaced it`);
+        expect(stale.body).toContain(
+          `<a href="/runs/${firstRun}">this run</a> (<code>${firstRun}</code>) wrote: <a href="/runs/${secondRun}">a later run</a> (<code>${secondRun}</code>) replaced it`,
+        );
         expect((await get('/runs/20990101T000000Z-nosuch')).statusCode).toBe(404);
       } finally {
         await konsole.close();

@@ -79,7 +79,14 @@ export function registerOutputs(app: FastifyInstance, ctx: ConsoleContext): void
           request,
           reply,
           'replaced',
-          { title: 'Replaced by a later run', rel, run: `/runs/${encodeURIComponent(record.id)}`, later: later && `/runs/${encodeURIComponent(later)}` },
+          {
+            title: 'Replaced by a later run',
+            rel,
+            run: `/runs/${encodeURIComponent(record.id)}`,
+            runId: record.id,
+            later: later && `/runs/${encodeURIComponent(later)}`,
+            laterId: later,
+          },
           410,
         );
       }

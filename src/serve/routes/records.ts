@@ -194,7 +194,7 @@ export async function outputViews(
         rel,
         restricted,
         replaced: true,
-        replacedBy: by ? { href: `/runs/${encodeURIComponent(by.id)}`, label: `the run of ${londonTime(by.startedAt)}` } : undefined,
+        replacedBy: by ? { href: `/runs/${encodeURIComponent(by.id)}`, label: `the run of ${londonTime(by.startedAt)}, ${by.id}` } : undefined,
       };
     }),
   );

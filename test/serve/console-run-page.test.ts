@@ -209,6 +209,36 @@ describe("the console's Schedule page", () => {
   });
 });
 
+describe("a run's restricted files, to a viewer", () => {
+  it('are named, marked restricted and said to be for officers only; an officer has the link', { timeout: 120_000 }, async () => {
+    const konsole = await startConsole();
+    try {
+      const { jar, csrf } = await signedIn(konsole.app, 'olivia');
+      const made = await produce(konsole.app, jar, { _csrf: csrf, workbook: 'configured', month: '2023-10', what: 'report:finance' });
+      expect(made.statusCode, made.body).toBe(303);
+      const page = (await finishedPage(konsole.app, made.headers.location as string, jar)).replace(/&#x3D;/g, '=');
+      const run = /<a href="\/runs\/([^"]+)">This output's run as the ledger records it<\/a>/.exec(page)?.[1] ?? '';
+      const viewer = await konsole.app.inject({
+        method: 'GET',
+        url: `/runs/${run}`,
+        headers: { cookie: headerOf((await signedIn(konsole.app, 'victor')).jar) },
+      });
+      expect(viewer.statusCode, viewer.body).toBe(200);
+      expect(viewer.body).toContain(
+        '<li>2023-10/finance-2023-10.pdf <span class="tag restricted">restricted</span>: for officers only, not linked for a viewer</li>',
+      );
+      expect(viewer.body).not.toContain('href="/files/2023-10/finance');
+      const officer = (await konsole.app.inject({ method: 'GET', url: `/runs/${run}`, headers: { cookie: headerOf(jar) } })).body.replace(/&#x3D;/g, '=');
+      expect(officer).toContain(
+        `<a href="/files/2023-10/finance-2023-10.pdf?run=${run}">2023-10/finance-2023-10.pdf</a> <span class="tag restricted">restricted</span></li>`,
+      );
+      expect(officer).not.toContain('for officers only');
+    } finally {
+      await konsole.close();
+    }
+  });
+});
+
 describe("an earlier run's files, once a later run has replaced them", () => {
   it(
     "are not linked as that run's own, on its run page, its History entry or its page in the ledger; each says which run replaced it",

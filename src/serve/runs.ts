@@ -146,7 +146,7 @@ export const REPLACE_LABEL = 'Replace the outputs already made for this month';
 
 /** A run's message in the console's words: the tick box, never the command line's --force. */
 export function consoleWords(message: string): string {
-  return message.replace(/ Use --force to re-run (.+?) and replace it\./g, ` To make them again, tick "${REPLACE_LABEL}".`);
+  return message.replace(/ Use --force to re-run (.+?) and replace it\./g, ` To make this output again, tick "${REPLACE_LABEL}".`);
 }
 
 function errorText(error: unknown): string {

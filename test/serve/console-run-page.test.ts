@@ -268,7 +268,7 @@ describe("an earlier run's files, once a later run has replaced them", () => {
         expect(refused.status, refused.stderr).toBe(1);
         const refusal = (await get('/history?outcome=refused')).body;
         expect(refusal).toContain(
-          'already exists; nothing was replaced. To make them again, tick &quot;Replace the outputs already made for this month&quot; on the Produce page.',
+          'already exists; nothing was replaced. To make this output again, tick &quot;Replace the outputs already made for this month&quot; on the Produce page.',
         );
         const again2 = /<a href="([^"]+)">Produce it again, replacing the outputs<\/a>/.exec(refusal)?.[1]?.replace(/&amp;/g, '&');
         expect(again2).toBe('/produce?month=2023-10&what=report%3Aperformance&replace=yes');

@@ -463,7 +463,7 @@ describe("a run's refusal, in the console's words", () => {
     const words = consoleWords(refusal);
     expect(words).not.toContain('--force');
     expect(words).toMatch(
-      /finance-2023-10\.pdf already exists; nothing was replaced\. To make them again, tick "Replace the outputs already made for this month"\.$/,
+      /finance-2023-10\.pdf already exists; nothing was replaced\. To make this output again, tick "Replace the outputs already made for this month"\.$/,
     );
   });
 });

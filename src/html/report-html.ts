@@ -168,9 +168,9 @@ class ReportHtmlWriter {
     const rows = [
       ...chart.series.map((s) => ({ label: s.label, values: s.values })),
       ...chart.series.flatMap((s) =>
-        s.target === undefined
+        s.target === undefined && s.targets === undefined
           ? []
-          : [{ label: chart.series.length > 1 ? `Target (${s.label})` : 'Target', values: chart.monthLabels.map(() => s.target ?? null) }],
+          : [{ label: chart.series.length > 1 ? `Target (${s.label})` : 'Target', values: s.targets ?? chart.monthLabels.map(() => s.target ?? null) }],
       ),
     ].map(
       (row) =>

@@ -1,4 +1,4 @@
-import type { ChartModel, ChartType } from '../report/report-figures.js';
+import type { ChartModel, ChartSeries, ChartType } from '../report/report-figures.js';
 import { printNumber } from '../report/round.js';
 import { textWidth } from './fonts.js';
 
@@ -172,7 +172,7 @@ function shownValues(model: ChartModel, scale: number): number[] {
       return [values.filter((v) => v > 0).reduce((a, b) => a + b, 0) * scale, values.filter((v) => v < 0).reduce((a, b) => a + b, 0) * scale];
     });
   }
-  const values = model.series.flatMap((s) => [...s.values, ...(type === 'line' ? [s.target ?? null] : [])]);
+  const values = model.series.flatMap((s) => [...s.values, ...(type === 'line' ? [s.target ?? null, ...(s.targets ?? [])] : [])]);
   return values.filter((v): v is number => v !== null && Number.isFinite(v)).map((v) => v * scale);
 }
 
@@ -299,12 +299,38 @@ const SWATCH = 20;
 const SWATCH_GAP = 4;
 const ITEM_GAP = 12;
 
-/** The target lines of a line chart: one per distinct target, named after its series when several series have one. */
-function targets(model: ChartModel): Array<{ value: number; label: string }> {
-  const withTarget = model.series.filter((s) => s.target !== undefined);
+/**
+ * The target lines of a line chart: one per distinct target, named after its series when several series
+ * have one. A series whose target changes with the financial year (`targets`) has a line of its own,
+ * drawn month by month (its segments).
+ */
+function targets(model: ChartModel): Array<{ value: number; label: string; segments?: TargetSegment[] }> {
+  const stepped = model.series.filter((s) => s.targets !== undefined && s.targets.some((t) => t !== null));
+  const withTarget = model.series.filter((s) => s.target !== undefined && s.targets === undefined);
   const distinct = [...new Set(withTarget.map((s) => s.target as number))];
-  if (distinct.length <= 1) return distinct.map((value) => ({ value, label: 'Target' }));
-  return withTarget.map((s) => ({ value: s.target as number, label: `Target (${s.label})` }));
+  const several = distinct.length + stepped.length > 1;
+  const named = (s: ChartSeries): string => (several && model.series.length > 1 ? `Target (${s.label})` : 'Target');
+  const level = several ? withTarget.map((s) => ({ value: s.target as number, label: named(s) })) : distinct.map((value) => ({ value, label: 'Target' }));
+  return [...level, ...stepped.map((s) => ({ value: s.target ?? 0, label: named(s), segments: targetSegments(s.targets ?? []) }))];
+}
+
+/** A run of months with one target: its value and the first and last month's index. */
+export interface TargetSegment {
+  value: number;
+  from: number;
+  to: number;
+}
+
+/** Each month's targets as runs of one value (a month with none breaks the line). */
+function targetSegments(values: Array<number | null>): TargetSegment[] {
+  const segments: TargetSegment[] = [];
+  values.forEach((value, i) => {
+    const last = segments[segments.length - 1];
+    if (value === null) return;
+    if (last && last.value === value && last.to === i - 1) last.to = i;
+    else segments.push({ value, from: i, to: i });
+  });
+  return segments;
 }
 
 /** A chart's one series named like the chart itself: the title says what it is. */
@@ -577,23 +603,34 @@ function legendPlugin(legend: Legend, room: number): ChartPlugin {
   };
 }
 
-/** Each target as a black dashed line across the plot, under the series. */
-function targetLines(values: number[]): ChartPlugin {
+/**
+ * Each target as a black dashed line across the plot, under the series; a target that changes with the
+ * financial year as a line over its own months, from halfway to the month before to halfway to the next.
+ */
+function targetLines(lines: Array<{ value: number; segments?: TargetSegment[] }>, months: number): ChartPlugin {
   return {
     id: 'b4bTargets',
     beforeDatasetsDraw(chart) {
       const { ctx, chartArea } = chart;
       const scale = chart.scales.y;
+      const x = chart.scales.x;
       if (!scale) return;
       ctx.save();
       ctx.strokeStyle = INK;
       ctx.lineWidth = 1.2;
       ctx.setLineDash(TARGET_DASH);
       ctx.beginPath();
-      for (const value of values) {
-        const y = scale.getPixelForValue(value);
-        ctx.moveTo(chartArea.left, y);
-        ctx.lineTo(chartArea.right, y);
+      const edge = (index: number, side: -1 | 1): number => {
+        const neighbour = index + side;
+        if (!x || neighbour < 0 || neighbour >= months) return side < 0 ? chartArea.left : chartArea.right;
+        return (x.getPixelForValue(index) + x.getPixelForValue(neighbour)) / 2;
+      };
+      for (const line of lines) {
+        for (const segment of line.segments ?? [{ value: line.value, from: 0, to: months - 1 }]) {
+          const y = scale.getPixelForValue(segment.value);
+          ctx.moveTo(edge(segment.from, -1), y);
+          ctx.lineTo(edge(segment.to, 1), y);
+        }
       }
       ctx.stroke();
       ctx.restore();
@@ -889,7 +926,16 @@ export function chartConfiguration(model: ChartModel, size: ChartSize): ChartJsC
 
   if (type === 'line') {
     const lines = targets(model);
-    if (lines.length > 0) plugins.push(targetLines(lines.map((t) => t.value * axis.scale)));
+    if (lines.length > 0)
+      plugins.push(
+        targetLines(
+          lines.map((t) => ({
+            value: t.value * axis.scale,
+            ...(t.segments ? { segments: t.segments.map((g) => ({ ...g, value: g.value * axis.scale })) } : {}),
+          })),
+          model.monthLabels.length,
+        ),
+      );
     const datasets = model.series.map((s, i) => {
       const style = lineStyleOf(i);
       return {
@@ -954,7 +1000,14 @@ export function chartDescription(model: ChartModel): string {
     const latest = points[points.length - 1]!;
     const low = points.reduce((a, b) => (b.v < a.v ? b : a));
     const high = points.reduce((a, b) => (b.v > a.v ? b : a));
-    const target = s.target !== undefined ? `; target ${formatChartValue(model, s.target)}` : '';
+    const runs = s.targets ? targetSegments(s.targets) : [];
+    const target = s.targets
+      ? runs.length > 0
+        ? `; target ${runs.map((r) => `${formatChartValue(model, r.value)} for ${r.from === r.to ? model.monthLabels[r.from] : `${model.monthLabels[r.from]} to ${model.monthLabels[r.to]}`}`).join(', ')}`
+        : ''
+      : s.target !== undefined
+        ? `; target ${formatChartValue(model, s.target)}`
+        : '';
     return `${s.label}: ${formatChartValue(model, latest.v)} in ${latest.label}, lowest ${formatChartValue(model, low.v)} (${low.label}), highest ${formatChartValue(model, high.v)} (${high.label})${target}`;
   });
   return `${kind}, ${span}. ${parts.join('. ')}.`;

@@ -107,7 +107,14 @@ export interface CaseloadTableModel {
 export interface ChartSeries {
   label: string;
   values: Array<number | null>;
+  /** The target of the report month (its financial year's, where the workbook gives targets by year). */
   target?: number;
+  /**
+   * Each month's target, where they are not all `target`: a chart whose months run into another
+   * financial year, whose target the workbook gives apart ("Target 2022/23" beside "Target 2023/24").
+   * Null for a month with no target.
+   */
+  targets?: Array<number | null>;
   percent: boolean;
 }
 
@@ -482,11 +489,18 @@ export class ReportFigures {
         this.warn(`${entry?.name ?? id}: not supplied for ${monthLabel(this.month)}, so its chart has no line`);
         continue;
       }
-      const target = targetFor(found.row, this.month);
+      const targetValue = (month: MonthKey): number | undefined => {
+        const target = targetFor(found.row, month);
+        return target?.kind === 'number' || target?.kind === 'comparison' ? target.value : undefined;
+      };
+      const target = targetValue(this.month);
+      // Each month is measured against its own financial year's target: one line across the chart would print this year's against last year's months.
+      const targets = months.map((m) => targetValue(m) ?? null);
       series.push({
         label: entry?.shortName ?? found.row.name,
         values: months.map((m) => numericValue(found.row.values[m]) ?? null),
-        ...(target?.kind === 'number' || target?.kind === 'comparison' ? { target: target.value } : {}),
+        ...(target !== undefined ? { target } : {}),
+        ...(targets.some((t) => t !== (target ?? null)) ? { targets } : {}),
         percent: found.row.percent,
       });
     }

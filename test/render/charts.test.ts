@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chartScales, chartSvg, drawChartPages, type ChartScales } from '../../src/render/chart-canvas.js';
-import { chartConfiguration, chartLegend, tickLabel, valueAxis, type ChartSize } from '../../src/render/chart-config.js';
+import { chartConfiguration, chartDescription, chartLegend, tickLabel, valueAxis, type ChartSize } from '../../src/render/chart-config.js';
 import { textWidth } from '../../src/render/fonts.js';
 import type { ChartModel } from '../../src/report/report-figures.js';
 import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { laidOutCharts, MONTHS } from '../fixtures/chart-types.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';
+import { configuredReport, performanceReport, sampleDataset } from '../fixtures/sample-report.js';
+import type { Dataset, IndicatorRow } from '../../src/dataset/types.js';
 
 const SIZE: ChartSize = { width: 370, height: 190 };
 
@@ -312,5 +313,57 @@ describe('the charts of the October 2023 reports and the July 2023 clinics', () 
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
     const faces = fonts.map((f) => /\+(Arimo-\w+)/.exec(f)?.[1] ?? f);
     for (const face of new Set(faces)) expect(faces.filter((f) => f === face).length, face).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('a chart whose months run into the financial year before, whose target the workbook gives apart', () => {
+  it("draws and tables each month against its own year's target, never this year's across last year's months", async () => {
+    const dataset = await sampleDataset();
+    // 'Right service right time': the referrals row (AB8 is Oct-23) with a target for 2022/23 of 300 beside 2023/24's 273.
+    const referrals = (row: IndicatorRow): boolean => row.values['2023-10']?.source.cell === 'AB8' && row.values['2023-10']?.source.sheet === 'B4B data set';
+    const byYear: Dataset = {
+      ...dataset,
+      tables: dataset.tables.map((t) => ({
+        ...t,
+        rows: t.rows.map((r) =>
+          referrals(r) && r.target?.kind === 'number'
+            ? {
+                ...r,
+                yearTargets: [
+                  { year: 2022, label: 'Target 2022/23', figure: { ...r.target, value: 300 } },
+                  { year: 2023, label: 'Target 2023/24', figure: r.target },
+                ],
+              }
+            : r,
+        ),
+      })),
+    };
+    const output = await performanceReport('2023-10', byYear);
+    const charts = laidOutCharts(output.blocks).map(({ model }) => model);
+    const chart = charts.find((m) => m.series.some((s) => s.targets !== undefined));
+    if (!chart) throw new Error('no chart with targets by year');
+    expect(chart.series.map((s) => [s.target, s.targets])).toEqual([[273, [300, 300, 300, 300, 300, 300, 273, 273, 273, 273, 273, 273, 273]]]);
+    // The text alternative and the figures table say which target each month is measured against.
+    expect(chartDescription(chart)).toContain('; target 300 for Oct-22 to Mar-23, 273 for Apr-23 to Oct-23.');
+    const target = /<tr><th scope="row">Target<\/th>(.*?)<\/tr>/.exec(output.html?.slice(output.html.indexOf(chart.title)) ?? '')?.[1] ?? '';
+    expect([...target.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([
+      '300',
+      '300',
+      '300',
+      '300',
+      '300',
+      '300',
+      '273',
+      '273',
+      '273',
+      '273',
+      '273',
+      '273',
+      '273',
+    ]);
+    // Every other chart of the report, and every chart of the sample as it is, keeps one target across its months.
+    expect(charts.filter((m) => m !== chart && m.series.some((s) => s.targets !== undefined))).toEqual([]);
+    const sample = laidOutCharts((await performanceReport('2023-10', dataset)).blocks).map(({ model }) => model);
+    expect(sample.filter((m) => m.series.some((s) => s.targets !== undefined))).toEqual([]);
   });
 });

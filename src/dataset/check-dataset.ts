@@ -188,8 +188,7 @@ const POLARITY_TEXT = { 'higher-is-better': 'higher is better', 'lower-is-better
  */
 function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polarity'], findings: FindingList): void {
   if (polarity === 'neutral') return;
-  const targets = [...(row.target ? [{ figure: row.target, label: 'Target' }] : []), ...(row.yearTargets ?? [])];
-  for (const { figure, label } of targets) {
+  for (const { figure, label } of rowTargets(row)) {
     if (figure.kind !== 'comparison') continue;
     const says = figure.op === '<' || figure.op === '<=' ? 'lower-is-better' : 'higher-is-better';
     if (says === polarity) continue;
@@ -253,12 +252,16 @@ function rowKind(row: IndicatorRow, catalogue: IndicatorCatalogue): IndicatorKin
   return indicatorKind(row.catalogued ? catalogue.byId.get(row.id) : undefined, row.name, row.percent, row.typeText);
 }
 
+/** A row's targets with the headers they are under: the plain Target and each financial year's. */
+function rowTargets(row: IndicatorRow): Array<{ figure: Figure; label: string }> {
+  return [...(row.target ? [{ figure: row.target, label: 'Target' }] : []), ...(row.yearTargets ?? []).map((t) => ({ figure: t.figure, label: t.label }))];
+}
+
 /** Every figure of a row (its months, targets and benchmarks). */
 function rowFigures(row: IndicatorRow): Figure[] {
   return [
     ...Object.values(row.values).filter((f): f is Figure => f !== undefined),
-    ...(row.target ? [row.target] : []),
-    ...(row.yearTargets ?? []).map((t) => t.figure),
+    ...rowTargets(row).map((t) => t.figure),
     ...Object.values(row.benchmarks).flatMap((b) => (b ? [b.figure] : [])),
   ];
 }
@@ -316,8 +319,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
       };
       const months = [...table.months].sort();
       for (const month of months) check(row.values[month], monthLabel(month), true);
-      check(row.target, 'Target', false);
-      for (const t of row.yearTargets ?? []) check(t.figure, t.label, false);
+      for (const t of rowTargets(row)) check(t.figure, t.label, false);
       if (entry) checkTargetDirection(row, entry.polarity, findings);
       for (const benchmark of Object.values(row.benchmarks)) if (benchmark) check(benchmark.figure, benchmark.label, false);
 
@@ -383,11 +385,7 @@ function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number,
   });
   const typical = median(figures.map((f) => f.value));
   if (typical === undefined) return;
-  const targets = [
-    ...(row.target ? [{ figure: row.target, label: 'Target' }] : []),
-    ...(row.yearTargets ?? []).map((t) => ({ figure: t.figure, label: t.label })),
-  ];
-  for (const { figure: target, label } of targets) {
+  for (const { figure: target, label } of rowTargets(row)) {
     if ((target.kind !== 'number' && target.kind !== 'comparison') || target.value <= 0) continue;
     const ratio = Math.max(typical / target.value, target.value / typical);
     if (ratio < factor) continue;

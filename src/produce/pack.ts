@@ -359,21 +359,25 @@ export async function producePack(
     laidOut.parts.map((p, i) => ({ item: p.item, pages: laidOut.documents[i]?.getPageCount() ?? 0 })),
     pack.firstPage,
   );
-  const variants = {} as Record<PackVariant, PackVariantOutput>;
-  let printed: PackFigure[] = [];
-  for (const variant of ['public', 'restricted'] as const) {
-    const frontMatter = pack.frontSheet ? await frontSheet(inputs, m, laidOut.parts, plan, variant, ctx) : undefined;
-    const final = await assembleVariant(inputs, m, laidOut, plan, { variant, numberPages: true, frontMatter }, ctx);
-    const itemSource = unnumbered ? await assembleVariant(inputs, m, unnumbered, plan, { variant, numberPages: false, frontMatter }, ctx) : final;
-    variants[variant] = {
-      pack: final.bytes,
-      ranges: final.ranges,
-      pageCount: final.pageCount,
-      items: await itemFiles(inputs, m, laidOut.parts, itemSource, variant),
-    };
-    // The restricted pack holds every document: its page numbers are where each printed value is.
-    if (variant === 'restricted') printed = placeInPack(laidOut.printedByPart, final.partStarts);
-  }
+  // The two variants at once: one's front sheet and furniture are laid out while the other is assembled.
+  const [publicPack, restrictedPack] = await Promise.all(
+    (['public', 'restricted'] as const).map(async (variant) => {
+      const frontMatter = pack.frontSheet ? await frontSheet(inputs, m, laidOut.parts, plan, variant, ctx) : undefined;
+      const final = await assembleVariant(inputs, m, laidOut, plan, { variant, numberPages: true, frontMatter }, ctx);
+      const itemSource = unnumbered ? await assembleVariant(inputs, m, unnumbered, plan, { variant, numberPages: false, frontMatter }, ctx) : final;
+      const output: PackVariantOutput = {
+        pack: final.bytes,
+        ranges: final.ranges,
+        pageCount: final.pageCount,
+        items: await itemFiles(inputs, m, laidOut.parts, itemSource, variant),
+      };
+      return { output, partStarts: final.partStarts };
+    }),
+  );
+  if (!publicPack || !restrictedPack) throw new Error('a pack variant was not assembled');
+  const variants: Record<PackVariant, PackVariantOutput> = { public: publicPack.output, restricted: restrictedPack.output };
+  // The restricted pack holds every document: its page numbers are where each printed value is.
+  const printed = placeInPack(laidOut.printedByPart, restrictedPack.partStarts);
   // One figure per indicator and month: every disagreement is a warning naming both cells and pages.
   const warnings = [...laidOut.warnings, ...describeDisagreements(packDisagreements(printed))];
   const timings = { ...laidOut.timings, assembly: performance.now() - assemblyStart };

@@ -61,20 +61,23 @@ export function checkAcrossOutputs(sets: OutputSet[]): void {
  * Produces each target for the month from the run's inputs, all at once (their documents queue for
  * the layout thread while this thread builds models and assembles packs), each on its own: a target
  * that fails does not stop the others. (A clinic the run skips is decided before: skipReason.) Then
- * the one-figure check across every output produced. Results keep the targets' order.
+ * the one-figure check across every output produced, which may add warnings to any of them. Results
+ * keep the targets' order; `whenProduced` is told of each set as soon as it is made (its files are
+ * final, its warnings not yet), with its index in `targets`.
  */
 export async function produceTargets(
   inputs: RunInputs,
   targets: RunTarget[],
   month: MonthKey,
   ctx: ProduceContext,
-  options: { numberItemFiles: boolean },
+  options: { numberItemFiles: boolean; whenProduced?: (index: number, set: OutputSet) => void },
 ): Promise<Produced[]> {
   const results = await Promise.all(
-    targets.map(async (target): Promise<Produced> => {
+    targets.map(async (target, index): Promise<Produced> => {
       try {
         const set =
           target.kind === 'report' ? await produceReportSet(inputs, target.name, month, ctx) : await producePackSet(inputs, target.name, month, ctx, options);
+        options.whenProduced?.(index, set);
         return { target, outcome: 'produced', set };
       } catch (error) {
         return { target, outcome: 'failed', error };

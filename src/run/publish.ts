@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { B4BError, formatFinding } from '../findings/finding.js';
@@ -84,31 +84,63 @@ export async function compareWithHistory(set: OutputSet, ctx: Pick<PublishContex
 }
 
 /**
- * Publishes one output set, whatever it holds: refuses it under --strict if it has warnings, records
- * what changed since the month's last run of the same target (`compared`), writes its files whole
- * beside the current ones, records the run in the ledger, and then makes the new files current in one
- * switch. A run that cannot be recorded replaces nothing. `record` is the target's run record, filled
- * in here; on any failure the staged files are removed and the error thrown (the caller records it).
+ * Writes one output set's files whole beside the current ones (a folder of the run's own), and its
+ * figures snapshot; nothing a user sees changes, and nothing is recorded. A run stages each set as
+ * soon as it is produced, while the layout thread is still busy with the others; publishOutputSet
+ * then records and switches it. `record` gets the files' hashes and the snapshot's name. On a failure
+ * nothing is left staged.
  */
-export async function publishOutputSet(set: OutputSet, record: RunRecord, ctx: PublishContext, compared: ComparedFigures): Promise<void> {
+export async function stageOutputSet(
+  set: OutputSet,
+  record: RunRecord,
+  ctx: Pick<PublishContext, 'outputDir' | 'ledger' | 'timer'>,
+  compared: ComparedFigures,
+): Promise<StagedSet> {
+  const files = set.files.map((f) => ({ file: path.join(ctx.outputDir, f.path), bytes: f.bytes }));
+  const staged = await ctx.timer.timed('write', () => stageSet(ctx.outputDir, setName(set.target, set.month), record.id, files));
+  try {
+    record.outputs = files.map((f) => ({ path: f.file, sha256: sha256(f.bytes) }));
+    record.figures = `${record.id}.figures.json.gz`;
+    await mkdir(ctx.ledger.folder, { recursive: true });
+    await writeFile(path.join(ctx.ledger.folder, record.figures), gzipSync(JSON.stringify(compared.snapshot)));
+    return staged;
+  } catch (error) {
+    await discardSet(staged).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Publishes one output set, whatever it holds, once it is staged (stageOutputSet): refuses it under
+ * --strict if it has warnings, records what changed since the month's last run of the same target
+ * (`compared`), records the run in the ledger, and then makes the new files current in one switch. A
+ * run that cannot be recorded replaces nothing. `record` is the target's run record, filled in here;
+ * on any failure the staged files are removed and the error thrown (the caller records it).
+ */
+export async function publishOutputSet(
+  set: OutputSet,
+  record: RunRecord,
+  ctx: PublishContext,
+  compared: ComparedFigures,
+  staging: Promise<StagedSet>,
+): Promise<void> {
   // The workbook's own findings (as validate lists them) come first, then the documents', then the ledger's.
   record.warnings = [...ctx.workbook.warnings.map(formatFinding), ...set.warnings, ...compared.revisions];
   if (ctx.workbook.decisions.length > 0) record.decisions = ctx.workbook.decisions;
   if (ctx.strict && record.warnings.length > 0) {
+    // Refused: as if never staged (no files, no snapshot, none named in its record).
+    await staging.then(discardSet).catch(() => undefined);
+    if (record.figures !== undefined) await rm(path.join(ctx.ledger.folder, record.figures), { force: true });
+    record.outputs = [];
+    delete record.figures;
     const listed = record.warnings.slice(0, STRICT_LISTED).map((w) => `  ${cutText(w)}`);
     throw new B4BError(`--strict: the run has ${record.warnings.length} warning(s); nothing was written:\n${listed.join('\n')}`);
   }
-  const { snapshot } = compared;
   if (compared.changes) record.changes = compared.changes;
 
   let staged: StagedSet | undefined;
   try {
-    const files = set.files.map((f) => ({ file: path.join(ctx.outputDir, f.path), bytes: f.bytes }));
-    staged = await ctx.timer.timed('write', () => stageSet(ctx.outputDir, setName(set.target, set.month), record.id, files));
-    record.outputs = files.map((f) => ({ path: f.file, sha256: sha256(f.bytes) }));
-    record.figures = `${record.id}.figures.json.gz`;
-    await mkdir(ctx.ledger.folder, { recursive: true });
-    await writeFile(path.join(ctx.ledger.folder, record.figures), gzipSync(JSON.stringify(snapshot)));
+    staged = await staging;
     faultPoint('staged');
     ctx.signal.throwIfAborted();
 

@@ -11,15 +11,15 @@ import { targetLabel, type RunTarget } from '../model/target.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { produceContext, untimed, type LayOut, type StageTimer } from '../produce/context.js';
 import { produceTargets, skipReason, type Produced } from '../produce/month.js';
-import { shownFiles } from '../produce/output-set.js';
+import { shownFiles, type OutputSet } from '../produce/output-set.js';
 import { deliverRun, queuedDelivery, type DeliveryOutcome } from './deliver.js';
 import { faultHold, faultPoint } from './fault-points.js';
 import { LockLostError, type HeldLock } from './file-lock.js';
 import { cutText, describeSkipped, RunLedger, type LedgerContents, type RunRecord, type RunTrigger } from './ledger.js';
-import { cleanStaging, recoverSets, replacedFilesFolder } from './output-files.js';
+import { cleanStaging, discardSet, recoverSets, replacedFilesFolder, type StagedSet } from './output-files.js';
 import type { Progress } from './progress.js';
 import { outputsOutOfStep, type OutOfStep } from './out-of-step.js';
-import { compareWithHistory, publishOutputSet } from './publish.js';
+import { compareWithHistory, publishOutputSet, stageOutputSet, type ComparedFigures } from './publish.js';
 import { withRunLock } from './run-lock.js';
 import { errorText, RunRecords, type TargetResult } from './run-records.js';
 import { RunStoppedError, untilStopped } from './stop-signal.js';
@@ -125,10 +125,23 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
         signal.throwIfAborted();
         const inputs = { ...config, workbook };
         const toMake = await recordSkipped(run, inputs, toProduce);
-        const produced = await produce(run, inputs, toMake, deps.layOut);
-        signal.throwIfAborted();
-        for (const [i, outcome] of produced.entries()) {
-          await publishOutcome(run, toMake[i] as TargetResult, outcome, { workbook, history, lock, signal, deliveries });
+        // Each set is staged as soon as it is made (nothing visible changes), while the others are still
+        // being laid out; all are then published in the targets' order, once the check across them is done.
+        const staging = new Map<number, Promise<Staging>>();
+        const produced = await produce(run, inputs, toMake, deps.layOut, (i, set) => {
+          const record = toMake[i]?.record;
+          if (record) staging.set(i, beginStaging(run, set, record, { workbook, history }));
+        });
+        try {
+          signal.throwIfAborted();
+          for (const [i, outcome] of produced.entries()) {
+            const staged = staging.get(i);
+            staging.delete(i);
+            await publishOutcome(run, toMake[i] as TargetResult, outcome, staged, { workbook, history, lock, signal, deliveries });
+          }
+        } finally {
+          // Stopped before they were published: their staged files go.
+          for (const unpublished of staging.values()) await unpublished.then((s) => s.staged.then(discardSet)).catch(() => undefined);
         }
         outOfStep = await outputsOutOfStep(run.ledger, history, run.records.results, request.month);
       }),
@@ -178,12 +191,40 @@ function workbookFile(loaded: LoadedSettings, request: RunRequest): string {
 }
 
 /** Produces the targets not refused, in src/produce/ (no file system): one outcome each, in their order. */
-async function produce({ request, progress, timer }: MonthRun, inputs: RunInputs, toProduce: TargetResult[], layOut: LayOut): Promise<Produced[]> {
+async function produce(
+  { request, progress, timer }: MonthRun,
+  inputs: RunInputs,
+  toProduce: TargetResult[],
+  layOut: LayOut,
+  whenProduced: (index: number, set: OutputSet) => void,
+): Promise<Produced[]> {
   faultPoint('producing');
   await faultHold('producing');
   const ctx = produceContext(layOut, { timer, step: (message) => progress.step(message) });
   const targets = toProduce.map((r) => r.target);
-  return produceTargets(inputs, targets, request.month, ctx, { numberItemFiles: request.numberItemFiles });
+  return produceTargets(inputs, targets, request.month, ctx, { numberItemFiles: request.numberItemFiles, whenProduced });
+}
+
+/** A produced set compared with the ledger, and its files being written beside the current ones (stageOutputSet). */
+interface Staging {
+  compared: ComparedFigures;
+  staged: Promise<StagedSet>;
+}
+
+/** Compares a set with the ledger and stages its files, begun as soon as it is made; its failures surface when it is published. */
+function beginStaging(
+  { loaded, ledger, timer }: MonthRun,
+  set: OutputSet,
+  record: RunRecord,
+  under: { workbook: WorkbookInput; history: LedgerContents },
+): Promise<Staging> {
+  const staging = compareWithHistory(set, { ledger, history: under.history, workbook: under.workbook }).then((compared) => {
+    const staged = stageOutputSet(set, record, { outputDir: loaded.paths.outputDir, ledger, timer }, compared);
+    staged.catch(() => undefined); // awaited, and its failure reported, as the set is published
+    return { compared, staged };
+  });
+  staging.catch(() => undefined);
+  return staging;
 }
 
 /**
@@ -274,11 +315,13 @@ async function readWorkbook({ loaded, request, progress, records, timer }: Month
 
 /** One target's outcome: skipped or failed, recorded as such; or its output set published (recorded, then switched). */
 async function publishOutcome(
-  { loaded, request, progress, ledger, records, timer }: MonthRun,
+  run: MonthRun,
   result: TargetResult,
   outcome: Produced,
+  staging: Promise<Staging> | undefined,
   under: { workbook: WorkbookInput; history: LedgerContents; lock: HeldLock; signal: AbortSignal; deliveries: Deliveries | undefined },
 ): Promise<void> {
+  const { loaded, request, progress, ledger, records, timer } = run;
   const label = targetLabel(result.target);
   if (outcome.outcome === 'failed') {
     progress.error(firstLine(outcome.error), { target: label });
@@ -286,14 +329,14 @@ async function publishOutcome(
     return;
   }
   const { workbook, history, lock, signal } = under;
-  const compared = await compareWithHistory(outcome.set, { ledger, history, workbook });
+  const { compared, staged } = await (staging ?? beginStaging(run, outcome.set, result.record, { workbook, history }));
   for (const warning of [...outcome.set.warnings, ...compared.revisions]) progress.warn(cutText(warning), { target: label });
   // The pack's e-mails are queued in its record (the outbox), and sent once the lock is released.
   const plans = under.deliveries?.planned.get(result);
   if (plans) result.record.delivery = queuedDelivery(plans);
   try {
     const context = { outputDir: loaded.paths.outputDir, ledger, history, workbook, lock, timer, signal, strict: request.strict };
-    await publishOutputSet(outcome.set, result.record, { ...context, finish: records.finish, recorded: () => records.published(result) }, compared);
+    await publishOutputSet(outcome.set, result.record, { ...context, finish: records.finish, recorded: () => records.published(result) }, compared, staged);
     records.published(result);
     const replaced = compared.previous?.set;
     const kept = replaced ? await replacedFilesFolder(loaded.paths.outputDir, replaced.name, replaced.id) : undefined;

@@ -1,6 +1,7 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RunLedger } from '../../src/run/ledger.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
@@ -47,6 +48,14 @@ describe('b4b-reports run', () => {
     expect(strict.stderr).toContain('--strict: the run has 32 warning(s); nothing was written');
     expect(strict.stderr).toContain('number-of-widgets-made: not supplied for Oct-23');
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+    // A set is staged as soon as it is made, before the check: refused, it leaves nothing behind, and its
+    // record names no file and no figures snapshot.
+    const [published, refused] = await new RunLedger(project.ledger).read();
+    expect(refused?.outcome).toBe('failed');
+    expect(refused?.outputs).toEqual([]);
+    expect(refused?.figures).toBeUndefined();
+    expect((await readdir(path.dirname(project.ledger))).filter((f) => f.endsWith('.figures.json.gz'))).toEqual([`${published?.id ?? ''}.figures.json.gz`]);
+    expect(await readdir(path.join(project.output, '.sets', '2023-10', 'report-performance'))).not.toContain(refused?.id);
   });
 
   it('refuses a month the workbook does not reach, naming the latest it has', async () => {

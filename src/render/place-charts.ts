@@ -1,4 +1,4 @@
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObjectCopier, PDFRawStream, type PDFRef } from 'pdf-lib';
 import { drawChartPages, type ChartToDraw } from './chart-canvas.js';
 import type { ChartSize } from './chart-config.js';
 
@@ -35,13 +35,47 @@ export function chartBox(slot: ChartSlot): Record<string, unknown> {
   return { canvas: [{ type: 'rect', x: 0, y: 0, w: width, h: height, [CHART_SLOT]: slot }], width, height };
 }
 
+/**
+ * Page `index` of the chart PDF as a form XObject of `doc`: its content stream as cairo compressed it
+ * and its resources, copied once for all the charts (fonts are shared). pdf-lib's own embedding
+ * (embedPdf) inflates each page's stream and deflates it again in JavaScript: about a tenth of a
+ * second of a month's main thread for the same drawing. A page whose content is not one deflated
+ * stream is embedded by pdf-lib.
+ */
+async function chartForm(doc: PDFDocument, charts: PDFDocument, copier: PDFObjectCopier, index: number): Promise<PDFRef> {
+  const page = charts.getPage(index);
+  const contents = page.node.Contents();
+  const resources = page.node.Resources();
+  const stream = contents instanceof PDFArray ? (contents.size() === 1 ? contents.lookup(0) : undefined) : contents;
+  if (
+    !(stream instanceof PDFRawStream) ||
+    !resources ||
+    stream.dict.get(PDFName.of('Filter')) !== PDFName.of('FlateDecode') ||
+    stream.dict.has(PDFName.of('DecodeParms'))
+  ) {
+    return (await doc.embedPage(page)).ref;
+  }
+  const { width, height } = page.getSize();
+  const form = doc.context.obj({
+    Type: 'XObject',
+    Subtype: 'Form',
+    FormType: 1,
+    BBox: [0, 0, width, height],
+    Matrix: [1, 0, 0, 1, 0, 0],
+    Resources: copier.copy(resources),
+    Filter: 'FlateDecode',
+  });
+  return doc.context.register(PDFRawStream.of(form, stream.contents));
+}
+
 /** Makes page i of `chartPdf` the form XObject `slots[i].name` of each page its box landed on; the document's metadata is kept as it is. */
 export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: ChartSlot[]): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const charts = await doc.embedPdf(
-    chartPdf,
-    slots.map((_, i) => i),
-  );
+  const chartDoc = await PDFDocument.load(chartPdf, { updateMetadata: false });
+  if (chartDoc.getPageCount() < slots.length) throw new Error(`the chart PDF has ${chartDoc.getPageCount()} pages for ${slots.length} charts`);
+  const copier = PDFObjectCopier.for(chartDoc.context, doc.context);
+  const charts: PDFRef[] = [];
+  for (const i of slots.keys()) charts.push(await chartForm(doc, chartDoc, copier, i));
   slots.forEach((slot, i) => {
     const chart = charts[i];
     if (!chart) throw new Error(`the chart PDF has no page ${i + 1}`);
@@ -58,7 +92,7 @@ export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: 
         forms = doc.context.obj({});
         resources.set(PDFName.of('XObject'), forms);
       }
-      forms.set(PDFName.of(slot.name), chart.ref);
+      forms.set(PDFName.of(slot.name), chart);
     }
   });
   // As the packs are written (src/pack/assemble.ts): without object streams, which pdf-lib would deflate again.

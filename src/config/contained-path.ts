@@ -19,6 +19,12 @@ import { ConfigFileError } from './read-config.js';
 
 export const DEFAULT_ALLOWED_OUTSIDE = ['workbook'];
 
+/** A project file as its user knows it: "data/b4b-sample.xlsx" inside the project folder, the full path outside it. */
+export function projectName(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
+
 /** The real path of the longest part of `target` that exists, with the rest appended (symbolic links resolved). */
 function realPath(target: string): string {
   const rest: string[] = [];

@@ -1,4 +1,5 @@
 import type { IndicatorCatalogue } from '../config/catalogue.js';
+import { projectName } from '../config/contained-path.js';
 import type { FinanceSettings } from '../config/finance.js';
 import type { ReportSettings } from '../config/settings.js';
 import type { TeamMeasure } from '../config/team-measures.js';
@@ -36,6 +37,8 @@ export interface ReportInput {
   teamMeasures?: TeamMeasure[];
   /** Given for a finance report: its figures come from the finance sheets. */
   finance?: FinanceSettings;
+  /** Where the finance settings were read from, as its warnings name it (default config/finance.yaml). */
+  financeFile?: string;
   month: MonthKey;
   /** The template's text, or for a built-in report (all-tables) the function that lays out its blocks. */
   templateSource: string | ((figures: ReportFigures) => Block[]);
@@ -82,7 +85,7 @@ export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 
   const started = performance.now();
   const { figures, blocks } = ctx.timer.timed('model', () => {
     const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
-    const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings) : undefined;
+    const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings, input.financeFile) : undefined;
     const blocks =
       typeof input.templateSource === 'function'
         ? input.templateSource(figures)
@@ -207,7 +210,9 @@ async function layOutReport(
         dataset: inputs.workbook.dataset,
         catalogue: inputs.loaded.catalogue,
         teamMeasures: inputs.loaded.teamMeasures,
-        ...(report.kind === 'finance' ? { finance: inputs.loaded.finance } : {}),
+        ...(report.kind === 'finance'
+          ? { finance: inputs.loaded.finance, financeFile: projectName(inputs.loaded.paths.root, inputs.loaded.paths.finance) }
+          : {}),
         month: request.month,
         templateSource,
         commentaryReport: report.commentaryReport,

@@ -75,6 +75,8 @@ export class FinanceFigures {
     /** The performance figures for the same month, for the placement reconciliation. */
     readonly performance: ReportFigures,
     private readonly warnings: ModelWarning[],
+    /** The finance settings file as its warnings name it. */
+    private readonly file = 'config/finance.yaml',
   ) {}
 
   private warn(message: string, source?: SourceRef): void {
@@ -279,7 +281,7 @@ export class FinanceFigures {
   private reconcile(p: PlacementRow): void {
     const indicatorId = Object.hasOwn(this.settings.placementIndicators, p.placementType) ? this.settings.placementIndicators[p.placementType] : undefined;
     if (!indicatorId) {
-      this.warn(`"${p.placementType}" has no performance indicator to check it against (config/finance.yaml, placementIndicators)`, p.number.source);
+      this.warn(`"${p.placementType}" has no performance indicator to check it against (${this.file}, placementIndicators)`, p.number.source);
       return;
     }
     const found = this.performance.findRow(indicatorId);
@@ -373,7 +375,7 @@ export class FinanceFigures {
     const forecast = plans.reduce((n, c) => n + c.forecastDelivery.value, 0);
     const goal = plans.length > 0 ? this.costReductionGoal() : undefined;
     if (goal !== undefined && target !== goal) {
-      this.warn(`the cost reduction plans' targets add up to £${money000(target)}k, not the £${money000(goal)}k target (config/finance.yaml)`);
+      this.warn(`the cost reduction plans' targets add up to £${money000(target)}k, not the £${money000(goal)}k target (${this.file})`);
     }
     // Without a target for the year, the total is rated against the plans' own targets.
     const against = goal ?? target;
@@ -427,7 +429,7 @@ export class FinanceFigures {
         : { text: `gives targets for ${Object.keys(configured).join(', ') || 'no year'} only`, years: configured };
     const advice = [...Object.entries(given.years).map(([y, n]) => `"${y}": ${n}`), `"${year}": <pounds>`].join(', ');
     this.warn(
-      `config/finance.yaml: costReductionTarget ${given.text}, not ${year}'s: no target is printed for ${monthLongLabel(this.month)} ` +
+      `${this.file}: costReductionTarget ${given.text}, not ${year}'s: no target is printed for ${monthLongLabel(this.month)} ` +
         `and the cost reduction plans are rated against their own targets. If ${year} has one, give it in pounds: costReductionTarget: { ${advice} }`,
     );
     return undefined;
@@ -440,7 +442,7 @@ export class FinanceFigures {
     const line = this.revenueRows().find((r) => sameArea(r.serviceArea, area));
     if (!line)
       this.warn(
-        `no "${area}" line in the revenue monitoring for ${monthLongLabel(this.month)} to reconcile the placements with (config/finance.yaml, placementsServiceArea)`,
+        `no "${area}" line in the revenue monitoring for ${monthLongLabel(this.month)} to reconcile the placements with (${this.file}, placementsServiceArea)`,
       );
     return line;
   }
@@ -482,8 +484,7 @@ export class FinanceFigures {
     const id = this.settings.agencyIndicator;
     if (id === undefined) return undefined;
     const found = this.performance.findRow(id);
-    if (!found)
-      this.warn(`the agency headcount indicator "${id}" (config/finance.yaml, agencyIndicator) is not in the workbook for ${monthLongLabel(this.month)}`);
+    if (!found) this.warn(`the agency headcount indicator "${id}" (${this.file}, agencyIndicator) is not in the workbook for ${monthLongLabel(this.month)}`);
     return found?.row;
   }
 

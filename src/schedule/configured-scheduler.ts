@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadDeliverySettings, loadScheduleSettings, type LoadedSettings } from '../config/settings.js';
+import { projectName } from '../config/contained-path.js';
 import { ConfigFileError } from '../findings/errors.js';
 import { B4BError } from '../findings/finding.js';
 import { RunLedger } from '../run/ledger.js';
@@ -14,11 +15,10 @@ import type { PackScheduler } from './scheduler.js';
  */
 export async function configuredScheduler(loaded: LoadedSettings, progress: Progress, options: { signal?: AbortSignal } = {}): Promise<PackScheduler> {
   // No workbook, PDF or chart library is loaded here: the run path is loaded when a job first runs.
-  const [{ planDelivery }, { loadPacks }, { PackScheduler }, { projectName }] = await Promise.all([
+  const [{ planDelivery }, { loadPacks }, { PackScheduler }] = await Promise.all([
     import('../delivery/plan-delivery.js'),
     import('../pack/load-packs.js'),
     import('./scheduler.js'),
-    import('./schedule-outlook.js'),
   ]);
   const schedule = await loadScheduleSettings(loaded);
   const delivery = await loadDeliverySettings(loaded);

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { ScheduleSettings } from '../config/delivery.js';
+import { projectName } from '../config/contained-path.js';
 import type { LoadedSettings } from '../config/settings.js';
 import { monthsWithFigures } from '../dataset/summarise.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
@@ -87,12 +87,6 @@ export function jobOutlooks(settings: ScheduleSettings, nextRuns: ReadonlyMap<st
       ...(!has || errors ? { warning: `${job.name}: ${workbookText}: the run on ${nextText} will fail unless ${unless} by then${where}` } : {}),
     };
   });
-}
-
-/** A project file as its user knows it: "data/b4b-sample.xlsx" inside the project folder, the full path outside it. */
-export function projectName(root: string, file: string): string {
-  const relative = path.relative(root, file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
 }
 
 /** Why a workbook cannot be read, without the reader's "cannot read the workbook:" that the outlook says itself. */

@@ -118,6 +118,16 @@ describe("a cost reduction target is one financial year's", () => {
     expect(table(report, 'Cost reduction plans').note?.endsWith(ownTargets)).toBe(true);
   });
 
+  it('names the finance settings file the project reads, wherever b4b.yaml puts it', async () => {
+    // `finance: config/finance-2024.yaml` in config/b4b.yaml: advice naming config/finance.yaml would send the officer to the wrong file.
+    const elsewhere = { ...loaded, paths: { ...loaded.paths, finance: path.join(loaded.paths.root, 'config', 'finance-2024.yaml') } };
+    const inputs = await sampleInputs({ loaded: elsewhere, dataset });
+    const report = await produceReport(inputs, { name: 'finance', month: '2024-04', format: { agendaItem: 10, appendix: 1, firstPage: 117 } }, testContext());
+    const warning = messages(report).find((m) => m.includes('costReductionTarget'));
+    expect(warning?.startsWith("config/finance-2024.yaml: costReductionTarget gives targets for 2023/24 only, not 2024/25's")).toBe(true);
+    expect(messages(report).filter((m) => m.includes('config/finance.yaml'))).toEqual([]);
+  });
+
   it('following the advice prints the 2024/25 target, with no warning', async () => {
     // The advice, with <pounds> filled in, replacing the two lines of config/finance.yaml.
     const report = await financeReport('2024-04', withTarget('costReductionTarget: { "2023/24": 600000, "2024/25": 550000 }'));

@@ -12,6 +12,7 @@ import type { ScheduleSettings } from '../../config/delivery.js';
 import type { JobOutlook, WorkbookMonths } from '../../schedule/schedule-outlook.js';
 import { EXIT, writeJson } from '../outcome.js';
 import { adviceFor } from '../advice.js';
+import { projectName } from '../../config/contained-path.js';
 import { helpText } from '../help-text.js';
 
 interface ScheduleOptions extends ProjectOptions {
@@ -57,7 +58,7 @@ export function registerSchedule(program: Command): void {
  */
 async function checkSchedule(loaded: LoadedSettings, options: ScheduleOptions): Promise<void> {
   const progress = createProgress(process.stderr, logFormat() === 'json');
-  const [{ configuredScheduler }, { scheduleOutlook, projectName }, { scheduleWarnings }] = await Promise.all([
+  const [{ configuredScheduler }, { scheduleOutlook }, { scheduleWarnings }] = await Promise.all([
     import('../../schedule/configured-scheduler.js'),
     import('../../schedule/schedule-outlook.js'),
     import('../../schedule/scheduler.js'),

@@ -85,7 +85,13 @@ export const headerAliasesSchema = z.strictObject({
   }),
 });
 
-export type HeaderAliases = z.infer<typeof headerAliasesSchema>;
+/** The header aliases as the reader takes them: the file's settings, and the file as its messages name it. */
+export type HeaderAliases = z.infer<typeof headerAliasesSchema> & { file?: string };
+
+/** The header aliases file as the reader's messages name it: the project's own, else the default. */
+export function aliasesFile(aliases: Pick<HeaderAliases, 'file'>): string {
+  return aliases.file ?? 'config/header-aliases.yaml';
+}
 export type IndicatorColumn = Exclude<keyof HeaderAliases['indicatorTables'], 'type' | 'ignored'>;
 export type ProjectSheetName = keyof HeaderAliases['projectSheets'];
 

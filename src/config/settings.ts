@@ -5,7 +5,7 @@ import { headerAliasesSchema, type HeaderAliases } from './header-aliases.js';
 import { teamMeasuresFileSchema, type TeamMeasure } from './team-measures.js';
 import { financeSettingsSchema, type FinanceSettings } from './finance.js';
 import { inputLimitsSchema } from './limits.js';
-import { containedPath, DEFAULT_ALLOWED_OUTSIDE } from './contained-path.js';
+import { containedPath, DEFAULT_ALLOWED_OUTSIDE, projectName } from './contained-path.js';
 import { parseConfigWithLines, type ParsedConfig } from './read-config.js';
 import { deliverySettingsSchema, scheduleSettingsSchema, type DeliverySettings, type ScheduleSettings } from './delivery.js';
 import { ConfigFileError } from './read-config.js';
@@ -171,7 +171,7 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
     packs: resolve(settings.packs),
     outputDir: resolve(settings.outputDir),
   };
-  const aliases = await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file');
+  const aliases: HeaderAliases = { ...(await readYaml(paths.headerAliases, headerAliasesSchema, 'header aliases file')), file: projectName(base, paths.headerAliases) };
   const catalogueFile = await readYaml(paths.catalogue, catalogueSchema, 'indicator catalogue');
   let catalogue: IndicatorCatalogue;
   try {

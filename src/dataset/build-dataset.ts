@@ -1,4 +1,4 @@
-import type { HeaderAliases } from '../config/header-aliases.js';
+import { aliasesFile, type HeaderAliases } from '../config/header-aliases.js';
 import type { IndicatorCatalogue } from '../config/catalogue.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { FindingList, type Finding } from '../findings/finding.js';
@@ -37,6 +37,7 @@ export function buildDataset(
   const ctx: TableContext = {
     file: raw.file,
     aliases: aliases.indicatorTables,
+    aliasesFile: aliasesFile(aliases),
     noFigure: aliases.noFigure,
     monthCorrections: aliases.monthCorrections,
     allowedMonthGaps: aliases.allowedMonthGaps,
@@ -66,7 +67,7 @@ export function buildDataset(
   checkCatalogue(tables, findings, ctx.namesReported, catalogue);
   checkPlausibility(tables, catalogue, findings);
   checkWorkbookMarks(tables, catalogue, findings);
-  const own = readProjectSheets(raw, aliases.projectSheets, findings);
-  const breakdowns = readBreakdowns(raw, aliases.projectSheets, findings);
+  const own = readProjectSheets(raw, aliases.projectSheets, findings, aliasesFile(aliases));
+  const breakdowns = readBreakdowns(raw, aliases.projectSheets, findings, aliasesFile(aliases));
   return { dataset: { file: raw.file, tables, ...own, breakdowns }, findings: findings.items, decisions };
 }

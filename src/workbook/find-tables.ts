@@ -44,6 +44,8 @@ export interface ReaderDecision {
 export interface TableContext {
   file: string;
   aliases: HeaderAliases['indicatorTables'];
+  /** The header aliases file as messages name it (config/header-aliases.yaml, or the project's own). */
+  aliasesFile: string;
   /** Texts that mean "no figure" (config/header-aliases.yaml `noFigure`). */
   noFigure: readonly string[];
   monthCorrections: HeaderAliases['monthCorrections'];
@@ -344,7 +346,7 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
       const month = correction.month as MonthKey;
       ctx.decisions.push({
         source: headerSource(ctx, grid, r, col),
-        message: `month header "${text}" read as ${monthLabel(month)}, as config/header-aliases.yaml (monthCorrections) declares`,
+        message: `month header "${text}" read as ${monthLabel(month)}, as ${ctx.aliasesFile} (monthCorrections) declares`,
       });
       // The month it reads as typed, where that is unambiguous (not an evening before the 1st, not mid-month).
       const ambiguous = (reading.kind === 'date' && evening(reading.date) !== undefined) || dayProblem(reading) !== undefined;
@@ -354,7 +356,7 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
     ctx.findings.warning(
       'not-a-month',
       headerSource(ctx, grid, r, col),
-      `config/header-aliases.yaml corrects this header from "${correction.reads}", but it now reads "${text}", so the correction is not applied; ` +
+      `${ctx.aliasesFile} corrects this header from "${correction.reads}", but it now reads "${text}", so the correction is not applied; ` +
         'remove the correction if the workbook has been fixed',
     );
   }
@@ -367,7 +369,7 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
       headerSource(ctx, grid, r, col),
       `month header: the date ${text} ${shifted.time} is ${shifted.before} before ${shifted.next}, as another program writes the first of a month in summer time, ` +
         `so it is not clear which month the column holds (Excel shows it as ${monthLabel(month)}); expected a date without a time of day, or a month such as ${monthLabel(shifted.month)}. ` +
-        correctionAdvice(grid.name, cell, text, shifted.month),
+        correctionAdvice(grid.name, cell, text, shifted.month, ctx.aliasesFile),
     );
     return { col, month: shifted.month, text, refused: true };
   }
@@ -377,7 +379,7 @@ function readMonthHeader(grid: SheetGrid, r: number, col: number, reading: CellR
       'not-a-month',
       headerSource(ctx, grid, r, col),
       `month header: ${problem}, so it is not clear which month the column holds; expected a month such as ${monthLabel(month)} or the first or last day of a month. ` +
-        correctionAdvice(grid.name, cell, text, month),
+        correctionAdvice(grid.name, cell, text, month, ctx.aliasesFile),
     );
     return { col, month, text, refused: true };
   }
@@ -395,9 +397,9 @@ function yamlText(text: string): string {
  * misspelt month, a number, a mid-month date): the exact line that corrects it without editing the
  * workbook, which read as the month the run implies.
  */
-function correctionAdvice(sheet: string, cell: string, text: string, month: MonthKey): string {
+function correctionAdvice(sheet: string, cell: string, text: string, month: MonthKey, aliasesFile: string): string {
   return (
-    'Its figures are not read. Correct the header in the workbook, or declare the correction in config/header-aliases.yaml: ' +
+    `Its figures are not read. Correct the header in the workbook, or declare the correction in ${aliasesFile}: ` +
     `monthCorrections: - { sheet: ${yamlText(sheet)}, cell: ${cell}, reads: ${yamlText(text)}, month: ${month} }`
   );
 }
@@ -457,7 +459,7 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
           headerSource(ctx, grid, r, after.col),
           `month headers jump from "${before.text}" (${cellAddress(r, before.col)}) to "${after.text}", so no column holds ${missing.join(', ')}; ` +
             `expected the months to run without a gap. If a header is mistyped, correct it; if the table skips months on purpose, ` +
-            `allow it in config/header-aliases.yaml: allowedMonthGaps: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, after.col)} }`,
+            `allow it in ${ctx.aliasesFile}: allowedMonthGaps: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, after.col)} }`,
         );
       });
       continue;
@@ -493,7 +495,7 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
           ? `header "${m.text}" breaks the run ${around}: the run implies ${monthLabel(expected)}, but it and "${follows.text}" (${cellAddress(r, follows.col)}) beside it are consecutive months, ` +
               'so a column among the months is added, missing or repeated; expected one column per month, in order. Its figures are not read. ' +
               'Correct the headers in the workbook (a column that is no month goes after the months)'
-          : `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. ${correctionAdvice(grid.name, cellAddress(r, m.col), m.text, expected)}`,
+          : `header "${m.text}" breaks the run ${around}; expected ${monthLabel(expected)}. ${correctionAdvice(grid.name, cellAddress(r, m.col), m.text, expected, ctx.aliasesFile)}`,
       );
     });
   }
@@ -573,7 +575,7 @@ function strayHeaders(
             : implied
               ? `the months around it imply ${monthLabel(implied)}: type the month there`
               : 'expected a month such as Oct-23';
-      message = `a number (${text}) where a month header was expected; ${what}.${month ? ` ${correctionAdvice(grid.name, cell, text, month)}` : taken ? ' Its figures are not read: move the column after the months or delete it' : ' Its figures are not read'}`;
+      message = `a number (${text}) where a month header was expected; ${what}.${month ? ` ${correctionAdvice(grid.name, cell, text, month, ctx.aliasesFile)}` : taken ? ' Its figures are not read: move the column after the months or delete it' : ' Its figures are not read'}`;
       if (month) out.months.push({ col, month, text, refused: true });
     } else if (
       reading.kind === 'text' &&
@@ -581,10 +583,10 @@ function strayHeaders(
       (inside || (beside && (MONTHISH.test(reading.text.trim()) || (implied !== undefined && leadingMonth(reading.text) === implied))))
     ) {
       message = implied
-        ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied)}`
+        ? `header "${reading.text}" is not a month; the months around it imply ${monthLabel(implied)}. ${correctionAdvice(grid.name, cell, reading.text, implied, ctx.aliasesFile)}`
         : taken
           ? `header "${reading.text}" is not a month, and ${noMonthHere(grid, r, col, read, taken)}. Its figures are not read: ` +
-            `move the column after the months or delete it, or list "${reading.text}" under indicatorTables.ignored in config/header-aliases.yaml to ignore the column`
+            `move the column after the months or delete it, or list "${reading.text}" under indicatorTables.ignored in ${ctx.aliasesFile} to ignore the column`
           : `"${reading.text}" stands between month headers but is not a month, so the months around it cannot be trusted; expected a month such as Oct-23`;
       if (implied) out.months.push({ col, month: implied, text: reading.text, refused: true });
     } else continue;
@@ -622,13 +624,13 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       header
         ? `the header "${header}" is not a known name for the Indicator column, so the table below it cannot be read; its column holds names such as ` +
             `${names.map((n) => `"${n.length > 60 ? `${n.slice(0, 57)}...` : n}"`).join(', ')}. If "${header}" heads the indicators' names, add it to ` +
-            `indicatorTables.indicator in config/header-aliases.yaml (known names: ${aliases.indicator.join(', ')})`
+            `indicatorTables.indicator in ${ctx.aliasesFile} (known names: ${aliases.indicator.join(', ')})`
         : `no column left of the month headers is headed as the Indicator column${
             likely === undefined
               ? ''
               : ` (${cellAddress(r, likely)}, above names such as "${(names[0] ?? '').slice(0, 60)}", holds ${describeReading(row.get(likely) ?? { kind: 'empty' })})`
           }, so the table cannot be read; expected a header such as ` +
-            `${aliases.indicator.join(', ')} above the indicators' names (add the workbook's own name for it to indicatorTables.indicator in config/header-aliases.yaml)`,
+            `${aliases.indicator.join(', ')} above the indicators' names (add the workbook's own name for it to indicatorTables.indicator in ${ctx.aliasesFile})`,
     );
     return undefined;
   }
@@ -638,7 +640,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
       'missing-column',
       at(col),
       `"${labelOf(col)}" is a second column headed as the Indicator column (the first is ${columnLetter(indicatorCol)}, "${labelOf(indicatorCol)}"), ` +
-        'so it is not clear which names the indicators; expected one Indicator column per table (rename one, or remove its name from indicatorTables.indicator in config/header-aliases.yaml)',
+        `so it is not clear which names the indicators; expected one Indicator column per table (rename one, or remove its name from indicatorTables.indicator in ${ctx.aliasesFile})`,
     );
     return undefined;
   }
@@ -675,7 +677,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
     ctx.findings.error(
       'not-a-month',
       headerSource(ctx, grid, r, m.col),
-      `config/header-aliases.yaml (monthCorrections) reads "${m.text}" as ${monthLabel(m.month)}, but ${cellAddress(r, typed.col)} is headed "${typed.text}", ` +
+      `${ctx.aliasesFile} (monthCorrections) reads "${m.text}" as ${monthLabel(m.month)}, but ${cellAddress(r, typed.col)} is headed "${typed.text}", ` +
         `so two columns would hold ${monthLabel(m.month)}${alsoCorrected ? ` (and ${cellAddress(r, typed.col)}'s own correction would put ${monthLabel(m.month)}'s figures under another month)` : ''}; ` +
         `expected one column per month. ${alsoCorrected ? 'The corrections are' : 'The correction is'} not applied and the column's figures are not read: ` +
         `remove the ${alsoCorrected ? `lines for ${cellAddress(r, m.col)} and ${cellAddress(r, typed.col)}` : `line for ${cellAddress(r, m.col)}`} from monthCorrections, ` +
@@ -790,7 +792,7 @@ function layoutHeader(grid: SheetGrid, r: number, ctx: TableContext): HeaderLayo
           label,
           at(col),
           `the column header "${label}" is not one the reader knows, so the column is ignored ` +
-            '(expected Ref_ID, Indicator, months, Target, RAG, Direction of travel, Trend, benchmarks or Notes; to read it, add its name to config/header-aliases.yaml, ' +
+            `(expected Ref_ID, Indicator, months, Target, RAG, Direction of travel, Trend, benchmarks or Notes; to read it, add its name to ${ctx.aliasesFile}, ` +
             'or list it under indicatorTables.ignored to ignore it without this warning)',
         );
         break;
@@ -919,7 +921,7 @@ function figureOf(reading: CellReading | undefined, source: SourceRef, what: str
       ctx.findings.error(
         'not-a-number',
         source,
-        `"${reading.text}" is not a number (${what}); expected a figure, or a text that means no figure (listed under noFigure in config/header-aliases.yaml)`,
+        `"${reading.text}" is not a number (${what}); expected a figure, or a text that means no figure (listed under noFigure in ${ctx.aliasesFile})`,
       );
       return { kind: 'missing', reason: 'placeholder', text: reading.text, source };
   }

@@ -170,8 +170,10 @@ function checkProportions(rows: BreakdownRow[], unread: Set<string>, findings: F
  * count (optionally out of another count), a percentage or a proportion. Every problem is an error
  * naming its cell, so no figure of a broken row is printed; a sheet that is absent gives no rows.
  */
-export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): BreakdownRow[] {
-  const sheet = openSheet(raw, 'breakdowns', aliases, findings, (t) => [t('measure'), t('category')].filter((part) => part.trim() !== '').join(', '));
+export function readBreakdowns(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): BreakdownRow[] {
+  const sheet = openSheet(raw, 'breakdowns', aliases, findings, aliasesFile, (t) =>
+    [t('measure'), t('category')].filter((part) => part.trim() !== '').join(', '),
+  );
   const out: BreakdownRow[] = [];
   const seen = new Map<string, SourceRef>();
   const unread = new Set<string>();

@@ -180,6 +180,8 @@ export function openSheet(
   name: ProjectSheetName,
   aliases: HeaderAliases['projectSheets'],
   findings: FindingList,
+  /** The header aliases file, as the messages name it. */
+  aliasesFile: string,
   describeRow: (reader: (field: string) => string) => string,
 ): SheetRows | undefined {
   const spec = aliases[name];
@@ -190,7 +192,7 @@ export function openSheet(
     findings.error(
       'duplicate-row',
       { file: raw.file, sheet: others[0]?.name ?? grid.name, cell: 'A1' },
-      `${[grid, ...others].map((s) => `'${s.name}'`).join(' and ')} are both the ${spec.sheet[0] ?? name} sheet (config/header-aliases.yaml names them alike), ` +
+      `${[grid, ...others].map((s) => `'${s.name}'`).join(' and ')} are both the ${spec.sheet[0] ?? name} sheet (${aliasesFile} names them alike), ` +
         'so which to read would be a guess; expected one: delete or rename the other (an old copy, a draft)',
     );
     return { grid, rows: [] };
@@ -208,7 +210,7 @@ export function openSheet(
         'unknown-column',
         { file: raw.file, sheet: grid.name, cell: cellAddress(headerRow, col) },
         `"${reading.text}" is a second column for the same thing as "${first?.kind === 'text' ? first.text : ''}" (${cellAddress(headerRow, columns[field] as number)}); ` +
-          'the first is read and this one is ignored: remove one, or rename it so config/header-aliases.yaml does not name it',
+          `the first is read and this one is ignored: remove one, or rename it so ${aliasesFile} does not name it`,
       );
     }
   }
@@ -219,7 +221,7 @@ export function openSheet(
     findings.error(
       'missing-column',
       { file: raw.file, sheet: grid.name, cell: `A${headerRow}` },
-      `the header row has no "${names[0]}" column (expected one of: ${names.join(', ')}; add a new name to config/header-aliases.yaml)`,
+      `the header row has no "${names[0]}" column (expected one of: ${names.join(', ')}; add a new name to ${aliasesFile})`,
     );
   }
   if (!complete) return { grid, rows: [] };
@@ -386,8 +388,8 @@ function normaliseKind(text: string): CommentaryKind | undefined {
   return KINDS.find((kind) => kind === k);
 }
 
-function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): TeamMeasureRow[] {
-  const sheet = openSheet(raw, 'teamMeasures', aliases, findings, (t) => `${t('measure')}, ${t('team')}`);
+function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): TeamMeasureRow[] {
+  const sheet = openSheet(raw, 'teamMeasures', aliases, findings, aliasesFile, (t) => `${t('measure')}, ${t('team')}`);
   const out: TeamMeasureRow[] = [];
   const totals: TotalRow[] = [];
   const seen = new Map<string, SourceRef>();
@@ -441,9 +443,9 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
   return out;
 }
 
-function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CaseloadRow[] {
+function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): CaseloadRow[] {
   // Messages about caseload rows name the team and cell, never the worker.
-  const sheet = openSheet(raw, 'caseloads', aliases, findings, (t) => `caseload in ${t('team')}`);
+  const sheet = openSheet(raw, 'caseloads', aliases, findings, aliasesFile, (t) => `caseload in ${t('team')}`);
   const out: CaseloadRow[] = [];
   const caseloadTeams = new NameSpellings(findings, 'team');
   for (const row of sheet?.rows ?? []) {
@@ -474,8 +476,8 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
   return out;
 }
 
-function readCommentary(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CommentaryRow[] {
-  const sheet = openSheet(raw, 'commentary', aliases, findings, (t) => `${t('report')} / ${t('section')}`);
+function readCommentary(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): CommentaryRow[] {
+  const sheet = openSheet(raw, 'commentary', aliases, findings, aliasesFile, (t) => `${t('report')} / ${t('section')}`);
   const out: CommentaryRow[] = [];
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
@@ -612,8 +614,8 @@ function checkWeeklyPounds(rows: PlacementRow[], findings: FindingList): Set<Mon
   return new Set(refused.map(([m]) => m));
 }
 
-function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): RevenueRow[] {
-  const sheet = openSheet(raw, 'financeRevenue', aliases, findings, (t) => t('serviceArea'));
+function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): RevenueRow[] {
+  const sheet = openSheet(raw, 'financeRevenue', aliases, findings, aliasesFile, (t) => t('serviceArea'));
   const out: RevenueRow[] = [];
   const totals: TotalRow[] = [];
   const areas = new NameSpellings(findings, 'service area');
@@ -697,8 +699,8 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
   return kept.filter((r) => !inThousands.has(r.month));
 }
 
-function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): PlacementRow[] {
-  const sheet = openSheet(raw, 'financePlacements', aliases, findings, (t) => t('placementType'));
+function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): PlacementRow[] {
+  const sheet = openSheet(raw, 'financePlacements', aliases, findings, aliasesFile, (t) => t('placementType'));
   const out: PlacementRow[] = [];
   const totals: TotalRow[] = [];
   const types = new NameSpellings(findings, 'placement type');
@@ -740,8 +742,8 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
   return kept.filter((r) => !inThousands.has(r.month));
 }
 
-function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList): CostReductionRow[] {
-  const sheet = openSheet(raw, 'financeCostReduction', aliases, findings, (t) => t('proposal'));
+function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): CostReductionRow[] {
+  const sheet = openSheet(raw, 'financeCostReduction', aliases, findings, aliasesFile, (t) => t('proposal'));
   const out: CostReductionRow[] = [];
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
@@ -783,15 +785,17 @@ export function readProjectSheets(
   raw: RawWorkbook,
   aliases: HeaderAliases['projectSheets'],
   findings: FindingList,
+  /** The header aliases file, as the messages name it. */
+  aliasesFile: string,
 ): Omit<Dataset, 'file' | 'tables' | 'breakdowns'> {
   return {
-    teamMeasures: readTeamMeasures(raw, aliases, findings),
-    caseloads: readCaseloads(raw, aliases, findings),
-    commentary: readCommentary(raw, aliases, findings),
+    teamMeasures: readTeamMeasures(raw, aliases, findings, aliasesFile),
+    caseloads: readCaseloads(raw, aliases, findings, aliasesFile),
+    commentary: readCommentary(raw, aliases, findings, aliasesFile),
     finance: {
-      revenue: readRevenue(raw, aliases, findings),
-      placements: readPlacements(raw, aliases, findings),
-      costReduction: readCostReduction(raw, aliases, findings),
+      revenue: readRevenue(raw, aliases, findings, aliasesFile),
+      placements: readPlacements(raw, aliases, findings, aliasesFile),
+      costReduction: readCostReduction(raw, aliases, findings, aliasesFile),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../fixtures/run-cli.js';
@@ -69,5 +69,32 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
     const accepted = runCli(['validate', workbook, '--settings', project.settings]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(accepted.stdout + accepted.stderr).toContain('Read 1 indicator tables with 1 indicator rows');
+  });
+});
+
+describe('a project whose header aliases are in a file of its own naming', () => {
+  it('the advice names that file, and pasted there as advised, the correction is read', async () => {
+    // `headerAliases: config/aliases-2024.yaml` in config/b4b.yaml: advice naming config/header-aliases.yaml would send the officer to a file the run does not read.
+    const project = await tempProject();
+    await rename(path.join(project.root, 'config', 'header-aliases.yaml'), path.join(project.root, 'config', 'aliases-2024.yaml'));
+    await writeFile(project.settings, (await readFile(project.settings, 'utf8')).replace(/^headerAliases: .*$/m, 'headerAliases: config/aliases-2024.yaml'));
+    const workbook = path.join(project.root, 'mistyped.xlsx');
+    await writeFile(workbook, await typeColumnWorkbook((months) => months.map((m) => (m === 'Jan-22' ? 'Jan-21' : m))));
+
+    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(
+      'or declare the correction in config/aliases-2024.yaml: monthCorrections: - { sheet: Board report, cell: F2, reads: Jan-21, month: 2022-01 }',
+    );
+    expect(refused.stdout).not.toContain('header-aliases.yaml');
+
+    const advice = /monthCorrections: (- \{[^}]*\})/.exec(refused.stdout)?.[1] ?? '';
+    const aliasesFile = path.join(project.root, 'config', 'aliases-2024.yaml');
+    await writeFile(aliasesFile, (await readFile(aliasesFile, 'utf8')).replace(/^monthCorrections: \[\]$/m, `monthCorrections:\n  ${advice}`));
+    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain(
+      `mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/aliases-2024.yaml (monthCorrections) declares`,
+    );
   });
 });

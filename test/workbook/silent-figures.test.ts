@@ -837,3 +837,47 @@ describe('16. a Target header naming a year the reader does not read as a financ
     expect(dataset.tables[0]?.rows[0]?.yearTargets).toMatchObject([{ year: 2023, figure: { value: 273 } }]);
   });
 });
+
+describe('17. a copy of a sheet with the same figures but another target or benchmark', () => {
+  const HEAD = header(['Target', 'RAG', 'Direction of travel', 'Statistical Neighbours']);
+  const row = (target: FixtureCell, neighbours: FixtureCell): FixtureCell[] => [...REFERRALS.slice(0, 9), target, undefined, undefined, neighbours];
+  // Excel's "Move or Copy" puts a copy where it is asked: here before the sheet, so it is first in the workbook.
+  const copy = (target: FixtureCell, neighbours: FixtureCell): FixtureSheet => ({ name: 'B4B data set (2)', rows: [TITLE, HEAD, row(target, neighbours)] });
+  const current: FixtureSheet = { name: 'B4B data set', rows: [TITLE, HEAD, row(273, 320)] };
+
+  async function printed(sheets: FixtureSheet[]) {
+    const { dataset, errors } = await read(sheets);
+    expect(errors).toEqual([]);
+    const figures = new ReportFigures(dataset, (await projectConfig()).catalogue, '2023-06');
+    const id = dataset.tables[0]?.rows[0]?.id ?? '';
+    const printedRow = figures.table({ from: 'Right service right time', ids: [id], twoYearsBack: false, benchmarks: true, target: true }).rows[0];
+    return {
+      target: printedRow?.target,
+      rag: printedRow?.rag,
+      neighbours: printedRow?.benchmarks[1],
+      said: figures.warnings.filter((w) => w.message.includes('two tables could give it')).map((w) => w.message),
+    };
+  }
+
+  it('its old target and benchmark are said, naming both cells and which was printed (250 and Red were printed in silence, for 273 and Amber)', async () => {
+    expect(await printed([copy(250, 300), current])).toEqual({
+      target: '250',
+      rag: 'red',
+      neighbours: '300',
+      said: [
+        'Number of referrals into statutory service in the month: two tables could give it, "Right service right time" in \'B4B data set (2)\' and "Right service right time" in \'B4B data set\', ' +
+          "and their targets for Jun-23 differ (250 ('B4B data set (2)'!J3) / 273 ('B4B data set'!J3)), " +
+          "and their Statistical Neighbours benchmarks differ (300 ('B4B data set (2)'!M3) / 320 ('B4B data set'!M3)); " +
+          'printed from the first, which comes first in the workbook. Make the two rows agree, or remove the one that is wrong',
+      ],
+    });
+  });
+
+  it('the advice followed (the two rows made to agree, or the copy removed) prints 273, Amber and 320, with nothing to say', async () => {
+    const expected = { target: '273', rag: 'amber', neighbours: '320', said: [] };
+    expect(await printed([copy(273, 320), current])).toEqual(expected);
+    expect(await printed([current])).toEqual(expected);
+    // A copy with no target or benchmark ("-", blank) does not disagree with one that has them.
+    expect((await printed([current, copy('-', undefined)])).said).toEqual([]);
+  });
+});

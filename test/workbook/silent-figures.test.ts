@@ -14,6 +14,7 @@ import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { ReportFigures } from '../../src/report/report-figures.js';
+import { performanceReport } from '../fixtures/sample-report.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
 
@@ -879,5 +880,38 @@ describe('17. a copy of a sheet with the same figures but another target or benc
     expect(await printed([current])).toEqual(expected);
     // A copy with no target or benchmark ("-", blank) does not disagree with one that has them.
     expect((await printed([current, copy('-', undefined)])).said).toEqual([]);
+  });
+});
+
+describe('18. one indicator in two tables of a sheet, with another benchmark in each', () => {
+  const HEAD = header(['Target', 'RAG', 'Direction of travel', 'Statistical Neighbours']);
+  const CLA = 'Number of children in our care';
+  const row = (neighbours: FixtureCell): FixtureCell[] => [undefined, undefined, CLA, 545, 539, 505, 517, 518, 507, 495, undefined, undefined, neighbours];
+  // The template prints the row from each table, as the performance report prints it on two pages.
+  const TEMPLATE =
+    '# Test\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-children-in-our-care\n{{/indicatorTable}}\n\n' +
+    '{{#indicatorTable from="Placement stability and permanence"}}\nnumber-of-children-in-our-care\n{{/indicatorTable}}\n';
+
+  async function printed(first: FixtureCell, second: FixtureCell) {
+    const { dataset } = await read([sheet([HEAD, row(first), [], [undefined, undefined, 'Placement stability and permanence'], HEAD, row(second)])]);
+    const report = await performanceReport('2023-06', dataset, TEMPLATE);
+    const tables = report.blocks.flatMap((b) => (b.kind === 'indicator-table' ? [b.rows[0]?.benchmarks[1]] : []));
+    return { tables, said: report.warnings.map((w) => w.message).filter((m) => m.includes('benchmarks for')) };
+  }
+
+  it('is said, naming both cells (the report printed 640 on one page and 600 on another without a word)', async () => {
+    expect(await printed(640, 600)).toEqual({
+      tables: ['640', '600'],
+      said: [
+        `the report prints different Statistical Neighbours benchmarks for "${CLA}" in performance, table "Right service right time", Page 117 and ` +
+          'performance, table "Placement stability and permanence", Page 117, each from the table its template names: ' +
+          "1 month(s) differ: Jun-23 640 ('B4B data set'!M3) / 600 ('B4B data set'!M7)",
+      ],
+    });
+  });
+
+  it('the advice followed (the same benchmark in both tables) says nothing; a table without it ("-") does not disagree', async () => {
+    expect(await printed(640, 640)).toEqual({ tables: ['640', '640'], said: [] });
+    expect(await printed(640, '-')).toEqual({ tables: ['640', '-'], said: [] });
   });
 });

@@ -915,3 +915,32 @@ describe('18. one indicator in two tables of a sheet, with another benchmark in 
     expect(await printed(640, '-')).toEqual({ tables: ['640', '-'], said: [] });
   });
 });
+
+describe('19. a figure typed rounded, with "k" or "m"', () => {
+  const row = (june: FixtureCell): FixtureCell[] => [...CONTACTS.slice(0, 8), june];
+
+  it('is an error naming the cell ("1.9k" printed as 1900, as if exact, and "12m" as 12000000, without a word)', async () => {
+    const { errors, dataset } = await read([sheet([header(), row('1.9k')])]);
+    expect(errors).toEqual([
+      'fixture.xlsx › \'B4B data set\'!I3: "1.9k" is a rounded figure (1,900, in thousands) where the figure itself belongs (Number of contacts in the month, Jun-23), ' +
+        'so no figure is read: the reports would print 1900 as if it were exact; expected the figure typed in full, or "-" until it is known',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']?.kind).toBe('missing');
+    expect((await read([sheet([header(), row('12m')])])).errors[0]).toContain(
+      '"12m" is a rounded figure (12,000,000, in millions) where the figure itself belongs (Number of contacts in the month, Jun-23), so no figure is read: ' +
+        'the reports would print 12000000 as if it were exact (or was "m" months?)',
+    );
+  });
+
+  it('the advice followed (the figure typed in full, or "-") reads it, with no error; a bound typed as a comparison ("<2k") is read as before', async () => {
+    for (const [typed, expected] of [
+      ['1922', { kind: 'number', value: 1922 }],
+      ['-', { kind: 'missing' }],
+      ['<2k', { kind: 'comparison', value: 2000 }],
+    ] as const) {
+      const { errors, dataset } = await read([sheet([header(), row(typed)])]);
+      expect(errors).toEqual([]);
+      expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject(expected);
+    }
+  });
+});

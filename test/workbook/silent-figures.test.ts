@@ -943,4 +943,21 @@ describe('19. a figure typed rounded, with "k" or "m"', () => {
       expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject(expected);
     }
   });
+
+  it('in the Breakdowns sheet too ("4.9k" printed "4900 distinct individuals" for 4964); typed in full, it is read', async () => {
+    const breakdowns = (value: FixtureCell): FixtureSheet => ({
+      name: 'Breakdowns',
+      rows: [
+        ['Month', 'Measure', 'Period', 'Category', 'Value', 'Out of', 'Type'],
+        ['2023-10', 'family-hubs', '2023', 'Distinct individuals', value, undefined, 'Number'],
+      ],
+    });
+    expect((await read([sheet([header(), CONTACTS]), breakdowns('4.9k')])).errors).toEqual([
+      'fixture.xlsx › \'Breakdowns\'!E2: "4.9k" is a rounded figure (4,900, in thousands), not the figure itself (family-hubs, Distinct individuals); ' +
+        'the report would print 4900 as if it were exact; expected the count typed in full, such as 92',
+    ]);
+    const fixed = await read([sheet([header(), CONTACTS]), breakdowns(4964)]);
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.dataset.breakdowns[0]?.value).toMatchObject({ kind: 'number', value: 4964 });
+  });
 });

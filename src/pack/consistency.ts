@@ -9,23 +9,25 @@ export interface Disagreement {
   indicator: string;
   name: string;
   month: MonthKey;
-  kind: 'figure' | 'target';
+  kind: 'figure' | 'target' | 'benchmark';
+  /** For a benchmark, its column heading ("Statistical Neighbours"): only benchmarks of one heading are compared. */
+  label?: string;
   /** One printed value of each distinct text, in pack order. */
   values: PackFigure[];
 }
 
 /**
- * Every indicator and month that a pack prints with two different figures, or two different targets,
- * across its documents (or twice in one document). Blanks and "-" are not figures: a table that lacks
+ * Every indicator and month that a pack prints with two different figures, two different targets or
+ * two different benchmarks of one heading, across its documents (or twice in one document). Blanks and "-" are not figures: a table that lacks
  * a month does not disagree with one that has it. Pure: the pack's documents give their printed values.
  */
 export function packDisagreements(figures: PackFigure[]): Disagreement[] {
   const groups = new Map<string, PackFigure[]>();
   for (const f of figures) {
-    if (f.kind !== 'figure' && f.kind !== 'target') continue;
+    if (f.kind !== 'figure' && f.kind !== 'target' && f.kind !== 'benchmark') continue;
     const text = f.text.trim();
     if (text === '' || text === '-') continue;
-    const key = `${f.kind}|${f.indicator}|${f.month}`;
+    const key = `${f.kind}|${f.indicator}|${f.month}|${f.kind === 'benchmark' ? (f.label ?? '') : ''}`;
     const list = groups.get(key);
     if (list) list.push(f);
     else groups.set(key, [f]);
@@ -37,7 +39,15 @@ export function packDisagreements(figures: PackFigure[]): Disagreement[] {
     const distinct = new Map<string, PackFigure>();
     for (const f of list) if (!distinct.has(f.text.trim())) distinct.set(f.text.trim(), f);
     if (distinct.size < 2) continue;
-    out.push({ indicator: first.indicator, name: first.name, month: first.month, kind: first.kind as 'figure' | 'target', values: [...distinct.values()] });
+    const kind = first.kind as Disagreement['kind'];
+    out.push({
+      indicator: first.indicator,
+      name: first.name,
+      month: first.month,
+      kind,
+      ...(kind === 'benchmark' && first.label !== undefined ? { label: first.label } : {}),
+      values: [...distinct.values()],
+    });
   }
   return out;
 }
@@ -54,7 +64,7 @@ function origin(f: PackFigure): string {
 export function describeDisagreements(disagreements: Disagreement[], printedBy: 'pack' | 'report' | 'outputs' = 'pack'): ModelWarning[] {
   const groups = new Map<string, Disagreement[]>();
   for (const d of disagreements) {
-    const key = `${d.kind}|${d.indicator}`;
+    const key = `${d.kind}|${d.indicator}|${d.label ?? ''}`;
     const list = groups.get(key);
     if (list) list.push(d);
     else groups.set(key, [d]);
@@ -63,7 +73,7 @@ export function describeDisagreements(disagreements: Disagreement[], printedBy: 
     const first = list[0] as Disagreement;
     const places = [...new Set(list.flatMap((d) => d.values.map(origin)))].join(' and ');
     const months = list.map((d) => `${monthLabel(d.month)} ${d.values.map((v) => `${v.text} (${v.cell ?? 'no single cell'})`).join(' / ')}`).join('; ');
-    const what = first.kind === 'target' ? 'targets' : 'figures';
+    const what = first.kind === 'target' ? 'targets' : first.kind === 'benchmark' ? `${first.label ?? 'benchmark'} benchmarks` : 'figures';
     return {
       message:
         `${printedBy === 'outputs' ? "the month's outputs print" : `the ${printedBy} prints`} different ${what} for "${first.name}" in ${places}, each from the table its template names: ` +

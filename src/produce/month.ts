@@ -45,6 +45,7 @@ export function checkAcrossOutputs(sets: OutputSet[]): void {
     const bySet = new Map<number, Set<string>>();
     for (const f of figures) {
       if (f.indicator !== disagreement.indicator || f.month !== disagreement.month || f.kind !== disagreement.kind) continue;
+      if (f.kind === 'benchmark' && f.label !== disagreement.label) continue;
       const texts = bySet.get(f.set) ?? new Set<string>();
       texts.add(f.text.trim());
       bySet.set(f.set, texts);

@@ -219,7 +219,8 @@ export class ReportFigures {
 
   private bestRow(wanted: string, section: string | undefined): { row: IndicatorRow; table: IndicatorTable } | undefined {
     const window = Array.from({ length: 13 }, (_, i) => addMonths(this.month, i - 12));
-    const candidates: Array<{ row: IndicatorRow; table: IndicatorTable; score: number[] }> = [];
+    type Candidate = { row: IndicatorRow; table: IndicatorTable; score: number[] };
+    const candidates: Candidate[] = [];
     for (const table of this.dataset.tables) {
       if (!table.months.includes(this.month)) continue;
       const row = table.rows.find((r) => r.id === wanted);
@@ -229,7 +230,7 @@ export class ReportFigures {
       const lastMonth = Number((table.months[table.months.length - 1] ?? this.month).replace('-', ''));
       candidates.push({ row, table, score: [sectionMatch ? 1 : 0, figures, lastMonth] });
     }
-    const best = candidates.reduce<(typeof candidates)[number] | undefined>((b, c) => (!b || compareScores(c.score, b.score) > 0 ? c : b), undefined);
+    const best = candidates.reduce<Candidate | undefined>((b, c) => (!b || compareScores(c.score, b.score) > 0 ? c : b), undefined);
     if (!best) return undefined;
     // Tables the template could equally mean (the same title, in two sheets) that give other figures:
     // which one is printed is said, never a quiet choice.
@@ -239,18 +240,31 @@ export class ReportFigures {
         const [a, b] = [best.row.values[m], other.row.values[m]];
         return a?.kind === 'number' && b?.kind === 'number' && formatFigure(a) !== formatFigure(b);
       });
-      if (differ.length === 0) continue;
+      const both = (figure: (c: Candidate) => Figure | undefined): string =>
+        [best, other].map((c) => `${formatFigure(figure(c))} (${cellName(figure(c)?.source) ?? 'no single cell'})`).join(' / ');
       const shown = differ
         .slice(0, 3)
-        .map(
-          (m) =>
-            `${monthLabel(m)} ${[best, other].map((c) => `${formatFigure(c.row.values[m])} (${cellName(c.row.values[m]?.source) ?? 'no single cell'})`).join(' / ')}`,
-        )
+        .map((m) => `${monthLabel(m)} ${both((c) => c.row.values[m])}`)
         .join('; ');
-      const where = (c: typeof best): string => `"${c.table.section ?? c.table.id}" in '${c.table.sheet}'`;
+      // The same figures with another target or benchmark (a copy of the sheet kept from last year) print
+      // another RAG, or another comparison, from whichever table wins: said as the figures are.
+      const given = (figure: Figure | undefined): boolean => figure?.kind === 'number' || figure?.kind === 'comparison';
+      const apart = (a: Figure | undefined, b: Figure | undefined): boolean => given(a) && given(b) && formatFigure(a) !== formatFigure(b);
+      const targetOf = (c: Candidate): Figure | undefined => targetFor(c.row, this.month);
+      const benchmarksApart = BENCHMARK_KEYS.filter((k) => apart(best.row.benchmarks[k]?.figure, other.row.benchmarks[k]?.figure));
+      const parts = [
+        ...(differ.length > 0
+          ? [`their figures differ in ${differ.length} of the report's 13 months (${shown}${differ.length > 3 ? `; ${differ.length - 3} more` : ''})`]
+          : []),
+        ...(apart(targetOf(best), targetOf(other)) ? [`their targets for ${monthLabel(this.month)} differ (${both(targetOf)})`] : []),
+        ...benchmarksApart.map(
+          (k) => `their ${best.row.benchmarks[k]?.label ?? BENCHMARK_DEFAULT_LABELS[k]} benchmarks differ (${both((c) => c.row.benchmarks[k]?.figure)})`,
+        ),
+      ];
+      if (parts.length === 0) continue;
+      const where = (c: Candidate): string => `"${c.table.section ?? c.table.id}" in '${c.table.sheet}'`;
       this.warn(
-        `${best.row.name}: two tables could give it, ${where(best)} and ${where(other)}, and their figures differ in ${differ.length} of the report's 13 months ` +
-          `(${shown}${differ.length > 3 ? `; ${differ.length - 3} more` : ''}); printed from the first, ` +
+        `${best.row.name}: two tables could give it, ${where(best)} and ${where(other)}, and ${parts.join(', and ')}; printed from the first, ` +
           `${best.score[1] !== other.score[1] ? 'which has figures for more of those months' : best.score[2] !== other.score[2] ? 'whose months run later' : 'which comes first in the workbook'}. ` +
           'Make the two rows agree, or remove the one that is wrong',
         best.row.source,

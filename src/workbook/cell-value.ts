@@ -173,6 +173,17 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
   return { kind: 'text', text };
 }
 
+/**
+ * The scale of a figure typed rounded as text ("1.9k": thousands, "12m": millions), else undefined.
+ * Such a figure is not the figure itself: read as 1900 it prints as if exact, and "m" may be months.
+ * A bound typed as a comparison ("<17k") is a comparison reading, never this.
+ */
+export function roundedScale(reading: CellReading): 'thousands' | 'millions' | undefined {
+  if (reading.kind !== 'number' || reading.typedAsText === undefined) return undefined;
+  const suffix = /\d\s*([km])$/i.exec(reading.typedAsText)?.[1]?.toLowerCase();
+  return suffix === 'k' ? 'thousands' : suffix === 'm' ? 'millions' : undefined;
+}
+
 /** A date-formatted plain number read back as the number it is ("Jan-00" is 0). */
 export function dateReadingAsNumber(reading: Extract<CellReading, { kind: 'date' }>, date1904 = false): number {
   return dateToSerial(reading.date, date1904);

@@ -2,7 +2,7 @@ import { classifyHeader, isNoFigureText, matchesAlias, type HeaderAliases, type 
 import { normaliseIndicatorName, type CatalogueEntry, type IndicatorCatalogue } from '../config/catalogue.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import type { BenchmarkKey, Figure, IndicatorRow, IndicatorTable, WorkbookMarks, YearTarget } from '../dataset/types.js';
-import { dateReadingAsNumber, describeReading, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
+import { dateReadingAsNumber, describeReading, roundedScale, serialToDate, shownAsDateLabel, type CellReading } from './cell-value.js';
 import { cellAddress, columnLetter, type SheetGrid } from './load-workbook.js';
 import { invisibleCharacters, lookalikeOf, withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
@@ -877,10 +877,23 @@ function describeFigure(figure: Extract<Figure, { kind: 'number' }>): string {
 function figureOf(reading: CellReading | undefined, source: SourceRef, what: string, grid: SheetGrid, ctx: TableContext): Figure {
   if (!reading || reading.kind === 'empty') return { kind: 'missing', reason: 'blank', source };
   switch (reading.kind) {
-    case 'number':
+    case 'number': {
+      // "1.9k" is a figure rounded to thousands: read as 1900 it printed as if exact, and "12m" may be months, not millions.
+      const scaled = roundedScale(reading);
+      if (reading.typedAsText !== undefined && scaled !== undefined) {
+        ctx.findings.error(
+          'not-a-number',
+          source,
+          `"${reading.typedAsText}" is a rounded figure (${reading.value.toLocaleString('en-GB')}, in ${scaled}) where the figure itself belongs (${what}), ` +
+            `so no figure is read: the reports would print ${reading.value} as if it were exact${scaled === 'millions' ? ' (or was "m" months?)' : ''}; ` +
+            'expected the figure typed in full, or "-" until it is known',
+        );
+        return { kind: 'missing', reason: 'placeholder', text: reading.typedAsText, source };
+      }
       return reading.typedAsText !== undefined
         ? { kind: 'number', value: reading.value, format: reading.format, source, stored: reading.typedAsText }
         : { kind: 'number', value: reading.value, format: reading.format, source };
+    }
     case 'comparison':
       return { kind: 'comparison', op: reading.op, value: reading.value, format: reading.format, text: reading.text, source };
     case 'error':

@@ -3,7 +3,7 @@ import type { BreakdownRow, BreakdownUnit, Figure } from '../dataset/types.js';
 import type { FindingList, SourceRef } from '../findings/finding.js';
 import { printNumber } from '../report/round.js';
 import { monthLabel } from '../model/month.js';
-import { describeReading } from './cell-value.js';
+import { describeReading, roundedScale } from './cell-value.js';
 import type { RawWorkbook } from './load-workbook.js';
 import { isTotalName, leaveOutTotals, openSheet, printableText, type RowReader, type TotalRow } from './read-project-sheets.js';
 
@@ -59,6 +59,17 @@ function readValue(
   if (reading.kind !== 'number') {
     const found = reading.kind === 'empty' ? 'the value is blank' : `${describeReading(reading)} is not a number`;
     findings.error('not-a-number', source, `${found} (${label}); expected a count such as 92, or a percentage such as 50%`);
+    return undefined;
+  }
+  const scaled = roundedScale(reading);
+  if (scaled !== undefined) {
+    // "4.9k" read as 4900 printed "4900 distinct individuals" for 4964, as if exact.
+    findings.error(
+      'not-a-number',
+      source,
+      `"${reading.typedAsText ?? ''}" is a rounded figure (${reading.value.toLocaleString('en-GB')}, in ${scaled}), not the figure itself (${label}); ` +
+        `the report would print ${reading.value} as if it were exact${scaled === 'millions' ? ' (or was "m" months?)' : ''}; expected the count typed in full, such as 92`,
+    );
     return undefined;
   }
   const isPercent = reading.format.style === 'percent';

@@ -14,6 +14,7 @@ import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { ReportFigures } from '../../src/report/report-figures.js';
+import { performanceReport } from '../fixtures/sample-report.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
 
@@ -835,5 +836,128 @@ describe('16. a Target header naming a year the reader does not read as a financ
     const { warnings, dataset } = await read([sheet([header(['Target 2023/24', 'RAG', 'Direction of travel']), REFERRALS])]);
     expect(warnings.filter((w) => w.includes('Target'))).toEqual([]);
     expect(dataset.tables[0]?.rows[0]?.yearTargets).toMatchObject([{ year: 2023, figure: { value: 273 } }]);
+  });
+});
+
+describe('17. a copy of a sheet with the same figures but another target or benchmark', () => {
+  const HEAD = header(['Target', 'RAG', 'Direction of travel', 'Statistical Neighbours']);
+  const row = (target: FixtureCell, neighbours: FixtureCell): FixtureCell[] => [...REFERRALS.slice(0, 9), target, undefined, undefined, neighbours];
+  // Excel's "Move or Copy" puts a copy where it is asked: here before the sheet, so it is first in the workbook.
+  const copy = (target: FixtureCell, neighbours: FixtureCell): FixtureSheet => ({ name: 'B4B data set (2)', rows: [TITLE, HEAD, row(target, neighbours)] });
+  const current: FixtureSheet = { name: 'B4B data set', rows: [TITLE, HEAD, row(273, 320)] };
+
+  async function printed(sheets: FixtureSheet[]) {
+    const { dataset, errors } = await read(sheets);
+    expect(errors).toEqual([]);
+    const figures = new ReportFigures(dataset, (await projectConfig()).catalogue, '2023-06');
+    const id = dataset.tables[0]?.rows[0]?.id ?? '';
+    const printedRow = figures.table({ from: 'Right service right time', ids: [id], twoYearsBack: false, benchmarks: true, target: true }).rows[0];
+    return {
+      target: printedRow?.target,
+      rag: printedRow?.rag,
+      neighbours: printedRow?.benchmarks[1],
+      said: figures.warnings.filter((w) => w.message.includes('two tables could give it')).map((w) => w.message),
+    };
+  }
+
+  it('its old target and benchmark are said, naming both cells and which was printed (250 and Red were printed in silence, for 273 and Amber)', async () => {
+    expect(await printed([copy(250, 300), current])).toEqual({
+      target: '250',
+      rag: 'red',
+      neighbours: '300',
+      said: [
+        'Number of referrals into statutory service in the month: two tables could give it, "Right service right time" in \'B4B data set (2)\' and "Right service right time" in \'B4B data set\', ' +
+          "and their targets for Jun-23 differ (250 ('B4B data set (2)'!J3) / 273 ('B4B data set'!J3)), " +
+          "and their Statistical Neighbours benchmarks differ (300 ('B4B data set (2)'!M3) / 320 ('B4B data set'!M3)); " +
+          'printed from the first, which comes first in the workbook. Make the two rows agree, or remove the one that is wrong',
+      ],
+    });
+  });
+
+  it('the advice followed (the two rows made to agree, or the copy removed) prints 273, Amber and 320, with nothing to say', async () => {
+    const expected = { target: '273', rag: 'amber', neighbours: '320', said: [] };
+    expect(await printed([copy(273, 320), current])).toEqual(expected);
+    expect(await printed([current])).toEqual(expected);
+    // A copy with no target or benchmark ("-", blank) does not disagree with one that has them.
+    expect((await printed([current, copy('-', undefined)])).said).toEqual([]);
+  });
+});
+
+describe('18. one indicator in two tables of a sheet, with another benchmark in each', () => {
+  const HEAD = header(['Target', 'RAG', 'Direction of travel', 'Statistical Neighbours']);
+  const CLA = 'Number of children in our care';
+  const row = (neighbours: FixtureCell): FixtureCell[] => [undefined, undefined, CLA, 545, 539, 505, 517, 518, 507, 495, undefined, undefined, neighbours];
+  // The template prints the row from each table, as the performance report prints it on two pages.
+  const TEMPLATE =
+    '# Test\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-children-in-our-care\n{{/indicatorTable}}\n\n' +
+    '{{#indicatorTable from="Placement stability and permanence"}}\nnumber-of-children-in-our-care\n{{/indicatorTable}}\n';
+
+  async function printed(first: FixtureCell, second: FixtureCell) {
+    const { dataset } = await read([sheet([HEAD, row(first), [], [undefined, undefined, 'Placement stability and permanence'], HEAD, row(second)])]);
+    const report = await performanceReport('2023-06', dataset, TEMPLATE);
+    const tables = report.blocks.flatMap((b) => (b.kind === 'indicator-table' ? [b.rows[0]?.benchmarks[1]] : []));
+    return { tables, said: report.warnings.map((w) => w.message).filter((m) => m.includes('benchmarks for')) };
+  }
+
+  it('is said, naming both cells (the report printed 640 on one page and 600 on another without a word)', async () => {
+    expect(await printed(640, 600)).toEqual({
+      tables: ['640', '600'],
+      said: [
+        `the report prints different Statistical Neighbours benchmarks for "${CLA}" in performance, table "Right service right time", Page 117 and ` +
+          'performance, table "Placement stability and permanence", Page 117, each from the table its template names: ' +
+          "1 month(s) differ: Jun-23 640 ('B4B data set'!M3) / 600 ('B4B data set'!M7)",
+      ],
+    });
+  });
+
+  it('the advice followed (the same benchmark in both tables) says nothing; a table without it ("-") does not disagree', async () => {
+    expect(await printed(640, 640)).toEqual({ tables: ['640', '640'], said: [] });
+    expect(await printed(640, '-')).toEqual({ tables: ['640', '-'], said: [] });
+  });
+});
+
+describe('19. a figure typed rounded, with "k" or "m"', () => {
+  const row = (june: FixtureCell): FixtureCell[] => [...CONTACTS.slice(0, 8), june];
+
+  it('is an error naming the cell ("1.9k" printed as 1900, as if exact, and "12m" as 12000000, without a word)', async () => {
+    const { errors, dataset } = await read([sheet([header(), row('1.9k')])]);
+    expect(errors).toEqual([
+      'fixture.xlsx › \'B4B data set\'!I3: "1.9k" is a rounded figure (1,900, in thousands) where the figure itself belongs (Number of contacts in the month, Jun-23), ' +
+        'so no figure is read: the reports would print 1900 as if it were exact; expected the figure typed in full, or "-" until it is known',
+    ]);
+    expect(dataset.tables[0]?.rows[0]?.values['2023-06']?.kind).toBe('missing');
+    expect((await read([sheet([header(), row('12m')])])).errors[0]).toContain(
+      '"12m" is a rounded figure (12,000,000, in millions) where the figure itself belongs (Number of contacts in the month, Jun-23), so no figure is read: ' +
+        'the reports would print 12000000 as if it were exact (or was "m" months?)',
+    );
+  });
+
+  it('the advice followed (the figure typed in full, or "-") reads it, with no error; a bound typed as a comparison ("<2k") is read as before', async () => {
+    for (const [typed, expected] of [
+      ['1922', { kind: 'number', value: 1922 }],
+      ['-', { kind: 'missing' }],
+      ['<2k', { kind: 'comparison', value: 2000 }],
+    ] as const) {
+      const { errors, dataset } = await read([sheet([header(), row(typed)])]);
+      expect(errors).toEqual([]);
+      expect(dataset.tables[0]?.rows[0]?.values['2023-06']).toMatchObject(expected);
+    }
+  });
+
+  it('in the Breakdowns sheet too ("4.9k" printed "4900 distinct individuals" for 4964); typed in full, it is read', async () => {
+    const breakdowns = (value: FixtureCell): FixtureSheet => ({
+      name: 'Breakdowns',
+      rows: [
+        ['Month', 'Measure', 'Period', 'Category', 'Value', 'Out of', 'Type'],
+        ['2023-10', 'family-hubs', '2023', 'Distinct individuals', value, undefined, 'Number'],
+      ],
+    });
+    expect((await read([sheet([header(), CONTACTS]), breakdowns('4.9k')])).errors).toEqual([
+      'fixture.xlsx › \'Breakdowns\'!E2: "4.9k" is a rounded figure (4,900, in thousands), not the figure itself (family-hubs, Distinct individuals); ' +
+        'the report would print 4900 as if it were exact; expected the count typed in full, such as 92',
+    ]);
+    const fixed = await read([sheet([header(), CONTACTS]), breakdowns(4964)]);
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.dataset.breakdowns[0]?.value).toMatchObject({ kind: 'number', value: 4964 });
   });
 });

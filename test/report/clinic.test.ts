@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/dataset/types.js';
@@ -216,6 +216,30 @@ describe('b4b-reports run for the clinics', () => {
     expect(result.stderr).toContain(
       'b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; the latest month with team rows is July 2023',
     );
+  });
+
+  // The sample's June 2023 team rows are all Pathways Through Care's (ptc-*): they are not the Safeguarding
+  // clinic's figures. Counted as its own, they made a Safeguarding clinic for June whose twelve team tables
+  // each printed "Total 0 0", with warnings only in the run log.
+  it("fails for a month with only another clinic's team rows, naming its measures and its latest month, and writes nothing", () => {
+    const result = runCli(['run', '--month', '2023-06', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'b4b-sample.xlsx has no team rows for June 2023 of the measures clinic-safeguarding prints (sa-20-days, sa-45-days, cin-visits-6-weeks and 9 more) ' +
+        'in its Team measures sheet, only rows of other measures, so clinic-safeguarding cannot be produced (its team tables would print no team and a Total of 0); ' +
+        'the latest month with its team rows is July 2023',
+    );
+    expect(existsSync(path.join(project.output, '2023-06', 'clinic-safeguarding-2023-06.pdf'))).toBe(false);
+    expect(existsSync(path.join(project.output, '2023-06', 'clinic-safeguarding-2023-06.html'))).toBe(false);
+  });
+
+  it("in a pack, takes a clinic's latest month from its own team rows, never another clinic's", () => {
+    const result = runCli(['run', '--month', '2023-06', '--pack', 'board', '--settings', project.settings]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "the workbook has no team rows of the measures clinic-safeguarding prints up to June 2023, so the pack's clinic cannot be produced",
+    );
+    expect(existsSync(path.join(project.output, '2023-06', 'board-2023-06-public.pdf'))).toBe(false);
   });
 });
 

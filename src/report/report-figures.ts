@@ -93,6 +93,11 @@ export interface TeamTableModel {
   targetFrom?: { indicator?: string; source?: SourceRef };
   rows: TeamRowModel[];
   total: TeamRowModel;
+  /**
+   * Printed in place of the rows and Total where the month has no team rows of the measure ("No team rows
+   * for August 2023"): a Total of 0 and 0 would say that no child was counted, where nothing was supplied.
+   */
+  noRows?: string;
 }
 
 export interface CaseloadTableModel {
@@ -558,6 +563,7 @@ export class ReportFigures {
       ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },
+      ...(rows.length === 0 ? { noRows: `No team rows for ${monthLongLabel(this.month)} in the Team measures sheet` } : {}),
     };
   }
 

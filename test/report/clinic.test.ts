@@ -243,6 +243,33 @@ describe('b4b-reports run for the clinics', () => {
   });
 });
 
+describe("a measure with no team rows in a month that has the clinic's other rows", () => {
+  // July 2023 without its ICPC rows (a measure not filled in yet): the table printed "Total 0 0", a count
+  // of no ICPCs at all, with a warning only in the run log.
+  it('prints "No team rows for July 2023" in its table, and no Total of 0, in the PDF and its HTML twin', async () => {
+    const full = await sampleDataset();
+    const teamMeasures = full.teamMeasures.filter((r) => !(r.month === '2023-07' && r.measure === 'icpc-15-days'));
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, teamMeasures });
+    const table = output.blocks.find((b) => b.kind === 'team-table' && b.code === 'icpc-15-days');
+    expect(table).toMatchObject({ rows: [], noRows: 'No team rows for July 2023 in the Team measures sheet' });
+    const html = output.html ?? '';
+    const caption = html.indexOf('>% ICPCs held in 15 working days of strategy discussion<');
+    expect(caption).toBeGreaterThan(0);
+    const htmlTable = html.slice(caption, html.indexOf('</table>', caption));
+    expect(htmlTable).toContain('<td colspan="4">No team rows for July 2023 in the Team measures sheet</td>');
+    expect(htmlTable).not.toContain('Total');
+    const pdfLines = pdfText(output.pdf)
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(pdfLines.some((l) => l.includes('No team rows for July 2023 in the Team measures sheet'))).toBe(true);
+    // Every other team table still ends in its Total; none prints a Total of nothing.
+    expect(pdfLines.filter((l) => /\bTotal 0 0\b/.test(l))).toEqual([]);
+    expect(output.warnings.map((w) => w.message)).toContain(
+      'ICPCs held within 15 working days of the strategy discussion: no team rows for July 2023 in the Team measures sheet',
+    );
+  });
+});
+
 describe('a caseload whose team no team table lists', () => {
   it('("SWF-West 3" for SWF West 3) is said, naming a cell: it prints in no team table', async () => {
     const full = await sampleDataset();

@@ -60,12 +60,17 @@ export function meetingDateFor(pack: PackSettings, month: MonthKey): string | un
 
 /** The latest month up to `month` with the clinic's own team rows (of the measures it prints): the month a clinic in a pack reports on. */
 function latestTeamMonth(inputs: RunInputs, report: string, month: MonthKey): MonthKey {
-  const months = [...new Set(clinicTeamRows(inputs, report).rows.map((r) => r.month))].filter((m) => m <= month).sort();
-  const latest = months.pop();
-  if (!latest)
+  const all = [...new Set(clinicTeamRows(inputs, report).rows.map((r) => r.month))].sort();
+  const latest = all.filter((m) => m <= month).pop();
+  if (!latest) {
+    const first = all[0];
     throw new B4BError(
-      `the workbook has no team rows of the measures ${report} prints up to ${monthLongLabel(month)}, so the pack's clinic cannot be produced`,
+      `the workbook has no team rows of the measures ${report} prints up to ${monthLongLabel(month)}, so the pack's clinic cannot be produced; ` +
+        (first
+          ? `its first month with them is ${monthLongLabel(first)}: run the pack for ${monthLongLabel(first)} or later, or take ${report} out of the pack's items (config/packs.yaml)`
+          : `the Team measures sheet has none of its rows: add them, or take ${report} out of the pack's items (config/packs.yaml)`),
     );
+  }
   return latest;
 }
 

@@ -237,7 +237,8 @@ describe('b4b-reports run for the clinics', () => {
     const result = runCli(['run', '--month', '2023-06', '--pack', 'board', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      "the workbook has no team rows of the measures clinic-safeguarding prints up to June 2023, so the pack's clinic cannot be produced",
+      "the workbook has no team rows of the measures clinic-safeguarding prints up to June 2023, so the pack's clinic cannot be produced; " +
+        "its first month with them is July 2023: run the pack for July 2023 or later, or take clinic-safeguarding out of the pack's items (config/packs.yaml)",
     );
     expect(existsSync(path.join(project.output, '2023-06', 'board-2023-06-public.pdf'))).toBe(false);
   });

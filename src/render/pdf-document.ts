@@ -145,6 +145,7 @@ function teamTable(table: TeamTableModel): Record<string, unknown> {
 function caseloadTable(table: CaseloadTableModel): Record<string, unknown> {
   const body = [
     ['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(headerCell),
+    ...(table.noRows !== undefined ? [[{ text: table.noRows, colSpan: 3, italics: true }, '', '']] : []),
     ...table.rows.map((row) => [
       { text: row.highlight ? `${row.allocations} ●` : String(row.allocations), alignment: 'right', bold: row.highlight },
       { text: row.status },

@@ -271,6 +271,36 @@ describe("a measure with no team rows in a month that has the clinic's other row
   });
 });
 
+describe('caseload tables with no caseloads to list', () => {
+  // Without the month's caseloads, the "20+ Caseloads" table printed its header and no row: read as "no
+  // worker has 20 or more", where nothing was supplied.
+  it('say "No caseloads for July 2023 in the Caseloads sheet" when the month has none, in the PDF and its HTML twin', async () => {
+    const full = await sampleDataset();
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, caseloads: full.caseloads.filter((c) => c.month !== '2023-07') });
+    const tables = output.blocks.filter((b) => b.kind === 'caseload-table');
+    expect(tables.map((t) => t.noRows)).toEqual(Array(5).fill('No caseloads for July 2023 in the Caseloads sheet'));
+    const html = output.html ?? '';
+    const at = html.indexOf('>20+ Caseloads<');
+    expect(at).toBeGreaterThan(0);
+    expect(html.slice(at, html.indexOf('</table>', at))).toContain('<td colspan="3">No caseloads for July 2023 in the Caseloads sheet</td>');
+    expect(pdfText(output.pdf).replace(/\s+/g, ' ')).toContain('No caseloads for July 2023 in the Caseloads sheet');
+  });
+
+  it('say what they list none of when the month has caseloads ("No caseloads of 20 or more for July 2023")', async () => {
+    const full = await sampleDataset();
+    const caseloads = full.caseloads.map((c) => (c.month === '2023-07' ? { ...c, allocations: Math.min(c.allocations, 19) } : c));
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, caseloads });
+    const tables = output.blocks.filter((b) => b.kind === 'caseload-table');
+    expect(tables.map((t) => [t.title, t.noRows, t.rows.length > 0])).toEqual([
+      ['20+ Caseloads', 'No caseloads of 20 or more for July 2023', false],
+      ['Caseloads in BIT – highlighting those at 20 or over', undefined, true],
+      ['SWwF Central', undefined, true],
+      ['SWwF East', undefined, true],
+      ['SWwF West', undefined, true],
+    ]);
+  });
+});
+
 describe('a caseload whose team no team table lists', () => {
   it('("SWF-West 3" for SWF West 3) is said, naming a cell: it prints in no team table', async () => {
     const full = await sampleDataset();

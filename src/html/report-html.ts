@@ -97,7 +97,7 @@ class ReportHtmlWriter {
       id,
       `<table>\n<caption id="${id}">${escapeHtml(table.title)}${note}</caption>\n` +
         `<thead><tr>${['Team/Locality', 'Denominator', 'Numerator', '%'].map(colHead).join('')}</tr></thead>\n<tbody>\n` +
-        `${table.rows.map((r) => row(r)).join('\n')}\n${row(table.total, true)}\n</tbody>\n</table>`,
+        `${table.noRows !== undefined ? `<tr><td colspan="4">${escapeHtml(table.noRows)}</td></tr>` : `${table.rows.map((r) => row(r)).join('\n')}\n${row(table.total, true)}`}\n</tbody>\n</table>`,
     );
   }
 
@@ -112,7 +112,8 @@ class ReportHtmlWriter {
     return tableWrap(
       id,
       `<table>\n<caption id="${id}">${escapeHtml(table.title)}${note}</caption>\n` +
-        `<thead><tr>${['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(colHead).join('')}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`,
+        `<thead><tr>${['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(colHead).join('')}</tr></thead>\n<tbody>\n` +
+        `${table.noRows !== undefined ? `<tr><td colspan="3">${escapeHtml(table.noRows)}</td></tr>` : rows.join('\n')}\n</tbody>\n</table>`,
     );
   }
 

@@ -5,7 +5,7 @@ import { describeDisagreements, packDisagreements, type PackFigure } from '../pa
 import type { ProduceContext } from './context.js';
 import type { OutputSet } from './output-set.js';
 import { producePackSet } from './pack.js';
-import { produceReportSet, requireMonthRows } from './report.js';
+import { clinicTeamRows, produceReportSet, requireClinicRows } from './report.js';
 
 /** What producing one target gave: its output set, or the error that stopped it. */
 export type Produced = { target: RunTarget; outcome: 'produced'; set: OutputSet } | { target: RunTarget; outcome: 'failed'; error: unknown };
@@ -19,12 +19,11 @@ export type Produced = { target: RunTarget; outcome: 'produced'; set: OutputSet 
  */
 export function skipReason(inputs: RunInputs, target: RunTarget, month: MonthKey): string | undefined {
   if (target.kind !== 'report' || inputs.loaded.settings.reports[target.name]?.kind !== 'clinic') return undefined;
-  const { dataset } = inputs.workbook;
   try {
-    requireMonthRows(dataset.teamMeasures, month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
+    requireClinicRows(inputs, target.name, month);
     return undefined;
   } catch (error) {
-    const latest = [...new Set(dataset.teamMeasures.map((r) => r.month))].sort().pop();
+    const latest = [...new Set(clinicTeamRows(inputs, target.name).rows.map((r) => r.month))].sort().pop();
     const advice = latest ? `; "b4b-reports run --month ${latest} --report ${target.name}" produces it for ${monthLongLabel(latest)}` : '';
     return `${target.name} was not produced for ${monthLongLabel(month)}: ${(error as Error).message}${advice}`;
   }

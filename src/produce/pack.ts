@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import type { Dataset } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { glossaryHtml } from '../html/glossary-html.js';
@@ -27,7 +26,7 @@ import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
-import { produceReport, readsOfReports, type PlacedFigure } from './report.js';
+import { clinicTeamRows, produceReport, readsOfReports, type PlacedFigure } from './report.js';
 import { describeWarnings } from './warnings.js';
 
 export interface PackVariantOutput {
@@ -59,11 +58,19 @@ export function meetingDateFor(pack: PackSettings, month: MonthKey): string | un
   return [...(pack.meetingDates ?? [])].sort().find((d) => d >= after) ?? pack.meetingDate;
 }
 
-/** The latest month up to `month` with team rows: the month a clinic in a pack reports on. */
-function latestTeamMonth(dataset: Dataset, month: MonthKey): MonthKey {
-  const months = [...new Set(dataset.teamMeasures.map((r) => r.month))].filter((m) => m <= month).sort();
-  const latest = months.pop();
-  if (!latest) throw new B4BError(`the workbook has no team rows up to ${monthLongLabel(month)}, so the pack's clinics cannot be produced`);
+/** The latest month up to `month` with the clinic's own team rows (of the measures it prints): the month a clinic in a pack reports on. */
+function latestTeamMonth(inputs: RunInputs, report: string, month: MonthKey): MonthKey {
+  const all = [...new Set(clinicTeamRows(inputs, report).rows.map((r) => r.month))].sort();
+  const latest = all.filter((m) => m <= month).pop();
+  if (!latest) {
+    const first = all[0];
+    throw new B4BError(
+      `the workbook has no team rows of the measures ${report} prints up to ${monthLongLabel(month)}, so the pack's clinic cannot be produced; ` +
+        (first
+          ? `its first month with them is ${monthLongLabel(first)}: run the pack for ${monthLongLabel(first)} or later, or take ${report} out of the pack's items (config/packs.yaml)`
+          : `the Team measures sheet has none of its rows: add them, or take ${report} out of the pack's items (config/packs.yaml)`),
+    );
+  }
   return latest;
 }
 
@@ -95,7 +102,7 @@ interface PackMonth {
 function packMonth(inputs: RunInputs, name: string, pack: PackSettings, month: MonthKey): PackMonth {
   const values = packTextValues(month, meetingDateFor(pack, month));
   const docMonthOf = (doc: PackDocument): MonthKey =>
-    'report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(inputs.workbook.dataset, month) : month;
+    'report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(inputs, doc.report, month) : month;
   return {
     pack,
     values,

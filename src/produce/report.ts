@@ -3,7 +3,7 @@ import { projectName } from '../config/contained-path.js';
 import type { FinanceSettings } from '../config/finance.js';
 import type { ReportSettings } from '../config/settings.js';
 import type { TeamMeasure } from '../config/team-measures.js';
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset, TeamMeasureRow } from '../dataset/types.js';
 import { B4BError } from '../findings/finding.js';
 import { TemplateError } from '../findings/errors.js';
 import { reportHtml } from '../html/report-html.js';
@@ -17,7 +17,7 @@ import { FinanceFigures } from '../report/finance-model.js';
 import { printedFigures, type PrintedFigure } from '../report/printed-figures.js';
 import { ReportFigures, type ModelWarning } from '../report/report-figures.js';
 import type { Block } from '../report/template/blocks.js';
-import { renderTemplate } from '../report/template/render-template.js';
+import { renderTemplate, templateTeamMeasures } from '../report/template/render-template.js';
 import type { ProduceContext } from './context.js';
 import { readsOf, reportFiles, type OutputSet, type SetReads } from './output-set.js';
 import { describeWarnings } from './warnings.js';
@@ -137,6 +137,36 @@ export function requireMonthRows(rows: Array<{ month: MonthKey }>, month: MonthK
   );
 }
 
+/**
+ * A clinic's own team rows: those of the measures its template's team tables print. Another clinic's
+ * rows for the month are not its figures: counted as its own, they let a clinic be made for a month it
+ * has no rows for, every team table printing "Total 0 0".
+ */
+export function clinicTeamRows(inputs: RunInputs, name: string): { codes: string[]; rows: TeamMeasureRow[] } {
+  const codes = templateTeamMeasures(inputs.templates.get(name)?.source ?? '');
+  const rows = inputs.workbook.dataset.teamMeasures;
+  return { codes, rows: codes.length === 0 ? rows : rows.filter((r) => codes.includes(r.measure)) };
+}
+
+/**
+ * A clinic is produced only for a month with team rows of its own measures: without any team rows, or
+ * with only other clinics' rows for the month, the run stops, naming the month and the latest month
+ * that has the clinic's rows.
+ */
+export function requireClinicRows(inputs: RunInputs, name: string, month: MonthKey): void {
+  const { dataset } = inputs.workbook;
+  requireMonthRows(dataset.teamMeasures, month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
+  const { codes, rows } = clinicTeamRows(inputs, name);
+  if (rows.some((r) => r.month === month)) return;
+  const latest = [...new Set(rows.map((r) => r.month))].sort().pop();
+  const shown = codes.length > 3 ? `${codes.slice(0, 3).join(', ')} and ${codes.length - 3} more` : codes.join(', ');
+  throw new B4BError(
+    `${dataset.file.split(/[\\/]/).pop() ?? dataset.file} has no team rows for ${monthLongLabel(month)} of the measures ${name} prints (${shown}) in its Team measures sheet, ` +
+      `only rows of other measures, so ${name} cannot be produced (its team tables would print no team and a Total of 0)` +
+      (latest ? `; the latest month with its team rows is ${monthLongLabel(latest)}` : '; the sheet has no rows of its measures at all'),
+  );
+}
+
 /** The report's settings (all-tables is built in). The name was checked when the inputs were read. */
 function reportSettings(inputs: RunInputs, name: string): ReportSettings {
   const report = Object.hasOwn(inputs.loaded.settings.reports, name) ? inputs.loaded.settings.reports[name] : undefined;
@@ -162,9 +192,7 @@ export interface ReportRequest {
 export async function produceReport(inputs: RunInputs, request: ReportRequest, ctx: ProduceContext): Promise<ReportDocument> {
   const report = reportSettings(inputs, request.name);
   const { dataset } = inputs.workbook;
-  if (report.kind === 'clinic') {
-    requireMonthRows(dataset.teamMeasures, request.month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
-  }
+  if (report.kind === 'clinic') requireClinicRows(inputs, request.name, request.month);
   if (report.kind === 'finance') {
     requireMonthRows(dataset.finance.revenue, request.month, dataset.file, { rows: 'revenue rows', sheet: 'Finance revenue', report: 'finance report' });
   }

@@ -121,14 +121,19 @@ function teamTable(table: TeamTableModel): Record<string, unknown> {
         }
       : { text: row.percent, alignment: 'right', bold },
   ];
-  const body = [['Team/Locality', 'Denominator', 'Numerator', '%'].map(headerCell), ...table.rows.map((row) => cell(row)), cell(table.total, true)];
+  const body = [
+    ['Team/Locality', 'Denominator', 'Numerator', '%'].map(headerCell),
+    ...(table.noRows !== undefined
+      ? [[{ text: table.noRows, colSpan: 4, italics: true }, '', '', '']]
+      : [...table.rows.map((row) => cell(row)), cell(table.total, true)]),
+  ];
   return {
     stack: [
       { text: table.title, style: 'h2' },
       ...(table.target ? [{ text: `Target ${table.target}: ▼ marks a team worse than target`, fontSize: 8, color: COLOURS.grey, margin: [0, 0, 0, 3] }] : []),
       {
         table: { headerRows: 1, dontBreakRows: true, keepWithHeaderRows: 1, widths: [170, 56, 56, 50], body },
-        layout: gridLayout((i) => table.rows[i - 1]?.worse === true || (i === body.length - 1 && table.total.worse)),
+        layout: gridLayout((i) => table.noRows === undefined && (table.rows[i - 1]?.worse === true || (i === body.length - 1 && table.total.worse))),
         fontSize: 8.5,
       },
     ],
@@ -140,6 +145,7 @@ function teamTable(table: TeamTableModel): Record<string, unknown> {
 function caseloadTable(table: CaseloadTableModel): Record<string, unknown> {
   const body = [
     ['No. of Allocations', 'Qualifying Status', 'Allocated Team'].map(headerCell),
+    ...(table.noRows !== undefined ? [[{ text: table.noRows, colSpan: 3, italics: true }, '', '']] : []),
     ...table.rows.map((row) => [
       { text: row.highlight ? `${row.allocations} ●` : String(row.allocations), alignment: 'right', bold: row.highlight },
       { text: row.status },

@@ -93,6 +93,11 @@ export interface TeamTableModel {
   targetFrom?: { indicator?: string; source?: SourceRef };
   rows: TeamRowModel[];
   total: TeamRowModel;
+  /**
+   * Printed in place of the rows and Total where the month has no team rows of the measure ("No team rows
+   * for August 2023"): a Total of 0 and 0 would say that no child was counted, where nothing was supplied.
+   */
+  noRows?: string;
 }
 
 export interface CaseloadTableModel {
@@ -102,6 +107,12 @@ export interface CaseloadTableModel {
   highlightFrom?: number;
   /** Never a worker reference: allocations, qualifying status and team only. */
   rows: Array<{ allocations: number; status: string; team: string; highlight: boolean }>;
+  /**
+   * Printed in place of the rows where there are none: "No caseloads for August 2023 in the Caseloads
+   * sheet" when the month has none at all (an empty "20+ Caseloads" would say that no worker has 20 or
+   * more), else what the table lists none of ("No caseloads of 20 or more for July 2023").
+   */
+  noRows?: string;
 }
 
 export interface ChartSeries {
@@ -572,6 +583,7 @@ export class ReportFigures {
       ...(target !== undefined && targetFrom ? { targetFrom } : {}),
       rows: teamRows,
       total: { ...judge(sum('numerator'), sum('denominator')), team: 'Total' },
+      ...(rows.length === 0 ? { noRows: `No team rows for ${monthLongLabel(this.month)} in the Team measures sheet` } : {}),
     };
   }
 
@@ -604,7 +616,20 @@ export class ReportFigures {
         highlight: options.highlightFrom !== undefined && c.allocations >= options.highlightFrom,
       }));
     if (rows.length === 0) this.warn(`${options.title}: no caseloads for ${monthLongLabel(this.month)}`);
-    return { kind: 'caseload-table', title: options.title, ...(options.highlightFrom !== undefined ? { highlightFrom: options.highlightFrom } : {}), rows };
+    const monthHasNone = !this.dataset.caseloads.some((c) => c.month === this.month);
+    const noRows =
+      rows.length > 0
+        ? undefined
+        : monthHasNone
+          ? `No caseloads for ${monthLongLabel(this.month)} in the Caseloads sheet`
+          : `No caseloads${options.min !== undefined ? ` of ${options.min} or more` : ''}${options.teams !== undefined ? ` in teams starting "${options.teams}"` : ''} for ${monthLongLabel(this.month)}`;
+    return {
+      kind: 'caseload-table',
+      title: options.title,
+      ...(options.highlightFrom !== undefined ? { highlightFrom: options.highlightFrom } : {}),
+      rows,
+      ...(noRows !== undefined ? { noRows } : {}),
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/dataset/types.js';
@@ -216,6 +216,88 @@ describe('b4b-reports run for the clinics', () => {
     expect(result.stderr).toContain(
       'b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; the latest month with team rows is July 2023',
     );
+  });
+
+  // The sample's June 2023 team rows are all Pathways Through Care's (ptc-*): they are not the Safeguarding
+  // clinic's figures. Counted as its own, they made a Safeguarding clinic for June whose twelve team tables
+  // each printed "Total 0 0", with warnings only in the run log.
+  it("fails for a month with only another clinic's team rows, naming its measures and its latest month, and writes nothing", () => {
+    const result = runCli(['run', '--month', '2023-06', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'b4b-sample.xlsx has no team rows for June 2023 of the measures clinic-safeguarding prints (sa-20-days, sa-45-days, cin-visits-6-weeks and 9 more) ' +
+        'in its Team measures sheet, only rows of other measures, so clinic-safeguarding cannot be produced (its team tables would print no team and a Total of 0); ' +
+        'the latest month with its team rows is July 2023',
+    );
+    expect(existsSync(path.join(project.output, '2023-06', 'clinic-safeguarding-2023-06.pdf'))).toBe(false);
+    expect(existsSync(path.join(project.output, '2023-06', 'clinic-safeguarding-2023-06.html'))).toBe(false);
+  });
+
+  it("in a pack, takes a clinic's latest month from its own team rows, never another clinic's", () => {
+    const result = runCli(['run', '--month', '2023-06', '--pack', 'board', '--settings', project.settings]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "the workbook has no team rows of the measures clinic-safeguarding prints up to June 2023, so the pack's clinic cannot be produced; " +
+        "its first month with them is July 2023: run the pack for July 2023 or later, or take clinic-safeguarding out of the pack's items (config/packs.yaml)",
+    );
+    expect(existsSync(path.join(project.output, '2023-06', 'board-2023-06-public.pdf'))).toBe(false);
+  });
+});
+
+describe("a measure with no team rows in a month that has the clinic's other rows", () => {
+  // July 2023 without its ICPC rows (a measure not filled in yet): the table printed "Total 0 0", a count
+  // of no ICPCs at all, with a warning only in the run log.
+  it('prints "No team rows for July 2023" in its table, and no Total of 0, in the PDF and its HTML twin', async () => {
+    const full = await sampleDataset();
+    const teamMeasures = full.teamMeasures.filter((r) => !(r.month === '2023-07' && r.measure === 'icpc-15-days'));
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, teamMeasures });
+    const table = output.blocks.find((b) => b.kind === 'team-table' && b.code === 'icpc-15-days');
+    expect(table).toMatchObject({ rows: [], noRows: 'No team rows for July 2023 in the Team measures sheet' });
+    const html = output.html ?? '';
+    const caption = html.indexOf('>% ICPCs held in 15 working days of strategy discussion<');
+    expect(caption).toBeGreaterThan(0);
+    const htmlTable = html.slice(caption, html.indexOf('</table>', caption));
+    expect(htmlTable).toContain('<td colspan="4">No team rows for July 2023 in the Team measures sheet</td>');
+    expect(htmlTable).not.toContain('Total');
+    const pdfLines = pdfText(output.pdf)
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(pdfLines.some((l) => l.includes('No team rows for July 2023 in the Team measures sheet'))).toBe(true);
+    // Every other team table still ends in its Total; none prints a Total of nothing.
+    expect(pdfLines.filter((l) => /\bTotal 0 0\b/.test(l))).toEqual([]);
+    expect(output.warnings.map((w) => w.message)).toContain(
+      'ICPCs held within 15 working days of the strategy discussion: no team rows for July 2023 in the Team measures sheet',
+    );
+  });
+});
+
+describe('caseload tables with no caseloads to list', () => {
+  // Without the month's caseloads, the "20+ Caseloads" table printed its header and no row: read as "no
+  // worker has 20 or more", where nothing was supplied.
+  it('say "No caseloads for July 2023 in the Caseloads sheet" when the month has none, in the PDF and its HTML twin', async () => {
+    const full = await sampleDataset();
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, caseloads: full.caseloads.filter((c) => c.month !== '2023-07') });
+    const tables = output.blocks.filter((b) => b.kind === 'caseload-table');
+    expect(tables.map((t) => t.noRows)).toEqual(Array(5).fill('No caseloads for July 2023 in the Caseloads sheet'));
+    const html = output.html ?? '';
+    const at = html.indexOf('>20+ Caseloads<');
+    expect(at).toBeGreaterThan(0);
+    expect(html.slice(at, html.indexOf('</table>', at))).toContain('<td colspan="3">No caseloads for July 2023 in the Caseloads sheet</td>');
+    expect(pdfText(output.pdf).replace(/\s+/g, ' ')).toContain('No caseloads for July 2023 in the Caseloads sheet');
+  });
+
+  it('say what they list none of when the month has caseloads ("No caseloads of 20 or more for July 2023")', async () => {
+    const full = await sampleDataset();
+    const caseloads = full.caseloads.map((c) => (c.month === '2023-07' ? { ...c, allocations: Math.min(c.allocations, 19) } : c));
+    const output = await configuredReport('clinic-safeguarding', '2023-07', { ...full, caseloads });
+    const tables = output.blocks.filter((b) => b.kind === 'caseload-table');
+    expect(tables.map((t) => [t.title, t.noRows, t.rows.length > 0])).toEqual([
+      ['20+ Caseloads', 'No caseloads of 20 or more for July 2023', false],
+      ['Caseloads in BIT – highlighting those at 20 or over', undefined, true],
+      ['SWwF Central', undefined, true],
+      ['SWwF East', undefined, true],
+      ['SWwF West', undefined, true],
+    ]);
   });
 });
 

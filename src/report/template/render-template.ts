@@ -245,3 +245,34 @@ export function renderTemplate(source: string, figures: ReportFigures, context: 
   }
   return parseTemplateText(output, markers, inline);
 }
+
+/**
+ * The team measures a template's team tables print ({{teamTable "code"}}), in the template's order: a
+ * clinic reports on a month only where the Team measures sheet has rows of these for it (another
+ * clinic's rows for the month are not its figures). A template that cannot be parsed names none; its
+ * mistake is reported where it is rendered.
+ */
+export function templateTeamMeasures(source: string): string[] {
+  let program: ReturnType<typeof Handlebars.parse>;
+  try {
+    program = Handlebars.parse(source);
+  } catch {
+    return [];
+  }
+  const codes: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as { type?: string; path?: { original?: unknown }; params?: Array<{ type?: string; value?: unknown }> };
+    if ((n.type === 'MustacheStatement' || n.type === 'SubExpression') && n.path?.original === 'teamTable') {
+      const first = n.params?.[0];
+      if (first?.type === 'StringLiteral' && typeof first.value === 'string' && !codes.includes(first.value)) codes.push(first.value);
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== 'loc' && value && typeof value === 'object') visit(value);
+  };
+  visit(program);
+  return codes;
+}

@@ -1,7 +1,8 @@
 /**
- * Officers' configuration text (pack titles and summaries, covering-report paragraphs) may use five
- * values and nothing else: {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}} and
- * {{documentMonth}} (the month an item's documents report on). A mistake
+ * Officers' configuration text (pack titles and summaries, covering-report paragraphs) may use six
+ * values and nothing else: {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}},
+ * {{documentMonth}} (the month an item's documents report on) and {{documentTitles}} (in an item,
+ * its documents' titles, each with its own month). A mistake
  * there ({{constructor.name}}, a report block such as {{indicatorTable}}, a block of any kind) is
  * found when the configuration is read, with its file and line, rather than printing nothing or
  * failing as a fault at run time. The check reads the few forms Handlebars gives such text itself,
@@ -11,7 +12,7 @@
 import { z } from 'zod';
 
 /** The names configuration text may use, and nothing else: no blocks, helpers, partials or paths. */
-export const PACK_TEXT_VALUES = ['monthLong', 'monthEnd', 'meetingMonth', 'meetingDate', 'documentMonth'] as const;
+export const PACK_TEXT_VALUES = ['monthLong', 'monthEnd', 'meetingMonth', 'meetingDate', 'documentMonth', 'documentTitles'] as const;
 
 const listed = PACK_TEXT_VALUES.map((name) => `{{${name}}}`);
 const EXPECTED_VALUES = `expected one of ${listed.join(', ')}`;

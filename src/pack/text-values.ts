@@ -31,30 +31,41 @@ export function packTextValues(month: MonthKey, meetingDate?: string): PackTextV
   };
 }
 
+/** What an item's text may name of its documents: the month each reports on, and each one's title as filled in. */
+export interface ItemDocuments {
+  months: MonthKey[];
+  titles: string[];
+}
+
 /**
- * An item summary's values: the pack's, and {{documentMonth}}, the month its documents report on
- * ("July 2023" for clinics of the latest month with team rows). Documents of different months have
+ * An item summary's values: the pack's; {{documentTitles}}, its documents' titles as their pages
+ * print them, each with its own month ("Assurance Clinic – Safeguarding, August 2023; Assurance
+ * Clinic – Pathways Through Care, July 2023"); and {{documentMonth}}, the month its documents report
+ * on ("July 2023" for clinics of the latest month with team rows). Documents of different months have
  * no one month to name: an error naming the item, never one of them chosen.
  */
-export function documentMonthValues(values: Record<string, string>, months: MonthKey[], where: string): Record<string, string> {
-  const distinct = [...new Set(months)].sort();
+export function documentMonthValues(values: Record<string, string>, documents: ItemDocuments, where: string): Record<string, string> {
+  const distinct = [...new Set(documents.months)].sort();
+  const withTitles = { ...values, documentTitles: documents.titles.join('; ') };
   if (distinct.length > 1) {
     return {
-      ...values,
+      ...withTitles,
       get documentMonth(): string {
         throw new ConfigFileError(
-          `${where}: the summary names {{documentMonth}}, but the item's documents report on ${distinct.map(monthLongLabel).join(' and ')}; expected one month (name each document's month in its own title instead)`,
+          `${where}: the summary names {{documentMonth}}, but the item's documents report on ${distinct.map(monthLongLabel).join(' and ')}; ` +
+            "expected one month (name each document's month in its own title, and {{documentTitles}} in the summary, instead)",
         );
       },
     };
   }
-  return distinct[0] ? { ...values, documentMonth: monthLongLabel(distinct[0]) } : values;
+  return distinct[0] ? { ...withTitles, documentMonth: monthLongLabel(distinct[0]) } : withTitles;
 }
 
 /** The same values as plain data (for a document laid out in the layout thread): {{documentMonth}} only where there is one month. */
-export function plainDocumentMonthValues(values: Record<string, string>, months: MonthKey[]): Record<string, string> {
-  const distinct = [...new Set(months)];
-  return distinct.length === 1 && distinct[0] ? { ...values, documentMonth: monthLongLabel(distinct[0]) } : values;
+export function plainDocumentMonthValues(values: Record<string, string>, documents: ItemDocuments): Record<string, string> {
+  const distinct = [...new Set(documents.months)];
+  const withTitles = { ...values, documentTitles: documents.titles.join('; ') };
+  return distinct.length === 1 && distinct[0] ? { ...withTitles, documentMonth: monthLongLabel(distinct[0]) } : withTitles;
 }
 
 // Each text compiled once per process: a pack fills the same few titles again for every variant and item.

@@ -22,7 +22,7 @@ import {
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
-import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues, type PackTextValues } from '../pack/text-values.js';
+import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues, type ItemDocuments, type PackTextValues } from '../pack/text-values.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
@@ -96,6 +96,8 @@ interface PackMonth {
   /** The month each document reports on, which its title and its item's summary may name: {{documentMonth}}. */
   docMonthOf: (doc: PackDocument) => MonthKey;
   docValues: (doc: PackDocument) => Record<string, string>;
+  /** An item's documents: the month each reports on, and the titles of those that have one (an appendix's), filled in. */
+  itemDocuments: (item: PackSettings['items'][number]) => ItemDocuments;
   itemValues: (item: PackSettings['items'][number]) => Record<string, string>;
 }
 
@@ -103,13 +105,19 @@ function packMonth(inputs: RunInputs, name: string, pack: PackSettings, month: M
   const values = packTextValues(month, meetingDateFor(pack, month));
   const docMonthOf = (doc: PackDocument): MonthKey =>
     'report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(inputs, doc.report, month) : month;
+  const docValues = (doc: PackDocument): Record<string, string> => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) });
+  const itemDocuments = (item: PackSettings['items'][number]): ItemDocuments => ({
+    months: item.documents.map(docMonthOf),
+    titles: item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, docValues(d))] : [])),
+  });
   return {
     pack,
     values,
     itemInfo: pack.items.map((item) => ({ number: item.number, title: fillText(item.title, values) })),
     docMonthOf,
-    docValues: (doc) => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) }),
-    itemValues: (item) => documentMonthValues(values, item.documents.map(docMonthOf), `${inputs.loaded.paths.packs}: packs.${name}, item ${item.number}`),
+    docValues,
+    itemDocuments,
+    itemValues: (item) => documentMonthValues(values, itemDocuments(item), `${inputs.loaded.paths.packs}: packs.${name}, item ${item.number}`),
   };
 }
 
@@ -227,8 +235,8 @@ async function layOutPart(
     if (!report) throw new B4BError(`the covering report ${doc.coveringReport} was not read with the run's inputs`);
     const input = {
       report,
-      appendices: item.documents.flatMap((d) => ('title' in d ? [fillText(d.title, m.docValues(d))] : [])),
-      values: plainDocumentMonthValues(m.values, item.documents.map(m.docMonthOf)),
+      appendices: m.itemDocuments(item).titles,
+      values: plainDocumentMonthValues(m.values, m.itemDocuments(item)),
       format: { agendaItem: item.number, ...firstPage },
       council: loaded.settings.council,
     };

@@ -115,18 +115,18 @@ describe('Handlebars in configuration text (packs.yaml titles, covering reports)
   it.each([
     [
       '{{constructor.name}}',
-      'packs.panel.items[0].title: "{{constructor.name}}" is not a value configuration text may use; expected one of {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}}',
+      'packs.panel.items[0].title: "{{constructor.name}}" is not a value configuration text may use; expected one of {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}}, {{documentTitles}}',
     ],
     [
       'Table: {{indicatorTable}}',
-      'packs.panel.items[0].title: "{{indicatorTable}}" is not a value configuration text may use; expected one of {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}} ' +
+      'packs.panel.items[0].title: "{{indicatorTable}}" is not a value configuration text may use; expected one of {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}}, {{documentTitles}} ' +
         '(report blocks such as {{indicatorTable}} belong in the report templates, templates/*.hbs)',
     ],
     [
       '{{#noSuchBlock}}x{{/noSuchBlock}}',
-      'packs.panel.items[0].title: "{{#noSuchBlock}}" is a block, and configuration text has none; expected plain text with {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}} or {{documentMonth}}',
+      'packs.panel.items[0].title: "{{#noSuchBlock}}" is a block, and configuration text has none; expected plain text with {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}} or {{documentTitles}}',
     ],
-    ['Performance {{monthLong', 'packs.panel.items[0].title: the text is not a valid template (an unclosed or broken {{...}}); expected plain text with {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}} or {{documentMonth}}'],
+    ['Performance {{monthLong', 'packs.panel.items[0].title: the text is not a valid template (an unclosed or broken {{...}}); expected plain text with {{monthLong}}, {{monthEnd}}, {{meetingMonth}}, {{meetingDate}}, {{documentMonth}} or {{documentTitles}}'],
   ])('%s in a title: a config error naming the file, the line and the key', (title, problem) => {
     const error = configError(() => parseConfig(packs(title), 'config/packs.yaml', packsFileSchema, 'packs file'));
     expect(error.message).toBe(`config/packs.yaml: the packs file does not match its schema:\n  config/packs.yaml:7: ${problem}`);

@@ -247,7 +247,13 @@ describe('the board agenda and front sheet', () => {
     const mixed = {
       board: {
         ...packs.board!,
-        items: [{ ...packs.board!.items[2]!, documents: [...packs.board!.items[2]!.documents, ...packs.board!.items[0]!.documents] }],
+        items: [
+          {
+            ...packs.board!.items[2]!,
+            summary: 'Assurance clinics for {{documentMonth}}',
+            documents: [...packs.board!.items[2]!.documents, ...packs.board!.items[0]!.documents],
+          },
+        ],
       },
     };
     await expect(samplePack('board', '2023-10', { inputs: { ...inputs, packs: mixed } })).rejects.toThrow(

@@ -6,7 +6,7 @@ import { teamPercent } from '../../src/report/report-figures.js';
 import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { configuredReport, sampleDataset } from '../fixtures/sample-report.js';
+import { configuredReport, sampleDataset, sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 
@@ -241,6 +241,26 @@ describe('b4b-reports run for the clinics', () => {
         "its first month with them is July 2023: run the pack for July 2023 or later, or take clinic-safeguarding out of the pack's items (config/packs.yaml)",
     );
     expect(existsSync(path.join(project.output, '2023-06', 'board-2023-06-public.pdf'))).toBe(false);
+  });
+});
+
+describe("the board pack's clinics, each on its own latest month", () => {
+  // August's Safeguarding rows in, Pathways Through Care's not yet: each clinic reports on its own
+  // latest month. The shipped summary named {{documentMonth}}, one month for both, and the whole
+  // pack was refused; it names each clinic's title, with its month.
+  it('the agenda names each clinic with its own month, and the pack is made', async () => {
+    const full = await sampleDataset();
+    const safeguarding = new Set(
+      [...readFileSync(path.join(ROOT, 'templates', 'clinic-safeguarding.hbs'), 'utf8').matchAll(/teamTable "([^"]+)"/g)].map((m) => m[1]),
+    );
+    const august = full.teamMeasures.filter((r) => r.month === '2023-07' && safeguarding.has(r.measure)).map((r) => ({ ...r, month: '2023-08' as const }));
+    expect(august.length).toBeGreaterThan(0);
+    const inputs = await sampleInputs({ dataset: { ...full, teamMeasures: [...full.teamMeasures, ...august] } });
+    const pack = await samplePack('board', '2023-10', { inputs });
+    const text = pdfText(Buffer.from(pack.variants.public.pack)).replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'Team-level performance and caseloads: Assurance Clinic – Safeguarding, August 2023; Assurance Clinic – Pathways Through Care, July 2023.',
+    );
   });
 });
 

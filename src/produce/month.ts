@@ -5,7 +5,7 @@ import { describeDisagreements, packDisagreements, type PackFigure } from '../pa
 import type { ProduceContext } from './context.js';
 import type { OutputSet } from './output-set.js';
 import { producePackSet } from './pack.js';
-import { clinicTeamRows, produceReportSet, requireClinicRows } from './report.js';
+import { clinicTeamMonths, produceReportSet, requireClinicRows } from './report.js';
 
 /** What producing one target gave: its output set, or the error that stopped it. */
 export type Produced = { target: RunTarget; outcome: 'produced'; set: OutputSet } | { target: RunTarget; outcome: 'failed'; error: unknown };
@@ -23,7 +23,7 @@ export function skipReason(inputs: RunInputs, target: RunTarget, month: MonthKey
     requireClinicRows(inputs, target.name, month);
     return undefined;
   } catch (error) {
-    const latest = [...new Set(clinicTeamRows(inputs, target.name).rows.map((r) => r.month))].sort().pop();
+    const latest = clinicTeamMonths(inputs, target.name).pop();
     const advice = latest ? `; "b4b-reports run --month ${latest} --report ${target.name}" produces it for ${monthLongLabel(latest)}` : '';
     return `${target.name} was not produced for ${monthLongLabel(month)}: ${(error as Error).message}${advice}`;
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import { projectName } from '../config/contained-path.js';
 import { B4BError } from '../findings/finding.js';
 import { coveringReportHtml } from '../html/covering-report-html.js';
 import { glossaryHtml } from '../html/glossary-html.js';
@@ -26,7 +27,7 @@ import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';
-import { clinicTeamRows, produceReport, readsOfReports, type PlacedFigure } from './report.js';
+import { clinicTeamMonths, produceReport, readsOfReports, type PlacedFigure } from './report.js';
 import { describeWarnings } from './warnings.js';
 
 export interface PackVariantOutput {
@@ -60,15 +61,16 @@ export function meetingDateFor(pack: PackSettings, month: MonthKey): string | un
 
 /** The latest month up to `month` with the clinic's own team rows (of the measures it prints): the month a clinic in a pack reports on. */
 function latestTeamMonth(inputs: RunInputs, report: string, month: MonthKey): MonthKey {
-  const all = [...new Set(clinicTeamRows(inputs, report).rows.map((r) => r.month))].sort();
+  const all = clinicTeamMonths(inputs, report);
   const latest = all.filter((m) => m <= month).pop();
   if (!latest) {
     const first = all[0];
+    const packs = projectName(inputs.loaded.paths.root, inputs.loaded.paths.packs);
     throw new B4BError(
       `the workbook has no team rows of the measures ${report} prints up to ${monthLongLabel(month)}, so the pack's clinic cannot be produced; ` +
         (first
-          ? `its first month with them is ${monthLongLabel(first)}: run the pack for ${monthLongLabel(first)} or later, or take ${report} out of the pack's items (config/packs.yaml)`
-          : `the Team measures sheet has none of its rows: add them, or take ${report} out of the pack's items (config/packs.yaml)`),
+          ? `its first month with them is ${monthLongLabel(first)}: run the pack for ${monthLongLabel(first)} or later, or take ${report} out of the pack's items (${packs})`
+          : `the Team measures sheet has none of its rows: add them, or take ${report} out of the pack's items (${packs})`),
     );
   }
   return latest;
@@ -103,8 +105,14 @@ interface PackMonth {
 
 function packMonth(inputs: RunInputs, name: string, pack: PackSettings, month: MonthKey): PackMonth {
   const values = packTextValues(month, meetingDateFor(pack, month));
-  const docMonthOf = (doc: PackDocument): MonthKey =>
-    'report' in doc && doc.month === 'latest-with-team-rows' ? latestTeamMonth(inputs, doc.report, month) : month;
+  // A clinic's month, found once per pack (its titles, its item's summary and its layout all ask).
+  const clinicMonths = new Map<string, MonthKey>();
+  const clinicMonth = (report: string): MonthKey => {
+    let found = clinicMonths.get(report);
+    if (found === undefined) clinicMonths.set(report, (found = latestTeamMonth(inputs, report, month)));
+    return found;
+  };
+  const docMonthOf = (doc: PackDocument): MonthKey => ('report' in doc && doc.month === 'latest-with-team-rows' ? clinicMonth(doc.report) : month);
   const docValues = (doc: PackDocument): Record<string, string> => ({ ...values, documentMonth: monthLongLabel(docMonthOf(doc)) });
   const itemDocuments = (item: PackSettings['items'][number]): ItemDocuments => ({
     months: item.documents.map(docMonthOf),

@@ -148,6 +148,11 @@ export function clinicTeamRows(inputs: RunInputs, name: string): { codes: string
   return { codes, rows: codes.length === 0 ? rows : rows.filter((r) => codes.includes(r.measure)) };
 }
 
+/** The months that have a clinic's own team rows, oldest first. */
+export function clinicTeamMonths(inputs: RunInputs, name: string): MonthKey[] {
+  return [...new Set(clinicTeamRows(inputs, name).rows.map((r) => r.month))].sort();
+}
+
 /**
  * A clinic is produced only for a month with team rows of its own measures: without any team rows, or
  * with only other clinics' rows for the month, the run stops, naming the month and the latest month
@@ -158,7 +163,7 @@ export function requireClinicRows(inputs: RunInputs, name: string, month: MonthK
   requireMonthRows(dataset.teamMeasures, month, dataset.file, { rows: 'team rows', sheet: 'Team measures', report: 'clinic' });
   const { codes, rows } = clinicTeamRows(inputs, name);
   if (rows.some((r) => r.month === month)) return;
-  const latest = [...new Set(rows.map((r) => r.month))].sort().pop();
+  const latest = clinicTeamMonths(inputs, name).pop();
   const shown = codes.length > 3 ? `${codes.slice(0, 3).join(', ')} and ${codes.length - 3} more` : codes.join(', ');
   throw new B4BError(
     `${dataset.file.split(/[\\/]/).pop() ?? dataset.file} has no team rows for ${monthLongLabel(month)} of the measures ${name} prints (${shown}) in its Team measures sheet, ` +

@@ -392,7 +392,7 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
   const sheet = openSheet(raw, 'teamMeasures', aliases, findings, aliasesFile, (t) => `${t('measure')}, ${t('team')}`);
   const out: TeamMeasureRow[] = [];
   const totals: TotalRow[] = [];
-  const seen = new Map<string, SourceRef>();
+  const seen = new Map<string, { source: SourceRef; denominator: number; numerator: number }>();
   const teams = new NameSpellings(findings, 'team');
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
@@ -426,10 +426,27 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
     const key = `${month}|${measure}|${team}`.toLowerCase();
     const first = seen.get(key);
     if (first) {
-      findings.warning('duplicate-row', row.source(), `${measure}, ${team}, ${month} appears twice; the first row (${first.cell}) is used`, first);
+      const which = `${measure}, ${team}, ${month} appears twice`;
+      if (first.denominator === denominator.value && first.numerator === numerator.value) {
+        findings.warning(
+          'duplicate-row',
+          row.source(),
+          `${which} with the same figures; the first row (${first.source.cell}) is read; delete the other`,
+          first.source,
+        );
+      } else {
+        // Which row is the correction is not in the workbook: printing either would be a guess.
+        findings.error(
+          'duplicate-row',
+          row.source(),
+          `${which} with different figures (${first.numerator} of ${first.denominator} in ${first.source.cell}, ${numerator.value} of ${denominator.value} here), ` +
+            'so it is not clear which to print; expected one row per measure, team and month: delete the wrong row',
+          first.source,
+        );
+      }
       continue;
     }
-    seen.set(key, row.source());
+    seen.set(key, { source: row.source(), denominator: denominator.value, numerator: numerator.value });
     out.push({ month, measure, team, denominator: denominator.value, numerator: numerator.value, source: row.source() });
   }
   leaveOutTotals(

@@ -24,14 +24,18 @@ describe("the project's own sheets are validated, each problem named by its cell
           ['2023-07', 'sa-20-days', 'SWF West 1', 7.5, 4],
           ['2023-07', 'sa-20-days', 'SWF East 1', 13, 5],
           [45108, 'sa-20-days', 'SWF West 2', 1, 1], // 1 July 2023 that lost its date format
+          ['Jul-23', 'sa-20-days', 'SWF West 2', 1, 1], // pasted twice
         ],
       },
     ]);
-    expect(found.map(formatFinding)).toEqual([
-      "own.xlsx › 'Team measures'!E3: the numerator 20 is larger than the denominator 14 (sa-20-days, SWF East 2); expected at most the denominator",
-      `own.xlsx › 'Team measures'!A4: "July" is not a month (sa-20-days, SWF East 3); expected a date, "2023-07" or "Jul-23"`,
-      "own.xlsx › 'Team measures'!D5: 7.5 is not a whole number (sa-20-days, SWF West 1, Denominator)",
-      "own.xlsx › 'Team measures'!A6: sa-20-days, SWF East 1, 2023-07 appears twice; the first row (A2) is used",
+    expect(found.map((f) => `${f.severity}: ${formatFinding(f)}`)).toEqual([
+      "error: own.xlsx › 'Team measures'!E3: the numerator 20 is larger than the denominator 14 (sa-20-days, SWF East 2); expected at most the denominator",
+      `error: own.xlsx › 'Team measures'!A4: "July" is not a month (sa-20-days, SWF East 3); expected a date, "2023-07" or "Jul-23"`,
+      "error: own.xlsx › 'Team measures'!D5: 7.5 is not a whole number (sa-20-days, SWF West 1, Denominator)",
+      // Which of two rows that differ is the correction is not in the workbook: the clinic would print a guess.
+      "error: own.xlsx › 'Team measures'!A6: sa-20-days, SWF East 1, 2023-07 appears twice with different figures (6 of 13 in A2, 5 of 13 here), " +
+        'so it is not clear which to print; expected one row per measure, team and month: delete the wrong row',
+      "warning: own.xlsx › 'Team measures'!A8: sa-20-days, SWF West 2, 2023-07 appears twice with the same figures; the first row (A7) is read; delete the other",
     ]);
     expect(dataset.teamMeasures.map((r) => [r.month, r.team, r.numerator])).toEqual([
       ['2023-07', 'SWF East 1', 6],

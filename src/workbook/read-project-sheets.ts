@@ -465,6 +465,7 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
   const sheet = openSheet(raw, 'caseloads', aliases, findings, aliasesFile, (t) => `caseload in ${t('team')}`);
   const out: CaseloadRow[] = [];
   const caseloadTeams = new NameSpellings(findings, 'team');
+  const seen = new Map<string, CaseloadRow>();
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const workerReference = row.text('workerReference');
@@ -488,7 +489,33 @@ function readCaseloads(raw: RawWorkbook, aliases: HeaderAliases['projectSheets']
       row.source('team'),
       findings,
     );
-    out.push({ month, workerReference, qualifyingStatus: status, team: printableTeam, allocations: allocations.value, source: row.source() });
+    const caseload = { month, workerReference, qualifyingStatus: status, team: printableTeam, allocations: allocations.value, source: row.source() };
+    // A worker listed twice in a month would be counted twice (a second row in the 20+ table, a higher average).
+    const key = `${month}|${workerReference.trim().toLowerCase()}`;
+    const first = seen.get(key);
+    if (first) {
+      const same = first.team === caseload.team && first.qualifyingStatus === status && first.allocations === caseload.allocations;
+      const which = `the worker of row ${first.source.cell} is listed again for ${monthLabel(month)}`;
+      if (same)
+        findings.warning(
+          'duplicate-row',
+          row.source(),
+          `${which} with the same team, status and allocations; the first row is read; delete the other`,
+          first.source,
+        );
+      else {
+        findings.error(
+          'duplicate-row',
+          row.source(),
+          `${which} with other figures (${first.allocations} allocations in ${first.team} there, ${caseload.allocations} in ${caseload.team} here), ` +
+            'so it is not clear which to count; expected one row per worker a month: delete the wrong row',
+          first.source,
+        );
+      }
+      continue;
+    }
+    seen.set(key, caseload);
+    out.push(caseload);
   }
   return out;
 }

@@ -118,6 +118,35 @@ describe("the project's own sheets are validated, each problem named by its cell
     expect(messages.join('\n')).not.toMatch(/W000\d/);
   });
 
+  it('caseloads: a worker listed twice in a month is an error when the rows differ (which to count is a guess), a warning when pasted twice', async () => {
+    const { dataset, findings: found } = await findings([
+      {
+        name: 'Caseloads',
+        rows: [
+          ['Month', 'Worker reference', 'Qualifying status', 'Allocated team', 'Allocations'],
+          ['2023-07', 'W0001', 'SW', 'BIT East 1', 21],
+          ['2023-07', 'W0002', 'SW', 'BIT East 1', 12],
+          ['2023-07', 'w0001 ', 'SW', 'BIT East 1', 18],
+          ['2023-07', 'W0002', 'SW', 'BIT East 1', 12],
+          ['2023-08', 'W0001', 'SW', 'BIT East 1', 20],
+        ],
+      },
+    ]);
+    const messages = found.map((f) => `${f.severity}: ${formatFinding(f)}`);
+    expect(messages).toEqual([
+      "error: own.xlsx › 'Caseloads'!A4: the worker of row A2 is listed again for Jul-23 with other figures (21 allocations in BIT East 1 there, 18 in BIT East 1 here), " +
+        'so it is not clear which to count; expected one row per worker a month: delete the wrong row',
+      "warning: own.xlsx › 'Caseloads'!A5: the worker of row A3 is listed again for Jul-23 with the same team, status and allocations; the first row is read; delete the other",
+    ]);
+    expect(messages.join('\n')).not.toMatch(/W000\d/i);
+    // Counted once each: a second row would be a second worker in the 20+ table and the team's average.
+    expect(dataset.caseloads.map((r) => [r.month, r.allocations])).toEqual([
+      ['2023-07', 21],
+      ['2023-07', 12],
+      ['2023-08', 20],
+    ]);
+  });
+
   it('a missing column of a project sheet is an error naming the header row', async () => {
     const { findings: found } = await findings([{ name: 'Commentary', rows: [['Month', 'Report', 'Section', 'Text']] }]);
     expect(found.map(formatFinding)).toEqual([

@@ -112,7 +112,7 @@ export async function notAWorkbook(bytes: Uint8Array): Promise<string | undefine
 }
 
 /** The sheets' names by their part ("xl/worksheets/sheet1.xml" → "Commentary"), from the workbook part and its relationships. */
-function sheetNamesByPart(parts: Map<string, string>): Map<string, string> {
+export function sheetNamesByPart(parts: Map<string, string>): Map<string, string> {
   const targets = new Map<string, string>();
   for (const m of (parts.get('xl/_rels/workbook.xml.rels') ?? '').matchAll(/<Relationship\b[^>]*>/g)) {
     const id = /\bId="([^"]+)"/.exec(m[0])?.[1];

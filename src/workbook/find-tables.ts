@@ -1055,7 +1055,7 @@ function warnPercentByName(row: IndicatorRow, typing: PercentTyping, ctx: TableC
     `${row.name}: its name says it is a percentage, but its figures (such as ${typing.values.slice(-4).join(', ')}) are plain numbers with no % format, ` +
       `read by the name as ${typing.kind} (${typed} as ${reads}); expected percentages the workbook says are percentages: ` +
       (typing.kind === 'fractions' ? "format the row's cells as percentages (0%)" : `type them with their % sign ("${reads}")`) +
-      ', or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)' +
+      `, or add the indicator to ${ctx.catalogue.source} with format: percent (b4b-reports catalogue draft writes its entry)` +
       (typing.kind === 'fractions' ? `; if ${typed} means ${typed}%, type "${typed}%"` : ''),
   );
 }
@@ -1250,7 +1250,7 @@ function refusePercentagesInRow(row: IndicatorRow, layout: HeaderLayout, entry: 
     ]),
   ];
   const why = entry
-    ? `config/indicators.yaml gives it the format ${entry.format}`
+    ? `${ctx.catalogue.source} gives it the format ${entry.format}`
     : `its name${row.typeText ? `, its type "${row.typeText}"` : ''} and its month cells say so`;
   for (const [figure, what, replace] of labelled) {
     if ((figure?.kind !== 'number' && figure?.kind !== 'comparison') || figure.format.style !== 'percent') continue;

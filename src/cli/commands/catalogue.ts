@@ -48,7 +48,7 @@ export function registerCatalogue(program: Command): void {
       }
       writeDiagnostic(
         'info',
-        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:`,
+        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in ${loaded.catalogue.source}:`,
       );
       process.stdout.write(stringify(drafts.map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));
     });

@@ -32,7 +32,7 @@ async function partNames(bytes: Uint8Array): Promise<string[] | undefined> {
 }
 
 /** The text of some parts of the archive, by name; a part that cannot be inflated is left out. */
-async function readParts(bytes: Uint8Array, wanted: (name: string) => boolean): Promise<Map<string, string>> {
+export async function readParts(bytes: Uint8Array, wanted: (name: string) => boolean): Promise<Map<string, string>> {
   const parts = new Map<string, string>();
   const zip = await openZip(bytes);
   if (!zip) return parts;

@@ -7,7 +7,7 @@
  * dates they are.
  */
 import yauzl from 'yauzl';
-import { sheetNamesByPart } from './identify-file.js';
+import { readParts, sheetNamesByPart } from './identify-file.js';
 
 export interface IsoDateCell {
   /** The text stored in the cell ("2023-10-01T00:00:00Z"). */
@@ -82,32 +82,16 @@ function scanPart(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Map<string, I
 /** The ISO-date cells of every sheet, by sheet name, then by cell address ("AB3"). Empty for most workbooks. */
 export async function isoDateCells(bytes: Uint8Array): Promise<Map<string, Map<string, IsoDateCell>>> {
   const byPart = new Map<string, Map<string, IsoDateCell>>();
-  const texts = new Map<string, string>();
   const zip = await new Promise<yauzl.ZipFile | undefined>((resolve) =>
     yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true }, (error, z) => resolve(error ? undefined : z)),
   );
   if (!zip) return new Map();
   await new Promise<void>((resolve) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      const isSheet = /^xl\/worksheets\/[^/]+\.xml$/.test(entry.fileName);
-      const isIndex = entry.fileName === 'xl/workbook.xml' || entry.fileName === 'xl/_rels/workbook.xml.rels';
-      if (!isSheet && !isIndex) return zip.readEntry();
-      if (isSheet) {
-        void scanPart(zip, entry).then((cells) => {
-          if (cells.size > 0) byPart.set(entry.fileName, cells);
-          zip.readEntry();
-        });
-        return;
-      }
-      zip.openReadStream(entry, (error, stream) => {
-        if (error || !stream) return zip.readEntry();
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          texts.set(entry.fileName, Buffer.concat(chunks).toString('utf8'));
-          zip.readEntry();
-        });
-        stream.on('error', () => zip.readEntry());
+      if (!/^xl\/worksheets\/[^/]+\.xml$/.test(entry.fileName)) return zip.readEntry();
+      void scanPart(zip, entry).then((cells) => {
+        if (cells.size > 0) byPart.set(entry.fileName, cells);
+        zip.readEntry();
       });
     });
     zip.on('end', () => resolve());
@@ -116,6 +100,8 @@ export async function isoDateCells(bytes: Uint8Array): Promise<Map<string, Map<s
   });
   zip.close();
   if (byPart.size === 0) return new Map();
+  // Which sheet each part is: read only when some sheet holds such a cell.
+  const texts = await readParts(bytes, (name) => name === 'xl/workbook.xml' || name === 'xl/_rels/workbook.xml.rels');
   const names = sheetNamesByPart(texts);
   const bySheet = new Map<string, Map<string, IsoDateCell>>();
   for (const [part, cells] of byPart) {

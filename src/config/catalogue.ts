@@ -95,7 +95,11 @@ export class IndicatorCatalogue {
   private readonly byName = new Map<string, CatalogueEntry>();
   readonly byId = new Map<string, CatalogueEntry>();
 
-  constructor(readonly file: CatalogueFile) {
+  constructor(
+    readonly file: CatalogueFile,
+    /** The catalogue file as messages name it: the project's own (catalogue: in config/b4b.yaml), else the default. */
+    readonly source = 'config/indicators.yaml',
+  ) {
     for (const entry of file.indicators) {
       if (this.byId.has(entry.id)) throw new Error(`indicator catalogue: the id "${entry.id}" is used twice`);
       this.byId.set(entry.id, entry);

@@ -86,6 +86,12 @@ export const scheduleSettingsSchema = z
     }
   });
 
-export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
+/** The delivery settings as read: the file's settings, and the file as messages name it. */
+export type DeliverySettings = z.infer<typeof deliverySettingsSchema> & { file?: string };
+
+/** The delivery settings file as messages name it: the project's own, else the default. */
+export function deliveryFile(settings: Pick<DeliverySettings, 'file'>): string {
+  return settings.file ?? 'config/delivery.yaml';
+}
 export type ScheduleSettings = z.infer<typeof scheduleSettingsSchema>;
 export type ScheduleJob = ScheduleSettings['jobs'][number];

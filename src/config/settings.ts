@@ -175,7 +175,7 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
   const catalogueFile = await readYaml(paths.catalogue, catalogueSchema, 'indicator catalogue');
   let catalogue: IndicatorCatalogue;
   try {
-    catalogue = new IndicatorCatalogue(catalogueFile);
+    catalogue = new IndicatorCatalogue(catalogueFile, projectName(base, paths.catalogue));
   } catch (cause) {
     throw new ConfigFileError(`${paths.catalogue}: ${(cause as Error).message}`);
   }
@@ -186,7 +186,7 @@ export async function loadSettings(options: LoadSettingsOptions = {}): Promise<L
 }
 
 export async function loadDeliverySettings(loaded: LoadedSettings): Promise<DeliverySettings> {
-  return readYaml(loaded.paths.delivery, deliverySettingsSchema, 'delivery settings file');
+  return { ...(await readYaml(loaded.paths.delivery, deliverySettingsSchema, 'delivery settings file')), file: projectName(loaded.paths.root, loaded.paths.delivery) };
 }
 
 export async function loadScheduleSettings(loaded: LoadedSettings): Promise<ScheduleSettings> {

@@ -162,7 +162,7 @@ export function checkCatalogue(
       findings.warning(
         'not-in-catalogue',
         row.source,
-        `"${row.name}" has no entry in the indicator catalogue (config/indicators.yaml), so it has no polarity, tolerance or short name; ` +
+        `"${row.name}" has no entry in the indicator catalogue (${catalogue.source}), so it has no polarity, tolerance or short name; ` +
           'expected an entry with this name or alias' +
           (meant
             ? `. Did you mean "${meant}"? It differs from that name only by a typing slip: correct the name in the workbook, or add it to that entry's aliases`
@@ -186,7 +186,7 @@ const POLARITY_TEXT = { 'higher-is-better': 'higher is better', 'lower-is-better
  * follows it, whatever the catalogue's polarity: "≤ 95%" typed for a percentage where higher is better
  * rated 78% Green. One that points against the indicator's polarity is an error naming its cell.
  */
-function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polarity'], findings: FindingList): void {
+function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polarity'], findings: FindingList, catalogueFile: string): void {
   if (polarity === 'neutral') return;
   for (const { figure, label } of rowTargets(row)) {
     if (figure.kind !== 'comparison') continue;
@@ -198,7 +198,7 @@ function checkTargetDirection(row: IndicatorRow, polarity: CatalogueEntry['polar
       'implausible-value',
       figure.source,
       `${row.name}, ${label}: "${figure.text}" says ${POLARITY_TEXT[says]}, but the catalogue says ${POLARITY_TEXT[polarity]} for this indicator, ` +
-        `so every RAG against it would be turned over; expected ${number} or ${agreeing}, or polarity: ${says} in its entry in config/indicators.yaml if that is meant`,
+        `so every RAG against it would be turned over; expected ${number} or ${agreeing}, or polarity: ${says} in its entry in ${catalogueFile} if that is meant`,
     );
   }
 }
@@ -299,7 +299,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         if (figure?.kind !== 'number' && figure?.kind !== 'comparison') return true;
         const value = figure.value;
         const expected = entry?.range
-          ? `a figure from ${shown(low, row.percent)} to ${shown(high, row.percent)} (config/indicators.yaml range)`
+          ? `a figure from ${shown(low, row.percent)} to ${shown(high, row.percent)} (${catalogue.source} range)`
           : KIND_WORDS[kind];
         if (!Number.isFinite(value) || value < low || value > high || Math.abs(value) > MAX_ANY_FIGURE) {
           findings.error('implausible-value', figure.source, `${row.name}, ${what}: ${shown(value, row.percent)} cannot be right; expected ${expected}`);
@@ -320,7 +320,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
       const months = [...table.months].sort();
       for (const month of months) check(row.values[month], monthLabel(month), true);
       for (const t of rowTargets(row)) check(t.figure, t.label, false);
-      if (entry) checkTargetDirection(row, entry.polarity, findings);
+      if (entry) checkTargetDirection(row, entry.polarity, findings, catalogue.source);
       for (const benchmark of Object.values(row.benchmarks)) if (benchmark) check(benchmark.figure, benchmark.label, false);
 
       const figures = months.map((m) => row.values[m]);
@@ -339,7 +339,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         checkPercentFalls(row, months, findings);
         continue;
       }
-      checkTargetScale(row, months, settings.jumpFactor, findings);
+      checkTargetScale(row, months, settings.jumpFactor, findings, catalogue.source);
       for (let i = 1; i < months.length; i++) {
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
@@ -364,7 +364,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
           'implausible-value',
           after.source,
           `${row.name}: ${shown(after.value, false)}${typed} in ${monthLabel(months[i] as MonthKey)} after ${shown(before.value, false)} in ${monthLabel(months[i - 1] as MonthKey)} ` +
-            `${change} (the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+            `${change} (the factor is plausibility.jumpFactor in ${catalogue.source})`,
         );
       }
     }
@@ -378,7 +378,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
  * word. A warning where the figures' median and the target differ by the jump factor or more (a
  * percentage's figures can lie anywhere below its target, so percentages are not checked; nor is a target of 0).
  */
-function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number, findings: FindingList): void {
+function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number, findings: FindingList, catalogueFile: string): void {
   const figures = months.flatMap((m) => {
     const figure = row.values[m];
     return figure?.kind === 'number' && figure.value > 0 ? [figure] : [];
@@ -397,7 +397,7 @@ function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number,
       `${row.name}: the ${label} ${figureText(target)} and its figures (a median of ${printNumber(typical, { decimals: 2, minDecimals: 0 })}, ` +
         `${first.source.cell} to ${last.source.cell}) differ by a factor of ${printNumber(ratio, { decimals: 1, minDecimals: 0 })}, so its RAG compares figures of another scale: ` +
         'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
-        `(the factor is plausibility.jumpFactor in config/indicators.yaml)`,
+        `(the factor is plausibility.jumpFactor in ${catalogueFile})`,
       first.source,
     );
   }

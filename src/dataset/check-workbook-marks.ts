@@ -35,7 +35,7 @@ const POLARITY_WORDS = { 'higher-is-better': 'higher is better', 'lower-is-bette
 export function checkWorkbookMarks(tables: IndicatorTable[], catalogue: IndicatorCatalogue, findings: FindingList): void {
   const printsWorkbook = catalogue.file.ragAndDirection === 'workbook';
   const printed = (computed: string, workbook: string): string =>
-    printsWorkbook ? `the reports print the workbook's ${workbook} (ragAndDirection: workbook in config/indicators.yaml)` : `the reports print ${computed}`;
+    printsWorkbook ? `the reports print the workbook's ${workbook} (ragAndDirection: workbook in ${catalogue.source})` : `the reports print ${computed}`;
   for (const table of tables) {
     for (const row of table.rows) {
       const marks = row.workbookMarks;

@@ -1,4 +1,4 @@
-import type { DeliverySettings } from '../config/delivery.js';
+import { deliveryFile, type DeliverySettings } from '../config/delivery.js';
 import { B4BError } from '../findings/finding.js';
 
 export interface DeliveryRequest {
@@ -23,10 +23,12 @@ export function planDelivery(request: DeliveryRequest, settings: DeliverySetting
     for (const list of request[variant]) {
       const entry = Object.hasOwn(settings.lists, list) ? settings.lists[list] : undefined;
       if (!entry)
-        throw new B4BError(`the ${variant} ${packName} pack is addressed to the list "${list}", which config/delivery.yaml does not define; nothing was sent`);
+        throw new B4BError(
+          `the ${variant} ${packName} pack is addressed to the list "${list}", which ${deliveryFile(settings)} does not define; nothing was sent`,
+        );
       if (variant === 'restricted' && !entry.restricted) {
         throw new B4BError(
-          `the restricted ${packName} pack is addressed to the list "${list}", which is not marked restricted in config/delivery.yaml; ` +
+          `the restricted ${packName} pack is addressed to the list "${list}", which is not marked restricted in ${deliveryFile(settings)}; ` +
             'a restricted pack goes only to restricted lists, so nothing was sent',
         );
       }

@@ -37,6 +37,8 @@ export interface ReportInput {
   teamMeasures?: TeamMeasure[];
   /** Given for a finance report: its figures come from the finance sheets. */
   finance?: FinanceSettings;
+  /** Where the team measures were read from, as messages name it (default config/team-measures.yaml). */
+  teamMeasuresFile?: string;
   /** Where the finance settings were read from, as its warnings name it (default config/finance.yaml). */
   financeFile?: string;
   month: MonthKey;
@@ -84,7 +86,7 @@ export function documentTitle(blocks: Block[], title: string, month: MonthKey): 
 export async function buildReport(input: ReportInput, ctx: Pick<ProduceContext, 'layOut' | 'timer'>): Promise<ReportDocument> {
   const started = performance.now();
   const { figures, blocks } = ctx.timer.timed('model', () => {
-    const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? []);
+    const figures = new ReportFigures(input.dataset, input.catalogue, input.month, input.teamMeasures ?? [], undefined, input.teamMeasuresFile);
     const finance = input.finance ? new FinanceFigures(input.dataset, input.month, input.finance, figures, figures.warnings, input.financeFile) : undefined;
     const blocks =
       typeof input.templateSource === 'function'
@@ -243,6 +245,7 @@ async function layOutReport(
         dataset: inputs.workbook.dataset,
         catalogue: inputs.loaded.catalogue,
         teamMeasures: inputs.loaded.teamMeasures,
+        teamMeasuresFile: projectName(inputs.loaded.paths.root, inputs.loaded.paths.teamMeasures),
         ...(report.kind === 'finance'
           ? { finance: inputs.loaded.finance, financeFile: projectName(inputs.loaded.paths.root, inputs.loaded.paths.finance) }
           : {}),

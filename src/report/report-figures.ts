@@ -192,6 +192,8 @@ export class ReportFigures {
      * own (never a pack's), so a report prints the same figures alone and in any pack.
      */
     readonly tableChoices: TableChoices = new Map(),
+    /** The team measures file as messages name it: the project's own (teamMeasures: in config/b4b.yaml), else the default. */
+    readonly teamMeasuresFile = 'config/team-measures.yaml',
   ) {}
 
   /** A run warning, said once. */
@@ -376,7 +378,7 @@ export class ReportFigures {
     const entry = this.entry(id);
     const name = found?.row.name ?? entry?.name ?? id;
     const shortName = entry?.shortName ?? name;
-    if (!entry && fromTemplate) this.warn(`the template names "${id}", which is not in the indicator catalogue (config/indicators.yaml)`);
+    if (!entry && fromTemplate) this.warn(`the template names "${id}", which is not in the indicator catalogue (${this.catalogue.source})`);
     if (!found) {
       this.warn(`${name}: not supplied for ${monthLabel(this.month)}: no table in the workbook has this indicator for that month`);
       return { id, name, shortName, supplied: false, cells: months.map(() => ''), figures: [], target: '', benchmarks: [] };
@@ -473,7 +475,7 @@ export class ReportFigures {
     if (marks.month !== this.month) {
       this.warn(
         `${row.name}: the workbook's RAG and Direction of travel are about ${monthLabel(marks.month)}, not ${monthLabel(this.month)}, so the computed ones are printed ` +
-          '(ragAndDirection: workbook in config/indicators.yaml)',
+          `(ragAndDirection: workbook in ${this.catalogue.source})`,
         row.source,
       );
       return computed;
@@ -491,7 +493,7 @@ export class ReportFigures {
       if (kept.length > 0)
         this.warn(
           `${row.name}: no figure for ${monthLabel(this.month)} (${current?.source.cell ?? 'no cell'}), so the workbook's ${kept.join(' and ')} ` +
-            `${kept.length === 1 ? 'is' : 'are'} not printed beside it (ragAndDirection: workbook in config/indicators.yaml): a mark of another month? ` +
+            `${kept.length === 1 ? 'is' : 'are'} not printed beside it (ragAndDirection: workbook in ${this.catalogue.source}): a mark of another month? ` +
             `Type ${monthLabel(this.month)}'s figure in ${current?.source.cell ?? 'the row'}, or clear the mark`,
           current?.source ?? row.source,
         );
@@ -535,7 +537,7 @@ export class ReportFigures {
 
   teamMeasure(code: string): TeamMeasure {
     const measure = this.teamMeasures.find((m) => m.code === code);
-    if (!measure) throw new B4BError(`the template names the team measure "${code}", which config/team-measures.yaml does not define`);
+    if (!measure) throw new B4BError(`the template names the team measure "${code}", which ${this.teamMeasuresFile} does not define`);
     return measure;
   }
 
@@ -549,7 +551,7 @@ export class ReportFigures {
     for (const r of this.dataset.teamMeasures) {
       if (r.month !== this.month || known.includes(r.measure) || nearestKey(r.measure, known) !== code) continue;
       this.warn(
-        `${measure.name}: the Team measures row for ${r.team} (${cellName(r.source) ?? 'its row'}) has the measure "${r.measure}", which config/team-measures.yaml does not define; ` +
+        `${measure.name}: the Team measures row for ${r.team} (${cellName(r.source) ?? 'its row'}) has the measure "${r.measure}", which ${this.teamMeasuresFile} does not define; ` +
           `it looks like "${code}", but is left out of this table and its Total. Correct the measure in the workbook`,
         r.source,
       );
@@ -591,7 +593,7 @@ export class ReportFigures {
   teamChart(code: string): ChartModel {
     const measure = this.teamMeasure(code);
     if (!measure.indicator) {
-      this.warn(`${measure.name}: config/team-measures.yaml names no monthly series, so it has no trend chart`);
+      this.warn(`${measure.name}: ${this.teamMeasuresFile} names no monthly series, so it has no trend chart`);
       return { kind: 'chart', title: measure.name, monthLabels: [], series: [] };
     }
     return this.chart([measure.indicator], measure.name);

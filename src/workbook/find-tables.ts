@@ -454,12 +454,16 @@ function checkMonthRun(grid: SheetGrid, r: number, months: MonthColumn[], ctx: T
         const before = segment[i] as MonthColumn;
         const after = segment[i + 1] as MonthColumn;
         const missing = Array.from({ length: Math.abs(s) - 1 }, (_, k) => monthLabel(addMonths(before.month, direction * (k + 1))));
+        const unsaved = unsavedFormulaHeaders(grid, r, before.col, after.col);
         ctx.findings.error(
           'not-a-month',
           headerSource(ctx, grid, r, after.col),
-          `month headers jump from "${before.text}" (${cellAddress(r, before.col)}) to "${after.text}", so no column holds ${missing.join(', ')}; ` +
-            `expected the months to run without a gap. If a header is mistyped, correct it; if the table skips months on purpose, ` +
-            `allow it in ${ctx.aliasesFile}: allowedMonthGaps: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, after.col)} }`,
+          unsaved
+            ? `month headers jump from "${before.text}" (${cellAddress(r, before.col)}) to "${after.text}": ${unsaved}, so no column holds ${missing.join(', ')}; ` +
+                "expected the header itself: type it (the month it heads), or open and save the workbook in Excel to store the formula's result"
+            : `month headers jump from "${before.text}" (${cellAddress(r, before.col)}) to "${after.text}", so no column holds ${missing.join(', ')}; ` +
+                `expected the months to run without a gap. If a header is mistyped, correct it; if the table skips months on purpose, ` +
+                `allow it in ${ctx.aliasesFile}: allowedMonthGaps: - { sheet: ${yamlText(grid.name)}, cell: ${cellAddress(r, after.col)} }`,
         );
       });
       continue;
@@ -1051,7 +1055,7 @@ function warnPercentByName(row: IndicatorRow, typing: PercentTyping, ctx: TableC
     `${row.name}: its name says it is a percentage, but its figures (such as ${typing.values.slice(-4).join(', ')}) are plain numbers with no % format, ` +
       `read by the name as ${typing.kind} (${typed} as ${reads}); expected percentages the workbook says are percentages: ` +
       (typing.kind === 'fractions' ? "format the row's cells as percentages (0%)" : `type them with their % sign ("${reads}")`) +
-      ', or add the indicator to config/indicators.yaml with format: percent (b4b-reports catalogue draft writes its entry)' +
+      `, or add the indicator to ${ctx.catalogue.source} with format: percent (b4b-reports catalogue draft writes its entry)` +
       (typing.kind === 'fractions' ? `; if ${typed} means ${typed}%, type "${typed}%"` : ''),
   );
 }
@@ -1246,7 +1250,7 @@ function refusePercentagesInRow(row: IndicatorRow, layout: HeaderLayout, entry: 
     ]),
   ];
   const why = entry
-    ? `config/indicators.yaml gives it the format ${entry.format}`
+    ? `${ctx.catalogue.source} gives it the format ${entry.format}`
     : `its name${row.typeText ? `, its type "${row.typeText}"` : ''} and its month cells say so`;
   for (const [figure, what, replace] of labelled) {
     if ((figure?.kind !== 'number' && figure?.kind !== 'comparison') || figure.format.style !== 'percent') continue;
@@ -1577,6 +1581,29 @@ export function findTables(grid: SheetGrid, ctx: TableContext): IndicatorTable[]
   return tables;
 }
 
+/** How to type a month header in `col`: the month its neighbours' headers say it is, for the advice. */
+function monthExample(layout: HeaderLayout, col: number): string {
+  const left = layout.months.find((m) => m.col === col - 1);
+  const right = layout.months.find((m) => m.col === col + 1);
+  if (left) return `"${monthLabel(addMonths(left.month, 1))}" if it is the month after ${left.text}, or a date`;
+  if (right) return `"${monthLabel(addMonths(right.month, -1))}" if it is the month before ${right.text}, or a date`;
+  return 'the month, as "Oct-23" or a date';
+}
+
+/** Headers between two columns of a header row that are formulas with no saved result, said for a message, else undefined. */
+function unsavedFormulaHeaders(grid: SheetGrid, row: number, from: number, to: number): string | undefined {
+  const cells = grid.rows.get(row);
+  const found: string[] = [];
+  for (let col = Math.min(from, to) + 1; col < Math.max(from, to); col++) {
+    const reading = cells?.get(col);
+    if (reading?.kind === 'formula-without-result') found.push(`${cellAddress(row, col)} (=${reading.formula})`);
+  }
+  if (found.length === 0) return undefined;
+  return found.length === 1
+    ? `the header ${found[0]} between them is a formula with no saved result`
+    : `the headers ${found.join(', ')} between them are formulas with no saved result`;
+}
+
 /**
  * Figures in a column of the table that no header names (a Target header cleared, or merged into the
  * month beside it): nothing reads them, and the reports would print no target and no RAG without a
@@ -1594,10 +1621,22 @@ function checkUnheadedFigures(grid: SheetGrid, layout: HeaderLayout, rows: Indic
   }
   for (const [col, found] of figures) {
     const some = found.slice(0, 3).map((f) => `${cellAddress(f.row, col)} ${f.value.toLocaleString('en-GB', { maximumFractionDigits: 4 })}`);
+    const figuresText = `${some.join(', ')}${found.length > 3 ? `, and ${found.length - 3} more` : ''}`;
+    const heading = grid.rows.get(layout.lastRow)?.get(col);
+    if (heading?.kind === 'formula-without-result') {
+      // The column has a header, but what it says (a month, most likely) was never calculated.
+      ctx.findings.warning(
+        'formula-without-result',
+        { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.lastRow, col) },
+        `the header of column ${columnLetter(col)} of the table "${table}" is the formula =${heading.formula} with no saved result, so what it heads is not known ` +
+          `and its figures (${figuresText}) are not read; expected the header itself: type it (${monthExample(layout, col)}), or open and save the workbook in Excel to store the formula's result`,
+      );
+      continue;
+    }
     ctx.findings.warning(
       'unknown-column',
       { file: ctx.file, sheet: grid.name, cell: cellAddress(layout.lastRow, col) },
-      `column ${columnLetter(col)} of the table "${table}" holds figures (${some.join(', ')}${found.length > 3 ? `, and ${found.length - 3} more` : ''}) under no header, ` +
+      `column ${columnLetter(col)} of the table "${table}" holds figures (${figuresText}) under no header, ` +
         `so they are not read (were they a target, the reports would print no RAG); expected a header naming the column (Target, a benchmark), or the figures moved out of the table`,
     );
   }

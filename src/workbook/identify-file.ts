@@ -32,7 +32,7 @@ async function partNames(bytes: Uint8Array): Promise<string[] | undefined> {
 }
 
 /** The text of some parts of the archive, by name; a part that cannot be inflated is left out. */
-async function readParts(bytes: Uint8Array, wanted: (name: string) => boolean): Promise<Map<string, string>> {
+export async function readParts(bytes: Uint8Array, wanted: (name: string) => boolean): Promise<Map<string, string>> {
   const parts = new Map<string, string>();
   const zip = await openZip(bytes);
   if (!zip) return parts;
@@ -112,7 +112,7 @@ export async function notAWorkbook(bytes: Uint8Array): Promise<string | undefine
 }
 
 /** The sheets' names by their part ("xl/worksheets/sheet1.xml" → "Commentary"), from the workbook part and its relationships. */
-function sheetNamesByPart(parts: Map<string, string>): Map<string, string> {
+export function sheetNamesByPart(parts: Map<string, string>): Map<string, string> {
   const targets = new Map<string, string>();
   for (const m of (parts.get('xl/_rels/workbook.xml.rels') ?? '').matchAll(/<Relationship\b[^>]*>/g)) {
     const id = /\bId="([^"]+)"/.exec(m[0])?.[1];

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type InputLimits } from '../config/limits.js';
 import { B4BError, type Finding } from '../findings/finding.js';
 import { readCellValue, type CellReading } from './cell-value.js';
 import { describeLoadFailure, notAWorkbook } from './identify-file.js';
+import { isoDateCells } from './iso-date-cells.js';
 
 /** One sheet as a sparse grid of interpreted cells (1-based rows and columns, as in Excel). */
 export interface SheetGrid {
@@ -76,9 +77,12 @@ export async function loadWorkbook(bytes: Uint8Array, file: string, limits: Inpu
     throw unreadable(file, await describeLoadFailure(bytes, cause));
   }
   const date1904 = Boolean((workbook.properties as { date1904?: boolean } | undefined)?.date1904);
+  // exceljs reads an ISO date cell's text as a number ("2023-10-01T…" as 2023): read those cells from the XML.
+  const isoDates = await isoDateCells(bytes);
   const sheets: SheetGrid[] = [];
   const findings: Finding[] = [];
   workbook.eachSheet((worksheet) => {
+    const sheetIsoDates = isoDates.get(worksheet.name);
     const rows = new Map<number, Map<number, CellReading>>();
     const hiddenRows: number[] = [];
     worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -99,7 +103,12 @@ export async function loadWorkbook(bytes: Uint8Array, file: string, limits: Inpu
           cells.set(colNumber, { kind: 'text', text: `${long.slice(0, limits.maxCellText).trim()} …` });
           return;
         }
-        const reading = readCellValue(cell.value, cell.numFmt, date1904);
+        const iso = sheetIsoDates?.get(cellAddress(rowNumber, colNumber));
+        const reading: CellReading = iso
+          ? iso.date
+            ? { kind: 'date', date: iso.date, numFmt: cell.numFmt ?? '' }
+            : { kind: 'text', text: iso.text }
+          : readCellValue(cell.value, cell.numFmt, date1904);
         if (reading.kind !== 'empty') cells.set(colNumber, reading);
       });
       if (cells.size > 0) {

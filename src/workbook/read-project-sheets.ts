@@ -12,7 +12,7 @@ import type {
   RevenueRow,
   TeamMeasureRow,
 } from '../dataset/types.js';
-import { describeReading, serialToDate, type CellReading } from './cell-value.js';
+import { describeReading, roundedScale, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { monthKey, monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
 import { looksLikeName, withholdNames } from './personal-names.js';
@@ -138,6 +138,18 @@ export class RowReader {
   amount(field: string, what: string, options: { integer?: boolean; min?: number } = {}): NumberFigure | undefined {
     const reading = this.cell(field);
     if (reading.kind === 'number') {
+      const scaled = roundedScale(reading);
+      if (scaled !== undefined) {
+        // "£11.3m" read as £11,300,000 prints as exact, and moves a variance, its RAG and the totals.
+        this.findings.error(
+          'not-a-number',
+          this.source(field),
+          `"${reading.typedAsText ?? ''}" (${this.label}, ${what}) is a rounded figure, ${reading.value.toLocaleString('en-GB')} in ${scaled}, so it is not read: ` +
+            `the reports would print ${reading.value.toLocaleString('en-GB')} as if it were exact and add it into their totals; ` +
+            `expected the figure typed in full, as a number (${reading.value} only if that is exact)`,
+        );
+        return undefined;
+      }
       if (options.integer && !Number.isInteger(reading.value)) {
         this.findings.error('not-a-number', this.source(field), `${reading.value} is not a whole number (${this.label}, ${what})`);
         return undefined;

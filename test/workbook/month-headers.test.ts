@@ -292,3 +292,42 @@ describe('a column added among the months is no month, and no advice reads a cor
     expect(after.row?.values['2022-01']).toMatchObject({ value: VALUES[3], source: { cell: 'G2' } });
   });
 });
+
+describe('a month header that is a formula with no saved result', () => {
+  /** The table of `read` with every finding, warnings too. */
+  async function findingsFor(months: FixtureCell[]) {
+    const { aliases, catalogue } = await projectConfig();
+    const bytes = await buildWorkbook([
+      {
+        name: 'Board',
+        rows: [
+          [undefined, 'Ref_ID', 'Indicator', ...months, 'Target'],
+          [undefined, undefined, 'Number of contacts in the month', ...VALUES.slice(0, months.length), 1500],
+        ],
+      },
+    ]);
+    const { dataset, findings } = buildDataset(await loadWorkbook(bytes, 'months.xlsx'), aliases, catalogue, new Date(Date.UTC(2024, 0, 15)));
+    return { months: dataset.tables[0]?.months, messages: findings.map(formatFinding) };
+  }
+
+  it('as the last month: says the header is an unsaved formula (not "under no header", advising a Target); typed as advised, the month is read', async () => {
+    const formula = await findingsFor([...run.slice(0, 12), { formula: 'EDATE(O1,1)' }]);
+    expect(formula.messages).toEqual([
+      `months.xlsx › 'Board'!P1: the header of column P of the table "Board!C1" is the formula =EDATE(O1,1) with no saved result, so what it heads is not known ` +
+        `and its figures (P2 1,488) are not read; expected the header itself: type it ("Oct-22" if it is the month after Sep-22, or a date), ` +
+        "or open and save the workbook in Excel to store the formula's result",
+    ]);
+    const typed = await findingsFor(run);
+    expect(typed.messages).toEqual([]);
+    expect(typed.months?.at(-1)).toBe('2022-10');
+  });
+
+  it('between two months: the gap error names the formula, not a mistyped header or a gap to allow; typed as advised, no error', async () => {
+    const formula = await findingsFor(run.map((m) => (m === 'Mar-22' ? { formula: 'EDATE(H1,1)' } : m)));
+    expect(formula.messages).toContain(
+      `months.xlsx › 'Board'!J1: month headers jump from "Feb-22" (H1) to "Apr-22": the header I1 (=EDATE(H1,1)) between them is a formula with no saved result, ` +
+        "so no column holds Mar-22; expected the header itself: type it (the month it heads), or open and save the workbook in Excel to store the formula's result",
+    );
+    expect((await findingsFor(run)).messages).toEqual([]);
+  });
+});

@@ -230,6 +230,44 @@ describe('5. finance amounts are checked for plausibility', () => {
     ]);
   });
 
+  it('an amount typed rounded ("£35.7m", "150k"): an error naming the cell, where it printed as exact and moved the variance; typed in full, as advised, it is read', async () => {
+    const costReduction = (target: FixtureCell): FixtureSheet => ({
+      name: 'Finance cost reduction',
+      rows: [
+        ['Month', 'Proposal', 'Owner', 'Target', 'Forecast delivery', 'RAG', 'Commentary'],
+        ['2023-10', 'Reunification', 'Head of Service', target, 105000, 'Amber', ''],
+      ],
+    });
+    const rounded = await read([indicators, revenue([['2023-10', area, 31500000, '£35.7m', '']]), costReduction('150k')]);
+    expect(rounded.errors).toEqual([
+      `fixture.xlsx › 'Finance revenue'!D2: "£35.7m" (${area}, Forecast outturn) is a rounded figure, 35,700,000 in millions, so it is not read: ` +
+        'the reports would print 35,700,000 as if it were exact and add it into their totals; expected the figure typed in full, as a number (35700000 only if that is exact)',
+      `fixture.xlsx › 'Finance cost reduction'!D2: "150k" (Reunification, Target) is a rounded figure, 150,000 in thousands, so it is not read: ` +
+        'the reports would print 150,000 as if it were exact and add it into their totals; expected the figure typed in full, as a number (150000 only if that is exact)',
+    ]);
+    const full = await read([indicators, revenue([['2023-10', area, 31500000, '£35,710,000', '']]), costReduction(150000)]);
+    expect(full.errors).toEqual([]);
+    expect(full.dataset.finance.revenue[0]?.forecastOutturn.value).toBe(35710000);
+    expect(full.dataset.finance.costReduction[0]?.target.value).toBe(150000);
+  });
+
+  it('a team measure\'s denominator typed rounded ("1.2k"): an error naming the cell, not a percentage of 1,200', async () => {
+    const { errors } = await read([
+      indicators,
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-10', 'sa-20-days', 'SWF East 1', '1.2k', 600],
+        ],
+      },
+    ]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'Team measures'!D2: "1.2k" (sa-20-days, SWF East 1, Denominator) is a rounded figure, 1,200 in thousands, so it is not read: ` +
+        'the reports would print 1,200 as if it were exact and add it into their totals; expected the figure typed in full, as a number (1200 only if that is exact)',
+    ]);
+  });
+
   it('plausible amounts read without a finding', async () => {
     const { errors, dataset } = await read([indicators, revenue([['2023-10', area, 31500000, 35710000, 'Above budget']])]);
     expect(errors).toEqual([]);

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+// Imported, not loaded on demand: the bundle's dynamic import('yaml') had no stringify ("stringify is not a function"),
+// and the settings reader has loaded yaml already.
+import { stringify } from 'yaml';
 import { loadProjectSettings, PROJECT_HELP, projectOption, settingsOption, type ProjectOptions } from '../project-options.js';
 import { B4BError, formatFinding } from '../../findings/finding.js';
 import { writeJson } from '../outcome.js';
@@ -25,10 +28,9 @@ export function registerCatalogue(program: Command): void {
     .action(async (workbookArg: string | undefined, options: ProjectOptions & { json?: boolean }) => {
       const loaded = await loadProjectSettings(options, { workbook: workbookArg });
       const file = workbookArg ?? loaded.paths.workbook;
-      const [{ readWorkbookFile }, { draftCatalogueEntries }, { stringify }] = await Promise.all([
+      const [{ readWorkbookFile }, { draftCatalogueEntries }] = await Promise.all([
         import('../../workbook/read-workbook-file.js'),
         import('../../dataset/draft-catalogue-entries.js'),
-        import('yaml'),
       ]);
       const { dataset, findings } = await readWorkbookFile(file, loaded.aliases, loaded.catalogue, loaded.settings.limits);
       if (dataset.tables.length === 0) {
@@ -46,7 +48,7 @@ export function registerCatalogue(program: Command): void {
       }
       writeDiagnostic(
         'info',
-        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in config/indicators.yaml:`,
+        `${drafts.length} indicator(s) are not in the catalogue. Check each guess, then paste under "indicators:" in ${loaded.catalogue.source}:`,
       );
       process.stdout.write(stringify(drafts.map(({ aliases, ...rest }) => (aliases.length ? { ...rest, aliases } : rest))));
     });

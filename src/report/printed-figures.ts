@@ -90,7 +90,7 @@ export function printedFigures(blocks: Block[], document: string, month: MonthKe
         name: block.title,
         month,
         text: block.target,
-        ...(cell ? { cell } : { cell: 'config/team-measures.yaml' }),
+        ...(cell ? { cell } : block.targetFrom?.file ? { cell: block.targetFrom.file } : {}),
       });
     }
   });

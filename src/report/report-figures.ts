@@ -89,8 +89,8 @@ export interface TeamTableModel {
   code: string;
   title: string;
   target?: string;
-  /** Where the target comes from: the indicator's row (its id and target cell) or config/team-measures.yaml. */
-  targetFrom?: { indicator?: string; source?: SourceRef };
+  /** Where the target comes from: the indicator's row (its id and target cell) or the project's team measures file. */
+  targetFrom?: { indicator?: string; source?: SourceRef; file?: string };
   rows: TeamRowModel[];
   total: TeamRowModel;
   /**
@@ -566,7 +566,7 @@ export class ReportFigures {
     const target = goal?.value;
     const targetFrom: TeamTableModel['targetFrom'] =
       measure.target !== undefined
-        ? { ...(measure.indicator ? { indicator: measure.indicator } : {}) }
+        ? { ...(measure.indicator ? { indicator: measure.indicator } : {}), file: this.teamMeasuresFile }
         : indicatorTarget
           ? { ...(measure.indicator ? { indicator: measure.indicator } : {}), source: indicatorTarget.source }
           : undefined;

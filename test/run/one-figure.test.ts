@@ -9,6 +9,8 @@ import { silentProgress } from '../../src/run/progress.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { producePack } from '../../src/produce/pack.js';
 import { produceReport } from '../../src/produce/report.js';
+import { printedFigures } from '../../src/report/printed-figures.js';
+import type { Block } from '../../src/report/template/blocks.js';
 import { performanceReport, SAMPLE, sampleDataset, sampleInputs, testContext } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { runOne, runRequest } from '../fixtures/run-request.js';
@@ -47,6 +49,23 @@ describe('one figure per indicator and month', () => {
       'the pack prints different targets for "Number of children in our care" in performance, Page 9 and clinic-safeguarding, Page 30, ' +
         "each from the table its template names: 1 month(s) differ: Oct-23 12% ('B4B data set'!AC44) / 11% (config/team-measures.yaml)",
     ]);
+  });
+
+  it("records a team table's target set in the team measures file as from the project's own file, which the check across outputs then names", () => {
+    const table = (file?: string): Block => ({
+      kind: 'team-table',
+      code: 'sa-20-days',
+      title: 'Single assessments completed within 20 working days',
+      target: '11%',
+      targetFrom: { indicator: 'single-assessments-20-days', ...(file ? { file } : {}) },
+      rows: [],
+      total: { team: 'Total', denominator: 0, numerator: 0, percent: '', worse: false },
+    });
+    expect(printedFigures([table('config/clinic-measures-2024.yaml')], 'clinic-safeguarding', '2023-10')).toEqual([
+      expect.objectContaining({ kind: 'target', text: '11%', cell: 'config/clinic-measures-2024.yaml' }),
+    ]);
+    // Without a file (a model made elsewhere), no cell is claimed rather than a file the project may not read.
+    expect(printedFigures([table()], 'clinic-safeguarding', '2023-10')[0]).not.toHaveProperty('cell');
   });
 
   it("a report reads the same tables in a pack as alone: the board pack's clinic prints the stand-alone clinic's figures", async () => {

@@ -9,6 +9,7 @@ import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 /** Parses stdout as exactly one JSON object (JSON.parse refuses anything after it). */
@@ -185,23 +186,26 @@ describe('command-line conventions', () => {
   });
 
   it("refuses pack page numbers in a report's settings, and its advice (remove the key) works", async () => {
-    const settings = await readFile(project.settings, 'utf8');
+    // The tiny project (its performance report of one table and one chart): the refusal is of the settings, and the
+    // report followed is numbered from Page 1 whatever it prints.
+    const tiny = await tinyProject();
+    const settings = await readFile(tiny.settings, 'utf8');
     const lines = settings.split('\n');
-    const at = lines.findIndex((l) => /^ {4}title: Children & Learning Service Performance Report$/.test(l));
+    const at = lines.findIndex((l) => /^ {4}title: Tiny performance report$/.test(l));
     lines.splice(at + 1, 0, '    firstPage: 117');
-    await writeFile(project.settings, lines.join('\n'));
+    await writeFile(tiny.settings, lines.join('\n'));
     try {
-      const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+      const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(
-        `${project.settings}:${at + 2}: reports.performance.firstPage: a stand-alone report is numbered from Page 1 with no agenda stamp, so "firstPage" is no longer read here; remove it (a pack's agenda item, appendix and first page are set in config/packs.yaml)`,
+        `${tiny.settings}:${at + 2}: reports.performance.firstPage: a stand-alone report is numbered from Page 1 with no agenda stamp, so "firstPage" is no longer read here; remove it (a pack's agenda item, appendix and first page are set in config/packs.yaml)`,
       );
     } finally {
-      await writeFile(project.settings, settings);
+      await writeFile(tiny.settings, settings);
     }
-    const followed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    const followed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
     expect(followed.status, followed.stderr).toBe(0);
-    const pdf = await readFile(path.join(project.output, '2023-10', 'performance-2023-10.pdf'));
+    const pdf = await readFile(path.join(tiny.output, '2023-10', 'performance-2023-10.pdf'));
     const first = pdfText(pdf, { firstPage: 1, lastPage: 1 });
     expect(first).toMatch(/Page 1\s*$/);
     expect(first).not.toContain('Agenda Item');
@@ -264,7 +268,7 @@ describe('command-line conventions', () => {
   });
 
   it('piped, a run held at a fault point (B4B_FAULT_HOLD_AT) says so in a JSON line', { timeout: 120_000 }, async () => {
-    const own = await tempProject();
+    const own = await tinyProject();
     const child = spawn(
       process.execPath,
       [path.join(ROOT, 'bin', 'b4b-reports.js'), 'run', '--month', '2023-10', '--report', 'performance', '--settings', own.settings],

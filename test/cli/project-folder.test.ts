@@ -7,7 +7,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { loadPacks } from '../../src/pack/load-packs.js';
 import type { RunRecord } from '../../src/run/ledger.js';
 import { knownOutputs, madeAlready, outputFile } from '../../src/serve/outputs.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, type CliResult } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -16,6 +16,8 @@ const temp = (): Promise<string> => mkdtemp(path.join(tmpdir(), 'b4b-project-fol
 describe('the project folder', () => {
   /** A folder holding `proj`, written by `b4b-reports init proj`. */
   let dir: string;
+  /** `run --project ../proj --month 2023-10 --report performance` from a folder beside it: proj's only run. */
+  let run: CliResult;
   beforeAll(async () => {
     dir = await temp();
     const init = runCli(['init', 'proj'], { cwd: dir });
@@ -25,6 +27,9 @@ describe('the project folder', () => {
     expect(init.stderr).toContain(
       `  b4b-reports validate --project ${path.join(dir, 'proj')}\n  b4b-reports run --project ${path.join(dir, 'proj')} --month 2023-10\n`,
     );
+    const elsewhere = path.join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    run = runCli(['run', '--project', '../proj', '--month', '2023-10', '--report', 'performance'], { cwd: elsewhere });
   });
 
   it('init writes a project that run uses from any folder, writing only inside it', async () => {
@@ -37,9 +42,7 @@ describe('the project folder', () => {
     ]) {
       expect((await stat(path.join(dir, 'proj', file))).isFile(), file).toBe(true);
     }
-    const elsewhere = path.join(dir, 'elsewhere');
-    await mkdir(elsewhere);
-    const run = runCli(['run', '--project', '../proj', '--month', '2023-10', '--report', 'performance'], { cwd: elsewhere });
+    // Run from a folder beside it (in beforeAll: the copy below is of this project and its run).
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe(`${path.join('..', 'proj', 'output', '2023-10', 'performance-2023-10.pdf')}\n`);
     const pdf = await readFile(path.join(dir, 'proj', 'output', '2023-10', 'performance-2023-10.pdf'));
@@ -132,9 +135,8 @@ describe('the project folder', () => {
   });
 
   it("a copy of the whole folder (cp -r) reads its ledger as its own: history, the console's outputs and what a run would replace are the copy's files", async () => {
-    const original = path.join(dir, 'original');
-    expect(runCli(['init', original]).status).toBe(0);
-    const run = runCli(['run', '--project', original, '--month', '2023-10', '--report', 'performance']);
+    // proj, written by init and run once (beforeAll): a copy of it, as made by cp -r.
+    const original = path.join(dir, 'proj');
     expect(run.status, run.stderr).toBe(0);
     const copy = path.join(dir, 'original-copy');
     await cp(original, copy, { recursive: true });

@@ -24,12 +24,22 @@ describe('advice of a run given --workbook', () => {
   });
 
   it("a skipped clinic's advice, followed as printed, produces it from the workbook the run read", { timeout: 240_000 }, async () => {
-    // The configured workbook is not there: only the one given on the command line is.
-    const project = await tempProject({ workbook: 'data/not-there.xlsx' });
+    // The configured workbook is not there: only the one given on the command line is. The month's reports are the
+    // two clinics alone, and no pack: a month run skips a clinic, and advises its run, whatever else the month
+    // makes (the sample's whole month is run in month-run.test.ts).
+    const project = await tempProject({
+      workbook: 'data/not-there.xlsx',
+      edit: (file, text) =>
+        file === 'config/b4b.yaml' ? text.replace(/^ {2}(performance|finance):\n(?: {4}.*\n)+/gm, '') : file === 'config/packs.yaml' ? 'packs: {}\n' : text,
+    });
     const given = path.join(project.root, 'october.xlsx');
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), given);
     const run = runCli(['run', '--month', '2023-10', '--workbook', given, '--settings', project.settings, '--json']);
     const result = JSON.parse(run.stdout) as { outputs: Array<{ name: string; status: string; reason?: string }> };
+    expect(result.outputs.map((o) => [o.name, o.status])).toEqual([
+      ['clinic-safeguarding', 'skipped'],
+      ['clinic-pathways-through-care', 'skipped'],
+    ]);
     const clinic = result.outputs.find((o) => o.name === 'clinic-safeguarding');
     expect(clinic?.status, run.stderr).toBe('skipped');
     const advised = /"b4b-reports (run [^"]+)"/.exec(clinic?.reason ?? '')?.[1] ?? '';

@@ -9,6 +9,7 @@ import { silentProgress } from '../../src/run/progress.js';
 import { latestCompleteMonth, PackScheduler, timeInWords } from '../../src/schedule/scheduler.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { sampleProject } from './helpers.js';
 
@@ -153,9 +154,12 @@ describe('the outlook of a job (pure: next runs and the workbook given)', () => 
   });
 });
 
-/** A temp project whose board-monthly job has another cron expression. */
-const withBoardCron = (cron: string): ReturnType<typeof tempProject> =>
-  tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', `cron: "${cron}"`) : text) });
+/**
+ * A temp project whose board-monthly job has another cron expression: the tiny project (the sample's schedule, its
+ * workbook of one table, figures up to October 2023 as the sample's), as the cron checks read no figure of it.
+ */
+const withBoardCron = (cron: string): ReturnType<typeof tinyProject> =>
+  tinyProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', `cron: "${cron}"`) : text) });
 
 /** Writes another expression over the board job's in a project's schedule file. */
 async function setBoardCron(root: string, from: string, to: string): Promise<void> {

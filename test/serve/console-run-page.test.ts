@@ -63,6 +63,11 @@ describe("the console's page of a whole month's run", () => {
         expect.arrayContaining(['The performance report: success', 'The clinic-safeguarding report: skipped', 'The board pack: success']),
       );
       for (const [, id, label] of listed) expect(body).toContain(`<div class="run" id="${id}">\n  <h2>${label}: `);
+      // Each outcome in the words History and `b4b-reports history` give the same run.
+      const words = [...(outcomes?.[1] ?? '').matchAll(/<a href="#output-\d+">([^<]+)<\/a>: <span class="tag \w+">([^<]+)<\/span>/g)].map(
+        (m) => `${m[1]}: ${m[2]}`,
+      );
+      expect(words).toEqual(expect.arrayContaining(['The performance report: success', 'The clinic-safeguarding report: skipped', 'The board pack: success']));
       // A workbook finding every output has: once on the page.
       expect(body.split('!AD66: the RAG column').length - 1).toBe(1);
       // The progress log keeps its steps: no warning listed above is said again there, long ones (cut in the log) included.
@@ -88,7 +93,7 @@ describe("the console's page of a whole month's run", () => {
       const clinic = await produce(konsole.app, jar, fields);
       expect(clinic.statusCode, clinic.body).toBe(303);
       const made = await finishedPage(konsole.app, clinic.headers.location as string, jar);
-      expect(made).toContain('<h2>The clinic-safeguarding report: <span class="tag success">done</span></h2>');
+      expect(made).toContain('<h2>The clinic-safeguarding report: <span class="tag success">success</span></h2>');
       expect(made).toContain('2023-07/clinic-safeguarding-2023-07.pdf');
     },
   );

@@ -9,7 +9,8 @@ import yauzl from 'yauzl';
 
 const OLE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile | undefined> {
+/** The archive, its entries read one at a time (lazyEntries); undefined when it is no zip. */
+export function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile | undefined> {
   return new Promise((resolve) => {
     yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true }, (error, zip) => resolve(error ? undefined : zip));
   });

@@ -7,7 +7,7 @@
  * dates they are.
  */
 import yauzl from 'yauzl';
-import { readParts, sheetNamesByPart } from './identify-file.js';
+import { openZip, readParts, sheetNamesByPart } from './identify-file.js';
 
 export interface IsoDateCell {
   /** The text stored in the cell ("2023-10-01T00:00:00Z"). */
@@ -66,7 +66,7 @@ function scanPart(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Map<string, I
       stream.on('data', (chunk: string) => {
         const text = carry + chunk;
         // Most sheets hold no such cell: skip the parse unless the chunk could hold one.
-        if (!/\bt\s*=\s*["']d["']/.test(text)) {
+        if (!IS_DATE_TYPE.test(text)) {
           carry = text.slice(-TAG_CARRY);
           return;
         }
@@ -82,9 +82,7 @@ function scanPart(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Map<string, I
 /** The ISO-date cells of every sheet, by sheet name, then by cell address ("AB3"). Empty for most workbooks. */
 export async function isoDateCells(bytes: Uint8Array): Promise<Map<string, Map<string, IsoDateCell>>> {
   const byPart = new Map<string, Map<string, IsoDateCell>>();
-  const zip = await new Promise<yauzl.ZipFile | undefined>((resolve) =>
-    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true }, (error, z) => resolve(error ? undefined : z)),
-  );
+  const zip = await openZip(bytes);
   if (!zip) return new Map();
   await new Promise<void>((resolve) => {
     zip.on('entry', (entry: yauzl.Entry) => {

@@ -9,9 +9,8 @@ import { ConfigFileError, UsageError, WorkbookError } from '../findings/errors.j
 import { findingLinesPerKind, formatSource, type Finding } from '../findings/finding.js';
 import { monthLongLabel, type MonthKey } from '../model/month.js';
 import type { RunTarget } from '../model/target.js';
-import { glossarySchema, type Glossary } from '../pack/glossary.js';
 import { loadPacks } from '../pack/load-packs.js';
-import { coveringReportSchema, type CoveringReport, type PackSettings } from '../pack/pack-settings.js';
+import { coveringReportSchema, glossarySchema, type CoveringReport, type Glossary, type PackSettings } from '../pack/pack-settings.js';
 import { ALL_TABLES_REPORT } from '../report/all-tables.js';
 import { readRegularFile, readWorkbookFile, workbookNamedBy } from '../workbook/read-workbook-file.js';
 

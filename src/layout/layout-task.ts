@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { coveringReportDocument, type CoveringReportInput } from '../pack/covering-report.js';
+import type { CoveringReportInput } from '../pack/covering-report.js';
 import { frontSheetDocument, type FrontSheetInput } from '../pack/front-sheet.js';
 import { furnitureDocument, type FurniturePage } from '../pack/furniture.js';
 import { glossaryDocument, type GlossaryInput } from '../pack/glossary.js';
 import type { ChartToDraw } from '../render/chart-canvas.js';
 import type { ChartSize } from '../render/chart-config.js';
-import { chartBox, chartsPlaced, type ChartSlot, type ChartsToPlace } from '../render/place-charts.js';
+import { chartBox, type ChartSlot } from '../render/chart-slot.js';
+import type { ChartsToPlace } from '../render/place-charts.js';
 import { layOutAndWrite, renderPdf, writeAgain, type KeptLayout } from '../render/pdf-bytes.js';
 import {
   buildPdfDocument,
@@ -65,8 +66,12 @@ export interface LaidOutPages extends LaidOut {
 /** Called as soon as a report's charts and their sizes are final, before its pages are written: drawing them can begin. */
 export type WhenChartsKnown = (charts: ChartToDraw[]) => void;
 
-/** Lays out one document: task → PDF bytes. The same code runs in the calling thread and in a layout thread. */
+/**
+ * Lays out one document in this thread: task → PDF bytes. (A layout thread lays out the pages alone,
+ * layOutPages, and never loads the code that places the charts, pdf-lib: the calling thread does.)
+ */
 export async function layOutTask(task: LayoutTask): Promise<LaidOut> {
+  const { chartsPlaced } = await import('../render/place-charts.js');
   return chartsPlaced(await layOutPages(task));
 }
 
@@ -80,7 +85,8 @@ export async function layOutPages(task: LayoutTask, whenChartsKnown: WhenChartsK
   let doc: Record<string, unknown>;
   switch (task.kind) {
     case 'covering-report':
-      doc = coveringReportDocument(task.input);
+      // Loaded when a pack has one: its text is filled with Handlebars, which a report's layout never needs.
+      doc = (await import('../pack/covering-report.js')).coveringReportDocument(task.input);
       break;
     case 'glossary':
       doc = glossaryDocument(task.input);

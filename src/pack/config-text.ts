@@ -7,10 +7,9 @@
  * found when the configuration is read, with its file and line, rather than printing nothing or
  * failing as a fault at run time. The check reads the few forms Handlebars gives such text itself,
  * so that reading the packs (`schedule --check`, `run --pack` before anything is made) loads no
- * template library; src/pack/text-values.ts fills the text with Handlebars.
+ * template library; src/pack/text-values.ts fills the text with Handlebars (in the layout thread too,
+ * which loads neither the schema library nor the YAML parser: the schema field is in pack-settings.ts).
  */
-import { z } from 'zod';
-
 /** The names configuration text may use, and nothing else: no blocks, helpers, partials or paths. */
 export const PACK_TEXT_VALUES = ['monthLong', 'monthEnd', 'meetingMonth', 'meetingDate', 'documentMonth', 'documentTitles'] as const;
 
@@ -52,12 +51,4 @@ export function configTextProblem(text: string): string | undefined {
     const hint = simple ? ' (report blocks such as {{indicatorTable}} belong in the report templates, templates/*.hbs)' : '';
     return `"{{${inner.includes(' ') ? `${head} ...` : inner}}}" is not a value configuration text may use; ${EXPECTED_VALUES}${hint}`;
   }
-}
-
-/** A configuration text field: a text whose {{...}} names only the pack text values (checked at load, with its file and line). */
-export function configText(): z.ZodString {
-  return z.string().superRefine((text, ctx) => {
-    const problem = configTextProblem(text);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
 }

@@ -1,17 +1,8 @@
-import { z } from 'zod';
 import { pageLabel, stampLines, type AgendaFormat } from '../render/agenda-format.js';
 import { FONT_FAMILY } from '../render/fonts.js';
 import { COLOURS } from '../render/pdf-document.js';
 import { parseRuns, type Run } from '../report/template/blocks.js';
-
-/** A glossary's data file (config/glossary.yaml): its title, acronyms and terms with their definitions. */
-export const glossarySchema = z.object({
-  title: z.string().min(1),
-  acronyms: z.array(z.object({ abbreviation: z.string().min(1), meaning: z.string().min(1) })).default([]),
-  terms: z.array(z.object({ term: z.string().min(1), text: z.string().min(1) })).min(1),
-});
-
-export type Glossary = z.infer<typeof glossarySchema>;
+import type { Glossary } from './pack-settings.js';
 
 /** A definition's parts: paragraphs (one a line, as the council prints them) and bullet lists. */
 export type DefinitionPart = { kind: 'paragraph'; runs: Run[] } | { kind: 'bullets'; items: Run[][] };

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { configText } from './config-text.js';
+import { configTextProblem } from './config-text.js';
+
+/** A configuration text field: a text whose {{...}} names only the pack text values (checked at load, with its file and line). */
+function configText(): z.ZodString {
+  return z.string().superRefine((text, ctx) => {
+    const problem = configTextProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
 
 /** One document of an agenda item: a report the program makes, a covering report, or a PDF file. */
 export const packDocumentSchema = z.union([
@@ -100,3 +108,12 @@ export const coveringReportSchema = z.strictObject({
 });
 
 export type CoveringReport = z.infer<typeof coveringReportSchema>;
+
+/** A glossary's data file (config/glossary.yaml): its title, acronyms and terms with their definitions. */
+export const glossarySchema = z.object({
+  title: z.string().min(1),
+  acronyms: z.array(z.object({ abbreviation: z.string().min(1), meaning: z.string().min(1) })).default([]),
+  terms: z.array(z.object({ term: z.string().min(1), text: z.string().min(1) })).min(1),
+});
+
+export type Glossary = z.infer<typeof glossarySchema>;

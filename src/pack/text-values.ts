@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { ConfigFileError } from '../config/read-config.js';
+import { ConfigFileError } from '../findings/errors.js';
 import { configTextProblem } from './config-text.js';
 import { addMonths, monthLongLabel, type MonthKey } from '../model/month.js';
 

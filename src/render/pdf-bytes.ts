@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
-import { CHART_SLOT, type ChartSlot } from './place-charts.js';
+import { CHART_SLOT, type ChartSlot } from './chart-slot.js';
 import { quickStyleLookups, shareShapedWords, styleLookups, type StyleLookups } from './pdfmake-speed.js';
 
 const require = createRequire(import.meta.url);
@@ -60,7 +60,7 @@ interface PageItem {
 }
 
 /**
- * A chart's box (place-charts.ts, chartBox) is an empty vector. As pdfmake writes the pages, each box
+ * A chart's box (chart-slot.ts, chartBox) is an empty vector. As pdfmake writes the pages, each box
  * records the page and position it landed on, and in its place in the page's drawing order the page
  * draws the chart's form XObject, by the name the chart will have (placeCharts adds the form under
  * that name): so the chart's text comes where the box is, before the footer, as a reader meets it.

@@ -1,6 +1,6 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObjectCopier, PDFRawStream, type PDFRef } from 'pdf-lib';
 import { drawChartPages, type ChartToDraw } from './chart-canvas.js';
-import type { ChartSize } from './chart-config.js';
+import type { ChartSlot } from './chart-slot.js';
 
 /**
  * Charts go into a laid-out document in two steps. pdfmake lays the document out with an empty box
@@ -10,30 +10,6 @@ import type { ChartSize } from './chart-config.js';
  * form XObject (placeCharts): vectors and real text, one set of font subsets for all of the
  * document's charts, read in the order the page shows them.
  */
-
-/** Where a chart's box landed: the page (0 = the first) and its top left corner, in points from the page's top left. */
-export interface ChartPlacement {
-  page: number;
-  x: number;
-  y: number;
-}
-
-/** A chart's box in the document: its size, and where pdfmake put it (filled in as the pages are written). */
-export interface ChartSlot {
-  /** The name the page draws the chart's form XObject by: unique in the document. */
-  name: string;
-  size: ChartSize;
-  placed: ChartPlacement[];
-}
-
-/** The property of a pdfmake vector that marks it as a chart's box (pdf-bytes.ts records it and draws nothing). */
-export const CHART_SLOT = 'b4bChartSlot';
-
-/** An empty pdfmake node of the chart's size, which the chart is drawn into once the document is laid out. */
-export function chartBox(slot: ChartSlot): Record<string, unknown> {
-  const { width, height } = slot.size;
-  return { canvas: [{ type: 'rect', x: 0, y: 0, w: width, h: height, [CHART_SLOT]: slot }], width, height };
-}
 
 /**
  * Page `index` of the chart PDF as a form XObject of `doc`: its content stream as cairo compressed it

@@ -11,7 +11,7 @@ import { financeSettingsSchema } from '../../src/config/finance.js';
 import { ConfigFileError, parseConfig } from '../../src/config/read-config.js';
 import { readConfigText } from '../../src/config/read-yaml.js';
 import { settingsSchema } from '../../src/config/settings.js';
-import { glossarySchema } from '../../src/pack/glossary.js';
+import { glossarySchema } from '../../src/pack/pack-settings.js';
 import { coveringReportSchema, packsFileSchema } from '../../src/pack/pack-settings.js';
 import { fillText, packTextValues } from '../../src/pack/text-values.js';
 import { runCli } from '../fixtures/run-cli.js';

@@ -13,7 +13,8 @@ import {
 } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { drawChartPages } from '../../src/render/chart-canvas.js';
-import { placeCharts, type ChartSlot } from '../../src/render/place-charts.js';
+import type { ChartSlot } from '../../src/render/chart-slot.js';
+import { placeCharts } from '../../src/render/place-charts.js';
 import { chartOfEachType } from '../fixtures/chart-types.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 

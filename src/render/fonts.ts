@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ARIMO_WIDTHS } from './arimo-widths.js';
 
 const require = createRequire(import.meta.url);
 
@@ -105,16 +106,52 @@ export type Weight = 'normal' | 'bold';
 const widthCache: Record<Weight, Map<number, number>> = { normal: new Map(), bold: new Map() };
 let measured: Record<Weight, FontMetrics> | undefined;
 
-/** Width of `text` in points at `size` in Arimo (its advance widths: the tables' column widths and the charts' layout). */
-export function textWidth(text: string, size: number, weight: Weight = 'normal'): number {
-  measured ??= { normal: fontMetrics('normal'), bold: fontMetrics('bold') };
-  const font = measured[weight];
+/** A face's advance widths as arimo-widths.ts keeps them: runs of consecutive code points, "first:width,width,…". */
+function widthRuns(font: FontMetrics & { characterSet: number[] }): string {
+  const runs: string[] = [];
+  let last = -2;
+  for (const cp of [...font.characterSet].sort((a, b) => a - b)) {
+    const width = String(font.glyphForCodePoint(cp).advanceWidth);
+    if (cp === last + 1) runs[runs.length - 1] += `,${width}`;
+    else runs.push(`${cp.toString(16)}:${width}`);
+    last = cp;
+  }
+  return runs.join(';');
+}
+
+/** Arimo's regular and bold advance widths as fontkit reads them, for scripts/arimo-widths.ts (and its test). */
+export function arimoWidthRuns(): { unitsPerEm: number; normal: string; bold: string } {
+  const font = (weight: Weight): FontMetrics & { characterSet: number[] } => fontMetrics(weight) as FontMetrics & { characterSet: number[] };
+  return { unitsPerEm: font('normal').unitsPerEm, normal: widthRuns(font('normal')), bold: widthRuns(font('bold')) };
+}
+
+/** Fills a weight's widths (in em) from arimo-widths.ts: every character the face maps. */
+function knownWidths(weight: Weight): Map<number, number> {
   const cache = widthCache[weight];
+  if (cache.size === 0) {
+    for (const run of ARIMO_WIDTHS[weight].split(';')) {
+      const [first = '', widths = ''] = run.split(':');
+      let cp = parseInt(first, 16);
+      for (const width of widths.split(',')) cache.set(cp++, Number(width) / ARIMO_WIDTHS.unitsPerEm);
+    }
+  }
+  return cache;
+}
+
+/**
+ * Width of `text` in points at `size` in Arimo (its advance widths: the tables' column widths and the
+ * charts' layout). The widths of the characters the font maps come from arimo-widths.ts; any other
+ * character (the font's own "missing" glyph) is measured with fontkit, loaded then.
+ */
+export function textWidth(text: string, size: number, weight: Weight = 'normal'): number {
+  const cache = knownWidths(weight);
   let units = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 32;
     let w = cache.get(cp);
     if (w === undefined) {
+      measured ??= { normal: fontMetrics('normal'), bold: fontMetrics('bold') };
+      const font = measured[weight];
       w = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
       cache.set(cp, w);
     }

@@ -236,6 +236,20 @@ describe('loading only what a command needs', () => {
     expect(loaded.filter((name) => HEAVY.includes(name) && name !== 'exceljs')).toEqual([]);
   });
 
+  it('the layout thread loads pdfmake and the fonts and none of the libraries the main thread reads the configuration, the workbook and the templates with', () => {
+    // The files dist/bundle/layout-worker.js imports, through their imports (what the thread loads as it starts).
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(path.join(ROOT, 'dist', 'bundle', file), 'utf8').matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) visit(m[1] ?? '');
+    };
+    visit('layout-worker.js');
+    const packages = [...seen].flatMap((file) => meta.files[file] ?? []).filter((name) => !name.startsWith('src/'));
+    expect(seen.size).toBeGreaterThan(1);
+    expect(packages.filter((name) => ['pdf-lib', 'zod', 'yaml', 'handlebars', 'exceljs', 'commander'].includes(name))).toEqual([]);
+  });
+
   it('sees the workbook library when a command does load it (validate)', () => {
     expect(loadedBy(['validate'])).toEqual(expect.arrayContaining(['commander', 'exceljs']));
   });

@@ -71,6 +71,8 @@ export interface RunDeps {
   now?: () => Date;
   /** Called once the configuration says what to produce, before any other work (the CLI starts its layout thread here). */
   configured?: () => void;
+  /** Called once every document of the run is laid out, before its sets are published (the CLI ends its layout thread here: it winds down while they are). */
+  laidOut?: () => void;
 }
 
 /**
@@ -132,6 +134,7 @@ export async function runMonth(loaded: LoadedSettings, request: RunRequest, prog
           const record = toMake[i]?.record;
           if (record) staging.set(i, beginStaging(run, set, record, { workbook, history }));
         });
+        deps.laidOut?.();
         try {
           signal.throwIfAborted();
           for (const [i, outcome] of produced.entries()) {

@@ -66,11 +66,11 @@ function rowRuns(rows: number[]): string {
  */
 export async function loadWorkbook(bytes: Uint8Array, file: string, limits: InputLimits = DEFAULT_LIMITS): Promise<RawWorkbook> {
   // exceljs (and its zip and XML libraries) is loaded only by a command that reads a workbook, not by
-  // `--help` or `history`.
-  const { default: Excel } = await import('exceljs');
+  // `--help` or `history`; its Workbook alone, without the streaming reader and writer (exceljs-workbook.d.ts).
+  const { default: Workbook } = await import('exceljs/lib/doc/workbook.js');
   const refused = await notAWorkbook(bytes);
   if (refused) throw unreadable(file, refused);
-  const workbook = new Excel.Workbook();
+  const workbook = new Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (cause) {

@@ -5,6 +5,7 @@ import { RunLedger } from '../../src/run/ledger.js';
 import { runCli } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 
 /** A temp project whose performance report uses a short template of the test's own. */
 async function projectWithTemplate(template: string): Promise<TempProject> {
@@ -59,10 +60,11 @@ describe('b4b-reports run', () => {
   });
 
   it('refuses a month the workbook does not reach, naming the latest it has', async () => {
-    const project = await tempProject();
+    // The tiny project's workbook (data/tiny.xlsx) ends at October 2023, as the sample does.
+    const project = await tinyProject();
     const result = runCli(['run', '--month', '2024-02', '--report', 'performance', '--settings', project.settings]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('no table in b4b-sample.xlsx has figures for February 2024; the latest month in the workbook is October 2023');
+    expect(result.stderr).toContain('no table in tiny.xlsx has figures for February 2024; the latest month in the workbook is October 2023');
   });
 
   it('refuses a malformed month or an unknown report with a usage error', () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PackOutput } from '../../src/produce/pack.js';
 import { compareWithGolden } from '../fixtures/compare-images.js';
 import { renderPagesGrey } from '../fixtures/pdf-text.js';
-import { samplePack } from '../fixtures/sample-report.js';
+import { sampleBoardPack } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 /**
@@ -16,7 +16,7 @@ let board: PackOutput;
 const PAGES = [2, 23, 24];
 
 beforeAll(async () => {
-  board = await samplePack('board', '2023-10');
+  board = await sampleBoardPack();
 });
 
 describe('the public board pack looks as it did when last checked by eye', () => {

@@ -10,7 +10,7 @@ import type { PackOutput } from '../../src/produce/pack.js';
 import type { PackSettings } from '../../src/pack/pack-settings.js';
 import { pdfPageTexts, pdfText } from '../fixtures/pdf-text.js';
 import { runCli } from '../fixtures/run-cli.js';
-import { sampleInputs, samplePack } from '../fixtures/sample-report.js';
+import { sampleBoardPack, sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
 let inputs: RunInputs;
@@ -22,7 +22,7 @@ const pageTexts = (bytes: Uint8Array): string[] => pdfPageTexts(Buffer.from(byte
 beforeAll(async () => {
   inputs = await sampleInputs();
   dataset = inputs.workbook.dataset;
-  board = await samplePack('board', '2023-10', { inputs });
+  board = await sampleBoardPack();
 });
 
 describe('the board pack for October 2023', () => {

@@ -14,6 +14,7 @@ import { pdfText, withPdfFile } from '../fixtures/pdf-text.js';
 import { runCli, type CliResult } from '../fixtures/run-cli.js';
 import { sampleInputs } from '../fixtures/sample-report.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
+import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
 /** Every file under a folder, by its path relative to it. */
@@ -203,9 +204,11 @@ describe('loading only what a command needs', () => {
       "const require = createRequire(import.meta.url);\nprocess.on('exit', () => { const names = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/((@[^/]+\\/)?[^/]+)/) || [])[1]).filter(Boolean)); process.stderr.write('LOADED ' + [...names].sort().join(' ') + '\\n'); });\n",
   );
   const meta = JSON.parse(readFileSync(path.join(ROOT, 'dist', 'bundle', 'meta.json'), 'utf8')) as { files: Record<string, string[]> };
-  const loadedBy = (args: string[]): string[] => {
+  // `settings`: the project the command reads (the tiny one: what a command loads does not depend on the workbook's size).
+  const loadedBy = (args: string[], settings?: string): string[] => {
     const urls = path.join(dir, `urls-${args.join('-')}.txt`);
-    const child = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args], {
+    const withSettings = settings ? ['--settings', settings] : [];
+    const child = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, path.join(ROOT, 'bin', 'b4b-reports.js'), ...args, ...withSettings], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...process.env, B4B_LOADED_URLS: urls },
@@ -230,8 +233,8 @@ describe('loading only what a command needs', () => {
     expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
   });
 
-  it("schedule --check loads the workbook library (it says whether the workbook has each job's month) and no PDF, chart, template or mail library", () => {
-    const loaded = loadedBy(['schedule', '--check']);
+  it("schedule --check loads the workbook library (it says whether the workbook has each job's month) and no PDF, chart, template or mail library", async () => {
+    const loaded = loadedBy(['schedule', '--check'], (await tinyProject()).settings);
     expect(loaded).toEqual(expect.arrayContaining(['commander', 'node-cron', 'exceljs']));
     expect(loaded.filter((name) => HEAVY.includes(name) && name !== 'exceljs')).toEqual([]);
   });
@@ -250,8 +253,8 @@ describe('loading only what a command needs', () => {
     expect(packages.filter((name) => ['pdf-lib', 'zod', 'yaml', 'handlebars', 'exceljs', 'commander'].includes(name))).toEqual([]);
   });
 
-  it('sees the workbook library when a command does load it (validate)', () => {
-    expect(loadedBy(['validate'])).toEqual(expect.arrayContaining(['commander', 'exceljs']));
+  it('sees the workbook library when a command does load it (validate)', async () => {
+    expect(loadedBy(['validate'], (await tinyProject()).settings)).toEqual(expect.arrayContaining(['commander', 'exceljs']));
   });
 
   it('refuses --report with --pack, saying what to give', () => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
 import { readYaml } from '../config/read-yaml.js';
 import type { LoadedSettings } from '../config/settings.js';
 import { monthsWithFigures } from '../dataset/summarise.js';
@@ -84,6 +83,8 @@ async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
           : 'it does not start with %PDF-';
   }
   try {
+    // pdf-lib is loaded here, by a run whose packs include a PDF, not before every run's workbook is read.
+    const { PDFDocument } = await import('pdf-lib');
     await PDFDocument.load(bytes, { updateMetadata: false });
     return undefined;
   } catch (cause) {

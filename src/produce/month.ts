@@ -4,7 +4,6 @@ import { monthLongLabel, type MonthKey } from '../model/month.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { ProduceContext } from './context.js';
 import type { OutputSet } from './output-set.js';
-import { producePackSet } from './pack.js';
 import { clinicTeamMonths, produceReportSet, requireClinicRows } from './report.js';
 
 /** What producing one target gave: its output set, or the error that stopped it. */
@@ -76,7 +75,10 @@ export async function produceTargets(
     targets.map(async (target, index): Promise<Produced> => {
       try {
         const set =
-          target.kind === 'report' ? await produceReportSet(inputs, target.name, month, ctx) : await producePackSet(inputs, target.name, month, ctx, options);
+          target.kind === 'report'
+            ? await produceReportSet(inputs, target.name, month, ctx)
+            : // A pack's code (pdf-lib with it) is loaded by a run that makes a pack, while its reports are laid out.
+              await (await import('./pack.js')).producePackSet(inputs, target.name, month, ctx, options);
         options.whenProduced?.(index, set);
         return { target, outcome: 'produced', set };
       } catch (error) {

@@ -20,6 +20,7 @@ import {
   type PackPlan,
   type PackVariant,
 } from '../pack/assemble.js';
+import { LOAD_OPTIONS } from '../render/pdf-lib-options.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
@@ -170,7 +171,7 @@ async function layOutParts(inputs: RunInputs, m: PackMonth, ctx: ProduceContext,
       const started = performance.now();
       const at = { item: itemIndex, numbered, ...(numbered ? { firstPage: next } : {}) };
       const laidOut = await layOutPart(inputs, m, doc, item, at, ctx);
-      const document = await PDFDocument.load(laidOut.part.bytes);
+      const document = await PDFDocument.load(laidOut.part.bytes, LOAD_OPTIONS);
       if (numbered) {
         if (laidOut.printed) out.printedByPart[out.parts.length] = laidOut.printed;
         out.warnings.push(...(laidOut.warnings ?? []));
@@ -296,7 +297,7 @@ async function frontSheet(inputs: RunInputs, m: PackMonth, parts: PackPart[], pl
     exemptionWording: inputs.loaded.finance.exemptionNotice.replace(/^NOT FOR PUBLICATION/, 'not for publication'),
     ...(m.pack.publicNotice ? { publicNotice: m.pack.publicNotice } : {}),
   };
-  return PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input })).pdf);
+  return PDFDocument.load((await ctx.layOut({ kind: 'front-sheet', input })).pdf, LOAD_OPTIONS);
 }
 
 /** The pack's metadata: the meeting and its date, and what the pack holds. */
@@ -319,7 +320,10 @@ async function assembleVariant(
 ): Promise<AssembledPack & { document: PDFDocument }> {
   const { variant, numberPages, frontMatter } = how;
   const furniture = furniturePages(laidOut.parts, plan, { variant, numberPages, frontMatterPages: frontMatter?.getPageCount() ?? 0, items: m.itemInfo });
-  const furnitureDoc = await PDFDocument.load((await ctx.layOut({ kind: 'furniture', pages: furniture, author: inputs.loaded.settings.council })).pdf);
+  const furnitureDoc = await PDFDocument.load(
+    (await ctx.layOut({ kind: 'furniture', pages: furniture, author: inputs.loaded.settings.council })).pdf,
+    LOAD_OPTIONS,
+  );
   return assemblePack(laidOut.parts, laidOut.documents, furnitureDoc, {
     variant,
     firstPage: m.pack.firstPage,

@@ -1,6 +1,7 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObjectCopier, PDFRawStream, type PDFRef } from 'pdf-lib';
 import { drawChartPages, type ChartToDraw } from './chart-canvas.js';
 import type { ChartSlot } from './chart-slot.js';
+import { LOAD_OPTIONS, SAVE_OPTIONS } from './pdf-lib-options.js';
 
 /**
  * Charts go into a laid-out document in two steps. pdfmake lays the document out with an empty box
@@ -46,8 +47,8 @@ async function chartForm(doc: PDFDocument, charts: PDFDocument, copier: PDFObjec
 
 /** Makes page i of `chartPdf` the form XObject `slots[i].name` of each page its box landed on; the document's metadata is kept as it is. */
 export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: ChartSlot[]): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const chartDoc = await PDFDocument.load(chartPdf, { updateMetadata: false });
+  const doc = await PDFDocument.load(pdf, { ...LOAD_OPTIONS, updateMetadata: false });
+  const chartDoc = await PDFDocument.load(chartPdf, { ...LOAD_OPTIONS, updateMetadata: false });
   if (chartDoc.getPageCount() < slots.length) throw new Error(`the chart PDF has ${chartDoc.getPageCount()} pages for ${slots.length} charts`);
   const copier = PDFObjectCopier.for(chartDoc.context, doc.context);
   const charts: PDFRef[] = [];
@@ -71,8 +72,7 @@ export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: 
       forms.set(PDFName.of(slot.name), chart);
     }
   });
-  // As the packs are written (src/pack/assemble.ts): without object streams, which pdf-lib would deflate again.
-  return doc.save({ useObjectStreams: false });
+  return doc.save(SAVE_OPTIONS);
 }
 
 /** A document's charts to draw (their models and sizes) and the boxes its layout left for them. */

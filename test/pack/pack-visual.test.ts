@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PackOutput } from '../../src/produce/pack.js';
-import { compareWithGolden } from '../fixtures/compare-images.js';
+import { compareWithGolden, MOST_DIFFERING } from '../fixtures/compare-images.js';
 import { renderPagesGrey } from '../fixtures/pdf-text.js';
 import { sampleBoardPack } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -23,6 +23,6 @@ describe('the public board pack looks as it did when last checked by eye', () =>
   it.each(PAGES)('page %i matches its golden image', (page) => {
     const [image] = renderPagesGrey(Buffer.from(board.variants.public.pack), [page], 50);
     const result = compareWithGolden(image!, path.join(ROOT, 'test/golden', `board-2023-10-public-page-${page}.pgm`));
-    expect(result.share, result.message).toBeLessThan(0.005);
+    expect(result.share, result.message).toBeLessThan(MOST_DIFFERING);
   });
 });

@@ -11,7 +11,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two test files at a time on a two-core machine: most of a file's time is child processes and waits.
     maxWorkers: 2,
-    minWorkers: 1,
+    // Both kept from start to end: a worker tinypool ends while the run goes on can fail the whole run with an
+    // unhandled "Terminating worker thread" (vitest-dev/vitest#8133, #8564; seen here once with three workers).
+    minWorkers: 2,
     // Test files share a worker's loaded modules, as a long-running console or scheduler shares them between
     // runs: what a run keeps lives in its own ProduceContext, and the rest are memos of pure work (fonts,
     // number formats). Loading pdfmake, exceljs, Chart.js and the program once per worker rather than once per

@@ -1,0 +1,93 @@
+/**
+ * Where the test suite's time goes: runs `vitest run` (with any arguments given, e.g. one test file) and
+ * accounts for its CPU time. Every Node process the suite starts writes, as it exits, its command line and
+ * its CPU time (all its threads) through a preload given in NODE_OPTIONS; the whole suite's CPU time is
+ * what the kernel counts for vitest and everything it waited for (/proc/self/stat's cutime and cstime).
+ * Printed: the suite's wall and CPU time, the b4b-reports processes the tests start grouped by command
+ * (how many, their CPU, the mean), and the rest (vitest's workers, which build documents in-process,
+ * Chromium, pdftoppm and pdftotext), which is what is left.
+ *
+ * Run: npx tsx scripts/suite-cost.ts [vitest arguments]
+ * A machine with other work on it slows the suite; the CPU times say more than the wall time then.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface ProcessCost {
+  argv: string;
+  cpuMs: number;
+}
+
+/** CPU time (ms) the kernel has counted for this process's children and theirs, once waited for. */
+async function childrenCpuMs(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  // Fields after the command name (which may hold spaces) start at field 3; cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+const dir = await mkdtemp(path.join(tmpdir(), 'b4b-suite-cost-'));
+const log = path.join(dir, 'processes.jsonl');
+const preload = path.join(dir, 'cost.cjs');
+await writeFile(
+  preload,
+  `const { isMainThread } = require('node:worker_threads');
+if (isMainThread) process.on('exit', () => {
+  const u = process.cpuUsage();
+  require('node:fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: process.argv.slice(1).join(' '), cpuMs: (u.user + u.system) / 1000 }) + '\\n');
+});
+`,
+);
+
+const before = await childrenCpuMs();
+const start = performance.now();
+const status = await new Promise<number | null>((resolve, reject) => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim() },
+  });
+  child.on('error', reject);
+  child.on('exit', (code) => resolve(code));
+});
+const wallMs = performance.now() - start;
+const suiteCpuMs = (await childrenCpuMs()) - before;
+
+const processes = (await readFile(log, 'utf8').catch(() => ''))
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as ProcessCost);
+const groups = new Map<string, { count: number; cpuMs: number }>();
+let cliMs = 0;
+for (const p of processes) {
+  const command = /bin\/b4b-reports\.js(?:\s+(-{0,2}[a-z][\w-]*))?/.exec(p.argv);
+  if (!command) continue;
+  const name = `b4b-reports ${command[1] ?? '(no command)'}`;
+  const group = groups.get(name) ?? { count: 0, cpuMs: 0 };
+  group.count += 1;
+  group.cpuMs += p.cpuMs;
+  groups.set(name, group);
+  cliMs += p.cpuMs;
+}
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(9);
+const lines = [
+  `vitest run ${process.argv.slice(2).join(' ')}: exit ${status}, ${s(wallMs).trim()} wall, ${s(suiteCpuMs).trim()} CPU (all processes)`,
+  `b4b-reports processes the tests started: ${[...groups.values()].reduce((n, g) => n + g.count, 0)}, ${s(cliMs).trim()} CPU (${((100 * cliMs) / suiteCpuMs).toFixed(0)}%)`,
+  `  ${'command'.padEnd(28)}${'count'.padStart(6)}${'CPU'.padStart(9)}${'mean'.padStart(9)}`,
+  ...[...groups]
+    .sort((a, b) => b[1].cpuMs - a[1].cpuMs)
+    .map(([name, g]) => `  ${name.padEnd(28)}${String(g.count).padStart(6)}${s(g.cpuMs)}${s(g.cpuMs / g.count)}`),
+  `the rest (vitest and its workers, Chromium, pdftoppm, pdftotext, other scripts): ${s(suiteCpuMs - cliMs).trim()} CPU`,
+  '(a process killed by a signal, as some tests do on purpose, writes no line: its CPU is counted in the rest)',
+];
+process.stdout.write(`\n${lines.join('\n')}\n`);
+await rm(dir, { recursive: true, force: true });
+process.exitCode = status ?? 1;

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 
+import { acquireLock } from '../../src/run/file-lock.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import type { Progress } from '../../src/run/progress.js';
 import { runLockPath, withRunLock } from '../../src/run/run-lock.js';
@@ -56,6 +57,32 @@ describe('a lock held by a run whose event loop is blocked past the stale time',
     expect(result.stderr).toContain(`b4b-reports: another run of "month-2023-10" is in progress (process ${process.pid}, started `);
     const records = await new RunLedger(project.ledger).read();
     expect(records.map((r) => r.outcome)).toEqual(['refused']);
+  });
+});
+
+describe("a lock's heartbeat, as another host sees it", () => {
+  it('touches the lock every third of the stale time, and goes on touching it while the main thread is blocked', async () => {
+    const project = await tinyProject();
+    const target = path.join(project.output, '.locks', 'heartbeat-test');
+    const lockDir = `${target}.lock`;
+    const touched = (): number => statSync(lockDir).mtimeMs;
+    const lock = await acquireLock(target, { heartbeat: true, staleMs: Number(STALE) });
+    try {
+      // Made an hour old, as a host whose clock is behind would see it: only a beat makes it new again.
+      const old = new Date(Date.now() - 3600_000);
+      utimesSync(lockDir, old, old);
+      // Its next beat is due a third of the stale time later (the wait is generous, for a loaded machine).
+      for (let i = 0; touched() === old.getTime() && i < 400; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(touched()).toBeGreaterThan(old.getTime());
+      // The main thread blocked (a long synchronous render): the heartbeat thread touches the lock all the same.
+      utimesSync(lockDir, old, old);
+      const deadline = Date.now() + 10_000;
+      while (touched() === old.getTime() && Date.now() < deadline) blockFor(25);
+      expect(touched()).toBeGreaterThan(old.getTime());
+      lock.assertHeld();
+    } finally {
+      await lock.release();
+    }
   });
 });
 

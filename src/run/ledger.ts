@@ -252,17 +252,21 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<{ line
       for (;;) {
         const end = buffer.indexOf(0x0a, start);
         const stop = end === -1 || end >= bytesRead ? bytesRead : end;
+        const whole = end !== -1 && end < bytesRead;
         if (!tooLong) {
           if (length + (stop - start) > maxBytes) {
             tooLong = true;
             parts = [];
-          } else {
+          } else if (!whole || parts.length > 0) {
+            // Part of a line that goes on in the next read: kept (copied: the buffer is read into again).
             parts.push(Buffer.from(buffer.subarray(start, stop)));
           }
           length += stop - start;
         }
-        if (end === -1 || end >= bytesRead) break;
-        yield { line, text: tooLong ? undefined : Buffer.concat(parts).toString('utf8'), tooLong };
+        if (!whole) break;
+        // A line within this read is decoded where it is; one begun in an earlier read is put together first.
+        const text = tooLong ? undefined : parts.length > 0 ? Buffer.concat(parts).toString('utf8') : buffer.toString('utf8', start, stop);
+        yield { line, text, tooLong };
         line++;
         parts = [];
         length = 0;

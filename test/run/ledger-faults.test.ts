@@ -74,6 +74,29 @@ describe('a damaged ledger is read, and says what it skipped', () => {
   });
 });
 
+describe('a ledger read in parts', () => {
+  it('reads every record whole, where a line goes on from one read of the file into the next, even inside a character', async () => {
+    // 42 records of 53 KB of warnings, "›x" over and over ("›" is three bytes): 2.2 MB, read 1 MB at a
+    // time. A first record a byte or two longer shifts the rest until the first read ends inside a "›".
+    const warnings = (n: number): string[] => Array.from({ length: 40 }, (_, i) => `${n}-${i} ${'›x'.repeat(330)}`);
+    const written = Array.from({ length: 42 }, (_, n) => record(`r${n}`, { warnings: warnings(n) }));
+    const boundary = 1024 * 1024;
+    for (let shift = 0; shift < 4; shift++) {
+      const ledger = await tempLedger();
+      await ledger.append(record(`first${'-'.repeat(shift)}`));
+      for (const r of written) await ledger.append(r);
+      const bytes = await readFile(ledger.file);
+      expect(bytes.length).toBeGreaterThan(2 * boundary);
+      if ((bytes[boundary]! & 0xc0) !== 0x80) continue; // the read ends between two characters: shift again
+      const { records, skipped } = await ledger.readAll();
+      expect(skipped).toEqual([]);
+      expect(records.slice(1).map((r) => r.warnings)).toEqual(written.map((r) => r.warnings));
+      return;
+    }
+    throw new Error('no shift put the end of the first read inside a character');
+  });
+});
+
 describe('the ledger is rotated', () => {
   it('moves a full file to ledger.1.jsonl and keeps a bounded number of generations, with their figure snapshots', async () => {
     const ledger = new RunLedger((await tempLedger()).file, { fileBytes: 4000 });

@@ -69,16 +69,21 @@ describe("a lock's heartbeat, as another host sees it", () => {
     const lock = await acquireLock(target, { heartbeat: true, staleMs: Number(STALE) });
     try {
       // Made an hour old, as a host whose clock is behind would see it: only a beat makes it new again.
+      // (Compared with the time read back: a time set to the millisecond may read back a fraction below it.)
       const old = new Date(Date.now() - 3600_000);
-      utimesSync(lockDir, old, old);
+      const makeOld = (): number => {
+        utimesSync(lockDir, old, old);
+        return touched();
+      };
+      let before = makeOld();
       // Its next beat is due a third of the stale time later (the wait is generous, for a loaded machine).
-      for (let i = 0; touched() === old.getTime() && i < 400; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(touched()).toBeGreaterThan(old.getTime());
+      for (let i = 0; touched() === before && i < 400; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(touched()).toBeGreaterThan(before);
       // The main thread blocked (a long synchronous render): the heartbeat thread touches the lock all the same.
-      utimesSync(lockDir, old, old);
+      before = makeOld();
       const deadline = Date.now() + 10_000;
-      while (touched() === old.getTime() && Date.now() < deadline) blockFor(25);
-      expect(touched()).toBeGreaterThan(old.getTime());
+      while (touched() === before && Date.now() < deadline) blockFor(25);
+      expect(touched()).toBeGreaterThan(before);
       lock.assertHeld();
     } finally {
       await lock.release();

@@ -8,7 +8,7 @@
  * Run: npx tsx scripts/bench-ledger.ts [--runs 5] [--fill 1]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +37,7 @@ if (process.argv[2] === '--read') {
 const dir = await mkdtemp(path.join(tmpdir(), 'b4b-bench-ledger-'));
 const outputDir = path.join(dir, 'output');
 const runs = path.join(outputDir, 'runs');
-await rm(runs, { recursive: true, force: true });
-await import('node:fs/promises').then((fs) => fs.mkdir(runs, { recursive: true }));
+await mkdir(runs, { recursive: true });
 const warning = (i: number): string =>
   `b4b-sample.xlsx › 'B4B data set'!AD${8 + i}: Number of referrals into statutory service in the month: the workbook's RAG is 1 (Green), but 277 in Oct-23 against the target 273 is Amber; the reports print Amber`;
 const record = (n: number): string =>

@@ -84,8 +84,8 @@ async function notAPdf(bytes: Uint8Array): Promise<string | undefined> {
   }
   try {
     // pdf-lib is loaded here, by a run whose packs include a PDF, not before every run's workbook is read.
-    const { PDFDocument } = await import('pdf-lib');
-    await PDFDocument.load(bytes, { updateMetadata: false });
+    const [{ PDFDocument }, { LOAD_OPTIONS }] = await Promise.all([import('pdf-lib'), import('../render/pdf-lib-options.js')]);
+    await PDFDocument.load(bytes, { ...LOAD_OPTIONS, updateMetadata: false });
     return undefined;
   } catch (cause) {
     const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';

@@ -20,11 +20,11 @@ import {
   type PackPlan,
   type PackVariant,
 } from '../pack/assemble.js';
-import { LOAD_OPTIONS } from '../render/pdf-lib-options.js';
 import { describeDisagreements, packDisagreements, type PackFigure } from '../pack/consistency.js';
 import type { AgendaEntry } from '../pack/front-sheet.js';
 import type { PackDocument, PackSettings } from '../pack/pack-settings.js';
 import { documentMonthValues, fillText, packTextValues, plainDocumentMonthValues, type ItemDocuments, type PackTextValues } from '../pack/text-values.js';
+import { LOAD_OPTIONS } from '../render/pdf-lib-options.js';
 import type { ModelWarning } from '../report/report-figures.js';
 import type { ProduceContext } from './context.js';
 import { packFiles, type OutputSet } from './output-set.js';

@@ -5,7 +5,7 @@ import { buildDataset, type CheckedDataset } from '../src/dataset/build-dataset.
 import ExcelJS from 'exceljs';
 import type { BreakdownRow, IndicatorTable } from '../src/dataset/types.js';
 import { loadWorkbook } from '../src/workbook/load-workbook.js';
-import { runCli } from './fixtures/run-cli.js';
+import { runCommand } from './fixtures/run-cli.js';
 import { HUB_SENTENCE_ETHNICITIES } from './fixtures/seed-breakdowns.js';
 import { projectConfig, ROOT } from './fixtures/workbooks.js';
 
@@ -237,8 +237,8 @@ describe('the health assessments table', () => {
 });
 
 describe('b4b-reports validate on the sample', () => {
-  it('exits 0, says what it read and lists the conflicts as warnings', () => {
-    const result = runCli(['validate', SAMPLE]);
+  it('exits 0, says what it read and lists the conflicts as warnings', async () => {
+    const result = await runCommand(['validate', SAMPLE]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Read 19 indicator tables with 176 indicator rows');
     expect(result.stdout).toContain('45 breakdown rows');

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ownerColumnsWorkbook, OWNER_COLUMNS_LAYOUT, typeColumnWorkbook, TYPE_COLUMN_LAYOUT } from '../fixtures/other-layouts.js';
@@ -17,7 +17,7 @@ describe('run --report all-tables: a correct report from a workbook no template 
     const project = await tempProject();
     const workbook = path.join(project.root, 'older-2018.xlsx');
     await writeFile(workbook, await ownerColumnsWorkbook());
-    const result = runCli(['run', '--month', '2018-10', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2018-10', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     const text = pdfText(await readFile(path.join(project.output, '2018-10', 'all-tables-2018-10.pdf'))).replace(/\s+/g, ' ');
     for (const table of OWNER_COLUMNS_LAYOUT.tables) {
@@ -36,7 +36,7 @@ describe('run --report all-tables: a correct report from a workbook no template 
     const project = await tempProject();
     const workbook = path.join(project.root, 'older-2022.xlsx');
     await writeFile(workbook, await typeColumnWorkbook());
-    const result = runCli(['run', '--month', '2022-10', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2022-10', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     const text = pdfText(await readFile(path.join(project.output, '2022-10', 'all-tables-2022-10.pdf'))).replace(/\s+/g, ' ');
     for (const row of TYPE_COLUMN_LAYOUT.rows) {

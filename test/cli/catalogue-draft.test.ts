@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header } from '../fixtures/workbooks.js';
 
@@ -19,7 +19,7 @@ describe('catalogue draft', () => {
       workbook,
       await buildWorkbook([{ name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of widgets counted', 11, 12, 13, 14, 15, 16, 20]] }]),
     );
-    const draft = runCli(['catalogue', 'draft', workbook, '--settings', project.settings]);
+    const draft = await runCommand(['catalogue', 'draft', workbook, '--settings', project.settings]);
     expect(draft.status, draft.stderr).toBe(0);
     expect(parse(draft.stdout)).toMatchObject([{ name: 'Number of widgets counted' }]);
   });

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { layOut, startLayoutThreads, stopLayoutThreads } from '../../src/layout/layout-threads.js';
 import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -53,12 +53,12 @@ describe('command-line conventions', () => {
     ['abc', '"abc" is not a whole number of runs, 1 or more.'],
     ['0', '"0" is not a whole number of runs, 1 or more.'],
     ['-5', '"-5" is not a whole number of runs, 1 or more.'],
-  ])('history --limit %s is a usage error (exit 2), as text and as one JSON object', (limit, message) => {
-    const text = runCli(['history', `--limit=${limit}`, '--settings', project.settings]);
+  ])('history --limit %s is a usage error (exit 2), as text and as one JSON object', async (limit, message) => {
+    const text = await runCommand(['history', `--limit=${limit}`, '--settings', project.settings]);
     expect(text.status).toBe(2);
     expect(text.stdout).toBe('');
     expect(text.stderr).toContain(`error: option '--limit <n>' argument '${limit}' is invalid. ${message}`);
-    const json = runCli(['history', '--json', `--limit=${limit}`, '--settings', project.settings]);
+    const json = await runCommand(['history', '--json', `--limit=${limit}`, '--settings', project.settings]);
     expect(json.status).toBe(2);
     expect(onlyJson(json.stdout)).toEqual({
       ok: false,
@@ -68,7 +68,7 @@ describe('command-line conventions', () => {
 
   it('validate --json on a missing workbook prints one JSON object with an error code, and advice that works', async () => {
     const missing = path.join(project.root, 'missing.xlsx');
-    const result = runCli(['validate', missing, '--json', '--settings', project.settings]);
+    const result = await runCommand(['validate', missing, '--json', '--settings', project.settings]);
     expect(result.status).toBe(1);
     const json = onlyJson(result.stdout);
     expect(json).toMatchObject({
@@ -85,43 +85,43 @@ describe('command-line conventions', () => {
     });
     // The advice followed: with the workbook put there, it is read.
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), missing);
-    expect(runCli(['validate', missing, '--json', '--settings', project.settings]).status).toBe(0);
+    expect((await runCommand(['validate', missing, '--json', '--settings', project.settings])).status).toBe(0);
   });
 
   it('a missing workbook typed as a bare name names its folder by its whole path, not "."', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'b4b-typed-'));
-    const result = runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    const result = await runCommand(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`nosuch.xlsx: cannot read the workbook: no such file; ${folder} holds no .xlsx file. Put the workbook there,`);
     // A run given --workbook says the same, naming the command rather than the settings file.
-    const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--workbook', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    const run = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--workbook', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
     // (Once, in a fresh clone's suite, this run ended by a signal (status null) that no rerun has shown again: say which, and what it printed.)
     expect(run.status, `signal ${run.signal ?? 'none'}; stderr: ${run.stderr}`).toBe(1);
     expect(run.stderr).toContain(`${folder} holds no .xlsx file. Put the workbook there, or name the right file in the command you typed`);
     // Followed: the workbook put in that folder is read.
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), path.join(folder, 'nosuch.xlsx'));
-    expect(runCli(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder }).status).toBe(0);
+    expect((await runCommand(['validate', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder })).status).toBe(0);
   });
 
-  it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', () => {
+  it('missing settings under --json: one JSON object with the config code; as text, the message on stderr', async () => {
     const settings = path.join(project.root, 'config', 'nowhere.yaml');
-    const json = runCli(['validate', '--json', '--settings', settings]);
+    const json = await runCommand(['validate', '--json', '--settings', settings]);
     expect(json.status).toBe(1);
     expect(onlyJson(json.stdout)).toEqual({
       ok: false,
       error: { code: 'config', exitCode: 1, message: `${settings}: cannot read the settings file: no such file` },
     });
-    const text = runCli(['history', '--settings', settings]);
+    const text = await runCommand(['history', '--settings', settings]);
     expect(text).toEqual({ status: 1, stdout: '', stderr: `b4b-reports: ${settings}: cannot read the settings file: no such file\n` });
   });
 
-  it('--json prints one JSON object on every command that prints, and piped diagnostics are JSON lines and nothing else', () => {
+  it('--json prints one JSON object on every command that prints, and piped diagnostics are JSON lines and nothing else', async () => {
     const settings = ['--settings', project.settings];
-    expect(onlyJson(runCli(['catalogue', 'draft', '--json', ...settings]).stdout)).toMatchObject({ ok: true, drafts: [] });
+    expect(onlyJson((await runCommand(['catalogue', 'draft', '--json', ...settings])).stdout)).toMatchObject({ ok: true, drafts: [] });
     expect(onlyJson(runCli(['user', 'list', '--json', ...settings]).stdout)).toMatchObject({ ok: true, users: [] });
-    expect(onlyJson(runCli(['history', '--json', ...settings]).stdout)).toMatchObject({ ok: true });
+    expect(onlyJson((await runCommand(['history', '--json', ...settings])).stdout)).toMatchObject({ ok: true });
     // A run that fails (no figures for the month) is one object too, with each output and the error.
-    const run = runCli(['run', '--month', '2024-02', '--report', 'performance', '--json', ...settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    const run = await runCommand(['run', '--month', '2024-02', '--report', 'performance', '--json', ...settings], { env: { B4B_LOG_FORMAT: 'json' } });
     expect(run.status).toBe(1);
     expect(onlyJson(run.stdout)).toMatchObject({
       ok: false,
@@ -142,9 +142,9 @@ describe('command-line conventions', () => {
     return JSON.parse(lines[0] ?? '');
   };
 
-  it('piped, the note of which project folder was found is a JSON line too', () => {
+  it('piped, the note of which project folder was found is a JSON line too', async () => {
     // From a folder inside the project: the nearest folder above is the project, and the command says so.
-    const history = runCli(['history'], { cwd: path.join(project.root, 'templates'), env: { B4B_LOG_FORMAT: 'json', B4B_PROJECT: '' } });
+    const history = await runCommand(['history'], { cwd: path.join(project.root, 'templates'), env: { B4B_LOG_FORMAT: 'json', B4B_PROJECT: '' } });
     expect(history.status, history.stderr).toBe(0);
     expect(onlyJsonLine(history.stderr)).toMatchObject({
       level: 'info',
@@ -153,7 +153,7 @@ describe('command-line conventions', () => {
   });
 
   it("piped, catalogue draft's note (nothing to draft) and history's of damaged ledger lines are JSON lines too", async () => {
-    const draft = runCli(['catalogue', 'draft', '--settings', project.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    const draft = await runCommand(['catalogue', 'draft', '--settings', project.settings], { env: { B4B_LOG_FORMAT: 'json' } });
     expect(draft.status, draft.stderr).toBe(0);
     expect(onlyJsonLine(draft.stderr)).toMatchObject({
       level: 'info',
@@ -162,7 +162,7 @@ describe('command-line conventions', () => {
     const damaged = await tempProject();
     await mkdir(path.dirname(damaged.ledger), { recursive: true });
     await writeFile(damaged.ledger, 'null\n');
-    const history = runCli(['history', '--settings', damaged.settings], { env: { B4B_LOG_FORMAT: 'json' } });
+    const history = await runCommand(['history', '--settings', damaged.settings], { env: { B4B_LOG_FORMAT: 'json' } });
     expect(history.status, history.stderr).toBe(0);
     expect(onlyJsonLine(history.stderr)).toMatchObject({
       level: 'warn',
@@ -170,17 +170,17 @@ describe('command-line conventions', () => {
     });
   });
 
-  it('an unknown option under --json is one JSON object too', () => {
-    const result = runCli(['validate', '--json', '--frobnicate']);
+  it('an unknown option under --json is one JSON object too', async () => {
+    const result = await runCommand(['validate', '--json', '--frobnicate']);
     expect(result.status).toBe(2);
     expect(onlyJson(result.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: "unknown option '--frobnicate'" } });
   });
 
-  it('run refuses --report with --pack, and a negative --wait, before reading anything', () => {
-    const both = runCli(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board', '--settings', project.settings]);
+  it('run refuses --report with --pack, and a negative --wait, before reading anything', async () => {
+    const both = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board', '--settings', project.settings]);
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("error: option '--report <name>' cannot be used with option '--pack <name>'");
-    const wait = runCli(['run', '--month', '2023-10', '--report', 'performance', '--wait', '-1', '--settings', project.settings]);
+    const wait = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--wait', '-1', '--settings', project.settings]);
     expect(wait.status).toBe(2);
     expect(wait.stderr).toContain(`error: option '--wait <seconds>' argument '-1' is invalid. "-1" is not a number of seconds (0 or more).`);
   });
@@ -195,7 +195,7 @@ describe('command-line conventions', () => {
     lines.splice(at + 1, 0, '    firstPage: 117');
     await writeFile(tiny.settings, lines.join('\n'));
     try {
-      const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
+      const refused = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(
         `${tiny.settings}:${at + 2}: reports.performance.firstPage: a stand-alone report is numbered from Page 1 with no agenda stamp, so "firstPage" is no longer read here; remove it (a pack's agenda item, appendix and first page are set in config/packs.yaml)`,
@@ -203,7 +203,7 @@ describe('command-line conventions', () => {
     } finally {
       await writeFile(tiny.settings, settings);
     }
-    const followed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
+    const followed = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', tiny.settings]);
     expect(followed.status, followed.stderr).toBe(0);
     const pdf = await readFile(path.join(tiny.output, '2023-10', 'performance-2023-10.pdf'));
     const first = pdfText(pdf, { firstPage: 1, lastPage: 1 });
@@ -219,7 +219,7 @@ describe('command-line conventions', () => {
     lines[firstPage] = lines[firstPage]!.replace('115', '116');
     await writeFile(packs, lines.join('\n'));
     try {
-      const result = runCli(['run', '--month', '2023-10', '--pack', 'panel', '--settings', project.settings]);
+      const result = await runCommand(['run', '--month', '2023-10', '--pack', 'panel', '--settings', project.settings]);
       expect(result.status).toBe(1);
       expect(result.stderr).toBe(
         `b4b-reports: ${packs}: the packs file does not match its schema:\n` +
@@ -244,7 +244,7 @@ describe('command-line conventions', () => {
 
   it("piped, init's advice is a JSON line, with the commands it advises as its `next`; on a terminal it is the lines it always was", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'b4b-init-'));
-    const piped = runCli(['init', path.join(dir, 'piped')], { env: { B4B_LOG_FORMAT: 'json' } });
+    const piped = await runCommand(['init', path.join(dir, 'piped')], { env: { B4B_LOG_FORMAT: 'json' } });
     expect(piped.status, piped.stderr).toBe(0);
     expect(jsonLines(piped.stderr)).toEqual([
       expect.objectContaining({
@@ -254,13 +254,13 @@ describe('command-line conventions', () => {
     ]);
     // --force over a project whose settings were edited: the note of what was kept aside is a JSON line too.
     await writeFile(path.join(dir, 'piped', 'config', 'b4b.yaml'), '# edited\n');
-    const again = runCli(['init', path.join(dir, 'piped'), '--force'], { env: { B4B_LOG_FORMAT: 'json' } });
+    const again = await runCommand(['init', path.join(dir, 'piped'), '--force'], { env: { B4B_LOG_FORMAT: 'json' } });
     expect(again.status, again.stderr).toBe(0);
     expect(jsonLines(again.stderr).map((l) => l.message)).toEqual([
       expect.stringMatching(/^Replaced 1 file\(s\) of the folder that differed from the sample's \(config\/b4b\.yaml\)/),
       expect.stringMatching(/^Wrote a project folder in /),
     ]);
-    const text = runCli(['init', path.join(dir, 'text')]);
+    const text = await runCommand(['init', path.join(dir, 'text')]);
     expect(text.stderr).toBe(
       `Wrote a project folder in ${path.join(dir, 'text')}: config/, templates/ and data/b4b-sample.xlsx. Next, from any folder:\n` +
         `  b4b-reports validate --project ${path.join(dir, 'text')}\n  b4b-reports run --project ${path.join(dir, 'text')} --month 2023-10\n`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLines } from '../../src/cli/commands/history.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { runRecord } from '../fixtures/run-record.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
@@ -11,11 +11,11 @@ describe('b4b-reports history', () => {
   it('lists each run in a short line with its outcome (and error below it); --run ID shows one in full; --json gives the ledger records', async () => {
     // A project whose one report is read and laid out in a fraction of the sample's time: history is what is tested.
     const project = await tinyProject({ withWarning: true });
-    expect(runCli(['history', '--settings', project.settings]).stdout).toContain('No runs recorded yet');
+    expect((await runCommand(['history', '--settings', project.settings])).stdout).toContain('No runs recorded yet');
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
     expect(runCli(args).status).toBe(0);
     expect(runCli(args).status).toBe(1); // refused: exists, no --force
-    const listing = runCli(['history', '--settings', project.settings]).stdout.trim().split('\n');
+    const listing = (await runCommand(['history', '--settings', project.settings])).stdout.trim().split('\n');
     expect(listing).toHaveLength(3);
     for (const line of listing) expect(line.length).toBeLessThanOrEqual(100);
     // The short id first, which "history --run" takes.
@@ -23,15 +23,15 @@ describe('b4b-reports history', () => {
     expect(listing[1]).toMatch(/^ {4}.*output\/2023-10\/performance-2023-10\.pdf already exists/);
     expect(listing[2]).toMatch(/^\w{6} {2}\d\d \w{3} \d\d:\d\d {2}Oct-23 {2}report performance {2}success {2}current, \d+ warn$/);
     const id = /^(\S+) /.exec(listing[2] ?? '')?.[1] ?? '';
-    const detail = runCli(['history', '--run', id, '--settings', project.settings]).stdout;
+    const detail = (await runCommand(['history', '--run', id, '--settings', project.settings])).stdout;
     expect(detail).toMatch(new RegExp(`^Run \\S+-${id}: report performance for Oct-23, on-demand\\n`));
     expect(detail).toMatch(/\nWorkbook: tiny\.xlsx \(SHA-256 [0-9a-f]{16}…\)/);
     expect(detail).toMatch(/\nFiles \(2\):\n {2}\S+performance-2023-10\.pdf\n {2}\S+performance-2023-10\.html\n/);
     expect(detail).toMatch(/\nWarnings \(\d+\):\n {2}tiny\.xlsx › /);
-    const unknown = runCli(['history', '--run', 'nonesuch', '--settings', project.settings]);
+    const unknown = await runCommand(['history', '--run', 'nonesuch', '--settings', project.settings]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('there is no run "nonesuch"');
-    const json = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as {
+    const json = JSON.parse((await runCommand(['history', '--json', '--settings', project.settings])).stdout) as {
       ok: boolean;
       ledger: string;
       runs: Array<{ outcome: string; workbook: { sha256: string }; outputs: unknown[] }>;
@@ -53,9 +53,9 @@ describe("a refused run's file, as history names it", () => {
     // Refused, typed in a folder inside the project (its templates/).
     expect(runCli(args, { cwd: path.join(project.root, 'templates') }).status).toBe(1);
     // Read from the project folder, and from the console's folder (anywhere): the path named is the file.
-    const id = /^(\w{6}) /.exec(runCli(['history', '--settings', project.settings, '--limit', '1']).stdout)?.[1] ?? '';
+    const id = /^(\w{6}) /.exec((await runCommand(['history', '--settings', project.settings, '--limit', '1'])).stdout)?.[1] ?? '';
     for (const cwd of [project.root, tmpdir()]) {
-      const detail = runCli(['history', '--settings', project.settings, '--run', id], { cwd }).stdout;
+      const detail = (await runCommand(['history', '--settings', project.settings, '--run', id], { cwd })).stdout;
       const named = /^Error:\n {2}(\S+) already exists/m.exec(detail)?.[1] ?? '';
       expect(named, detail).not.toBe('');
       expect(existsSync(path.resolve(cwd, named)), `${named} from ${cwd}`).toBe(true);

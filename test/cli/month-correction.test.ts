@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { typeColumnWorkbook } from '../fixtures/other-layouts.js';
@@ -13,7 +13,7 @@ describe('a mistyped month header, through the CLI', () => {
     const workbook = path.join(project.root, 'mistyped.xlsx');
     await writeFile(workbook, await typeColumnWorkbook((months) => months.map((m) => (m === 'Jan-22' ? 'Jan-21' : m))));
 
-    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    const refused = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(`mistyped.xlsx › 'Board report'!F2: header "Jan-21" breaks the run Dec-21 → Feb-22; expected Jan-22.`);
 
@@ -24,13 +24,13 @@ describe('a mistyped month header, through the CLI', () => {
     const aliases = await readFile(aliasesFile, 'utf8');
     await writeFile(aliasesFile, aliases.replace(/^monthCorrections: \[\]$/m, `monthCorrections:\n  ${advice}`));
 
-    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    const accepted = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(accepted.stdout).toContain(
       `mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/header-aliases.yaml (monthCorrections) declares`,
     );
 
-    const run = runCli(['run', '--month', '2022-01', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    const run = await runCommand(['run', '--month', '2022-01', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(run.status, run.stderr).toBe(0);
     const text = pdfText(await readFile(path.join(project.output, '2022-01', 'all-tables-2022-01.pdf'))).replace(/\s+/g, ' ');
     expect(text).toContain('Jan-22');
@@ -55,7 +55,7 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
         },
       ]),
     );
-    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    const refused = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(
       `measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column, so the table below it cannot be read; ` +
@@ -66,7 +66,7 @@ describe('an Indicator column under a name no alias knows, through the CLI', () 
     const aliasesFile = path.join(project.root, 'config', 'header-aliases.yaml');
     const aliases = await readFile(aliasesFile, 'utf8');
     await writeFile(aliasesFile, aliases.replace(/^( {2}indicator: \[)/m, '$1Measure, '));
-    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    const accepted = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(accepted.stdout + accepted.stderr).toContain('Read 1 indicator tables with 1 indicator rows');
   });
@@ -81,7 +81,7 @@ describe('a project whose header aliases are in a file of its own naming', () =>
     const workbook = path.join(project.root, 'mistyped.xlsx');
     await writeFile(workbook, await typeColumnWorkbook((months) => months.map((m) => (m === 'Jan-22' ? 'Jan-21' : m))));
 
-    const refused = runCli(['validate', workbook, '--settings', project.settings]);
+    const refused = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain(
       'or declare the correction in config/aliases-2024.yaml: monthCorrections: - { sheet: Board report, cell: F2, reads: Jan-21, month: 2022-01 }',
@@ -91,7 +91,7 @@ describe('a project whose header aliases are in a file of its own naming', () =>
     const advice = /monthCorrections: (- \{[^}]*\})/.exec(refused.stdout)?.[1] ?? '';
     const aliasesFile = path.join(project.root, 'config', 'aliases-2024.yaml');
     await writeFile(aliasesFile, (await readFile(aliasesFile, 'utf8')).replace(/^monthCorrections: \[\]$/m, `monthCorrections:\n  ${advice}`));
-    const accepted = runCli(['validate', workbook, '--settings', project.settings]);
+    const accepted = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(accepted.status, accepted.stderr).toBe(0);
     expect(accepted.stdout).toContain(
       `mistyped.xlsx › 'Board report'!F2: month header "Jan-21" read as Jan-22, as config/aliases-2024.yaml (monthCorrections) declares`,

@@ -7,7 +7,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header } from '../fixtures/workbooks.js';
 
@@ -38,18 +38,18 @@ describe("a project's own config file names, in the advice", () => {
       await buildWorkbook([{ name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of widgets counted', 11, 12, 13, 14, 15, 160, 20]] }]),
     );
 
-    const before = runCli(['validate', workbook, '--settings', project.settings]);
+    const before = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(before.stdout).toContain('"Number of widgets counted" has no entry in the indicator catalogue (config/catalogue-2024.yaml)');
     expect(before.stdout).toContain('(the factor is plausibility.jumpFactor in config/catalogue-2024.yaml)');
     expect(before.stdout + before.stderr).not.toContain('indicators.yaml');
 
-    const draft = runCli(['catalogue', 'draft', workbook, '--settings', project.settings]);
+    const draft = await runCommand(['catalogue', 'draft', workbook, '--settings', project.settings]);
     expect(draft.status, draft.stderr).toBe(0);
     expect(draft.stderr).toContain('then paste under "indicators:" in config/catalogue-2024.yaml:');
     const entries = draft.stdout.replace(/^/gm, '  ').trimEnd();
     await editFile(catalogue, (text) => text.replace(/^indicators:\n/m, `indicators:\n${entries}\n`));
 
-    const after = runCli(['validate', workbook, '--settings', project.settings]);
+    const after = await runCommand(['validate', workbook, '--settings', project.settings]);
     expect(after.stdout + after.stderr).not.toContain('has no entry in the indicator catalogue');
   });
 
@@ -61,13 +61,13 @@ describe("a project's own config file names, in the advice", () => {
     expect(entry).not.toBe('');
     await editFile(measures, (text) => text.replace(entry, ''));
 
-    const refused = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+    const refused = await runCommand(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('the template names the team measure "cin-supervision", which config/clinic-measures.yaml does not define');
     expect(refused.stderr).not.toContain('team-measures.yaml');
 
     await writeFile(measures, original);
-    const written = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+    const written = await runCommand(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
     expect(written.status, written.stderr).toBe(0);
   });
 
@@ -77,14 +77,14 @@ describe("a project's own config file names, in the advice", () => {
     const original = await readFile(delivery, 'utf8');
     await editFile(delivery, (text) => text.replace(/^ {2}panel-members:\n(?: {4}.*\n)+/m, ''));
 
-    const refused = runCli(['schedule', '--check', '--settings', project.settings]);
+    const refused = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(
       'the public panel pack is addressed to the list "panel-members", which config/mail-2024.yaml does not define; nothing was sent',
     );
 
     await writeFile(delivery, original);
-    const checked = runCli(['schedule', '--check', '--settings', project.settings]);
+    const checked = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(checked.stderr).not.toContain('does not define');
     expect(checked.status, checked.stderr).toBe(0);
   });

@@ -7,7 +7,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { loadPacks } from '../../src/pack/load-packs.js';
 import type { RunRecord } from '../../src/run/ledger.js';
 import { knownOutputs, madeAlready, outputFile } from '../../src/serve/outputs.js';
-import { runCli, type CliResult } from '../fixtures/run-cli.js';
+import { runCli, runCommand, type CliResult } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -20,7 +20,7 @@ describe('the project folder', () => {
   let run: CliResult;
   beforeAll(async () => {
     dir = await temp();
-    const init = runCli(['init', 'proj'], { cwd: dir });
+    const init = await runCommand(['init', 'proj'], { cwd: dir });
     expect(init.status, init.stderr).toBe(0);
     expect(init.stdout).toBe(`${path.join(dir, 'proj')}\n`);
     // The advice names the folder whole, so it works from any folder.
@@ -29,7 +29,7 @@ describe('the project folder', () => {
     );
     const elsewhere = path.join(dir, 'elsewhere');
     await mkdir(elsewhere);
-    run = runCli(['run', '--project', '../proj', '--month', '2023-10', '--report', 'performance'], { cwd: elsewhere });
+    run = await runCommand(['run', '--project', '../proj', '--month', '2023-10', '--report', 'performance'], { cwd: elsewhere });
   });
 
   it('init writes a project that run uses from any folder, writing only inside it', async () => {
@@ -54,13 +54,13 @@ describe('the project folder', () => {
   it('init refuses a folder that is not empty, and --force writes into it', async () => {
     const target = await temp();
     await writeFile(path.join(target, 'notes.txt'), 'mine');
-    const refused = runCli(['init', target]);
+    const refused = await runCommand(['init', target]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(
       `b4b-reports: ${target} is not empty (1 entry, e.g. notes.txt); nothing was written. Name a new or empty folder, or add --force to write the sample project over it.\n`,
     );
     expect(refused.stdout).toBe('');
-    const forced = runCli(['init', target, '--force']);
+    const forced = await runCommand(['init', target, '--force']);
     expect(forced.status, forced.stderr).toBe(0);
     expect(await readFile(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await stat(path.join(target, 'config', 'b4b.yaml'))).isFile()).toBe(true);
@@ -68,7 +68,7 @@ describe('the project folder', () => {
     // Over a project whose settings were edited: the edited file is kept aside, and said, before it is replaced.
     const settings = path.join(target, 'config', 'b4b.yaml');
     await writeFile(settings, `${await readFile(settings, 'utf8')}# my own settings\n`);
-    const again = runCli(['init', target, '--force']);
+    const again = await runCommand(['init', target, '--force']);
     expect(again.status, again.stderr).toBe(0);
     const kept = /Replaced 1 file\(s\) of the folder that differed from the sample's \(config\/b4b\.yaml\); the old ones are kept in (\S+)\n/.exec(
       again.stderr,
@@ -90,7 +90,7 @@ describe('the project folder', () => {
     // From a folder inside a project (its data/ or output/), the nearest project above, and said so.
     await mkdir(path.join(other, 'data', 'old'), { recursive: true });
     expect(findProject({ env: {}, cwd: path.join(other, 'data', 'old') })).toMatchObject({ root: other, source: 'folder-above' });
-    const inside = runCli(['history'], { cwd: path.join(other, 'data'), env: { B4B_PROJECT: '' } });
+    const inside = await runCommand(['history'], { cwd: path.join(other, 'data'), env: { B4B_PROJECT: '' } });
     expect(inside).toEqual({
       status: 0,
       stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`,
@@ -100,18 +100,18 @@ describe('the project folder', () => {
       `B4B_PROJECT names ${dir} as the project folder, but it has no config/b4b.yaml.`,
     );
     // The same through the program, as a user sets it.
-    const history = runCli(['history'], { cwd: tmpdir(), env: { B4B_PROJECT: other } });
+    const history = await runCommand(['history'], { cwd: tmpdir(), env: { B4B_PROJECT: other } });
     expect(history).toEqual({ status: 0, stdout: `No runs recorded yet (${path.join(other, 'output', 'runs', 'ledger.jsonl')}).\n`, stderr: '' });
   });
 
-  it('refuses a --project folder that is not a project, and its advice works', () => {
-    const missing = runCli(['history', '--project', 'nowhere'], { cwd: dir });
+  it('refuses a --project folder that is not a project, and its advice works', async () => {
+    const missing = await runCommand(['history', '--project', 'nowhere'], { cwd: dir });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(
       `b4b-reports: --project names ${path.join(dir, 'nowhere')} as the project folder, but it does not exist. ` +
         `"b4b-reports init ${path.join(dir, 'nowhere')}" writes a project folder there (the sample workbook, config and templates).\n`,
     );
-    expect(runCli(['init', path.join(dir, 'nowhere')]).status).toBe(0);
+    expect((await runCommand(['init', path.join(dir, 'nowhere')])).status).toBe(0);
     expect(findProject({ project: 'nowhere', cwd: dir }).root).toBe(path.join(dir, 'nowhere'));
   });
 
@@ -127,7 +127,7 @@ describe('the project folder', () => {
     expect(loaded.paths.outputDir).toBe(path.join(root, 'output'));
     expect(loaded.paths.ledger).toBe(path.join(root, 'output', 'runs', 'ledger.jsonl'));
     expect(loaded.paths.workbook).toBe(path.join(dir, 'other.xlsx'));
-    const unknownPack = runCli(['run', '--project', 'moved-packs', '--month', '2023-10', '--pack', 'cabinet'], { cwd: dir });
+    const unknownPack = await runCommand(['run', '--project', 'moved-packs', '--month', '2023-10', '--pack', 'cabinet'], { cwd: dir });
     expect(unknownPack.status).toBe(2);
     expect(unknownPack.stderr).toBe(
       `b4b-reports: there is no pack called "cabinet" in ${path.join(root, 'config', 'agenda-packs.yaml')} (known: panel, board)\n`,
@@ -141,15 +141,15 @@ describe('the project folder', () => {
     const copy = path.join(dir, 'original-copy');
     await cp(original, copy, { recursive: true });
 
-    const [record] = (JSON.parse(runCli(['history', '--project', copy, '--json']).stdout) as { runs: RunRecord[] }).runs;
-    const detail = runCli(['history', '--project', copy, '--run', record?.id ?? '']);
+    const [record] = (JSON.parse((await runCommand(['history', '--project', copy, '--json'])).stdout) as { runs: RunRecord[] }).runs;
+    const detail = await runCommand(['history', '--project', copy, '--run', record?.id ?? '']);
     expect(detail.status, detail.stderr).toBe(0);
     const inCopy = ['performance-2023-10.pdf', 'performance-2023-10.html'].map((f) => path.join(copy, 'output', '2023-10', f));
     expect(detail.stdout).toContain(`Files (2):\n${inCopy.map((f) => `  ${f}`).join('\n')}\n`);
     // (The workbook it read is named as it was read: the original's.)
     expect(detail.stdout).not.toContain(path.join(original, 'output'));
     // In the original, whose paths are already in its output folder, they are as the run wrote them.
-    expect(runCli(['history', '--project', original, '--run', record?.id ?? '']).stdout).toContain(
+    expect((await runCommand(['history', '--project', original, '--run', record?.id ?? ''])).stdout).toContain(
       `  ${path.join(original, 'output', '2023-10', 'performance-2023-10.pdf')}\n`,
     );
 

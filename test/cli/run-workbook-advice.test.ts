@@ -7,7 +7,7 @@ import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../src/cli/advice.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -34,7 +34,7 @@ describe('advice of a run given --workbook', () => {
     });
     const given = path.join(project.root, 'october.xlsx');
     await copyFile(path.join(ROOT, 'data', 'b4b-sample.xlsx'), given);
-    const run = runCli(['run', '--month', '2023-10', '--workbook', given, '--settings', project.settings, '--json']);
+    const run = await runCommand(['run', '--month', '2023-10', '--workbook', given, '--settings', project.settings, '--json']);
     const result = JSON.parse(run.stdout) as { outputs: Array<{ name: string; status: string; reason?: string }> };
     expect(result.outputs.map((o) => [o.name, o.status])).toEqual([
       ['clinic-safeguarding', 'skipped'],
@@ -46,7 +46,7 @@ describe('advice of a run given --workbook', () => {
     expect(advised).toBe(`run --settings ${project.settings} --month 2023-07 --report clinic-safeguarding --workbook ${given}`);
     // History says the recorded advice the same way: the run read that workbook, not the configured one.
     const id = (JSON.parse(run.stdout) as { outputs: Array<{ name: string; run: string }> }).outputs.find((o) => o.name === 'clinic-safeguarding')?.run ?? '';
-    expect(runCli(['history', '--run', id, '--settings', project.settings]).stdout).toContain(`"b4b-reports ${advised}"`);
+    expect((await runCommand(['history', '--run', id, '--settings', project.settings])).stdout).toContain(`"b4b-reports ${advised}"`);
     const followed = runCli(advised.split(' '));
     expect(followed.status, followed.stderr).toBe(0);
     expect((await stat(path.join(project.output, '2023-07', 'clinic-safeguarding-2023-07.pdf'))).isFile()).toBe(true);

@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { pdfText } from '../fixtures/pdf-text.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
@@ -19,7 +19,7 @@ describe('b4b-reports run', () => {
     const project = await projectWithTemplate(
       '# Right support\n\n{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\n{{/indicatorTable}}\n',
     );
-    const result = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
     expect(result.stdout.trim().endsWith(path.join('2023-10', 'performance-2023-10.pdf'))).toBe(true);
@@ -38,12 +38,12 @@ describe('b4b-reports run', () => {
     const project = await projectWithTemplate(
       '{{#indicatorTable from="Right service right time"}}\nnumber-of-contacts-in-the-month\nnumber-of-widgets-made\n{{/indicatorTable}}\n',
     );
-    const relaxed = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    const relaxed = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(relaxed.status).toBe(0);
     expect(relaxed.stderr).toContain('number-of-widgets-made: not supplied for Oct-23');
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
     const before = await stat(file);
-    const strict = runCli(['run', '--month', '2023-10', '--report', 'performance', '--strict', '--force', '--settings', project.settings]);
+    const strict = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--strict', '--force', '--settings', project.settings]);
     expect(strict.status).toBe(1);
     // The workbook's 29 findings (as validate lists them: among them its own RAGs and arrows that disagree), then the report's 2 warnings.
     expect(strict.stderr).toContain('--strict: the run has 32 warning(s); nothing was written');
@@ -62,16 +62,16 @@ describe('b4b-reports run', () => {
   it('refuses a month the workbook does not reach, naming the latest it has', async () => {
     // The tiny project's workbook (data/tiny.xlsx) ends at October 2023, as the sample does.
     const project = await tinyProject();
-    const result = runCli(['run', '--month', '2024-02', '--report', 'performance', '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2024-02', '--report', 'performance', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no table in tiny.xlsx has figures for February 2024; the latest month in the workbook is October 2023');
   });
 
-  it('refuses a malformed month or an unknown report with a usage error', () => {
-    const month = runCli(['run', '--month', 'Oct-23', '--report', 'performance']);
+  it('refuses a malformed month or an unknown report with a usage error', async () => {
+    const month = await runCommand(['run', '--month', 'Oct-23', '--report', 'performance']);
     expect(month.status).toBe(2);
     expect(month.stderr).toContain(`error: option '--month <YYYY-MM>' argument 'Oct-23' is invalid. "Oct-23" is not a month; expected YYYY-MM, e.g. 2023-10.`);
-    const unknown = runCli(['run', '--month', '2023-10', '--report', 'nonsense']);
+    const unknown = await runCommand(['run', '--month', '2023-10', '--report', 'nonsense']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/there is no report called "nonsense" in the settings \(known: performance, clinic-safeguarding, [^)]*\)/);
   });

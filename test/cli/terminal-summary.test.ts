@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saidWhole } from '../../src/cli/run-summary.js';
 import { shellWord } from '../../src/config/project.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -53,7 +53,7 @@ describe('run on a terminal', () => {
     async () => {
       const project = await tempProject();
       // The month's warnings whole, as --json gives them: what the summary counts and lists a few of.
-      const made = runCli(['run', '--month', '2023-10', '--json', '--project', project.root]);
+      const made = await runCommand(['run', '--month', '2023-10', '--json', '--project', project.root]);
       expect(made.status, made.stderr).toBe(0);
       // A skipped clinic's reason is said in its row, not among the warnings.
       const warnings = (JSON.parse(made.stdout) as { warnings: Array<{ message: string }> }).warnings

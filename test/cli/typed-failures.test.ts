@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, fileSystemError } from '../../src/findings/errors.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
@@ -120,7 +120,7 @@ describe('a pack file that is not a PDF', () => {
     });
     await mkdir(path.join(project.root, 'data'), { recursive: true });
     await writeFile(path.join(project.root, 'data', 'minutes.pdf'), 'These are the minutes, typed into a text file.\n');
-    const result = runCli(['run', '--pack', 'panel', '--month', '2023-10', '--settings', project.settings], { cwd: project.root });
+    const result = await runCommand(['run', '--pack', 'panel', '--month', '2023-10', '--settings', project.settings], { cwd: project.root });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       `b4b-reports: ${path.join(project.root, 'config', 'packs.yaml')}: packs.panel, item 10, file: data/minutes.pdf: ${path.join(project.root, 'data', 'minutes.pdf')} is not a PDF that can be included: it does not start with %PDF-; expected a PDF file\n`,
@@ -137,11 +137,11 @@ describe('names that JavaScript reserves', () => {
     project = await tempProject();
   });
 
-  it('--pack __proto__ and --report constructor are unknown names: exit 2', () => {
-    const pack = runCli(['run', '--pack', '__proto__', '--month', '2023-10', '--settings', project.settings]);
+  it('--pack __proto__ and --report constructor are unknown names: exit 2', async () => {
+    const pack = await runCommand(['run', '--pack', '__proto__', '--month', '2023-10', '--settings', project.settings]);
     expect(pack.status).toBe(2);
     expect(pack.stderr).toBe(`b4b-reports: there is no pack called "__proto__" in ${path.join(project.root, 'config', 'packs.yaml')} (known: panel, board)\n`);
-    const report = runCli(['run', '--report', 'constructor', '--month', '2023-10', '--settings', project.settings]);
+    const report = await runCommand(['run', '--report', 'constructor', '--month', '2023-10', '--settings', project.settings]);
     expect(report.status).toBe(2);
     expect(report.stderr).toBe(
       'b4b-reports: there is no report called "constructor" in the settings (known: performance, clinic-safeguarding, clinic-pathways-through-care, finance, all-tables)\n',
@@ -159,13 +159,13 @@ describe('names that JavaScript reserves', () => {
     const jobs = await tempProject({
       edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('name: board-monthly', 'name: constructor') : text),
     });
-    const check = runCli(['schedule', '--check', '--settings', jobs.settings]);
+    const check = await runCommand(['schedule', '--check', '--settings', jobs.settings]);
     expect(check.status).toBe(1);
     expect(check.stderr).toBe(
       `b4b-reports: ${jobs.root}/config/schedule.yaml: the schedule file does not match its schema:\n  ${jobs.root}/config/schedule.yaml:7: jobs[0].name: JavaScript reserves this name for every object; choose another\n`,
     );
     const packs = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace(/^ {2}board:$/m, '  __proto__:') : text) });
-    const run = runCli(['run', '--pack', 'board', '--month', '2023-10', '--settings', packs.settings]);
+    const run = await runCommand(['run', '--pack', 'board', '--month', '2023-10', '--settings', packs.settings]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(

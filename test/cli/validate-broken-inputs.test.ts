@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { buildWorkbook, header } from '../fixtures/workbooks.js';
 
 let dir: string;
@@ -23,7 +23,7 @@ async function fixture(name: string, bytes: Buffer | string): Promise<string> {
 describe('b4b-reports validate: broken inputs fail with a report (on stdout) naming the file, sheet and cell', () => {
   it('a text file renamed .xlsx', async () => {
     const file = await fixture('renamed.xlsx', 'Indicator,Oct-23\nNumber of contacts,1922\n');
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(
       'renamed.xlsx: the file is not an Excel workbook (.xlsx): it is not a zip archive (is it a text or CSV file renamed .xlsx?)',
@@ -32,7 +32,7 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
 
   it('a truncated file', async () => {
     const file = await fixture('truncated.xlsx', good.subarray(0, Math.floor(good.length / 2)));
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('truncated.xlsx: the file is damaged or incomplete (perhaps truncated while copying)');
   });
@@ -40,7 +40,7 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
   it('a workbook with no sheets', async () => {
     const empty = Buffer.from(await new ExcelJS.Workbook().xlsx.writeBuffer());
     const file = await fixture('no-sheets.xlsx', empty);
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('no-sheets.xlsx: the workbook has no sheets; expected the B4B data set sheets');
   });
@@ -58,7 +58,7 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
         },
       ]),
     );
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`measure.xlsx › 'B4B data set'!C1: the header "Measure" is not a known name for the Indicator column`);
   });
@@ -68,14 +68,14 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
       'twelve-a.xlsx',
       await buildWorkbook([{ name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] }]),
     );
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`twelve-a.xlsx › 'B4B data set'!E2: "12a" is not a number (Number of contacts in the month, Feb-23)`);
     expect(result.stdout).toMatch(/FAILED: 1 error\(s\)/);
   });
 
-  it('a file that does not exist', () => {
-    const result = runCli(['validate', path.join(dir, 'missing.xlsx')]);
+  it('a file that does not exist', async () => {
+    const result = await runCommand(['validate', path.join(dir, 'missing.xlsx')]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('missing.xlsx: cannot read the workbook: no such file');
   });
@@ -85,7 +85,7 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
       'json.xlsx',
       await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, '12a', 3, 4, 5, 6]] }]),
     );
-    const result = runCli(['validate', '--json', file]);
+    const result = await runCommand(['validate', '--json', file]);
     expect(result.status).toBe(1);
     const parsed = JSON.parse(result.stdout) as { ok: boolean; errors: Array<{ code: string; source: { sheet: string; cell: string } }> };
     expect(parsed.ok).toBe(false);
@@ -97,8 +97,8 @@ describe('b4b-reports validate: broken inputs fail with a report (on stdout) nam
       'warn.xlsx',
       await buildWorkbook([{ name: 'S', rows: [header(), [undefined, undefined, 'Number of widgets', 1, 2, 3, 4, 5, 6]] }]),
     );
-    expect(runCli(['validate', file]).status).toBe(0);
-    const strict = runCli(['validate', '--strict', file]);
+    expect((await runCommand(['validate', file])).status).toBe(0);
+    const strict = await runCommand(['validate', '--strict', file]);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toContain('(--strict fails on warnings)');
   });

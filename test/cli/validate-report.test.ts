@@ -2,13 +2,13 @@
  * What validate prints for the sample workbook, in the order an officer reads it before a deadline.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
 describe('validate lists the warnings that matter first', () => {
   it("puts where the workbook's own RAG or arrow disagrees last, after the figures two tables disagree on", async () => {
     const project = await tempProject();
-    const validate = runCli(['validate', '--settings', project.settings]);
+    const validate = await runCommand(['validate', '--settings', project.settings]);
     expect(validate.status, validate.stderr).toBe(0);
     const headings = validate.stdout
       .slice(validate.stdout.indexOf('\nWarnings ('))

@@ -14,7 +14,7 @@ import { settingsSchema } from '../../src/config/settings.js';
 import { glossarySchema } from '../../src/pack/pack-settings.js';
 import { coveringReportSchema, packsFileSchema } from '../../src/pack/pack-settings.js';
 import { fillText, packTextValues } from '../../src/pack/text-values.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -156,7 +156,7 @@ describe('Handlebars in configuration text (packs.yaml titles, covering reports)
     const project = await tempProject({ edit: (file, text) => (file === 'config/packs.yaml' ? text.replace('title: CHILDREN AND LEARNING - PERFORMANCE', 'title: "{{constructor.name}}"') : text) });
     const packsFile = path.join(project.root, 'config', 'packs.yaml');
     const line = (await readFile(packsFile, 'utf8')).split('\n').findIndex((l) => l.includes('{{constructor.name}}')) + 1;
-    const result = runCli(['run', '--month', '2023-10', '--pack', 'panel', '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2023-10', '--pack', 'panel', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${packsFile}:${line}: packs.panel.items[0].title: "{{constructor.name}}" is not a value configuration text may use`);
   });
@@ -246,7 +246,7 @@ describe("zod's wording is replaced by plain words", () => {
     const project = await tempProject();
     const text = await readFile(project.settings, 'utf8');
     await writeFile(project.settings, text.replace(/^headerAliases: .*$/m, 'headerAliases: 12'));
-    const result = runCli(['validate', '--settings', project.settings]);
+    const result = await runCommand(['validate', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/b4b\.yaml:\d+: headerAliases: a text is required here, not the number 12/);
     expect(result.stderr).not.toMatch(/Invalid input|received/);

@@ -10,7 +10,7 @@ import { loadDeliverySettings, loadScheduleSettings, loadSettings } from '../../
 import { nearestKey } from '../../src/config/read-config.js';
 import { B4BError } from '../../src/findings/finding.js';
 import { loadPacks } from '../../src/pack/load-packs.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
 async function failure(promise: Promise<unknown>): Promise<B4BError> {
@@ -30,7 +30,7 @@ describe('unknown keys are errors, in every config file', () => {
   it('restriced: in schedule.yaml names the file, line and key, and suggests restricted (exit 1 from schedule --check)', async () => {
     const project = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('      restricted: [board-members]', '      restriced: [board-members]') : text) });
     const file = path.join(project.root, 'config', 'schedule.yaml');
-    const result = runCli(['schedule', '--check', '--settings', project.settings]);
+    const result = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `b4b-reports: ${file}: the schedule file does not match its schema:\n` +
@@ -75,7 +75,7 @@ describe('unknown keys are errors, in every config file', () => {
 describe('paths in config stay inside the project folder', () => {
   it('template: ../../../etc/hostname is refused, naming the file, line and key (exit 1 from run)', async () => {
     const project = await tempProject({ edit: (file, text) => (file === 'config/b4b.yaml' ? text.replace('    template: templates/performance.hbs', '    template: ../../../etc/hostname') : text) });
-    const result = runCli(['run', '--report', 'performance', '--month', '2023-10', '--settings', project.settings]);
+    const result = await runCommand(['run', '--report', 'performance', '--month', '2023-10', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `b4b-reports: ${project.settings}:14: reports.performance.template: "../../../etc/hostname" resolves to ${path.resolve(project.root, '../../../etc/hostname')}, outside the project folder ${project.root}; ` +

@@ -9,7 +9,7 @@ import { money000 } from '../../src/report/money.js';
 import type { PackOutput } from '../../src/produce/pack.js';
 import type { PackSettings } from '../../src/pack/pack-settings.js';
 import { pdfPageTexts, pdfText } from '../fixtures/pdf-text.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { sampleBoardPack, sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { tempProject } from '../fixtures/temp-project.js';
 
@@ -323,7 +323,7 @@ describe('the panel pack as the council prints it', () => {
 describe('b4b-reports run --pack', () => {
   it('writes both variants and prints their paths', async () => {
     const project = await tempProject();
-    const result = runCli(['run', '--month', '2023-10', '--pack', 'board', '--settings', project.settings]);
+    const result = await runCommand(['run', '--month', '2023-10', '--pack', 'board', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     expect(
       result.stdout

@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/dataset/types.js';
 import { teamPercent } from '../../src/report/report-figures.js';
 import type { ReportDocument as ReportOutput } from '../../src/produce/report.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { configuredReport, sampleDataset, sampleInputs, samplePack } from '../fixtures/sample-report.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
@@ -198,20 +198,20 @@ describe('b4b-reports run for the clinics', () => {
     project = await tempProject();
   });
 
-  it('writes the Safeguarding clinic for July 2023', () => {
-    const result = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+  it('writes the Safeguarding clinic for July 2023', async () => {
+    const result = await runCommand(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim().endsWith(path.join('output', '2023-07', 'clinic-safeguarding-2023-07.pdf'))).toBe(true);
   });
 
-  it('runs the second service area, Pathways Through Care, from the sample', () => {
-    const result = runCli(['run', '--month', '2023-07', '--report', 'clinic-pathways-through-care', '--settings', project.settings]);
+  it('runs the second service area, Pathways Through Care, from the sample', async () => {
+    const result = await runCommand(['run', '--month', '2023-07', '--report', 'clinic-pathways-through-care', '--settings', project.settings]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout.trim().endsWith(path.join('output', '2023-07', 'clinic-pathways-through-care-2023-07.pdf'))).toBe(true);
   });
 
-  it('fails for a month without team rows, naming the latest month that has them, and writes nothing', () => {
-    const result = runCli(['run', '--month', '2023-10', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+  it('fails for a month without team rows, naming the latest month that has them, and writes nothing', async () => {
+    const result = await runCommand(['run', '--month', '2023-10', '--report', 'clinic-safeguarding', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       'b4b-sample.xlsx has no team rows for October 2023 in its Team measures sheet, so the clinic cannot be produced; the latest month with team rows is July 2023',
@@ -221,8 +221,8 @@ describe('b4b-reports run for the clinics', () => {
   // The sample's June 2023 team rows are all Pathways Through Care's (ptc-*): they are not the Safeguarding
   // clinic's figures. Counted as its own, they made a Safeguarding clinic for June whose twelve team tables
   // each printed "Total 0 0", with warnings only in the run log.
-  it("fails for a month with only another clinic's team rows, naming its measures and its latest month, and writes nothing", () => {
-    const result = runCli(['run', '--month', '2023-06', '--report', 'clinic-safeguarding', '--settings', project.settings]);
+  it("fails for a month with only another clinic's team rows, naming its measures and its latest month, and writes nothing", async () => {
+    const result = await runCommand(['run', '--month', '2023-06', '--report', 'clinic-safeguarding', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       'b4b-sample.xlsx has no team rows for June 2023 of the measures clinic-safeguarding prints (sa-20-days, sa-45-days, cin-visits-6-weeks and 9 more) ' +
@@ -233,8 +233,8 @@ describe('b4b-reports run for the clinics', () => {
     expect(existsSync(path.join(project.output, '2023-06', 'clinic-safeguarding-2023-06.html'))).toBe(false);
   });
 
-  it("in a pack, takes a clinic's latest month from its own team rows, never another clinic's", () => {
-    const result = runCli(['run', '--month', '2023-06', '--pack', 'board', '--settings', project.settings]);
+  it("in a pack, takes a clinic's latest month from its own team rows, never another clinic's", async () => {
+    const result = await runCommand(['run', '--month', '2023-06', '--pack', 'board', '--settings', project.settings]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "the workbook has no team rows of the measures clinic-safeguarding prints up to June 2023, so the pack's clinic cannot be produced; " +

@@ -10,7 +10,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { currentSet, NothingReplacedError, publishSet, recoverSets, replacedFilesFolder, stageSet } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { runOne, runRequest } from '../fixtures/run-request.js';
@@ -128,7 +128,7 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
     const kept = await visible(path.join(setFolder, earlier?.set?.id ?? '', '2023-10'));
     expect(kept).toEqual(replaced);
     expect(kept['panel-2023-10-public.pdf']).not.toBe((await visible(monthDir))['panel-2023-10-public.pdf']);
-    const history = runCli(['history', '--settings', project.settings]);
+    const history = await runCommand(['history', '--settings', project.settings]);
     expect(history.status).toBe(0);
     expect(history.stdout.split('\n')[0]).toMatch(/pack panel +success +current/);
 
@@ -236,7 +236,7 @@ describe('a run stopped (SIGTERM) while its files are put in place', () => {
     // Recorded before its switch: the stop does not record it again as failed.
     expect(stopped?.outcome).toBe('success');
     expect(records.filter((r) => r.id === stopped?.id)).toHaveLength(1);
-    const after = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    const after = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(after.stderr).toContain(`finished publishing run ${stopped?.id}, which was stopped or failed while its files were put in place`);
     expect(await currentSet(project.output, '2023-10/report-performance')).toBe(stopped?.set?.id);
     const shown = await visible(path.join(project.output, '2023-10'));

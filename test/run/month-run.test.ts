@@ -11,7 +11,7 @@ import { silentProgress } from '../../src/run/progress.js';
 import { skipReason } from '../../src/produce/month.js';
 import { runOne } from '../fixtures/run-request.js';
 import { pdfText, withPdfFile } from '../fixtures/pdf-text.js';
-import { runCli, type CliResult } from '../fixtures/run-cli.js';
+import { runCli, runCommand, type CliResult } from '../fixtures/run-cli.js';
 import { sampleInputs } from '../fixtures/sample-report.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
@@ -52,7 +52,7 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
 
   beforeAll(async () => {
     month = await tempProject();
-    result = runCli(['run', '--month', '2023-10', '--settings', month.settings]);
+    result = await runCommand(['run', '--month', '2023-10', '--settings', month.settings]);
     records = await new RunLedger(month.ledger).read();
     // The same outputs the way an officer produced them before: one run per report and pack.
     separate = await tempProject();
@@ -123,7 +123,7 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
   });
 
   it("a second run without --force replaces nothing and says why, set by set; the skipped clinics' advice produces them", async () => {
-    const again = runCli(['run', '--month', '2023-10', '--settings', month.settings]);
+    const again = await runCommand(['run', '--month', '2023-10', '--settings', month.settings]);
     expect(again.status).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain(
@@ -134,7 +134,7 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     );
     // The record keeps the advice as the run said it; history shows it with the project it was asked about.
     const skippedRun = (await new RunLedger(month.ledger).read()).find((r) => r.target.name === 'clinic-safeguarding' && r.outcome === 'skipped');
-    const shown = runCli(['history', '--run', skippedRun?.id ?? '?', '--settings', month.settings]);
+    const shown = await runCommand(['history', '--run', skippedRun?.id ?? '?', '--settings', month.settings]);
     expect(shown.stdout).toContain(`"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`);
     // Nothing was made, so the workbook's warnings are counted, not listed: validate lists them, followed as printed.
     const listed = /\nThe workbook's warnings: (\d+), not listed, as nothing was made \("b4b-reports (validate [^"]+)" lists them\)\n/.exec(again.stderr);
@@ -142,13 +142,13 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     const validate = runCli((listed?.[2] ?? '').split(' '));
     expect(validate.stdout).toContain(`\nWarnings (${listed?.[1]}):\n`);
     // --json gives a skipped clinic's reason with the same advice as the summary.
-    const json = JSON.parse(runCli(['run', '--month', '2023-10', '--settings', month.settings, '--json']).stdout) as {
+    const json = JSON.parse((await runCommand(['run', '--month', '2023-10', '--settings', month.settings, '--json'])).stdout) as {
       outputs: Array<{ name: string; reason?: string }>;
     };
     expect(json.outputs.find((o) => o.name === 'clinic-safeguarding')?.reason).toContain(
       `"b4b-reports run --settings ${month.settings} --month 2023-07 --report clinic-safeguarding" produces it for July 2023`,
     );
-    const advised = runCli(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
+    const advised = await runCommand(['run', '--month', '2023-07', '--report', 'clinic-safeguarding', '--settings', month.settings]);
     expect(advised.status, advised.stderr).toBe(0);
     expect(pdfText(await readFile(path.join(month.output, '2023-07', 'clinic-safeguarding-2023-07.pdf')))).toContain('July 2023');
   });
@@ -257,9 +257,9 @@ describe('loading only what a command needs', () => {
     expect(loadedBy(['validate'], (await tinyProject()).settings)).toEqual(expect.arrayContaining(['commander', 'exceljs']));
   });
 
-  it('refuses --report with --pack, saying what to give', () => {
+  it('refuses --report with --pack, saying what to give', async () => {
     // A usage error from the command-line parser, before anything is loaded.
-    const both = runCli(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board']);
+    const both = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--pack', 'board']);
     expect(both.status).toBe(2);
     expect(both.stderr.split('\n')[0]).toBe("error: option '--report <name>' cannot be used with option '--pack <name>'");
     expect(both.stdout).toBe('');

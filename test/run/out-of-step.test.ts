@@ -8,7 +8,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/run/ledger.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
 describe('a report made again alone, after a figure changed', () => {
@@ -23,15 +23,15 @@ describe('a report made again alone, after a figure changed', () => {
     const workbook = path.join(project.root, 'B4B October.xlsx');
     await copyFile(project.workbook, workbook);
     const settings = ['--settings', project.settings, '--workbook', workbook];
-    expect(runCli(['run', '--month', '2023-10', '--pack', 'panel', ...settings]).status).toBe(0);
-    expect(runCli(['run', '--month', '2023-10', '--report', 'performance', ...settings]).status).toBe(0);
+    expect((await runCommand(['run', '--month', '2023-10', '--pack', 'panel', ...settings])).status).toBe(0);
+    expect((await runCommand(['run', '--month', '2023-10', '--report', 'performance', ...settings])).status).toBe(0);
 
     // October's referrals corrected from 277 to 281; the report alone made again.
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(workbook);
     book.getWorksheet('B4B data set')!.getCell('P4').value = 281;
     await book.xlsx.writeFile(workbook);
-    const text = runCli(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings]);
+    const text = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings]);
     expect(text.status, text.stderr).toBe(0);
     const advice = `b4b-reports run --settings ${project.settings} --month 2023-10 --workbook '${workbook}' --force`;
     expect(text.stderr).toContain(`\nNot made again, and now out of step with this run: pack panel; "${advice}" makes the whole month again:\n`);
@@ -42,7 +42,7 @@ describe('a report made again alone, after a figure changed', () => {
     // Corrected again, to 283: --json says the same.
     book.getWorksheet('B4B data set')!.getCell('P4').value = 283;
     await book.xlsx.writeFile(workbook);
-    const again = runCli(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings, '--json']);
+    const again = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--force', ...settings, '--json']);
     expect(again.status, again.stderr).toBe(0);
     const json = JSON.parse(again.stdout) as { outOfStep: Array<{ kind: string; name: string; changes: Array<{ cell: string; old: string; new: string }> }> };
     // What the panel pack prints against what this run printed.
@@ -59,7 +59,7 @@ describe('a report made again alone, after a figure changed', () => {
     );
     expect(followed.status, followed.stderr).toBe(0);
     // The panel pack was made again from the corrected workbook: its figure went from 277 to 283.
-    const { runs } = JSON.parse(runCli(['history', '--json', '--settings', project.settings]).stdout) as { runs: RunRecord[] };
+    const { runs } = JSON.parse((await runCommand(['history', '--json', '--settings', project.settings])).stdout) as { runs: RunRecord[] };
     const panel = runs.find((r) => r.target.name === 'panel');
     expect(panel?.changes?.filter((c) => c.cell === "'B4B data set'!P4" && !c.what).map((c) => `${c.old} → ${c.new}`)).toEqual(['277 → 283']);
   });

@@ -9,7 +9,7 @@ import { RunLedger } from '../../src/run/ledger.js';
 import { createProgress, silentProgress } from '../../src/run/progress.js';
 import { cronTask } from '../../src/schedule/cron-engine.js';
 import { nextRunOfEachJob, PackScheduler, ScheduleError, timeInWords } from '../../src/schedule/scheduler.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { startCli, until, type Child } from './helpers.js';
@@ -157,7 +157,7 @@ describe('node-cron, the one cron engine for firing, --check and catch-up', () =
   ])('schedule --check refuses %s naming the file, line, job and the fix (exit 1); the fix written into the file passes', async (cron, why) => {
     const bad = await tempProject({ edit: (file, text) => (file === 'config/schedule.yaml' ? text.replace('cron: "0 7 10 * *"', `cron: "${cron}"`) : text) });
     const file = path.join(bad.root, 'config', 'schedule.yaml');
-    const refused = runCli(['schedule', '--check', '--settings', bad.settings]);
+    const refused = await runCommand(['schedule', '--check', '--settings', bad.settings]);
     expect(refused.status).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
@@ -169,7 +169,7 @@ describe('node-cron, the one cron engine for firing, --check and catch-up', () =
     expect(fixes).toHaveLength(2);
     for (const fix of fixes) {
       await writeFile(file, (await readFile(file, 'utf8')).replace(/cron: "[^"]+"/, `cron: "${fix}"`));
-      const check = runCli(['schedule', '--check', '--settings', bad.settings]);
+      const check = await runCommand(['schedule', '--check', '--settings', bad.settings]);
       expect(check.status, check.stderr).toBe(0);
       expect(check.stdout).toContain(`board-monthly: the board pack, cron "${fix}"`);
     }

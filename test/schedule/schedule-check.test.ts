@@ -7,7 +7,7 @@ import type { ScheduleSettings } from '../../src/config/delivery.js';
 import { jobOutlooks } from '../../src/schedule/schedule-outlook.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { latestCompleteMonth, PackScheduler, timeInWords } from '../../src/schedule/scheduler.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCli, runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -36,10 +36,10 @@ describe('schedule --check says what each job will do', () => {
   it('on the sample project: each next run in words, its month, and that the sample workbook has no figures for it (exit 0; --strict exit 1)', async () => {
     const project = await sampleProject();
     // From the project folder: its paths are this folder's.
-    const check = runCli(['schedule', '--check', '--settings', project.settings], { cwd: project.root });
+    const check = await runCommand(['schedule', '--check', '--settings', project.settings], { cwd: project.root });
     expect(check.status, check.stderr).toBe(0);
     expect(check.stderr).toBe('');
-    const json = JSON.parse(runCli(['schedule', '--check', '--json', '--settings', project.settings]).stdout) as CheckJson;
+    const json = JSON.parse((await runCommand(['schedule', '--check', '--json', '--settings', project.settings])).stdout) as CheckJson;
     expect(json.ok).toBe(true);
     expect(json.workbook).toEqual({ path: path.join(project.root, 'data', 'b4b-sample.xlsx'), readable: true, latestMonth: '2023-10', errors: 0 });
     expect(json.jobs.map((j) => [j.name, j.cron])).toEqual([
@@ -73,15 +73,15 @@ describe('schedule --check says what each job will do', () => {
     lines.push('', 'Warnings (2):', ...json.jobs.map((j) => `  ${j.warning}`), '', 'OK: 2 job(s), 2 warning(s) (--strict fails on them).');
     expect(check.stdout).toBe(`${lines.join('\n')}\n`);
     // From another folder, the project is named first, and the paths below, read in it, are its files.
-    const elsewhere = runCli(['schedule', '--check', '--settings', project.settings], { cwd: ROOT });
+    const elsewhere = await runCommand(['schedule', '--check', '--settings', project.settings], { cwd: ROOT });
     expect(elsewhere.stdout).toBe(`Project: ${project.root} (the paths below are in it)\n${lines.join('\n')}\n`);
     for (const file of ['config/schedule.yaml', 'data/b4b-sample.xlsx']) expect(existsSync(path.join(project.root, file)), file).toBe(true);
     expect(json.warnings).toEqual(json.jobs.map((j) => j.warning));
 
-    const strict = runCli(['schedule', '--check', '--strict', '--settings', project.settings]);
+    const strict = await runCommand(['schedule', '--check', '--strict', '--settings', project.settings]);
     expect(strict.status).toBe(1);
     expect(strict.stdout.trimEnd().split('\n').pop()).toBe('FAILED: 2 warning(s) (--strict fails on warnings).');
-    const strictJson = JSON.parse(runCli(['schedule', '--check', '--strict', '--json', '--settings', project.settings]).stdout) as CheckJson;
+    const strictJson = JSON.parse((await runCommand(['schedule', '--check', '--strict', '--json', '--settings', project.settings])).stdout) as CheckJson;
     expect([strictJson.ok, strictJson.error]).toEqual([
       false,
       { code: 'problems', exitCode: 1, message: 'FAILED: 2 warning(s) (--strict fails on warnings).' },
@@ -90,12 +90,12 @@ describe('schedule --check says what each job will do', () => {
 
   it('a workbook that cannot be read is said so, once for every job (a warning)', async () => {
     const project = await tempProject({ workbook: 'data/missing.xlsx' });
-    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    const check = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(check.status, check.stderr).toBe(0);
     const why = `no such file; there is no folder ${path.join(project.root, 'data')}. Put the workbook there, or name the right file in config/b4b.yaml (workbook:)`;
     expect(check.stdout).toContain(`Workbook: data/missing.xlsx, cannot be read: ${why}\n`);
     expect(check.stdout.split(`  workbook:  data/missing.xlsx cannot be read: ${why}\n`)).toHaveLength(3);
-    expect(runCli(['schedule', '--check', '--strict', '--settings', project.settings]).status).toBe(1);
+    expect((await runCommand(['schedule', '--check', '--strict', '--settings', project.settings])).status).toBe(1);
   });
 
   it('--json and --strict go with --check only (a usage error, exit 2)', () => {
@@ -143,7 +143,7 @@ describe('the outlook of a job (pure: next runs and the workbook given)', () => 
     });
   });
 
-  it('a workbook with errors: a run stops on them, so a warning even when the month is there', () => {
+  it('a workbook with errors: a run stops on them, so a warning even when the month is there', async () => {
     const [board] = jobOutlooks(settings, next, { name: 'data/b4b.xlsx', months: ['2026-10'], errors: 3 });
     expect(board?.warning).toBe(
       'board-monthly: data/b4b.xlsx has figures for October 2026, and 3 error(s), on which a run stops ("b4b-reports validate" lists them): ' +
@@ -167,7 +167,7 @@ async function setBoardCron(root: string, from: string, to: string): Promise<voi
   await writeFile(file, (await readFile(file, 'utf8')).replace(`cron: "${from}"`, `cron: "${to}"`));
 }
 
-const checkJson = (args: string[]): CheckJson => JSON.parse(runCli(['schedule', '--check', '--json', ...args]).stdout) as CheckJson;
+const checkJson = async (args: string[]): Promise<CheckJson> => JSON.parse((await runCommand(['schedule', '--check', '--json', ...args])).stdout) as CheckJson;
 /** The warnings about the months a job has no run in (the others say the workbook lacks a month). */
 const monthWarnings = (json: CheckJson): string[] => json.warnings.filter((w) => w.startsWith('config/schedule.yaml: '));
 
@@ -178,15 +178,15 @@ describe('a job on a day some months do not have', () => {
 
   it('"0 7 31 * *": a warning naming the schedule file and the job (--strict fails on it); the day it suggests runs every month, with no such warning', async () => {
     const project = await withBoardCron('0 7 31 * *');
-    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    const check = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toContain(`\nWarnings (3):\n  ${warning}\n`);
-    expect(monthWarnings(checkJson(['--settings', project.settings]))).toEqual([warning]);
-    expect(runCli(['schedule', '--check', '--strict', '--settings', project.settings]).status).toBe(1);
+    expect(monthWarnings(await checkJson(['--settings', project.settings]))).toEqual([warning]);
+    expect((await runCommand(['schedule', '--check', '--strict', '--settings', project.settings])).status).toBe(1);
 
     const fix = /cron: "([^"]+)" \(a run produces/.exec(warning)?.[1] ?? '';
     await setBoardCron(project.root, '0 7 31 * *', fix);
-    const fixed = checkJson(['--settings', project.settings]);
+    const fixed = await checkJson(['--settings', project.settings]);
     expect(fixed.jobs[0]?.cron).toBe('0 7 28 * *');
     expect(new Date(fixed.jobs[0]?.nextRun ?? '').getUTCDate()).toBe(28);
     expect(monthWarnings(fixed)).toEqual([]);
@@ -194,7 +194,7 @@ describe('a job on a day some months do not have', () => {
 
   it('"0 7 30 2 *" is refused as never falling due (February has no 30th), not as a day node-cron does not accept; what it says to write is accepted', async () => {
     const project = await withBoardCron('0 7 30 2 *');
-    const check = runCli(['schedule', '--check', '--settings', project.settings]);
+    const check = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(check.status).toBe(1);
     expect(check.stderr).toContain(
       'config/schedule.yaml:9: jobs[0].cron: the job "board-monthly" has cron: "0 7 30 2 *": it can never fall due: February has no 30th (node-cron refuses it). ' +
@@ -202,7 +202,7 @@ describe('a job on a day some months do not have', () => {
     );
     expect(check.stderr).not.toContain('is not one node-cron accepts');
     await setBoardCron(project.root, '0 7 30 2 *', '0 7 28 2 *');
-    const fixed = runCli(['schedule', '--check', '--json', '--settings', project.settings]);
+    const fixed = await runCommand(['schedule', '--check', '--json', '--settings', project.settings]);
     expect(fixed.status, fixed.stderr).toBe(0);
     expect(monthWarnings(JSON.parse(fixed.stdout) as CheckJson)).toEqual([]);
   });
@@ -237,14 +237,14 @@ describe('advice schedule --check prints names the project it checked', () => {
     workbook.getWorksheet('B4B data set')!.getCell('E3').value = 'twelve';
     await workbook.xlsx.writeFile(file);
 
-    const bySettings = runCli(['schedule', '--check', '--settings', project.settings]);
+    const bySettings = await runCommand(['schedule', '--check', '--settings', project.settings]);
     expect(bySettings.status, bySettings.stderr).toBe(0);
     const advice = `1 error(s), on which a run stops ("b4b-reports validate --settings ${project.settings}" lists them)`;
     expect(bySettings.stdout.split(advice)).toHaveLength(5); // each job's workbook line and warning
-    const json = checkJson(['--settings', project.settings]);
+    const json = await checkJson(['--settings', project.settings]);
     expect(json.jobs.map((j) => j.workbookText.includes(advice) && j.warning?.includes(advice))).toEqual([true, true]);
     expect(json.warnings.every((w) => w.includes(advice))).toBe(true);
-    const byProject = checkJson(['--project', project.root]);
+    const byProject = await checkJson(['--project', project.root]);
     expect(byProject.warnings[0]).toContain(`("b4b-reports validate --project ${project.root}" lists them)`);
 
     // Followed as printed from the package's folder (whose sample workbook has no errors), it checks this project's.

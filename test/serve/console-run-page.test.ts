@@ -5,7 +5,7 @@
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { headerOf, sampleWith, signedIn, startConsole, token, uploadBody, type RunningConsole } from './console-helpers.js';
@@ -269,7 +269,7 @@ describe("an earlier run's files, once a later run has replaced them", () => {
         expect(before).toContain(`<a href="/files/${report}?run=${firstRun}">${report}</a>`);
         expect((await get(`/files/${report}?run=${firstRun}`)).statusCode).toBe(200);
         // Made again on the command line without --force: refused. History says where the console's tick box is (History has none) and links the Produce page with it ticked.
-        const refused = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', konsole.project.settings]);
+        const refused = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', konsole.project.settings]);
         expect(refused.status, refused.stderr).toBe(1);
         const refusal = (await get('/history?outcome=refused')).body;
         expect(refusal).toContain(

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
 /**
@@ -198,10 +198,10 @@ describe('every mistake in the Breakdowns sheet is an error naming its cell, and
       await writeFile(file, await buildWorkbook([indicatorSheet, { name: 'Breakdowns', rows: [HEADER, ...rows] }]));
       return file;
     };
-    const broken = runCli(['validate', await write('broken.xlsx', ethnicity.slice(0, 2))]);
+    const broken = await runCommand(['validate', await write('broken.xlsx', ethnicity.slice(0, 2))]);
     expect(broken.status).toBe(1);
     expect(broken.stdout).toContain(`broken.xlsx › 'Breakdowns'!E2: the proportions of family-hubs-ethnicity for Oct-23 (2023) add up to 70%`);
-    const fixed = runCli(['validate', await write('fixed.xlsx', ethnicity)]);
+    const fixed = await runCommand(['validate', await write('fixed.xlsx', ethnicity)]);
     expect(fixed.stdout).toContain('3 breakdown rows');
     expect(fixed.status).toBe(0);
   });

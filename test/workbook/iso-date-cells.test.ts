@@ -12,7 +12,7 @@ import { buildDataset, type CheckedDataset } from '../../src/dataset/build-datas
 import { formatFinding } from '../../src/findings/finding.js';
 import { parseIsoDate } from '../../src/workbook/iso-date-cells.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { projectConfig } from '../fixtures/workbooks.js';
 import { sampleParts, writeZip, type ZipPart } from '../fixtures/zip.js';
@@ -72,7 +72,7 @@ describe('cells stored as ISO dates (t="d")', () => {
     const file = path.join(dir, 'iso-figure.xlsx');
     await writeFile(file, bytes);
     const project = await tempProject({ workbook: file });
-    const run = runCli(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
+    const run = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("iso-figure.xlsx › 'B4B data set'!AB3: the cell holds the date 2023-10-01 where a figure belongs");
   });

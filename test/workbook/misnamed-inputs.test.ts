@@ -14,7 +14,7 @@ import officeCrypto from 'officecrypto-tool';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { B4BError } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { readParts, writeZip } from '../fixtures/zip.js';
 
 let dir: string;
@@ -104,15 +104,15 @@ describe('a file that is not a readable workbook is named for what it is', () =>
   it('through validate: the encrypted workbook, exit 1, the message on stdout', async () => {
     const file = path.join(dir, 'protected.xlsx');
     await writeFile(file, encrypted);
-    const result = runCli(['validate', file]);
+    const result = await runCommand(['validate', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('protected.xlsx: the workbook is protected with a password (encrypted)');
   });
 });
 
 describe('--month 0000-01 is a usage error, not "January 0"', () => {
-  it.each(['0000-01', '0999-12', '9999-01'])('%s: exit 2 with the months accepted', (month) => {
-    const result = runCli(['run', '--month', month, '--report', 'performance']);
+  it.each(['0000-01', '0999-12', '9999-01'])('%s: exit 2 with the months accepted', async (month) => {
+    const result = await runCommand(['run', '--month', month, '--report', 'performance']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`"${month}" is not a month the reports can cover; expected YYYY-MM from 1990-01 to 2100-12, e.g. 2023-10.`);
     expect(result.stderr).not.toMatch(/January 0|January 999|January 9999/);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { formatFinding, type Finding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, projectConfig, ROOT, type FixtureCell } from '../fixtures/workbooks.js';
 
 const CLA = 'Number of children in our care';
@@ -70,9 +70,9 @@ describe('a series shifted by a month', () => {
 });
 
 describe('validate on the sample workbook', () => {
-  it('names the shifted series once, and keeps the month-by-month detail in --json', () => {
+  it('names the shifted series once, and keeps the month-by-month detail in --json', async () => {
     const sample = path.join(ROOT, 'data', 'b4b-sample.xlsx');
-    const text = runCli(['validate', sample]);
+    const text = await runCommand(['validate', sample]);
     expect(text.status).toBe(0);
     const shifted = text.stdout.split('\n').filter((l) => l.includes('reads as the other tables'));
     expect(shifted).toEqual([
@@ -83,7 +83,7 @@ describe('validate on the sample workbook', () => {
     ]);
     expect(text.stdout).not.toMatch(/Number of children in our care: the tables "Right service right time"/);
 
-    const json = runCli(['validate', '--json', sample]);
+    const json = await runCommand(['validate', '--json', sample]);
     const report = JSON.parse(json.stdout) as { warnings: Finding[] };
     const finding = report.warnings.find((w) => w.code === 'shifted-series' && w.message.startsWith('Number of children in our care'));
     expect(finding?.detail?.[0]).toMatch(

@@ -15,7 +15,7 @@ import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { ReportFigures } from '../../src/report/report-figures.js';
 import { performanceReport } from '../fixtures/sample-report.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell, type FixtureSheet } from '../fixtures/workbooks.js';
 
 const TITLE: FixtureCell[] = [undefined, undefined, 'Right service right time'];
@@ -384,7 +384,7 @@ describe('validate --strict exits 1 and names the cell, for each of the five fam
   ] as Array<[string, FixtureSheet[], string]>)('%s', async (what, sheets, expected) => {
     const file = path.join(dir, `${what.replace(/\W+/g, '-')}.xlsx`);
     await writeFile(file, await buildWorkbook(sheets));
-    const result = runCli(['validate', '--strict', file]);
+    const result = await runCommand(['validate', '--strict', file]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`${path.basename(file)} › ${expected}`);
   });

@@ -11,7 +11,7 @@ import { buildDataset } from '../../src/dataset/build-dataset.js';
 import { monthsWithFigures } from '../../src/dataset/summarise.js';
 import { formatFinding } from '../../src/findings/finding.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { buildWorkbook, header, pct, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
@@ -103,11 +103,11 @@ describe('a month laid out but not filled in yet', () => {
     const project = await tempProject();
     const workbook = path.join(project.root, 'june-laid-out.xlsx');
     await writeFile(workbook, await buildWorkbook([{ name: 'B4B data set', rows: blank }]));
-    const june = runCli(['run', '--month', '2023-06', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    const june = await runCommand(['run', '--month', '2023-06', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(june.status).toBe(1);
     expect(june.stderr).toContain('no table in june-laid-out.xlsx has figures for June 2023; the latest month in the workbook is May 2023');
     // The month it names is produced.
-    const may = runCli(['run', '--month', '2023-05', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
+    const may = await runCommand(['run', '--month', '2023-05', '--report', 'all-tables', '--workbook', workbook, '--settings', project.settings]);
     expect(may.status, may.stderr).toBe(0);
   });
 });

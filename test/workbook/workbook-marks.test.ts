@@ -15,7 +15,7 @@ import { buildReport } from '../../src/produce/report.js';
 import { testContext } from '../fixtures/sample-report.js';
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { buildWorkbook, header, pct, projectConfig, ROOT, type FixtureCell } from '../fixtures/workbooks.js';
 
 const CORE_GROUP = 'Percentage of children subject to child protection plans with recent core group held in time';
@@ -225,7 +225,7 @@ describe('the RAG warning prints the figures as the reports do', () => {
 
 describe('validate on the sample workbook', () => {
   it("names the seed's stale arrows with their cells, and exits 0 without --strict", async () => {
-    const result = runCli(['validate', path.join(ROOT, 'data', 'b4b-sample.xlsx')]);
+    const result = await runCommand(['validate', path.join(ROOT, 'data', 'b4b-sample.xlsx')]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(
       `b4b-sample.xlsx › 'B4B data set'!AE29: ${CORE_GROUP}: the workbook's Direction of travel is 1 (↑ improved), but the figure fell from 85% in Sep-23 to 78% in Oct-23`,

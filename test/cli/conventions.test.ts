@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { layOut, startLayoutThreads, stopLayoutThreads } from '../../src/layout/layout-threads.js';
 import { madeUpReport } from '../fixtures/made-up-layout.js';
 import { pdfText } from '../fixtures/pdf-text.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -25,8 +25,8 @@ describe('command-line conventions', () => {
     project = await tempProject();
   });
 
-  it('--help documents every exit code once, for every command', () => {
-    const help = runCli(['--help']);
+  it('--help documents every exit code once, for every command', async () => {
+    const help = await runCommand(['--help']);
     expect(help.status).toBe(0);
     for (const line of ['  0   success', '  1   problems found', '  2   wrong usage', '  70  internal failure', '  75  busy'])
       expect(help.stdout).toContain(line);
@@ -40,8 +40,8 @@ describe('command-line conventions', () => {
     ...[['validate'], ['run'], ['history'], ['schedule'], ['serve'], ['catalogue', 'draft'], ['user', 'add'], ['user', 'list'], ['user', 'remove']].map(
       (command) => [command, projectHelp],
     ),
-  ])('%j --help fits 80 columns (piped, as on an 80-column terminal), its text whole: no word is broken', (command, text) => {
-    const help = runCli([...command, '--help']);
+  ])('%j --help fits 80 columns (piped, as on an 80-column terminal), its text whole: no word is broken', async (command, text) => {
+    const help = await runCommand([...command, '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout.split('\n').filter((l) => l.length > 80)).toEqual([]);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(text);
@@ -118,7 +118,7 @@ describe('command-line conventions', () => {
   it('--json prints one JSON object on every command that prints, and piped diagnostics are JSON lines and nothing else', async () => {
     const settings = ['--settings', project.settings];
     expect(onlyJson((await runCommand(['catalogue', 'draft', '--json', ...settings])).stdout)).toMatchObject({ ok: true, drafts: [] });
-    expect(onlyJson(runCli(['user', 'list', '--json', ...settings]).stdout)).toMatchObject({ ok: true, users: [] });
+    expect(onlyJson((await runCommand(['user', 'list', '--json', ...settings])).stdout)).toMatchObject({ ok: true, users: [] });
     expect(onlyJson((await runCommand(['history', '--json', ...settings])).stdout)).toMatchObject({ ok: true });
     // A run that fails (no figures for the month) is one object too, with each output and the error.
     const run = await runCommand(['run', '--month', '2024-02', '--report', 'performance', '--json', ...settings], { env: { B4B_LOG_FORMAT: 'json' } });

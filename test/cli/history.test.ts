@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLines } from '../../src/cli/commands/history.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { runRecord } from '../fixtures/run-record.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
@@ -13,8 +13,8 @@ describe('b4b-reports history', () => {
     const project = await tinyProject({ withWarning: true });
     expect((await runCommand(['history', '--settings', project.settings])).stdout).toContain('No runs recorded yet');
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
-    expect(runCli(args).status).toBe(1); // refused: exists, no --force
+    expect((await runCommand(args)).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(1); // refused: exists, no --force
     const listing = (await runCommand(['history', '--settings', project.settings])).stdout.trim().split('\n');
     expect(listing).toHaveLength(3);
     for (const line of listing) expect(line.length).toBeLessThanOrEqual(100);
@@ -49,9 +49,9 @@ describe("a refused run's file, as history names it", () => {
   it('is the file wherever history is read from, not the path from the folder the refused run was typed in', async () => {
     const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     // Refused, typed in a folder inside the project (its templates/).
-    expect(runCli(args, { cwd: path.join(project.root, 'templates') }).status).toBe(1);
+    expect((await runCommand(args, { cwd: path.join(project.root, 'templates') })).status).toBe(1);
     // Read from the project folder, and from the console's folder (anywhere): the path named is the file.
     const id = /^(\w{6}) /.exec((await runCommand(['history', '--settings', project.settings, '--limit', '1'])).stdout)?.[1] ?? '';
     for (const cwd of [project.root, tmpdir()]) {

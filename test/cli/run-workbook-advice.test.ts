@@ -7,7 +7,7 @@ import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from '../../src/cli/advice.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 
@@ -47,7 +47,7 @@ describe('advice of a run given --workbook', () => {
     // History says the recorded advice the same way: the run read that workbook, not the configured one.
     const id = (JSON.parse(run.stdout) as { outputs: Array<{ name: string; run: string }> }).outputs.find((o) => o.name === 'clinic-safeguarding')?.run ?? '';
     expect((await runCommand(['history', '--run', id, '--settings', project.settings])).stdout).toContain(`"b4b-reports ${advised}"`);
-    const followed = runCli(advised.split(' '));
+    const followed = await runCommand(advised.split(' '));
     expect(followed.status, followed.stderr).toBe(0);
     expect((await stat(path.join(project.output, '2023-07', 'clinic-safeguarding-2023-07.pdf'))).isFile()).toBe(true);
   });

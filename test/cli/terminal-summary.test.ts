@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saidWhole } from '../../src/cli/run-summary.js';
 import { shellWord } from '../../src/config/project.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -27,7 +27,7 @@ describe('run on a terminal', () => {
   it('says a refusal once, in its row, with its advice, and exits 1', async () => {
     const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     const again = onTerminal(args);
     expect(again.status, again.output).toBe(1);
     const file = path.join(project.output, '2023-10', 'performance-2023-10.pdf');
@@ -37,7 +37,7 @@ describe('run on a terminal', () => {
     expect(again.output).toMatch(/\n {2}report performance {2}refused\n/);
     expect(again.output).not.toContain('b4b-reports: ');
     // Followed, the advice replaces it.
-    expect(runCli([...args, '--force']).status).toBe(0);
+    expect((await runCommand([...args, '--force'])).status).toBe(0);
   });
 
   it('says a failure again under the summary when its row did not say it whole (several workbook errors: the row gives the first)', () => {

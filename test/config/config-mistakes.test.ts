@@ -260,7 +260,7 @@ describe("a project copied without its templates/ folder (config/ and data/ only
     const kept = await readFile(template, 'utf8');
     await rm(path.join(project.root, 'templates'), { recursive: true });
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--project', project.root];
-    const refused = runCli(args);
+    const refused = await runCommand(args);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toBe(
       `b4b-reports: ${project.settings}: reports.performance.template: ${template}: cannot read the template of the report "performance": ` +
@@ -270,7 +270,7 @@ describe("a project copied without its templates/ folder (config/ and data/ only
     // Followed: the template put there.
     await mkdir(path.dirname(template));
     await writeFile(template, kept);
-    const run = runCli(args);
+    const run = await runCommand(args);
     expect(run.status, run.stderr).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { RunLedger } from '../../src/run/ledger.js';
 import { currentSet, NothingReplacedError, publishSet, recoverSets, replacedFilesFolder, stageSet } from '../../src/run/output-files.js';
 import { silentProgress } from '../../src/run/progress.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { runOne, runRequest } from '../fixtures/run-request.js';
@@ -58,7 +58,7 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
   it('leaves a whole set, the old one or (once recorded and switched) the new one, and a readable ledger', { timeout: 240_000 }, async () => {
     const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--pack', 'panel', '--force', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     const monthDir = path.join(project.output, '2023-10');
     const ledger = new RunLedger(project.ledger);
     const original = await visible(monthDir);
@@ -120,7 +120,7 @@ describe('a pack run killed with kill -9 at any moment, and a copy of its folder
     // The next run goes ahead (the dead runs' locks are taken over at once) and tidies their folders:
     // what stays is its own (links to the visible files) and the run it replaced, whose files are kept as they were.
     const replaced = await visible(monthDir);
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     const [earlier, latest] = (await ledger.read()).filter((r) => r.outcome === 'success').slice(-2);
     const setFolder = path.join(project.output, '.sets', '2023-10', 'pack-panel');
     expect((await readdir(setFolder)).sort()).toEqual([earlier?.set?.id, latest?.set?.id, 'current.json'].sort());
@@ -229,7 +229,7 @@ describe('a run stopped (SIGTERM) while its files are put in place', () => {
   it('keeps its record, which the next run of the month carries out: the folder is never left mixed', { timeout: 120_000 }, async () => {
     const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--report', 'performance', '--force', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     await killAt(args, 'switching', 'SIGTERM');
     const records = await new RunLedger(project.ledger).read();
     const stopped = records[records.length - 1];

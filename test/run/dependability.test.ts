@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { RunLedger } from '../../src/run/ledger.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { PackScheduler } from '../../src/schedule/scheduler.js';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
 import { tinyProject, tinyWorkbook, TINY_CONTACTS_OCTOBER } from '../fixtures/tiny-project.js';
@@ -40,7 +40,7 @@ describe('a run killed in the middle', () => {
   it('leaves no partial PDF, and the previous pack intact', async () => {
     const project = await tinyProject();
     const args = ['run', '--month', '2023-10', '--pack', 'board', '--force', '--settings', project.settings];
-    expect(runCli(args).status).toBe(0);
+    expect((await runCommand(args)).status).toBe(0);
     const monthDir = path.join(project.output, '2023-10');
     const before = await monthFiles(monthDir);
     expect(Object.keys(before).sort()).toEqual(['board-2023-10-public.pdf', 'board-2023-10-restricted.pdf']);
@@ -114,12 +114,12 @@ describe('re-running a month', () => {
     const cell = TINY_CONTACTS_OCTOBER.cell;
 
     const base = ['run', '--month', '2023-10', '--report', 'performance', '--settings', project.settings];
-    expect(runCli([...base, '--workbook', original]).status).toBe(0);
-    const refused = runCli([...base, '--workbook', changed]);
+    expect((await runCommand([...base, '--workbook', original])).status).toBe(0);
+    const refused = await runCommand([...base, '--workbook', changed]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('already exists; nothing was replaced. Use --force to re-run October 2023 and replace it.');
 
-    const rerun = runCli([...base, '--workbook', changed, '--force']);
+    const rerun = await runCommand([...base, '--workbook', changed, '--force']);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('Figures changed since the last run of October 2023: 1\n');
     expect(rerun.stderr).toContain(

@@ -11,7 +11,7 @@ import { silentProgress } from '../../src/run/progress.js';
 import { skipReason } from '../../src/produce/month.js';
 import { runOne } from '../fixtures/run-request.js';
 import { pdfText, withPdfFile } from '../fixtures/pdf-text.js';
-import { runCli, runCommand, type CliResult } from '../fixtures/run-cli.js';
+import { runCommand, type CliResult } from '../fixtures/run-cli.js';
 import { sampleInputs } from '../fixtures/sample-report.js';
 import { tempProject, type TempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
@@ -139,7 +139,7 @@ describe('run --month 2023-10 with neither --report nor --pack: the whole month 
     // Nothing was made, so the workbook's warnings are counted, not listed: validate lists them, followed as printed.
     const listed = /\nThe workbook's warnings: (\d+), not listed, as nothing was made \("b4b-reports (validate [^"]+)" lists them\)\n/.exec(again.stderr);
     expect(listed?.[2]).toBe(`validate --settings ${month.settings}`);
-    const validate = runCli((listed?.[2] ?? '').split(' '));
+    const validate = await runCommand((listed?.[2] ?? '').split(' '));
     expect(validate.stdout).toContain(`\nWarnings (${listed?.[1]}):\n`);
     // --json gives a skipped clinic's reason with the same advice as the summary.
     const json = JSON.parse((await runCommand(['run', '--month', '2023-10', '--settings', month.settings, '--json'])).stdout) as {

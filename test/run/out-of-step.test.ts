@@ -8,7 +8,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/run/ledger.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 
 describe('a report made again alone, after a figure changed', () => {
@@ -51,7 +51,7 @@ describe('a report made again alone, after a figure changed', () => {
     ]);
 
     // Followed as printed (the shell reads the quoted path): the month is made again, and is in line.
-    const followed = runCli(
+    const followed = await runCommand(
       advice
         .replace(/^b4b-reports /, '')
         .match(/'[^']*'|\S+/g)!

@@ -7,7 +7,7 @@ import type { ScheduleSettings } from '../../src/config/delivery.js';
 import { jobOutlooks } from '../../src/schedule/schedule-outlook.js';
 import { silentProgress } from '../../src/run/progress.js';
 import { latestCompleteMonth, PackScheduler, timeInWords } from '../../src/schedule/scheduler.js';
-import { runCli, runCommand } from '../fixtures/run-cli.js';
+import { runCommand } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { tinyProject } from '../fixtures/tiny-project.js';
 import { ROOT } from '../fixtures/workbooks.js';
@@ -98,8 +98,8 @@ describe('schedule --check says what each job will do', () => {
     expect((await runCommand(['schedule', '--check', '--strict', '--settings', project.settings])).status).toBe(1);
   });
 
-  it('--json and --strict go with --check only (a usage error, exit 2)', () => {
-    const usage = runCli(['schedule', '--json']);
+  it('--json and --strict go with --check only (a usage error, exit 2)', async () => {
+    const usage = await runCommand(['schedule', '--json']);
     expect(usage.status).toBe(2);
     expect(JSON.parse(usage.stdout)).toEqual({ ok: false, error: { code: 'usage', exitCode: 2, message: '--strict and --json go with --check' } });
   });
@@ -249,7 +249,7 @@ describe('advice schedule --check prints names the project it checked', () => {
 
     // Followed as printed from the package's folder (whose sample workbook has no errors), it checks this project's.
     const command = /"b4b-reports (validate [^"]+)"/.exec(advice)?.[1]?.split(' ') ?? [];
-    const validate = runCli(command);
+    const validate = await runCommand(command);
     expect(validate.status).toBe(1);
     expect(validate.stdout).toContain("tiny.xlsx › 'B4B data set'!E3");
   });

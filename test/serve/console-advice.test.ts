@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../fixtures/run-cli.js';
+import { runCommand, type CliResult } from '../fixtures/run-cli.js';
 import { tempProject } from '../fixtures/temp-project.js';
 import { cookies, headerOf, startConsole } from './console-helpers.js';
 
@@ -20,13 +20,13 @@ function advisedCommands(html: string): string[] {
   );
 }
 
-/** A command as printed, run with the bin (NAME filled in), from `cwd`. */
-function follow(command: string, cwd: string, env: Record<string, string> = {}): ReturnType<typeof runCli> {
+/** A command as printed, run (NAME filled in) from `cwd`. */
+async function follow(command: string, cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   const words = command
     .replace(/^b4b-reports /, '')
     .replace(' NAME ', ' max ')
     .split(' ');
-  return runCli(words, { cwd, env });
+  return await runCommand(words, { cwd, env });
 }
 
 describe("the console's advice names its project", () => {
@@ -43,10 +43,10 @@ describe("the console's advice names its project", () => {
       const outputs = await konsole.app.inject({ method: 'GET', url: '/outputs', headers: { cookie: headerOf(jar) } });
       expect(advisedCommands(outputs.body)).toEqual(advised);
 
-      const added = follow(advised[0] ?? '', elsewhere.root, { B4B_USER_PASSWORD: 'a-long-password-1' });
+      const added = await follow(advised[0] ?? '', elsewhere.root, { B4B_USER_PASSWORD: 'a-long-password-1' });
       expect(added.stdout, added.stderr).toBe(`Added max (officer) in ${path.join(konsole.project.root, 'config', 'users.yaml')}\n`);
       expect(await konsole.users.count()).toBe(1);
-      expect(runCli(['user', 'list'], { cwd: elsewhere.root }).stdout).toBe(`No users in ${path.join(elsewhere.root, 'config', 'users.yaml')}.\n`);
+      expect((await runCommand(['user', 'list'], { cwd: elsewhere.root })).stdout).toBe(`No users in ${path.join(elsewhere.root, 'config', 'users.yaml')}.\n`);
       // The console now asks for a password.
       const form = await konsole.app.inject({ method: 'GET', url: '/sign-in' });
       expect(form.body).toContain('<label for="password">Password</label>');
@@ -66,7 +66,7 @@ describe("the console's advice names its project", () => {
       const schedule = await konsole.app.inject({ method: 'GET', url: '/schedule', headers: { cookie: headerOf(cookies(first)) } });
       const advised = advisedCommands(schedule.body).filter((c) => c.startsWith('b4b-reports schedule'));
       expect(advised).toEqual([`b4b-reports schedule --project ${project.root}`, `b4b-reports schedule --check --project ${project.root}`]);
-      const check = follow(advised[1] ?? '', elsewhere.root);
+      const check = await follow(advised[1] ?? '', elsewhere.root);
       expect(check.status, check.stderr).toBe(0);
       expect(check.stdout).toContain('\nconsole-board: the board pack, cron "0 7 10 * *"');
     } finally {

@@ -60,7 +60,7 @@ export function registerServe(program: Command): void {
           `console-audit.jsonl beside the run ledger, and to this command's log.\n\n${PROJECT_HELP}`,
       ),
     )
-    .action(async (options: ServeOptions) => {
+    .action(async (options: ServeOptions, command: Command) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${options.port}" is not a port number`);
       const uploadBytes = Math.round(positive('--max-upload-mb', options.maxUploadMb, false) * MB);
@@ -117,7 +117,8 @@ export function registerServe(program: Command): void {
         log: progress,
         limits: { uploadBytes, maxUploads, maxUploadsTotalBytes },
         secureCookies: options.secureCookies === true,
-        debug: process.argv.includes('--debug'),
+        // The program's own --debug (b4b-reports --debug serve), as its failures are described (program.ts).
+        debug: command.optsWithGlobals<{ debug?: boolean }>().debug === true,
         ...(scheduler ? { scheduler } : {}),
       });
       // Runs started from the console lay their documents out in a layout thread, so its pages keep

@@ -7,6 +7,7 @@ import type { CaseloadTableModel, ChartModel, IndicatorTableModel, TeamTableMode
 import type { Block, KeyEntry, Run } from '../report/template/blocks.js';
 import type { BreakdownChartModel } from '../report/breakdown-figures.js';
 import { escapeHtml, htmlPage, slugId } from './html-page.js';
+import { shareChartGlyphs } from './shared-glyphs.js';
 
 /** Direction of travel in words (the arrow only repeats them); RAG in words is RAG_WORDS. */
 const DIRECTION_TEXT: Record<Direction, { arrow: string; text: string }> = {
@@ -288,5 +289,5 @@ export interface ReportHtmlOptions {
 
 /** The HTML twin of a report, from its blocks (the same report model the PDF is drawn from). */
 export function reportHtml(blocks: Block[], options: ReportHtmlOptions): string {
-  return htmlPage({ title: options.title, body: new ReportHtmlWriter(blocks).write(options.title, options.format) });
+  return htmlPage({ title: options.title, body: shareChartGlyphs(new ReportHtmlWriter(blocks).write(options.title, options.format)) });
 }

@@ -115,10 +115,18 @@ describe('the HTML twins of the public documents', () => {
           tablesWithoutCaption: all('table').filter((t) => !t.querySelector('caption')?.textContent?.trim()).length,
           tablesWithoutHeaders: all('table').filter((t) => t.querySelectorAll('th').length === 0).length,
           headersWithoutScope: all('th').filter((th) => !['col', 'row'].includes(th.getAttribute('scope'))).length,
-          charts: all('svg').length,
-          chartsWithoutAlternative: all('svg').filter(
+          // Every SVG is a chart, but the one that defines the charts' glyphs: hidden, of no size, and only definitions.
+          charts: all('svg:not([aria-hidden="true"])').length,
+          chartsWithoutAlternative: all('svg:not([aria-hidden="true"])').filter(
             (svg) => svg.getAttribute('role') !== 'img' || !svg.querySelector('title')?.textContent || !svg.querySelector('desc')?.textContent,
           ).length,
+          hiddenDrawings: all('svg[aria-hidden="true"]').filter(
+            (svg) => svg.getAttribute('width') !== '0' || svg.getAttribute('height') !== '0' || Array.from(svg.children).some((c: any) => c.tagName !== 'defs'),
+          ).length,
+          // Each glyph defined once in the page, and every use of one finds it.
+          glyphs: all('symbol').length,
+          distinctGlyphs: new Set(all('symbol').map((symbol) => symbol.innerHTML)).size,
+          usesNotFound: all('use').filter((use) => !doc.getElementById((use.getAttribute('xlink:href') ?? use.getAttribute('href') ?? '').slice(1))).length,
           ragCells: all('td .dot').map((dot) => dot.parentElement.textContent.trim()),
           scripts: all('script, link[rel=stylesheet], img').length,
         };
@@ -133,6 +141,9 @@ describe('the HTML twins of the public documents', () => {
       expect(facts.tablesWithoutHeaders, `${twin.name}: a layout table`).toBe(0);
       expect(facts.headersWithoutScope, twin.name).toBe(0);
       expect(facts.chartsWithoutAlternative, twin.name).toBe(0);
+      expect(facts.hiddenDrawings, twin.name).toBe(0);
+      expect(facts.glyphs, twin.name).toBe(facts.distinctGlyphs);
+      expect(facts.usesNotFound, twin.name).toBe(0);
       // Self-contained: no scripts, stylesheets or images to fetch.
       expect(facts.scripts, twin.name).toBe(0);
       // RAG is a word as well as a colour.

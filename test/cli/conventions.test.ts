@@ -94,7 +94,9 @@ describe('command-line conventions', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`nosuch.xlsx: cannot read the workbook: no such file; ${folder} holds no .xlsx file. Put the workbook there,`);
     // A run given --workbook says the same, naming the command rather than the settings file.
-    const run = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--workbook', 'nosuch.xlsx', '--settings', project.settings], { cwd: folder });
+    const run = await runCommand(['run', '--month', '2023-10', '--report', 'performance', '--workbook', 'nosuch.xlsx', '--settings', project.settings], {
+      cwd: folder,
+    });
     // (Once, in a fresh clone's suite, this run ended by a signal (status null) that no rerun has shown again: say which, and what it printed.)
     expect(run.status, `signal ${run.signal ?? 'none'}; stderr: ${run.stderr}`).toBe(1);
     expect(run.stderr).toContain(`${folder} holds no .xlsx file. Put the workbook there, or name the right file in the command you typed`);

@@ -4,8 +4,9 @@
  * its CPU time (all its threads) through a preload given in NODE_OPTIONS; the whole suite's CPU time is
  * what the kernel counts for vitest and everything it waited for (/proc/self/stat's cutime and cstime).
  * Printed: the suite's wall and CPU time, the b4b-reports processes the tests start grouped by command
- * (how many, their CPU, the mean), and the rest (vitest's workers, which build documents in-process,
- * Chromium, pdftoppm and pdftotext), which is what is left.
+ * (how many, their CPU, the mean), and the rest (vitest's workers, which build documents and run
+ * commands in-process, Chromium, pdftoppm and pdftotext), which is what is left; then the slowest test
+ * files (vitest's JSON report).
  *
  * Run: npx tsx scripts/suite-cost.ts [vitest arguments]
  * A machine with other work on it slows the suite; the CPU times say more than the wall time then.
@@ -35,6 +36,7 @@ async function childrenCpuMs(): Promise<number> {
 
 const dir = await mkdtemp(path.join(tmpdir(), 'b4b-suite-cost-'));
 const log = path.join(dir, 'processes.jsonl');
+const results = path.join(dir, 'results.json');
 const preload = path.join(dir, 'cost.cjs');
 await writeFile(
   preload,
@@ -49,7 +51,8 @@ if (isMainThread) process.on('exit', () => {
 const before = await childrenCpuMs();
 const start = performance.now();
 const status = await new Promise<number | null>((resolve, reject) => {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], {
+  const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${results}`];
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...reporters, ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim() },
@@ -77,6 +80,21 @@ for (const p of processes) {
   cliMs += p.cpuMs;
 }
 
+/** The test files that took longest (wall time, as vitest times a file, two files running at a time), from vitest's JSON report. */
+function slowestFiles(json: string, count = 12): string[] {
+  if (json === '') return [];
+  const report = JSON.parse(json) as { testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: unknown[] }> };
+  const files = report.testResults.map((f) => ({ name: path.relative(ROOT, f.name), ms: f.endTime - f.startTime, tests: f.assertionResults.length }));
+  const total = files.reduce((n, f) => n + f.ms, 0);
+  return [
+    `the ${Math.min(count, files.length)} slowest test files (of ${files.length}; all files together ${(total / 1000).toFixed(0)} s, two at a time):`,
+    ...files
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, count)
+      .map((f) => `  ${f.name.padEnd(48)}${String(f.tests).padStart(4)} tests${s(f.ms)}`),
+  ];
+}
+
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(9);
 const lines = [
   `vitest run ${process.argv.slice(2).join(' ')}: exit ${status}, ${s(wallMs).trim()} wall, ${s(suiteCpuMs).trim()} CPU (all processes)`,
@@ -87,6 +105,7 @@ const lines = [
     .map(([name, g]) => `  ${name.padEnd(28)}${String(g.count).padStart(6)}${s(g.cpuMs)}${s(g.cpuMs / g.count)}`),
   `the rest (vitest and its workers, Chromium, pdftoppm, pdftotext, other scripts): ${s(suiteCpuMs - cliMs).trim()} CPU`,
   '(a process killed by a signal, as some tests do on purpose, writes no line: its CPU is counted in the rest)',
+  ...slowestFiles(await readFile(results, 'utf8').catch(() => '')),
 ];
 process.stdout.write(`\n${lines.join('\n')}\n`);
 await rm(dir, { recursive: true, force: true });

@@ -248,24 +248,26 @@ async function* readLines(file: string, maxBytes: number): AsyncGenerator<{ line
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
+      // What this read filled (past it, the buffer holds an earlier read's bytes).
+      const read = buffer.subarray(0, bytesRead);
       let start = 0;
       for (;;) {
-        const end = buffer.indexOf(0x0a, start);
-        const stop = end === -1 || end >= bytesRead ? bytesRead : end;
-        const whole = end !== -1 && end < bytesRead;
+        const end = read.indexOf(0x0a, start);
+        const whole = end !== -1;
+        const stop = whole ? end : bytesRead;
         if (!tooLong) {
           if (length + (stop - start) > maxBytes) {
             tooLong = true;
             parts = [];
           } else if (!whole || parts.length > 0) {
             // Part of a line that goes on in the next read: kept (copied: the buffer is read into again).
-            parts.push(Buffer.from(buffer.subarray(start, stop)));
+            parts.push(Buffer.from(read.subarray(start, stop)));
           }
           length += stop - start;
         }
         if (!whole) break;
         // A line within this read is decoded where it is; one begun in an earlier read is put together first.
-        const text = tooLong ? undefined : parts.length > 0 ? Buffer.concat(parts).toString('utf8') : buffer.toString('utf8', start, stop);
+        const text = tooLong ? undefined : parts.length > 0 ? Buffer.concat(parts).toString('utf8') : read.toString('utf8', start, stop);
         yield { line, text, tooLong };
         line++;
         parts = [];

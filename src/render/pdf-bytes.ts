@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { FONT_FAMILY, FONT_FILES, fontBytes, shareParsedFonts, warmFonts, type FontStyle } from './fonts.js';
 import { CHART_SLOT, type ChartSlot } from './chart-slot.js';
-import { quickStyleLookups, shareShapedWords, styleLookups, type StyleLookups } from './pdfmake-speed.js';
+import { joinWrittenText, quickStyleLookups, shareShapedWords, styleLookups, type StyleLookups } from './pdfmake-speed.js';
 
 const require = createRequire(import.meta.url);
 
@@ -215,6 +215,7 @@ function pdfmake(): PdfMake {
     recordChartSlots();
     shareShapedWords();
     quickStyleLookups();
+    joinWrittenText();
     markedLayout();
   }
   return instance;

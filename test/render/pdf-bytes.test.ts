@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fontMetrics, FONT_FAMILY } from '../../src/render/fonts.js';
-import type { StyleStack } from '../../src/render/pdfmake-speed.js';
+import { pdfkitReferenceWriting, type StyleStack } from '../../src/render/pdfmake-speed.js';
 import { layOutPages, layOutTask } from '../../src/layout/layout-task.js';
 import { chartsPlaced } from '../../src/render/place-charts.js';
 import type { ChartToDraw } from '../../src/render/chart-canvas.js';
@@ -53,6 +53,37 @@ describe('words shaped once a process', () => {
     } finally {
       font.layout = layout;
     }
+  });
+});
+
+describe("a page's drawing joined as text", () => {
+  it("writes the bytes pdfkit's own writing of each operator as a Buffer writes, for text, tables and vectors", async () => {
+    const lines = Array.from({ length: 120 }, (_, i) => `Line ${i + 1}: £1,540 ↑ ● “quoted” – Rate per 10,000`);
+    // pdfmake marks the nodes it lays out: each document is given nodes of its own.
+    const document = (): Record<string, unknown> =>
+      doc(lines, {
+        content: [
+          ...lines.map((text, i) => ({ text, style: i % 3 ? 'body' : 'emphasis' })),
+          { table: { body: [['Month', 'Figure'], ...Array.from({ length: 30 }, (_, i) => [`Oct-${i}`, String(i * 37)])] } },
+          { canvas: [{ type: 'line', x1: 0, y1: 50, x2: 300, y2: 50, lineWidth: 2 }] },
+        ],
+      });
+    const joined = await renderPdf(document());
+    const writing = pdfkitReferenceWriting();
+    expect(writing, 'pdfmake was loaded without the joined writing').toBeDefined();
+    if (!writing) return;
+    const PDFDocument = require('pdfkit') as { prototype: { ref(this: unknown): object } };
+    const reference = Object.getPrototypeOf(PDFDocument.prototype.ref.call({ _offsets: [], _waiting: 0, compress: false })) as Record<string, unknown>;
+    expect(reference.write).toBe(writing.joined.write);
+    Object.assign(reference, writing.original);
+    let own: Buffer;
+    try {
+      own = await renderPdf(document());
+    } finally {
+      Object.assign(reference, writing.joined);
+    }
+    expect(pdfText(joined)).toContain('Line 120: £1,540');
+    expect(Buffer.compare(joined, own)).toBe(0);
   });
 });
 

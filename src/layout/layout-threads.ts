@@ -88,7 +88,9 @@ export async function layOut(task: LayoutTask): Promise<LaidOut & { pdf: Buffer 
       charts.port1.on('message', (toDraw: ChartToDraw[]) => {
         const begun = performance.now();
         try {
-          drawChartPages(toDraw);
+          const drawing = drawChartPages(toDraw);
+          // Read for placing while the thread writes the pages.
+          placing?.then((code) => code.parsedChartPdf(drawing)).catch(() => undefined);
         } catch {
           // Drawn again as the charts are placed, where the failure fails this document alone (thrown
           // here, it would end the process as an uncaught exception).

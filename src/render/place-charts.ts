@@ -45,10 +45,29 @@ async function chartForm(doc: PDFDocument, charts: PDFDocument, copier: PDFObjec
   return doc.context.register(PDFRawStream.of(form, stream.contents));
 }
 
+/**
+ * Each drawing of charts (drawChartPages keeps it) read by pdf-lib once: begun as soon as it is drawn,
+ * while the layout thread still writes the pages, and read by every copy of the report placed after.
+ * Placing only reads it (the forms and their resources are copied into the document).
+ */
+const parsedDrawings = new WeakMap<Uint8Array, Promise<PDFDocument>>();
+
+/** `chartPdf` as pdf-lib reads it, read once for every placing of it. */
+export function parsedChartPdf(chartPdf: Uint8Array): Promise<PDFDocument> {
+  let parsed = parsedDrawings.get(chartPdf);
+  if (!parsed) {
+    parsed = PDFDocument.load(chartPdf, { ...LOAD_OPTIONS, updateMetadata: false });
+    parsedDrawings.set(chartPdf, parsed);
+    // A drawing that cannot be read is read again (and fails) where it is placed.
+    parsed.catch(() => parsedDrawings.delete(chartPdf));
+  }
+  return parsed;
+}
+
 /** Makes page i of `chartPdf` the form XObject `slots[i].name` of each page its box landed on; the document's metadata is kept as it is. */
 export async function placeCharts(pdf: Uint8Array, chartPdf: Uint8Array, slots: ChartSlot[]): Promise<Uint8Array> {
   const doc = await PDFDocument.load(pdf, { ...LOAD_OPTIONS, updateMetadata: false });
-  const chartDoc = await PDFDocument.load(chartPdf, { ...LOAD_OPTIONS, updateMetadata: false });
+  const chartDoc = await parsedChartPdf(chartPdf);
   if (chartDoc.getPageCount() < slots.length) throw new Error(`the chart PDF has ${chartDoc.getPageCount()} pages for ${slots.length} charts`);
   const copier = PDFObjectCopier.for(chartDoc.context, doc.context);
   const charts: PDFRef[] = [];

@@ -81,8 +81,8 @@ export function joinWrittenText(): void {
       original.write.call(this, chunk);
       return;
     }
-    // As pdfkit's own write, but the line kept as text.
-    const line = `${String(chunk)}\n`;
+    // As pdfkit's own write (the chunk and a newline, as `chunk + '\n'` makes them), but the line kept as text.
+    const line = (chunk as string) + '\n';
     (this[TEXT] ??= []).push(line);
     this.uncompressedLength += line.length;
     this.data.Length = (this.data.Length ?? 0) + line.length;

@@ -50,7 +50,7 @@ interface PdfReference {
 const TEXT = Symbol('b4b.text');
 
 /** The prototype of pdfkit's PDFReference class, which pdfkit does not export: reached through a reference made for no document. */
-function pdfReferencePrototype(): PdfReference {
+export function pdfReferencePrototype(): PdfReference {
   const PDFDocument = require('pdfkit') as { prototype: { ref(this: unknown, data?: object): PdfReference } };
   return Object.getPrototypeOf(PDFDocument.prototype.ref.call({ _offsets: [], _waiting: 0, compress: false })) as PdfReference;
 }

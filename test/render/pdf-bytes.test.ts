@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fontMetrics, FONT_FAMILY } from '../../src/render/fonts.js';
-import { pdfkitReferenceWriting, type StyleStack } from '../../src/render/pdfmake-speed.js';
+import { pdfkitReferenceWriting, pdfReferencePrototype, type StyleStack } from '../../src/render/pdfmake-speed.js';
 import { layOutPages, layOutTask } from '../../src/layout/layout-task.js';
 import { chartsPlaced } from '../../src/render/place-charts.js';
 import type { ChartToDraw } from '../../src/render/chart-canvas.js';
@@ -72,8 +72,7 @@ describe("a page's drawing joined as text", () => {
     const writing = pdfkitReferenceWriting();
     expect(writing, 'pdfmake was loaded without the joined writing').toBeDefined();
     if (!writing) return;
-    const PDFDocument = require('pdfkit') as { prototype: { ref(this: unknown): object } };
-    const reference = Object.getPrototypeOf(PDFDocument.prototype.ref.call({ _offsets: [], _waiting: 0, compress: false })) as Record<string, unknown>;
+    const reference = pdfReferencePrototype();
     expect(reference.write).toBe(writing.joined.write);
     Object.assign(reference, writing.original);
     let own: Buffer;

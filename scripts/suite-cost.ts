@@ -6,13 +6,16 @@
  * Printed: the suite's wall and CPU time, the b4b-reports processes the tests start grouped by command
  * (how many, their CPU, the mean), and the rest (vitest's workers, which build documents and run
  * commands in-process, Chromium, pdftoppm and pdftotext), which is what is left; then the slowest test
- * files (vitest's JSON report).
+ * files (vitest's JSON report), and the test files that took the most CPU: each file's own (its worker's
+ * process, all threads, while the file ran) and that of the processes it started and waited for (each file
+ * timed by a setup file given through a config that extends vitest.config.ts). Chromium is shared by a
+ * worker's files and is counted in no file.
  *
  * Run: npx tsx scripts/suite-cost.ts [vitest arguments]
  * A machine with other work on it slows the suite; the CPU times say more than the wall time then.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -48,15 +51,49 @@ if (isMainThread) process.on('exit', () => {
 `,
 );
 
+// Each test file's CPU, from a setup file that vitest runs before every file (with isolate: false, each
+// worker's process runs one file at a time): the worker's own CPU while the file ran, and its waited-for children's.
+// The setup file and the config that names it are written to node_modules/.cache, where their imports of vitest resolve.
+const fileCosts = path.join(dir, 'files.jsonl');
+await mkdir(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
+const configDir = await mkdtemp(path.join(ROOT, 'node_modules', '.cache', 'b4b-suite-cost-'));
+const setup = path.join(configDir, 'file-cost.ts');
+await writeFile(
+  setup,
+  `import { appendFileSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect } from 'vitest';
+// The CPU (ms) of this process's children that it has waited for: /proc/self/stat's cutime and cstime, in ticks of 10 ms.
+const children = () => { const stat = readFileSync('/proc/self/stat', 'utf8'); const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); return (Number(f[13]) + Number(f[14])) * 10; };
+let own, kids = 0;
+beforeAll(() => { own = process.cpuUsage(); kids = children(); });
+afterAll(() => {
+  const used = process.cpuUsage(own);
+  appendFileSync(${JSON.stringify(fileCosts)}, JSON.stringify({ file: expect.getState().testPath ?? '?', ownMs: (used.user + used.system) / 1000, childrenMs: children() - kids }) + '\\n');
+});
+`,
+);
+const config = path.join(configDir, 'vitest.config.ts');
+await writeFile(
+  config,
+  `import { mergeConfig } from 'vitest/config';
+import base from ${JSON.stringify(path.join(ROOT, 'vitest.config.ts'))};
+export default mergeConfig(base, { root: ${JSON.stringify(ROOT)}, test: { setupFiles: [${JSON.stringify(setup)}] } });
+`,
+);
+
 const before = await childrenCpuMs();
 const start = performance.now();
 const status = await new Promise<number | null>((resolve, reject) => {
   const reporters = ['--reporter=default', '--reporter=json', `--outputFile.json=${results}`];
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...reporters, ...process.argv.slice(2)], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim() },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config, ...reporters, ...process.argv.slice(2)],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim() },
+    },
+  );
   child.on('error', reject);
   child.on('exit', (code) => resolve(code));
 });
@@ -95,6 +132,26 @@ function slowestFiles(json: string, count = 12): string[] {
   ];
 }
 
+/** The test files that took the most CPU: their own and their processes'. */
+function costliestFiles(jsonl: string, count = 12): string[] {
+  const files = jsonl
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { file: string; ownMs: number; childrenMs: number });
+  if (files.length === 0) return [];
+  const cpu = (f: { ownMs: number; childrenMs: number }): number => f.ownMs + f.childrenMs;
+  const sum = (of: (f: (typeof files)[number]) => number): number => files.reduce((n, f) => n + of(f), 0);
+  return [
+    `the ${Math.min(count, files.length)} test files that took the most CPU (all ${files.length} together: ${s(sum((f) => f.ownMs)).trim()} their own, ` +
+      `${s(sum((f) => f.childrenMs)).trim()} their processes'; Chromium in neither):`,
+    `  ${'file'.padEnd(48)}${'own'.padStart(9)}${'processes'.padStart(10)}`,
+    ...files
+      .sort((a, b) => cpu(b) - cpu(a))
+      .slice(0, count)
+      .map((f) => `  ${path.relative(ROOT, f.file).padEnd(48)}${s(f.ownMs)}${s(f.childrenMs).padStart(10)}`),
+  ];
+}
+
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`.padStart(9);
 const lines = [
   `vitest run ${process.argv.slice(2).join(' ')}: exit ${status}, ${s(wallMs).trim()} wall, ${s(suiteCpuMs).trim()} CPU (all processes)`,
@@ -106,7 +163,9 @@ const lines = [
   `the rest (vitest and its workers, Chromium, pdftoppm, pdftotext, other scripts): ${s(suiteCpuMs - cliMs).trim()} CPU`,
   '(a process killed by a signal, as some tests do on purpose, writes no line: its CPU is counted in the rest)',
   ...slowestFiles(await readFile(results, 'utf8').catch(() => '')),
+  ...costliestFiles(await readFile(fileCosts, 'utf8').catch(() => '')),
 ];
 process.stdout.write(`\n${lines.join('\n')}\n`);
 await rm(dir, { recursive: true, force: true });
+await rm(configDir, { recursive: true, force: true });
 process.exitCode = status ?? 1;

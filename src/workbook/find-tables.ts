@@ -1019,8 +1019,11 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
   return ambiguous;
 }
 
-/** How a percentage row's month figures are typed, when each is a plain number (no % format, no "%" typed): in points (27), or in fractions (0.27). */
-type PercentTyping = { kind: 'points' | 'fractions'; values: number[]; first: SourceRef };
+/**
+ * How a percentage row's month figures are typed, when each is a plain number (no % format, no "%" typed): in points (27), or in fractions (0.27).
+ * `others`: the row's target, year targets and benchmarks typed as plain numbers; `firstOne`: its first month figure typed 1.
+ */
+type PercentTyping = { kind: 'points' | 'fractions'; values: number[]; first: SourceRef; others: number[]; firstOne?: SourceRef };
 
 /** Each percentage row's typing, as read (before its figures are made fractions): for the table's check. */
 const percentTypings = new WeakMap<IndicatorRow, PercentTyping>();
@@ -1032,8 +1035,17 @@ function percentTyping(row: IndicatorRow): PercentTyping | undefined {
     .filter((f): f is Figure & { kind: 'number' | 'comparison' } => f?.kind === 'number' || f?.kind === 'comparison');
   if (figures.length === 0 || figures.some((f) => f.format.style === 'percent')) return undefined;
   const numbers = figures.filter((f): f is Figure & { kind: 'number' } => f.kind === 'number');
+  const others = [row.target, ...(row.yearTargets ?? []).map((t) => t.figure), ...Object.values(row.benchmarks).map((b) => b?.figure)].filter(
+    (f): f is Figure & { kind: 'number' } => f?.kind === 'number' && f.format.style !== 'percent',
+  );
+  const firstOne = numbers.find((f) => f.value === 1)?.source;
   // The values as typed: the row's figures are made fractions once read.
-  const typing = { values: numbers.map((f) => Number(f.value.toPrecision(12))), first: (numbers[0] ?? (figures[0] as Figure)).source };
+  const typing = {
+    values: numbers.map((f) => Number(f.value.toPrecision(12))),
+    first: (numbers[0] ?? (figures[0] as Figure)).source,
+    others: others.map((f) => Number(f.value.toPrecision(12))),
+    ...(firstOne ? { firstOne } : {}),
+  };
   if (typing.values.some((v) => Math.abs(v) > 1)) return { kind: 'points', ...typing };
   return typing.values.some((v) => v !== 0) ? { kind: 'fractions', ...typing } : undefined;
 }
@@ -1069,7 +1081,10 @@ function warnPercentByName(row: IndicatorRow, typing: PercentTyping, ctx: TableC
 function checkPercentTypings(rows: IndicatorRow[], ctx: TableContext): void {
   const points = rows.filter((row) => percentTypings.get(row)?.kind === 'points');
   const first = points[0];
-  if (!first) return;
+  if (!first) {
+    checkPercentRowsOfOnes(rows, ctx);
+    return;
+  }
   const some = (values: number[]): string => values.slice(-4).join(', ');
   for (const row of rows) {
     const typing = percentTypings.get(row);
@@ -1085,6 +1100,33 @@ function checkPercentTypings(rows: IndicatorRow[], ctx: TableContext): void {
         `or "${typed}%" (Excel keeps it as a percentage) if ${typed}% is, or format the row's cells as percentages (0%)`,
     );
   }
+}
+
+/**
+ * A percentage row typed in plain 0s and 1s (no % format, no "%" typed), and nothing in its table typed
+ * as a plain fraction (0.26): read as fractions, each 1 printed 100%, where a cell that shows "1" in a
+ * row of percentages may as well mean 1% (a rare event, typed in points). With no figure to say how the
+ * table types its percentages, which is meant is a guess: an error naming the row's first 1, with both
+ * readings and how to type either. (Beside a row typed in points, checkPercentTypings says so already;
+ * beside plain fractions such as 0.26, the 1s are read as 100%.)
+ */
+function checkPercentRowsOfOnes(rows: IndicatorRow[], ctx: TableContext): void {
+  const fraction = (v: number): boolean => v !== 0 && Math.abs(v) < 1;
+  const typings = rows.map((row) => percentTypings.get(row));
+  if (typings.some((t) => t !== undefined && [...t.values, ...t.others].some(fraction))) return;
+  rows.forEach((row, i) => {
+    const typing = typings[i];
+    if (typing?.kind !== 'fractions' || !typing.firstOne) return;
+    const shown = typing.values.length > 6 ? `…, ${typing.values.slice(-6).join(', ')}` : typing.values.join(', ');
+    ctx.findings.error(
+      'implausible-value',
+      typing.firstOne,
+      `${row.name}: its figures (${shown}) are plain 0s and 1s with no % format, read as fractions (1 as 100%), ` +
+        `but nothing in its table is typed as a plain fraction (0.26 for 26%) to say that 1 means 100%, so each 1 could mean 1%, and which is a guess; ` +
+        `expected percentages Excel keeps as percentages: format the row's cells as percentages (0%) if 1 means 100%, ` +
+        `or type each 1 as "1%" if 1% is meant`,
+    );
+  });
 }
 
 /** A name as an id: the symbols that carry meaning ("<20 miles" is not ">20 miles", "3+" is not "3") as words, other punctuation dropped. */

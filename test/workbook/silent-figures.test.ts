@@ -713,6 +713,51 @@ describe('12. a percentage row of plain numbers no greater than 1, in a table ty
   });
 });
 
+describe('12b. a percentage row of plain 0s and 1s, with nothing in its table typed as a plain fraction', () => {
+  const RESIDENTIAL = 'Percentage of CLA placed in Residential placements - independent sector';
+  const table = (residential: FixtureCell[], beside: FixtureCell[][] = []): FixtureCell[][] => [
+    header(),
+    CONTACTS,
+    [undefined, undefined, RESIDENTIAL, ...residential],
+    ...beside,
+  ];
+  const value = (dataset: Awaited<ReturnType<typeof read>>['dataset'], month: string): number | undefined =>
+    (dataset.tables[0]?.rows[1]?.values[month] as { value?: number } | undefined)?.value;
+
+  it('is an error naming its first 1 and both readings (a row typed 0, 1 in points printed 100% for 1%)', async () => {
+    const { errors, dataset } = await read([sheet(table([0, 0, 1, 0, 1, 0, undefined, '-', '-']))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!F4: ${RESIDENTIAL}: its figures (0, 0, 1, 0, 1, 0) are plain 0s and 1s with no % format, read as fractions (1 as 100%), ` +
+        'but nothing in its table is typed as a plain fraction (0.26 for 26%) to say that 1 means 100%, so each 1 could mean 1%, and which is a guess; ' +
+        "expected percentages Excel keeps as percentages: format the row's cells as percentages (0%) if 1 means 100%, " +
+        'or type each 1 as "1%" if 1% is meant',
+    ]);
+    // Read as before (an error stops a run before anything is written: src/inputs/run-inputs.ts).
+    expect(value(dataset, '2023-03')).toBe(1);
+  });
+
+  it('the advice followed (the cells formatted as percentages, or each 1 typed "1%") reads each as meant, without the error', async () => {
+    const formatted = await read([sheet(table([...[0, 0, 1, 0, 1, 0].map(pct), undefined, '-', '-']))]);
+    expect(formatted.errors).toEqual([]);
+    expect(value(formatted.dataset, '2023-03')).toBe(1);
+    const typed = await read([sheet(table([0, 0, pct(0.01), 0, pct(0.01), 0, undefined, '-', '-']))]);
+    expect(typed.errors).toEqual([]);
+    expect(value(typed.dataset, '2023-03')).toBe(0.01);
+  });
+
+  it('beside a row typed in plain fractions, or with its own target typed as one, the 1s are read as 100% without a word', async () => {
+    const THREE_PLUS = 'Percentage of CLA at end of month with 3 or more placements during the year';
+    const besideFractions = await read([
+      sheet(table([0, 0, 1, 0, 1, 0, undefined, '-', '-'], [[undefined, undefined, THREE_PLUS, 0.15, 0.15, 0.14, 0.15, 0.15, 0.14, 0.12, '-', '-']])),
+    ]);
+    expect(besideFractions.errors).toEqual([]);
+    expect(value(besideFractions.dataset, '2023-03')).toBe(1);
+    const ownTarget = await read([sheet(table([0, 0, 1, 0, 1, 0, 0.95, '-', '-']))]);
+    expect(ownTarget.errors).toEqual([]);
+    expect(value(ownTarget.dataset, '2023-03')).toBe(1);
+  });
+});
+
 describe('an indicator not in the catalogue whose name says it is a percentage, typed in plain numbers', () => {
   const SHARE = 'Agency social workers as a share of all (%)';
   const share = (cells: FixtureCell[]): FixtureSheet => sheet([header(['Target']), CONTACTS, [undefined, undefined, SHARE, ...cells, undefined]]);

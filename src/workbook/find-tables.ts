@@ -952,10 +952,9 @@ interface AmbiguousPercent {
   others: string;
 }
 
-/** How close (a factor) a figure read the other way must come to the row's typical figure to be a guess. */
+/** How close (a factor) a figure read the other way must come to the row's figures (its range, or its typical figure) to be a guess. */
 const PERCENT_AMBIGUITY = 3;
 
-const near = (value: number, typical: number): boolean => value >= typical / PERCENT_AMBIGUITY && value <= typical * PERCENT_AMBIGUITY;
 const asPercent = (fraction: number): string => `${Number((fraction * 100).toPrecision(6))}%`;
 
 /**
@@ -990,10 +989,15 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
       .join(', ');
   if (rowInPoints) {
     const points = monthPlain.filter((f) => Math.abs(f.value) > 1);
-    const typical = median(points.map((f) => Math.abs(f.value)));
+    // The row's range, not its median: 0.1 (10%) in a row of 25, 74, 28, 15 sat outside a third of the median
+    // (31.5) and printed 0.1%, where the row's own lowest figure is 15. A plain 1 is 1% or 100% alike: 100%
+    // pasted as a fraction into a row of 84, 88, 80 printed 1%.
+    const low = Math.min(...points.map((f) => Math.abs(f.value)));
+    const high = Math.max(...points.map((f) => Math.abs(f.value)));
     for (const figure of all) {
-      if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) >= 1 || typical === undefined) continue;
-      if (near(Math.abs(figure.value) * 100, typical)) {
+      if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) > 1) continue;
+      const asPoints = Math.abs(figure.value) * 100;
+      if (asPoints >= low / PERCENT_AMBIGUITY && asPoints <= high * PERCENT_AMBIGUITY) {
         ambiguous.push({ figure, reads: asPercent(figure.value / 100), couldBe: asPercent(figure.value), others: `points: ${shown(points, 1 / 100)}` });
       }
     }

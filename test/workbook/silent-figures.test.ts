@@ -8,6 +8,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { MonthKey } from '../../src/model/month.js';
 import type { HeaderAliases } from '../../src/config/header-aliases.js';
 import { IndicatorCatalogue, catalogueSchema } from '../../src/config/catalogue.js';
 import { buildDataset } from '../../src/dataset/build-dataset.js';
@@ -483,6 +484,35 @@ describe('7. a percentage typed the other way from its row', () => {
     expect((await read([sheet(rows(pct(0.0028), 12, pct(0.01)))])).errors).toEqual([]);
   });
 
+  it('a plain 1 among points near 100%, and 0.1 among points as spread as 15-74: errors naming each (1% was printed for 100%, 0.1% for 10%)', async () => {
+    const HEALTH = 'Percentage of children in care for at least 12 months for whom health assessments are up to date';
+    const table = (high: FixtureCell, spread: FixtureCell, target: FixtureCell): FixtureCell[][] => [
+      header(),
+      [undefined, undefined, HEALTH, 84, 88, 88, 90, high, 80, target, '-', '-'],
+      [undefined, undefined, RE_REFERRALS, 25, 74, 28, 32, spread, 57, '-', '-', '-'],
+    ];
+    const { errors } = await read([sheet(table(1, 0.1, 1))]);
+    expect(errors).toEqual([
+      `fixture.xlsx › 'B4B data set'!H3: 1 reads as 1% but could mean 100% (${HEALTH}; the row's other figures are points: 84%, 88%, 88%, 90%), and which is a guess; ` +
+        `expected the figure as the row's others are typed: type 100 if 100% is meant, or "1%" (Excel keeps it as a percentage) if 1% is`,
+      `fixture.xlsx › 'B4B data set'!J3: 1 reads as 1% but could mean 100% (${HEALTH}; the row's other figures are points: 84%, 88%, 88%, 90%), and which is a guess; ` +
+        `expected the figure as the row's others are typed: type 100 if 100% is meant, or "1%" (Excel keeps it as a percentage) if 1% is`,
+      `fixture.xlsx › 'B4B data set'!H4: 0.1 reads as 0.1% but could mean 10% (${RE_REFERRALS}; the row's other figures are points: 25%, 74%, 28%, 32%), and which is a guess; ` +
+        `expected the figure as the row's others are typed: type 10 if 10% is meant, or "0.1%" (Excel keeps it as a percentage) if 0.1% is`,
+    ]);
+    // The advice followed reads each as meant.
+    const followed = await read([sheet(table(100, 10, pct(0.01)))]);
+    expect(followed.errors).toEqual([]);
+    const row = (name: string) => followed.dataset.tables.flatMap((t) => t.rows).find((r) => r.name === name);
+    expect((row(HEALTH)?.values['2023-05'] as { value?: number } | undefined)?.value).toBe(1);
+    expect((row(HEALTH)?.target as { value?: number } | undefined)?.value).toBe(0.01);
+    expect((row(RE_REFERRALS)?.values['2023-05'] as { value?: number } | undefined)?.value).toBe(0.1);
+    // A 1 in a row of small points (1% among 2%, 3%) is no guess: 100% is far from them.
+    const small = await read([sheet([header(), [undefined, undefined, RE_REFERRALS, 2, 3, 2, 4, 1, 3, '-', '-', '-']])]);
+    expect(small.errors).toEqual([]);
+    expect((small.dataset.tables[0]?.rows[0]?.values['2023-05'] as { value?: number } | undefined)?.value).toBe(0.01);
+  });
+
   it('a suppressed "<5" in a row of plain fractions (no % format) leaves the row in fractions: 0.27 is 27%, not 0.27% as it printed', async () => {
     const plainFractions: FixtureCell[][] = [header(), [undefined, undefined, RE_REFERRALS, 0.26, 0.28, 0.3, 0.27, 0.25, '<5', 0.23, '-', '-']];
     const { errors, warnings, dataset } = await read([sheet(plainFractions)]);
@@ -721,7 +751,7 @@ describe('12b. a percentage row of plain 0s and 1s, with nothing in its table ty
     [undefined, undefined, RESIDENTIAL, ...residential],
     ...beside,
   ];
-  const value = (dataset: Awaited<ReturnType<typeof read>>['dataset'], month: string): number | undefined =>
+  const value = (dataset: Awaited<ReturnType<typeof read>>['dataset'], month: MonthKey): number | undefined =>
     (dataset.tables[0]?.rows[1]?.values[month] as { value?: number } | undefined)?.value;
 
   it('is an error naming its first 1 and both readings (a row typed 0, 1 in points printed 100% for 1%)', async () => {

@@ -57,6 +57,108 @@ function formatSkeleton(numFmt: string): string {
     .replace(/\[[^\]]*\]/g, '');
 }
 
+/** The number format's sections, split at each ";" outside quoted text, escapes and [brackets]. */
+function formatSections(numFmt: string): string[] {
+  const sections: string[] = [];
+  let current = '';
+  let quoted = false;
+  let bracket = false;
+  for (let i = 0; i < numFmt.length; i++) {
+    const c = numFmt[i] as string;
+    if (!quoted && !bracket && c === '\\') {
+      current += c + (numFmt[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (!bracket && c === '"') quoted = !quoted;
+    else if (!quoted && c === '[') bracket = true;
+    else if (!quoted && c === ']') bracket = false;
+    if (!quoted && !bracket && c === ';') {
+      sections.push(current);
+      current = '';
+    } else current += c;
+  }
+  sections.push(current);
+  return sections;
+}
+
+/** A section's condition ("[<5]"), if it has one. */
+function sectionCondition(section: string): { op: string; bound: number } | undefined {
+  for (const [, code] of section.matchAll(/\[([^\]]*)\]/g)) {
+    const m = /^\s*(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(code ?? '');
+    if (m?.[1] && m[2]) return { op: m[1], bound: Number(m[2]) };
+  }
+  return undefined;
+}
+
+function meets(value: number, { op, bound }: { op: string; bound: number }): boolean {
+  switch (op) {
+    case '<':
+      return value < bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '>=':
+      return value >= bound;
+    case '=':
+      return value === bound;
+    default:
+      return value !== bound;
+  }
+}
+
+/** The text a section shows in place of the number, when it shows no digit of it ("<5" quoted, or \c escaped), else undefined. */
+function literalText(section: string): string | undefined {
+  let shown = '';
+  for (let i = 0; i < section.length; i++) {
+    const c = section[i] as string;
+    if (c === '"') {
+      const end = section.indexOf('"', i + 1);
+      if (end < 0) return undefined;
+      shown += section.slice(i + 1, end);
+      i = end;
+    } else if (c === '\\') {
+      shown += section[i + 1] ?? '';
+      i++;
+    } else if (c === '[') {
+      const end = section.indexOf(']', i);
+      if (end < 0) return undefined;
+      i = end;
+    } else if (c === '_' || c === '*') {
+      i++; // a space the width of the next character, or that character repeated to fill: no text of its own
+    } else if (/[0#?@.,%eE/]|[ymdhsAPGg]/.test(c)) {
+      return undefined; // a digit placeholder, the text itself, a date or time code, or General: the figure shows
+    } else shown += c;
+  }
+  const text = shown.trim();
+  return text === '' ? undefined : text;
+}
+
+/**
+ * What Excel shows, where a number format's condition puts text in the figure's place: a suppression
+ * format such as [<5]"<5";0 shows 2 as "<5". Read as the number, the figure a council had suppressed in
+ * its workbook was printed (2 children, in a public pack). Only a format with conditions: one that
+ * shows zero as a dash (0;-0;"-") still reads 0.
+ */
+function conditionalText(value: number, numFmt: string | undefined): string | undefined {
+  const section = conditionalSection(value, numFmt);
+  return section === undefined ? undefined : literalText(section);
+}
+
+/** In a format with conditions ([<5]"<5";0), the section that shows `value`; undefined for a format with none. */
+function conditionalSection(value: number, numFmt: string | undefined): string | undefined {
+  if (!numFmt || !numFmt.includes('[')) return undefined;
+  const sections = formatSections(numFmt);
+  if (!sectionCondition(sections[0] ?? '')) return undefined;
+  for (const section of sections) {
+    const condition = sectionCondition(section);
+    // The first section with no condition shows every figure the conditions before it did not take ([>=5]0;"<5").
+    if (!condition || meets(value, condition)) return section;
+  }
+  return undefined;
+}
+
 function decimalsOf(value: number): number {
   if (Number.isInteger(value)) return 0;
   const text = String(Math.round(value * 1e6) / 1e6);
@@ -66,7 +168,8 @@ function decimalsOf(value: number): number {
 
 /** The display format a number format string gives a value ("0.0%" → percent, 1 decimal). */
 export function displayFormatFor(value: number, numFmt: string | undefined): DisplayFormat {
-  const skeleton = numFmt && numFmt !== 'General' ? formatSkeleton(numFmt) : '';
+  // A format with conditions shows each figure by its own section ([<0.05]"<5%";0%: 0.3 as 30%).
+  const skeleton = numFmt && numFmt !== 'General' ? formatSkeleton(conditionalSection(value, numFmt) ?? numFmt) : '';
   const decimalsMatch = /\.(0+)/.exec(skeleton);
   if (skeleton.includes('%')) {
     return { style: 'percent', decimals: decimalsMatch?.[1]?.length ?? 0 };
@@ -137,6 +240,8 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { kind: 'error', text: String(value) };
     const n = Object.is(value, -0) ? 0 : value;
+    const shown = conditionalText(n, numFmt);
+    if (shown !== undefined) return readCellValue(shown);
     const format = displayFormatFor(n, numFmt);
     return format.style === 'percent' ? { kind: 'number', value: n, format, percentFrom: 'format' } : { kind: 'number', value: n, format };
   }

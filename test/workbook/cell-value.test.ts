@@ -44,6 +44,23 @@ describe('readCellValue: the quirks of the real workbook', () => {
     expect(readCellValue('≥ 95%')).toMatchObject({ kind: 'comparison', op: '>=', value: 0.95 });
   });
 
+  it('reads a number as Excel shows it where a conditional format puts text in its place (a suppressed small number), and only there', () => {
+    // [<5]"<5";0 shows 2 as "<5": read as 2, a figure the council had suppressed was printed.
+    expect(readCellValue(2, '[<5]"<5";0')).toMatchObject({ kind: 'comparison', op: '<', value: 5, text: '<5' });
+    expect(readCellValue(0, '[<5]"<5";0')).toMatchObject({ kind: 'comparison', text: '<5' });
+    expect(readCellValue(12, '[<5]"<5";0')).toEqual({ kind: 'number', value: 12, format: { style: 'integer', decimals: 0 } });
+    // The condition the other way round, a colour before it, a formula's result, a percentage and a letter for "suppressed".
+    expect(readCellValue(3, '[>=5]0;"<5"')).toMatchObject({ kind: 'comparison', text: '<5' });
+    expect(readCellValue(7, '[>=5]0;"<5"')).toMatchObject({ kind: 'number', value: 7 });
+    expect(readCellValue({ formula: 'B2', result: 4 }, '[Red][<=4]"<5";#,##0')).toMatchObject({ kind: 'comparison', text: '<5' });
+    expect(readCellValue(0.03, '[<0.05]"<5%";0%')).toMatchObject({ kind: 'comparison', value: 0.05, format: { style: 'percent' } });
+    expect(readCellValue(0.3, '[<0.05]"<5%";0%')).toMatchObject({ kind: 'number', value: 0.3, format: { style: 'percent' } });
+    expect(readCellValue(1, '[<5]\\c;0')).toEqual({ kind: 'text', text: 'c' });
+    // A conditional section that shows the figure, and a format with no condition (zero shown as a dash), read the number.
+    expect(readCellValue(2, '[<5]0.0;0')).toMatchObject({ kind: 'number', value: 2, format: { style: 'decimal', decimals: 1 } });
+    expect(readCellValue(0, '0;-0;"-"')).toMatchObject({ kind: 'number', value: 0 });
+  });
+
   it("uses a formula's saved result, and says when it has none", () => {
     expect(readCellValue({ formula: 'P5-O5', result: -144 })).toMatchObject({ kind: 'number', value: -144 });
     expect(readCellValue({ sharedFormula: 'P5', result: 0.5 }, '0%')).toMatchObject({ value: 0.5, format: { style: 'percent' } });

@@ -832,6 +832,21 @@ describe('an indicator not in the catalogue whose name says it is a percentage, 
   });
 });
 
+describe('12c. a small number suppressed by its number format ([<5]"<5";0, which Excel shows as "<5")', () => {
+  const UASC = 'Number of new CLA in month who are UASC';
+  const SUPPRESSED = '[<5]"<5";0';
+  it('prints "<5" as the workbook shows it, never the number the council suppressed (2 children were printed, in a public pack)', async () => {
+    const { catalogue } = await projectConfig();
+    const cells: FixtureCell[] = [3, 6, 4, 2, 5, 1].map((value) => ({ value, numFmt: SUPPRESSED }));
+    const { errors, dataset } = await read([sheet([header(), CONTACTS, [undefined, undefined, UASC, ...cells, undefined]])]);
+    expect(errors).toEqual([]);
+    const table = dataset.tables[0];
+    expect(table?.rows[1]?.values['2023-04']).toMatchObject({ kind: 'comparison', op: '<', value: 5, text: '<5' });
+    const printed = table ? new ReportFigures(dataset, catalogue, '2023-06').workbookTable(table).rows[1]?.cells.slice(-6) : undefined;
+    expect(printed).toEqual(['<5', '6', '<5', '<5', '5', '<5']);
+  });
+});
+
 describe('13. a comparison ("<300") in the report month', () => {
   const NAME = 'Number of referrals into statutory service in the month';
   /** The referrals row (lower is better) with Jun-23 typed `june` and the target `target`. */

@@ -339,7 +339,7 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
         checkPercentFalls(row, months, findings);
         continue;
       }
-      checkTargetScale(row, months, settings.jumpFactor, findings, catalogue.source);
+      checkTargetScale(row, months, kind, settings.jumpFactor, findings, catalogue.source);
       for (let i = 1; i < months.length; i++) {
         const before = row.values[months[i - 1] as MonthKey];
         const after = row.values[months[i] as MonthKey];
@@ -377,15 +377,18 @@ export function checkPlausibility(tables: IndicatorTable[], catalogue: Indicator
  * Rated as it stands, the RAG printed Green or Red for a figure it cannot be compared with, without a
  * word. A warning where the figures' median and the target differ by the jump factor or more (a
  * percentage's figures can lie anywhere below its target, so percentages are not checked; nor is a target of 0).
+ * A rate's benchmarks too: a Statistical Neighbours rate copied per 1,000 (63.9) beside a row per 10,000
+ * (756) was printed as it stood. (A count's benchmark may be a national count, 80,850 beside 545: not checked.)
  */
-function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number, findings: FindingList, catalogueFile: string): void {
+function checkTargetScale(row: IndicatorRow, months: MonthKey[], kind: IndicatorKind, factor: number, findings: FindingList, catalogueFile: string): void {
   const figures = months.flatMap((m) => {
     const figure = row.values[m];
     return figure?.kind === 'number' && figure.value > 0 ? [figure] : [];
   });
   const typical = median(figures.map((f) => f.value));
   if (typical === undefined) return;
-  for (const { figure: target, label } of rowTargets(row)) {
+  const benchmarks = kind === 'rate' ? Object.values(row.benchmarks).flatMap((b) => (b ? [{ figure: b.figure, label: b.label, benchmark: true }] : [])) : [];
+  for (const { figure: target, label, benchmark } of [...rowTargets(row).map((t) => ({ ...t, benchmark: false })), ...benchmarks]) {
     if ((target.kind !== 'number' && target.kind !== 'comparison') || target.value <= 0) continue;
     const ratio = Math.max(typical / target.value, target.value / typical);
     if (ratio < factor) continue;
@@ -394,9 +397,10 @@ function checkTargetScale(row: IndicatorRow, months: MonthKey[], factor: number,
     findings.warning(
       'implausible-value',
       target.source,
-      `${row.name}: the ${label} ${figureText(target)} and its figures (a median of ${printNumber(typical, { decimals: 2, minDecimals: 0 })}, ` +
-        `${first.source.cell} to ${last.source.cell}) differ by a factor of ${printNumber(ratio, { decimals: 1, minDecimals: 0 })}, so its RAG compares figures of another scale: ` +
-        'a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the target and the figures in the same units ' +
+      `${row.name}: the ${benchmark ? `benchmark ${label}` : label} ${figureText(target)} and its figures (a median of ${printNumber(typical, { decimals: 2, minDecimals: 0 })}, ` +
+        `${first.source.cell} to ${last.source.cell}) differ by a factor of ${printNumber(ratio, { decimals: 1, minDecimals: 0 })}, ` +
+        `${benchmark ? 'so it is printed beside figures of another scale' : 'so its RAG compares figures of another scale'}: ` +
+        `a rate per 1,000 where the row is per 10,000, or a zero too many or too few? Expected the ${benchmark ? 'benchmark' : 'target'} and the figures in the same units ` +
         `(the factor is plausibility.jumpFactor in ${catalogueFile})`,
       first.source,
     );

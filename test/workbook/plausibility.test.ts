@@ -157,6 +157,24 @@ describe('figures that cannot be right never print', () => {
     ).toEqual([]);
   });
 
+  it("a rate's benchmark of another scale than its figures is a warning (63.9 per 1,000 printed beside 756 per 10,000); a count's national benchmark is not", async () => {
+    const { aliases, catalogue } = await projectConfig();
+    const read = async (name: string, cells: FixtureCell[]) => {
+      const bytes = await buildWorkbook([{ name: 'S', rows: [header(['Target', 'Statistical Neighbours']), [undefined, undefined, name, ...cells]] }]);
+      return buildDataset(await loadWorkbook(bytes, 'odd.xlsx'), aliases, catalogue)
+        .findings.filter((f) => f.severity === 'warning')
+        .map(formatFinding);
+    };
+    const RATE = 'Rate of referrals per 10,000 population under 18 years old';
+    expect(await read(RATE, [745, 760, 771, 763, 748, 756, 700, 63.88])).toEqual([
+      `odd.xlsx › 'S'!K2: ${RATE}: the benchmark Statistical Neighbours 63.88 and its figures (a median of 758, D2 to I2) differ by a factor of 11.9, ` +
+        'so it is printed beside figures of another scale: a rate per 1,000 where the row is per 10,000, or a zero too many or too few? ' +
+        'Expected the benchmark and the figures in the same units (the factor is plausibility.jumpFactor in config/indicators.yaml)',
+    ]);
+    expect(await read(RATE, [745, 760, 771, 763, 748, 756, 700, 638.8])).toEqual([]);
+    expect(await read(IN_CARE, [554, 551, 548, 552, 543, 504, 500, 80850])).toEqual([]);
+  });
+
   it('small counts still swing without a warning: 3 then 31, 19 then 0', async () => {
     const { warnings } = await findingsFor('Number of new CLA in month', [14, 3, 31, 17, 19, 0]);
     expect(warnings).toEqual([]);

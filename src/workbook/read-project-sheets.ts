@@ -15,7 +15,7 @@ import type {
 import { describeReading, roundedScale, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { monthKey, monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
-import { looksLikeName, withholdNames } from './personal-names.js';
+import { looksLikeName, NAME_WORD, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
 import { dayText, evening } from './summer-time.js';
@@ -356,23 +356,35 @@ export function leaveOutTotals<T extends { month: MonthKey }>(
   }
 }
 
-const NAME_AFTER_TEAM = /^(.*\S)(\s*[-–—:(,/]\s*)[A-Z][a-z]+(?:['-][A-Za-z]+)?\s+[A-Z][a-z]+(?:['-][A-Za-z]+)?(\)?)$/;
+/** Two capitalised words at a team's end, after punctuation or a space, as "Tom O'Neil's team" too. */
+const NAME_AFTER_TEAM = new RegExp(String.raw`^(.*?\S)(\s*[-–—:(,/]\s*|\s+)(${NAME_WORD})\s+(${NAME_WORD})((?:['’]s)?(?:\s+team)?\)?)$`);
+
+/** Words of a team's own name, never a person's: "SWF East 1 Duty Team" is no name. */
+const TEAM_WORDS = new Set(
+  'team teams service services hub unit care duty children families family support north south east west central court assessment safeguarding pathways fostering adoption leaving disabled disability early help edge intake locality'.split(
+    ' ',
+  ),
+);
 
 /**
  * A team written with a person after it: the words that may be a name are withheld (the team stays a
- * team of its own, so no figure moves to another), with a warning that never repeats them.
+ * team of its own, so no figure moves to another), with a warning that never repeats them. After
+ * punctuation ("SWF East 1 - Jane Smith", "(Tom O'Neil's team)"), any two capitalised words; after a
+ * space alone, only after a team's number ("SWF East 1 Priya Patel") and never words a team is named with.
  */
 function withheldTeam(team: string, source: SourceRef, findings: FindingList): string {
   const match = NAME_AFTER_TEAM.exec(team);
   if (!match) return team;
-  const [, before = '', separator = '', close = ''] = match;
+  const [, before = '', separator = '', first = '', second = '', close = ''] = match;
+  if (separator.trim() === '' && (!/\d$/.test(before) || [first, second].some((w) => TEAM_WORDS.has(w.toLowerCase())))) return team;
+  const withheld = `${before}${separator}[name withheld]${close}`;
   findings.warning(
     'possible-name',
     source,
-    `the team ends in two capitalised words after "${separator.trim()}" that may be a person's name; they are withheld from every report ("${before}${separator}[name withheld]${close}"). ` +
+    `the team ends in two capitalised words${separator.trim() === '' ? '' : ` after "${separator.trim()}"`} that may be a person's name; they are withheld from every report ("${withheld}"). ` +
       'Worker identities must never print: name the team alone',
   );
-  return `${before}${separator}[name withheld]${close}`;
+  return withheld;
 }
 
 /** Text that may be printed, with any name after a role withheld and a warning naming the cell. */
@@ -425,7 +437,10 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
       });
       continue;
     }
-    const team = teamText === undefined ? undefined : withheldTeam(teams.read(teamText, row.source('team')), row.source('team'), findings);
+    const team =
+      teamText === undefined
+        ? undefined
+        : withheldTeam(printableText(teams.read(teamText, row.source('team')), row.source('team'), findings, 'team'), row.source('team'), findings);
     if (!month || !measure || !team || !denominator || !numerator) continue;
     if (numerator.value > denominator.value) {
       findings.error(

@@ -717,6 +717,16 @@ function readRevenue(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], 
       );
       continue;
     }
+    if (budget && forecastOutturn && forecastOutturn.value === 0 && budget.value > 0) {
+      // An outturn of nothing is the far end of "a tenth of its budget or less": it printed the whole budget as an underspend, and Green.
+      findings.error(
+        'implausible-value',
+        forecastOutturn.source,
+        `the forecast outturn is £0 against a budget of ${pounds(budget.value)} (${area}), so the whole budget would print as an underspend; ` +
+          "a formula over a ledger code not yet posted, or a month not filled in? Expected the service area's forecast spend",
+      );
+      continue;
+    }
     if (budget && forecastOutturn && forecastOutturn.value > 0) {
       const ratio = forecastOutturn.value / budget.value;
       if (ratio >= SCALE_FACTOR || ratio * SCALE_FACTOR <= 1) {
@@ -782,6 +792,16 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     const averageWeeklyCost = row.amount('averageWeeklyCost', 'Average weekly cost', { min: 0 });
     const budgetedNumber = row.amount('budgetedNumber', 'Budgeted number', { min: 0 });
     if (!month || !placementType || !number || !averageWeeklyCost || !budgetedNumber) continue;
+    if (averageWeeklyCost.value === 0 && number.value > 0) {
+      // Children placed at no cost: their cost, its full year and the reconciliation printed without them.
+      findings.error(
+        'implausible-value',
+        averageWeeklyCost.source,
+        `the average weekly cost is £0 for ${number.value.toLocaleString('en-GB')} placement(s) (${placementType.trim()}, ${monthLabel(month)}), so their cost would print as £0; ` +
+          'a formula over data not yet in, or a month not filled in? Expected the average weekly cost of the placements',
+      );
+      continue;
+    }
     if (isTotalName(placementType)) {
       totals.push({
         month,

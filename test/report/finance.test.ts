@@ -312,6 +312,40 @@ describe('finance sheets: bad amounts are errors naming their cells', () => {
     expect(dataset.finance.revenue).toEqual([]);
   });
 
+  it('a forecast outturn of £0 against a budget, and an average weekly cost of £0 for children placed, are errors (the whole budget printed as an underspend, Green; the placements cost nothing)', async () => {
+    const { aliases, catalogue } = await projectConfig();
+    const sheets = (outturn: number, weekly: number): Parameters<typeof buildWorkbook>[0] => [
+      { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+          ['2023-10', 'Safeguarding & CIN', 11200000, outturn, ''],
+        ],
+      },
+      {
+        name: 'Finance placements',
+        rows: [
+          ['Month', 'Placement type', 'Number', 'Average weekly cost', 'Budgeted number'],
+          ['2023-10', 'Residential (independent sector)', 39, weekly, 38],
+          ['2023-10', 'Secure', 0, 0, 1],
+        ],
+      },
+    ];
+    const zero = buildDataset(await loadWorkbook(await buildWorkbook(sheets(0, 0)), 'finance.xlsx'), aliases, catalogue);
+    expect(zero.findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([
+      "finance.xlsx › 'Finance revenue'!D2: the forecast outturn is £0 against a budget of £11,200,000 (Safeguarding & CIN), so the whole budget would print as an underspend; " +
+        "a formula over a ledger code not yet posted, or a month not filled in? Expected the service area's forecast spend",
+      "finance.xlsx › 'Finance placements'!D2: the average weekly cost is £0 for 39 placement(s) (Residential (independent sector), Oct-23), so their cost would print as £0; " +
+        'a formula over data not yet in, or a month not filled in? Expected the average weekly cost of the placements',
+    ]);
+    // No children placed at no cost (Secure, 0 and £0) is no error; the forecast and cost typed are read.
+    const typed = buildDataset(await loadWorkbook(await buildWorkbook(sheets(12300000, 5450)), 'finance.xlsx'), aliases, catalogue);
+    expect(typed.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(typed.dataset.finance.revenue[0]?.forecastOutturn.value).toBe(12300000);
+    expect(typed.dataset.finance.placements.map((p) => p.averageWeeklyCost.value)).toEqual([5450, 0]);
+  });
+
   it('a finance report for a month without revenue rows is refused', async () => {
     await expect(configuredReport('finance', '2023-03', dataset)).rejects.toThrow(
       'b4b-sample.xlsx has no revenue rows for March 2023 in its Finance revenue sheet, so the finance report cannot be produced; the latest month with revenue rows is October 2023',

@@ -309,9 +309,11 @@ function refuseTwice(rows: Array<{ month: MonthKey; name: string; source: Source
   return refused;
 }
 
-/** Two capitalised words after a dash, colon or bracket at the end of a team ("SWF East 1 - Priya Patel"). */
-/** "Total", "Grand total", "Sub-total", "Total C&L": a row of sums, not one more service area, placement type or team. */
-const TOTAL_NAME = /^\s*(?:grand\s+|sub[\s-]?)?totals?\b/i;
+/**
+ * "Total", "Grand total", "Sub-total", "Total C&L", and at the end as much ("C&L Total", "Net total", "SWF East
+ * subtotal"), or "All teams": a row of sums, not one more service area, placement type or team.
+ */
+const TOTAL_NAME = /^\s*(?:grand\s+|sub[\s-]?)?totals?\b|\b(?:sub[\s-]?)?totals?\s*$|^\s*all(?:\s+(?:teams|localities|service\s+areas|areas|placements|placement\s+types|categories))?\s*$/i;
 
 export function isTotalName(name: string): boolean {
   return TOTAL_NAME.test(name);

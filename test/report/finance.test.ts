@@ -576,6 +576,39 @@ describe("a sheet's own Total row", () => {
     );
   });
 
+  it('is known by "total" at the end of its name too, or by "All teams" (a net total line, a locality subtotal and an all-teams row counted every figure twice, in silence)', async () => {
+    const { dataset, said } = await read([
+      {
+        name: 'Finance revenue',
+        rows: [
+          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+          ['2023-10', 'Fostering & Adoption', 5300000, 5360000, ''],
+          ['2023-10', 'Agency staffing', 1400000, 1540000, ''],
+          ['2023-10', 'Children & Learning net total', 6700000, 6900000, 'The month in all'],
+        ],
+      },
+      {
+        name: 'Team measures',
+        rows: [
+          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+          ['2023-07', 'sa-20-days', 'SWF East 1', 40, 10],
+          ['2023-07', 'sa-20-days', 'SWF East 2', 30, 5],
+          ['2023-07', 'sa-20-days', 'SWF East subtotal', 70, 15],
+          ['2023-07', 'sa-20-days', 'SWF West 1', 20, 4],
+          ['2023-07', 'sa-20-days', 'All teams', 90, 19],
+        ],
+      },
+    ]);
+    expect(dataset.finance.revenue.map((r) => r.serviceArea)).toEqual(['Fostering & Adoption', 'Agency staffing']);
+    expect(dataset.teamMeasures.map((r) => r.team)).toEqual(['SWF East 1', 'SWF East 2', 'SWF West 1']);
+    expect(said.filter((s) => s.includes('reads as a total row'))).toEqual([
+      'totals.xlsx › \'Team measures\'!C4: "SWF East subtotal" (Jul-23) reads as a total row, not a team: it is left out, as the report adds the rows up itself; ' +
+        "its figures differ from the sum of the month's team rows (Denominator 70 against 90; Numerator 15 against 19): is a row missing, or one too many?",
+      "totals.xlsx › 'Team measures'!C6: \"All teams\" (Jul-23) reads as a total row, not a team: it is left out, as the report adds the rows up itself; its figures are the sum of the month's team rows",
+      "totals.xlsx › 'Finance revenue'!B4: \"Children & Learning net total\" (Oct-23) reads as a total row, not a service area: it is left out, as the report adds the rows up itself; its figures are the sum of the month's service area rows",
+    ]);
+  });
+
   it("is left out of a clinic's team measures: the clinic prints its own Total", async () => {
     const { dataset, said } = await read([
       {

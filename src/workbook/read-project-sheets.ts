@@ -313,7 +313,8 @@ function refuseTwice(rows: Array<{ month: MonthKey; name: string; source: Source
  * "Total", "Grand total", "Sub-total", "Total C&L", and at the end as much ("C&L Total", "Net total", "SWF East
  * subtotal"), or "All teams": a row of sums, not one more service area, placement type or team.
  */
-const TOTAL_NAME = /^\s*(?:grand\s+|sub[\s-]?)?totals?\b|\b(?:sub[\s-]?)?totals?\s*$|^\s*all(?:\s+(?:teams|localities|service\s+areas|areas|placements|placement\s+types|categories))?\s*$/i;
+const TOTAL_NAME =
+  /^\s*(?:grand\s+|sub[\s-]?)?totals?\b|\b(?:sub[\s-]?)?totals?\s*$|^\s*all(?:\s+(?:teams|localities|service\s+areas|areas|placements|placement\s+types|categories))?\s*$/i;
 
 export function isTotalName(name: string): boolean {
   return TOTAL_NAME.test(name);
@@ -838,6 +839,7 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
 function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'], findings: FindingList, aliasesFile: string): CostReductionRow[] {
   const sheet = openSheet(raw, 'financeCostReduction', aliases, findings, aliasesFile, (t) => t('proposal'));
   const out: CostReductionRow[] = [];
+  const totals: TotalRow[] = [];
   for (const row of sheet?.rows ?? []) {
     const month = row.month();
     const proposal = row.text('proposal');
@@ -852,6 +854,19 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
       findings.error('implausible-value', row.source('rag'), `"${ragText}" is not a RAG rating; expected Red, Amber or Green (or R, A, G)`);
     }
     const commentary = printableText(row.text('commentary', false) ?? '', row.source('commentary'), findings, 'commentary');
+    if (month && proposal && target && forecastDelivery && isTotalName(proposal)) {
+      // The plans' own Total row, read as one more plan, doubled the targets and the forecast (and hid a shortfall).
+      totals.push({
+        month,
+        name: proposal.trim(),
+        source: row.source('proposal'),
+        figures: [
+          ['Target', target.value],
+          ['Forecast delivery', forecastDelivery.value],
+        ],
+      });
+      continue;
+    }
     if (!month || !proposal || !target || !forecastDelivery || !rag) continue;
     if (target.value > 0 && forecastDelivery.value >= target.value * SCALE_FACTOR) {
       findings.error(
@@ -864,13 +879,20 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
     }
     out.push({ month, proposal, owner, target, forecastDelivery, rag, commentary, source: row.source() });
   }
+  leaveOutTotals(totals, out, (plans) => [sum(plans.map((p) => p.target.value)), sum(plans.map((p) => p.forecastDelivery.value))], 'plan', findings);
+  // A plan pasted twice counted its target and forecast twice.
+  const twice = refuseTwice(
+    out.map((r) => ({ month: r.month, name: r.proposal, source: r.source })),
+    'plan',
+    findings,
+  );
   const refused = checkScale(
     out.map((r) => ({ key: r.proposal, month: r.month, figure: r.target })),
     'target',
     'proposal',
     findings,
   );
-  return out.filter((r) => !refused.has(r.target));
+  return out.filter((r) => !refused.has(r.target) && !twice.has(r.source));
 }
 
 /** Reads the project's own long-format sheets (the Breakdowns sheet: ./read-breakdowns.ts); a sheet that is absent gives an empty list. */

@@ -609,6 +609,29 @@ describe("a sheet's own Total row", () => {
     ]);
   });
 
+  it('is left out of the cost reduction plans, and a plan pasted twice is an error (read as plans, a Total doubled the targets and hid the shortfall)', async () => {
+    const { dataset, said, errors } = await read([
+      {
+        name: 'Finance cost reduction',
+        rows: [
+          ['Month', 'Proposal', 'Owner', 'Target', 'Forecast delivery', 'RAG', 'Commentary'],
+          ['2023-10', 'Reduce agency reliance', 'Head of service', 400000, 300000, 'Amber', ''],
+          ['2023-10', 'Step down from residential', 'Head of service', 200000, 225000, 'Green', ''],
+          ['2023-10', 'Total', '', 600000, 525000, 'Amber', ''],
+          ['2023-10', 'Step down from residential', 'Head of service', 200000, 225000, 'Green', ''],
+        ],
+      },
+    ]);
+    expect(dataset.finance.costReduction.map((r) => r.proposal)).toEqual(['Reduce agency reliance', 'Step down from residential']);
+    expect(said).toContain(
+      'totals.xlsx › \'Finance cost reduction\'!B4: "Total" (Oct-23) reads as a total row, not a plan: it is left out, as the report adds the rows up itself; ' +
+        "its figures differ from the sum of the month's plan rows (Target 600,000 against 800,000; Forecast delivery 525,000 against 750,000): is a row missing, or one too many?",
+    );
+    expect(errors).toEqual([
+      "totals.xlsx › 'Finance cost reduction'!A5: Step down from residential has a second row for Oct-23 (the first is A3); its figures would be counted twice. Expected one row per plan a month: remove or merge one",
+    ]);
+  });
+
   it("is left out of a clinic's team measures: the clinic prints its own Total", async () => {
     const { dataset, said } = await read([
       {

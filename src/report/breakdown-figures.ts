@@ -8,6 +8,7 @@ import { teamPercent } from './report-figures.js';
 import { printNumber } from './round.js';
 import { cellName, type FigureRef } from './figure-ref.js';
 import { TemplateError } from '../findings/errors.js';
+import { PROPORTION_SUM_TOLERANCE } from '../workbook/read-breakdowns.js';
 
 /** What a breakdown figure prints: its value, what a count is out of, or the % worked out from the two. */
 export type BreakdownShow = 'value' | 'out-of' | 'percent';
@@ -169,6 +170,35 @@ export class BreakdownFigures {
     return row.outOf.value === 0 ? null : row.value.value / row.outOf.value;
   }
 
+  /**
+   * A doughnut draws its percentages as the parts of a whole: they must add up to about 100%, as a
+   * measure typed Proportion must in the sheet. Typed Percentage (or in a blank Type, by the cell's %
+   * format), "80% are White Other" typed for 8% was printed and drawn beside shares adding up to 172%,
+   * without a word. A warning naming the cells (Proportion rows are checked, as errors, where they are read).
+   */
+  private checkWhole(
+    series: Array<{ measure: string; show: BreakdownShow; rows: BreakdownRow[] }>,
+    categories: string[],
+    find: (rows: BreakdownRow[], category: string) => BreakdownRow | undefined,
+    title: string,
+  ): void {
+    for (const s of series) {
+      const drawn = categories.flatMap((c) => find(s.rows, c) ?? []);
+      if (drawn.length === 0 || drawn.every((r) => r.unit === 'proportion')) continue;
+      const values = drawn.map((r) => this.chartValue(r, s.show));
+      if (values.some((v) => v === null)) continue;
+      const sum = values.reduce((n: number, v) => n + (v ?? 0), 0);
+      if (Math.abs(sum - 1) <= PROPORTION_SUM_TOLERANCE + 1e-9) continue;
+      const percent = (n: number): string => printNumber(n * 100, { decimals: 1, minDecimals: 0 });
+      this.warn(
+        `${s.measure}: the chart "${title}" draws its figures for ${monthLongLabel(this.month)} as the parts of a whole, but they add up to ${percent(sum)}% ` +
+          `(${drawn.map((r) => r.value.source.cell ?? r.category).join(', ')}); expected about 100% (${percent(1 - PROPORTION_SUM_TOLERANCE)}% to ${percent(1 + PROPORTION_SUM_TOLERANCE)}%): ` +
+          'a category is missing, or a figure is mistyped',
+        drawn[0]?.value.source,
+      );
+    }
+  }
+
   /** A chart and its figures table: a row per category, a column per series. */
   chart(request: BreakdownChartRequest): BreakdownChartModel {
     const series = request.series.map((s) => ({ ...s, rows: this.rows(s.measure) }));
@@ -203,6 +233,7 @@ export class BreakdownFigures {
         percent,
       })),
     };
+    if (request.type === 'doughnut' && percent) this.checkWhole(supplied, categories, find, request.title);
     const share = request.share === true && supplied.length === 1 && !percent;
     const columns = [request.categoryHeading ?? 'Category', ...supplied.map((s) => s.label ?? request.title), ...(share ? ['% of total'] : [])];
     const cell = (s: (typeof supplied)[number], category: string): FiguresCell => {

@@ -200,6 +200,36 @@ describe('a month whose Breakdowns rows are missing', () => {
   });
 });
 
+describe('a doughnut of percentages that do not add up to a whole', () => {
+  it('is a warning naming the cells (typed Percentage, "80%" for 8% was printed and drawn beside shares adding up to 172%, without a word); the sample\'s is none', async () => {
+    const { catalogue } = await projectConfig();
+    const template = '{{breakdownChart "family-hubs-ethnicity" type="doughnut" title="Ethnicity" labels="Share" category="Ethnicity"}}';
+    const warningsOf = (changed: Dataset): string[] => {
+      const figures = new ReportFigures(changed, catalogue, '2023-10');
+      renderTemplate(template, figures, { month: '2023-10', report: 'performance', service: '' });
+      return figures.warnings.map((w) => w.message).filter((m) => m.includes('parts of a whole'));
+    };
+    const ethnicity = rows('family-hubs-ethnicity');
+    const first = ethnicity[0] as BreakdownRow;
+    // Typed Percentage rather than Proportion (the reader's own check of the sum is for proportions), one share typed ten times over.
+    const typed: Dataset = {
+      ...dataset,
+      breakdowns: dataset.breakdowns.map((r): BreakdownRow => {
+        if (r.measure !== 'family-hubs-ethnicity' || r.month !== '2023-10') return r;
+        const value: Figure & { kind: 'number' } = { ...r.value, value: r === first ? r.value.value * 10 : r.value.value };
+        return { ...r, unit: 'percentage', value };
+      }),
+    };
+    const sum = ethnicity.reduce((n, r) => n + r.value.value, 0) + first.value.value * 9;
+    const cells = ethnicity.map((r) => r.value.source.cell).join(', ');
+    expect(warningsOf(typed)).toEqual([
+      `family-hubs-ethnicity: the chart "Ethnicity" draws its figures for October 2023 as the parts of a whole, but they add up to ${Math.round(sum * 1000) / 10}% (${cells}); ` +
+        'expected about 100% (97% to 103%): a category is missing, or a figure is mistyped',
+    ]);
+    expect(warningsOf(dataset)).toEqual([]);
+  });
+});
+
 describe("a template's mistakes with the breakdown helpers are template errors", () => {
   it.each([
     ['{{breakdownFigure "pay-gap" "Mean gender pay gap" show="median"}}', 'expected show="value", "out-of" or "percent"'],

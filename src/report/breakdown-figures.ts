@@ -122,10 +122,30 @@ export class BreakdownFigures {
     return monthLongLabel(this.month);
   }
 
-  /** The period a measure's figures cover ("2023"), of one category or of its first row. */
+  /**
+   * The period a measure's figures cover ("2023"), of one category or of its first row. A measure whose
+   * rows cover more than one period is a run warning: "Gender Pay Gap 2023" headed the ethnicity pay gap's
+   * 2022 figures, published a year later, without a word.
+   */
   period(measure: string, category?: string): string {
-    const row = category === undefined ? this.rows(measure)[0] : this.row(measure, category);
-    return row?.period ?? '';
+    if (category !== undefined) return this.row(measure, category)?.period ?? '';
+    const rows = this.rows(measure);
+    const periods = [...new Set(rows.map((r) => r.period))];
+    const first = rows[0];
+    if (first && periods.length > 1) {
+      const of = (period: string): string =>
+        `${period || '(no period)'}: ${rows
+          .filter((r) => r.period === period)
+          .map((r) => r.category)
+          .join(', ')}`;
+      this.warn(
+        `${first.measure}: its rows for ${monthLongLabel(this.month)} cover ${periods.length} periods (${periods.map(of).join('; ')}), ` +
+          `but the template prints one period for them all, its first row's (${first.period || 'none'}); expected one period a month for the measure, ` +
+          `or the template to print each category's period`,
+        first.source,
+      );
+    }
+    return first?.period ?? '';
   }
 
   private ref(row: BreakdownRow, show: BreakdownShow | 'share', text: string): FigureRef {

@@ -230,6 +230,32 @@ describe('a doughnut of percentages that do not add up to a whole', () => {
   });
 });
 
+describe('a measure whose rows cover two periods, headed by one', () => {
+  it('is a warning naming them ("Gender Pay Gap 2023" headed the ethnicity pay gap\'s 2022 figures, without a word); the sample\'s is none', async () => {
+    const { catalogue } = await projectConfig();
+    const warningsOf = (changed: Dataset): string[] => {
+      const figures = new ReportFigures(changed, catalogue, '2023-10');
+      renderTemplate('## Gender Pay Gap {{breakdownPeriod "pay-gap"}}', figures, { month: '2023-10', report: 'performance', service: '' });
+      return figures.warnings.map((w) => w.message).filter((m) => m.includes('periods'));
+    };
+    const payGap = rows('pay-gap');
+    const gender = new Set(payGap.filter((r) => /gender/i.test(r.category)));
+    const mixed: Dataset = { ...dataset, breakdowns: dataset.breakdowns.map((r) => (gender.has(r) ? { ...r, period: '2023' } : r)) };
+    const name = (period: string): string =>
+      payGap
+        .filter((r) => (gender.has(r) ? '2023' : r.period) === period)
+        .map((r) => r.category)
+        .join(', ');
+    const periods = [...new Set(payGap.map((r) => (gender.has(r) ? '2023' : r.period)))];
+    expect(periods).toHaveLength(2);
+    expect(warningsOf(mixed)).toEqual([
+      `pay-gap: its rows for October 2023 cover 2 periods (${periods.map((p) => `${p}: ${name(p)}`).join('; ')}), but the template prints one period for them all, ` +
+        `its first row's (${periods[0]}); expected one period a month for the measure, or the template to print each category's period`,
+    ]);
+    expect(warningsOf(dataset)).toEqual([]);
+  });
+});
+
 describe("a template's mistakes with the breakdown helpers are template errors", () => {
   it.each([
     ['{{breakdownFigure "pay-gap" "Mean gender pay gap" show="median"}}', 'expected show="value", "out-of" or "percent"'],

@@ -11,7 +11,7 @@ import type { ReportDocument as ReportOutput } from '../../src/produce/report.js
 import { loadWorkbook } from '../../src/workbook/load-workbook.js';
 import { pdfPageCount, pdfText } from '../fixtures/pdf-text.js';
 import { configuredReport, SAMPLE, sampleDataset } from '../fixtures/sample-report.js';
-import { buildWorkbook, header, projectConfig } from '../fixtures/workbooks.js';
+import { buildWorkbook, header, projectConfig, type FixtureCell } from '../fixtures/workbooks.js';
 
 let dataset: Dataset;
 let report: ReportOutput;
@@ -524,18 +524,31 @@ describe('finance amounts typed in £000 where pounds are asked for', () => {
 
 describe("a sheet's own Total row", () => {
   const read = (sheets: Parameters<typeof buildWorkbook>[0]) => readSheets(sheets, 'totals.xlsx');
+  type Sheet = Parameters<typeof buildWorkbook>[0][number];
+  /** Two service areas, and a row of their sums named `total`. */
+  const revenueWith = (total: string, commentary = ''): Sheet => ({
+    name: 'Finance revenue',
+    rows: [
+      ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
+      ['2023-10', 'Fostering & Adoption', 5300000, 5360000, ''],
+      ['2023-10', 'Agency staffing', 1400000, 1540000, ''],
+      ['2023-10', total, 6700000, 6900000, commentary],
+    ],
+  });
+  /** Two teams' July figures, then `more` rows. */
+  const teamMeasures = (...more: FixtureCell[][]): Sheet => ({
+    name: 'Team measures',
+    rows: [
+      ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
+      ['2023-07', 'sa-20-days', 'SWF East 1', 40, 10],
+      ['2023-07', 'sa-20-days', 'SWF East 2', 30, 5],
+      ...more,
+    ],
+  });
 
   it('is left out of the revenue and placements (read as one more line, it counted every figure twice), with a warning naming it', async () => {
     const { dataset, said } = await read([
-      {
-        name: 'Finance revenue',
-        rows: [
-          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
-          ['2023-10', 'Fostering & Adoption', 5300000, 5360000, ''],
-          ['2023-10', 'Agency staffing', 1400000, 1540000, ''],
-          ['2023-10', 'Total', 6700000, 6900000, ''],
-        ],
-      },
+      revenueWith('Total'),
       {
         name: 'Finance placements',
         rows: [
@@ -578,26 +591,12 @@ describe("a sheet's own Total row", () => {
 
   it('is known by "total" at the end of its name too, or by "All teams" (a net total line, a locality subtotal and an all-teams row counted every figure twice, in silence)', async () => {
     const { dataset, said } = await read([
-      {
-        name: 'Finance revenue',
-        rows: [
-          ['Month', 'Service area', 'Budget', 'Forecast outturn', 'Commentary'],
-          ['2023-10', 'Fostering & Adoption', 5300000, 5360000, ''],
-          ['2023-10', 'Agency staffing', 1400000, 1540000, ''],
-          ['2023-10', 'Children & Learning net total', 6700000, 6900000, 'The month in all'],
-        ],
-      },
-      {
-        name: 'Team measures',
-        rows: [
-          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
-          ['2023-07', 'sa-20-days', 'SWF East 1', 40, 10],
-          ['2023-07', 'sa-20-days', 'SWF East 2', 30, 5],
-          ['2023-07', 'sa-20-days', 'SWF East subtotal', 70, 15],
-          ['2023-07', 'sa-20-days', 'SWF West 1', 20, 4],
-          ['2023-07', 'sa-20-days', 'All teams', 90, 19],
-        ],
-      },
+      revenueWith('Children & Learning net total', 'The month in all'),
+      teamMeasures(
+        ['2023-07', 'sa-20-days', 'SWF East subtotal', 70, 15],
+        ['2023-07', 'sa-20-days', 'SWF West 1', 20, 4],
+        ['2023-07', 'sa-20-days', 'All teams', 90, 19],
+      ),
     ]);
     expect(dataset.finance.revenue.map((r) => r.serviceArea)).toEqual(['Fostering & Adoption', 'Agency staffing']);
     expect(dataset.teamMeasures.map((r) => r.team)).toEqual(['SWF East 1', 'SWF East 2', 'SWF West 1']);
@@ -633,17 +632,7 @@ describe("a sheet's own Total row", () => {
   });
 
   it("is left out of a clinic's team measures: the clinic prints its own Total", async () => {
-    const { dataset, said } = await read([
-      {
-        name: 'Team measures',
-        rows: [
-          ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
-          ['2023-07', 'sa-20-days', 'SWF East 1', 40, 10],
-          ['2023-07', 'sa-20-days', 'SWF East 2', 30, 5],
-          ['2023-07', 'sa-20-days', 'Total', 70, 15],
-        ],
-      },
-    ]);
+    const { dataset, said } = await read([teamMeasures(['2023-07', 'sa-20-days', 'Total', 70, 15])]);
     expect(dataset.teamMeasures.map((r) => r.team)).toEqual(['SWF East 1', 'SWF East 2']);
     expect(said).toContain(
       "totals.xlsx › 'Team measures'!C4: \"Total\" (Jul-23) reads as a total row, not a team: it is left out, as the report adds the rows up itself; its figures are the sum of the month's team rows",

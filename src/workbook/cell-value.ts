@@ -241,7 +241,12 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
     if (!Number.isFinite(value)) return { kind: 'error', text: String(value) };
     const n = Object.is(value, -0) ? 0 : value;
     const shown = conditionalText(n, numFmt);
-    if (shown !== undefined) return readCellValue(shown);
+    if (shown !== undefined) {
+      const reading = readCellValue(shown);
+      // A zero a condition shows as a dash or a word ([=0]"-";0) is still 0, as a format with no condition leaves it:
+      // only a figure hidden behind a bound ("<5") or a marker is read as the text.
+      if (n !== 0 || reading.kind === 'comparison') return reading;
+    }
     const format = displayFormatFor(n, numFmt);
     return format.style === 'percent' ? { kind: 'number', value: n, format, percentFrom: 'format' } : { kind: 'number', value: n, format };
   }

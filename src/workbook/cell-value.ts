@@ -85,7 +85,7 @@ function formatSections(numFmt: string): string[] {
 /** A section's condition ("[<5]"), if it has one. */
 function sectionCondition(section: string): { op: string; bound: number } | undefined {
   for (const [, code] of section.matchAll(/\[([^\]]*)\]/g)) {
-    const m = /^\s*(<=|>=|<>|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(code ?? '');
+    const m = /^\s*(<=|>=|<>|<|>|=)\s*(-?(?:\d+(?:\.\d*)?|\.\d+))\s*$/.exec(code ?? '');
     if (m?.[1] && m[2]) return { op: m[1], bound: Number(m[2]) };
   }
   return undefined;
@@ -243,9 +243,9 @@ export function readCellValue(value: unknown, numFmt?: string, date1904 = false)
     const shown = conditionalText(n, numFmt);
     if (shown !== undefined) {
       const reading = readCellValue(shown);
-      // A zero a condition shows as a dash or a word ([=0]"-";0) is still 0, as a format with no condition leaves it:
-      // only a figure hidden behind a bound ("<5") or a marker is read as the text.
-      if (n !== 0 || reading.kind === 'comparison') return reading;
+      // A zero a condition shows as a dash ([=0]"-";0) is still 0, as a format with no condition leaves it: a figure
+      // behind a bound ("<5") or a marker ("*", "c") is read as the text, zero or not.
+      if (n !== 0 || !/^[-–—]$/.test(shown)) return reading;
     }
     const format = displayFormatFor(n, numFmt);
     return format.style === 'percent' ? { kind: 'number', value: n, format, percentFrom: 'format' } : { kind: 'number', value: n, format };

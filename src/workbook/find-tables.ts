@@ -995,7 +995,8 @@ function normalisePercentRow(row: IndicatorRow): AmbiguousPercent[] {
     const low = Math.min(...points.map((f) => Math.abs(f.value)));
     const high = Math.max(...points.map((f) => Math.abs(f.value)));
     for (const figure of all) {
-      if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) > 1) continue;
+      // A bound ("<1") is no plain 1: "<1%" is what it says.
+      if (!plain(figure) || figure.value === 0 || Math.abs(figure.value) > 1 || (figure.kind === 'comparison' && Math.abs(figure.value) >= 1)) continue;
       const asPoints = Math.abs(figure.value) * 100;
       if (asPoints >= low / PERCENT_AMBIGUITY && asPoints <= high * PERCENT_AMBIGUITY) {
         ambiguous.push({ figure, reads: asPercent(figure.value / 100), couldBe: asPercent(figure.value), others: `points: ${shown(points, 1 / 100)}` });

@@ -15,7 +15,7 @@ import type {
 import { describeReading, roundedScale, serialToDate, type CellReading } from './cell-value.js';
 import { cellAddress, type RawWorkbook, type SheetGrid } from './load-workbook.js';
 import { monthKey, monthLabel, monthLongLabel, parseMonth, type MonthKey } from '../model/month.js';
-import { looksLikeName, NAME_WORD, withholdNames } from './personal-names.js';
+import { looksLikeName, NAME_WORD, WITHHELD, withholdNames } from './personal-names.js';
 import { withoutInvisible } from './lookalikes.js';
 import { median } from './median.js';
 import { dayText, evening } from './summer-time.js';
@@ -314,7 +314,7 @@ function refuseTwice(rows: Array<{ month: MonthKey; name: string; source: Source
  * subtotal"), or "All teams": a row of sums, not one more service area, placement type or team.
  */
 const TOTAL_NAME =
-  /^\s*(?:grand\s+|sub[\s-]?)?totals?\b|\b(?:sub[\s-]?)?totals?\s*$|^\s*all(?:\s+(?:teams|localities|service\s+areas|areas|placements|placement\s+types|categories))?\s*$/i;
+  /^\s*(?:grand\s+|sub[\s-]?)?totals?\b|(?<!\b(?:of|the|in|per|a)\s+)\b(?:sub[\s-]?)?totals?[\s:.]*$|^\s*all(?:\s+(?:teams|localities|service\s+areas|areas|placements|placement\s+types|categories))?[\s:.]*$/i;
 
 export function isTotalName(name: string): boolean {
   return TOTAL_NAME.test(name);
@@ -359,32 +359,55 @@ export function leaveOutTotals<T extends { month: MonthKey }>(
   }
 }
 
-/** Two capitalised words at a team's end, after punctuation or a space, as "Tom O'Neil's team" too. */
-const NAME_AFTER_TEAM = new RegExp(String.raw`^(.*?\S)(\s*[-–—:(,/]\s*|\s+)(${NAME_WORD})\s+(${NAME_WORD})((?:['’]s)?(?:\s+team)?\)?)$`);
+/** Two capitalised words after a dash, colon, comma, slash or bracket at the end of a team ("SWF East 1 - Priya Patel"). */
+const NAME_AFTER_TEAM = new RegExp(String.raw`^(.*?\S)(\s*[-–—:(,/]\s*)(${NAME_WORD})\s+(${NAME_WORD})(\)?)$`);
 
-/** Words of a team's own name, never a person's: "SWF East 1 Duty Team" is no name. */
+/** A person's team, in any case and anywhere in the team's name: "(Tom O'Neil's team)", "Jane Smith's Team". */
+const POSSESSIVE_TEAM = new RegExp(String.raw`\b${NAME_WORD}\s+${NAME_WORD}(?=['’]s\s+[Tt][Ee][Aa][Mm]\b)`);
+
+/** A role, then two capitalised words: "SWF East 2 - TM Jane Smith", "SW: Jane Smith". */
+const ROLE_THEN_NAME = new RegExp(
+  String.raw`\b(SW|NQSW|ASYE|TM|PM|[Tt]eam [Mm]anager|[Pp]ractice [Mm]anager|[Ss]enior [Pp]ractitioner|[Ss]ocial [Ww]orker)(\s*:?\s+)(${NAME_WORD})\s+(${NAME_WORD})\b`,
+);
+
+/** Words teams are named with, never a person's: "SW Team North" (SW for South West) is no name. */
 const TEAM_WORDS = new Set(
-  'team teams service services hub unit care duty children families family support north south east west central court assessment safeguarding pathways fostering adoption leaving disabled disability early help edge intake locality'.split(
-    ' ',
-  ),
+  (
+    'team teams service services hub unit care duty children families family support north south east west central court assessment ' +
+    'safeguarding pathways fostering adoption leaving disabled disability early help edge intake locality child protection looked after ' +
+    'young people front door permanence planning'
+  ).split(' '),
 );
 
 /**
- * A team written with a person after it: the words that may be a name are withheld (the team stays a
- * team of its own, so no figure moves to another), with a warning that never repeats them. After
- * punctuation ("SWF East 1 - Jane Smith", "(Tom O'Neil's team)"), any two capitalised words; after a
- * space alone, only after a team's number ("SWF East 1 Priya Patel") and never words a team is named with.
+ * A team written with a person in it: the words that may be a name are withheld, with a warning that
+ * never repeats them. Two capitalised words after punctuation at the team's end ("SWF East 1 - Jane
+ * Smith"), before "'s team" ("(Tom O'Neil's Team)"), or after a role ("SWF East 2 - TM Jane Smith", but
+ * not words teams are named with: "SW Team North"). (After a team's number and a space alone, "SWF
+ * East 1 Priya Patel", a name is not told from a team's own words: "Team 1 Child Protection".)
  */
 function withheldTeam(team: string, source: SourceRef, findings: FindingList): string {
-  const match = NAME_AFTER_TEAM.exec(team);
-  if (!match) return team;
-  const [, before = '', separator = '', first = '', second = '', close = ''] = match;
-  if (separator.trim() === '' && (!/\d$/.test(before) || [first, second].some((w) => TEAM_WORDS.has(w.toLowerCase())))) return team;
-  const withheld = `${before}${separator}[name withheld]${close}`;
+  let where: string | undefined;
+  let withheld = team.replace(POSSESSIVE_TEAM, () => {
+    where = `before "'s team"`;
+    return WITHHELD;
+  });
+  withheld = withheld.replace(ROLE_THEN_NAME, (found, role: string, gap: string, first: string, second: string) => {
+    if (TEAM_WORDS.has(first.toLowerCase()) || TEAM_WORDS.has(second.toLowerCase())) return found;
+    where ??= `after "${role}"`;
+    return `${role}${gap}${WITHHELD}`;
+  });
+  const match = NAME_AFTER_TEAM.exec(withheld);
+  if (match) {
+    const [, before = '', separator = '', , , close = ''] = match;
+    where ??= `at its end, after "${separator.trim()}"`;
+    withheld = `${before}${separator}${WITHHELD}${close}`;
+  }
+  if (withheld === team) return team;
   findings.warning(
     'possible-name',
     source,
-    `the team ends in two capitalised words${separator.trim() === '' ? '' : ` after "${separator.trim()}"`} that may be a person's name; they are withheld from every report ("${withheld}"). ` +
+    `the team has two capitalised words ${where ?? ''} that may be a person's name; they are withheld from every report ("${withheld}"). ` +
       'Worker identities must never print: name the team alone',
   );
   return withheld;
@@ -440,10 +463,7 @@ function readTeamMeasures(raw: RawWorkbook, aliases: HeaderAliases['projectSheet
       });
       continue;
     }
-    const team =
-      teamText === undefined
-        ? undefined
-        : withheldTeam(printableText(teams.read(teamText, row.source('team')), row.source('team'), findings, 'team'), row.source('team'), findings);
+    const team = teamText === undefined ? undefined : withheldTeam(teams.read(teamText, row.source('team')), row.source('team'), findings);
     if (!month || !measure || !team || !denominator || !numerator) continue;
     if (numerator.value > denominator.value) {
       findings.error(
@@ -795,16 +815,6 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
     const averageWeeklyCost = row.amount('averageWeeklyCost', 'Average weekly cost', { min: 0 });
     const budgetedNumber = row.amount('budgetedNumber', 'Budgeted number', { min: 0 });
     if (!month || !placementType || !number || !averageWeeklyCost || !budgetedNumber) continue;
-    if (averageWeeklyCost.value === 0 && number.value > 0) {
-      // Children placed at no cost: their cost, its full year and the reconciliation printed without them.
-      findings.error(
-        'implausible-value',
-        averageWeeklyCost.source,
-        `the average weekly cost is £0 for ${number.value.toLocaleString('en-GB')} placement(s) (${placementType.trim()}, ${monthLabel(month)}), so their cost would print as £0; ` +
-          'a formula over data not yet in, or a month not filled in? Expected the average weekly cost of the placements',
-      );
-      continue;
-    }
     if (isTotalName(placementType)) {
       totals.push({
         month,
@@ -816,6 +826,16 @@ function readPlacements(raw: RawWorkbook, aliases: HeaderAliases['projectSheets'
         ],
       });
       continue;
+    }
+    if (averageWeeklyCost.value === 0 && number.value > 0) {
+      // Children placed at no cost: their cost, its full year and the reconciliation printed without them. A warning: a
+      // type may cost nothing (placed with parents).
+      findings.warning(
+        'implausible-value',
+        averageWeeklyCost.source,
+        `the average weekly cost is £0 for ${number.value.toLocaleString('en-GB')} placement(s) (${placementType.trim()}, ${monthLabel(month)}), so their cost prints as £0; ` +
+          'a formula over data not yet in, or a month not filled in? Expected the average weekly cost of the placements, unless they cost nothing',
+      );
     }
     out.push({ month, placementType: types.read(placementType, row.source('placementType')), number, averageWeeklyCost, budgetedNumber, source: row.source() });
   }
@@ -846,7 +866,8 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
     const owner = row.text('owner', false) ?? '';
     const target = row.amount('target', 'Target', { min: 0 });
     const forecastDelivery = row.amount('forecastDelivery', 'Forecast delivery', { min: 0 });
-    const ragText = row.text('rag');
+    // A total row seldom has a RAG of its own.
+    const ragText = row.text('rag', proposal === undefined || !isTotalName(proposal)) || undefined;
     // The same forms as the indicator tables' RAG columns: Red, Amber, Green or R, A, G, in any case.
     const word = ragText === undefined ? undefined : ragWord(ragText);
     const rag = word === undefined ? undefined : COST_REDUCTION_RAG[word];
@@ -881,8 +902,9 @@ function readCostReduction(raw: RawWorkbook, aliases: HeaderAliases['projectShee
   }
   leaveOutTotals(totals, out, (plans) => [sum(plans.map((p) => p.target.value)), sum(plans.map((p) => p.forecastDelivery.value))], 'plan', findings);
   // A plan pasted twice counted its target and forecast twice.
+  // Two plans of one name with other owners are two plans.
   const twice = refuseTwice(
-    out.map((r) => ({ month: r.month, name: r.proposal, source: r.source })),
+    out.map((r) => ({ month: r.month, name: r.owner ? `${r.proposal} (${r.owner})` : r.proposal, source: r.source })),
     'plan',
     findings,
   );

@@ -103,7 +103,7 @@ describe("a person's name after a role is withheld from every report, with a war
     for (const w of warnings) expect(w).not.toMatch(/Jane|Smith|Peter|Jones|Ann Brown/);
   });
 
-  it("withholds a name after a team's number, a manager's role or in a team's possessive, in caseload and team-measure teams alike; a team's own words stay", async () => {
+  it("withholds a name after a manager's role or before \"'s team\", in caseload and team-measure teams alike; a team's own words stay, and teams stay apart", async () => {
     const { aliases, catalogue } = await projectConfig();
     const bytes = await buildWorkbook([
       { name: 'B4B data set', rows: [header(), [undefined, undefined, 'Number of contacts in the month', 1, 2, 3, 4, 5, 6]] },
@@ -111,11 +111,12 @@ describe("a person's name after a role is withheld from every report, with a war
         name: 'Caseloads',
         rows: [
           ['Month', 'Worker reference', 'Qualifying status', 'Allocated team', 'Allocations'],
-          ['2023-07', 'W0001', 'SW', 'SWF East 1 Priya Patel', 21],
+          ['2023-07', 'W0001', 'SW', "Jane Smith's Team", 21],
           ['2023-07', 'W0002', 'SW', 'SWF East 2 - TM Jane Smith', 18],
           ['2023-07', 'W0003', 'SW', "SWF West 1 (Tom O'Neil's team)", 16],
           ['2023-07', 'W0004', 'SW', 'SWF East 1 Duty Team', 12],
-          ['2023-07', 'W0005', 'SW', 'Leaving Care North East', 11],
+          ['2023-07', 'W0005', 'SW', 'Team 1 Child Protection', 11],
+          ['2023-07', 'W0006', 'SW', 'Team 1 Looked After', 10],
         ],
       },
       {
@@ -123,20 +124,30 @@ describe("a person's name after a role is withheld from every report, with a war
         rows: [
           ['Month', 'Measure', 'Team/Locality', 'Denominator', 'Numerator'],
           ['Jul-23', 'sa-20-days', 'SWF East 1 - SW Jane Smith', 13, 6],
-          ['Jul-23', 'sa-20-days', 'SWF West 1 Priya Patel', 7, 4],
+          ['Jul-23', 'sa-20-days', "SWF West 1 (Tom O'Neil's Team)", 7, 4],
+          ['Jul-23', 'sa-20-days', 'SW Team North', 9, 5],
+          ['Jul-23', 'sa-20-days', 'SW Team South', 8, 5],
           ['Jul-23', 'sa-20-days', 'Pathways 2 North West', 9, 5],
         ],
       },
     ]);
     const checked = buildDataset(await loadWorkbook(bytes, 'names.xlsx'), aliases, catalogue);
+    expect(checked.findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([]);
     expect(checked.dataset.caseloads.map((c) => c.team)).toEqual([
-      'SWF East 1 [name withheld]',
+      "[name withheld]'s Team",
       'SWF East 2 - TM [name withheld]',
-      'SWF West 1 ([name withheld] team)',
+      "SWF West 1 ([name withheld]'s team)",
       'SWF East 1 Duty Team',
-      'Leaving Care North East',
+      'Team 1 Child Protection',
+      'Team 1 Looked After',
     ]);
-    expect(checked.dataset.teamMeasures.map((r) => r.team)).toEqual(['SWF East 1 - SW [name withheld]', 'SWF West 1 [name withheld]', 'Pathways 2 North West']);
+    expect(checked.dataset.teamMeasures.map((r) => r.team)).toEqual([
+      'SWF East 1 - SW [name withheld]',
+      "SWF West 1 ([name withheld]'s Team)",
+      'SW Team North',
+      'SW Team South',
+      'Pathways 2 North West',
+    ]);
     const warnings = checked.findings.filter((f) => f.code === 'possible-name').map(formatFinding);
     expect(warnings.map((w) => /!(\w+\d+):/.exec(w)?.[1])).toEqual(['C2', 'C3', 'D2', 'D3', 'D4']);
     for (const w of warnings) expect(w).not.toMatch(/Priya|Patel|Jane|Smith|Tom|O'Neil/);

@@ -59,6 +59,9 @@ describe('readCellValue: the quirks of the real workbook', () => {
     // A conditional section that shows the figure, and a format with no condition (zero shown as a dash), read the number.
     expect(readCellValue(2, '[<5]0.0;0')).toMatchObject({ kind: 'number', value: 2, format: { style: 'decimal', decimals: 1 } });
     expect(readCellValue(0, '0;-0;"-"')).toMatchObject({ kind: 'number', value: 0 });
+    // A marker hides a zero too; a bound may be typed without its leading 0.
+    expect(readCellValue(0, '[<5]"*";0')).toEqual({ kind: 'text', text: '*' });
+    expect(readCellValue(0.2, '[<.5]"<0.5";0.0')).toMatchObject({ kind: 'comparison', value: 0.5 });
     // A zero a condition shows as a dash is 0 too; hidden behind "<5" it is the bound.
     expect(readCellValue(0, '[=0]"-";0')).toMatchObject({ kind: 'number', value: 0 });
     expect(readCellValue(7, '[=0]"-";0')).toMatchObject({ kind: 'number', value: 7 });

@@ -507,6 +507,8 @@ describe('7. a percentage typed the other way from its row', () => {
     expect((row(HEALTH)?.values['2023-05'] as { value?: number } | undefined)?.value).toBe(1);
     expect((row(HEALTH)?.target as { value?: number } | undefined)?.value).toBe(0.01);
     expect((row(RE_REFERRALS)?.values['2023-05'] as { value?: number } | undefined)?.value).toBe(0.1);
+    // A bound ("<1", less than 1%) among points is what it says, no guess.
+    expect((await read([sheet([header(), [undefined, undefined, HEALTH, 40, 38, '<1', 42, 41, 40, '-', '-', '-']])])).errors).toEqual([]);
     // A 1 in a row of small points (1% among 2%, 3%) is no guess: 100% is far from them.
     const small = await read([sheet([header(), [undefined, undefined, RE_REFERRALS, 2, 3, 2, 4, 1, 3, '-', '-', '-']])]);
     expect(small.errors).toEqual([]);

@@ -9,12 +9,11 @@
 
 /** A capitalised word of a name ("Jane", "O'Neil", "Smith-Jones"). */
 export const NAME_WORD = String.raw`[A-Z](?:[a-z]+|['’][A-Z][a-z]+)(?:[-'’][A-Z]?[a-z]+)*`;
-const WORD = NAME_WORD;
 // A team manager, practice manager or senior practitioner is named after a team as often as a worker ("SWF East 2 - TM Jane Smith").
 const ROLE = String.raw`(?:[Ss]ocial [Ww]orkers?|[Ww]orkers?|[Kk]ey ?[Ww]orkers?|SWs?|NQSWs?|ASYEs?|TMs?|PMs?|[Tt]eam [Mm]anagers?|[Pp]ractice [Mm]anagers?|[Ss]enior [Pp]ractitioners?)`;
-const NAME_AFTER_ROLE = new RegExp(String.raw`\b(${ROLE})(\s*[:,-]?\s+)(${WORD})\s+(${WORD})\b`, 'g');
+const NAME_AFTER_ROLE = new RegExp(String.raw`\b(${ROLE})(\s*[:,-]?\s+)(${NAME_WORD})\s+(${NAME_WORD})\b`, 'g');
 /** A whole text that is just a name ("Jane Smith"), for fields that should hold an opaque reference. */
-const WHOLE_NAME = new RegExp(String.raw`^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?${WORD}\s+${WORD}$`);
+const WHOLE_NAME = new RegExp(String.raw`^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?${NAME_WORD}\s+${NAME_WORD}$`);
 
 export const WITHHELD = '[name withheld]';
 
@@ -24,10 +23,14 @@ export interface WithheldText {
   roles: string[];
 }
 
-/** The text with any name after a role replaced by "[name withheld]". */
-export function withholdNames(text: string): WithheldText {
+/**
+ * The text with any name after a role replaced by "[name withheld]". `notAName` keeps two words that are
+ * known to be something else (a team's own words: "SW Team North", SW for South West).
+ */
+export function withholdNames(text: string, notAName: (word: string) => boolean = () => false): WithheldText {
   const roles: string[] = [];
-  const out = text.replace(NAME_AFTER_ROLE, (_match, role: string, gap: string) => {
+  const out = text.replace(NAME_AFTER_ROLE, (found, role: string, gap: string, first: string, second: string) => {
+    if (notAName(first) || notAName(second)) return found;
     roles.push(role);
     return `${role}${gap}${WITHHELD}`;
   });

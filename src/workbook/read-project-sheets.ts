@@ -365,11 +365,6 @@ const NAME_AFTER_TEAM = new RegExp(String.raw`^(.*?\S)(\s*[-–—:(,/]\s*)(${NA
 /** A person's team, in any case and anywhere in the team's name: "(Tom O'Neil's team)", "Jane Smith's Team". */
 const POSSESSIVE_TEAM = new RegExp(String.raw`\b${NAME_WORD}\s+${NAME_WORD}(?=['’]s\s+[Tt][Ee][Aa][Mm]\b)`);
 
-/** A role, then two capitalised words: "SWF East 2 - TM Jane Smith", "SW: Jane Smith". */
-const ROLE_THEN_NAME = new RegExp(
-  String.raw`\b(SW|NQSW|ASYE|TM|PM|[Tt]eam [Mm]anager|[Pp]ractice [Mm]anager|[Ss]enior [Pp]ractitioner|[Ss]ocial [Ww]orker)(\s*:?\s+)(${NAME_WORD})\s+(${NAME_WORD})\b`,
-);
-
 /** Words teams are named with, never a person's: "SW Team North" (SW for South West) is no name. */
 const TEAM_WORDS = new Set(
   (
@@ -392,11 +387,9 @@ function withheldTeam(team: string, source: SourceRef, findings: FindingList): s
     where = `before "'s team"`;
     return WITHHELD;
   });
-  withheld = withheld.replace(ROLE_THEN_NAME, (found, role: string, gap: string, first: string, second: string) => {
-    if (TEAM_WORDS.has(first.toLowerCase()) || TEAM_WORDS.has(second.toLowerCase())) return found;
-    where ??= `after "${role}"`;
-    return `${role}${gap}${WITHHELD}`;
-  });
+  const afterRole = withholdNames(withheld, (word) => TEAM_WORDS.has(word.toLowerCase()));
+  if (afterRole.roles[0] !== undefined) where ??= `after "${afterRole.roles[0]}"`;
+  withheld = afterRole.text;
   const match = NAME_AFTER_TEAM.exec(withheld);
   if (match) {
     const [, before = '', separator = '', , , close = ''] = match;
